@@ -1,0 +1,24 @@
+/**
+ * The composition root: the only module that wires concrete connectors, store,
+ * queue and server together. Each command lives in its own file under
+ * src/cli/commands/ and registers itself on the program.
+ */
+import { Command } from 'commander';
+import { registerAuditCommands } from './commands/audit.ts';
+import { registerDemoCommand } from './commands/demo.ts';
+import { registerValidateCommand } from './commands/validate.ts';
+import { runCli } from './run.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('frontback')
+    .description('Two-way CRM <-> ERP sync with field-level conflict resolution and a hash-chained audit log')
+    .option('-c, --config <file>', 'configuration file (default: $FRONTBACK_CONFIG, else config/frontback.yaml if present, else built-in defaults)')
+    .showHelpAfterError()
+    .configureHelp({ sortSubcommands: true });
+  registerDemoCommand(program);
+  registerValidateCommand(program);
+  registerAuditCommands(program);
+  return program;
+}
+
+await runCli(buildProgram(), process.argv);

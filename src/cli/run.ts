@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { FrontbackError } from '../errors.ts';
+
+/**
+ * Runs the program and turns errors into a clear message and an exit code:
+ * 1 for a known problem (bad config, broken audit chain, ...), 2 for usage
+ * errors, 70 (EX_SOFTWARE) for a bug. Stack traces only with FRONTBACK_DEBUG=1.
+ */
+export async function runCli(program: Command, argv: readonly string[]): Promise<void> {
+  program.exitOverride();
+  try {
+    await program.parseAsync([...argv]);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('commander.')) {
+      // commander already printed help or the usage problem.
+      process.exitCode = code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : 2;
+      return;
+    }
+    if (err instanceof FrontbackError) {
+      process.stderr.write(`frontback: ${err.message}\n`);
+      if (process.env.FRONTBACK_DEBUG === '1') process.stderr.write(`${err.stack ?? ''}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    process.stderr.write(`frontback: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 70;
+  }
+}

@@ -1,0 +1,95 @@
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger } from 'pino';
+
+/**
+ * Paths pino blanks out wherever they appear in a log line. Secrets must never
+ * reach logs (RELIABILITY.md promise 7): authorization headers, tokens, API keys,
+ * passwords, webhook and client secrets, cookies. `*` matches one level, so the
+ * common nestings (req.headers, config.connections.<name>.auth) are listed.
+ */
+export const REDACT_PATHS: readonly string[] = [
+  'authorization',
+  'Authorization',
+  'headers.authorization',
+  'headers.Authorization',
+  'headers.cookie',
+  'headers["x-hubspot-signature"]',
+  'headers["x-hubspot-signature-v3"]',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'request.headers.authorization',
+  'config.headers.Authorization',
+  'config.headers.authorization',
+  '*.password',
+  '*.token',
+  '*.accessToken',
+  '*.access_token',
+  '*.refreshToken',
+  '*.refresh_token',
+  '*.apiKey',
+  '*.api_key',
+  '*.clientSecret',
+  '*.client_secret',
+  '*.secret',
+  '*.webhookSecret',
+  '*.adminToken',
+  '*.*.password',
+  '*.*.token',
+  '*.*.apiKey',
+  '*.*.clientSecret',
+  '*.*.secret',
+  '*.*.webhookSecret',
+  '*.*.refreshToken',
+  'password',
+  'token',
+  'apiKey',
+  'secret',
+  'clientSecret',
+  'webhookSecret',
+  'adminToken',
+];
+
+export interface LoggerFactoryOptions {
+  /** pino level; default `info`. */
+  level?: string;
+  /** Logger name shown in each line (`frontback` by default). */
+  name?: string;
+  /** Extra paths to redact on top of {@link REDACT_PATHS}. */
+  redact?: readonly string[];
+  /** Where lines go; stdout by default. Tests pass a stream to inspect output. */
+  destination?: DestinationStream;
+}
+
+/**
+ * Creates a logger. There is no global logger: the composition root creates one
+ * and passes it (or `logger.child({...})`) to whatever needs it.
+ */
+export function createLogger(options: LoggerFactoryOptions = {}): Logger {
+  const pinoOptions: LoggerOptions = {
+    name: options.name ?? 'frontback',
+    level: options.level ?? 'info',
+    redact: { paths: [...REDACT_PATHS, ...(options.redact ?? [])], censor: '[redacted]' },
+    serializers: { err: pino.stdSerializers.err },
+  };
+  return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
+}
+
+/** Removes userinfo and secret-looking query parameters from a URL before it is logged. */
+export function safeUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.username || url.password) {
+      url.username = url.username ? '[redacted]' : '';
+      url.password = '';
+    }
+    for (const key of [...url.searchParams.keys()]) {
+      if (/(key|token|secret|password|signature|sig|hapikey|code)/i.test(key)) {
+        url.searchParams.set(key, '[redacted]');
+      }
+    }
+    return url.toString();
+  } catch {
+    return '[unparseable url]';
+  }
+}
