@@ -13,6 +13,8 @@ export const ErrorCode = {
   Config: 'CONFIG_INVALID',
   Mapping: 'MAPPING_INVALID',
   Connector: 'CONNECTOR_ERROR',
+  InvalidResponse: 'INVALID_RESPONSE',
+  ConnectorDefinition: 'CONNECTOR_DEFINITION_INVALID',
   RateLimited: 'RATE_LIMITED',
   Conflict: 'CONFLICT',
   VersionConflict: 'VERSION_CONFLICT',

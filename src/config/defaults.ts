@@ -1,0 +1,36 @@
+/**
+ * Every configuration default, in one object. The schema reads its defaults from
+ * here and docs/configuration.md lists the same values; change them together.
+ */
+export const CONFIG_DEFAULTS = {
+  /** File read when neither `--config` nor FRONTBACK_CONFIG is given, if it exists (relative to cwd). */
+  configFile: 'config/frontback.yaml',
+  connection: {
+    /** Per-request timeout, milliseconds. */
+    timeoutMs: 30_000,
+  },
+  store: {
+    /** Embedded SQLite file, relative to the working directory. */
+    url: './data/frontback.db',
+  },
+  queue: {
+    prefix: 'frontback',
+    concurrency: 4,
+  },
+  server: {
+    host: '127.0.0.1',
+    port: 8080,
+    /** fastify's own default, 1 MiB. */
+    bodyLimitBytes: 1_048_576,
+  },
+  mappings: {
+    dir: 'mappings',
+  },
+  logging: {
+    level: 'info',
+  },
+  sync: {
+    /** Odoo's write_date is the transaction start: minutes, not seconds (ARCHITECTURE invariant 2). */
+    overlapMinutes: 10,
+  },
+} as const;

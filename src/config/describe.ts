@@ -1,0 +1,78 @@
+/**
+ * Renders a loaded configuration for people (`frontback validate`) and for logs,
+ * with every secret masked: secret fields become {@link MASK}, and passwords in
+ * store and Redis URLs are removed.
+ */
+import { safeUrl } from '../observability/logger.ts';
+import { SECRET_KEYS } from './schema.ts';
+import type { AuthConfig, Config, ConnectionConfig } from './types.ts';
+
+/** What a masked secret looks like. Fixed length, so it says nothing about the secret. */
+export const MASK = '********';
+
+function maskValue(value: unknown, key: string | undefined): unknown {
+  if (key !== undefined && SECRET_KEYS.has(key) && typeof value === 'string') return MASK;
+  if (Array.isArray(value)) return value.map((v) => maskValue(v, undefined));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskValue(v, k)]));
+  }
+  return value;
+}
+
+/** A plain, mutable copy of `config` safe to log: secrets masked, URL credentials removed. */
+export function maskConfig(config: Config): Record<string, unknown> {
+  const copy = maskValue(config, undefined) as Record<string, unknown> & {
+    store: { url: string; kind: string };
+    queue: { redis?: string };
+  };
+  if (copy.store.kind === 'postgres') copy.store.url = safeUrl(copy.store.url);
+  if (copy.queue.redis !== undefined) copy.queue.redis = safeUrl(copy.queue.redis);
+  return copy;
+}
+
+function describeAuth(auth: AuthConfig): string {
+  switch (auth.type) {
+    case 'bearer':
+      return `bearer (token ${MASK})`;
+    case 'oauth2':
+      return `oauth2 ${auth.grant} (client ${auth.clientId}, secret ${MASK}${auth.refreshToken ? `, refresh token ${MASK}` : ''})`;
+    case 'api-key': {
+      const parts = [auth.login && `login ${auth.login}`, auth.database && `database ${auth.database}`, `key ${MASK}`];
+      return `api-key (${parts.filter(Boolean).join(', ')})`;
+    }
+    case 'oauth1':
+      return `oauth1 token-based (realm ${auth.realm}, keys and secrets ${MASK})`;
+    case 'none':
+      return 'none';
+  }
+}
+
+function describeConnection(name: string, c: ConnectionConfig): string {
+  const where = c.baseUrl === undefined ? "the connector's default URL" : safeUrl(c.baseUrl);
+  const parts = [`${name}: ${c.kind} at ${where}`, `auth ${describeAuth(c.auth)}`];
+  if (c.webhook) parts.push(`webhook secret ${c.webhook.secret ? MASK : 'not set'}`);
+  if (c.rateLimit) parts.push(`rate limit ${c.rateLimit.requests} per ${c.rateLimit.perMs} ms`);
+  return parts.join(', ');
+}
+
+/** A short multi-line summary of `config`, secrets masked. */
+export function describeConfig(config: Config): string {
+  const { source, store, queue, server } = config;
+  const overrides = source.envOverrides.length > 0 ? ` (overridden by ${source.envOverrides.join(', ')})` : '';
+  const connections = Object.entries(config.connections);
+  const lines = [
+    `configuration: ${source.file ?? 'built-in defaults (no file)'}${overrides}`,
+    connections.length === 0 ? 'connections: none' : `connections (${connections.length}):`,
+    ...connections.map(([name, c]) => `  ${describeConnection(name, c)}`),
+    `store: ${store.kind} ${store.kind === 'postgres' ? safeUrl(store.url) : store.url}`,
+    queue.redis === undefined
+      ? `queue: embedded (in-process), concurrency ${queue.concurrency}`
+      : `queue: bullmq on ${safeUrl(queue.redis)}, prefix ${queue.prefix}, concurrency ${queue.concurrency}`,
+    `server: ${server.host}:${server.port}${server.publicBaseUrl ? ` (public ${server.publicBaseUrl})` : ''}, ` +
+      `body limit ${server.bodyLimitBytes} bytes, admin API ${server.adminToken ? `enabled (token ${MASK})` : 'disabled (no admin token)'}`,
+    `mappings dir: ${config.mappings.dir}`,
+    `logging: ${config.logging.level}`,
+    `sync: poll overlap ${config.sync.overlapMinutes} minutes`,
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,178 @@
+/**
+ * The zod schema of a configuration file (after `${VAR}` interpolation and
+ * environment overrides). Objects are strict, so a misspelt key is an error with
+ * its position, not silently ignored. Defaults come from {@link CONFIG_DEFAULTS}.
+ * Messages are rewritten into plain English by zod-issues.ts.
+ */
+import { z } from 'zod';
+import { CONFIG_DEFAULTS } from './defaults.ts';
+import { checkHttpUrl } from './url-safety.ts';
+import { LOG_LEVELS, OAUTH2_GRANTS, SIGNATURE_VERSIONS, type Config } from './types.ts';
+
+/** Field names that hold secrets: masked by `maskConfig` and never echoed in messages. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
+  'token',
+  'clientSecret',
+  'refreshToken',
+  'key',
+  'consumerKey',
+  'consumerSecret',
+  'tokenId',
+  'tokenSecret',
+  'secret',
+  'adminToken',
+]);
+
+/** The smallest admin token accepted, in characters (OWASP API2: no guessable tokens). */
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
+
+/** A non-empty string; an interpolated variable that came out empty is caught here. */
+const secret = (minLength = 1) =>
+  z.string().check((ctx) => {
+    if (ctx.value.length === 0) ctx.issues.push({ code: 'custom', message: 'is empty', input: ctx.value });
+    else if (ctx.value.length < minLength)
+      ctx.issues.push({ code: 'custom', message: `must be at least ${minLength} characters`, input: ctx.value });
+  });
+
+/** An integer in [min, max]; a decimal string such as "8080" (from `${PORT:-8080}`) is accepted. */
+const int = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v),
+    z.int().min(min).max(max),
+  );
+
+/** An http(s) URL; `refuseInternal` adds the SSRF host checks (url-safety.ts). */
+const httpUrl = (refuseInternal: boolean) =>
+  z.string().check((ctx) => {
+    const problem = checkHttpUrl(ctx.value, { refuseInternal });
+    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+  });
+
+const nonEmpty = () => z.string().min(1);
+
+const authSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('bearer'), token: secret() }),
+  z
+    .strictObject({
+      type: z.literal('oauth2'),
+      grant: z.enum(OAUTH2_GRANTS).default('refresh_token'),
+      clientId: nonEmpty(),
+      clientSecret: secret(),
+      refreshToken: secret().optional(),
+      tokenUrl: httpUrl(true).optional(),
+      scope: nonEmpty().optional(),
+    })
+    .check((ctx) => {
+      if (ctx.value.grant === 'refresh_token' && ctx.value.refreshToken === undefined) {
+        ctx.issues.push({
+          code: 'custom',
+          path: ['refreshToken'],
+          message: 'required when grant is refresh_token (the default)',
+          input: undefined,
+        });
+      }
+    }),
+  z.strictObject({
+    type: z.literal('api-key'),
+    login: nonEmpty().optional(),
+    key: secret(),
+    database: nonEmpty().optional(),
+  }),
+  z.strictObject({
+    type: z.literal('oauth1'),
+    consumerKey: secret(),
+    consumerSecret: secret(),
+    tokenId: secret(),
+    tokenSecret: secret(),
+    realm: nonEmpty(),
+  }),
+  z.strictObject({ type: z.literal('none') }),
+]);
+
+const connectionSchema = z.strictObject({
+  kind: nonEmpty(),
+  baseUrl: httpUrl(true).optional(),
+  auth: authSchema,
+  webhook: z
+    .strictObject({
+      secret: secret().optional(),
+      publicBaseUrl: httpUrl(false).optional(),
+      signatureVersion: z.enum(SIGNATURE_VERSIONS).optional(),
+    })
+    .optional(),
+  rateLimit: z.strictObject({ requests: int(1, 1_000_000), perMs: int(1, 86_400_000) }).optional(),
+  timeoutMs: int(1, 600_000).default(CONFIG_DEFAULTS.connection.timeoutMs),
+  options: z.record(z.string(), z.unknown()).default(() => ({})),
+});
+
+const storeSchema = z
+  .strictObject({
+    url: z
+      .string()
+      .min(1)
+      .check((ctx) => {
+        const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(ctx.value)?.[1]?.toLowerCase();
+        if (scheme === undefined) return;
+        if (scheme !== 'postgres' && scheme !== 'postgresql') {
+          ctx.issues.push({
+            code: 'custom',
+            message: `expected a SQLite file path or a postgres:// URL; got a "${scheme}://" URL`,
+            input: ctx.value,
+          });
+        } else if (!URL.canParse(ctx.value)) {
+          ctx.issues.push({ code: 'custom', message: 'is not a valid postgres:// URL', input: ctx.value });
+        }
+      })
+      .default(CONFIG_DEFAULTS.store.url),
+  })
+  .transform((s) => ({ ...s, kind: /^postgres(ql)?:\/\//i.test(s.url) ? ('postgres' as const) : ('sqlite' as const) }));
+
+const queueSchema = z
+  .strictObject({
+    redis: z
+      .string()
+      .check((ctx) => {
+        const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(ctx.value)?.[1]?.toLowerCase();
+        if (scheme !== 'redis' && scheme !== 'rediss') {
+          const got = scheme === undefined ? '' : `; got a "${scheme}://" URL`;
+          ctx.issues.push({ code: 'custom', message: `expected a redis:// or rediss:// URL${got}`, input: ctx.value });
+        } else if (!URL.canParse(ctx.value)) {
+          ctx.issues.push({ code: 'custom', message: 'is not a valid redis:// URL', input: ctx.value });
+        }
+      })
+      .optional(),
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'expected letters, digits, "-" or "_" (BullMQ uses ":" between key parts)')
+      .default(CONFIG_DEFAULTS.queue.prefix),
+    concurrency: int(1, 1000).default(CONFIG_DEFAULTS.queue.concurrency),
+  })
+  .transform((q) => ({ ...q, kind: q.redis === undefined ? ('memory' as const) : ('bullmq' as const) }));
+
+/** Schema of the whole file; every section may be omitted. */
+export const configSchema = z.strictObject({
+  connections: z.record(z.string(), connectionSchema).default(() => ({})),
+  store: storeSchema.prefault({}),
+  queue: queueSchema.prefault({}),
+  server: z
+    .strictObject({
+      host: nonEmpty().default(CONFIG_DEFAULTS.server.host),
+      port: int(0, 65_535).default(CONFIG_DEFAULTS.server.port),
+      publicBaseUrl: httpUrl(false).optional(),
+      bodyLimitBytes: int(1, 1_073_741_824).default(CONFIG_DEFAULTS.server.bodyLimitBytes),
+      adminToken: secret(MIN_ADMIN_TOKEN_LENGTH).optional(),
+    })
+    .prefault({}),
+  mappings: z.strictObject({ dir: nonEmpty().default(CONFIG_DEFAULTS.mappings.dir) }).prefault({}),
+  logging: z.strictObject({ level: z.enum(LOG_LEVELS).default(CONFIG_DEFAULTS.logging.level) }).prefault({}),
+  sync: z
+    .strictObject({ overlapMinutes: int(0, 1440).default(CONFIG_DEFAULTS.sync.overlapMinutes) })
+    .prefault({}),
+});
+
+/** What the schema produces: the compiled configuration without its `source`. */
+export type ConfigBody = z.output<typeof configSchema>;
+
+// Compile-time proof that the schema's output is the documented Config shape.
+const _isConfig = (body: ConfigBody): Omit<Config, 'source'> => body;
+void _isConfig;

@@ -1,0 +1,204 @@
+/**
+ * The compiled configuration: what {@link loadConfig} returns after interpolation,
+ * environment overrides, validation and defaults. Every object is deeply frozen.
+ * The raw YAML shape is documented in docs/configuration.md; this is the shape code
+ * reads. Secrets are plain strings here: never log them (see `maskConfig`).
+ */
+
+/** Log levels accepted by `logging.level` (pino's levels). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+/** One of {@link LOG_LEVELS}. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** HubSpot webhook signature versions (`X-HubSpot-Signature` v1/v2, `X-HubSpot-Signature-v3`). */
+export const SIGNATURE_VERSIONS = ['v1', 'v2', 'v3'] as const;
+/** One of {@link SIGNATURE_VERSIONS}. */
+export type SignatureVersion = (typeof SIGNATURE_VERSIONS)[number];
+
+/** OAuth 2.0 grants a connection can use to obtain access tokens. */
+export const OAUTH2_GRANTS = ['refresh_token', 'client_credentials'] as const;
+/** One of {@link OAUTH2_GRANTS}. */
+export type OAuth2Grant = (typeof OAUTH2_GRANTS)[number];
+
+/** `Authorization: Bearer <token>` (HubSpot private app token, Odoo 19 JSON-2 key, ...). */
+export interface BearerAuth {
+  /** Discriminator. */
+  readonly type: 'bearer';
+  /** The token. Secret. */
+  readonly token: string;
+}
+
+/** OAuth 2.0 with a refresh token or client credentials (Salesforce, Business Central, HubSpot apps). */
+export interface OAuth2Auth {
+  /** Discriminator. */
+  readonly type: 'oauth2';
+  /** How access tokens are obtained; default `refresh_token`. */
+  readonly grant: OAuth2Grant;
+  /** OAuth client id (not secret, but still not logged). */
+  readonly clientId: string;
+  /** OAuth client secret. Secret. */
+  readonly clientSecret: string;
+  /** Long-lived refresh token; required when `grant` is `refresh_token`. Secret. */
+  readonly refreshToken?: string;
+  /** Token endpoint; when absent the connector uses its vendor's default. */
+  readonly tokenUrl?: string;
+  /** Space-separated scopes to request, when the vendor needs them (Business Central). */
+  readonly scope?: string;
+}
+
+/** Odoo: database, login and API key (JSON-RPC `execute_kw`) or a bare key (JSON-2). */
+export interface ApiKeyAuth {
+  /** Discriminator. */
+  readonly type: 'api-key';
+  /** Odoo user login (JSON-RPC needs it to authenticate); absent for JSON-2. */
+  readonly login?: string;
+  /** The API key (Odoo 14+ keys replace the password). Secret. */
+  readonly key: string;
+  /** Odoo database name; absent when the server has a single database. */
+  readonly database?: string;
+}
+
+/** NetSuite token-based authentication (OAuth 1.0a, HMAC-SHA256). */
+export interface OAuth1Auth {
+  /** Discriminator. */
+  readonly type: 'oauth1';
+  /** Integration record's consumer key. Secret. */
+  readonly consumerKey: string;
+  /** Integration record's consumer secret. Secret. */
+  readonly consumerSecret: string;
+  /** Access token id. Secret. */
+  readonly tokenId: string;
+  /** Access token secret. Secret. */
+  readonly tokenSecret: string;
+  /** OAuth realm: the NetSuite account id (e.g. `1234567_SB1`). */
+  readonly realm: string;
+}
+
+/** No authentication (local sandboxes that accept anything). */
+export interface NoAuth {
+  /** Discriminator. */
+  readonly type: 'none';
+}
+
+/** How frontback authenticates to a connection. */
+export type AuthConfig = BearerAuth | OAuth2Auth | ApiKeyAuth | OAuth1Auth | NoAuth;
+
+/** Incoming webhooks from one connection. */
+export interface WebhookConfig {
+  /** Shared secret: HMAC key (HubSpot client secret), URL token (Odoo) or clientState (Business Central). Secret. */
+  readonly secret?: string;
+  /** Public base URL the vendor calls, needed when signatures cover the URL behind a proxy; default `server.publicBaseUrl`. */
+  readonly publicBaseUrl?: string;
+  /** HubSpot signature version to require; absent means the connector's default. */
+  readonly signatureVersion?: SignatureVersion;
+}
+
+/** A client-side request budget: at most `requests` per `perMs` milliseconds. */
+export interface RateLimitConfig {
+  /** Requests allowed per window (integer > 0). */
+  readonly requests: number;
+  /** Window length in milliseconds (integer > 0). */
+  readonly perMs: number;
+}
+
+/** One connection to a CRM or ERP. */
+export interface ConnectionConfig {
+  /** Connector kind (`hubspot`, `odoo`, ...), checked against the connector registry. */
+  readonly kind: string;
+  /**
+   * API base URL (http or https; link-local and cloud-metadata addresses are refused);
+   * default: the connector's own (e.g. `https://api.hubapi.com`). Sandboxes and
+   * account-specific systems (Odoo, NetSuite, Business Central) set it.
+   */
+  readonly baseUrl?: string;
+  /** Credentials. */
+  readonly auth: AuthConfig;
+  /** Incoming webhooks; absent when this connection is only polled. */
+  readonly webhook?: WebhookConfig;
+  /** Client-side rate limit; absent means the connector's documented default. */
+  readonly rateLimit?: RateLimitConfig;
+  /** Per-request timeout in milliseconds; default 30,000. */
+  readonly timeoutMs: number;
+  /** Connector-specific options, validated by the connector itself; default `{}`. */
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** The SQL store. */
+export interface StoreConfig {
+  /** A SQLite file path (relative to the working directory) or a `postgres://` URL; default `./data/frontback.db`. */
+  readonly url: string;
+  /** Derived from `url`: `postgres` for postgres:// and postgresql:// URLs, else `sqlite`. */
+  readonly kind: 'sqlite' | 'postgres';
+}
+
+/** The job queue. */
+export interface QueueConfig {
+  /** Redis URL (`redis://` or `rediss://`) for BullMQ; absent means the embedded in-process queue. */
+  readonly redis?: string;
+  /** Derived: `bullmq` when `redis` is set, else `memory`. */
+  readonly kind: 'memory' | 'bullmq';
+  /** BullMQ key prefix; default `frontback`. Letters, digits, `-` and `_`. */
+  readonly prefix: string;
+  /** Jobs run at once per worker process; default 4. */
+  readonly concurrency: number;
+}
+
+/** The HTTP server (webhooks, admin API, /metrics, /healthz). */
+export interface ServerConfig {
+  /** Interface to listen on; default `127.0.0.1` (use `0.0.0.0` in a container). */
+  readonly host: string;
+  /** TCP port; default 8080. 0 picks a free port. */
+  readonly port: number;
+  /** The URL vendors reach this server at (behind a proxy); used for webhook signatures and registration. */
+  readonly publicBaseUrl?: string;
+  /** Largest accepted request body in bytes; default 1,048,576 (1 MiB). */
+  readonly bodyLimitBytes: number;
+  /** Bearer token for the admin API (at least 16 characters); absent disables the admin API. Secret. */
+  readonly adminToken?: string;
+}
+
+/** Where mapping files live. */
+export interface MappingsConfig {
+  /** Directory of mapping YAML files, relative to the working directory; default `mappings`. */
+  readonly dir: string;
+}
+
+/** Logging. */
+export interface LoggingConfig {
+  /** Lowest level written; default `info`. */
+  readonly level: LogLevel;
+}
+
+/** Sync engine tuning. */
+export interface SyncConfig {
+  /** How far back each poll re-reads behind its cursor, in minutes; default 10 (ARCHITECTURE invariant 2). */
+  readonly overlapMinutes: number;
+}
+
+/** Where the configuration came from (shown by `frontback validate`). */
+export interface ConfigSource {
+  /** The file that was read, as given; null when only built-in defaults were used. */
+  readonly file: string | null;
+  /** Names of the environment variables that overrode file values, e.g. `FRONTBACK_STORE_URL`. */
+  readonly envOverrides: readonly string[];
+}
+
+/** The whole validated, defaulted, frozen configuration. */
+export interface Config {
+  /** Connections by name (lowercase identifier); default none. */
+  readonly connections: Readonly<Record<string, ConnectionConfig>>;
+  /** SQL store. */
+  readonly store: StoreConfig;
+  /** Job queue. */
+  readonly queue: QueueConfig;
+  /** HTTP server. */
+  readonly server: ServerConfig;
+  /** Mapping files. */
+  readonly mappings: MappingsConfig;
+  /** Logging. */
+  readonly logging: LoggingConfig;
+  /** Sync engine tuning. */
+  readonly sync: SyncConfig;
+  /** Where this configuration came from. */
+  readonly source: ConfigSource;
+}
