@@ -7,7 +7,13 @@ import { FrontbackError } from '../errors.ts';
  * errors, 70 (EX_SOFTWARE) for a bug. Stack traces only with FRONTBACK_DEBUG=1.
  */
 export async function runCli(program: Command, argv: readonly string[]): Promise<void> {
-  program.exitOverride();
+  // exitOverride() applies to one command only: set it on every subcommand so a
+  // usage error anywhere exits 2 through the handler below.
+  const withOverride = (cmd: Command): void => {
+    cmd.exitOverride();
+    cmd.commands.forEach(withOverride);
+  };
+  withOverride(program);
   try {
     await program.parseAsync([...argv]);
   } catch (err) {

@@ -1,0 +1,134 @@
+import type { JsonObject, JsonValue } from './json.ts';
+
+/** What was decided about a change. Free-form strings are allowed for later kinds. */
+export type AuditAction =
+  | 'applied'
+  | 'skipped'
+  | 'conflicted'
+  | 'failed'
+  | 'resolved'
+  | 'replayed'
+  | 'admin'
+  | (string & {});
+
+/** Who caused the decision. */
+export type AuditActor = 'poll' | 'webhook' | 'admin' | 'replay' | 'system';
+
+/** One field's value before and after the decision. */
+export interface FieldChange {
+  /** Value before (null when absent). */
+  before: JsonValue;
+  /** Value after (null when cleared). */
+  after: JsonValue;
+}
+
+/** What a caller appends (ARCHITECTURE invariant 6). Absent ids are stored as null. */
+export interface AuditEntryInput {
+  /** Sync run id. */
+  runId?: string | null;
+  /** Queue job id. */
+  jobId?: string | null;
+  /** Mapping id. */
+  mappingId?: string | null;
+  /** Mapping version (e.g. the content hash of the mapping file). */
+  mappingVersion?: string | null;
+  /** CRM record id. */
+  crmId?: string | null;
+  /** ERP record id. */
+  erpId?: string | null;
+  /** See {@link AuditAction}. */
+  action: AuditAction;
+  /** The rule that decided (e.g. `newest`, `owner:erp`, `echo`). */
+  rule?: string | null;
+  /** See {@link AuditActor}. */
+  actor: AuditActor;
+  /** Per-field before/after, by field name; default `{}`. */
+  changes?: Record<string, FieldChange>;
+  /** Extra facts (an error message, a reason); default null. Never secrets. */
+  details?: JsonObject | null;
+}
+
+/**
+ * A stored entry. `canonical` is the exact RFC 8785 JSON text that was hashed:
+ * `hash = sha256(utf8(canonical))`, and it contains every field below except
+ * `hash` and `canonical` (plus a format version `v`).
+ */
+export interface AuditEntry {
+  /** Position in the chain, 1-based, without gaps. */
+  seq: number;
+  /** When it was appended (ISO 8601, UTC, millisecond precision). */
+  at: string;
+  /** See {@link AuditEntryInput.runId}. */
+  runId: string | null;
+  /** See {@link AuditEntryInput.jobId}. */
+  jobId: string | null;
+  /** See {@link AuditEntryInput.mappingId}. */
+  mappingId: string | null;
+  /** See {@link AuditEntryInput.mappingVersion}. */
+  mappingVersion: string | null;
+  /** See {@link AuditEntryInput.crmId}. */
+  crmId: string | null;
+  /** See {@link AuditEntryInput.erpId}. */
+  erpId: string | null;
+  /** See {@link AuditAction}. */
+  action: AuditAction;
+  /** See {@link AuditEntryInput.rule}. */
+  rule: string | null;
+  /** See {@link AuditActor}. */
+  actor: AuditActor;
+  /** See {@link AuditEntryInput.changes}. */
+  changes: Record<string, FieldChange>;
+  /** See {@link AuditEntryInput.details}. */
+  details: JsonObject | null;
+  /** Hash of entry `seq - 1` (64 zeros for the first entry). */
+  prevHash: string;
+  /** SHA-256 of `canonical`, lowercase hex. */
+  hash: string;
+  /** The canonical JSON text that was hashed. */
+  canonical: string;
+}
+
+/** The newest entry's position. */
+export interface AuditHead {
+  /** Its seq, which is also the number of entries in an intact log. */
+  seq: number;
+  /** Its hash. */
+  hash: string;
+}
+
+/** The first entry that fails verification, and why. */
+export interface AuditBreak {
+  /** The seq of the broken entry (for a gap: the first missing seq). */
+  seq: number;
+  /** e.g. `hash mismatch`, `gap: expected seq 41, found 43`, `column action differs from the hashed entry`. */
+  reason: string;
+}
+
+/** The answer of {@link AuditRepository.verify}. */
+export type AuditVerifyResult =
+  | { ok: true; count: number; head: AuditHead | null }
+  | { ok: false; count: number; firstBroken: AuditBreak };
+
+/** The append-only, hash-chained audit log. */
+export interface AuditRepository {
+  /** Appends one entry (serialised with every other writer) and returns it. */
+  append(input: AuditEntryInput): Promise<AuditEntry>;
+  /** Appends entries in order under one lock and one transaction; much faster per entry. */
+  appendMany(inputs: readonly AuditEntryInput[]): Promise<AuditEntry[]>;
+  /**
+   * Recomputes every hash from the stored canonical text, checks the chain links,
+   * the seq sequence and that every column agrees with the hashed entry. Streams;
+   * `count` is the number of entries found intact before the first break.
+   */
+  verify(options?: { pageSize?: number }): Promise<AuditVerifyResult>;
+  /** Entries appended at or after `since` (ISO 8601), oldest first, streamed in pages. */
+  since(since: string, options?: { pageSize?: number }): AsyncIterable<AuditEntry>;
+  /** Up to `limit` entries with seq greater than `seq`, oldest first. */
+  after(seq: number, limit?: number): Promise<AuditEntry[]>;
+  /** The last `n` entries, oldest first. */
+  tail(n: number): Promise<AuditEntry[]>;
+  /** Number of rows in the log. */
+  count(): Promise<number>;
+  /** The newest entry's seq and hash, or null when the log is empty. */
+  head(): Promise<AuditHead | null>;
+}

@@ -1,0 +1,66 @@
+/**
+ * The canonical form of an audit entry and its hash. Shared by every adapter and
+ * by verification, so what is hashed on append is exactly what is re-hashed on
+ * verify.
+ */
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { AuditError, ErrorCode } from '../../errors.ts';
+import type { AuditEntry, AuditEntryInput } from '../audit-repository.ts';
+
+/** The prev hash of entry 1. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Format version written into every canonical entry as `v`. */
+export const AUDIT_FORMAT_VERSION = 1;
+
+/** The fields that are hashed: the entry without `hash` and `canonical`, plus `v`. */
+export type HashedEntry = Omit<AuditEntry, 'hash' | 'canonical'> & { v: number };
+
+/** Builds the hashed form of an input at a position in the chain. */
+export function toHashedEntry(input: AuditEntryInput, seq: number, at: string, prevHash: string): HashedEntry {
+  return {
+    v: AUDIT_FORMAT_VERSION,
+    seq,
+    at,
+    runId: input.runId ?? null,
+    jobId: input.jobId ?? null,
+    mappingId: input.mappingId ?? null,
+    mappingVersion: input.mappingVersion ?? null,
+    crmId: input.crmId ?? null,
+    erpId: input.erpId ?? null,
+    action: input.action,
+    rule: input.rule ?? null,
+    actor: input.actor,
+    changes: input.changes ?? {},
+    details: input.details ?? null,
+    prevHash,
+  };
+}
+
+/** RFC 8785 JSON text of a hashed entry. Throws AuditError for values JSON cannot carry. */
+export function canonicalText(entry: HashedEntry): string {
+  let text: string | undefined;
+  try {
+    text = canonicalize(entry);
+  } catch (err) {
+    throw new AuditError(ErrorCode.Validation, `audit entry cannot be canonicalised: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  if (text === undefined) throw new AuditError(ErrorCode.Validation, 'audit entry cannot be canonicalised');
+  return text;
+}
+
+/** SHA-256 of the UTF-8 bytes of `canonical`, lowercase hex. */
+export function hashCanonical(canonical: string): string {
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+/** Seals an input: its canonical text and hash at a position in the chain. */
+export function sealEntry(input: AuditEntryInput, seq: number, at: string, prevHash: string): AuditEntry {
+  const hashed = toHashedEntry(input, seq, at, prevHash);
+  const canonical = canonicalText(hashed);
+  const { v: _v, ...fields } = hashed;
+  return { ...fields, hash: hashCanonical(canonical), canonical };
+}

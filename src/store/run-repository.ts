@@ -1,0 +1,50 @@
+import type { JsonObject } from './json.ts';
+
+/** Where a sync run is. */
+export type RunStatus = 'running' | 'succeeded' | 'failed';
+
+/** One sync run of one mapping: what started it, how long it took, what it did. */
+export interface Run {
+  /** Store-assigned id (UUID). */
+  id: string;
+  /** Mapping id. */
+  mappingId: string;
+  /** What started it: `poll`, `webhook`, `manual`, `replay`, ... */
+  trigger: string;
+  /** See {@link RunStatus}. */
+  status: RunStatus;
+  /** Start time (ISO 8601). */
+  startedAt: string;
+  /** End time (ISO 8601), null while running. */
+  finishedAt: string | null;
+  /** Counts by outcome, e.g. `{ read: 120, applied: 3, skipped: 117 }`. */
+  counts: JsonObject;
+  /** Durations by phase in milliseconds, e.g. `{ read: 410, push: 95 }`. */
+  timings: JsonObject;
+  /** Why it failed, when it did. */
+  error: string | null;
+}
+
+/** What finishing a run records. */
+export interface RunFinish {
+  /** `succeeded` or `failed`. */
+  status: Exclude<RunStatus, 'running'>;
+  /** See {@link Run.counts}. */
+  counts: JsonObject;
+  /** See {@link Run.timings}. */
+  timings: JsonObject;
+  /** See {@link Run.error}. */
+  error?: string | null;
+}
+
+/** Sync runs. */
+export interface RunRepository {
+  /** Records the start of a run and returns it (status `running`). */
+  start(mappingId: string, trigger: string): Promise<Run>;
+  /** Records the end of a run. Throws StoreError (with `details.code` NOT_FOUND) for an unknown id. */
+  finish(id: string, result: RunFinish): Promise<Run>;
+  /** The run, or undefined. */
+  get(id: string): Promise<Run | undefined>;
+  /** The newest runs first, optionally of one mapping; default limit 100. */
+  list(options?: { mappingId?: string; limit?: number }): Promise<Run[]>;
+}

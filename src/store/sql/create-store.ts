@@ -1,0 +1,74 @@
+import { Kysely, Migrator } from 'kysely';
+import { StoreError } from '../../errors.ts';
+import { safeUrl, type Logger } from '../../observability/logger.ts';
+import type { Store } from '../store.ts';
+import type { Database } from './database.ts';
+import { translateStoreError } from './errors.ts';
+import { migrationProvider } from './migrations/index.ts';
+import { openPostgresDialect } from './postgres-dialect.ts';
+import { openSqliteDialect } from './sqlite-dialect.ts';
+import { SqlStore } from './sql-store.ts';
+import { DEFAULT_STORE_URL, parseStoreUrl } from './store-url.ts';
+
+/** Options of {@link createStore}. */
+export interface CreateStoreOptions {
+  /** Store URL: `postgres://...`, `sqlite:<path>`, `:memory:` or a path. Default `./data/frontback.db`. */
+  url?: string;
+  /** PostgreSQL schema (created when missing); overrides `?schema=` in the URL. Default: the server's search_path. */
+  schema?: string;
+  /** Logger for open/migrate lines and pool errors. */
+  logger?: Logger;
+  /** Clock for stored times; default `() => new Date()`. Tests pass a fixed one. */
+  clock?: () => Date;
+  /** SQLite: how long a writer waits for another writer, in ms. Default 5000. */
+  busyTimeoutMs?: number;
+  /** SQLite: `full` (default) syncs every commit to disk; `normal` is faster but may lose the last commits on power loss. */
+  synchronous?: 'full' | 'normal';
+  /** PostgreSQL: pool size. Default 10. */
+  poolSize?: number;
+}
+
+/** Defaults in one place. */
+export const STORE_DEFAULTS = {
+  url: DEFAULT_STORE_URL,
+  busyTimeoutMs: 5000,
+  synchronous: 'full',
+  poolSize: 10,
+} as const;
+
+/** Opens the store and brings its schema up to date (migrations run at open). */
+export async function createStore(options: CreateStoreOptions = {}): Promise<Store> {
+  const location = parseStoreUrl(options.url ?? STORE_DEFAULTS.url);
+  const log = options.logger?.child({ component: 'store' });
+  let db: Kysely<Database>;
+  try {
+    const dialect =
+      location.kind === 'sqlite'
+        ? openSqliteDialect({
+            path: location.path,
+            busyTimeoutMs: options.busyTimeoutMs ?? STORE_DEFAULTS.busyTimeoutMs,
+            synchronous: options.synchronous ?? STORE_DEFAULTS.synchronous,
+          })
+        : await openPostgresDialect({
+            url: location.url,
+            schema: options.schema ?? location.schema,
+            poolSize: options.poolSize ?? STORE_DEFAULTS.poolSize,
+            onPoolError: (err) => log?.error({ err }, 'idle PostgreSQL connection failed'),
+          });
+    db = new Kysely<Database>({ dialect });
+  } catch (err) {
+    throw translateStoreError(err);
+  }
+  const migrator = new Migrator({ db, provider: migrationProvider(location.kind) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    await db.destroy();
+    throw new StoreError(`store migration failed: ${(error as Error).message ?? String(error)}`, { cause: error });
+  }
+  const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  log?.info(
+    { kind: location.kind, where: location.kind === 'sqlite' ? location.path : safeUrl(location.url), applied },
+    'store open',
+  );
+  return new SqlStore(db, location.kind, options.clock ?? (() => new Date()));
+}

@@ -1,0 +1,102 @@
+/**
+ * Table shapes as Kysely sees them. Times are ISO 8601 UTC text (they sort as
+ * they compare), JSON is text: the same columns work on SQLite and PostgreSQL.
+ */
+import type { AuditRow } from '../audit/stored-row.ts';
+
+/** `cursors`: one row per poll cursor. */
+export interface CursorsTable {
+  key: string;
+  ts: string | null;
+  record_id: string | null;
+  state: string;
+  updated_at: string;
+}
+
+/** `links`: unique (mapping_id, crm_id) and (mapping_id, erp_id). */
+export interface LinksTable {
+  id: string;
+  mapping_id: string;
+  crm_id: string;
+  erp_id: string;
+  created_at: string;
+}
+
+/** `snapshots`: one row per link (cascade-deleted with it). */
+export interface SnapshotsTable {
+  link_id: string;
+  crm_values: string;
+  erp_values: string;
+  version: number;
+  updated_at: string;
+}
+
+/** `inbox`: unique (source, delivery_key). */
+export interface InboxTable {
+  id: string;
+  source: string;
+  delivery_key: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  received_at: string;
+  updated_at: string;
+}
+
+/** `conflicts`. */
+export interface ConflictsTable {
+  id: string;
+  mapping_id: string;
+  link_id: string;
+  field: string;
+  crm_value: string;
+  erp_value: string;
+  status: string;
+  resolution: string | null;
+  resolved_by: string | null;
+  resolved_at: string | null;
+  created_at: string;
+}
+
+/** `dead_letters`. */
+export interface DeadLettersTable {
+  id: string;
+  mapping_id: string;
+  connection: string;
+  record_id: string;
+  payload: string;
+  message: string;
+  attempts: number;
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `runs`. */
+export interface RunsTable {
+  id: string;
+  mapping_id: string;
+  trigger: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  counts: string;
+  timings: string;
+  error: string | null;
+}
+
+/** `audit_log`: append-only (triggers refuse UPDATE, DELETE and, on PostgreSQL, TRUNCATE). */
+export type AuditLogTable = Omit<AuditRow, 'seq'> & { seq: number | string };
+
+/** The whole schema. */
+export interface Database {
+  cursors: CursorsTable;
+  links: LinksTable;
+  snapshots: SnapshotsTable;
+  inbox: InboxTable;
+  conflicts: ConflictsTable;
+  dead_letters: DeadLettersTable;
+  runs: RunsTable;
+  audit_log: AuditLogTable;
+}

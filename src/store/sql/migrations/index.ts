@@ -1,0 +1,15 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { StoreKind } from '../../store.ts';
+import { initialMigration } from './0001-initial.ts';
+
+/**
+ * Every migration, listed explicitly (no folder scan, so bundling and tsx work
+ * alike). Names sort in the order they run; never rename or edit a shipped one.
+ */
+export function migrationProvider(kind: StoreKind): MigrationProvider {
+  return {
+    getMigrations(): Promise<Record<string, Migration>> {
+      return Promise.resolve({ '0001-initial': initialMigration(kind) });
+    },
+  };
+}

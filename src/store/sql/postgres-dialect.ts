@@ -1,0 +1,48 @@
+import { PostgresDialect, type Dialect } from 'kysely';
+import pg from 'pg';
+import { StoreError } from '../../errors.ts';
+
+/** Options for connecting to PostgreSQL. */
+export interface PostgresOpenOptions {
+  /** `postgres://` URL (without frontback's own `schema` parameter). */
+  url: string;
+  /** Schema to create (if missing) and put first on the search_path; default `public`. */
+  schema: string | undefined;
+  /** Pool size (connections). */
+  poolSize: number;
+  /** Called when an idle pooled connection fails (otherwise the process would crash). */
+  onPoolError: (err: Error) => void;
+}
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/** Quotes a schema name after checking it is a plain identifier. */
+export function quoteSchema(schema: string): string {
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new StoreError(`invalid PostgreSQL schema name "${schema}": use letters, digits and _`);
+  }
+  return `"${schema}"`;
+}
+
+/** Creates the schema when asked, and a pool whose connections use it. */
+export async function openPostgresDialect(options: PostgresOpenOptions): Promise<Dialect> {
+  const schema = options.schema;
+  if (schema !== undefined) {
+    const quoted = quoteSchema(schema);
+    const setup = new pg.Client({ connectionString: options.url });
+    await setup.connect();
+    try {
+      await setup.query(`create schema if not exists ${quoted}`);
+    } finally {
+      await setup.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize,
+    // A startup parameter, so every pooled connection has it before its first query.
+    ...(schema === undefined ? {} : { options: `-c search_path=${quoteSchema(schema)}` }),
+  });
+  pool.on('error', options.onPoolError);
+  return new PostgresDialect({ pool });
+}

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, StoreError } from '../../errors.ts';
+import type { JsonObject } from '../json.ts';
+import type { Run, RunFinish, RunRepository, RunStatus } from '../run-repository.ts';
+import { parseJson, type SqlContext } from './context.ts';
+import type { RunsTable } from './database.ts';
+
+function toRun(row: RunsTable): Run {
+  return {
+    id: row.id,
+    mappingId: row.mapping_id,
+    trigger: row.trigger,
+    status: row.status as RunStatus,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    counts: parseJson<JsonObject>(row.counts),
+    timings: parseJson<JsonObject>(row.timings),
+    error: row.error,
+  };
+}
+
+/** Sync runs over SQL. */
+export class SqlRunRepository implements RunRepository {
+  readonly #ctx: SqlContext;
+  constructor(ctx: SqlContext) {
+    this.#ctx = ctx;
+  }
+
+  async start(mappingId: string, trigger: string): Promise<Run> {
+    const row: RunsTable = {
+      id: randomUUID(),
+      mapping_id: mappingId,
+      trigger,
+      status: 'running',
+      started_at: this.#ctx.now(),
+      finished_at: null,
+      counts: '{}',
+      timings: '{}',
+      error: null,
+    };
+    await this.#ctx.write((db) => db.insertInto('runs').values(row).execute());
+    return toRun(row);
+  }
+
+  async finish(id: string, result: RunFinish): Promise<Run> {
+    await this.#ctx.write((db) =>
+      db
+        .updateTable('runs')
+        .set({
+          status: result.status,
+          finished_at: this.#ctx.now(),
+          counts: JSON.stringify(result.counts),
+          timings: JSON.stringify(result.timings),
+          error: result.error ?? null,
+        })
+        .where('id', '=', id)
+        .execute(),
+    );
+    const run = await this.get(id);
+    if (!run) throw new StoreError(`run ${id} not found`, { details: { id, code: ErrorCode.NotFound } });
+    return run;
+  }
+
+  async get(id: string): Promise<Run | undefined> {
+    const row = await this.#ctx.run((db) => db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst());
+    return row && toRun(row);
+  }
+
+  async list(options: { mappingId?: string; limit?: number } = {}): Promise<Run[]> {
+    const rows = await this.#ctx.run((db) => {
+      let query = db.selectFrom('runs').selectAll();
+      if (options.mappingId !== undefined) query = query.where('mapping_id', '=', options.mappingId);
+      return query
+        .orderBy('started_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(options.limit ?? 100)
+        .execute();
+    });
+    return rows.map(toRun);
+  }
+}

@@ -1,0 +1,86 @@
+import { sql, type Kysely } from 'kysely';
+import type { Store, StoreKind, StoreRepositories } from '../store.ts';
+import { SqlAuditRepository } from './audit.ts';
+import { SqlConflictRepository } from './conflicts.ts';
+import { SqlContext } from './context.ts';
+import { SqlCursorRepository } from './cursors.ts';
+import type { Database } from './database.ts';
+import { SqlDeadLetterRepository } from './dead-letters.ts';
+import { translateStoreError } from './errors.ts';
+import { SqlInboxRepository } from './inbox.ts';
+import { SqlLinkRepository } from './links.ts';
+import { SqlRunRepository } from './runs.ts';
+import { SqlSnapshotRepository } from './snapshots.ts';
+
+function repositories(ctx: SqlContext): StoreRepositories {
+  return {
+    cursors: new SqlCursorRepository(ctx),
+    links: new SqlLinkRepository(ctx),
+    snapshots: new SqlSnapshotRepository(ctx),
+    inbox: new SqlInboxRepository(ctx),
+    conflicts: new SqlConflictRepository(ctx),
+    deadLetters: new SqlDeadLetterRepository(ctx),
+    runs: new SqlRunRepository(ctx),
+    audit: new SqlAuditRepository(ctx),
+  };
+}
+
+/** The Store over Kysely (SQLite or PostgreSQL). Built by `createStore`. */
+export class SqlStore implements Store {
+  readonly kind: StoreKind;
+  readonly cursors: StoreRepositories['cursors'];
+  readonly links: StoreRepositories['links'];
+  readonly snapshots: StoreRepositories['snapshots'];
+  readonly inbox: StoreRepositories['inbox'];
+  readonly conflicts: StoreRepositories['conflicts'];
+  readonly deadLetters: StoreRepositories['deadLetters'];
+  readonly runs: StoreRepositories['runs'];
+  readonly audit: StoreRepositories['audit'];
+  readonly #db: Kysely<Database>;
+  readonly #clock: () => Date;
+
+  constructor(db: Kysely<Database>, kind: StoreKind, clock: () => Date) {
+    this.#db = db;
+    this.kind = kind;
+    this.#clock = clock;
+    const repos = repositories(new SqlContext(db, kind, false, clock));
+    this.cursors = repos.cursors;
+    this.links = repos.links;
+    this.snapshots = repos.snapshots;
+    this.inbox = repos.inbox;
+    this.conflicts = repos.conflicts;
+    this.deadLetters = repos.deadLetters;
+    this.runs = repos.runs;
+    this.audit = repos.audit;
+  }
+
+  async transaction<T>(work: (tx: StoreRepositories) => Promise<T>): Promise<T> {
+    let workFailed = false;
+    try {
+      return await this.#db.transaction().execute(async (trx) => {
+        try {
+          return await work(repositories(new SqlContext(trx, this.kind, true, this.#clock)));
+        } catch (err) {
+          workFailed = true;
+          throw err;
+        }
+      });
+    } catch (err) {
+      // The caller's own errors come back unchanged; begin/commit failures are translated.
+      throw workFailed ? err : translateStoreError(err);
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await sql`select 1`.execute(this.#db);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#db.destroy();
+  }
+}

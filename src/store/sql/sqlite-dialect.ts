@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import BetterSqlite3 from 'better-sqlite3';
+import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Dialect, type Driver } from 'kysely';
+
+/** Options for opening a SQLite database. */
+export interface SqliteOpenOptions {
+  /** File path, or `:memory:`. */
+  path: string;
+  /** How long a writer waits for another writer's lock, in milliseconds. */
+  busyTimeoutMs: number;
+  /** `full` syncs the WAL at every commit (survives power loss); `normal` only at checkpoints. */
+  synchronous: 'full' | 'normal';
+}
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT';
+}
+
+/**
+ * Kysely's driver, except that transactions start with `BEGIN IMMEDIATE`: the
+ * write lock is taken up front, so two writers (other stores, other processes)
+ * queue instead of failing with SQLITE_BUSY halfway through, and the audit
+ * head read inside the transaction is the current one.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #raw: BetterSqlite3.Database;
+  readonly #busyTimeoutMs: number;
+
+  constructor(raw: BetterSqlite3.Database, busyTimeoutMs: number) {
+    super({ database: raw });
+    this.#raw = raw;
+    this.#busyTimeoutMs = busyTimeoutMs;
+  }
+
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    const deadline = Date.now() + this.#busyTimeoutMs;
+    let waitMs = 1;
+    // better-sqlite3 is synchronous: its busy handler would freeze the event loop,
+    // and with it any other store in this process that holds the lock. Poll instead.
+    this.#raw.pragma('busy_timeout = 0');
+    try {
+      for (;;) {
+        try {
+          await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+          return;
+        } catch (err) {
+          if (!isBusy(err) || Date.now() >= deadline) throw err;
+        }
+        await sleep(waitMs * (0.5 + Math.random()));
+        waitMs = Math.min(waitMs * 2, 25);
+      }
+    } finally {
+      this.#raw.pragma(`busy_timeout = ${this.#busyTimeoutMs}`);
+    }
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #raw: BetterSqlite3.Database;
+  readonly #busyTimeoutMs: number;
+
+  constructor(raw: BetterSqlite3.Database, busyTimeoutMs: number) {
+    super({ database: raw });
+    this.#raw = raw;
+    this.#busyTimeoutMs = busyTimeoutMs;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#raw, this.#busyTimeoutMs);
+  }
+}
+
+/** Opens (creating the folder and file when needed) and configures a SQLite database. */
+export function openSqliteDialect(options: SqliteOpenOptions): Dialect {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const raw = new BetterSqlite3(options.path, { timeout: options.busyTimeoutMs });
+  if (options.path !== ':memory:') raw.pragma('journal_mode = WAL');
+  raw.pragma(`synchronous = ${options.synchronous.toUpperCase()}`);
+  raw.pragma('foreign_keys = ON');
+  return new ImmediateSqliteDialect(raw, options.busyTimeoutMs);
+}

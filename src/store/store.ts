@@ -1,0 +1,63 @@
+/**
+ * The Store port: everything the engine keeps in SQL (ARCHITECTURE "store/").
+ * It exposes no Kysely, SQL or driver type, so the sync engine can be tested
+ * against any implementation and the adapters can change underneath.
+ */
+import type { AuditRepository } from './audit-repository.ts';
+import type { ConflictRepository } from './conflict-repository.ts';
+import type { CursorRepository } from './cursor-repository.ts';
+import type { DeadLetterRepository } from './dead-letter-repository.ts';
+import type { InboxRepository } from './inbox-repository.ts';
+import type { LinkRepository } from './link-repository.ts';
+import type { RunRepository } from './run-repository.ts';
+import type { SnapshotRepository } from './snapshot-repository.ts';
+
+export type * from './audit-repository.ts';
+export type * from './conflict-repository.ts';
+export type * from './cursor-repository.ts';
+export type * from './dead-letter-repository.ts';
+export type * from './inbox-repository.ts';
+export type * from './json.ts';
+export type * from './link-repository.ts';
+export type * from './run-repository.ts';
+export type * from './snapshot-repository.ts';
+
+/** The repositories, available on the store and inside a transaction. */
+export interface StoreRepositories {
+  /** Poll cursors. */
+  readonly cursors: CursorRepository;
+  /** Record links per mapping. */
+  readonly links: LinkRepository;
+  /** Last-synced snapshots with compare-and-set. */
+  readonly snapshots: SnapshotRepository;
+  /** The webhook inbox. */
+  readonly inbox: InboxRepository;
+  /** Parked conflicts. */
+  readonly conflicts: ConflictRepository;
+  /** Dead letters. */
+  readonly deadLetters: DeadLetterRepository;
+  /** Sync runs. */
+  readonly runs: RunRepository;
+  /** The hash-chained audit log. */
+  readonly audit: AuditRepository;
+}
+
+/** Which database is underneath (for logs and `/readyz`, not for branching in the engine). */
+export type StoreKind = 'sqlite' | 'postgres';
+
+/** The SQL store. Create one with `createStore` (src/store/sql/create-store.ts). */
+export interface Store extends StoreRepositories {
+  /** See {@link StoreKind}. */
+  readonly kind: StoreKind;
+  /**
+   * Runs `work` as one unit: everything written through `tx` commits together or
+   * not at all (a throw rolls back and rethrows). Use it to write links,
+   * snapshots, audit entries, dead letters and a cursor for one page at once.
+   * Do not use the outer store's repositories inside `work`.
+   */
+  transaction<T>(work: (tx: StoreRepositories) => Promise<T>): Promise<T>;
+  /** True when the database answers. */
+  ping(): Promise<boolean>;
+  /** Closes connections. The store must not be used afterwards. */
+  close(): Promise<void>;
+}
