@@ -12,6 +12,11 @@ export interface ConnectorErrorInfo {
   correlationId?: string;
   /** Whether the same request may succeed later (network, 5xx, 429). */
   retryable: boolean;
+  /**
+   * Stable error code; default `CONNECTOR_ERROR`. `INVALID_RESPONSE` when a vendor body failed
+   * validation, `UNAUTHORIZED` when credentials were refused or could not be refreshed.
+   */
+  code?: string;
 }
 
 /** A vendor call failed. The message is the vendor's own, kept verbatim for dead letters. */
@@ -23,7 +28,7 @@ export class ConnectorError extends FrontbackError {
   readonly correlationId: string | undefined;
 
   constructor(message: string, info: ConnectorErrorInfo, options: Omit<FrontbackErrorOptions, 'retryable'> = {}) {
-    super(ErrorCode.Connector, message, {
+    super(info.code ?? ErrorCode.Connector, message, {
       ...options,
       retryable: info.retryable,
       details: {
