@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerSandboxCommand } from './commands/sandbox.ts';
 import { registerValidateCommand } from './commands/validate.ts';
 import { runCli } from './run.ts';
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerValidateCommand(program);
   registerAuditCommands(program);
+  registerSandboxCommand(program);
   return program;
 }
 

@@ -1,0 +1,140 @@
+/**
+ * `frontback sandbox <kind>`: starts a vendor sandbox on a local port and keeps it
+ * running until SIGINT/SIGTERM. Kinds come from {@link SANDBOXES}; adding a sandbox is
+ * one entry there.
+ */
+import type { Command } from 'commander';
+import { createHubSpotSandbox, DEFAULT_SANDBOX_TOKEN } from '../../../connectors/hubspot/sandbox/server.ts';
+import { createOdooSandbox } from '../../../connectors/odoo/sandbox/server.ts';
+import { ConfigError } from '../../errors.ts';
+
+/** Options every sandbox kind receives from the command line. */
+export interface SandboxCliOptions {
+  /** Port to listen on. */
+  port: number;
+  /** Data seed. */
+  seed: number;
+  /** Number of main records (HubSpot: contacts). */
+  records: number;
+  /** Webhook receiver URL. */
+  webhookUrl?: string;
+  /** Webhook signing secret. */
+  webhookSecret?: string;
+  /** Requests per rolling window (HubSpot: per 10 s). */
+  rateLimit?: number;
+  /** Database name (Odoo). */
+  db?: string;
+  /** API key (Odoo). */
+  apiKey?: string;
+}
+
+/** Default port per kind (4010 for kinds not listed). */
+export const SANDBOX_PORTS: Record<string, number> = { hubspot: 4010, odoo: 4020 };
+
+/** A started sandbox, as the command needs it. */
+export interface StartedSandbox {
+  /** Base URL. */
+  url: string;
+  /** Lines printed after start (token, seed, counts). */
+  summary: string[];
+  /** Stops it. */
+  close(): Promise<void>;
+}
+
+/** Sandbox kinds: name -> starter. */
+export const SANDBOXES: Record<string, (opts: SandboxCliOptions) => Promise<StartedSandbox>> = {
+  hubspot: async (opts) => {
+    const sandbox = await createHubSpotSandbox({
+      seed: opts.seed,
+      records: opts.records,
+      ...(opts.rateLimit === undefined ? {} : { rateLimits: { max: opts.rateLimit } }),
+      ...(opts.webhookUrl ? { webhooks: { url: opts.webhookUrl, secret: opts.webhookSecret ?? 'sandbox-client-secret' } } : {}),
+    });
+    const url = await sandbox.listen(opts.port);
+    const s = sandbox.seeded;
+    return {
+      url,
+      summary: [
+        `access token: ${DEFAULT_SANDBOX_TOKEN} (a sandbox-only fake; send it as "Authorization: Bearer ...")`,
+        `seed: ${opts.seed}; records: ${s.contacts} contacts, ${s.companies} companies, ${s.products} products, ${s.deals} deals, ${s.lineItems} line items`,
+        `webhooks: ${opts.webhookUrl ? `to ${opts.webhookUrl} (signed v3)` : 'off'}; control API: ${url}/_sandbox/stats`,
+      ],
+      close: () => sandbox.close(),
+    };
+  },
+  odoo: async (opts) => {
+    const sandbox = createOdooSandbox({
+      port: opts.port,
+      seed: opts.seed,
+      records: opts.records,
+      db: opts.db ?? 'odoo',
+      apiKey: opts.apiKey ?? 'sandbox-odoo-key',
+      ...(opts.webhookUrl ? { webhookUrl: opts.webhookUrl } : {}),
+    });
+    const url = await sandbox.listen();
+    const partners = sandbox.orm.db.table('res.partner').size;
+    return {
+      url,
+      summary: [
+        `db: ${sandbox.auth.db}; login: admin; API key: ${opts.apiKey ?? 'sandbox-odoo-key'} (a sandbox-only fake, used as the password)`,
+        `seed: ${opts.seed}; records: ${partners} partners; transports: ${url}/jsonrpc, ${url}/xmlrpc/2/object, ${url}/json/2/<model>/<method>`,
+        `webhooks: ${opts.webhookUrl ? `to ${opts.webhookUrl} (unsigned, no retries, as Odoo)` : 'off'}; control API: ${url}/_sandbox/stats`,
+      ],
+      close: () => sandbox.close(),
+    };
+  },
+};
+
+function intOption(name: string, raw: string | undefined, fallback: number | undefined, min: number): number | undefined {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    throw new ConfigError([{ file: '(command line)', path: name, message: `expected an integer >= ${min}, got "${raw}"` }]);
+  }
+  return n;
+}
+
+/** Registers `frontback sandbox <kind>`. */
+export function registerSandboxCommand(program: Command): void {
+  program
+    .command('sandbox')
+    .description(`start a local vendor sandbox (${Object.keys(SANDBOXES).join(', ')}) until Ctrl-C`)
+    .argument('<kind>', `sandbox kind: ${Object.keys(SANDBOXES).join(' | ')}`)
+    .option('--port <n>', 'port to listen on (default 4010 hubspot, 4020 odoo)')
+    .option('--seed <n>', 'seed of the generated data (default 42)')
+    .option('--records <n>', 'number of seeded main records (default 30)')
+    .option('--webhook-url <url>', 'deliver webhooks to this URL')
+    .option('--webhook-secret <s>', 'webhook signing secret (default sandbox-client-secret)')
+    .option('--rate-limit <n>', 'requests allowed per rolling window')
+    .option('--db <name>', 'database name (odoo; default odoo)')
+    .option('--api-key <key>', 'API key accepted as the password (odoo; default sandbox-odoo-key)')
+    .action(async (kind: string, raw: Record<string, string | undefined>) => {
+      const start = SANDBOXES[kind];
+      if (!start) {
+        throw new ConfigError([{ file: '(command line)', path: 'kind', message: `unknown sandbox "${kind}"; expected one of ${Object.keys(SANDBOXES).join(', ')}` }]);
+      }
+      const rateLimit = intOption('--rate-limit', raw.rateLimit, undefined, 1);
+      const opts: SandboxCliOptions = {
+        port: intOption('--port', raw.port, SANDBOX_PORTS[kind] ?? 4010, 0) ?? 4010,
+        seed: intOption('--seed', raw.seed, 42, 0) ?? 42,
+        records: intOption('--records', raw.records, 30, 0) ?? 30,
+        ...(raw.webhookUrl ? { webhookUrl: raw.webhookUrl } : {}),
+        ...(raw.webhookSecret ? { webhookSecret: raw.webhookSecret } : {}),
+        ...(rateLimit === undefined ? {} : { rateLimit }),
+        ...(raw.db ? { db: raw.db } : {}),
+        ...(raw.apiKey ? { apiKey: raw.apiKey } : {}),
+      };
+      const sandbox = await start(opts);
+      process.stdout.write(`${kind} sandbox listening on ${sandbox.url}\n${sandbox.summary.map((l) => `  ${l}\n`).join('')}`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          sandbox.close().then(resolve, resolve);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      process.stdout.write(`${kind} sandbox stopped\n`);
+    });
+}
