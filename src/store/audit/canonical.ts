@@ -3,7 +3,7 @@
  * by verification, so what is hashed on append is exactly what is re-hashed on
  * verify.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { AuditError, ErrorCode } from '../../errors.ts';
 import type { AuditEntry, AuditEntryInput } from '../audit-repository.ts';
@@ -54,7 +54,8 @@ export function canonicalText(entry: HashedEntry): string {
 
 /** SHA-256 of the UTF-8 bytes of `canonical`, lowercase hex. */
 export function hashCanonical(canonical: string): string {
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  // crypto.hash (one-shot) is about twice as fast as createHash() for ~500-byte inputs.
+  return hash('sha256', canonical, 'hex');
 }
 
 /** Seals an input: its canonical text and hash at a position in the chain. */

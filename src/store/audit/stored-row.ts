@@ -30,6 +30,20 @@ export interface AuditRow {
   canonical: string;
 }
 
+/** Every audit column, in the order raw (array) readers select them. */
+export const AUDIT_ROW_COLUMNS = [
+  'seq', 'at', 'run_id', 'job_id', 'mapping_id', 'mapping_version', 'crm_id', 'erp_id',
+  'action', 'rule', 'actor', 'prev_hash', 'hash', 'canonical',
+] as const satisfies ReadonlyArray<keyof AuditRow>;
+
+/** Builds a row from an array read in {@link AUDIT_ROW_COLUMNS} order. */
+export function auditRowFromArray(values: readonly unknown[]): AuditRow {
+  const row: Record<string, unknown> = {};
+  for (let i = 0; i < AUDIT_ROW_COLUMNS.length; i++) row[AUDIT_ROW_COLUMNS[i] as string] = values[i];
+  row.seq = Number(row.seq);
+  return row as unknown as AuditRow;
+}
+
 /** Which column holds which hashed field; verification compares each pair. */
 export const COLUMN_FIELDS = [
   ['seq', 'seq'],

@@ -8,8 +8,8 @@ import type {
 } from '../audit-repository.ts';
 import { GENESIS_HASH, sealEntry, type HashedEntry } from '../audit/canonical.ts';
 import { ChainVerifier } from '../audit/chain-verifier.ts';
-import { columnMismatch, type ChainRow } from '../audit/stored-row.ts';
-import { readFlaggedPage, readFullPage, type FlaggedRow } from './audit-pages.ts';
+import { auditRowFromArray, columnMismatch, type ChainRow } from '../audit/stored-row.ts';
+import { readFullPage } from './audit-pages.ts';
 import type { SqlContext } from './context.ts';
 import type { AuditLogTable, Database } from './database.ts';
 
@@ -110,30 +110,17 @@ export class SqlAuditRepository implements AuditRepository {
     }
   }
 
-  /** One page of rows with their column issue (undefined when the columns agree). */
+  /**
+   * One page of rows with their column issue (undefined when the columns agree).
+   * SQLite reads arrays straight from the driver (Kysely's row objects cost more
+   * than the hashing); PostgreSQL reads full rows through Kysely.
+   */
   async #verifyPage(after: number, limit: number): Promise<Array<{ row: ChainRow; issue: string | undefined }>> {
-    const judgeInJs = async (): Promise<Array<{ row: ChainRow; issue: string | undefined }>> => {
-      const rows = await this.#ctx.run((db) => readFullPage(db, after, limit));
-      return rows.map((row) => ({ row, issue: columnMismatch(row) }));
-    };
-    if (this.#ctx.kind !== 'sqlite') return judgeInJs();
-    let flagged: FlaggedRow[];
-    try {
-      flagged = await readFlaggedPage(this.#ctx.db, after, limit);
-    } catch {
-      // SQLite could not evaluate the check (e.g. an old SQLite without ->>): judge this page in JavaScript.
-      return judgeInJs();
-    }
-    const out: Array<{ row: ChainRow; issue: string | undefined }> = [];
-    for (const row of flagged) {
-      if (row.agrees) {
-        out.push({ row, issue: undefined });
-        continue;
-      }
-      const [full] = await this.#ctx.run((db) => readFullPage(db, row.seq - 1, 1));
-      out.push({ row, issue: full && full.seq === row.seq ? columnMismatch(full) : 'row vanished during verify' });
-    }
-    return out;
+    const read = this.#ctx.readAuditPage;
+    const rows = read
+      ? await this.#ctx.run(() => Promise.resolve(read(after, limit).map(auditRowFromArray)))
+      : await this.#ctx.run((db) => readFullPage(db, after, limit));
+    return rows.map((row) => ({ row, issue: columnMismatch(row) }));
   }
 
   async *since(since: string, options: { pageSize?: number } = {}): AsyncIterable<AuditEntry> {

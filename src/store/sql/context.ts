@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { StoreKind } from '../store.ts';
 import type { Database } from './database.ts';
+import type { RawAuditPageReader } from './sqlite-dialect.ts';
 import { translateStoreError } from './errors.ts';
 
 /**
@@ -14,13 +15,22 @@ export class SqlContext {
   readonly kind: StoreKind;
   /** True inside `store.transaction`. */
   readonly inTransaction: boolean;
+  /** SQLite only: the driver-level audit page reader that verification uses. */
+  readonly readAuditPage: RawAuditPageReader | undefined;
   readonly #clock: () => Date;
 
-  constructor(db: Kysely<Database>, kind: StoreKind, inTransaction: boolean, clock: () => Date) {
+  constructor(
+    db: Kysely<Database>,
+    kind: StoreKind,
+    inTransaction: boolean,
+    clock: () => Date,
+    readAuditPage?: RawAuditPageReader,
+  ) {
     this.db = db;
     this.kind = kind;
     this.inTransaction = inTransaction;
     this.#clock = clock;
+    this.readAuditPage = readAuditPage;
   }
 
   /** The current time as ISO 8601 UTC text. */

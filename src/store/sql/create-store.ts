@@ -1,4 +1,4 @@
-import { Kysely, Migrator } from 'kysely';
+import { Kysely, Migrator, type Dialect } from 'kysely';
 import { StoreError } from '../../errors.ts';
 import { safeUrl, type Logger } from '../../observability/logger.ts';
 import type { Store } from '../store.ts';
@@ -6,7 +6,7 @@ import type { Database } from './database.ts';
 import { translateStoreError } from './errors.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { openPostgresDialect } from './postgres-dialect.ts';
-import { openSqliteDialect } from './sqlite-dialect.ts';
+import { openSqliteDialect, type RawAuditPageReader } from './sqlite-dialect.ts';
 import { SqlStore } from './sql-store.ts';
 import { DEFAULT_STORE_URL, parseStoreUrl } from './store-url.ts';
 
@@ -41,20 +41,23 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   const location = parseStoreUrl(options.url ?? STORE_DEFAULTS.url);
   const log = options.logger?.child({ component: 'store' });
   let db: Kysely<Database>;
+  let readAuditPage: RawAuditPageReader | undefined;
   try {
-    const dialect =
-      location.kind === 'sqlite'
-        ? openSqliteDialect({
-            path: location.path,
-            busyTimeoutMs: options.busyTimeoutMs ?? STORE_DEFAULTS.busyTimeoutMs,
-            synchronous: options.synchronous ?? STORE_DEFAULTS.synchronous,
-          })
-        : await openPostgresDialect({
-            url: location.url,
-            schema: options.schema ?? location.schema,
-            poolSize: options.poolSize ?? STORE_DEFAULTS.poolSize,
-            onPoolError: (err) => log?.error({ err }, 'idle PostgreSQL connection failed'),
-          });
+    let dialect: Dialect;
+    if (location.kind === 'sqlite') {
+      ({ dialect, readAuditPage } = openSqliteDialect({
+        path: location.path,
+        busyTimeoutMs: options.busyTimeoutMs ?? STORE_DEFAULTS.busyTimeoutMs,
+        synchronous: options.synchronous ?? STORE_DEFAULTS.synchronous,
+      }));
+    } else {
+      dialect = await openPostgresDialect({
+        url: location.url,
+        schema: options.schema ?? location.schema,
+        poolSize: options.poolSize ?? STORE_DEFAULTS.poolSize,
+        onPoolError: (err) => log?.error({ err }, 'idle PostgreSQL connection failed'),
+      });
+    }
     db = new Kysely<Database>({ dialect });
   } catch (err) {
     throw translateStoreError(err);
@@ -70,5 +73,5 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
     { kind: location.kind, where: location.kind === 'sqlite' ? location.path : safeUrl(location.url), applied },
     'store open',
   );
-  return new SqlStore(db, location.kind, options.clock ?? (() => new Date()));
+  return new SqlStore(db, location.kind, options.clock ?? (() => new Date()), readAuditPage);
 }

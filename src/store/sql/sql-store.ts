@@ -11,6 +11,7 @@ import { SqlInboxRepository } from './inbox.ts';
 import { SqlLinkRepository } from './links.ts';
 import { SqlRunRepository } from './runs.ts';
 import { SqlSnapshotRepository } from './snapshots.ts';
+import type { RawAuditPageReader } from './sqlite-dialect.ts';
 
 function repositories(ctx: SqlContext): StoreRepositories {
   return {
@@ -38,12 +39,14 @@ export class SqlStore implements Store {
   readonly audit: StoreRepositories['audit'];
   readonly #db: Kysely<Database>;
   readonly #clock: () => Date;
+  readonly #readAuditPage: RawAuditPageReader | undefined;
 
-  constructor(db: Kysely<Database>, kind: StoreKind, clock: () => Date) {
+  constructor(db: Kysely<Database>, kind: StoreKind, clock: () => Date, readAuditPage?: RawAuditPageReader) {
     this.#db = db;
     this.kind = kind;
     this.#clock = clock;
-    const repos = repositories(new SqlContext(db, kind, false, clock));
+    this.#readAuditPage = readAuditPage;
+    const repos = repositories(new SqlContext(db, kind, false, clock, readAuditPage));
     this.cursors = repos.cursors;
     this.links = repos.links;
     this.snapshots = repos.snapshots;
@@ -59,7 +62,7 @@ export class SqlStore implements Store {
     try {
       return await this.#db.transaction().execute(async (trx) => {
         try {
-          return await work(repositories(new SqlContext(trx, this.kind, true, this.#clock)));
+          return await work(repositories(new SqlContext(trx, this.kind, true, this.#clock, this.#readAuditPage)));
         } catch (err) {
           workFailed = true;
           throw err;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
+import { AUDIT_ROW_COLUMNS } from '../audit/stored-row.ts';
 import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Dialect, type Driver } from 'kysely';
 
 /** Options for opening a SQLite database. */
@@ -73,12 +74,25 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * Reads audit rows straight from better-sqlite3, as arrays, for verification:
+ * going through Kysely's row objects costs more than hashing the entries does.
+ * Read-only and synchronous per page, so no statement stays open across awaits.
+ */
+export type RawAuditPageReader = (after: number, limit: number) => unknown[][];
+
 /** Opens (creating the folder and file when needed) and configures a SQLite database. */
-export function openSqliteDialect(options: SqliteOpenOptions): Dialect {
+export function openSqliteDialect(options: SqliteOpenOptions): { dialect: Dialect; readAuditPage: RawAuditPageReader } {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const raw = new BetterSqlite3(options.path, { timeout: options.busyTimeoutMs });
   if (options.path !== ':memory:') raw.pragma('journal_mode = WAL');
   raw.pragma(`synchronous = ${options.synchronous.toUpperCase()}`);
   raw.pragma('foreign_keys = ON');
-  return new ImmediateSqliteDialect(raw, options.busyTimeoutMs);
+  let page: BetterSqlite3.Statement | undefined;
+  const readAuditPage: RawAuditPageReader = (after, limit) => {
+    // Prepared on first use: the table exists only once migrations have run.
+    page ??= raw.prepare(`select ${AUDIT_ROW_COLUMNS.join(', ')} from audit_log where seq > ? order by seq limit ?`).raw(true);
+    return page.all(after, limit) as unknown[][];
+  };
+  return { dialect: new ImmediateSqliteDialect(raw, options.busyTimeoutMs), readAuditPage };
 }
