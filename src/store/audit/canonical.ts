@@ -4,7 +4,7 @@
  * verify.
  */
 import { hash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { configure } from 'safe-stable-stringify';
 import { AuditError, ErrorCode } from '../../errors.ts';
 import type { AuditEntry, AuditEntryInput } from '../audit-repository.ts';
 
@@ -38,11 +38,20 @@ export function toHashedEntry(input: AuditEntryInput, seq: number, at: string, p
   };
 }
 
+/**
+ * RFC 8785 (JCS) serialisation. For JSON data, JCS is JSON.stringify with object
+ * keys sorted by UTF-16 code units, which is what safe-stable-stringify's
+ * deterministic mode does, about twice as fast as the `canonicalize` reference
+ * implementation (a property test holds the two equal). `strict` makes values JSON
+ * cannot carry (NaN, Infinity, functions, bigint) an error instead of `null`.
+ */
+const jcs = configure({ deterministic: true, strict: true, bigint: false, circularValue: Error });
+
 /** RFC 8785 JSON text of a hashed entry. Throws AuditError for values JSON cannot carry. */
 export function canonicalText(entry: HashedEntry): string {
   let text: string | undefined;
   try {
-    text = canonicalize(entry);
+    text = jcs(entry);
   } catch (err) {
     throw new AuditError(ErrorCode.Validation, `audit entry cannot be canonicalised: ${(err as Error).message}`, {
       cause: err,
