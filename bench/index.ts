@@ -6,9 +6,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { auditSuite } from './audit.bench.ts';
+import { hubspotSuite } from './hubspot.bench.ts';
 import type { BenchSuite, CaseResult } from './harness.ts';
 
-const SUITES: BenchSuite[] = [auditSuite];
+const SUITES: BenchSuite[] = [auditSuite, hubspotSuite];
 
 function parseArgs(argv: string[]): { json?: string; only?: string } {
   const out: { json?: string; only?: string } = {};

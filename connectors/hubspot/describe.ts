@@ -1,0 +1,55 @@
+/**
+ * The properties API as frontback's object descriptions: HubSpot types
+ * (string/number/date/datetime/enumeration/bool) become the contract's field types;
+ * `hasUniqueValue` marks external ids (and `email` for contacts, which HubSpot keeps
+ * unique without saying so); `hs_object_id` is the id field.
+ */
+import type { FieldDescription, FieldType, ObjectDescription } from '../../src/connector/index.ts';
+import type { HubSpotObjectType } from './objects.ts';
+import type { HubSpotProperty } from './schemas.ts';
+
+/** The contract type of one HubSpot property. */
+export function fieldTypeOf(property: Pick<HubSpotProperty, 'type' | 'fieldType' | 'options'>): FieldType {
+  switch (property.type) {
+    case 'number':
+      return 'number';
+    case 'date':
+      return 'date';
+    case 'datetime':
+      return 'datetime';
+    case 'bool':
+      return 'boolean';
+    case 'enumeration':
+      if (property.fieldType === 'booleancheckbox') return 'boolean';
+      return (property.options ?? []).length > 0 ? 'enum' : 'string';
+    case 'string':
+      return property.fieldType === 'textarea' || property.fieldType === 'html' ? 'text' : 'string';
+    default:
+      // phone_number, object_coordinates, json: passed through as text.
+      return 'string';
+  }
+}
+
+function describeField(object: HubSpotObjectType, p: HubSpotProperty): FieldDescription {
+  const type = fieldTypeOf(p);
+  const readOnly = p.modificationMetadata?.readOnlyValue === true || p.calculated === true || p.name === 'hs_object_id';
+  const field: FieldDescription = { name: p.name, type };
+  if (p.label !== undefined && p.label !== '') field.label = p.label;
+  if (readOnly) field.readOnly = true;
+  else if (p.hasUniqueValue === true || p.name === object.naturalKey) field.externalId = true;
+  if (type === 'enum') field.options = (p.options ?? []).map((o) => (o.label === undefined ? { value: o.value } : { value: o.value, label: o.label }));
+  if (p.name === 'hs_object_id') field.type = 'string';
+  return field;
+}
+
+/** Builds the description of `object` from its properties (archived properties left out). */
+export function describeObject(object: HubSpotObjectType, properties: readonly HubSpotProperty[]): ObjectDescription {
+  const fields = properties.filter((p) => p.archived !== true).map((p) => describeField(object, p));
+  const names = new Set(fields.map((f) => f.name));
+  // The id and modified date are always there in HubSpot; make sure the description says so.
+  if (!names.has('hs_object_id')) fields.unshift({ name: 'hs_object_id', label: 'Record ID', type: 'string', readOnly: true });
+  const modified = fields.find((f) => f.name === object.modifiedProperty);
+  if (!modified) fields.push({ name: object.modifiedProperty, label: 'Last Modified Date', type: 'datetime', readOnly: true });
+  else if (modified.type !== 'datetime') modified.type = 'datetime';
+  return { name: object.name, fields, idField: 'hs_object_id', modifiedField: object.modifiedProperty, archivable: true };
+}
