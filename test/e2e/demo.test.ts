@@ -1,0 +1,85 @@
+/**
+ * The README's run command, end to end: `frontback demo` as a user runs it (a child
+ * process), with its own ports and store so it cannot collide with other suites.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../support/env.ts';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(projectRoot, 'bin/frontback.js'), ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, FRONTBACK_CONFIG: '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'frontback-demo-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('frontback demo', () => {
+  it('runs the embedded demo: sandboxes, connectors, cursors and a verified audit log', async () => {
+    const [hubspotPort, odooPort] = [await freePort(), await freePort()];
+    const store = join(dir, 'demo.db');
+    const config = join(dir, 'demo.yaml');
+    writeFileSync(
+      config,
+      [
+        'connections:',
+        '  hubspot:',
+        '    kind: hubspot',
+        `    baseUrl: http://127.0.0.1:${hubspotPort}`,
+        '    auth: { type: bearer, token: test-demo-token }',
+        '  odoo:',
+        '    kind: odoo',
+        `    baseUrl: http://127.0.0.1:${odooPort}`,
+        '    auth: { type: api-key, login: admin, key: test-demo-key, database: odoo }',
+        `store: { url: ${JSON.stringify(store)} }`,
+      ].join('\n'),
+    );
+    const first = await run(['demo', '-c', config, '--records', '30']);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/hubspot\s+http:\/\/127\.0\.0\.1:\d+\s+30 contacts, 10 companies/);
+    expect(first.stdout).toMatch(/hubspot\s+contacts\s+30 contacts in \d+ page/);
+    // One change through the API, then the incremental read from the saved cursor sees exactly it.
+    expect(first.stdout).toMatch(/updated contact (\d+): phone -> .* \(ok\)/);
+    const changed = /updated contact (\d+)/.exec(first.stdout)?.[1];
+    expect(first.stdout).toContain(`: 1 record(s) [${changed}]`);
+    expect(first.stdout).toMatch(/audit verify: intact, \d+ entries, head [0-9a-f]{64}/);
+    // The test token never reaches the output.
+    expect(first.stdout).not.toContain('test-demo-token');
+    expect(first.stdout).not.toContain('test-demo-key');
+
+    // A second run appends to the same chain, which stays intact.
+    const count = (out: string): number => Number(/intact, (\d+) entries/.exec(out)?.[1]);
+    const second = await run(['demo', '-c', config, '--records', '30']);
+    expect(second.code).toBe(0);
+    expect(count(second.stdout)).toBeGreaterThan(count(first.stdout));
+
+    const verify = await run(['audit', 'verify', '--store', store]);
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toContain(`audit log intact: ${count(second.stdout)} entries`);
+  }, 60_000);
+});
