@@ -5,9 +5,10 @@
  */
 import { createRegistry, type ConnectorDescriptor } from '../src/connector/index.ts';
 import hubspot from './hubspot/index.ts';
+import odoo from './odoo/index.ts';
 
 /** Every shipped connector descriptor, in no particular order. */
-export const connectorDescriptors: readonly ConnectorDescriptor[] = [hubspot];
+export const connectorDescriptors: readonly ConnectorDescriptor[] = [hubspot, odoo];
 
 /** The registry the composition root (src/cli) uses to create connectors by kind. */
 export const connectorRegistry = createRegistry(connectorDescriptors);
