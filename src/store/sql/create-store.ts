@@ -1,4 +1,4 @@
-import { Kysely, Migrator, type Dialect } from 'kysely';
+import { Kysely, Migrator, sql, type Dialect } from 'kysely';
 import { StoreError } from '../../errors.ts';
 import { safeUrl, type Logger } from '../../observability/logger.ts';
 import type { Store } from '../store.ts';
@@ -62,7 +62,24 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   } catch (err) {
     throw translateStoreError(err);
   }
-  const migrator = new Migrator({ db, provider: migrationProvider(location.kind) });
+  // Kysely's Migrator looks for its own tables in every schema it can see: with a
+  // second frontback (or a test) in another schema of the same database it would
+  // find theirs and skip creating ours. Pin it to the schema this store writes to.
+  let migrationTableSchema: string | undefined;
+  if (location.kind === 'postgres') {
+    try {
+      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+      migrationTableSchema = rows[0]?.schema;
+    } catch (err) {
+      await db.destroy();
+      throw translateStoreError(err);
+    }
+  }
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(location.kind),
+    ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     await db.destroy();

@@ -1,4 +1,13 @@
-import { PostgresDialect, type Dialect } from 'kysely';
+import {
+  PostgresDialect,
+  sql,
+  type DatabaseIntrospector,
+  type DatabaseMetadata,
+  type Dialect,
+  type Kysely,
+  type SchemaMetadata,
+  type TableMetadata,
+} from 'kysely';
 import pg from 'pg';
 import { StoreError } from '../../errors.ts';
 
@@ -44,5 +53,41 @@ export async function openPostgresDialect(options: PostgresOpenOptions): Promise
     ...(schema === undefined ? {} : { options: `-c search_path=${quoteSchema(schema)}` }),
   });
   pool.on('error', options.onPoolError);
-  return new PostgresDialect({ pool });
+  return new ScopedPostgresDialect({ pool });
+}
+
+/**
+ * Kysely's PostgreSQL introspector (which its Migrator uses) reads the tables of
+ * every schema in the database; a schema another tenant or test drops meanwhile
+ * makes that query fail. frontback only ever looks at its own schema, so its
+ * introspector reads the current schema alone.
+ */
+class ScopedPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
+  }
+}
+
+class CurrentSchemaIntrospector implements DatabaseIntrospector {
+  readonly #db: Kysely<unknown>;
+  constructor(db: Kysely<unknown>) {
+    this.#db = db;
+  }
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const { rows } = await sql<{ name: string }>`select current_schema() as name`.execute(this.#db);
+    return rows;
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ schema: string; name: string; kind: string }>`
+      select table_schema as schema, table_name as name, table_type as kind
+      from information_schema.tables where table_schema = current_schema()`.execute(this.#db);
+    // Column details are not needed by the Migrator, the only user of this introspector.
+    return rows.map((r) => ({ schema: r.schema, name: r.name, isView: r.kind === 'VIEW', columns: [] }));
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables() };
+  }
 }
