@@ -63,6 +63,11 @@ describe('frontback demo', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/hubspot\s+http:\/\/127\.0\.0\.1:\d+\s+30 contacts, 10 companies/);
     expect(first.stdout).toMatch(/hubspot\s+contacts\s+30 contacts in \d+ page/);
+    expect(first.stdout).toMatch(/odoo\s+res\.partner\s+\d+ partners in \d+ page/);
+    // The identity preview pairs most seeded people across the two systems, some only after normalising.
+    const preview = /(\d+) of 30 HubSpot contacts match one Odoo partner; (\d+) of those only after normalising/.exec(first.stdout);
+    expect(Number(preview?.[1])).toBeGreaterThan(20);
+    expect(Number(preview?.[2])).toBeGreaterThan(0);
     // One change through the API, then the incremental read from the saved cursor sees exactly it.
     expect(first.stdout).toMatch(/updated contact (\d+): phone -> .* \(ok\)/);
     const changed = /updated contact (\d+)/.exec(first.stdout)?.[1];

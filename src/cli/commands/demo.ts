@@ -26,9 +26,9 @@ interface DemoOptions {
 }
 
 const NEXT = [
-  'What comes next (open issues): the Odoo connector, the mapping engine (YAML mappings compiled to',
-  'functions, `frontback validate` and `preview`), then the sync engine: three-way diff against the',
-  'snapshots, conflict rules, echo suppression, queued pushes, webhooks into the inbox, and `frontback start`.',
+  'What comes next (open issues): the mapping engine (YAML mappings compiled to functions,',
+  '`frontback validate` and `preview`), then the sync engine: three-way diff against the snapshots,',
+  'conflict rules, echo suppression, queued pushes, webhooks into the inbox, and `frontback start`.',
 ];
 
 export function registerDemoCommand(program: Command): void {
