@@ -45,11 +45,12 @@ describe('frontback validate', () => {
     const { stdout, exitCode } = await cli(['validate', '-c', join(projectRoot, 'config/demo.yaml')]);
     expect(exitCode).toBe(0);
     expect(stdout).toContain('hubspot: hubspot at http://127.0.0.1:4010/, auth bearer (token ********)');
-    expect(stdout).toContain('odoo: odoo at http://127.0.0.1:4020/, auth api-key (login admin, database demo, key ********)');
+    expect(stdout).toContain('odoo: odoo at http://127.0.0.1:4020/, auth api-key (login admin, database odoo, key ********)');
     expect(stdout).toContain('store: sqlite ./data/demo.db');
     expect(stdout).toContain('queue: embedded (in-process), concurrency 4');
     expect(stdout).toContain('server: 127.0.0.1:8080');
-    expect(stdout).not.toContain('not-a-secret');
+    expect(stdout).not.toContain('sandbox-hubspot-token');
+    expect(stdout).not.toContain('sandbox-odoo-key');
     expect(stdout.trimEnd().endsWith('configuration OK')).toBe(true);
   });
 
@@ -59,12 +60,12 @@ describe('frontback validate', () => {
     expect(stdout).toContain(`configuration: ${join(projectRoot, 'config/demo.yaml')}`);
   });
 
-  it('mentions unvalidated mappings only when the mappings directory exists', async () => {
+  it('validates mappings only when the mappings directory exists', async () => {
     const present = join(dir, 'mappings-present');
     mkdirSync(present);
     writeFileSync(join(dir, 'with.yaml'), `mappings:\n  dir: ${present}\n`);
     writeFileSync(join(dir, 'without.yaml'), `mappings:\n  dir: ${join(dir, 'absent')}\n`);
-    const note = 'mappings: not validated yet (mapping engine not built)';
+    const note = 'mappings: 0 OK';
     expect((await cli(['validate', '-c', join(dir, 'with.yaml')])).stdout).toContain(note);
     expect((await cli(['validate', '-c', join(dir, 'without.yaml')])).stdout).not.toContain(note);
   });
