@@ -24,6 +24,7 @@ export const ErrorCode = {
   AuditBroken: 'AUDIT_CHAIN_BROKEN',
   AuditImmutable: 'AUDIT_IMMUTABLE',
   Store: 'STORE_ERROR',
+  Transform: 'TRANSFORM_FAILED',
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
