@@ -1,6 +1,6 @@
 /**
  * Page readers for audit verification through Kysely (PostgreSQL). SQLite reads
- * pages straight from the driver instead (see `readAuditPage` in
+ * pages straight from the driver instead (see `auditAccess` in
  * sqlite-dialect.ts): there Kysely's row objects cost more than the hashing.
  */
 import type { Kysely } from 'kysely';

@@ -80,11 +80,16 @@ export class SqlAuditRepository implements AuditRepository {
         prevHash = entry.hash;
         return entry;
       });
-      for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
-        await db
-          .insertInto('audit_log')
-          .values(entries.slice(i, i + INSERT_CHUNK).map(toRow))
-          .execute();
+      const fast = this.#ctx.auditAccess;
+      if (fast) {
+        fast.insert(entries.map(toRow));
+      } else {
+        for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
+          await db
+            .insertInto('audit_log')
+            .values(entries.slice(i, i + INSERT_CHUNK).map(toRow))
+            .execute();
+        }
       }
       return entries;
     });
@@ -112,15 +117,29 @@ export class SqlAuditRepository implements AuditRepository {
 
   /**
    * One page of rows with their column issue (undefined when the columns agree).
-   * SQLite reads arrays straight from the driver (Kysely's row objects cost more
-   * than the hashing); PostgreSQL reads full rows through Kysely.
+   * SQLite reads straight from the driver and lets SQLite compare the columns with
+   * the canonical text; only rows it flags are re-read in full and judged in JS (for
+   * the exact reason). PostgreSQL reads full rows through Kysely and judges in JS.
    */
   async #verifyPage(after: number, limit: number): Promise<Array<{ row: ChainRow; issue: string | undefined }>> {
-    const read = this.#ctx.readAuditPage;
-    const rows = read
-      ? await this.#ctx.run(() => Promise.resolve(read(after, limit).map(auditRowFromArray)))
-      : await this.#ctx.run((db) => readFullPage(db, after, limit));
-    return rows.map((row) => ({ row, issue: columnMismatch(row) }));
+    const fast = this.#ctx.auditAccess;
+    if (!fast) {
+      const rows = await this.#ctx.run((db) => readFullPage(db, after, limit));
+      return rows.map((row) => ({ row, issue: columnMismatch(row) }));
+    }
+    return this.#ctx.run(() => {
+      const out: Array<{ row: ChainRow; issue: string | undefined }> = [];
+      for (const [seq, prevHash, hash, canonical, agrees] of fast.readVerifyPage(after, limit)) {
+        const row: ChainRow = { seq: Number(seq), prev_hash: prevHash as string, hash: hash as string, canonical: canonical as string };
+        if (agrees === 1) {
+          out.push({ row, issue: undefined });
+          continue;
+        }
+        const [full] = fast.readPage(row.seq - 1, 1).map(auditRowFromArray);
+        out.push({ row, issue: full && full.seq === row.seq ? columnMismatch(full) : 'row vanished during verify' });
+      }
+      return Promise.resolve(out);
+    });
   }
 
   async *since(since: string, options: { pageSize?: number } = {}): AsyncIterable<AuditEntry> {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { StoreKind } from '../store.ts';
 import type { Database } from './database.ts';
-import type { RawAuditPageReader } from './sqlite-dialect.ts';
+import type { SqliteAuditAccess } from './sqlite-dialect.ts';
 import { translateStoreError } from './errors.ts';
 
 /**
@@ -16,7 +16,7 @@ export class SqlContext {
   /** True inside `store.transaction`. */
   readonly inTransaction: boolean;
   /** SQLite only: the driver-level audit page reader that verification uses. */
-  readonly readAuditPage: RawAuditPageReader | undefined;
+  readonly auditAccess: SqliteAuditAccess | undefined;
   readonly #clock: () => Date;
 
   constructor(
@@ -24,13 +24,13 @@ export class SqlContext {
     kind: StoreKind,
     inTransaction: boolean,
     clock: () => Date,
-    readAuditPage?: RawAuditPageReader,
+    auditAccess?: SqliteAuditAccess,
   ) {
     this.db = db;
     this.kind = kind;
     this.inTransaction = inTransaction;
     this.#clock = clock;
-    this.readAuditPage = readAuditPage;
+    this.auditAccess = auditAccess;
   }
 
   /** The current time as ISO 8601 UTC text. */

@@ -6,7 +6,7 @@ import type { Database } from './database.ts';
 import { translateStoreError } from './errors.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { openPostgresDialect } from './postgres-dialect.ts';
-import { openSqliteDialect, type RawAuditPageReader } from './sqlite-dialect.ts';
+import { openSqliteDialect, type SqliteAuditAccess } from './sqlite-dialect.ts';
 import { SqlStore } from './sql-store.ts';
 import { DEFAULT_STORE_URL, parseStoreUrl } from './store-url.ts';
 
@@ -41,11 +41,11 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   const location = parseStoreUrl(options.url ?? STORE_DEFAULTS.url);
   const log = options.logger?.child({ component: 'store' });
   let db: Kysely<Database>;
-  let readAuditPage: RawAuditPageReader | undefined;
+  let auditAccess: SqliteAuditAccess | undefined;
   try {
     let dialect: Dialect;
     if (location.kind === 'sqlite') {
-      ({ dialect, readAuditPage } = openSqliteDialect({
+      ({ dialect, auditAccess } = openSqliteDialect({
         path: location.path,
         busyTimeoutMs: options.busyTimeoutMs ?? STORE_DEFAULTS.busyTimeoutMs,
         synchronous: options.synchronous ?? STORE_DEFAULTS.synchronous,
@@ -90,5 +90,5 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
     { kind: location.kind, where: location.kind === 'sqlite' ? location.path : safeUrl(location.url), applied },
     'store open',
   );
-  return new SqlStore(db, location.kind, options.clock ?? (() => new Date()), readAuditPage);
+  return new SqlStore(db, location.kind, options.clock ?? (() => new Date()), auditAccess);
 }

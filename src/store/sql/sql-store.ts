@@ -11,7 +11,7 @@ import { SqlInboxRepository } from './inbox.ts';
 import { SqlLinkRepository } from './links.ts';
 import { SqlRunRepository } from './runs.ts';
 import { SqlSnapshotRepository } from './snapshots.ts';
-import type { RawAuditPageReader } from './sqlite-dialect.ts';
+import type { SqliteAuditAccess } from './sqlite-dialect.ts';
 
 function repositories(ctx: SqlContext): StoreRepositories {
   return {
@@ -39,14 +39,14 @@ export class SqlStore implements Store {
   readonly audit: StoreRepositories['audit'];
   readonly #db: Kysely<Database>;
   readonly #clock: () => Date;
-  readonly #readAuditPage: RawAuditPageReader | undefined;
+  readonly #auditAccess: SqliteAuditAccess | undefined;
 
-  constructor(db: Kysely<Database>, kind: StoreKind, clock: () => Date, readAuditPage?: RawAuditPageReader) {
+  constructor(db: Kysely<Database>, kind: StoreKind, clock: () => Date, auditAccess?: SqliteAuditAccess) {
     this.#db = db;
     this.kind = kind;
     this.#clock = clock;
-    this.#readAuditPage = readAuditPage;
-    const repos = repositories(new SqlContext(db, kind, false, clock, readAuditPage));
+    this.#auditAccess = auditAccess;
+    const repos = repositories(new SqlContext(db, kind, false, clock, auditAccess));
     this.cursors = repos.cursors;
     this.links = repos.links;
     this.snapshots = repos.snapshots;
@@ -62,7 +62,7 @@ export class SqlStore implements Store {
     try {
       return await this.#db.transaction().execute(async (trx) => {
         try {
-          return await work(repositories(new SqlContext(trx, this.kind, true, this.#clock, this.#readAuditPage)));
+          return await work(repositories(new SqlContext(trx, this.kind, true, this.#clock, this.#auditAccess)));
         } catch (err) {
           workFailed = true;
           throw err;

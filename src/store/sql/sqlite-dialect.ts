@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
-import { AUDIT_ROW_COLUMNS } from '../audit/stored-row.ts';
+import { AUDIT_ROW_COLUMNS, COLUMN_FIELDS } from '../audit/stored-row.ts';
+import type { AuditLogTable } from './database.ts';
 import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Dialect, type Driver } from 'kysely';
 
 /** Options for opening a SQLite database. */
@@ -75,24 +76,56 @@ class ImmediateSqliteDialect extends SqliteDialect {
 }
 
 /**
- * Reads audit rows straight from better-sqlite3, as arrays, for verification:
- * going through Kysely's row objects costs more than hashing the entries does.
- * Read-only and synchronous per page, so no statement stays open across awaits.
+ * The audit log's hot paths straight on better-sqlite3: going through Kysely's
+ * query compilation and row objects costs more than hashing the entries does.
+ * Both are synchronous, so they run inside whatever transaction is open on the
+ * connection (the append's BEGIN IMMEDIATE) and hold no statement across awaits.
  */
-export type RawAuditPageReader = (after: number, limit: number) => unknown[][];
+export interface SqliteAuditAccess {
+  /** Up to `limit` rows after `after`, as arrays in AUDIT_ROW_COLUMNS order. */
+  readPage(after: number, limit: number): unknown[][];
+  /**
+   * Up to `limit` rows after `after` as `[seq, prev_hash, hash, canonical, agrees]`,
+   * where `agrees` is 1 when SQLite found every indexed column equal to the field it
+   * indexes in the canonical text (SQLite parses the JSON once per row and caches it).
+   */
+  readVerifyPage(after: number, limit: number): unknown[][];
+  /** Inserts rows (all AUDIT_ROW_COLUMNS) with one prepared statement. */
+  insert(rows: readonly AuditLogTable[]): void;
+}
 
 /** Opens (creating the folder and file when needed) and configures a SQLite database. */
-export function openSqliteDialect(options: SqliteOpenOptions): { dialect: Dialect; readAuditPage: RawAuditPageReader } {
+export function openSqliteDialect(options: SqliteOpenOptions): { dialect: Dialect; auditAccess: SqliteAuditAccess } {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const raw = new BetterSqlite3(options.path, { timeout: options.busyTimeoutMs });
   if (options.path !== ':memory:') raw.pragma('journal_mode = WAL');
   raw.pragma(`synchronous = ${options.synchronous.toUpperCase()}`);
   raw.pragma('foreign_keys = ON');
+  // Prepared on first use: the table exists only once migrations have run.
   let page: BetterSqlite3.Statement | undefined;
-  const readAuditPage: RawAuditPageReader = (after, limit) => {
-    // Prepared on first use: the table exists only once migrations have run.
-    page ??= raw.prepare(`select ${AUDIT_ROW_COLUMNS.join(', ')} from audit_log where seq > ? order by seq limit ?`).raw(true);
-    return page.all(after, limit) as unknown[][];
+  let verifyPage: BetterSqlite3.Statement | undefined;
+  let insert: BetterSqlite3.Statement | undefined;
+  const agrees = COLUMN_FIELDS.map(([column, field]) => `(canonical ->> '$.${field}') is ${column}`).join(' and ');
+  const columns = AUDIT_ROW_COLUMNS.join(', ');
+  const auditAccess: SqliteAuditAccess = {
+    readPage(after, limit) {
+      page ??= raw.prepare(`select ${columns} from audit_log where seq > ? order by seq limit ?`).raw(true);
+      return page.all(after, limit) as unknown[][];
+    },
+    readVerifyPage(after, limit) {
+      // json_valid guards ->> from raising on text that is not JSON (such rows are judged in JS).
+      verifyPage ??= raw
+        .prepare(
+          `select seq, prev_hash, hash, canonical, case when json_valid(canonical) then (${agrees}) else 0 end ` +
+            'from audit_log where seq > ? order by seq limit ?',
+        )
+        .raw(true);
+      return verifyPage.all(after, limit) as unknown[][];
+    },
+    insert(rows) {
+      insert ??= raw.prepare(`insert into audit_log (${columns}) values (${AUDIT_ROW_COLUMNS.map((c) => `@${c}`).join(', ')})`);
+      for (const row of rows) insert.run(row);
+    },
   };
-  return { dialect: new ImmediateSqliteDialect(raw, options.busyTimeoutMs), readAuditPage };
+  return { dialect: new ImmediateSqliteDialect(raw, options.busyTimeoutMs), auditAccess };
 }
