@@ -6,7 +6,9 @@
 import { Command } from 'commander';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerPreviewCommand } from './commands/preview.ts';
 import { registerSandboxCommand } from './commands/sandbox.ts';
+import { registerSchemaCommand } from './commands/schema.ts';
 import { registerValidateCommand } from './commands/validate.ts';
 import { runCli } from './run.ts';
 
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   registerValidateCommand(program);
   registerAuditCommands(program);
   registerSandboxCommand(program);
+  registerPreviewCommand(program);
+  registerSchemaCommand(program);
   return program;
 }
 

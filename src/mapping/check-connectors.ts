@@ -1,0 +1,118 @@
+/**
+ * Checks a mapping against the configuration and what connectors say about their
+ * objects offline (descriptor `objects`, no network): connections exist, objects
+ * exist, fields exist, and written fields can be written (not read-only; a
+ * reference field gets a lookup). A connector without an offline description is
+ * not an error: its fields are reported as not checked.
+ */
+import { didYouMean } from '../config/did-you-mean.ts';
+import type { YamlPath } from '../config/yaml-source.ts';
+import type { FieldType, ObjectDescription } from '../connector/describe.ts';
+import { isFieldName } from './expression.ts';
+import type { FieldRuleSpec, MappingSpec, Side } from './spec.ts';
+import type { CompileIssue } from './types.ts';
+
+/** What validation knows about connections and connectors, without network. */
+export interface ConnectorCatalog {
+  /** Connection name -> connector kind, from the configuration. */
+  readonly connections: ReadonlyMap<string, string>;
+  /** Objects a connector kind describes offline; undefined when it gives no offline description. */
+  objectsOf(kind: string): readonly ObjectDescription[] | undefined;
+}
+
+/** The outcome of {@link checkAgainstConnectors}. */
+export interface ConnectorCheck {
+  /** Problems, with paths into the mapping file. */
+  readonly issues: CompileIssue[];
+  /** Things that could not be checked (not errors). */
+  readonly warnings: string[];
+  /** Field type lookup for the sides that are described (for normalised equality). */
+  readonly typeOf: (side: Side, field: string) => FieldType | undefined;
+}
+
+function flowOf(rule: FieldRuleSpec): 'both' | 'crm->erp' | 'erp->crm' {
+  if (rule.flow) return rule.flow;
+  if (rule.aggregate) return (rule.aggregate.side ?? 'erp') === 'erp' ? 'erp->crm' : 'crm->erp';
+  if (rule.crm !== undefined && !isFieldName(rule.crm)) return 'crm->erp';
+  if (rule.erp !== undefined && !isFieldName(rule.erp)) return 'erp->crm';
+  return 'both';
+}
+
+/** Values a table writes into an enum field must be among its options. */
+function checkOptions(rule: FieldRuleSpec, side: Side, flow: string, options: readonly string[], what: string, path: YamlPath, issues: CompileIssue[]): void {
+  const map = rule.values?.map ?? {};
+  // For a both-way field the table's keys are CRM values; for a one-way field its values are the target's.
+  const keys = flow === 'both' && side === 'crm';
+  const landing: [string, unknown][] = keys ? Object.keys(map).map((k) => [k, k]) : Object.entries(map);
+  for (const [key, value] of landing) {
+    if (typeof value === 'string' && !options.includes(value)) {
+      const message = `"${value}" is not an option of ${what}${didYouMean(value, options)} (options: ${options.join(', ')})`;
+      issues.push({ path: [...path, 'map', key], message, ...(keys ? { at: 'key' as const } : {}) });
+    }
+  }
+}
+
+function checkFields(rules: readonly (FieldRuleSpec | undefined)[], base: YamlPath, side: Side, object: ObjectDescription, label: string, issues: CompileIssue[]): void {
+  const names = object.fields.map((f) => f.name);
+  rules.forEach((rule, index) => {
+    const text = rule?.[side];
+    if (rule === undefined || text === undefined || !isFieldName(text)) return;
+    const path: YamlPath = [...base, index, side];
+    const field = object.fields.find((f) => f.name === text);
+    if (!field) {
+      issues.push({ path, message: `unknown field "${text}" in ${label}${didYouMean(text, names)}` });
+      return;
+    }
+    const flow = flowOf(rule);
+    const written = flow === 'both' || flow.endsWith(`->${side}`);
+    if (written && field.readOnly) {
+      issues.push({ path, message: `${label} field "${text}" is read-only, but this rule writes it: use flow: ${side}->${side === 'crm' ? 'erp' : 'crm'}` });
+    }
+    if (written && field.type === 'enum' && field.options && rule.values) {
+      checkOptions(rule, side, flow, field.options.map((o) => o.value), `${label} field "${text}"`, [...base, index, 'values'], issues);
+    }
+    if (written && field.type === 'reference' && rule.lookup === undefined) {
+      issues.push({ path, message: `${label} field "${text}" is a reference to ${field.reference?.object ?? 'another object'}: add lookup: (a mapping id, or { model, by })` });
+    }
+  });
+}
+
+/** Checks `spec` against `catalog`. */
+export function checkAgainstConnectors(spec: MappingSpec, catalog: ConnectorCatalog): ConnectorCheck {
+  const issues: CompileIssue[] = [];
+  const warnings: string[] = [];
+  const described: Partial<Record<Side, ObjectDescription>> = {};
+  const connectionNames = [...catalog.connections.keys()];
+  for (const side of ['crm', 'erp'] as const) {
+    const { connection, object } = spec.sides[side];
+    const kind = catalog.connections.get(connection);
+    if (kind === undefined) {
+      const known = connectionNames.length === 0 ? 'none are configured' : `configured: ${connectionNames.join(', ')}`;
+      issues.push({ path: ['sides', side, 'connection'], message: `unknown connection "${connection}"${didYouMean(connection, connectionNames)} (${known})` });
+      continue;
+    }
+    const objects = catalog.objectsOf(kind);
+    if (objects === undefined) {
+      warnings.push(`${side} fields not checked: connector "${kind}" gives no offline description`);
+      continue;
+    }
+    const found = objects.find((o) => o.name === object);
+    if (!found) {
+      issues.push({ path: ['sides', side, 'object'], message: `unknown object "${object}" in ${kind}${didYouMean(object, objects.map((o) => o.name))}` });
+      continue;
+    }
+    // Custom fields the file declares are taken as they are (their type is known only live).
+    const custom = (spec.sides[side].custom ?? []).filter((n) => !found.fields.some((f) => f.name === n));
+    const withCustom: ObjectDescription = custom.length === 0 ? found : { ...found, fields: [...found.fields, ...custom.map((n) => ({ name: n, type: 'json' as const }))] };
+    described[side] = found;
+    const label = `${kind} ${object}`;
+    checkFields(spec.fields, ['fields'], side, withCustom, label, issues);
+    spec.match?.forEach((rule, index) => {
+      if (!withCustom.fields.some((f) => f.name === rule[side])) {
+        issues.push({ path: ['match', index, side], message: `unknown field "${rule[side]}" in ${label}${didYouMean(rule[side], withCustom.fields.map((f) => f.name))}` });
+      }
+    });
+  }
+  const typeOf = (side: Side, field: string): FieldType | undefined => described[side]?.fields.find((f) => f.name === field)?.type;
+  return { issues, warnings, typeOf };
+}

@@ -1,0 +1,284 @@
+/**
+ * Compiles one field rule into closures: how to read it on each side it flows
+ * from, and how to translate a value read on one side into the other side's
+ * value (default, value table, transforms, lookup), with an optional trace. Every
+ * decision about the rule is taken here, once; the closures only run.
+ */
+import { formatPath, type YamlPath } from '../config/yaml-source.ts';
+import type { FieldType } from '../connector/describe.ts';
+import type { CompiledExpression } from './expression.ts';
+import { isFieldName } from './expression.ts';
+import { createNormalizer } from './normalize.ts';
+import type { FieldRuleSpec, Flow, Side } from './spec.ts';
+import { compileChain, forwardOf, inverseOf } from './transform-chain.ts';
+import { TransformError, type MappingValue, type TransformFn } from './transforms/index.ts';
+import type { CompileIssue, LookupRequest, Resolver, SourceRecord, TraceStep } from './types.ts';
+import { compileTable } from './value-table.ts';
+
+/** What compiling a field needs from the mapping compiler. */
+export interface FieldCompileContext {
+  /** Compiles an expression at `path`, reporting syntax errors; undefined when it does not parse. */
+  expression(text: string, path: YamlPath): CompiledExpression | undefined;
+  /** The record fields an expression reads (after a successful {@link expression}). */
+  fieldsOf?(text: string): readonly string[];
+  /** Problems found so far. */
+  issues: CompileIssue[];
+  /** Field type on a side, when a connector describes it (for normalised equality). */
+  typeOf?(side: Side, field: string): FieldType | undefined;
+}
+
+/** Why a value could not be translated (returned, not thrown: the rest of the record still translates). */
+export class TranslationFailure {
+  constructor(
+    /** `unresolved`: a lookup found nothing; `error`: a transform or table refused the value. */
+    readonly outcome: 'unresolved' | 'error',
+    /** What went wrong, starting with the rule. */
+    readonly reason: string,
+  ) {}
+}
+
+/** The outcome of translating one value: the value, or why not. */
+export type Translation = MappingValue | TranslationFailure;
+
+/** One compiled field rule. */
+export interface CompiledField {
+  /** Rule name (canonical key). */
+  readonly name: string;
+  /** Rule position, e.g. `fields[3]`. */
+  readonly path: string;
+  /** Side that wins conflicts, if set. */
+  readonly owner?: Side;
+  /** What is read on each side the field flows from, for traces: `email`, `firstname + " " + lastname`. */
+  readonly source: Partial<Record<Side, string>>;
+  /** Readers for the sides the field flows from; undefined when the record does not carry the field. */
+  readonly read: Partial<Record<Side, (record: SourceRecord) => MappingValue | undefined>>;
+  /** Target field and translator for the sides the field flows to. */
+  readonly write: Partial<Record<Side, { target: string; identity: boolean; translate(value: MappingValue, resolver: Resolver, steps?: TraceStep[]): Translation }>>;
+  /** Normalised equality key of a value. */
+  readonly normalize: (value: MappingValue) => MappingValue;
+}
+
+const other = (side: Side): Side => (side === 'crm' ? 'erp' : 'crm');
+const oneWay = (from: Side): Flow => (from === 'crm' ? 'crm->erp' : 'erp->crm');
+const isEmpty = (v: MappingValue | undefined): boolean => v === undefined || v === null || v === '';
+// A regular expression test allocates nothing, unlike trim().
+const BLANK = /^\s*$/;
+const isBlank = (s: string): boolean => BLANK.test(s);
+
+function flowsFrom(flow: Flow, side: Side): boolean {
+  return flow === 'both' || flow === oneWay(side);
+}
+
+/** Reads a plain field: "" becomes null; a field the record does not carry is undefined (left out, not cleared). */
+function fieldReader(field: string): (record: SourceRecord) => MappingValue | undefined {
+  // A name Object.prototype also has (`constructor`, `toString`) must only ever read an own property.
+  if (field in Object.prototype) {
+    return (record) => {
+      const value = Object.hasOwn(record, field) ? record[field] : undefined;
+      return value === '' ? null : (value as MappingValue | undefined);
+    };
+  }
+  return (record) => {
+    const value = record[field];
+    return value === '' ? null : (value as MappingValue | undefined);
+  };
+}
+
+function carriesAny(record: SourceRecord, fields: readonly string[]): boolean {
+  for (let i = 0; i < fields.length; i++) if (record[fields[i] as string] !== undefined) return true;
+  return false;
+}
+
+/**
+ * The one adapter for reference values: Odoo's connector gives a many2one as the id
+ * string, but a raw `[id, "Name"]`, an `{ id, name }` object or a number mean the same.
+ */
+export function referenceId(value: MappingValue): MappingValue {
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return value.length > 0 && value[0] !== false && value[0] !== null ? String(value[0] as string | number) : null;
+  if (typeof value === 'object' && value !== null && 'id' in value) {
+    const id = (value as { id: MappingValue }).id;
+    return id === null ? null : String(id as string | number);
+  }
+  return value;
+}
+
+/** A step of the translation pipeline: a name for the trace and a function. */
+interface Stage {
+  rule: string;
+  run: (value: MappingValue, resolver: Resolver) => MappingValue | undefined;
+}
+
+function transformStage(rule: string, fn: TransformFn): Stage {
+  return { rule, run: (value) => fn(value) };
+}
+
+function failure(stage: Stage, err: unknown): TranslationFailure {
+  const reason = err instanceof TransformError ? err.reason : (err as Error).message;
+  return new TranslationFailure('error', `${stage.rule}: ${reason}`);
+}
+
+function buildTranslator(stages: readonly Stage[], fallback: MappingValue | undefined): FieldWrite['translate'] {
+  const count = stages.length;
+  return (input, resolver, steps) => {
+    let value = input;
+    let i = 0;
+    try {
+      for (; i < count; i++) {
+        const stage = stages[i] as Stage;
+        const next = stage.run(value, resolver);
+        if (next === undefined) return new TranslationFailure('unresolved', `${stage.rule}: nothing found for ${JSON.stringify(value)}`);
+        value = next;
+        if (steps) steps.push({ rule: stage.rule, value });
+      }
+    } catch (err) {
+      return failure(stages[i] as Stage, err);
+    }
+    if (fallback !== undefined && isEmpty(value)) {
+      value = fallback;
+      if (steps) steps.push({ rule: 'default', value });
+    }
+    return value;
+  };
+}
+
+type FieldWrite = NonNullable<CompiledField['write'][Side]>;
+
+function lookupStage(spec: FieldRuleSpec, from: Side, to: Side): { stage: Stage; first: boolean } | undefined {
+  const lookup = spec.lookup;
+  if (lookup === undefined) return undefined;
+  let request: LookupRequest;
+  let rule: string;
+  if (typeof lookup === 'string') {
+    request = { kind: 'link', mapping: lookup, from, to };
+    rule = `lookup ${lookup} (${from} id -> ${to} id)`;
+  } else {
+    const side = lookup.side ?? 'erp';
+    request = { kind: 'reference', side, model: lookup.model, by: lookup.by, want: side === to ? 'id' : 'key' };
+    rule = side === to ? `lookup ${lookup.model} by ${lookup.by}` : `lookup ${lookup.model} ${lookup.by} of id`;
+  }
+  // When the value is a reference (an id on the source side), accept every shape connectors use for one.
+  const fromReference = request.kind === 'link' || request.want === 'key';
+  const stage: Stage = {
+    rule,
+    run: fromReference ? (value, resolver) => (value === null ? null : resolver(request, referenceId(value))) : (value, resolver) => (value === null ? null : resolver(request, value)),
+  };
+  return { stage, first: request.kind === 'reference' && request.want === 'key' };
+}
+
+/**
+ * Compiles `spec` found at `path` (e.g. `['fields', 3]`). Returns undefined when
+ * the rule has problems (they are in `ctx.issues`).
+ */
+export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldCompileContext): CompiledField | undefined {
+  const { issues } = ctx;
+  const before = issues.length;
+  const agg = spec.aggregate;
+  const aggSide: Side | undefined = agg ? (agg.side ?? 'erp') : undefined;
+
+  for (const side of ['crm', 'erp'] as const) {
+    if (spec[side] === undefined && side !== aggSide) {
+      issues.push({ path, message: `missing "${side}": a field rule names a field on both sides (or an aggregate: on one)` });
+    }
+    if (spec[side] !== undefined && side === aggSide) {
+      issues.push({ path: [...path, side], message: `the ${side} value comes from aggregate:, so ${side}: must not be given`, at: 'key' });
+    }
+  }
+  const isExpr = (side: Side): boolean => spec[side] !== undefined && !isFieldName(spec[side] as string);
+  let flow: Flow = spec.flow ?? (aggSide ? oneWay(aggSide) : isExpr('crm') ? 'crm->erp' : isExpr('erp') ? 'erp->crm' : 'both');
+  for (const side of ['crm', 'erp'] as const) {
+    const source = aggSide === side || isExpr(side);
+    if (source && !flowsFrom(flow, side) || (source && flow === 'both')) {
+      const what = aggSide === side ? 'an aggregate' : 'an expression';
+      issues.push({ path: [...path, 'flow'], message: `the ${side} side is ${what}, which can only be read: use flow: ${side}->${other(side)}` });
+      flow = oneWay(side);
+    }
+  }
+  const name = spec.name ?? (spec.crm !== undefined && isFieldName(spec.crm) ? spec.crm : spec.erp !== undefined && isFieldName(spec.erp) ? spec.erp : `field${String(path[path.length - 1])}`);
+
+  // Readers.
+  const read: CompiledField['read'] = {};
+  let aggregate: Extract<LookupRequest, { kind: 'aggregate' }> | undefined;
+  for (const side of ['crm', 'erp'] as const) {
+    if (!flowsFrom(flow, side)) continue;
+    const text = spec[side];
+    if (aggSide === side && agg) {
+      const op = (['sum', 'min', 'max', 'count'] as const).filter((k) => agg[k] !== undefined);
+      if (op.length !== 1) {
+        issues.push({ path: [...path, 'aggregate'], message: `an aggregate needs exactly one of sum, min, max, count; got ${op.length === 0 ? 'none' : op.join(', ')}` });
+        continue;
+      }
+      const kind = op[0] as 'sum' | 'min' | 'max' | 'count';
+      const matches = agg.where === undefined ? undefined : ctx.expression(agg.where, [...path, 'aggregate', 'where']);
+      const fieldName = kind === 'count' ? undefined : (agg[kind] as string);
+      const request: Extract<LookupRequest, { kind: 'aggregate' }> = { kind: 'aggregate', side, from: agg.from, by: agg.by, op: kind, ...(fieldName ? { field: fieldName } : {}), ...(agg.where ? { where: agg.where } : {}), ...(matches ? { matches } : {}) };
+      // The record id is what the rows reference; the resolver does the roll-up in toPatch.
+      read[side] = (record) => ((record.id ?? record.hs_object_id ?? null) as MappingValue);
+      aggregate = request;
+    } else if (text !== undefined && !isFieldName(text)) {
+      const fn = ctx.expression(text, [...path, side]);
+      const used = ctx.fieldsOf?.(text) ?? [];
+      // A record that carries none of the fields (a partial update) leaves the value out;
+      // a computed text that comes out blank (every part empty) is empty, like a blank field.
+      if (fn) read[side] = (record) => {
+        if (used.length > 0 && !carriesAny(record, used)) return undefined;
+        const value = fn(record);
+        return typeof value === 'string' && isBlank(value) ? null : value;
+      };
+    } else if (text !== undefined) {
+      read[side] = fieldReader(text);
+    }
+  }
+
+  // Transforms, value table.
+  const chain = spec.transform ? compileChain(spec.transform, [...path, 'transform'], issues) : undefined;
+  const back = spec.inverse ? compileChain(spec.inverse, [...path, 'inverse'], issues) : undefined;
+  if (flow === 'both' && chain && !back && chain.withoutInverse.length > 0) {
+    issues.push({
+      path: [...path, 'transform'],
+      message: `transform "${chain.withoutInverse[0]?.name}" ${chain.withoutInverse[0]?.why}, but this field flows both ways: add inverse: <transform> for the way back, or make it one-way (flow: crm->erp)`,
+    });
+  }
+  const table = spec.values ? compileTable(spec.values, [...path, 'values'], flow === 'both', issues) : undefined;
+  if (issues.length > before) return undefined;
+
+  const write: CompiledField['write'] = {};
+  for (const target of ['crm', 'erp'] as const) {
+    const from = other(target);
+    if (!flowsFrom(flow, from)) continue;
+    const targetField = spec[target];
+    if (targetField === undefined || !isFieldName(targetField)) {
+      issues.push({ path: [...path, target], message: `the ${target} side is written, so it must be a field name, not an expression` });
+      continue;
+    }
+    const stages: Stage[] = [];
+    if (aggregate) stages.push({ rule: `aggregate ${aggregate.op} of ${aggregate.from}`, run: (v, r) => r(aggregate, v) });
+    const lookup = lookupStage(spec, from, target);
+    // A code/name lookup on the source side turns the id into its key before anything else.
+    if (lookup?.first) stages.push(lookup.stage);
+    const names = chain?.steps.map((s) => s.name).join(', ') ?? '';
+    if (flow !== 'both' || target === 'erp') {
+      if (table) stages.push(transformStage('values', table.toErp));
+      if (chain && chain.steps.length > 0) stages.push(transformStage(`transform ${names}`, forwardOf(chain)));
+    } else {
+      const inverse = back ? forwardOf(back) : chain ? inverseOf(chain) : undefined;
+      if (back) stages.push(transformStage(`inverse ${back.steps.map((s) => s.name).join(', ')}`, forwardOf(back)));
+      else if (inverse && chain && chain.steps.length > 0) stages.push(transformStage(`inverse of ${names}`, inverse));
+      if (table?.toCrm) stages.push(transformStage('values (reversed)', table.toCrm));
+    }
+    if (lookup && !lookup.first) stages.push(lookup.stage);
+    write[target] = { target: targetField, identity: stages.length === 0 && spec.default === undefined, translate: buildTranslator(stages, spec.default) };
+  }
+  if (issues.length > before) return undefined;
+
+  const sourceSide: Side = flowsFrom(flow, 'crm') ? 'crm' : 'erp';
+  const sourceField = spec[sourceSide];
+  const normalize = createNormalizer({
+    name,
+    ...(sourceField && ctx.typeOf ? { type: ctx.typeOf(sourceSide, sourceField) } : {}),
+    extra: chain?.steps.flatMap((s) => (s.normalize ? [s.normalize] : [])) ?? [],
+  });
+  const sourceText: CompiledField['source'] = {};
+  for (const side of ['crm', 'erp'] as const) if (read[side]) sourceText[side] = aggSide === side ? `id (for the aggregate)` : (spec[side] ?? '');
+  return { name, path: formatPath(path), ...(spec.owner ? { owner: spec.owner } : {}), source: sourceText, read, write, normalize };
+}

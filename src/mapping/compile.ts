@@ -1,0 +1,137 @@
+/**
+ * Compiles a parsed mapping into a {@link CompiledMapping}: every field rule,
+ * child collection, filter and match rule becomes a closure once, here. The
+ * per-record functions only run those closures; nothing of the spec is looked at
+ * again.
+ */
+import type { FieldType } from '../connector/describe.ts';
+import type { YamlPath } from '../config/yaml-source.ts';
+import type { FieldCompileContext } from './compile-field.ts';
+import { createExpressionCompiler, type CompiledExpression } from './expression.ts';
+import { addChild, compileFieldSet, readSlots, slotsOf, SlotRecord, writeSlots } from './field-set.ts';
+import { sameValue } from './normalize.ts';
+import { SCHEDULE_EVERY, type ChildSpec, type FieldRuleSpec, type MappingSpec, type Side } from './spec.ts';
+import { compileChain, forwardOf } from './transform-chain.ts';
+import type { MappingValue, TransformFn } from './transforms/index.ts';
+import type { CanonicalRecord, CompiledMapping, CompileIssue, FieldProblem, FieldTrace, MatchKey, PatchResult } from './types.ts';
+
+/** Options of {@link compileMapping}. */
+export interface CompileOptions {
+  /** The mapping's version (see load.ts); default `unversioned`. */
+  version?: string;
+  /** Field type on a side, when a connector describes it: sharpens normalised equality. */
+  typeOf?(side: Side, field: string): FieldType | undefined;
+}
+
+/** The result of {@link compileMapping}: the mapping, or every problem found. */
+export type CompileResult =
+  | { ok: true; mapping: CompiledMapping; links: readonly { path: YamlPath; mapping: string }[] }
+  | { ok: false; issues: readonly CompileIssue[]; links: readonly { path: YamlPath; mapping: string }[] };
+
+const FIVE_MINUTES = 300_000;
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** Compiles `spec`. Never throws for a bad mapping: every problem is returned with its path. */
+export function compileMapping(spec: MappingSpec, options: CompileOptions = {}): CompileResult {
+  const issues: CompileIssue[] = [];
+  const links: { path: YamlPath; mapping: string }[] = [];
+  const compileExpression = createExpressionCompiler();
+  const fieldsByText = new Map<string, readonly string[]>();
+  const ctx: FieldCompileContext = {
+    issues,
+    expression(text, path) {
+      const result = compileExpression(text);
+      if (result.ok) {
+        fieldsByText.set(text, result.fields);
+        return result.evaluate;
+      }
+      issues.push({ path, message: `bad expression: ${result.error.message}`, offset: result.error.offset });
+      return undefined;
+    },
+    fieldsOf: (text) => fieldsByText.get(text) ?? [],
+    ...(options.typeOf ? { typeOf: options.typeOf } : {}),
+  };
+
+  const root = compileFieldSet(spec.fields, ['fields'], ctx);
+  (spec.children as readonly (ChildSpec | undefined)[] | undefined)?.forEach((child, index) => {
+    if (child === undefined) return;
+    const set = compileFieldSet(child.fields, ['children', index, 'fields'], ctx);
+    const name = child.name ?? child.crm;
+    if (root.fields.some((f) => f.name === name)) issues.push({ path: ['children', index], message: `child collection "${name}" has the name of a field; give it another name:` });
+    addChild(root, { name, crm: child.crm, erp: child.erp, set });
+  });
+  const collectLinks = (specs: readonly (FieldRuleSpec | undefined)[], base: YamlPath): void =>
+    specs.forEach((f, i) => {
+      if (typeof f?.lookup === 'string') links.push({ path: [...base, i, 'lookup'], mapping: f.lookup });
+    });
+  collectLinks(spec.fields, ['fields']);
+  (spec.children as readonly (ChildSpec | undefined)[] | undefined)?.forEach((c, i) => {
+    if (c) collectLinks(c.fields, ['children', i, 'fields']);
+  });
+
+  const filters: Partial<Record<Side, CompiledExpression>> = {};
+  for (const side of ['crm', 'erp'] as const) {
+    const text = spec.filter?.[side];
+    if (text === undefined) continue;
+    const fn = ctx.expression(text, ['filter', side]);
+    if (fn) filters[side] = fn;
+  }
+  const match = (spec.match ?? []).map((rule, index) => {
+    const chain = rule.normalize ? compileChain(rule.normalize, ['match', index, 'normalize'], issues) : undefined;
+    const normalize: TransformFn = chain ? forwardOf(chain) : (v) => v;
+    return { crm: rule.crm, erp: rule.erp, normalize };
+  });
+  if (issues.length > 0) return { ok: false, issues, links };
+
+  const byName = new Map(root.fields.map((f) => [f.name, f]));
+  const every = spec.schedule ? SCHEDULE_EVERY.exec(spec.schedule.trim()) : null;
+  const schedule = spec.schedule === undefined ? { everyMs: FIVE_MINUTES } : every ? { everyMs: Number(every[1]) * UNIT_MS[every[2] as 's' | 'm' | 'h'] } : { cron: spec.schedule.trim() };
+
+  const mapping: CompiledMapping = {
+    id: spec.id,
+    version: options.version ?? 'unversioned',
+    sides: spec.sides,
+    conflicts: spec.conflicts ?? 'newest',
+    deletes: spec.deletes ?? 'ignore',
+    schedule,
+    fields: root.fields.map((f) => f.name),
+    owner: (field) => byName.get(field)?.owner,
+    accepts(record, side) {
+      const filter = filters[side];
+      if (!filter) return true;
+      try {
+        return filter(record) === true;
+      } catch {
+        // A record the filter cannot evaluate (a field of the wrong type) is not synced.
+        return false;
+      }
+    },
+    matchKeys(record, side) {
+      const keys: MatchKey[] = [];
+      for (const rule of match) {
+        const raw = record[rule[side]];
+        if (raw === undefined || raw === null || raw === '') continue;
+        try {
+          keys.push({ field: rule[side === 'crm' ? 'erp' : 'crm'], value: rule.normalize(raw as MappingValue) });
+        } catch {
+          // A value the normaliser refuses cannot match anything.
+        }
+      }
+      return keys;
+    },
+    toCanonical: (record, side): CanonicalRecord => new SlotRecord(side, root, readSlots(root, record, side)),
+    toPatch(canonical, target, resolver, opts): PatchResult {
+      const problems: FieldProblem[] = [];
+      const trace: FieldTrace[] | undefined = opts?.trace ? [] : undefined;
+      if (canonical.side === target) throw new RangeError(`toPatch: the canonical record already comes from ${target}; ask for the other side`);
+      const patch = writeSlots(root, slotsOf(root, canonical), target, resolver, problems, trace);
+      return trace ? { patch, problems, trace } : { patch, problems };
+    },
+    equal(field, a, b) {
+      const compiled = byName.get(field);
+      if (!compiled) return sameValue(a, b);
+      return sameValue(compiled.normalize(a), compiled.normalize(b));
+    },
+  };
+  return { ok: true, mapping, links };
+}

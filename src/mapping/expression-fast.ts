@@ -1,0 +1,121 @@
+/**
+ * A fast path for the expressions mappings use most (`firstname + " " + lastname`,
+ * `stage in ["a", "b"]`, `is_company == true && x != null`): the CEL syntax tree is
+ * turned into plain closures at compile time. Only a small subset is covered
+ * (field names, string/boolean/null literals, string `+`, `in` a list of strings,
+ * `==`, `!=`, `&&`, `||`, `!`), and only for values whose result is certain: any
+ * other value type makes the closure answer {@link FALLBACK}, and the caller
+ * evaluates the expression with CEL itself, so results never differ from CEL's.
+ */
+
+/** Returned when the fast path cannot decide; the caller runs the CEL interpreter. */
+export const FALLBACK: unique symbol = Symbol('fallback');
+
+type Value = string | boolean | null | undefined | object | number;
+type Fast = (record: Readonly<Record<string, unknown>>) => Value | typeof FALLBACK;
+
+interface AstNode {
+  op: string;
+  args: unknown;
+}
+
+const isNode = (v: unknown): v is AstNode => typeof v === 'object' && v !== null && 'op' in v;
+
+function literal(value: unknown): Fast | undefined {
+  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return () => value;
+  return undefined;
+}
+
+function field(name: string): Fast {
+  // Names Object.prototype also has (`constructor`) only ever read an own property.
+  if (name in Object.prototype) {
+    return (record) => {
+      const v = Object.hasOwn(record, name) ? record[name] : null;
+      return v === undefined || v === '' ? null : (v as Value);
+    };
+  }
+  return (record) => {
+    const v = record[name];
+    return v === undefined || v === '' ? null : (v as Value);
+  };
+}
+
+function equality(a: Fast, b: Fast, negate: boolean): Fast {
+  return (record) => {
+    const x = a(record);
+    const y = b(record);
+    if (x === FALLBACK || y === FALLBACK) return FALLBACK;
+    const same = typeof x === typeof y && (typeof x === 'string' || typeof x === 'boolean');
+    if (!same && !(x === null && y === null)) return FALLBACK;
+    return negate ? x !== y : x === y;
+  };
+}
+
+function logic(a: Fast, b: Fast, and: boolean): Fast {
+  return (record) => {
+    const x = a(record);
+    if (x === (and ? false : true)) return x;
+    const y = b(record);
+    if (typeof x !== 'boolean' || typeof y !== 'boolean') return FALLBACK;
+    return y;
+  };
+}
+
+function concat(a: Fast, b: Fast): Fast {
+  return (record) => {
+    const x = a(record);
+    const y = b(record);
+    if (typeof x === 'string') {
+      if (typeof y === 'string') return x + y;
+      if (y === null) return x;
+    } else if (x === null && typeof y === 'string') return y;
+    return FALLBACK;
+  };
+}
+
+/** Compiles `ast` to a fast closure, or undefined when it uses anything outside the subset. */
+export function compileFast(ast: unknown): Fast | undefined {
+  if (!isNode(ast)) return undefined;
+  const args = ast.args;
+  switch (ast.op) {
+    case 'value':
+      return literal(args);
+    case 'id':
+      return typeof args === 'string' ? field(args) : undefined;
+    case '!_': {
+      const inner = compileFast(args);
+      if (!inner) return undefined;
+      return (record) => {
+        const v = inner(record);
+        return typeof v === 'boolean' ? !v : FALLBACK;
+      };
+    }
+    case 'in': {
+      const [left, list] = args as [unknown, unknown];
+      const value = compileFast(left);
+      if (!value || !isNode(list) || list.op !== 'list' || !Array.isArray(list.args)) return undefined;
+      const items = (list.args as unknown[]).map((i) => (isNode(i) && i.op === 'value' && typeof i.args === 'string' ? i.args : undefined));
+      if (items.some((i) => i === undefined)) return undefined;
+      const set = new Set(items as string[]);
+      return (record) => {
+        const v = value(record);
+        return typeof v === 'string' ? set.has(v) : FALLBACK;
+      };
+    }
+    case '+':
+    case '==':
+    case '!=':
+    case '&&':
+    case '||': {
+      if (!Array.isArray(args) || args.length !== 2) return undefined;
+      const a = compileFast(args[0]);
+      const b = compileFast(args[1]);
+      if (!a || !b) return undefined;
+      if (ast.op === '+') return concat(a, b);
+      if (ast.op === '==' || ast.op === '!=') return equality(a, b, ast.op === '!=');
+      return logic(a, b, ast.op === '&&');
+    }
+    default:
+      return undefined;
+  }
+}

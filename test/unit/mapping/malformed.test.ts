@@ -1,0 +1,250 @@
+/**
+ * Malformed mapping files: each case asserts the exact message and position
+ * (`file:line:col path: message`) that `frontback validate` prints, and that a
+ * file's problems are all reported at once.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatSourceIssue, MappingError } from '../../../src/errors.ts';
+import { loadMappings, loadMappingsOrThrow } from '../../../src/mapping/load.ts';
+import { testCatalog } from './catalog.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'frontback-malformed-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const HEAD = `id: contacts-partners
+sides:
+  crm: { connection: hubspot, object: contacts }
+  erp: { connection: odoo, object: res.partner }
+`;
+/** A file with HEAD and the given field rules (the first rule is on line 6). */
+const F = (...rules: string[]): string => `${HEAD}fields:\n${rules.map((r) => `  - ${r}\n`).join('')}`;
+
+function problems(yaml: string): string[] {
+  writeFileSync(join(dir, 'x.yaml'), yaml);
+  return loadMappings('x.yaml', { cwd: dir, catalog: testCatalog }).issues.map(formatSourceIssue);
+}
+
+const CASES: { name: string; yaml: string; expected: string[] }[] = [
+  {
+    name: 'unknown transform, with did-you-mean',
+    yaml: F('{ crm: email, erp: email }', '{ crm: phone, erp: phone, transform: lowr, flow: crm->erp }'),
+    expected: ['x.yaml:7:42 fields[1].transform: unknown transform "lowr" (did you mean "lower"?)'],
+  },
+  {
+    name: 'unknown top-level key (and the key it should have been is missing)',
+    yaml: `${HEAD}feilds:\n  - { crm: email, erp: email }\n`,
+    expected: ['x.yaml:1:1 fields: required', 'x.yaml:5:1 feilds: unknown key "feilds" (did you mean "fields"?)'],
+  },
+  {
+    name: 'missing sides',
+    yaml: 'id: contacts-partners\nfields:\n  - { crm: email, erp: email }\n',
+    expected: ['x.yaml:1:1 sides: required'],
+  },
+  {
+    name: 'bad flow',
+    yaml: F('{ crm: email, erp: email, flow: crm-erp }'),
+    expected: ['x.yaml:6:37 fields[0].flow: expected one of both, crm->erp, erp->crm; got "crm-erp" (did you mean "crm->erp"?)'],
+  },
+  {
+    name: 'both-way field whose transform has no inverse',
+    yaml: F('{ crm: email, erp: email, transform: trim }'),
+    expected: [
+      'x.yaml:6:42 fields[0].transform: transform "trim" has no inverse, but this field flows both ways: add inverse: <transform> for the way back, or make it one-way (flow: crm->erp)',
+    ],
+  },
+  {
+    name: 'both-way field whose value map has no way back (two values map to one)',
+    yaml: F('{ crm: lifecyclestage, erp: name, transform: { map: { map: { lead: Prospect, customer: Prospect } } } }'),
+    expected: [
+      'x.yaml:6:39 fields[0].transform: transform "map" has no inverse here (map: the way back is ambiguous: "Prospect" comes from "lead", "customer"; add `inverse: { "Prospect": <one of them> }` or `inverseDefault`, or declare the field one-way), but this field flows both ways: add inverse: <transform> for the way back, or make it one-way (flow: crm->erp)',
+    ],
+  },
+  {
+    name: 'the same many-to-one value map on a one-way field is fine',
+    yaml: F('{ crm: lifecyclestage, erp: name, flow: crm->erp, transform: { map: { map: { lead: Prospect, customer: Prospect } } } }'),
+    expected: [],
+  },
+  {
+    name: 'unknown connection',
+    yaml: HEAD.replace('connection: hubspot', 'connection: hubspt') + 'fields:\n  - { crm: email, erp: email }\n',
+    expected: ['x.yaml:3:22 sides.crm.connection: unknown connection "hubspt" (did you mean "hubspot"?) (configured: hubspot, odoo, netsuite)'],
+  },
+  {
+    name: 'unknown object',
+    yaml: HEAD.replace('object: contacts', 'object: contact') + 'fields:\n  - { crm: email, erp: email }\n',
+    expected: ['x.yaml:3:39 sides.crm.object: unknown object "contact" in hubspot (did you mean "contacts"?)'],
+  },
+  {
+    name: 'unknown field (connector describes the object)',
+    yaml: F('{ crm: emial, erp: email }'),
+    expected: ['x.yaml:6:12 fields[0].crm: unknown field "emial" in hubspot contacts (did you mean "email"?)'],
+  },
+  {
+    name: 'value map that does not say what happens to unlisted values',
+    yaml: F('{ crm: lifecyclestage, erp: customer_rank, values: { map: { customer: 1, lead: 0 } } }'),
+    expected: [
+      'x.yaml:6:48 fields[0].values: say what happens to a value the table does not list: add default: <value>, strict: true (refuse it) or strict: false (pass it unchanged)',
+    ],
+  },
+  {
+    name: 'value map strict with a default',
+    yaml: F('{ crm: lifecyclestage, erp: customer_rank, values: { map: { customer: 1 }, strict: true, default: 0 } }'),
+    expected: ['x.yaml:6:88 fields[0].values.strict: strict: true and a default contradict each other (with a default no value is refused); keep one'],
+  },
+  {
+    name: 'bad expression syntax, with the column of the problem',
+    yaml: F('{ crm: firstname + " " +, erp: name }'),
+    expected: ['x.yaml:6:29 fields[0].crm: bad expression: Unexpected token: EOF'],
+  },
+  {
+    name: 'bad filter expression, with the column of the problem',
+    yaml: `${HEAD}filter:\n  crm: lifecyclestage in ["customer"\nfields:\n  - { crm: email, erp: email }\n`,
+    expected: ['x.yaml:6:37 filter.crm: bad expression: Expected RBRACKET, got EOF'],
+  },
+  {
+    name: 'duplicate field',
+    yaml: F('{ crm: email, erp: email }', '{ crm: email, erp: name, flow: crm->erp }'),
+    expected: ['x.yaml:7:5 fields[1]: duplicate field "email" (also fields[0]); give one of them a different name:'],
+  },
+  {
+    name: 'one target field written by two rules',
+    yaml: F('{ crm: email, erp: email }', '{ crm: firstname, erp: email, flow: crm->erp }'),
+    expected: ['x.yaml:7:28 fields[1].erp: erp field "email" is already written by fields[0]; one field rule per target field and direction'],
+  },
+  {
+    name: 'lookup to an unknown mapping',
+    yaml: F('{ crm: email, erp: email }', '{ crm: phone, erp: parent_id, lookup: companies-partner, flow: crm->erp }'),
+    expected: ['x.yaml:7:43 fields[1].lookup: lookup to unknown mapping "companies-partner"'],
+  },
+  {
+    name: 'bad schedule',
+    yaml: `${HEAD}schedule: every five minutes\nfields:\n  - { crm: email, erp: email }\n`,
+    expected: ['x.yaml:5:11 schedule: expected "every <n>s|m|h" or a 5-field cron expression'],
+  },
+  {
+    name: 'bad conflict rule',
+    yaml: `${HEAD}conflicts: prefer-crm\nfields:\n  - { crm: email, erp: email }\n`,
+    expected: ['x.yaml:5:12 conflicts: expected one of newest, prefer crm, prefer erp, manual; got "prefer-crm" (did you mean "prefer crm"?)'],
+  },
+  {
+    name: 'example that fails',
+    yaml: `${F('{ crm: email, erp: email, transform: lower, inverse: lower }')}examples:\n  - from: crm\n    input: { email: " A@B.com" }\n    expect: { email: "a@b.com" }\n`,
+    expected: ['x.yaml:10:22 examples[0].expect.email: example fails: expected "a@b.com", got " a@b.com"'],
+  },
+  {
+    name: 'YAML syntax error',
+    yaml: `${HEAD}fields:\n  - { crm: email, erp: email\n`,
+    expected: ['x.yaml:7:1: Flow map in block collection must be sufficiently indented and end with a }'],
+  },
+  {
+    name: 'expression declared to flow both ways',
+    yaml: F('{ crm: firstname + " " + lastname, erp: name, flow: both }'),
+    expected: ['x.yaml:6:57 fields[0].flow: the crm side is an expression, which can only be read: use flow: crm->erp'],
+  },
+  {
+    name: 'rule that writes a read-only field',
+    yaml: F('{ crm: associatedcompanyid, erp: phone }'),
+    expected: ['x.yaml:6:12 fields[0].crm: hubspot contacts field "associatedcompanyid" is read-only, but this rule writes it: use flow: crm->erp'],
+  },
+  {
+    name: 'reference field written without a lookup',
+    yaml: F('{ crm: country, erp: country_id }'),
+    expected: ['x.yaml:6:26 fields[0].erp: odoo res.partner field "country_id" is a reference to res.country: add lookup: (a mapping id, or { model, by })'],
+  },
+  {
+    name: 'arguments to a transform that takes none',
+    yaml: F('{ crm: email, erp: email, transform: { trim: { side: left } }, flow: crm->erp }'),
+    expected: ['x.yaml:6:44 fields[0].transform.trim: transform "trim" takes no arguments'],
+  },
+  {
+    name: 'field rule naming one side only',
+    yaml: F('{ crm: email }'),
+    expected: ['x.yaml:6:5 fields[0]: missing "erp": a field rule names a field on both sides (or an aggregate: on one)'],
+  },
+  {
+    name: 'bad mapping id',
+    yaml: `id: Contacts_Partners\n${HEAD.split('\n').slice(1).join('\n')}fields:\n  - { crm: email, erp: email }\n`,
+    expected: ['x.yaml:1:5 id: must be lower-case words joined by "-", e.g. contacts-partners'],
+  },
+  {
+    name: 'value map that is not one-to-one on a both-way field',
+    yaml: F('{ crm: lifecyclestage, erp: customer_rank, values: { map: { customer: 1, lead: 1 }, strict: true } }'),
+    expected: [
+      'x.yaml:6:84 fields[0].values.map.lead: "customer" and "lead" both map to 1, so the way back is ambiguous; make the field one-way (flow: crm->erp) or make the table one-to-one',
+    ],
+  },
+  {
+    name: 'no fields',
+    yaml: `${HEAD}fields: []\n`,
+    expected: ['x.yaml:5:1 fields: must have at least 1 items'],
+  },
+  {
+    name: 'aggregate with two operations',
+    yaml: F('{ crm: amount, aggregate: { from: account.move, by: partner_id, sum: amount_residual, count: true } }'),
+    expected: ['x.yaml:6:20 fields[0].aggregate: an aggregate needs exactly one of sum, min, max, count; got sum, count'],
+  },
+  {
+    name: 'unknown match field',
+    yaml: `${HEAD}match:\n  - { crm: email, erp: e_mail }\nfields:\n  - { crm: email, erp: email }\n`,
+    expected: ['x.yaml:6:24 match[0].erp: unknown field "e_mail" in odoo res.partner (did you mean "email"?)'],
+  },
+  {
+    name: 'value table writing a value that is not an option of an enum field',
+    yaml: F('{ crm: lifecyclestage, erp: name, values: { map: { custmer: ACME, lead: Lead }, strict: true } }'),
+    expected: ['x.yaml:6:56 fields[0].values.map.custmer: "custmer" is not an option of hubspot contacts field "lifecyclestage" (did you mean "customer"?) (options: lead, customer)'],
+  },
+  {
+    name: 'a list instead of a mapping',
+    yaml: '- just\n- a list\n',
+    expected: ['x.yaml:1:1: expected a mapping (key: value pairs) at the top level; got a list'],
+  },
+  {
+    name: 'several problems of different kinds, all at once, in file order',
+    yaml: F('{ crm: emial, erp: email }', '{ crm: phone, erp: phone, transform: e146, flow: crm->erp }', '{ crm: city, erp: city, colour: red }'),
+    expected: [
+      'x.yaml:6:12 fields[0].crm: unknown field "emial" in hubspot contacts (did you mean "email"?)',
+      'x.yaml:7:42 fields[1].transform: unknown transform "e146" (did you mean "e164"?)',
+      'x.yaml:8:29 fields[2].colour: unknown key "colour"',
+    ],
+  },
+];
+
+describe('malformed mappings', () => {
+  it('has at least 25 cases', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it.each(CASES)('$name', ({ yaml, expected }) => {
+    expect(problems(yaml)).toEqual(expected);
+  });
+
+  it('throws one MappingError listing every problem of every file', () => {
+    const folder = mkdtempSync(join(dir, 'many-'));
+    writeFileSync(join(folder, 'a.yaml'), F('{ crm: emial, erp: email }'));
+    writeFileSync(join(folder, 'b.yaml'), `${HEAD}conflicts: sometimes\nfields:\n  - { crm: email, erp: email }\n`);
+    let error: unknown;
+    try {
+      loadMappingsOrThrow(folder, { cwd: folder, catalog: testCatalog });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(MappingError);
+    const message = (error as MappingError).message;
+    expect(message).toContain('invalid mapping: 3 problems');
+    expect(message).toContain('a.yaml:6:12 fields[0].crm: unknown field "emial"');
+    expect(message).toContain('b.yaml:5:12 conflicts: expected one of newest, prefer crm, prefer erp, manual; got "sometimes"');
+    // Both files have id contacts-partners.
+    expect(message).toContain('b.yaml:1:5 id: duplicate mapping id "contacts-partners" (also in a.yaml)');
+  });
+
+  it('warns (and does not fail) when a connector gives no offline description', () => {
+    writeFileSync(join(dir, 'ns.yaml'), HEAD.replace('connection: odoo', 'connection: netsuite') + 'fields:\n  - { crm: email, erp: anything_at_all }\n');
+    const result = loadMappings('ns.yaml', { cwd: dir, catalog: testCatalog });
+    expect(result.issues).toEqual([]);
+    expect(result.warnings).toEqual(['ns.yaml: erp fields not checked: connector "netsuite" gives no offline description']);
+    expect(result.mappings).toHaveLength(1);
+  });
+});
