@@ -5,11 +5,16 @@
  * the sync engine (not built yet) will add.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
 import { describeConfig } from '../../config/describe.ts';
+import { MappingError } from '../../errors.ts';
+import { loadMappings } from '../../mapping/load.ts';
 import { createLogger } from '../../observability/logger.ts';
+import { mappingCatalog } from '../mapping-catalog.ts';
 import { createStore } from '../../store/sql/create-store.ts';
 import { KNOWN_CONNECTOR_KINDS } from '../known-connectors.ts';
 import { createConnectors } from '../connections.ts';
@@ -26,9 +31,9 @@ interface DemoOptions {
 }
 
 const NEXT = [
-  'What comes next (open issues): the mapping engine (YAML mappings compiled to functions,',
-  '`frontback validate` and `preview`), then the sync engine: three-way diff against the snapshots,',
-  'conflict rules, echo suppression, queued pushes, webhooks into the inbox, and `frontback start`.',
+  'What comes next (open issues): the sync engine that runs these mappings for real: three-way diff',
+  'against the snapshots, conflict rules, echo suppression, links written with each result, queued',
+  'pushes, webhooks into the inbox, the admin API, and `frontback start` / `serve` / `worker`.',
 ];
 
 export function registerDemoCommand(program: Command): void {
@@ -58,7 +63,13 @@ export function registerDemoCommand(program: Command): void {
           if (!connectors.has(name)) print(`   (connection ${name}: no ${config.connections[name]?.kind} connector is registered yet; skipped)`);
         }
         const runId = `demo-${randomUUID()}`;
-        const appended = await runDemoScenario({ config, store, connectors, logger, runId, print });
+        // The mappings folder as configured (relative to the working directory), else the shipped one.
+        const dir = existsSync(resolve(config.mappings.dir)) ? resolve(config.mappings.dir) : resolve(dirname(DEMO_CONFIG), '..', 'mappings');
+        const loaded = loadMappings(dir, { catalog: mappingCatalog(config) });
+        if (loaded.issues.length > 0) throw new MappingError(loaded.issues);
+        print(`   mappings: ${loaded.mappings.length} loaded and validated (${loaded.mappings.map((l) => l.mapping.id).join(', ')})`);
+        print();
+        const appended = await runDemoScenario({ config, store, connectors, logger, runId, mappings: loaded.mappings, print });
 
         const verdict = await store.audit.verify();
         print(`5. Audit log (${config.store.url}): appended ${appended} entries for run ${runId}`);

@@ -8,6 +8,8 @@ import type { Connector, Cursor, SourceRecord } from '../../connector/index.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Store } from '../../store/store.ts';
 import { matchByKey, normalizeEmail } from '../../sync/identity.ts';
+import type { LoadedMapping } from '../../mapping/load.ts';
+import { previewPair } from './mapping-preview.ts';
 
 /** The objects the demo reads, per connector kind: the customer flow of ARCHITECTURE.md. */
 const PEOPLE: Record<string, { object: string; label: string }> = {
@@ -22,6 +24,8 @@ export interface DemoContext {
   connectors: Map<string, Connector>;
   logger: Logger;
   runId: string;
+  /** Mappings loaded from the configured folder (empty when there are none). */
+  mappings: readonly LoadedMapping[];
   print: (line?: string) => void;
 }
 
@@ -103,6 +107,16 @@ export async function runDemoScenario(ctx: DemoContext): Promise<number> {
     print(`   ${m.leftOnly.length} only in HubSpot, ${m.rightOnly.length} only in Odoo (no email or none in common), ${m.ambiguous.length} ambiguous (never linked automatically)`);
     await audit('demo.match-preview', { pairs: m.pairs.length, reformatted: reformatted.length, crmOnly: m.leftOnly.length, erpOnly: m.rightOnly.length, ambiguous: m.ambiguous.length });
     print();
+    const loaded = ctx.mappings.find((l) => l.mapping.id === 'contacts-partners');
+    const pair = reformatted[0] ?? m.pairs[0];
+    if (loaded && pair) {
+      print(`   Dry run of mapping ${loaded.mapping.id} (${loaded.file}, version ${loaded.mapping.version}):`);
+      print(`   HubSpot contact ${pair.left.id} -> the patch Odoo partner ${pair.right.id} would get (nothing is written)`);
+      const counts = await previewPair(loaded, pair.left, pair.right, erp.connector, print);
+      print(`   => ${counts.changes} field(s) would change, ${counts.agree} already agree (${counts.reformatted} only after normalising), ${counts.leftOut} left out`);
+      await audit('demo.mapping-dry-run', { mapping: loaded.mapping.id, mappingVersion: loaded.mapping.version, crmId: pair.left.id, erpId: pair.right.id, ...counts });
+      print();
+    }
   } else {
     print('3. Identity preview skipped: it needs both a HubSpot and an Odoo connection with a registered connector.');
     print();
