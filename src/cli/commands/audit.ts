@@ -6,6 +6,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { AuditError, ErrorCode } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
 import { CSV_HEADER, parseSince, toCsvLine, toJsonLine, toTailLine } from '../audit-format.ts';
+import { loadCliConfig } from '../config.ts';
 import { openStore } from '../context.ts';
 
 /** Writes and waits when the stream asks for it, so exporting millions of entries stays in bounded memory. */
@@ -68,6 +69,11 @@ function positiveInt(value: string): number {
   return n;
 }
 
+/** `--store`, else the configuration's store URL (which applies $FRONTBACK_STORE_URL and the default). */
+function storeUrl(option: string | undefined, command: Command): string {
+  return option ?? loadCliConfig(command).store.url;
+}
+
 async function withStore<T>(url: string | undefined, work: (store: Store) => Promise<T>): Promise<T> {
   const store = await openStore(url, { mustExist: true });
   try {
@@ -80,13 +86,13 @@ async function withStore<T>(url: string | undefined, work: (store: Store) => Pro
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('verify, export and watch the hash-chained audit log');
   const storeOption = (): Option =>
-    new Option('--store <url>', 'store URL (default: $FRONTBACK_STORE_URL, else ./data/frontback.db)');
+    new Option('--store <url>', "store URL (default: the configuration's store.url: -c file, $FRONTBACK_STORE_URL, else ./data/frontback.db)");
 
   audit
     .command('verify')
     .description('recompute every hash; exit 0 with the count when intact, 1 naming the first broken entry')
     .addOption(storeOption())
-    .action((opts: { store?: string }) => withStore(opts.store, (store) => auditVerify(store, process.stdout)));
+    .action((opts: { store?: string }, command: Command) => withStore(storeUrl(opts.store, command), (store) => auditVerify(store, process.stdout)));
 
   audit
     .command('export')
@@ -95,8 +101,8 @@ export function registerAuditCommands(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
     .option('--out <file>', 'write to this file instead of stdout')
     .addOption(storeOption())
-    .action((opts: { since: string; format: 'jsonl' | 'csv'; out?: string; store?: string }) =>
-      withStore(opts.store, async (store) => {
+    .action((opts: { since: string; format: 'jsonl' | 'csv'; out?: string; store?: string }, command: Command) =>
+      withStore(storeUrl(opts.store, command), async (store) => {
         const out = opts.out === undefined ? process.stdout : createWriteStream(opts.out);
         let n: number;
         try {
@@ -121,8 +127,8 @@ export function registerAuditCommands(program: Command): void {
     .option('-f, --follow', 'keep printing new entries (Ctrl-C to stop)', false)
     .option('--interval <ms>', 'poll interval with --follow', positiveInt, 1000)
     .addOption(storeOption())
-    .action((opts: { lines: number; follow: boolean; interval: number; store?: string }) =>
-      withStore(opts.store, async (store) => {
+    .action((opts: { lines: number; follow: boolean; interval: number; store?: string }, command: Command) =>
+      withStore(storeUrl(opts.store, command), async (store) => {
         const controller = new AbortController();
         const stop = (): void => controller.abort();
         process.once('SIGINT', stop);

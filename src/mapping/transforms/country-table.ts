@@ -34,8 +34,19 @@ function localeFile(lang: string): LocaleFile {
   return file;
 }
 
+// Printable ASCII: NFD changes nothing and there are no combining marks, so the
+// unicode-aware regular expressions (the slow part) can be skipped.
+const ASCII = /^[\x20-\x7e]*$/;
+
 /** Comparable form of a name: no accents, case, punctuation or leading "the". */
 export function nameKey(name: string): string {
+  if (ASCII.test(name)) {
+    return name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim()
+      .replace(/^the /, '');
+  }
   return name
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
@@ -44,6 +55,11 @@ export function nameKey(name: string): string {
     .trim()
     .replace(/^the /, '');
 }
+
+/** How many distinct inputs a table remembers the answer for (a mapping sees few distinct country texts). */
+export const COUNTRY_CACHE_SIZE = 1024;
+// Longer texts are not country names; caching them would only hold memory.
+const CACHED_LENGTH = 80;
 
 /** Names and codes of every country, readable in a chosen set of languages. */
 export interface CountryTable {
@@ -70,14 +86,25 @@ export function countryTable(languages: readonly string[], nameLanguage: string,
     }
   }
   const written = localeFile(nameLanguage).countries;
+  // Answers by input text; emptied when full, so memory stays bounded whatever the input.
+  const cache = new Map<string, string | undefined>();
+  const lookup = (text: string): string | undefined => {
+    const t = text.trim();
+    const upper = t.toUpperCase();
+    if (/^[A-Z]{2}$/.test(upper) && ALPHA2_TO_ALPHA3.has(upper)) return upper;
+    if (/^[A-Z]{3}$/.test(upper) && ALPHA3.has(upper)) return ALPHA3.get(upper);
+    if (/^\d{3}$/.test(t)) return NUMERIC.get(t);
+    return byName.get(nameKey(t));
+  };
   return {
     code(text) {
-      const t = text.trim();
-      const upper = t.toUpperCase();
-      if (/^[A-Z]{2}$/.test(upper) && ALPHA2_TO_ALPHA3.has(upper)) return upper;
-      if (/^[A-Z]{3}$/.test(upper) && ALPHA3.has(upper)) return ALPHA3.get(upper);
-      if (/^\d{3}$/.test(t)) return NUMERIC.get(t);
-      return byName.get(nameKey(t));
+      if (text.length > CACHED_LENGTH) return lookup(text);
+      const hit = cache.get(text);
+      if (hit !== undefined || cache.has(text)) return hit;
+      const answer = lookup(text);
+      if (cache.size >= COUNTRY_CACHE_SIZE) cache.clear();
+      cache.set(text, answer);
+      return answer;
     },
     name(alpha2) {
       const override = overrides[alpha2];

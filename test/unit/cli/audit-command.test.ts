@@ -1,6 +1,6 @@
 /** The audit commands as a user runs them: the real binary against a SQLite file. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -45,6 +45,22 @@ describe('frontback audit', () => {
   it('verify: exit 0 with the count and head when intact', async () => {
     const r = await frontback('audit', 'verify', '--store', path);
     expect(r).toMatchObject({ code: 0, stdout: `audit log intact: 41 entries, head ${headHash}\n` });
+  });
+
+  it("verify: without --store, uses the configuration's store.url", async () => {
+    const config = join(dir, 'frontback.yaml');
+    writeFileSync(config, `store:\n  url: ${JSON.stringify(path)}\n`);
+    const r = await frontback('audit', 'verify', '-c', config);
+    expect(r).toMatchObject({ code: 0, stdout: `audit log intact: 41 entries, head ${headHash}\n` });
+  });
+
+  it('verify: a missing store is an error that says how to name one', async () => {
+    const config = join(dir, 'missing.yaml');
+    writeFileSync(config, `store:\n  url: ${JSON.stringify(join(dir, 'nope.db'))}\n`);
+    const r = await frontback('audit', 'verify', '-c', config);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no store at');
+    expect(r.stderr).toContain('-c');
   });
 
   it('tail: prints the newest entries, oldest first', async () => {
