@@ -1,0 +1,94 @@
+/**
+ * RELIABILITY.md promise 7 / fault test 16: run the parts that exist (config load,
+ * sandboxes, both connectors, store, audit) with recognisable fake secrets and the most
+ * verbose logging, then search everything printed: zero hits.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../support/env.ts';
+
+const SECRETS = {
+  hubspotToken: 'fbleak-hubspot-token-7c1e9b',
+  hubspotWebhook: 'fbleak-hubspot-webhook-3a7f21',
+  odooKey: 'fbleak-odoo-key-4d2a8e',
+  odooWebhook: 'fbleak-odoo-webhook-9b3c55',
+  adminToken: 'fbleak-admin-token-5e6f7a8b9c',
+};
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(projectRoot, 'bin/frontback.js'), ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, FRONTBACK_CONFIG: '', ...env },
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'frontback-secrets-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('secrets never reach the output', () => {
+  it('a full demo run at trace level prints log lines but none of the secrets', async () => {
+    const [hubspotPort, odooPort] = [await freePort(), await freePort()];
+    const keyFile = join(dir, 'odoo-key');
+    writeFileSync(keyFile, `${SECRETS.odooKey}\n`);
+    const config = join(dir, 'config.yaml');
+    writeFileSync(
+      config,
+      [
+        'connections:',
+        '  hubspot:',
+        '    kind: hubspot',
+        `    baseUrl: http://127.0.0.1:${hubspotPort}`,
+        '    auth: { type: bearer, token: "${HUBSPOT_TOKEN}" }',
+        '    webhook: { secret: "${HUBSPOT_WEBHOOK_SECRET}" }',
+        '  odoo:',
+        '    kind: odoo',
+        `    baseUrl: http://127.0.0.1:${odooPort}`,
+        '    auth: { type: api-key, login: admin, key: "${ODOO_KEY}", database: odoo }',
+        '    webhook: { secret: "${ODOO_WEBHOOK_SECRET}" }',
+        `store: { url: ${JSON.stringify(join(dir, 'store.db'))} }`,
+        'server: { adminToken: "${ADMIN_TOKEN}" }',
+      ].join('\n'),
+    );
+    const env = {
+      HUBSPOT_TOKEN: SECRETS.hubspotToken,
+      HUBSPOT_WEBHOOK_SECRET: SECRETS.hubspotWebhook,
+      ODOO_KEY_FILE: keyFile,
+      ODOO_WEBHOOK_SECRET: SECRETS.odooWebhook,
+      ADMIN_TOKEN: SECRETS.adminToken,
+      FRONTBACK_LOG_LEVEL: 'trace',
+    };
+    const demo = await run(['demo', '-c', config, '--records', '20'], env);
+    const validate = await run(['validate', '-c', config], env);
+    expect(demo.code).toBe(0);
+    expect(validate.code).toBe(0);
+    // The run really logged (store open, vendor responses), so the search below means something.
+    const logLines = demo.output.split('\n').filter((l) => l.startsWith('{"level":'));
+    expect(logLines.length).toBeGreaterThan(5);
+    expect(demo.output).toContain('vendor response');
+    for (const [name, secret] of Object.entries(SECRETS)) {
+      expect(demo.output.includes(secret), `${name} leaked into the demo output`).toBe(false);
+      expect(validate.output.includes(secret), `${name} leaked into the validate output`).toBe(false);
+    }
+  }, 90_000);
+});
