@@ -5,12 +5,14 @@
  */
 import { defineConnector } from '../../src/connector/index.ts';
 import { createOdooConnector } from './connector.ts';
+import { STANDARD_MODEL_DESCRIPTIONS } from './standard-models.ts';
 
 /** The Odoo descriptor, registered in connectors/index.ts. */
 const odoo = defineConnector({
   kind: 'odoo',
   displayName: 'Odoo',
   authTypes: ['api-key'],
+  objects: STANDARD_MODEL_DESCRIPTIONS,
   limits: {
     // Odoo has no documented batch limit; 100 keeps one `load` or `write` call (a single
     // transaction) short, and bounds the halving when one record is bad.

@@ -1,15 +1,17 @@
 /**
  * Checks a mapping against the configuration and what connectors say about their
  * objects offline (descriptor `objects`, no network): connections exist, objects
- * exist, fields exist, and written fields can be written (not read-only; a
- * reference field gets a lookup). A connector without an offline description is
- * not an error: its fields are reported as not checked.
+ * exist, fields exist (top-level and in child collections), written fields can be
+ * written (not read-only; a reference field gets a lookup), and what a rule gives a
+ * target field fits its type (check-fit.ts). A connector without an offline
+ * description is not an error: its fields are reported as not checked.
  */
 import { didYouMean } from '../config/did-you-mean.ts';
 import type { YamlPath } from '../config/yaml-source.ts';
 import type { FieldType, ObjectDescription } from '../connector/describe.ts';
+import { checkFit, type FitSide } from './check-fit.ts';
 import { isFieldName } from './expression.ts';
-import type { FieldRuleSpec, MappingSpec, Side } from './spec.ts';
+import type { ChildSpec, FieldRuleSpec, Flow, MappingSpec, Side } from './spec.ts';
 import type { CompileIssue } from './types.ts';
 
 /** What validation knows about connections and connectors, without network. */
@@ -30,7 +32,7 @@ export interface ConnectorCheck {
   readonly typeOf: (side: Side, field: string) => FieldType | undefined;
 }
 
-function flowOf(rule: FieldRuleSpec): 'both' | 'crm->erp' | 'erp->crm' {
+function flowOf(rule: FieldRuleSpec): Flow {
   if (rule.flow) return rule.flow;
   if (rule.aggregate) return (rule.aggregate.side ?? 'erp') === 'erp' ? 'erp->crm' : 'crm->erp';
   if (rule.crm !== undefined && !isFieldName(rule.crm)) return 'crm->erp';
@@ -77,11 +79,37 @@ function checkFields(rules: readonly (FieldRuleSpec | undefined)[], base: YamlPa
   });
 }
 
+/**
+ * The object a child collection's rules name fields of: the object a
+ * `references` field of the parent lists (Odoo `order_line` -> sale.order.line),
+ * else an object of that name on the same connector (HubSpot `line_items`,
+ * associated to the deal).
+ */
+function childObject(child: ChildSpec, side: Side, parent: ObjectDescription, objects: readonly ObjectDescription[], kind: string, index: number, out: { issues: CompileIssue[]; warnings: string[] }): ObjectDescription | undefined {
+  const name = child[side];
+  const field = parent.fields.find((f) => f.name === name);
+  const target = field?.type === 'references' ? field.reference?.object : field === undefined ? name : undefined;
+  const found = target === undefined ? undefined : objects.find((o) => o.name === target);
+  if (found !== undefined) return found;
+  const path: YamlPath = ['children', index, side];
+  if (field !== undefined && field.type !== 'references') {
+    out.issues.push({ path, message: `${kind} ${parent.name} field "${name}" is not a collection (it is ${field.type}); a child collection is a field listing records (one2many) or an associated object` });
+  } else if (target !== undefined && target !== name) {
+    out.warnings.push(`children[${index}] ${side} fields not checked: connector "${kind}" gives no offline description of ${target}`);
+  } else {
+    const candidates = [...parent.fields.filter((f) => f.type === 'references').map((f) => f.name), ...objects.map((o) => o.name)];
+    out.issues.push({ path, message: `unknown collection "${name}" in ${kind} ${parent.name}${didYouMean(name, candidates)}: neither a field of ${parent.name} listing records nor a ${kind} object` });
+  }
+  return undefined;
+}
+
 /** Checks `spec` against `catalog`. */
 export function checkAgainstConnectors(spec: MappingSpec, catalog: ConnectorCatalog): ConnectorCheck {
   const issues: CompileIssue[] = [];
   const warnings: string[] = [];
   const described: Partial<Record<Side, ObjectDescription>> = {};
+  const fit: Partial<Record<Side, FitSide>> = {};
+  const childFit: Partial<Record<Side, FitSide>>[] = (spec.children ?? []).map(() => ({}));
   const connectionNames = [...catalog.connections.keys()];
   for (const side of ['crm', 'erp'] as const) {
     const { connection, object } = spec.sides[side];
@@ -106,13 +134,28 @@ export function checkAgainstConnectors(spec: MappingSpec, catalog: ConnectorCata
     const withCustom: ObjectDescription = custom.length === 0 ? found : { ...found, fields: [...found.fields, ...custom.map((n) => ({ name: n, type: 'json' as const }))] };
     described[side] = found;
     const label = `${kind} ${object}`;
+    fit[side] = { object: withCustom, label };
     checkFields(spec.fields, ['fields'], side, withCustom, label, issues);
     spec.match?.forEach((rule, index) => {
       if (!withCustom.fields.some((f) => f.name === rule[side])) {
         issues.push({ path: ['match', index, side], message: `unknown field "${rule[side]}" in ${label}${didYouMean(rule[side], withCustom.fields.map((f) => f.name))}` });
       }
     });
+    spec.children?.forEach((child, index) => {
+      const rows = child === undefined ? undefined : childObject(child, side, found, objects, kind, index, { issues, warnings });
+      if (child === undefined || rows === undefined) return;
+      const rowLabel = `${kind} ${rows.name}`;
+      const at = childFit[index];
+      if (at !== undefined) at[side] = { object: rows, label: rowLabel };
+      checkFields(child.fields, ['children', index, 'fields'], side, rows, rowLabel, issues);
+    });
   }
+  // Type fit needs both sides; rules naming an unknown field were reported above and are skipped.
+  checkFit(spec.fields, ['fields'], fit, flowOf, issues);
+  spec.children?.forEach((child, index) => {
+    const sides = childFit[index];
+    if (child !== undefined && sides !== undefined) checkFit(child.fields, ['children', index, 'fields'], sides, flowOf, issues);
+  });
   const typeOf = (side: Side, field: string): FieldType | undefined => described[side]?.fields.find((f) => f.name === field)?.type;
   return { issues, warnings, typeOf };
 }

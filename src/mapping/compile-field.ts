@@ -52,6 +52,8 @@ export interface CompiledField {
   readonly source: Partial<Record<Side, string>>;
   /** Readers for the sides the field flows from; undefined when the record does not carry the field. */
   readonly read: Partial<Record<Side, (record: SourceRecord) => MappingValue | undefined>>;
+  /** Sides whose reader is a plain field read, with the field name (callers may read it inline, as `read` would). */
+  readonly plain: Partial<Record<Side, string>>;
   /** Target field and translator for the sides the field flows to. */
   readonly write: Partial<Record<Side, { target: string; identity: boolean; translate(value: MappingValue, resolver: Resolver, steps?: TraceStep[]): Translation }>>;
   /** Normalised equality key of a value. */
@@ -63,7 +65,14 @@ const oneWay = (from: Side): Flow => (from === 'crm' ? 'crm->erp' : 'erp->crm');
 const isEmpty = (v: MappingValue | undefined): boolean => v === undefined || v === null || v === '';
 // A regular expression test allocates nothing, unlike trim().
 const BLANK = /^\s*$/;
-const isBlank = (s: string): boolean => BLANK.test(s);
+// Most computed texts start with a visible ASCII character: answer those without
+// entering the regular expression engine.
+const isBlank = (s: string): boolean => {
+  if (s.length === 0) return true;
+  const first = s.charCodeAt(0);
+  if (first > 0x20 && first < 0x7f) return false;
+  return BLANK.test(s);
+};
 
 function flowsFrom(flow: Flow, side: Side): boolean {
   return flow === 'both' || flow === oneWay(side);
@@ -110,7 +119,8 @@ interface Stage {
 }
 
 function transformStage(rule: string, fn: TransformFn): Stage {
-  return { rule, run: (value) => fn(value) };
+  // The transform is the stage's function itself: one call less per value.
+  return { rule, run: fn };
 }
 
 function failure(stage: Stage, err: unknown): TranslationFailure {
@@ -119,6 +129,27 @@ function failure(stage: Stage, err: unknown): TranslationFailure {
 }
 
 function buildTranslator(stages: readonly Stage[], fallback: MappingValue | undefined): FieldWrite['translate'] {
+  const count = stages.length;
+  const only = stages[0];
+  // The usual rule has one stage and no default; without a trace it needs no loop.
+  if (count === 1 && only && fallback === undefined) {
+    const run = only.run;
+    const traced = loopTranslator(stages, fallback);
+    return (input, resolver, steps) => {
+      if (steps) return traced(input, resolver, steps);
+      let value: MappingValue | undefined;
+      try {
+        value = run(input, resolver);
+      } catch (err) {
+        return failure(only, err);
+      }
+      return value === undefined ? new TranslationFailure('unresolved', `${only.rule}: nothing found for ${JSON.stringify(input)}`) : value;
+    };
+  }
+  return loopTranslator(stages, fallback);
+}
+
+function loopTranslator(stages: readonly Stage[], fallback: MappingValue | undefined): FieldWrite['translate'] {
   const count = stages.length;
   return (input, resolver, steps) => {
     let value = input;
@@ -198,6 +229,7 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
 
   // Readers.
   const read: CompiledField['read'] = {};
+  const plain: CompiledField['plain'] = {};
   let aggregate: Extract<LookupRequest, { kind: 'aggregate' }> | undefined;
   for (const side of ['crm', 'erp'] as const) {
     if (!flowsFrom(flow, side)) continue;
@@ -227,6 +259,7 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
       };
     } else if (text !== undefined) {
       read[side] = fieldReader(text);
+      if (!(text in Object.prototype)) plain[side] = text;
     }
   }
 
@@ -280,5 +313,5 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
   });
   const sourceText: CompiledField['source'] = {};
   for (const side of ['crm', 'erp'] as const) if (read[side]) sourceText[side] = aggSide === side ? `id (for the aggregate)` : (spec[side] ?? '');
-  return { name, path: formatPath(path), ...(spec.owner ? { owner: spec.owner } : {}), source: sourceText, read, write, normalize };
+  return { name, path: formatPath(path), ...(spec.owner ? { owner: spec.owner } : {}), source: sourceText, read, plain, write, normalize };
 }

@@ -17,6 +17,8 @@ export type Slots = (MappingValue | Slots[] | undefined)[];
 
 interface Reader {
   slot: number;
+  /** A plain field read inline (no call); undefined when `read` must run (expressions, aggregates, prototype names). */
+  field: string | undefined;
   read: (record: SourceRecord) => MappingValue | undefined;
 }
 
@@ -77,7 +79,11 @@ export function compileFieldSet(specs: readonly (FieldRuleSpec | undefined)[], b
     }
     fields.push(field);
   });
-  const readers = (side: Side): Reader[] => fields.flatMap((f, slot) => (f.read[side] ? [{ slot, read: f.read[side] }] : []));
+  const readers = (side: Side): Reader[] =>
+    fields.flatMap((f, slot) => {
+      const read = f.read[side];
+      return read ? [{ slot, field: f.plain[side], read }] : [];
+    });
   const writers = (side: Side): Writer[] =>
     fields.flatMap((f, slot) => {
       const w = f.write[side];
@@ -101,7 +107,17 @@ export function addChild(set: FieldSet, child: { name: string; crm: string; erp:
 /** Reads the fields of `record` that flow from `side`. */
 export function readSlots(set: FieldSet, record: SourceRecord, side: Side): Slots {
   const slots: Slots = new Array<MappingValue | undefined>(set.names.length);
-  for (const reader of set.readers[side]) slots[reader.slot] = reader.read(record);
+  const readers = set.readers[side];
+  for (let i = 0; i < readers.length; i++) {
+    const reader = readers[i] as Reader;
+    const field = reader.field;
+    if (field === undefined) slots[reader.slot] = reader.read(record);
+    else {
+      // Same as compile-field.ts fieldReader, without the call: "" reads as null.
+      const value = record[field];
+      slots[reader.slot] = value === '' ? null : (value as MappingValue | undefined);
+    }
+  }
   for (const child of set.children) {
     if (child.set.readers[side].length === 0) continue;
     const rows = record[child[side]];

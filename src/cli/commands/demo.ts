@@ -6,8 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
 import { describeConfig } from '../../config/describe.ts';
@@ -15,6 +14,7 @@ import { MappingError } from '../../errors.ts';
 import { loadMappings } from '../../mapping/load.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { createStore } from '../../store/sql/create-store.ts';
 import { KNOWN_CONNECTOR_KINDS } from '../known-connectors.ts';
 import { createConnectors } from '../connections.ts';
@@ -22,7 +22,7 @@ import { startDemoSandboxes, type DemoSandbox } from '../demo/sandboxes.ts';
 import { runDemoScenario } from '../demo/scenario.ts';
 
 /** The shipped demo configuration (resolved from the package, not the working directory). */
-export const DEMO_CONFIG = fileURLToPath(new URL('../../../config/demo.yaml', import.meta.url));
+export const DEMO_CONFIG = join(PACKAGE_ROOT, 'config', 'demo.yaml');
 
 interface DemoOptions {
   seed: string;
@@ -64,7 +64,7 @@ export function registerDemoCommand(program: Command): void {
         }
         const runId = `demo-${randomUUID()}`;
         // The mappings folder as configured (relative to the working directory), else the shipped one.
-        const dir = existsSync(resolve(config.mappings.dir)) ? resolve(config.mappings.dir) : resolve(dirname(DEMO_CONFIG), '..', 'mappings');
+        const dir = existsSync(resolve(config.mappings.dir)) ? resolve(config.mappings.dir) : join(PACKAGE_ROOT, 'mappings');
         const loaded = loadMappings(dir, { catalog: mappingCatalog(config) });
         if (loaded.issues.length > 0) throw new MappingError(loaded.issues);
         print(`   mappings: ${loaded.mappings.length} loaded and validated (${loaded.mappings.map((l) => l.mapping.id).join(', ')})`);

@@ -64,6 +64,7 @@ function parser(args: BooleanArgs): TransformFn {
 /** `boolean`: yes/no text, 1/0 or a boolean -> boolean; "" and null -> null. */
 export const boolean: TransformDefinition<BooleanArgs> = {
   name: 'boolean',
+  output: 'boolean',
   summary: 'true/false, yes/no, 1/0, on/off -> boolean; inverse writes "true"/"false"',
   args: booleanArgs,
   compile: (args) => parser(args),

@@ -96,6 +96,7 @@ function instantKey(args: DateTimeArgs): (value: MappingValue) => MappingValue {
 /** `datetime`: a date-time from one format/zone to another. */
 export const datetime: TransformDefinition<DateTimeArgs> = {
   name: 'datetime',
+  output: 'datetime',
   summary: 'date-time between formats and time zones (ISO 8601, Odoo, epoch ms, patterns)',
   args: argsSchema(false),
   compile: convertInstant,
@@ -115,6 +116,7 @@ function convertDate(args: DateTimeArgs): TransformFn {
 /** `date`: a calendar date from one format to another; a date-time is dated in `zone`. */
 export const date: TransformDefinition<DateTimeArgs> = {
   name: 'date',
+  output: 'date',
   summary: 'calendar date between formats (YYYY-MM-DD, HubSpot midnight-UTC epoch ms, patterns)',
   args: argsSchema(true),
   compile: convertDate,

@@ -32,6 +32,7 @@ function normaliser(args: EmailArgs): TransformFn {
 /** `email`: trim + lower case of the whole address; "" -> null. */
 export const email: TransformDefinition<EmailArgs> = {
   name: 'email',
+  output: 'text',
   summary: 'trim and lower-case an email address (" A@B.com" -> "a@b.com")',
   args: z.object({ validate: z.boolean().default(false) }).strict().prefault({}),
   compile: normaliser,

@@ -21,7 +21,7 @@ import { valueMap } from './value-map.ts';
 import type { TransformDefinition } from './types.ts';
 
 export { TransformError } from './types.ts';
-export type { MappingValue, TransformDefinition, TransformErrorContext, TransformErrorOptions, TransformFn } from './types.ts';
+export type { MappingValue, TransformDefinition, TransformErrorContext, TransformErrorOptions, TransformFn, TransformOutput } from './types.ts';
 
 // Each definition is typed by its own args; the registry holds them by name only,
 // and the compiler hands each the output of its own `args` schema.

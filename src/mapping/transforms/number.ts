@@ -57,6 +57,7 @@ export function numberParser(name: string, args: Pick<NumberArgs, 'decimal' | 't
 /** `number`: numeric text or a number -> number; "" and null -> null. */
 export const number: TransformDefinition<NumberArgs> = {
   name: 'number',
+  output: 'number',
   summary: 'numeric text or number -> number ("10.0" -> 10); inverse writes text',
   args: numberArgs,
   compile: (args) => numberParser('number', args),
@@ -97,6 +98,7 @@ export function roundHalfAway(value: number, decimals: number): number {
 /** `round`: number or numeric text -> number rounded half away from zero. Lossy: no inverse. */
 export const round: TransformDefinition<RoundArgs> = {
   name: 'round',
+  output: 'number',
   summary: 'round to `decimals` digits, half away from zero (1.005 -> 1.01)',
   args: z.object({ decimals: z.number().int().min(0).max(12).default(0) }).strict().prefault({}),
   compile(args) {

@@ -83,6 +83,7 @@ function formatter(args: PhoneArgs, format: PhoneArgs['inverseFormat']): Transfo
 /** `e164`: phone number text -> E.164; "" and null -> null. */
 export const e164: TransformDefinition<PhoneArgs> = {
   name: 'e164',
+  output: 'text',
   summary: 'phone number -> E.164 ("01 23 45 67 89", country FR -> "+33123456789")',
   args: phoneArgs,
   compile: (args) => formatter(args, 'e164'),

@@ -43,6 +43,7 @@ function escapeRegExp(text: string): string {
 /** `replace`: every match of `pattern` -> `with`. */
 export const replace: TransformDefinition<ReplaceArgs> = {
   name: 'replace',
+  output: 'text',
   summary: 'replace every occurrence of a text or regular expression',
   args: replaceArgs,
   compile(args) {

@@ -76,6 +76,7 @@ function joiner(args: ConcatArgs): TransformFn {
 /** `split`: text -> list of texts; null -> null. */
 export const split: TransformDefinition<SplitArgs> = {
   name: 'split',
+  output: 'list',
   summary: 'text -> list at a separator ("a;b" -> ["a", "b"]); inverse joins',
   args: splitArgs,
   compile: splitter,
@@ -86,6 +87,7 @@ export const split: TransformDefinition<SplitArgs> = {
 /** `concat`: list (or an object's values, in order) -> text with a separator; all empty -> null. */
 export const concat: TransformDefinition<ConcatArgs> = {
   name: 'concat',
+  output: 'text',
   summary: 'join a list or several fields with a separator, skipping empty ones',
   args: concatArgs,
   compile: joiner,

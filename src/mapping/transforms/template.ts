@@ -144,6 +144,7 @@ function parser(args: TemplateArgs): TransformFn {
 /** `template`: parts of a value -> text by a format; inverse parses text back into parts. */
 export const template: TransformDefinition<TemplateArgs> = {
   name: 'template',
+  output: 'text',
   summary: 'build text from parts: "{firstname} {lastname}"; inverse splits it back',
   args: templateArgs,
   compile: render,

@@ -16,6 +16,7 @@ function simple(name: string, summary: string, fn: (text: string) => string): Tr
   return {
     name,
     summary,
+    output: 'text',
     args: noArgs,
     compile: () => compiled,
     normalize: () => compiled,

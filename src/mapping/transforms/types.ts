@@ -19,12 +19,24 @@ export type MappingValue =
 /** A compiled transform: pure, synchronous, no I/O. Throws {@link TransformError} (with a message that says what and why) on bad input. */
 export type TransformFn = (value: MappingValue) => MappingValue;
 
+/**
+ * What a transform's forward function gives, whatever its input: text, a number, a
+ * boolean, a date or date-time (as text in the `to` format), or a list.
+ */
+export type TransformOutput = 'text' | 'number' | 'boolean' | 'date' | 'datetime' | 'list';
+
 /** Arguments a transform takes in a mapping file, validated once at compile time. */
 export interface TransformDefinition<A = unknown> {
   /** Name used in mapping files, kebab/lowercase, e.g. `e164`, `country-code`. */
   name: string;
   /** One line for docs and `did you mean`. */
   summary: string;
+  /**
+   * What `compile`'s function gives, so `frontback validate` can tell whether the
+   * target field can take it (a boolean field fed by `trim`). Absent when it depends on
+   * the input or the arguments (`default`, `map`): then the fit is not checked.
+   */
+  output?: TransformOutput;
   /** zod schema of the arguments (an object, or z.undefined() when it takes none). */
   args: ZodType<A>;
   /** Builds the forward function once per field (compile time): no per-record parsing of args. */
