@@ -98,7 +98,7 @@ function childObject(child: ChildSpec, side: Side, parent: ObjectDescription, ob
     out.warnings.push(`children[${index}] ${side} fields not checked: connector "${kind}" gives no offline description of ${target}`);
   } else {
     const candidates = [...parent.fields.filter((f) => f.type === 'references').map((f) => f.name), ...objects.map((o) => o.name)];
-    out.issues.push({ path, message: `unknown collection "${name}" in ${kind} ${parent.name}${didYouMean(name, candidates)}: neither a field of ${parent.name} listing records nor a ${kind} object` });
+    out.issues.push({ path, message: `unknown collection "${name}" in ${kind} ${parent.name}${didYouMean(name, candidates)}: not a field of ${parent.name} that lists records, nor an object of the ${kind} connector` });
   }
   return undefined;
 }
@@ -142,8 +142,13 @@ export function checkAgainstConnectors(spec: MappingSpec, catalog: ConnectorCata
       }
     });
     spec.children?.forEach((child, index) => {
-      const rows = child === undefined ? undefined : childObject(child, side, found, objects, kind, index, { issues, warnings });
-      if (child === undefined || rows === undefined) return;
+      if (child === undefined) return;
+      if (custom.includes(child[side])) {
+        warnings.push(`children[${index}] ${side} fields not checked: "${child[side]}" is a custom field of ${label}`);
+        return;
+      }
+      const rows = childObject(child, side, found, objects, kind, index, { issues, warnings });
+      if (rows === undefined) return;
       const rowLabel = `${kind} ${rows.name}`;
       const at = childFit[index];
       if (at !== undefined) at[side] = { object: rows, label: rowLabel };

@@ -1,7 +1,8 @@
 /**
- * A fixed connector catalog for mapping tests: HubSpot contacts/companies and an
- * Odoo res.partner / res.country description, independent of the real connectors
- * so the expected messages do not move when a connector grows a field.
+ * A fixed connector catalog for mapping tests: HubSpot contacts, deals and line
+ * items, and Odoo res.partner, sale.order and sale.order.line descriptions,
+ * independent of the real connectors so the expected messages do not move when a
+ * connector grows a field.
  */
 import type { ObjectDescription } from '../../../src/connector/describe.ts';
 import type { ConnectorCatalog } from '../../../src/mapping/check-connectors.ts';
@@ -37,6 +38,56 @@ const partner: ObjectDescription = {
     { name: 'credit_limit', type: 'number' },
     { name: 'write_date', type: 'datetime', readOnly: true },
     { name: 'total_due', type: 'number', readOnly: true },
+    { name: 'is_company', type: 'boolean' },
+    { name: 'date', type: 'date' },
+    { name: 'type', type: 'enum', options: [{ value: 'contact' }, { value: 'invoice' }] },
+  ],
+};
+
+const deals: ObjectDescription = {
+  name: 'deals',
+  idField: 'hs_object_id',
+  fields: [
+    { name: 'hs_object_id', type: 'string', readOnly: true },
+    { name: 'dealname', type: 'string' },
+    { name: 'amount', type: 'number' },
+  ],
+};
+
+const lineItems: ObjectDescription = {
+  name: 'line_items',
+  idField: 'hs_object_id',
+  fields: [
+    { name: 'hs_object_id', type: 'string', readOnly: true },
+    { name: 'name', type: 'string' },
+    { name: 'quantity', type: 'number' },
+    { name: 'price', type: 'number' },
+    { name: 'hs_product_id', type: 'string', reference: { object: 'products' } },
+  ],
+};
+
+const saleOrder: ObjectDescription = {
+  name: 'sale.order',
+  idField: 'id',
+  fields: [
+    { name: 'id', type: 'integer', readOnly: true },
+    { name: 'name', type: 'string', required: true },
+    { name: 'client_order_ref', type: 'string' },
+    { name: 'order_line', type: 'references', reference: { object: 'sale.order.line' } },
+    { name: 'tag_ids', type: 'references', reference: { object: 'crm.tag' } },
+  ],
+};
+
+const saleOrderLine: ObjectDescription = {
+  name: 'sale.order.line',
+  idField: 'id',
+  fields: [
+    { name: 'id', type: 'integer', readOnly: true },
+    { name: 'name', type: 'text', required: true },
+    { name: 'product_id', type: 'reference', reference: { object: 'product.product' } },
+    { name: 'product_uom_qty', type: 'number' },
+    { name: 'price_unit', type: 'number' },
+    { name: 'price_subtotal', type: 'number', readOnly: true },
   ],
 };
 
@@ -47,5 +98,5 @@ export const testCatalog: ConnectorCatalog = {
     ['odoo', 'odoo'],
     ['netsuite', 'netsuite'],
   ]),
-  objectsOf: (kind) => (kind === 'hubspot' ? [contacts] : kind === 'odoo' ? [partner] : undefined),
+  objectsOf: (kind) => (kind === 'hubspot' ? [contacts, deals, lineItems] : kind === 'odoo' ? [partner, saleOrder, saleOrderLine] : undefined),
 };

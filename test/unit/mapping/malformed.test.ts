@@ -21,6 +21,19 @@ sides:
 `;
 /** A file with HEAD and the given field rules (the first rule is on line 6). */
 const F = (...rules: string[]): string => `${HEAD}fields:\n${rules.map((r) => `  - ${r}\n`).join('')}`;
+/** A deals <-> sale.order file with one child collection (crm/erp given) whose first rule is on line 11. */
+const C = (rules: string[], crm = 'line_items', erp = 'order_line'): string =>
+  `id: deals-orders
+sides:
+  crm: { connection: hubspot, object: deals }
+  erp: { connection: odoo, object: sale.order }
+fields:
+  - { crm: dealname, erp: client_order_ref, flow: crm->erp }
+children:
+  - crm: ${crm}
+    erp: ${erp}
+    fields:
+${rules.map((r) => `      - ${r}\n`).join('')}`;
 
 function problems(yaml: string): string[] {
   writeFileSync(join(dir, 'x.yaml'), yaml);
@@ -197,6 +210,112 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
     expected: ['x.yaml:6:56 fields[0].values.map.custmer: "custmer" is not an option of hubspot contacts field "lifecyclestage" (did you mean "customer"?) (options: lead, customer)'],
   },
   {
+    name: 'child collection: unknown field in the rows, with did-you-mean',
+    yaml: C(['{ crm: quantity, erp: product_uom_qtty, transform: number, flow: crm->erp }']),
+    expected: ['x.yaml:11:31 children[0].fields[0].erp: unknown field "product_uom_qtty" in odoo sale.order.line (did you mean "product_uom_qty"?)'],
+  },
+  {
+    name: 'child collection: unknown collection on the ERP side',
+    yaml: C(['{ crm: name, erp: name, flow: crm->erp }'], 'line_items', 'order_lines'),
+    expected: [
+      'x.yaml:9:10 children[0].erp: unknown collection "order_lines" in odoo sale.order (did you mean "order_line"?): not a field of sale.order that lists records, nor an object of the odoo connector',
+    ],
+  },
+  {
+    name: 'child collection: unknown collection on the CRM side (not an object either)',
+    yaml: C(['{ crm: name, erp: name, flow: crm->erp }'], 'line_item'),
+    expected: ['x.yaml:8:10 children[0].crm: unknown collection "line_item" in hubspot deals (did you mean "line_items"?): not a field of deals that lists records, nor an object of the hubspot connector'],
+  },
+  {
+    name: 'child collection: a parent field that does not list records',
+    yaml: C(['{ crm: name, erp: name, flow: crm->erp }'], 'line_items', 'client_order_ref'),
+    expected: [
+      'x.yaml:9:10 children[0].erp: odoo sale.order field "client_order_ref" is not a collection (it is string); a child collection is a field listing records (one2many) or an associated object',
+    ],
+  },
+  {
+    name: 'child collection: rows the connector does not describe are not checked (and not refused)',
+    yaml: C(['{ crm: name, erp: anything, flow: crm->erp }'], 'line_items', 'tag_ids'),
+    expected: [],
+  },
+  {
+    name: 'child collection: a rule that writes a read-only field of the rows',
+    yaml: C(['{ crm: price, erp: price_subtotal, flow: crm->erp }']),
+    expected: ['x.yaml:11:28 children[0].fields[0].erp: odoo sale.order.line field "price_subtotal" is read-only, but this rule writes it: use flow: erp->crm'],
+  },
+  {
+    name: 'child collection: a reference field of the rows written without a lookup',
+    yaml: C(['{ crm: hs_product_id, erp: product_id, flow: crm->erp }']),
+    expected: ['x.yaml:11:36 children[0].fields[0].erp: odoo sale.order.line field "product_id" is a reference to product.product: add lookup: (a mapping id, or { model, by })'],
+  },
+  {
+    name: 'child collection: free text into a number field of the rows',
+    yaml: C(['{ crm: name, erp: product_uom_qty, flow: crm->erp }']),
+    expected: ['x.yaml:11:27 children[0].fields[0].erp: odoo sale.order.line field "product_uom_qty" takes a number, but hubspot line_items field "name" gives text: add transform: number'],
+  },
+  {
+    name: 'child collection: a sound one (HubSpot number strings into Odoo floats, text into text)',
+    yaml: C(['{ crm: quantity, erp: product_uom_qty, flow: crm->erp }', '{ crm: name, erp: name, flow: crm->erp }']),
+    expected: [],
+  },
+  {
+    name: 'type fit: free text into a boolean field',
+    yaml: F('{ crm: firstname, erp: is_company, flow: crm->erp }'),
+    expected: ['x.yaml:6:28 fields[0].erp: odoo res.partner field "is_company" takes a boolean, but hubspot contacts field "firstname" gives text: add transform: boolean'],
+  },
+  {
+    name: 'type fit: the boolean transform makes it fit',
+    yaml: F('{ crm: firstname, erp: is_company, flow: crm->erp, transform: boolean }'),
+    expected: [],
+  },
+  {
+    name: 'type fit: text after a text transform is still text',
+    yaml: F('{ crm: firstname, erp: is_company, flow: crm->erp, transform: [trim, lower] }'),
+    expected: ['x.yaml:6:28 fields[0].erp: odoo res.partner field "is_company" takes a boolean, but transform "lower" gives text: add transform: boolean'],
+  },
+  {
+    name: 'type fit: free text into a number field',
+    yaml: F('{ crm: firstname, erp: credit_limit, flow: crm->erp }'),
+    expected: ['x.yaml:6:28 fields[0].erp: odoo res.partner field "credit_limit" takes a number, but hubspot contacts field "firstname" gives text: add transform: number'],
+  },
+  {
+    name: 'type fit: text through the number transform, and a HubSpot number (a string on the wire) both ways, fit',
+    yaml: F('{ crm: phone, erp: credit_limit, flow: crm->erp, transform: number }', '{ crm: amount, erp: customer_rank }'),
+    expected: [],
+  },
+  {
+    name: 'type fit: free text into a date field',
+    yaml: F('{ crm: firstname, erp: date, flow: crm->erp }'),
+    expected: ['x.yaml:6:28 fields[0].erp: odoo res.partner field "date" takes a date, but hubspot contacts field "firstname" gives text: add transform: { date: { from: <its format, e.g. iso or dd/MM/yyyy> } }'],
+  },
+  {
+    name: 'type fit: the way back of a both-way field (a date into a CRM number field)',
+    yaml: F('{ crm: amount, erp: date }'),
+    expected: ['x.yaml:6:12 fields[0].crm: hubspot contacts field "amount" takes a number, but odoo res.partner field "date" gives a date: use an expression that gives a number'],
+  },
+  {
+    name: 'type fit: free text into an enum field without a value table',
+    yaml: F('{ crm: firstname, erp: type, flow: crm->erp }'),
+    expected: ['x.yaml:6:28 fields[0].erp: odoo res.partner field "type" takes one of a list of options, but hubspot contacts field "firstname" gives text: add values: { map: { <value>: <option>, ... }, strict: true } (options: contact, invoice)'],
+  },
+  {
+    name: 'type fit: an enum into an enum whose options differ',
+    yaml: F('{ crm: lifecyclestage, erp: type, flow: crm->erp }'),
+    expected: [
+      'x.yaml:6:33 fields[0].erp: odoo res.partner field "type" takes one of a list of options, but hubspot contacts field "lifecyclestage" gives one of a list of options: its options "lead", "customer" are not options here: add values: { map: { ... }, strict: true } (options: contact, invoice)',
+    ],
+  },
+  {
+    name: 'type fit: a value table whose values are text, into a boolean field',
+    yaml: F('{ crm: lifecyclestage, erp: is_company, flow: crm->erp, values: { map: { customer: "yes" }, default: "no" } }'),
+    expected: ['x.yaml:6:33 fields[0].erp: odoo res.partner field "is_company" takes a boolean, but the value table gives text: add transform: boolean'],
+  },
+  {
+    name: 'type fit: a value table whose values are booleans fits a boolean field',
+    yaml: F('{ crm: lifecyclestage, erp: is_company, flow: crm->erp, values: { map: { customer: true }, default: false } }'),
+    expected: [],
+  },
+  {
     name: 'a list instead of a mapping',
     yaml: '- just\n- a list\n',
     expected: ['x.yaml:1:1: expected a mapping (key: value pairs) at the top level; got a list'],
@@ -238,6 +357,14 @@ describe('malformed mappings', () => {
     expect(message).toContain('b.yaml:5:12 conflicts: expected one of newest, prefer crm, prefer erp, manual; got "sometimes"');
     // Both files have id contacts-partners.
     expect(message).toContain('b.yaml:1:5 id: duplicate mapping id "contacts-partners" (also in a.yaml)');
+  });
+
+  it('warns (and does not fail) when a child collection is a declared custom field', () => {
+    const yaml = C(['{ crm: whatever, erp: name, flow: crm->erp }'], 'x_parts').replace('object: deals }', 'object: deals, custom: [x_parts] }');
+    writeFileSync(join(dir, 'custom-child.yaml'), yaml);
+    const result = loadMappings('custom-child.yaml', { cwd: dir, catalog: testCatalog });
+    expect(result.issues).toEqual([]);
+    expect(result.warnings).toEqual(['custom-child.yaml: children[0] crm fields not checked: "x_parts" is a custom field of hubspot deals']);
   });
 
   it('warns (and does not fail) when a connector gives no offline description', () => {

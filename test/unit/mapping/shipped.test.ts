@@ -1,6 +1,7 @@
 /**
  * The mappings shipped in mappings/hubspot-odoo validate against the demo
- * configuration and the real connector registry, their examples pass, and the
+ * configuration and the real connector registry (both sides described offline,
+ * child collections included), their examples pass, and the
  * JSON Schema in docs/ is the one the spec produces today.
  */
 import { readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { mappingCatalog } from '../../../src/cli/mapping-catalog.ts';
 import { loadConfig } from '../../../src/config/load.ts';
 import { formatSourceIssue } from '../../../src/errors.ts';
+import { checkAgainstConnectors } from '../../../src/mapping/check-connectors.ts';
 import { loadMappings } from '../../../src/mapping/load.ts';
 import { mappingJsonSchema } from '../../../src/mapping/spec.ts';
 import { projectRoot } from '../../support/env.ts';
@@ -26,8 +28,21 @@ describe('shipped mappings (mappings/hubspot-odoo)', () => {
     for (const m of result.mappings) expect(m.spec.examples?.length ?? 0, m.mapping.id).toBeGreaterThan(0);
   });
 
-  it('are checked field by field on the HubSpot side (an offline description exists)', () => {
-    expect(result.warnings.filter((w) => w.includes('crm fields not checked'))).toEqual([]);
+  it('are checked field by field on both sides, child collections included (no "not checked" note)', () => {
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('would be refused if a shipped rule named a field Odoo does not have (the ERP side is really checked)', () => {
+    const spec = result.mappings.find((m) => m.mapping.id === 'deals-orders')?.spec;
+    expect(spec).toBeDefined();
+    if (spec === undefined) return;
+    const catalog = mappingCatalog(config);
+    const broken = structuredClone(spec);
+    const line = broken.children?.[0]?.fields[2];
+    if (line) line.erp = 'product_qty';
+    expect(checkAgainstConnectors(broken, catalog).issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      'children.0.fields.2.erp: unknown field "product_qty" in odoo sale.order.line (did you mean "product_id"?)',
+    ]);
   });
 });
 
