@@ -8,12 +8,12 @@ import type { FieldType } from '../connector/describe.ts';
 import type { YamlPath } from '../config/yaml-source.ts';
 import type { FieldCompileContext } from './compile-field.ts';
 import { createExpressionCompiler, type CompiledExpression } from './expression.ts';
-import { addChild, compileFieldSet, readSlots, slotsOf, SlotRecord, writeSlots } from './field-set.ts';
+import { addChild, compileFieldSet, patchOut, readSlots, slotsOf, SlotRecord, writeSlots } from './field-set.ts';
 import { sameValue } from './normalize.ts';
 import { SCHEDULE_EVERY, type ChildSpec, type FieldRuleSpec, type MappingSpec, type Side } from './spec.ts';
 import { compileChain, forwardOf } from './transform-chain.ts';
 import type { MappingValue, TransformFn } from './transforms/index.ts';
-import type { CanonicalRecord, CompiledMapping, CompileIssue, FieldProblem, FieldTrace, MatchKey, PatchResult } from './types.ts';
+import type { CanonicalRecord, CompiledMapping, CompileIssue, MatchKey, PatchResult } from './types.ts';
 
 /** Options of {@link compileMapping}. */
 export interface CompileOptions {
@@ -121,11 +121,10 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions = {}):
     },
     toCanonical: (record, side): CanonicalRecord => new SlotRecord(side, root, readSlots(root, record, side)),
     toPatch(canonical, target, resolver, opts): PatchResult {
-      const problems: FieldProblem[] = [];
-      const trace: FieldTrace[] | undefined = opts?.trace ? [] : undefined;
       if (canonical.side === target) throw new RangeError(`toPatch: the canonical record already comes from ${target}; ask for the other side`);
-      const patch = writeSlots(root, slotsOf(root, canonical), target, resolver, problems, trace);
-      return trace ? { patch, problems, trace } : { patch, problems };
+      const out = patchOut(opts?.trace === true);
+      out.patch = writeSlots(root, slotsOf(root, canonical), target, resolver, out);
+      return out;
     },
     equal(field, a, b) {
       const compiled = byName.get(field);

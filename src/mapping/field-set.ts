@@ -8,6 +8,7 @@
  */
 import type { YamlPath } from '../config/yaml-source.ts';
 import { compileField, TranslationFailure, type CompiledField, type FieldCompileContext, type Translation } from './compile-field.ts';
+import { readFields, storeAt } from './positional.ts';
 import type { FieldRuleSpec, Side } from './spec.ts';
 import type { MappingValue } from './transforms/index.ts';
 import type { CanonicalRecord, FieldProblem, FieldTrace, Resolver, SourceRecord, TraceStep } from './types.ts';
@@ -17,9 +18,15 @@ export type Slots = (MappingValue | Slots[] | undefined)[];
 
 interface Reader {
   slot: number;
-  /** A plain field read inline (no call); undefined when `read` must run (expressions, aggregates, prototype names). */
+  /** A plain field (read by position, see positional.ts); undefined when `read` must run (expressions, aggregates, prototype names). */
   field: string | undefined;
   read: (record: SourceRecord) => MappingValue | undefined;
+}
+
+/** The plain field reads of one side: `fields[i]` goes to slot `at[i]`. */
+interface PlainReads {
+  fields: string[];
+  at: number[];
 }
 
 interface Writer {
@@ -48,6 +55,10 @@ export interface FieldSet {
   /** Slot -> name (fields, then children). */
   readonly names: string[];
   readonly readers: Record<Side, Reader[]>;
+  /** The readers that are plain field reads, by side. */
+  readonly plain: Record<Side, PlainReads>;
+  /** The readers that are not ({@link Reader.field} undefined), by side. */
+  readonly computed: Record<Side, Reader[]>;
   readonly writers: Record<Side, Writer[]>;
   readonly children: Child[];
 }
@@ -89,11 +100,19 @@ export function compileFieldSet(specs: readonly (FieldRuleSpec | undefined)[], b
       const w = f.write[side];
       return w ? [{ slot, name: f.name, path: f.path, target: w.target, source: f.source, identity: w.identity, translate: w.translate }] : [];
     });
+  const all = { crm: readers('crm'), erp: readers('erp') };
+  const plain = (side: Side): PlainReads => {
+    const list = all[side].filter((r) => r.field !== undefined);
+    return { fields: list.map((r) => r.field as string), at: list.map((r) => r.slot) };
+  };
+  const written = { crm: writers('crm'), erp: writers('erp') };
   return {
     fields,
     names: fields.map((f) => f.name),
-    readers: { crm: readers('crm'), erp: readers('erp') },
-    writers: { crm: writers('crm'), erp: writers('erp') },
+    readers: all,
+    plain: { crm: plain('crm'), erp: plain('erp') },
+    computed: { crm: all.crm.filter((r) => r.field === undefined), erp: all.erp.filter((r) => r.field === undefined) },
+    writers: written,
     children: [],
   };
 }
@@ -107,16 +126,12 @@ export function addChild(set: FieldSet, child: { name: string; crm: string; erp:
 /** Reads the fields of `record` that flow from `side`. */
 export function readSlots(set: FieldSet, record: SourceRecord, side: Side): Slots {
   const slots: Slots = new Array<MappingValue | undefined>(set.names.length);
-  const readers = set.readers[side];
-  for (let i = 0; i < readers.length; i++) {
-    const reader = readers[i] as Reader;
-    const field = reader.field;
-    if (field === undefined) slots[reader.slot] = reader.read(record);
-    else {
-      // Same as compile-field.ts fieldReader, without the call: "" reads as null.
-      const value = record[field];
-      slots[reader.slot] = value === '' ? null : (value as MappingValue | undefined);
-    }
+  const plain = set.plain[side];
+  readFields(record, plain.fields, plain.at, slots as (MappingValue | undefined)[]);
+  const computed = set.computed[side];
+  for (let i = 0; i < computed.length; i++) {
+    const reader = computed[i] as Reader;
+    slots[reader.slot] = reader.read(record);
   }
   for (const child of set.children) {
     if (child.set.readers[side].length === 0) continue;
@@ -173,43 +188,63 @@ export function slotsOf(set: FieldSet, canonical: CanonicalRecord): Slots {
   return canonical instanceof SlotRecord && canonical.set === set ? canonical.slots : fromValues(set, canonical.values);
 }
 
-/** Translates slots read on the other side into a patch for `target`. */
-export function writeSlots(
-  set: FieldSet,
-  slots: Slots,
-  target: Side,
-  resolver: Resolver,
-  problems: FieldProblem[],
-  trace: FieldTrace[] | undefined,
-): Record<string, MappingValue> {
+/** Problems of a record that translated cleanly: shared, frozen, never written to. */
+const NO_PROBLEMS: readonly FieldProblem[] = Object.freeze([]);
+const NO_PATCH: Record<string, MappingValue> = Object.freeze({}) as Record<string, MappingValue>;
+
+/** What {@link writeSlots} collects besides the patch; becomes the {@link PatchResult}. */
+export interface PatchOut {
+  /** The patch (set by the caller from writeSlots' return value). */
+  patch: Record<string, MappingValue>;
+  /** Fields left out and why; {@link NO_PROBLEMS} until the first one. */
+  problems: readonly FieldProblem[];
+  /** Per-field trace, when asked for. */
+  trace?: FieldTrace[];
+}
+
+/** A fresh collector for one toPatch call; allocates no problem list until there is a problem. */
+export function patchOut(trace: boolean): PatchOut {
+  return trace ? { patch: NO_PATCH, problems: NO_PROBLEMS, trace: [] } : { patch: NO_PATCH, problems: NO_PROBLEMS };
+}
+
+function report(out: PatchOut, problem: FieldProblem): void {
+  if (out.problems === NO_PROBLEMS) out.problems = [problem];
+  else (out.problems as FieldProblem[]).push(problem);
+}
+
+/** Translates slots read on the other side into a patch for `target`; problems and trace go to `out`. */
+export function writeSlots(set: FieldSet, slots: Slots, target: Side, resolver: Resolver, out: PatchOut): Record<string, MappingValue> {
   const patch: Record<string, MappingValue> = {};
+  const writers = set.writers[target];
+  const trace = out.trace;
   const from: Side = target === 'erp' ? 'crm' : 'erp';
-  for (const writer of set.writers[target]) {
+  for (let i = 0; i < writers.length; i++) {
+    const writer = writers[i] as Writer;
     const input = slots[writer.slot] as MappingValue | undefined;
     // An empty slot: the field does not flow from this side, or the record does not carry it.
     if (input === undefined) continue;
     if (!trace) {
       if (writer.identity) {
-        patch[writer.target] = input;
+        storeAt(patch, i, writer.target, input);
         continue;
       }
       const result = writer.translate(input, resolver);
-      if (result instanceof TranslationFailure) problems.push({ field: writer.name, path: writer.path, message: result.reason });
-      else patch[writer.target] = result;
+      if (result instanceof TranslationFailure) report(out, { field: writer.name, path: writer.path, message: result.reason });
+      else storeAt(patch, i, writer.target, result);
       continue;
     }
     const steps: TraceStep[] = [{ rule: `read ${from} ${writer.source[from] ?? writer.name}`, value: input }];
     const result = writer.translate(input, resolver, steps);
     const failed = result instanceof TranslationFailure;
-    if (failed) problems.push({ field: writer.name, path: writer.path, message: result.reason });
-    else patch[writer.target] = result;
+    if (failed) report(out, { field: writer.name, path: writer.path, message: result.reason });
+    else storeAt(patch, i, writer.target, result);
     trace.push({ field: writer.name, path: writer.path, target: writer.target, steps, outcome: failed ? result.outcome : 'set', ...(failed ? { reason: result.reason } : {}) });
   }
   for (const child of set.children) {
     if (child.set.writers[target].length === 0) continue;
     const rows = slots[child.slot] as Slots[] | undefined;
     if (rows === undefined) continue;
-    patch[child[target]] = rows.map((row) => writeSlots(child.set, row, target, resolver, problems, trace));
+    patch[child[target]] = rows.map((row) => writeSlots(child.set, row, target, resolver, out));
   }
   return patch;
 }

@@ -44,7 +44,8 @@ export function asText(transform: string, value: MappingValue): string {
  */
 export function textFn(transform: string, fn: (text: string) => MappingValue): TransformFn {
   const one = (value: MappingValue): MappingValue => (value === null ? null : fn(asText(transform, value)));
-  return (value) => (Array.isArray(value) ? (value as readonly MappingValue[]).map(one) : one(value));
+  // Text, by far the most common input, goes straight to `fn`: one call instead of three.
+  return (value) => (typeof value === 'string' ? fn(value) : Array.isArray(value) ? (value as readonly MappingValue[]).map(one) : one(value));
 }
 
 /** True for null and for text that is empty or only whitespace. */
