@@ -98,6 +98,17 @@ function carriesAny(record: SourceRecord, fields: readonly string[]): boolean {
   return false;
 }
 
+/** The value of a reader that reads no field, when it is a scalar and does not throw. */
+function constantOf(read: (record: SourceRecord) => MappingValue | undefined): { value: MappingValue | undefined } | undefined {
+  try {
+    const value = read({});
+    return value === null || value === undefined || typeof value !== 'object' ? { value } : undefined;
+  } catch {
+    // Throws for every record then: leave it to the per-record reader, which reports it.
+    return undefined;
+  }
+}
+
 /**
  * The one adapter for reference values: Odoo's connector gives a many2one as the id
  * string, but a raw `[id, "Name"]`, an `{ id, name }` object or a number mean the same.
@@ -252,11 +263,18 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
       const used = ctx.fieldsOf?.(text) ?? [];
       // A record that carries none of the fields (a partial update) leaves the value out;
       // a computed text that comes out blank (every part empty) is empty, like a blank field.
-      if (fn) read[side] = (record) => {
+      const computed = (record: SourceRecord): MappingValue | undefined => {
         if (used.length > 0 && !carriesAny(record, used)) return undefined;
-        const value = fn(record);
+        const value = (fn as CompiledExpression)(record);
         return typeof value === 'string' && isBlank(value) ? null : value;
       };
+      // An expression that reads no field (`crm: "false"`) is a constant: CEL has no clock
+      // or randomness. A scalar is worked out once; objects are not shared between records.
+      const constant = fn && ctx.fieldsOf && used.length === 0 ? constantOf(computed) : undefined;
+      if (constant) {
+        const value = constant.value;
+        read[side] = () => value;
+      } else if (fn) read[side] = computed;
     } else if (text !== undefined) {
       read[side] = fieldReader(text);
       if (!(text in Object.prototype)) plain[side] = text;

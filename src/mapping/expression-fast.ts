@@ -61,45 +61,56 @@ function logic(a: Fast, b: Fast, and: boolean): Fast {
   };
 }
 
-function concat(a: Fast, b: Fast): Fast {
-  return (record) => {
-    const x = a(record);
-    const y = b(record);
-    if (typeof x === 'string') {
-      if (typeof y === 'string') return x + y;
-      if (y === null) return x;
-    } else if (x === null && typeof y === 'string') return y;
-    return FALLBACK;
-  };
+/** One operand of a `+` chain: a plain field read inline, or a closure. */
+interface Operand {
+  /** Field read directly (not a name Object.prototype has); undefined: call `fn`. */
+  field: string | undefined;
+  fn: Fast;
 }
 
 /**
  * `a + b + c` parses as `(a + b) + c`: the left spine of `+` nodes, first operand first.
  * Returns the operands when every one of them compiles, else undefined.
  */
-function concatOperands(ast: AstNode): Fast[] | undefined {
+function concatOperands(ast: AstNode): Operand[] | undefined {
   const right: unknown[] = [];
   let node: unknown = ast;
   while (isNode(node) && node.op === '+' && Array.isArray(node.args) && node.args.length === 2) {
     right.push(node.args[1]);
     node = node.args[0];
   }
-  const operands = [node, ...right.reverse()].map(compileFast);
-  return operands.every((o) => o !== undefined) ? (operands as Fast[]) : undefined;
+  const operands: Operand[] = [];
+  for (const item of [node, ...right.reverse()]) {
+    const fn = compileFast(item);
+    if (!fn) return undefined;
+    const plain = isNode(item) && item.op === 'id' && typeof item.args === 'string' && !(item.args in Object.prototype);
+    operands.push({ field: plain ? (item.args as string) : undefined, fn });
+  }
+  return operands;
 }
 
 /**
- * The same fold as nested {@link concat} closures, left to right, in one closure:
- * a computed name (`firstname + " " + lastname`) costs one call, not five.
+ * String `+`, folded left to right in one closure that reads plain fields itself (a
+ * computed name `firstname + " " + lastname` costs one call, not six): text + text
+ * joins, text + null and null + text give the text; anything else (null + null, a
+ * number) is {@link FALLBACK}, for CEL to decide.
  */
-function concatAll(parts: readonly Fast[]): Fast {
-  const count = parts.length;
-  const first = parts[0] as Fast;
+function concatAll(operands: readonly Operand[]): Fast {
+  const count = operands.length;
   return (record) => {
-    let x = first(record);
-    for (let i = 1; i < count; i++) {
-      const y = (parts[i] as Fast)(record);
-      if (typeof x === 'string') {
+    let x: Value | typeof FALLBACK = null;
+    for (let i = 0; i < count; i++) {
+      const operand = operands[i] as Operand;
+      const name = operand.field;
+      let y: Value | typeof FALLBACK;
+      if (name === undefined) y = operand.fn(record);
+      else {
+        // As field() reads it: missing or "" is null.
+        const v = record[name];
+        y = v === undefined || v === '' ? null : (v as Value);
+      }
+      if (i === 0) x = y;
+      else if (typeof x === 'string') {
         if (typeof y === 'string') x = x + y;
         else if (y !== null) return FALLBACK;
       } else if (x === null && typeof y === 'string') x = y;
@@ -133,6 +144,15 @@ export function compileFast(ast: unknown): Fast | undefined {
       const items = (list.args as unknown[]).map((i) => (isNode(i) && i.op === 'value' && typeof i.args === 'string' ? i.args : undefined));
       if (items.some((i) => i === undefined)) return undefined;
       const set = new Set(items as string[]);
+      // A filter on one plain field (`stage in [...]`) reads it here: one call less per record.
+      if (isNode(left) && left.op === 'id' && typeof left.args === 'string' && !(left.args in Object.prototype)) {
+        const name = left.args;
+        return (record) => {
+          // Missing or "" reads as null, which is not text: CEL decides, as through field().
+          const v = record[name];
+          return typeof v === 'string' && v !== '' ? set.has(v) : FALLBACK;
+        };
+      }
       return (record) => {
         const v = value(record);
         return typeof v === 'string' ? set.has(v) : FALLBACK;
@@ -147,7 +167,7 @@ export function compileFast(ast: unknown): Fast | undefined {
       if (ast.op === '+') {
         const operands = concatOperands(ast);
         if (!operands) return undefined;
-        return operands.length > 2 ? concatAll(operands) : concat(operands[0] as Fast, operands[1] as Fast);
+        return concatAll(operands);
       }
       const a = compileFast(args[0]);
       const b = compileFast(args[1]);
