@@ -31,7 +31,7 @@ interface DemoOptions {
 }
 
 const NEXT = [
-  'What comes next (open issues): the sync engine that runs these mappings for real: three-way diff',
+  'What comes next: the sync engine that runs these mappings for real: three-way diff',
   'against the snapshots, conflict rules, echo suppression, links written with each result, queued',
   'pushes, webhooks into the inbox, the admin API, and `frontback start` / `serve` / `worker`.',
 ];
