@@ -2,38 +2,13 @@
  * The README's run command, end to end: `frontback demo` as a user runs it (a child
  * process), with its own ports and store so it cannot collide with other suites.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../support/env.ts';
+import { freePort, runFrontback, type CliRun } from '../support/cli.ts';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin/frontback.js'), ...args], {
-      cwd: projectRoot,
-      env: { ...process.env, FRONTBACK_CONFIG: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[]): Promise<CliRun> => runFrontback(args);
 
 const dir = mkdtempSync(join(tmpdir(), 'frontback-demo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

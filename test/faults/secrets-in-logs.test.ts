@@ -3,13 +3,11 @@
  * sandboxes, both connectors, store, audit) with recognisable fake secrets and the most
  * verbose logging, then search everything printed: zero hits.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../support/env.ts';
+import { freePort, runFrontback } from '../support/cli.ts';
 
 const SECRETS = {
   hubspotToken: 'fbleak-hubspot-token-7c1e9b',
@@ -19,28 +17,9 @@ const SECRETS = {
   adminToken: 'fbleak-admin-token-5e6f7a8b9c',
 };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin/frontback.js'), ...args], {
-      cwd: projectRoot,
-      env: { ...process.env, FRONTBACK_CONFIG: '', ...env },
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('close', (code) => resolve({ code, output }));
-  });
+async function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const r = await runFrontback(args, env);
+  return { code: r.code, output: r.stdout + r.stderr };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'frontback-secrets-'));
