@@ -20,6 +20,8 @@ export interface CaseResult {
   baseline?: string;
   /** The goal, in `unit` (a minimum). */
   target?: number;
+  /** The goal as a ratio to the baseline (a minimum), e.g. 0.5. */
+  ratioTarget?: number;
   /** Why it was skipped, or a remark. */
   note?: string;
 }
@@ -52,5 +54,33 @@ export async function measureRate(rounds: number, work: () => Promise<number>): 
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     rates.push(items / seconds);
   }
+  return rates;
+}
+
+/**
+ * Measures several synchronous cases round by round, interleaved (a, b, c, a, b, c, ...),
+ * so that a burst of load on a noisy machine hits every case alike and the ratios of
+ * their medians stay meaningful. Each case first runs for `warmupMs` (the JIT settles),
+ * then in every round for at least `roundMs`, calling `work` repeatedly; `work` returns
+ * how many items it handled. Returns items per second per round, by case name.
+ */
+export function measureInterleaved(
+  cases: Readonly<Record<string, () => number>>,
+  { rounds, roundMs, warmupMs }: { rounds: number; roundMs: number; warmupMs: number },
+): Record<string, number[]> {
+  const run = (work: () => number, ms: number): number => {
+    let items = 0;
+    const start = process.hrtime.bigint();
+    const until = start + BigInt(Math.round(ms * 1e6));
+    for (;;) {
+      items += work();
+      const now = process.hrtime.bigint();
+      if (now >= until) return items / (Number(now - start) / 1e9);
+    }
+  };
+  const names = Object.keys(cases);
+  for (const name of names) run(cases[name] as () => number, warmupMs);
+  const rates: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, [] as number[]]));
+  for (let r = 0; r < rounds; r++) for (const name of names) (rates[name] as number[]).push(run(cases[name] as () => number, roundMs));
   return rates;
 }

@@ -38,7 +38,12 @@ function table(results: CaseResult[]): string {
     const base = results.find((b) => b.benchmark === r.benchmark && b.case === r.baseline);
     const ratio =
       r.median !== null && base?.median ? `${(r.median / base.median).toFixed(2)}x of ${r.baseline}` : '';
-    const target = r.target === undefined ? '' : `>= ${fmt(r.target)}${r.median !== null && r.median >= r.target ? ' ok' : ' MISSED'}`;
+    const met = (ok: boolean): string => (ok ? ' ok' : ' MISSED');
+    const targets = [
+      r.target === undefined ? '' : `>= ${fmt(r.target)}${met(r.median !== null && r.median >= r.target)}`,
+      r.ratioTarget === undefined ? '' : `>= ${r.ratioTarget}x${met(r.median !== null && !!base?.median && r.median / base.median >= r.ratioTarget)}`,
+    ];
+    const target = targets.filter((t) => t !== '').join(', ');
     return [r.benchmark, r.case, r.median === null ? `skipped: ${r.note ?? ''}` : fmt(r.median), r.unit, ratio, target];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));

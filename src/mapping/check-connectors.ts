@@ -3,12 +3,14 @@
  * objects offline (descriptor `objects`, no network): connections exist, objects
  * exist, fields exist (top-level and in child collections), written fields can be
  * written (not read-only; a reference field gets a lookup), and what a rule gives a
- * target field fits its type (check-fit.ts). A connector without an offline
+ * target field fits its type (check-fit.ts), aggregates roll up fields that exist
+ * (check-aggregates.ts). A connector without an offline
  * description is not an error: its fields are reported as not checked.
  */
 import { didYouMean } from '../config/did-you-mean.ts';
 import type { YamlPath } from '../config/yaml-source.ts';
 import type { FieldType, ObjectDescription } from '../connector/describe.ts';
+import { checkAggregates } from './check-aggregates.ts';
 import { checkFit, type FitSide } from './check-fit.ts';
 import { isFieldName } from './expression.ts';
 import type { ChildSpec, FieldRuleSpec, Flow, MappingSpec, Side } from './spec.ts';
@@ -136,6 +138,7 @@ export function checkAgainstConnectors(spec: MappingSpec, catalog: ConnectorCata
     const label = `${kind} ${object}`;
     fit[side] = { object: withCustom, label };
     checkFields(spec.fields, ['fields'], side, withCustom, label, issues);
+    checkAggregates(spec.fields, side, found, objects, kind, issues);
     spec.match?.forEach((rule, index) => {
       if (!withCustom.fields.some((f) => f.name === rule[side])) {
         issues.push({ path: ['match', index, side], message: `unknown field "${rule[side]}" in ${label}${didYouMean(rule[side], withCustom.fields.map((f) => f.name))}` });

@@ -8,6 +8,7 @@ import { formatPath, type YamlPath } from '../config/yaml-source.ts';
 import type { FieldType } from '../connector/describe.ts';
 import type { CompiledExpression } from './expression.ts';
 import { isFieldName } from './expression.ts';
+import { blankText, type TextReader } from './expression-fast.ts';
 import { createNormalizer } from './normalize.ts';
 import type { FieldRuleSpec, Flow, Side } from './spec.ts';
 import { compileChain, forwardOf, inverseOf } from './transform-chain.ts';
@@ -21,6 +22,8 @@ export interface FieldCompileContext {
   expression(text: string, path: YamlPath): CompiledExpression | undefined;
   /** The record fields an expression reads (after a successful {@link expression}). */
   fieldsOf?(text: string): readonly string[];
+  /** The one-pass reader of a computed text (after a successful {@link expression}), when the expression has one. */
+  textReaderOf?(text: string): TextReader | undefined;
   /** Problems found so far. */
   issues: CompileIssue[];
   /** Field type on a side, when a connector describes it (for normalised equality). */
@@ -54,8 +57,12 @@ export interface CompiledField {
   readonly read: Partial<Record<Side, (record: SourceRecord) => MappingValue | undefined>>;
   /** Sides whose reader is a plain field read, with the field name (callers may read it inline, as `read` would). */
   readonly plain: Partial<Record<Side, string>>;
+  /** Sides whose value is the same for every record (an expression that reads no field), with the value (callers may store it, as `read` would return it). */
+  readonly constant: Partial<Record<Side, { readonly value: MappingValue | undefined }>>;
+  /** Sides with a one-pass reader of a computed text: the same value as `read`, or {@link FALLBACK} when `read` must decide. */
+  readonly text: Partial<Record<Side, TextReader>>;
   /** Target field and translator for the sides the field flows to. */
-  readonly write: Partial<Record<Side, { target: string; identity: boolean; translate(value: MappingValue, resolver: Resolver, steps?: TraceStep[]): Translation }>>;
+  readonly write: Partial<Record<Side, FieldWrite>>;
   /** Normalised equality key of a value. */
   readonly normalize: (value: MappingValue) => MappingValue;
 }
@@ -63,16 +70,6 @@ export interface CompiledField {
 const other = (side: Side): Side => (side === 'crm' ? 'erp' : 'crm');
 const oneWay = (from: Side): Flow => (from === 'crm' ? 'crm->erp' : 'erp->crm');
 const isEmpty = (v: MappingValue | undefined): boolean => v === undefined || v === null || v === '';
-// A regular expression test allocates nothing, unlike trim().
-const BLANK = /^\s*$/;
-// Most computed texts start with a visible ASCII character: answer those without
-// entering the regular expression engine.
-const isBlank = (s: string): boolean => {
-  if (s.length === 0) return true;
-  const first = s.charCodeAt(0);
-  if (first > 0x20 && first < 0x7f) return false;
-  return BLANK.test(s);
-};
 
 function flowsFrom(flow: Flow, side: Side): boolean {
   return flow === 'both' || flow === oneWay(side);
@@ -135,8 +132,7 @@ function transformStage(rule: string, fn: TransformFn): Stage {
 }
 
 function failure(stage: Stage, err: unknown): TranslationFailure {
-  const reason = err instanceof TransformError ? err.reason : (err as Error).message;
-  return new TranslationFailure('error', `${stage.rule}: ${reason}`);
+  return translationError(stage.rule, err);
 }
 
 function buildTranslator(stages: readonly Stage[], fallback: MappingValue | undefined): FieldWrite['translate'] {
@@ -154,7 +150,7 @@ function buildTranslator(stages: readonly Stage[], fallback: MappingValue | unde
       } catch (err) {
         return failure(only, err);
       }
-      return value === undefined ? new TranslationFailure('unresolved', `${only.rule}: nothing found for ${JSON.stringify(input)}`) : value;
+      return value === undefined ? nothingFound(only.rule, input) : value;
     };
   }
   return loopTranslator(stages, fallback);
@@ -169,7 +165,7 @@ function loopTranslator(stages: readonly Stage[], fallback: MappingValue | undef
       for (; i < count; i++) {
         const stage = stages[i] as Stage;
         const next = stage.run(value, resolver);
-        if (next === undefined) return new TranslationFailure('unresolved', `${stage.rule}: nothing found for ${JSON.stringify(value)}`);
+        if (next === undefined) return nothingFound(stage.rule, value);
         value = next;
         if (steps) steps.push({ rule: stage.rule, value });
       }
@@ -184,9 +180,71 @@ function loopTranslator(stages: readonly Stage[], fallback: MappingValue | undef
   };
 }
 
-type FieldWrite = NonNullable<CompiledField['write'][Side]>;
+/** How a field is written on one side. */
+export interface FieldWrite {
+  /** The target field. */
+  readonly target: string;
+  /** No stage and no default: the value is copied as it is. */
+  readonly identity: boolean;
+  /**
+   * Set when the translation is at most one transform (or value table) followed by
+   * at most one lookup, without a default: the per-record loop runs it through
+   * {@link runDirect}, one shared function, instead of this field's closures.
+   */
+  readonly direct?: DirectWrite;
+  /** The translation, for every rule (and the only one that traces). */
+  translate(value: MappingValue, resolver: Resolver, steps?: TraceStep[]): Translation;
+}
 
-function lookupStage(spec: FieldRuleSpec, from: Side, to: Side): { stage: Stage; first: boolean } | undefined {
+/** A translation of at most one transform then at most one lookup (see {@link FieldWrite.direct}). */
+export interface DirectWrite {
+  readonly transform: TransformFn | undefined;
+  /** The transform's rule, for messages: `transform email`. */
+  readonly transformRule: string;
+  readonly lookup: LookupRequest | undefined;
+  /** The lookup's rule, for messages. */
+  readonly lookupRule: string;
+  /** The lookup's key is a reference (an id in any of the shapes {@link referenceId} accepts). */
+  readonly fromReference: boolean;
+}
+
+/** A stage that threw: the failure, worded `<rule>: <reason>`. */
+export function translationError(rule: string, err: unknown): TranslationFailure {
+  return new TranslationFailure('error', `${rule}: ${err instanceof TransformError ? err.reason : (err as Error).message}`);
+}
+
+/** A stage that found nothing for `value` (a lookup without a match). */
+export function nothingFound(rule: string, value: MappingValue): TranslationFailure {
+  return new TranslationFailure('unresolved', `${rule}: nothing found for ${JSON.stringify(value)}`);
+}
+
+/**
+ * Runs a {@link DirectWrite}: the same values and the same failures as the field's
+ * `translate` (tested side by side), with no closure per stage.
+ */
+export function runDirect(direct: DirectWrite, input: MappingValue, resolver: Resolver): Translation {
+  let value: MappingValue | undefined = input;
+  const fn = direct.transform;
+  if (fn !== undefined) {
+    try {
+      value = fn(input);
+    } catch (err) {
+      return translationError(direct.transformRule, err);
+    }
+    if (value === undefined) return nothingFound(direct.transformRule, input);
+  }
+  const lookup = direct.lookup;
+  if (lookup === undefined || value === null) return value;
+  let found: MappingValue | undefined;
+  try {
+    found = resolver(lookup, direct.fromReference ? referenceId(value) : value);
+  } catch (err) {
+    return translationError(direct.lookupRule, err);
+  }
+  return found === undefined ? nothingFound(direct.lookupRule, value) : found;
+}
+
+function lookupStage(spec: FieldRuleSpec, from: Side, to: Side): { stage: Stage; first: boolean; request: LookupRequest; fromReference: boolean } | undefined {
   const lookup = spec.lookup;
   if (lookup === undefined) return undefined;
   let request: LookupRequest;
@@ -205,7 +263,7 @@ function lookupStage(spec: FieldRuleSpec, from: Side, to: Side): { stage: Stage;
     rule,
     run: fromReference ? (value, resolver) => (value === null ? null : resolver(request, referenceId(value))) : (value, resolver) => (value === null ? null : resolver(request, value)),
   };
-  return { stage, first: request.kind === 'reference' && request.want === 'key' };
+  return { stage, first: request.kind === 'reference' && request.want === 'key', request, fromReference };
 }
 
 /**
@@ -241,6 +299,8 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
   // Readers.
   const read: CompiledField['read'] = {};
   const plain: CompiledField['plain'] = {};
+  const constants: CompiledField['constant'] = {};
+  const texts: CompiledField['text'] = {};
   let aggregate: Extract<LookupRequest, { kind: 'aggregate' }> | undefined;
   for (const side of ['crm', 'erp'] as const) {
     if (!flowsFrom(flow, side)) continue;
@@ -266,7 +326,7 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
       const computed = (record: SourceRecord): MappingValue | undefined => {
         if (used.length > 0 && !carriesAny(record, used)) return undefined;
         const value = (fn as CompiledExpression)(record);
-        return typeof value === 'string' && isBlank(value) ? null : value;
+        return typeof value === 'string' && blankText(value) ? null : value;
       };
       // An expression that reads no field (`crm: "false"`) is a constant: CEL has no clock
       // or randomness. A scalar is worked out once; objects are not shared between records.
@@ -274,7 +334,13 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
       if (constant) {
         const value = constant.value;
         read[side] = () => value;
-      } else if (fn) read[side] = computed;
+        constants[side] = constant;
+      } else if (fn) {
+        read[side] = computed;
+        // `firstname + " " + lastname` read each field once, without joining a text only to test it for blanks.
+        const onePass = ctx.textReaderOf?.(text);
+        if (onePass) texts[side] = onePass;
+      }
     } else if (text !== undefined) {
       read[side] = fieldReader(text);
       if (!(text in Object.prototype)) plain[side] = text;
@@ -302,23 +368,46 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
       issues.push({ path: [...path, target], message: `the ${target} side is written, so it must be a field name, not an expression` });
       continue;
     }
+    if (targetField === '__proto__') {
+      // Assigning it would set the patch's prototype and lose the value.
+      issues.push({ path: [...path, target], message: `"__proto__" cannot be written: it is not a field of any system, and JavaScript treats it as the object's prototype` });
+      continue;
+    }
     const stages: Stage[] = [];
+    // The transform (or table) stage of a direct write: at most one, added below.
+    let transformOnly: Stage | undefined;
+    const push = (stage: Stage): void => {
+      stages.push(stage);
+      transformOnly = stages.length === 1 ? stage : undefined;
+    };
     if (aggregate) stages.push({ rule: `aggregate ${aggregate.op} of ${aggregate.from}`, run: (v, r) => r(aggregate, v) });
     const lookup = lookupStage(spec, from, target);
     // A code/name lookup on the source side turns the id into its key before anything else.
     if (lookup?.first) stages.push(lookup.stage);
     const names = chain?.steps.map((s) => s.name).join(', ') ?? '';
     if (flow !== 'both' || target === 'erp') {
-      if (table) stages.push(transformStage('values', table.toErp));
-      if (chain && chain.steps.length > 0) stages.push(transformStage(`transform ${names}`, forwardOf(chain)));
+      if (table) push(transformStage('values', table.toErp));
+      if (chain && chain.steps.length > 0) push(transformStage(`transform ${names}`, forwardOf(chain)));
     } else {
       const inverse = back ? forwardOf(back) : chain ? inverseOf(chain) : undefined;
-      if (back) stages.push(transformStage(`inverse ${back.steps.map((s) => s.name).join(', ')}`, forwardOf(back)));
-      else if (inverse && chain && chain.steps.length > 0) stages.push(transformStage(`inverse of ${names}`, inverse));
-      if (table?.toCrm) stages.push(transformStage('values (reversed)', table.toCrm));
+      if (back) push(transformStage(`inverse ${back.steps.map((s) => s.name).join(', ')}`, forwardOf(back)));
+      else if (inverse && chain && chain.steps.length > 0) push(transformStage(`inverse of ${names}`, inverse));
+      if (table?.toCrm) push(transformStage('values (reversed)', table.toCrm));
     }
+    const transformStages = stages.length;
     if (lookup && !lookup.first) stages.push(lookup.stage);
-    write[target] = { target: targetField, identity: stages.length === 0 && spec.default === undefined, translate: buildTranslator(stages, spec.default) };
+    const plainStages = !aggregate && !lookup?.first && transformStages <= 1 && (transformStages === 0 || transformOnly !== undefined);
+    const direct: DirectWrite | undefined =
+      plainStages && spec.default === undefined && stages.length > 0
+        ? {
+            transform: transformOnly?.run as TransformFn | undefined,
+            transformRule: transformOnly?.rule ?? '',
+            lookup: lookup?.request,
+            lookupRule: lookup?.stage.rule ?? '',
+            fromReference: lookup?.fromReference ?? false,
+          }
+        : undefined;
+    write[target] = { target: targetField, identity: stages.length === 0 && spec.default === undefined, ...(direct ? { direct } : {}), translate: buildTranslator(stages, spec.default) };
   }
   if (issues.length > before) return undefined;
 
@@ -331,5 +420,5 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
   });
   const sourceText: CompiledField['source'] = {};
   for (const side of ['crm', 'erp'] as const) if (read[side]) sourceText[side] = aggSide === side ? `id (for the aggregate)` : (spec[side] ?? '');
-  return { name, path: formatPath(path), ...(spec.owner ? { owner: spec.owner } : {}), source: sourceText, read, plain, write, normalize };
+  return { name, path: formatPath(path), ...(spec.owner ? { owner: spec.owner } : {}), source: sourceText, read, plain, constant: constants, text: texts, write, normalize };
 }

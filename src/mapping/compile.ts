@@ -8,7 +8,9 @@ import type { FieldType } from '../connector/describe.ts';
 import type { YamlPath } from '../config/yaml-source.ts';
 import type { FieldCompileContext } from './compile-field.ts';
 import { createExpressionCompiler, type CompiledExpression } from './expression.ts';
+import type { TextReader } from './expression-fast.ts';
 import { addChild, compileFieldSet, patchOut, readSlots, slotsOf, SlotRecord, writeSlots } from './field-set.ts';
+import { generateEntryPoints } from './generate.ts';
 import { sameValue } from './normalize.ts';
 import { SCHEDULE_EVERY, type ChildSpec, type FieldRuleSpec, type MappingSpec, type Side } from './spec.ts';
 import { compileChain, forwardOf } from './transform-chain.ts';
@@ -21,11 +23,22 @@ export interface CompileOptions {
   version?: string;
   /** Field type on a side, when a connector describes it: sharpens normalised equality. */
   typeOf?(side: Side, field: string): FieldType | undefined;
+  /**
+   * Generate the per-record loops for this mapping (generate.ts); default true. False,
+   * or a runtime that refuses code generation, runs the shared loops: same results, slower.
+   */
+  generate?: boolean;
 }
 
 /** The result of {@link compileMapping}: the mapping, or every problem found. */
 export type CompileResult =
-  | { ok: true; mapping: CompiledMapping; links: readonly { path: YamlPath; mapping: string }[] }
+  | {
+      ok: true;
+      mapping: CompiledMapping;
+      links: readonly { path: YamlPath; mapping: string }[];
+      /** Whether the per-record loops were generated for this mapping (generate.ts), rather than shared. */
+      generated: boolean;
+    }
   | { ok: false; issues: readonly CompileIssue[]; links: readonly { path: YamlPath; mapping: string }[] };
 
 const FIVE_MINUTES = 300_000;
@@ -37,18 +50,21 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions = {}):
   const links: { path: YamlPath; mapping: string }[] = [];
   const compileExpression = createExpressionCompiler();
   const fieldsByText = new Map<string, readonly string[]>();
+  const textReaders = new Map<string, TextReader>();
   const ctx: FieldCompileContext = {
     issues,
     expression(text, path) {
       const result = compileExpression(text);
       if (result.ok) {
         fieldsByText.set(text, result.fields);
+        if (result.text) textReaders.set(text, result.text);
         return result.evaluate;
       }
       issues.push({ path, message: `bad expression: ${result.error.message}`, offset: result.error.offset });
       return undefined;
     },
     fieldsOf: (text) => fieldsByText.get(text) ?? [],
+    textReaderOf: (text) => textReaders.get(text),
     ...(options.typeOf ? { typeOf: options.typeOf } : {}),
   };
 
@@ -132,5 +148,8 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions = {}):
       return sameValue(compiled.normalize(a), compiled.normalize(b));
     },
   };
-  return { ok: true, mapping, links };
+  // The same entry points, generated for this mapping where the runtime allows it (generate.ts).
+  const generated = options.generate === false ? undefined : generateEntryPoints(root, filters, { accepts: mapping.accepts, toCanonical: mapping.toCanonical, toPatch: mapping.toPatch });
+  if (generated) Object.assign(mapping, generated);
+  return { ok: true, mapping, links, generated: generated !== undefined };
 }

@@ -120,6 +120,95 @@ function concatAll(operands: readonly Operand[]): Fast {
   };
 }
 
+/**
+ * A computed text field read in one pass: what compile-field's reader for an
+ * expression gives, for a `+` chain of plain fields and text literals only.
+ * Returns undefined when the record carries none of the fields (a partial update
+ * leaves the value out), null when every part is empty or blank (a blank computed
+ * text is empty, like a blank field), else the text; {@link FALLBACK} when a value
+ * is not text or CEL must decide (null + null), and the caller takes the general path.
+ */
+export interface TextReader {
+  (record: Readonly<Record<string, unknown>>): string | null | undefined | typeof FALLBACK;
+  /** What it joins, in order (generate.ts writes the same reading out per mapping). */
+  readonly parts: readonly TextPart[];
+}
+
+// Whitespace as /^\s*$/ sees it; a visible ASCII first character answers without the regular expression.
+const BLANK = /^\s*$/;
+/** True for text that is empty or only whitespace. */
+export function blankText(s: string): boolean {
+  if (s.length === 0) return true;
+  const first = s.charCodeAt(0);
+  if (first > 0x20 && first < 0x7f) return false;
+  return BLANK.test(s);
+}
+
+/** One operand of a text `+` chain. */
+export interface TextPart {
+  /** The field read, or undefined for a literal. */
+  readonly field: string | undefined;
+  /** The literal's text ("" for a field). */
+  readonly text: string;
+  /** The literal has a non-blank character. */
+  readonly visible: boolean;
+}
+
+/** The {@link TextReader} of `ast`, or undefined when it is not a `+` chain of plain fields and text literals. */
+export function compileTextReader(ast: unknown): TextReader | undefined {
+  if (!isNode(ast) || ast.op !== '+') return undefined;
+  const parts: TextPart[] = [];
+  const walk: unknown[] = [];
+  let node: unknown = ast;
+  while (isNode(node) && node.op === '+' && Array.isArray(node.args) && node.args.length === 2) {
+    walk.push(node.args[1]);
+    node = node.args[0];
+  }
+  for (const item of [node, ...walk.reverse()]) {
+    if (!isNode(item)) return undefined;
+    if (item.op === 'id' && typeof item.args === 'string' && !(item.args in Object.prototype)) parts.push({ field: item.args, text: '', visible: false });
+    else if (item.op === 'value' && typeof item.args === 'string') parts.push({ field: undefined, text: item.args, visible: !blankText(item.args) });
+    else return undefined;
+  }
+  // Literals only: a constant, which compile-field works out once.
+  if (!parts.some((p) => p.field !== undefined)) return undefined;
+  const count = parts.length;
+  const read = (record: Readonly<Record<string, unknown>>): string | null | undefined | typeof FALLBACK => {
+    let carried = false;
+    let visible = false;
+    let x: string | null = null;
+    for (let i = 0; i < count; i++) {
+      const part = parts[i] as TextPart;
+      const name = part.field;
+      let y: string | null;
+      if (name === undefined) {
+        y = part.text;
+        if (part.visible) visible = true;
+      } else {
+        const v = record[name];
+        if (v === undefined) y = null;
+        else {
+          carried = true;
+          if (v === '') y = null;
+          else if (typeof v === 'string') {
+            y = v;
+            if (!visible && !blankText(v)) visible = true;
+          } else return FALLBACK;
+        }
+      }
+      // text + null and null + text give the text; null + null is CEL's to decide.
+      if (i === 0) x = y;
+      else if (x === null) {
+        if (y === null) return FALLBACK;
+        x = y;
+      } else if (y !== null) x = x + y;
+    }
+    if (!carried) return undefined;
+    return visible ? x : null;
+  };
+  return Object.assign(read, { parts });
+}
+
 /** Compiles `ast` to a fast closure, or undefined when it uses anything outside the subset. */
 export function compileFast(ast: unknown): Fast | undefined {
   if (!isNode(ast)) return undefined;

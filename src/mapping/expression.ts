@@ -17,7 +17,7 @@
  * doubles in CEL, literals without a dot are ints).
  */
 import { Environment } from '@marcbachmann/cel-js';
-import { compileFast, FALLBACK } from './expression-fast.ts';
+import { compileFast, compileTextReader, FALLBACK, type TextReader } from './expression-fast.ts';
 import type { MappingValue } from './transforms/index.ts';
 
 /** A compiled expression: evaluates against one record, pure and synchronous. Throws on a type error. */
@@ -33,7 +33,13 @@ export interface ExpressionSyntaxError {
 
 /** The result of {@link compileExpression}. */
 export type CompileExpressionResult =
-  | { ok: true; evaluate: CompiledExpression; fields: readonly string[] }
+  | {
+      ok: true;
+      evaluate: CompiledExpression;
+      fields: readonly string[];
+      /** For a `+` chain of plain fields and text literals: the one-pass reader of a computed field (see {@link TextReader}). */
+      text?: TextReader;
+    }
   | { ok: false; error: ExpressionSyntaxError };
 
 interface AstNode {
@@ -140,7 +146,8 @@ export function createExpressionCompiler(): (text: string) => CompileExpressionR
           return value === FALLBACK ? cel(record) : (value as MappingValue);
         }
       : cel;
-    return { ok: true, evaluate, fields };
+    const reader = compileTextReader(parsed.ast);
+    return { ok: true, evaluate, fields, ...(reader ? { text: reader } : {}) };
   };
 }
 

@@ -7,7 +7,8 @@
  * someone asks for it (a snapshot, a diff).
  */
 import type { YamlPath } from '../config/yaml-source.ts';
-import { compileField, TranslationFailure, type CompiledField, type FieldCompileContext, type Translation } from './compile-field.ts';
+import { compileField, runDirect, TranslationFailure, type CompiledField, type DirectWrite, type FieldCompileContext, type Translation } from './compile-field.ts';
+import { FALLBACK, type TextReader } from './expression-fast.ts';
 import { readFields, storeAt } from './positional.ts';
 import type { FieldRuleSpec, Side } from './spec.ts';
 import type { MappingValue } from './transforms/index.ts';
@@ -16,20 +17,24 @@ import type { CanonicalRecord, FieldProblem, FieldTrace, Resolver, SourceRecord,
 /** Values of one record by slot; a child collection's slot holds one Slots per row. */
 export type Slots = (MappingValue | Slots[] | undefined)[];
 
-interface Reader {
+export interface Reader {
   slot: number;
   /** A plain field (read by position, see positional.ts); undefined when `read` must run (expressions, aggregates, prototype names). */
   field: string | undefined;
+  /** The value of every record, when it is a constant: stored, not read. */
+  constant: { readonly value: MappingValue | undefined } | undefined;
+  /** The one-pass reader of a computed text, tried before `read` (see compile-field.ts). */
+  text: TextReader | undefined;
   read: (record: SourceRecord) => MappingValue | undefined;
 }
 
 /** The plain field reads of one side: `fields[i]` goes to slot `at[i]`. */
-interface PlainReads {
+export interface PlainReads {
   fields: string[];
   at: number[];
 }
 
-interface Writer {
+export interface Writer {
   slot: number;
   name: string;
   path: string;
@@ -37,10 +42,12 @@ interface Writer {
   source: Partial<Record<Side, string>>;
   /** No stage and no default: the value is copied as it is. */
   identity: boolean;
+  /** A translation {@link runDirect} runs, when it is that simple. */
+  direct: DirectWrite | undefined;
   translate: (value: MappingValue, resolver: Resolver, steps?: TraceStep[]) => Translation;
 }
 
-interface Child {
+export interface Child {
   slot: number;
   name: string;
   crm: string;
@@ -93,12 +100,12 @@ export function compileFieldSet(specs: readonly (FieldRuleSpec | undefined)[], b
   const readers = (side: Side): Reader[] =>
     fields.flatMap((f, slot) => {
       const read = f.read[side];
-      return read ? [{ slot, field: f.plain[side], read }] : [];
+      return read ? [{ slot, field: f.plain[side], constant: f.constant[side], text: f.text[side], read }] : [];
     });
   const writers = (side: Side): Writer[] =>
     fields.flatMap((f, slot) => {
       const w = f.write[side];
-      return w ? [{ slot, name: f.name, path: f.path, target: w.target, source: f.source, identity: w.identity, translate: w.translate }] : [];
+      return w ? [{ slot, name: f.name, path: f.path, target: w.target, source: f.source, identity: w.identity, direct: w.direct, translate: w.translate }] : [];
     });
   const all = { crm: readers('crm'), erp: readers('erp') };
   const plain = (side: Side): PlainReads => {
@@ -131,6 +138,19 @@ export function readSlots(set: FieldSet, record: SourceRecord, side: Side): Slot
   const computed = set.computed[side];
   for (let i = 0; i < computed.length; i++) {
     const reader = computed[i] as Reader;
+    const constant = reader.constant;
+    if (constant !== undefined) {
+      slots[reader.slot] = constant.value;
+      continue;
+    }
+    const text = reader.text;
+    if (text !== undefined) {
+      const value = text(record);
+      if (value !== FALLBACK) {
+        slots[reader.slot] = value;
+        continue;
+      }
+    }
     slots[reader.slot] = reader.read(record);
   }
   for (const child of set.children) {
@@ -207,7 +227,8 @@ export function patchOut(trace: boolean): PatchOut {
   return trace ? { patch: NO_PATCH, problems: NO_PROBLEMS, trace: [] } : { patch: NO_PATCH, problems: NO_PROBLEMS };
 }
 
-function report(out: PatchOut, problem: FieldProblem): void {
+/** Adds `problem` to the problems of `out`. */
+export function reportProblem(out: PatchOut, problem: FieldProblem): void {
   if (out.problems === NO_PROBLEMS) out.problems = [problem];
   else (out.problems as FieldProblem[]).push(problem);
 }
@@ -228,15 +249,16 @@ export function writeSlots(set: FieldSet, slots: Slots, target: Side, resolver: 
         storeAt(patch, i, writer.target, input);
         continue;
       }
-      const result = writer.translate(input, resolver);
-      if (result instanceof TranslationFailure) report(out, { field: writer.name, path: writer.path, message: result.reason });
+      const direct = writer.direct;
+      const result = direct === undefined ? writer.translate(input, resolver) : runDirect(direct, input, resolver);
+      if (result instanceof TranslationFailure) reportProblem(out, { field: writer.name, path: writer.path, message: result.reason });
       else storeAt(patch, i, writer.target, result);
       continue;
     }
     const steps: TraceStep[] = [{ rule: `read ${from} ${writer.source[from] ?? writer.name}`, value: input }];
     const result = writer.translate(input, resolver, steps);
     const failed = result instanceof TranslationFailure;
-    if (failed) report(out, { field: writer.name, path: writer.path, message: result.reason });
+    if (failed) reportProblem(out, { field: writer.name, path: writer.path, message: result.reason });
     else storeAt(patch, i, writer.target, result);
     trace.push({ field: writer.name, path: writer.path, target: writer.target, steps, outcome: failed ? result.outcome : 'set', ...(failed ? { reason: result.reason } : {}) });
   }

@@ -1,6 +1,6 @@
 /**
  * A fixed connector catalog for mapping tests: HubSpot contacts, deals and line
- * items, and Odoo res.partner, sale.order and sale.order.line descriptions,
+ * items, and Odoo res.partner, sale.order, sale.order.line and account.move descriptions,
  * independent of the real connectors so the expected messages do not move when a
  * connector grows a field.
  */
@@ -91,6 +91,21 @@ const saleOrderLine: ObjectDescription = {
   ],
 };
 
+const accountMove: ObjectDescription = {
+  name: 'account.move',
+  idField: 'id',
+  fields: [
+    { name: 'id', type: 'integer', readOnly: true },
+    { name: 'name', type: 'string' },
+    { name: 'partner_id', type: 'reference', reference: { object: 'res.partner' } },
+    { name: 'invoice_user_id', type: 'reference', reference: { object: 'res.users' } },
+    { name: 'move_type', type: 'enum', options: [{ value: 'out_invoice' }, { value: 'in_invoice' }] },
+    { name: 'state', type: 'enum', options: [{ value: 'draft' }, { value: 'posted' }] },
+    { name: 'amount_residual', type: 'number', readOnly: true },
+    { name: 'invoice_date', type: 'date' },
+  ],
+};
+
 /** hubspot (described) and odoo (described) and netsuite (no offline description). */
 export const testCatalog: ConnectorCatalog = {
   connections: new Map([
@@ -98,5 +113,5 @@ export const testCatalog: ConnectorCatalog = {
     ['odoo', 'odoo'],
     ['netsuite', 'netsuite'],
   ]),
-  objectsOf: (kind) => (kind === 'hubspot' ? [contacts, deals, lineItems] : kind === 'odoo' ? [partner, saleOrder, saleOrderLine] : undefined),
+  objectsOf: (kind) => (kind === 'hubspot' ? [contacts, deals, lineItems] : kind === 'odoo' ? [partner, saleOrder, saleOrderLine, accountMove] : undefined),
 };

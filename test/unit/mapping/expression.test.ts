@@ -1,14 +1,10 @@
 /**
- * Expressions: CEL through @marcbachmann/cel-js, with the closure fast path for
- * common shapes. The fast path must never answer differently from CEL itself
- * (property test against the interpreter); nothing outside the record's own
- * fields is reachable.
+ * Expressions: CEL through @marcbachmann/cel-js; nothing outside the record's own
+ * fields is reachable. That the closure fast path for common shapes never answers
+ * differently from CEL is a property test in fast-path.test.ts.
  */
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Environment } from '@marcbachmann/cel-js';
 import { createExpressionCompiler } from '../../../src/mapping/expression.ts';
-import { compileFast, FALLBACK } from '../../../src/mapping/expression-fast.ts';
 
 const compile = createExpressionCompiler();
 
@@ -59,41 +55,3 @@ describe('expressions', () => {
   });
 });
 
-describe('the fast path agrees with CEL (property)', () => {
-  const env = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false })
-    .registerOperator('string + null', (a: string) => a)
-    .registerOperator('null + string', (_a: null, b: string) => b);
-  const EXPRESSIONS = ['a + " " + b', 'a in ["x", "y", ""]', 'a == "x" && b != null', '!(a == b) || c == true', 'a == b', 'c != false && a != "y"', 'a + b == "xy"'];
-  const value = fc.oneof(fc.constantFrom('x', 'y', '', ' '), fc.string(), fc.boolean(), fc.constant(null), fc.integer(), fc.double({ noNaN: true }), fc.constant(undefined));
-
-  it.each(EXPRESSIONS)('%s', (text) => {
-    const parsed = env.parse(text);
-    const fast = compileFast(parsed.ast);
-    expect(fast).toBeDefined();
-    let answered = 0;
-    fc.assert(
-      fc.property(value, value, value, (a, b, c) => {
-        const record: Record<string, unknown> = {};
-        if (a !== undefined) record.a = a;
-        if (b !== undefined) record.b = b;
-        if (c !== undefined) record.c = c;
-        const answer = fast?.(record);
-        if (answer === FALLBACK) return;
-        answered++;
-        // What CEL says with the same reading of the record (missing and "" are null).
-        const context: Record<string, unknown> = {};
-        for (const k of ['a', 'b', 'c']) context[k] = record[k] === undefined || record[k] === '' ? null : record[k];
-        let expected: unknown;
-        try {
-          expected = parsed(context);
-        } catch {
-          expected = 'error';
-        }
-        expect(answer).toEqual(expected);
-      }),
-      { numRuns: 300 },
-    );
-    // The fast path must actually decide most of the time, or it is not a fast path.
-    expect(answered).toBeGreaterThan(10);
-  });
-});

@@ -8,16 +8,29 @@ import { Environment } from '@marcbachmann/cel-js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileFast, FALLBACK } from '../../../src/mapping/expression-fast.ts';
+import { createExpressionCompiler } from '../../../src/mapping/expression.ts';
 import { UNROLLED } from '../../../src/mapping/positional.ts';
 import type { Resolver } from '../../../src/mapping/types.ts';
 import { loadYaml } from './helpers.ts';
 
-describe('fast path: + chains and `in` agree with CEL (property)', () => {
+/** A record with fields a, b, c; undefined leaves a field out. */
+function recordOf(a: unknown, b: unknown, c: unknown): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  if (a !== undefined) record.a = a;
+  if (b !== undefined) record.b = b;
+  if (c !== undefined) record.c = c;
+  return record;
+}
+
+describe('fast path: + chains, `in`, ==, &&, || agree with CEL (property)', () => {
   const env = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false })
     .registerOperator('string + null', (a: string) => a)
     .registerOperator('null + string', (_a: null, b: string) => b);
-  const EXPRESSIONS = ['a + " " + b + c', '"<" + a + ">"', 'a + (b + c)', '(a + "-") + (b + c)', 'a + b + c + a', 'a in ["x", "y"]', 'constructor + a'];
-  const value = fc.oneof(fc.constantFrom('x', 'y', '', ' '), fc.string(), fc.boolean(), fc.constant(null), fc.integer(), fc.constant(undefined));
+  const EXPRESSIONS = [
+    'a + " " + b + c', '"<" + a + ">"', 'a + (b + c)', '(a + "-") + (b + c)', 'a + b + c + a', 'a in ["x", "y"]', 'a in ["x", "y", ""]', 'constructor + a',
+    'a == "x" && b != null', '!(a == b) || c == true', 'a == b', 'c != false && a != "y"', 'a + b == "xy"',
+  ];
+  const value = fc.oneof(fc.constantFrom('x', 'y', '', ' '), fc.string(), fc.boolean(), fc.constant(null), fc.integer(), fc.double({ noNaN: true }), fc.constant(undefined));
 
   it.each(EXPRESSIONS)('%s', (text) => {
     const parsed = env.parse(text);
@@ -26,10 +39,7 @@ describe('fast path: + chains and `in` agree with CEL (property)', () => {
     let answered = 0;
     fc.assert(
       fc.property(value, value, value, (a, b, c) => {
-        const record: Record<string, unknown> = {};
-        if (a !== undefined) record.a = a;
-        if (b !== undefined) record.b = b;
-        if (c !== undefined) record.c = c;
+        const record = recordOf(a, b, c);
         const answer = fast?.(record);
         if (answer === FALLBACK) return;
         answered++;
@@ -52,6 +62,42 @@ describe('fast path: + chains and `in` agree with CEL (property)', () => {
     const fast = compileFast(env.parse('constructor + "!"').ast);
     expect(fast?.({})).toBe('!');
     expect(fast?.({ constructor: 'c' })).toBe('c!');
+  });
+});
+
+describe('one-pass text reader: what a computed field reads, or FALLBACK (property)', () => {
+  const compile = createExpressionCompiler();
+  const EXPRESSIONS = ['a + " " + b', 'a + b', '"<" + a + ">"', 'a + " " + b + " " + c', '" " + a', 'a + "" + b + c'];
+  const value = fc.oneof(fc.constantFrom('x', 'y', '', ' ', '\t', ' z '), fc.string({ maxLength: 4 }), fc.boolean(), fc.constant(null), fc.integer(), fc.constant(undefined));
+
+  it.each(EXPRESSIONS)('%s', (text) => {
+    const compiled = compile(text);
+    if (!compiled.ok || !compiled.text) throw new Error(`${text} has no text reader`);
+    const reader = compiled.text;
+    let answered = 0;
+    fc.assert(
+      fc.property(value, value, value, (a, b, c) => {
+        const record = recordOf(a, b, c);
+        const answer = reader(record);
+        if (answer === FALLBACK) return;
+        answered++;
+        // What compile-field's general reader gives: nothing when no field is carried, else the value, blank text as null.
+        if (!compiled.fields.some((f) => record[f] !== undefined)) expect(answer).toBeUndefined();
+        else {
+          const full = compiled.evaluate(record);
+          expect(answer).toBe(typeof full === 'string' && /^\s*$/.test(full) ? null : full);
+        }
+      }),
+      { numRuns: 400 },
+    );
+    expect(answered).toBeGreaterThan(20);
+  });
+
+  it('has none for what is not a + chain of fields and text', () => {
+    for (const text of ['a', 'a + 1', 'a + b.c', '"x" + "y"', 'size(a) + b']) {
+      const compiled = compile(text);
+      expect(compiled.ok && compiled.text, text).toBeFalsy();
+    }
   });
 });
 

@@ -42,6 +42,14 @@ function problems(yaml: string): string[] {
 
 const CASES: { name: string; yaml: string; expected: string[] }[] = [
   {
+    name: '__proto__ as a written field',
+    yaml: F('{ crm: email, erp: __proto__ }'),
+    expected: [
+      'x.yaml:6:24 fields[0].erp: unknown field "__proto__" in odoo res.partner',
+      'x.yaml:6:24 fields[0].erp: "__proto__" cannot be written: it is not a field of any system, and JavaScript treats it as the object\'s prototype',
+    ],
+  },
+  {
     name: 'unknown transform, with did-you-mean',
     yaml: F('{ crm: email, erp: email }', '{ crm: phone, erp: phone, transform: lowr, flow: crm->erp }'),
     expected: ['x.yaml:7:42 fields[1].transform: unknown transform "lowr" (did you mean "lower"?)'],
@@ -193,6 +201,20 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
     name: 'no fields',
     yaml: `${HEAD}fields: []\n`,
     expected: ['x.yaml:5:1 fields: must have at least 1 items'],
+  },
+  {
+    name: 'aggregate over an object the connector does not have',
+    yaml: F('{ crm: amount, aggregate: { from: account.moves, by: partner_id, sum: amount_residual } }'),
+    expected: ['x.yaml:6:39 fields[0].aggregate.from: unknown object "account.moves" in odoo (did you mean "account.move"?)'],
+  },
+  {
+    name: 'aggregate by a field that does not point to the mapped record, summing text, where on an unknown field',
+    yaml: F('{ crm: amount, aggregate: { from: account.move, by: invoice_user_id, sum: name, where: stat == "posted" } }'),
+    expected: [
+      'x.yaml:6:57 fields[0].aggregate.by: odoo account.move field "invoice_user_id" is a reference to res.users, not a reference to res.partner: by: names the field of each account.move row that points to the mapped record',
+      'x.yaml:6:79 fields[0].aggregate.sum: odoo account.move field "name" is string; sum needs numbers',
+      'x.yaml:6:92 fields[0].aggregate.where: unknown field "stat" in odoo account.move (did you mean "state"?)',
+    ],
   },
   {
     name: 'aggregate with two operations',
