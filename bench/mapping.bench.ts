@@ -169,16 +169,18 @@ export const mappingSuite: BenchSuite = {
     const inputs = records();
     const withoutPhone = compiled(false);
     const hand = handWritten();
+    const countryCode = transform('country-code');
+    const expression = jsonata(JSONATA);
+    expression.registerFunction('countryId', (c: string) => COUNTRY_IDS.get(countryCode(c as MappingValue) as string), '<s:s>');
+    expression.registerFunction('companyId', (c: string) => COMPANY_LINKS.get(c), '<s:s>');
     // The three must agree before their speed means anything.
     for (const r of inputs.slice(0, 500)) {
       const a = JSON.stringify(viaMapping(withoutPhone)(r));
       const b = JSON.stringify(hand(r));
       if (a !== b) throw new Error(`mapping and hand-written disagree on ${JSON.stringify(r)}:\n${a}\n${b}`);
+      const c = JSON.stringify(await expression.evaluate(r));
+      if (a !== c) throw new Error(`mapping and JSONata disagree on ${JSON.stringify(r)}:\n${a}\n${c}`);
     }
-    const countryCode = transform('country-code');
-    const expression = jsonata(JSONATA);
-    expression.registerFunction('countryId', (c: string) => COUNTRY_IDS.get(countryCode(c as MappingValue) as string), '<s:s>');
-    expression.registerFunction('companyId', (c: string) => COMPANY_LINKS.get(c), '<s:s>');
     warmOtherMappings();
     // Interleaved rounds of at least 200 ms each: the ratio is taken from the same moments of a noisy machine.
     const rates = measureInterleaved(
