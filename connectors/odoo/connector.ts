@@ -29,6 +29,7 @@ import { detectJsonRpcError, jsonRpcTransport } from './transports/jsonrpc.ts';
 import type { OdooTransport } from './transports/transport.ts';
 import { decodeRecord, type OdooFields } from './values.ts';
 import { odooWebhooks } from './webhooks.ts';
+import { withReadBack } from './read-back.ts';
 import { writeRecords } from './writes.ts';
 
 /** Models every Odoo connection knows (more through `options.extraModels`). */
@@ -232,7 +233,7 @@ export function createOdooConnector(connection: ConnectionSettings, deps: Connec
           if (field?.type === 'one2many' && field.relation !== undefined && !comodels.has(field.relation)) comodels.set(field.relation, (await described(field.relation)).types);
         }
       }
-      return writeRecords(
+      const results = await writeRecords(
         {
           client,
           connection: connection.name,
@@ -245,6 +246,7 @@ export function createOdooConnector(connection: ConnectionSettings, deps: Connec
         },
         ops,
       );
+      return options.readBack ? withReadBack(results, ops, d.types, (ids, fields) => readIds(model, ids, fields)) : results;
     },
 
     webhooks: odooWebhooks({

@@ -26,6 +26,11 @@ export interface OdooOptions {
    * seconds (see docs/connectors/odoo.md). Default 60.
    */
   webhookBucketSeconds: number;
+  /**
+   * Read the written records back after a write (one `read` per batch), so write results
+   * carry the values Odoo holds (the engine's snapshot against sync loops). Default true.
+   */
+  readBack: boolean;
 }
 
 /** Every default of {@link OdooOptions}. */
@@ -35,6 +40,7 @@ export const ODOO_OPTION_DEFAULTS: Readonly<OdooOptions> = Object.freeze({
   externalIdModule: 'frontback',
   extraModels: [],
   webhookBucketSeconds: 60,
+  readBack: true,
 });
 
 const optionsSchema = z
@@ -44,6 +50,7 @@ const optionsSchema = z
     externalIdModule: z.string().regex(/^[a-z][a-z0-9_]*$/, 'an Odoo module name: lower-case letters, digits and "_"').optional(),
     extraModels: z.array(z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/, 'an Odoo model name such as crm.lead')).optional(),
     webhookBucketSeconds: z.number().int().positive().max(86_400).optional(),
+    readBack: z.boolean().optional(),
   })
   .strict();
 
@@ -66,5 +73,6 @@ export function parseOdooOptions(connection: string, raw: Readonly<Record<string
     externalIdModule: d.externalIdModule ?? ODOO_OPTION_DEFAULTS.externalIdModule,
     extraModels: d.extraModels ?? [],
     webhookBucketSeconds: d.webhookBucketSeconds ?? ODOO_OPTION_DEFAULTS.webhookBucketSeconds,
+    readBack: d.readBack ?? ODOO_OPTION_DEFAULTS.readBack,
   };
 }

@@ -125,6 +125,34 @@ describe.each(['jsonrpc', 'json2'] as const)('Odoo connector against the sandbox
     expect(byKey.map((r) => [r.id, r.fields['external_id']])).toEqual([[found[0]?.id, 'contacts-partners_4242']]);
   });
 
+  it('returns what Odoo holds after a write (read back), for creates by external id, plain creates and updates', async () => {
+    rig = await startRig(transport);
+    const { connector } = rig;
+    const [fr] = await connector.find('res.country', { field: 'code', values: ['FR'] });
+    const results = await connector.write('res.partner', [
+      { op: 'create', ref: 'keyed', idempotencyKey: { field: 'external_id', value: 'read_back_1' }, fields: { name: 'Read Back SA', email: 'rb@example.test', country_id: fr?.id } },
+      { op: 'create', ref: 'plain', fields: { name: 'Plain Create', phone: '+33 1 00 00 00 00' } },
+    ]);
+    const keyed = results.find((r) => r.ref === 'keyed');
+    const plain = results.find((r) => r.ref === 'plain');
+    if (!keyed?.ok || !plain?.ok) throw new Error(JSON.stringify(results));
+    const [held] = await connector.read('res.partner', [keyed.id], ['name', 'email', 'country_id']);
+    expect(keyed.fields).toEqual({ name: 'Read Back SA', email: 'rb@example.test', country_id: held?.fields['country_id'] });
+    expect(keyed.fields?.['country_id']).toBe(fr?.id);
+    expect(plain.fields).toEqual({ name: 'Plain Create', phone: '+33 1 00 00 00 00' });
+    const [updated] = await connector.write('res.partner', [{ op: 'update', ref: 'u', id: keyed.id, fields: { email: null } }]);
+    expect(updated).toMatchObject({ ok: true, outcome: 'updated', fields: { email: null } });
+
+    const quiet = await startRig(transport, { readBack: false });
+    try {
+      const [bare] = await quiet.connector.write('res.partner', [{ op: 'create', ref: 'x', fields: { name: 'No Read Back' } }]);
+      expect(bare).toMatchObject({ ok: true, outcome: 'created' });
+      expect(bare?.ok && bare.fields).toBeUndefined();
+    } finally {
+      await quiet.close();
+    }
+  });
+
   it('writes the good records of a batch with one invalid record and reports that one with Odoo\'s message', async () => {
     rig = await startRig(transport);
     const { connector } = rig;
