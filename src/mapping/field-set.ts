@@ -7,7 +7,8 @@
  * someone asks for it (a snapshot, a diff).
  */
 import type { YamlPath } from '../config/yaml-source.ts';
-import { compileField, runDirect, TranslationFailure, type CompiledField, type DirectWrite, type FieldCompileContext, type Translation } from './compile-field.ts';
+import { compileField, type CompiledField, type FieldCompileContext } from './compile-field.ts';
+import { runDirect, TranslationFailure, type DirectWrite, type Translation } from './translation.ts';
 import { FALLBACK, type TextReader } from './expression-fast.ts';
 import { readFields, storeAt } from './positional.ts';
 import type { FieldRuleSpec, Side } from './spec.ts';

@@ -21,7 +21,7 @@
  * --disallow-code-generation-from-strings`, a locked-down host), {@link generateFieldSet}
  * returns undefined and the mapping runs on the shared loops, only slower.
  */
-import { nothingFound, referenceId, TranslationFailure, translationError, type DirectWrite } from './compile-field.ts';
+import { nothingFound, referenceId, TranslationFailure, translationError, type DirectWrite } from './translation.ts';
 import { blankText, type TextPart } from './expression-fast.ts';
 import { patchOut, reportProblem, SlotRecord, type FieldSet, type PatchOut, type Slots } from './field-set.ts';
 import type { Side } from './spec.ts';
