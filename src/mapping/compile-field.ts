@@ -40,6 +40,8 @@ export interface CompiledField {
   readonly path: string;
   /** Side that wins conflicts, if set. */
   readonly owner?: Side;
+  /** The way the field flows: both, crm->erp or erp->crm. */
+  readonly flow: Flow;
   /** What is read on each side the field flows from, for traces: `email`, `firstname + " " + lastname`. */
   readonly source: Partial<Record<Side, string>>;
   /** Readers for the sides the field flows from; undefined when the record does not carry the field. */
@@ -248,5 +250,5 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
   });
   const sourceText: CompiledField['source'] = {};
   for (const side of ['crm', 'erp'] as const) if (read[side]) sourceText[side] = aggSide === side ? `id (for the aggregate)` : (spec[side] ?? '');
-  return { name, path: formatPath(path), ...(spec.owner ? { owner: spec.owner } : {}), source: sourceText, read, plain, constant: constants, text: texts, write, normalize };
+  return { name, path: formatPath(path), flow, ...(spec.owner ? { owner: spec.owner } : {}), source: sourceText, read, plain, constant: constants, text: texts, write, normalize };
 }

@@ -112,6 +112,7 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions = {}):
     schedule,
     fields: root.fields.map((f) => f.name),
     owner: (field) => byName.get(field)?.owner,
+    flow: (field) => byName.get(field)?.flow,
     accepts(record, side) {
       const filter = filters[side];
       if (!filter) return true;

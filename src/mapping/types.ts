@@ -5,7 +5,7 @@
  */
 import type { YamlPath } from '../config/yaml-source.ts';
 import type { CompiledExpression } from './expression.ts';
-import type { Side } from './spec.ts';
+import type { Flow, Side } from './spec.ts';
 import type { MappingValue } from './transforms/index.ts';
 
 /** A record as a connector delivers it (after its own value normalisation). */
@@ -150,6 +150,8 @@ export interface CompiledMapping {
   readonly fields: readonly string[];
   /** The side that owns a field (wins conflicts), when the rule says. */
   owner(field: string): Side | undefined;
+  /** The way a field flows (`both`, `crm->erp`, `erp->crm`); undefined for a name that is not a field rule. */
+  flow(field: string): Flow | undefined;
   /** True when the side's filter accepts the record (always true without a filter). */
   accepts(record: SourceRecord, side: Side): boolean;
   /** Match keys of an unlinked record, in rule order (empty values skipped). */
