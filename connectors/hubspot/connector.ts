@@ -60,6 +60,8 @@ function bothLimiters(main: RateLimiter, search: RateLimiter): RateLimiter {
 /** Creates the connector for `connection` with `limits` (the descriptor's, with the connection's rate limit). */
 export function createHubSpotConnector(connection: ConnectionSettings, deps: ConnectorDeps, declared: ConnectorLimits): HubSpotConnector {
   const options = parseHubSpotOptions(connection.name, connection.options);
+  // The search index lags writes: every listing re-reads at least this far behind its cursor.
+  const overlapMs = options.overlapMinutes * 60_000;
   const limits: ConnectorLimits = { ...declared, searchRateLimit: options.searchRateLimit };
   const baseURL = connection.baseUrl ?? HUBSPOT_BASE_URL;
   const mainLimiter = deps.rateLimiters(connection.name, limits.rateLimit);
@@ -139,7 +141,7 @@ export function createHubSpotConnector(connection: ConnectionSettings, deps: Con
     async *listChanges(name, since, listOptions = {}) {
       const object = objectType(name);
       const { names, types } = await fieldsFor(object, listOptions.fields);
-      yield* listBySearch(rereadStart(since, listOptions.overlapMs ?? 0), {
+      yield* listBySearch(rereadStart(since, Math.max(listOptions.overlapMs ?? 0, overlapMs)), {
         search: (body) => client.search(object.path, body),
         decode: (record) => toSource(object, record, types, 'modified'),
         modifiedProperty: object.modifiedProperty,
@@ -153,7 +155,7 @@ export function createHubSpotConnector(connection: ConnectionSettings, deps: Con
     async *listDeleted(name, since, listOptions = {}) {
       const object = objectType(name);
       const { names, types } = await fieldsFor(object, listOptions.fields);
-      yield* listArchived(rereadStart(since, listOptions.overlapMs ?? 0), {
+      yield* listArchived(rereadStart(since, Math.max(listOptions.overlapMs ?? 0, overlapMs)), {
         list: (after) => client.list(object.path, { limit: 100, ...(after === undefined ? {} : { after }), properties: names, archived: true }),
         decode: (record) => ({ ...toSource(object, record, types, 'archived'), archived: true }),
         pageSize: pageSizeOf(listOptions.pageSize),

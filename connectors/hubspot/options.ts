@@ -13,18 +13,26 @@ export interface HubSpotOptions {
   searchRateLimit: RateLimit;
   /** Custom objects to know by name (`{ name: widgets, objectTypeId: 2-1234567 }`). Default none. */
   customObjects: CustomObjectOption[];
+  /**
+   * Minimum re-read window of change listings, in minutes: the search index lags writes
+   * by seconds, not by the same time for every record, so a listing can show a record
+   * changed later before one changed earlier. Default 1; the engine may ask for more.
+   */
+  overlapMinutes: number;
 }
 
 /** Every default of {@link HubSpotOptions}. */
 export const HUBSPOT_OPTION_DEFAULTS: HubSpotOptions = {
   searchRateLimit: { requests: 4, perMs: 1_000 },
   customObjects: [],
+  overlapMinutes: 1,
 };
 
 const positiveInt = z.number().int().positive();
 const optionsSchema = z
   .object({
     searchRateLimit: z.object({ requests: positiveInt, perMs: positiveInt }).strict().optional(),
+    overlapMinutes: z.number().min(0).max(24 * 60).optional(),
     customObjects: z
       .array(
         z
@@ -53,5 +61,6 @@ export function parseHubSpotOptions(connection: string, raw: Readonly<Record<str
   return {
     searchRateLimit: parsed.data.searchRateLimit ?? HUBSPOT_OPTION_DEFAULTS.searchRateLimit,
     customObjects: parsed.data.customObjects ?? [],
+    overlapMinutes: parsed.data.overlapMinutes ?? HUBSPOT_OPTION_DEFAULTS.overlapMinutes,
   };
 }

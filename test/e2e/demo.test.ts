@@ -51,7 +51,7 @@ describe('frontback demo', () => {
     // One change through the API, then the incremental read from the saved cursor sees exactly it.
     expect(first.stdout).toMatch(/updated contact (\d+): phone -> .* \(ok\)/);
     const changed = /updated contact (\d+)/.exec(first.stdout)?.[1];
-    expect(first.stdout).toContain(`: 1 record(s) [${changed}]`);
+    expect(first.stdout).toContain(`: 1 record(s) changed after the cursor [${changed}]`);
     expect(first.stdout).toMatch(/audit verify: intact, \d+ entries, head [0-9a-f]{64}/);
     // The test token never reaches the output.
     expect(first.stdout).not.toContain('test-demo-token');

@@ -7,6 +7,7 @@
 import type { SandboxClock } from '../../../src/connector/sandbox/clock.ts';
 import { HubSpotApiError, hubspotErrors } from './errors.ts';
 import type { ObjectTypeDef } from './properties.ts';
+import { SearchIndex } from './search-index.ts';
 
 /** One stored record. Property values are strings; an absent key means "no value". */
 export interface StoredRecord {
@@ -64,9 +65,12 @@ export class HubSpotStore {
   private readonly types = new Map<string, ObjectTypeDef>();
   private readonly data = new Map<string, TypeData>();
   private readonly listeners: ((change: StoreChange) => void)[] = [];
+  /** What search sees (lagging behind writes when a lag is set). */
+  readonly searchIndex: SearchIndex;
 
   constructor(private readonly clock: SandboxClock, types: ObjectTypeDef[], private readonly portalId: number) {
     for (const t of types) this.addType(t);
+    this.searchIndex = new SearchIndex(clock);
   }
 
   /** Registers an object type (custom objects). */
@@ -169,6 +173,7 @@ export class HubSpotStore {
   /** Creates a record from already-normalised properties (caller checked uniqueness). */
   create(type: ObjectTypeDef, props: Record<string, string>, source: string, at = this.clock.now()): StoredRecord {
     const record = this.insert(type, props, at, at);
+    this.searchIndex.afterChange(type, record, true);
     const changes = Object.entries(props).filter(([, v]) => v !== '');
     this.emit({ kind: 'creation', type, id: record.id, changes, occurredAt: at, source });
     return record;
@@ -188,6 +193,7 @@ export class HubSpotStore {
   update(type: ObjectTypeDef, record: StoredRecord, props: Record<string, string>, source: string): [string, string][] {
     const changes: [string, string][] = [];
     const td = this.td(type);
+    this.searchIndex.beforeChange(type, record);
     for (const [name, value] of Object.entries(props)) {
       const before = record.properties[name] ?? '';
       if (before === value) continue;
@@ -202,6 +208,7 @@ export class HubSpotStore {
     if (changes.length > 0) {
       const at = this.clock.now();
       this.touch(type, record, at);
+      this.searchIndex.afterChange(type, record);
       this.emit({ kind: 'propertyChange', type, id: record.id, changes, occurredAt: at, source });
     }
     return changes;
@@ -211,10 +218,12 @@ export class HubSpotStore {
   archive(type: ObjectTypeDef, record: StoredRecord, source: string): void {
     if (record.archived) return;
     const at = this.clock.now();
+    this.searchIndex.beforeChange(type, record);
     record.archived = true;
     record.archivedAt = at;
     record.updatedAt = at;
     this.unindex(type, record);
+    this.searchIndex.afterChange(type, record);
     this.emit({ kind: 'deletion', type, id: record.id, changes: [], occurredAt: at, source });
   }
 
@@ -222,11 +231,13 @@ export class HubSpotStore {
   restore(type: ObjectTypeDef, record: StoredRecord, source: string): void {
     if (!record.archived) return;
     this.checkUnique(type, record.properties, record.id);
+    this.searchIndex.beforeChange(type, record);
     record.archived = false;
     delete record.archivedAt;
     this.index(type, record);
     const at = this.clock.now();
     this.touch(type, record, at);
+    this.searchIndex.afterChange(type, record);
     this.emit({ kind: 'restore', type, id: record.id, changes: [], occurredAt: at, source });
   }
 
@@ -237,6 +248,7 @@ export class HubSpotStore {
 
   /** Drops every record of every type (reset with reseed). */
   clear(): void {
+    this.searchIndex.clear();
     for (const t of this.types.values()) this.data.set(t.name, { byId: new Map(), order: [], unique: new Map(), nextId: 1 });
   }
 

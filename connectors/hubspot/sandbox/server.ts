@@ -14,6 +14,7 @@ import { AssociationStore } from './association-store.ts';
 import { TokenRegistry } from './auth.ts';
 import type { SandboxContext } from './context.ts';
 import { HubSpotStore } from './data-store.ts';
+import type { SearchLag } from './search-index.ts';
 import { faultBody, HubSpotApiError, sendHubSpotError } from './errors.ts';
 import { customObjectType, standardObjectTypes, type CustomObjectOptions } from './properties.ts';
 import { defaultRateLimits, RateLimiter, type RateLimitSettings } from './rate-limit.ts';
@@ -62,6 +63,12 @@ export interface HubSpotSandboxOptions {
   logger?: Logger;
   /** Public base URL used in paging links; default the listening address. */
   publicUrl?: string;
+  /**
+   * How far search lags writes (search-index.ts): the most milliseconds a change takes to
+   * reach search (each change gets a stable share of it), or a function giving each
+   * change's lag. Default 0: search is exact.
+   */
+  searchLag?: SearchLag;
 }
 
 /** A running (or ready to listen) HubSpot sandbox. */
@@ -102,6 +109,7 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions = {}):
     ? Fastify({ loggerInstance: options.logger as FastifyBaseLogger, disableRequestLogging: true })
     : Fastify({ logger: false });
   const store = new HubSpotStore(clock, [...standardObjectTypes(), ...(options.customObjects ?? []).map(customObjectType)], portalId);
+  if (options.searchLag !== undefined) store.searchIndex.setLag(options.searchLag);
   const associations = new AssociationStore();
   const rateLimiter = new RateLimiter(clock, { ...defaultRateLimits(), ...options.rateLimits });
   const tokens = new TokenRegistry(clock, options.accessTokens ?? [DEFAULT_SANDBOX_TOKEN]);
@@ -128,7 +136,12 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions = {}):
       associations.clear();
       seeded = seedHubSpot(store, associations, seedOptions);
     },
-    state: () => ({ seeded, limits: { ...rateLimiter.settings }, webhooks: dispatcher?.stats() ?? null }),
+    state: () => ({
+      seeded,
+      limits: { ...rateLimiter.settings },
+      searchLagMs: typeof store.searchIndex.lag === 'number' ? store.searchIndex.lag : 'per change',
+      webhooks: dispatcher?.stats() ?? null,
+    }),
   });
 
   const ctx: SandboxContext = {

@@ -22,6 +22,8 @@ export interface SandboxCliOptions {
   webhookSecret?: string;
   /** Requests per rolling window (HubSpot: per 10 s). */
   rateLimit?: number;
+  /** How far search lags writes, at most, in ms (HubSpot). */
+  searchLagMs?: number;
   /** Database name (Odoo). */
   db?: string;
   /** API key (Odoo). */
@@ -48,6 +50,7 @@ export const SANDBOXES: Record<string, (opts: SandboxCliOptions) => Promise<Star
       seed: opts.seed,
       records: opts.records,
       ...(opts.rateLimit === undefined ? {} : { rateLimits: { max: opts.rateLimit } }),
+      ...(opts.searchLagMs === undefined ? {} : { searchLag: opts.searchLagMs }),
       ...(opts.webhookUrl ? { webhooks: { url: opts.webhookUrl, secret: opts.webhookSecret ?? 'sandbox-client-secret' } } : {}),
     });
     const url = await sandbox.listen(opts.port);
@@ -106,6 +109,7 @@ export function registerSandboxCommand(program: Command): void {
     .option('--webhook-url <url>', 'deliver webhooks to this URL')
     .option('--webhook-secret <s>', 'webhook signing secret (default sandbox-client-secret)')
     .option('--rate-limit <n>', 'requests allowed per rolling window')
+    .option('--search-lag-ms <n>', 'hubspot: search sees each change up to this many ms late, as the real index does (default 0)')
     .option('--db <name>', 'database name (odoo; default odoo)')
     .option('--api-key <key>', 'API key accepted as the password (odoo; default sandbox-odoo-key)')
     .action(async (kind: string, raw: Record<string, string | undefined>) => {
@@ -114,6 +118,7 @@ export function registerSandboxCommand(program: Command): void {
         throw new ConfigError([{ file: '(command line)', path: 'kind', message: `unknown sandbox "${kind}"; expected one of ${Object.keys(SANDBOXES).join(', ')}` }]);
       }
       const rateLimit = intOption('--rate-limit', raw.rateLimit, undefined, 1);
+      const searchLagMs = intOption('--search-lag-ms', raw.searchLagMs, undefined, 0);
       const opts: SandboxCliOptions = {
         port: intOption('--port', raw.port, SANDBOX_PORTS[kind] ?? 4010, 0) ?? 4010,
         seed: intOption('--seed', raw.seed, 42, 0) ?? 42,
@@ -121,6 +126,7 @@ export function registerSandboxCommand(program: Command): void {
         ...(raw.webhookUrl ? { webhookUrl: raw.webhookUrl } : {}),
         ...(raw.webhookSecret ? { webhookSecret: raw.webhookSecret } : {}),
         ...(rateLimit === undefined ? {} : { rateLimit }),
+        ...(searchLagMs === undefined ? {} : { searchLagMs }),
         ...(raw.db ? { db: raw.db } : {}),
         ...(raw.apiKey ? { apiKey: raw.apiKey } : {}),
       };

@@ -1,6 +1,6 @@
 /**
  * HubSpot-specific control routes under `/_sandbox/` (outside the vendor's paths; no
- * auth): rate limits while running, webhook flush, simulated UI edits and restores
+ * auth): rate limits and the search index lag while running, webhook flush, simulated UI edits and restores
  * (changeSource CRM_UI), and fast bulk inserts for large test data.
  */
 import type { FastifyInstance } from 'fastify';
@@ -30,6 +30,13 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SandboxContext,
   });
 
   app.post('/_sandbox/webhooks/flush', async () => flush());
+
+  // How far search lags writes, in ms (0: exact); see search-index.ts.
+  app.put('/_sandbox/search-lag', async (request) => {
+    const body = parseBody(z.object({ maxMs: z.number().int().min(0).max(3_600_000) }).strict(), request.body);
+    ctx.store.searchIndex.setLag(body.maxMs);
+    return { maxMs: body.maxMs };
+  });
 
   app.patch<{ Params: { objectType: string; objectId: string } }>('/_sandbox/objects/:objectType/:objectId', async (request) => {
     const type = ctx.store.requireType(request.params.objectType);

@@ -2,7 +2,8 @@
  * `POST /crm/v3/objects/{type}/search`: filterGroups with every operator, sorts in both
  * forms (strings, `-name` for descending, or `{propertyName, direction}`), `properties`,
  * `limit` up to 200, paging by offset in `after`, and the 10,000-result cap: asking for
- * results beyond it answers 400. Search never returns archived records.
+ * results beyond it answers 400. Search never returns archived records, and sees
+ * records through the search index, which can lag writes (search-index.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -67,9 +68,12 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: SandboxContext):
     const matchFilters = compileFilterGroups(type, groups);
     const matchQuery = compileQuery(type, body.query);
 
+    // Search reads the index, which may lag writes (search-index.ts); a record not indexed yet is not found.
     let matches: StoredRecord[] = [];
-    for (const r of ctx.store.ordered(type)) {
-      if (!r.archived && matchFilters(r.properties) && matchQuery(r.properties)) matches.push(r);
+    for (const live of ctx.store.ordered(type)) {
+      const seen = ctx.store.searchIndex.view(type, live);
+      if (seen === undefined || seen.archived || !matchFilters(seen.properties) || !matchQuery(seen.properties)) continue;
+      matches.push(seen === live ? live : { ...live, properties: seen.properties, archived: seen.archived, updatedAt: seen.updatedAt });
     }
     const sort = sorts[0];
     if (sort) {

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WriteOp } from '../../../../src/connector/index.ts';
-import { startRig, type SandboxRig } from './support.ts';
+import type { Cursor, WriteOp } from '../../../../src/connector/index.ts';
+import { ManualClock } from '../../../../src/connector/sandbox/clock.ts';
+import type { HubSpotConnector } from '../../../../connectors/hubspot/index.ts';
+import { sandboxConnector, startRig, type SandboxRig } from './support.ts';
 
 let rig: SandboxRig | undefined;
 afterEach(async () => {
@@ -12,6 +14,48 @@ const T0 = Date.UTC(2024, 0, 1);
 const searches = (r: SandboxRig): number => r.sent.filter((s) => s.path.endsWith('/search')).length;
 
 describe('HubSpot connector against the sandbox', () => {
+  it('with a lagging search index, a record changed before another but indexed after it is found only thanks to the overlap', async () => {
+    const clock = new ManualClock(T0);
+    // The change of contact 1 at T0 + 1 s takes 20 s to reach search; every other change is indexed at once.
+    const searchLag = (_type: string, id: string, at: number): number => (id === '1' && at === T0 + 1_000 ? 20_000 : 0);
+    const searchRateLimit = { requests: 1_000, perMs: 1_000 };
+    rig = await startRig({ clock, searchLag }, { options: { searchRateLimit, overlapMinutes: 0 } });
+    const { connector } = rig;
+    const list = async (c: HubSpotConnector, since: Cursor | null): Promise<{ ids: string[]; cursor: Cursor | null }> => {
+      const ids: string[] = [];
+      let cursor = since;
+      for await (const page of c.listChanges('contacts', since, { fields: ['email'] })) {
+        ids.push(...page.records.map((r) => r.id));
+        cursor = page.cursor;
+      }
+      return { ids, cursor };
+    };
+    await connector.write('contacts', [
+      { op: 'create', ref: 'a', fields: { email: 'a@lag.test' } },
+      { op: 'create', ref: 'b', fields: { email: 'b@lag.test' } },
+    ]);
+    const first = await list(connector, null);
+    expect(first.ids).toEqual(['1', '2']);
+    clock.set(T0 + 1_000);
+    await connector.write('contacts', [{ op: 'update', ref: 'a', id: '1', fields: { firstname: 'Ann' } }]);
+    clock.set(T0 + 2_000);
+    await connector.write('contacts', [{ op: 'update', ref: 'b', id: '2', fields: { firstname: 'Bob' } }]);
+    clock.set(T0 + 3_000);
+    // Search still shows contact 1 as it was at T0: only contact 2 is new, and the cursor moves past contact 1's change.
+    const second = await list(connector, first.cursor);
+    expect(second.ids).toEqual(['2']);
+    expect(second.cursor?.timestamp).toBe(new Date(T0 + 2_000).toISOString());
+    clock.set(T0 + 30_000);
+    // Without an overlap the change is lost for good; with the connector's default (1 minute) it is read.
+    expect((await list(connector, second.cursor)).ids).toEqual([]);
+    const patient = sandboxConnector(rig.url, { options: { searchRateLimit } });
+    try {
+      expect((await list(patient, second.cursor)).ids).toEqual(['1', '2']);
+    } finally {
+      await patient.close?.();
+    }
+  });
+
   it('lists 20,000 contacts, 12,000 sharing one lastmodifieddate, missing none and repeating none', async () => {
     rig = await startRig({ rateLimits: { max: 100_000, searchPerSecond: 1_000 } });
     const { sandbox, connector } = rig;

@@ -31,6 +31,8 @@ export interface SandboxRig {
   sent: SentRequest[];
   /** HTTP status of every exchange (per attempt). */
   statuses: (number | 'network')[];
+  /** The sandbox's base URL. */
+  url: string;
   close(): Promise<void>;
 }
 
@@ -49,13 +51,9 @@ function recording(client: HttpClient, sent: SentRequest[]): HttpClient {
   };
 }
 
-/** Starts a sandbox (no seed data unless asked) and a connector for it. */
-export async function startRig(sandboxOptions: HubSpotSandboxOptions = {}, connection: Partial<ConnectionSettings> = {}): Promise<SandboxRig> {
-  const sandbox = await createHubSpotSandbox({ records: 0, ...sandboxOptions });
-  const url = await sandbox.listen(0);
-  const sent: SentRequest[] = [];
-  const statuses: (number | 'network')[] = [];
-  const connector = hubspot.create(
+/** A connector for the sandbox at `url`, recording what it sends into `sent` and `statuses`. */
+export function sandboxConnector(url: string, connection: Partial<ConnectionSettings> = {}, sent: SentRequest[] = [], statuses: (number | 'network')[] = []): HubSpotConnector {
+  return hubspot.create(
     {
       name: 'hs-sandbox',
       kind: 'hubspot',
@@ -76,11 +74,21 @@ export async function startRig(sandboxOptions: HubSpotSandboxOptions = {}, conne
       rateLimiters: memoryRateLimiterFactory(),
     },
   ) as HubSpotConnector;
+}
+
+/** Starts a sandbox (no seed data unless asked) and a connector for it. */
+export async function startRig(sandboxOptions: HubSpotSandboxOptions = {}, connection: Partial<ConnectionSettings> = {}): Promise<SandboxRig> {
+  const sandbox = await createHubSpotSandbox({ records: 0, ...sandboxOptions });
+  const url = await sandbox.listen(0);
+  const sent: SentRequest[] = [];
+  const statuses: (number | 'network')[] = [];
+  const connector = sandboxConnector(url, connection, sent, statuses);
   return {
     sandbox,
     connector,
     sent,
     statuses,
+    url,
     async close() {
       await connector.close?.();
       await sandbox.close();
