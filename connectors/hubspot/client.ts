@@ -95,8 +95,13 @@ export class HubSpotClient {
   }
 
   /** `POST .../batch/read` (207 when some ids are missing: they are simply not in `results`). */
-  batchRead(path: string, ids: readonly string[], properties: readonly string[], idProperty?: string): Promise<BatchResponse> {
-    const body = { inputs: ids.map((id) => ({ id })), properties: [...properties], ...(idProperty === undefined ? {} : { idProperty }) };
+  batchRead(path: string, ids: readonly string[], properties: readonly string[], idProperty?: string, propertiesWithHistory?: readonly string[]): Promise<BatchResponse> {
+    const body = {
+      inputs: ids.map((id) => ({ id })),
+      properties: [...properties],
+      ...(idProperty === undefined ? {} : { idProperty }),
+      ...(propertiesWithHistory === undefined ? {} : { propertiesWithHistory: [...propertiesWithHistory] }),
+    };
     return this.http.request({ method: 'POST', path: `/crm/v3/objects/${path}/batch/read`, body, route: `batch read ${path}` }, batchResponseSchema);
   }
 

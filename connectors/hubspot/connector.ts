@@ -57,6 +57,19 @@ function bothLimiters(main: RateLimiter, search: RateLimiter): RateLimiter {
   };
 }
 
+/** Records per batch read when asking for property history (HubSpot caps list pages with history at 50). */
+const HISTORY_BATCH = 50;
+
+/** `record` with `fieldModifiedAt` from `propertiesWithHistory` (newest version first). */
+function withFieldTimes(record: SourceRecord, raw: HubSpotRecord): SourceRecord {
+  const times: Record<string, string> = {};
+  for (const [name, versions] of Object.entries(raw.propertiesWithHistory ?? {})) {
+    const newest = versions[0];
+    if (newest !== undefined) times[name] = toTimestamp(newest.timestamp);
+  }
+  return { ...record, fieldModifiedAt: times };
+}
+
 /** Creates the connector for `connection` with `limits` (the descriptor's, with the connection's rate limit). */
 export function createHubSpotConnector(connection: ConnectionSettings, deps: ConnectorDeps, declared: ConnectorLimits): HubSpotConnector {
   const options = parseHubSpotOptions(connection.name, connection.options);
@@ -163,13 +176,16 @@ export function createHubSpotConnector(connection: ConnectionSettings, deps: Con
       });
     },
 
-    async read(name, ids, fields) {
+    async read(name, ids, fields, readOptions = {}) {
       const object = objectType(name);
       const { names, types } = await fieldsFor(object, fields);
+      const withTimes = readOptions.fieldTimes === true;
       const out: SourceRecord[] = [];
-      for (const batch of chunk([...new Set(ids)], limits.maxBatchSize.read)) {
-        const response = await client.batchRead(object.path, batch, names);
-        out.push(...response.results.map((r) => toSource(object, r, types, 'modified')));
+      // With history HubSpot answers more per record; the list endpoint caps such pages at 50.
+      const size = withTimes ? Math.min(HISTORY_BATCH, limits.maxBatchSize.read) : limits.maxBatchSize.read;
+      for (const batch of chunk([...new Set(ids)], size)) {
+        const response = await client.batchRead(object.path, batch, names, undefined, withTimes ? names : undefined);
+        out.push(...response.results.map((r) => (withTimes ? withFieldTimes(toSource(object, r, types, 'modified'), r) : toSource(object, r, types, 'modified'))));
       }
       return out;
     },

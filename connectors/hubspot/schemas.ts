@@ -14,6 +14,8 @@ export const hubspotRecordSchema = z.looseObject({
   archived: z.boolean().optional(),
   archivedAt: z.string().optional(),
   new: z.boolean().optional(),
+  /** Past values of the properties asked for, newest first (`ValueWithTimestamp`). */
+  propertiesWithHistory: z.record(z.string(), z.array(z.looseObject({ value: z.string(), timestamp: z.string(), sourceType: z.string() }))).optional(),
 });
 /** One record. */
 export type HubSpotRecord = z.infer<typeof hubspotRecordSchema>;

@@ -29,6 +29,12 @@ export interface BatchLimits {
   read: number;
 }
 
+/** Options of {@link Connector.read}. */
+export interface ReadOptions {
+  /** Also read when each field was last changed, where the system keeps it. Default false (it costs more). */
+  fieldTimes?: boolean;
+}
+
 /** What a system allows, declared by the connector. */
 export interface ConnectorLimits {
   /** Batch sizes per operation; the engine never sends more in one `write` per op kind. */
@@ -82,8 +88,12 @@ export interface Connector {
    */
   listDeleted?(object: string, since: Cursor | null, options?: ListChangesOptions): AsyncIterable<ChangePage>;
 
-  /** Reads records by id; ids that do not exist are left out (not an error). */
-  read(object: string, ids: readonly string[], fields?: readonly string[]): Promise<SourceRecord[]>;
+  /**
+   * Reads records by id; ids that do not exist are left out (not an error). With
+   * `fieldTimes`, records carry `fieldModifiedAt` where the system keeps per-field times
+   * (HubSpot property history), for the conflict rule `newest`.
+   */
+  read(object: string, ids: readonly string[], fields?: readonly string[], options?: ReadOptions): Promise<SourceRecord[]>;
 
   /** Records whose `query.field` equals one of `query.values` (identity matching, lookups). */
   find(object: string, query: FindQuery): Promise<SourceRecord[]>;

@@ -23,6 +23,39 @@ export interface StoredRecord {
   archived: boolean;
   /** When it was archived, epoch ms. */
   archivedAt?: number;
+  /**
+   * Each written property's past values, newest first (`propertiesWithHistory`); absent for
+   * records inserted in bulk, whose values count as set at creation.
+   */
+  history?: Record<string, PropertyVersion[]>;
+}
+
+/** One past value of a property. */
+export interface PropertyVersion {
+  /** The value ('' once cleared). */
+  value: string;
+  /** When it was set, epoch ms. */
+  timestamp: number;
+  /** Who set it: the change source (`INTEGRATION`, `CRM_UI`, ...). */
+  sourceType: string;
+}
+
+// The sandbox keeps the 20 newest versions of each property.
+const HISTORY_DEPTH = 20;
+
+function remember(record: StoredRecord, name: string, value: string, timestamp: number, sourceType: string): void {
+  record.history ??= {};
+  const versions = (record.history[name] ??= []);
+  versions.unshift({ value, timestamp, sourceType });
+  if (versions.length > HISTORY_DEPTH) versions.length = HISTORY_DEPTH;
+}
+
+/** A property's versions, newest first; a value without history counts as set when the record was created. */
+export function propertyHistory(record: StoredRecord, name: string): PropertyVersion[] {
+  const versions = record.history?.[name];
+  if (versions !== undefined) return versions;
+  const value = record.properties[name];
+  return value === undefined ? [] : [{ value, timestamp: record.createdAt, sourceType: 'IMPORT' }];
 }
 
 /** A change announced to listeners. */
@@ -173,6 +206,7 @@ export class HubSpotStore {
   /** Creates a record from already-normalised properties (caller checked uniqueness). */
   create(type: ObjectTypeDef, props: Record<string, string>, source: string, at = this.clock.now()): StoredRecord {
     const record = this.insert(type, props, at, at);
+    for (const [name, value] of Object.entries(record.properties)) remember(record, name, value, at, source);
     this.searchIndex.afterChange(type, record, true);
     const changes = Object.entries(props).filter(([, v]) => v !== '');
     this.emit({ kind: 'creation', type, id: record.id, changes, occurredAt: at, source });
@@ -207,6 +241,7 @@ export class HubSpotStore {
     }
     if (changes.length > 0) {
       const at = this.clock.now();
+      for (const [name, value] of changes) remember(record, name, value, at, source);
       this.touch(type, record, at);
       this.searchIndex.afterChange(type, record);
       this.emit({ kind: 'propertyChange', type, id: record.id, changes, occurredAt: at, source });
@@ -271,6 +306,7 @@ export class HubSpotStore {
   private touch(type: ObjectTypeDef, record: StoredRecord, at: number): void {
     record.updatedAt = at;
     record.properties[type.modifiedProperty] = new Date(at).toISOString();
+    if (record.history) remember(record, type.modifiedProperty, new Date(at).toISOString(), at, 'CALCULATED');
   }
 
   private index(type: ObjectTypeDef, record: StoredRecord): void {

@@ -3,7 +3,7 @@
  * requested properties (null when empty) plus the id, create and modified dates, which
  * HubSpot always includes; the type's default properties when none are requested.
  */
-import type { StoredRecord } from './data-store.ts';
+import { propertyHistory, type StoredRecord } from './data-store.ts';
 import type { ObjectTypeDef } from './properties.ts';
 
 /** A record on the wire. */
@@ -20,6 +20,8 @@ export interface PublicObject {
   archived: boolean;
   /** ISO archive time, for archived records. */
   archivedAt?: string;
+  /** Past values of the properties asked for with `propertiesWithHistory`, newest first. */
+  propertiesWithHistory?: Record<string, { value: string; timestamp: string; sourceType: string }[]>;
 }
 
 /** Parses a `properties` query value (comma-separated, possibly repeated). */
@@ -38,8 +40,8 @@ export function selectedProperties(type: ObjectTypeDef, requested: string[] | un
   return [...new Set([...always, ...requested.filter((n) => type.properties.has(n))])];
 }
 
-/** Renders one record with the given property names. */
-export function toPublic(record: StoredRecord, names: readonly string[]): PublicObject {
+/** Renders one record with the given property names (and the history of `withHistory`, when given). */
+export function toPublic(record: StoredRecord, names: readonly string[], withHistory?: readonly string[]): PublicObject {
   const properties: Record<string, string | null> = {};
   for (const n of names) properties[n] = record.properties[n] ?? null;
   const out: PublicObject = {
@@ -50,5 +52,10 @@ export function toPublic(record: StoredRecord, names: readonly string[]): Public
     archived: record.archived,
   };
   if (record.archivedAt !== undefined) out.archivedAt = new Date(record.archivedAt).toISOString();
+  if (withHistory !== undefined && withHistory.length > 0) {
+    out.propertiesWithHistory = Object.fromEntries(
+      withHistory.map((n) => [n, propertyHistory(record, n).map((v) => ({ value: v.value, timestamp: new Date(v.timestamp).toISOString(), sourceType: v.sourceType }))]),
+    );
+  }
   return out;
 }

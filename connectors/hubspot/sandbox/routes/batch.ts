@@ -74,7 +74,9 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: SandboxContext): 
       if (r && r.archived === archived) found.push(r);
       else missing.push(input.id);
     }
-    const { status, body: out } = envelope(startedAt, found.map((r) => toPublic(r, names)), { type, verb: 'get', ids: missing });
+    // Unknown names are ignored, as for `properties`.
+    const history = body.propertiesWithHistory?.filter((n) => type.properties.has(n));
+    const { status, body: out } = envelope(startedAt, found.map((r) => toPublic(r, names, history)), { type, verb: 'get', ids: missing });
     return reply.code(status).send(out);
   });
 

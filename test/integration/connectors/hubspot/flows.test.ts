@@ -56,6 +56,30 @@ describe('HubSpot connector against the sandbox', () => {
     }
   });
 
+  it('reads when each property last changed (property history), for the conflict rule newest', async () => {
+    const clock = new ManualClock(T0);
+    rig = await startRig({ clock });
+    const { connector, sandbox } = rig;
+    const [created] = await connector.write('contacts', [{ op: 'create', ref: 'a', fields: { email: 'times@x.test', firstname: 'Ann', city: 'Paris' } }]);
+    const id = created?.ok ? created.id : '';
+    clock.set(T0 + 5_000);
+    const contacts = sandbox.store.requireType('contacts');
+    sandbox.store.update(contacts, sandbox.store.get(contacts, id)!, { firstname: 'Anna' }, 'CRM_UI');
+    clock.set(T0 + 9_000);
+    await connector.write('contacts', [{ op: 'update', ref: 'b', id, fields: { city: null } }]);
+    const [withTimes] = await connector.read('contacts', [id], ['email', 'firstname', 'city'], { fieldTimes: true });
+    expect(withTimes?.fieldModifiedAt).toEqual({
+      email: new Date(T0).toISOString(),
+      firstname: new Date(T0 + 5_000).toISOString(),
+      city: new Date(T0 + 9_000).toISOString(),
+    });
+    expect(withTimes?.fields).toMatchObject({ firstname: 'Anna', city: null });
+    const [plain] = await connector.read('contacts', [id], ['email']);
+    expect(plain?.fieldModifiedAt).toBeUndefined();
+    const sentHistory = rig.sent.filter((r) => r.path.endsWith('/batch/read')).map((r) => (r.body as { propertiesWithHistory?: string[] }).propertiesWithHistory);
+    expect(sentHistory).toEqual([['email', 'firstname', 'city'], undefined]);
+  });
+
   it('lists 20,000 contacts, 12,000 sharing one lastmodifieddate, missing none and repeating none', async () => {
     rig = await startRig({ rateLimits: { max: 100_000, searchPerSecond: 1_000 } });
     const { sandbox, connector } = rig;
