@@ -20,6 +20,8 @@ export const ErrorCode = {
   VersionConflict: 'VERSION_CONFLICT',
   NotFound: 'NOT_FOUND',
   Validation: 'VALIDATION_FAILED',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   Auth: 'UNAUTHORIZED',
   AuditBroken: 'AUDIT_CHAIN_BROKEN',
   AuditImmutable: 'AUDIT_IMMUTABLE',

@@ -9,6 +9,7 @@ import { registerDemoCommand } from './commands/demo.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerSandboxCommand } from './commands/sandbox.ts';
 import { registerSchemaCommand } from './commands/schema.ts';
+import { registerServeCommand } from './commands/serve.ts';
 import { registerValidateCommand } from './commands/validate.ts';
 import { runCli } from './run.ts';
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerSandboxCommand(program);
   registerPreviewCommand(program);
   registerSchemaCommand(program);
+  registerServeCommand(program);
   return program;
 }
 

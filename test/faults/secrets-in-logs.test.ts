@@ -3,11 +3,13 @@
  * sandboxes, both connectors, store, audit) with recognisable fake secrets and the most
  * verbose logging, then search everything printed: zero hits.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, runFrontback } from '../support/cli.ts';
+import { projectRoot } from '../support/env.ts';
 
 const SECRETS = {
   hubspotToken: 'fbleak-hubspot-token-7c1e9b',
@@ -70,4 +72,38 @@ describe('secrets never reach the output', () => {
       expect(validate.output.includes(secret), `${name} leaked into the validate output`).toBe(false);
     }
   }, 90_000);
+
+  it('frontback serve at trace level, taking webhooks with the token in the URL, prints none of the secrets', async () => {
+    const port = await freePort();
+    const config = join(dir, 'serve.yaml');
+    writeFileSync(
+      config,
+      [
+        'connections:',
+        '  hubspot: { kind: hubspot, auth: { type: bearer, token: "${HUBSPOT_TOKEN}" }, webhook: { secret: "${HUBSPOT_WEBHOOK_SECRET}" } }',
+        '  odoo: { kind: odoo, baseUrl: "http://127.0.0.1:9", auth: { type: api-key, login: admin, key: "${ODOO_KEY}", database: odoo }, webhook: { secret: "${ODOO_WEBHOOK_SECRET}" } }',
+        `store: { url: ${JSON.stringify(join(dir, 'serve.db'))} }`,
+        `server: { port: ${port}, adminToken: "\${ADMIN_TOKEN}" }`,
+        'logging: { level: trace }',
+      ].join('\n'),
+    );
+    const env = { HUBSPOT_TOKEN: SECRETS.hubspotToken, HUBSPOT_WEBHOOK_SECRET: SECRETS.hubspotWebhook, ODOO_KEY: SECRETS.odooKey, ODOO_WEBHOOK_SECRET: SECRETS.odooWebhook, ADMIN_TOKEN: SECRETS.adminToken };
+    const child = spawn(process.execPath, [join(projectRoot, 'bin/frontback.js'), 'serve', '-c', config], { cwd: projectRoot, env: { ...process.env, FRONTBACK_CONFIG: '', ...env } });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const deadline = Date.now() + 20_000;
+    while (!output.includes('listening on') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const base = `http://127.0.0.1:${port}`;
+    const delivery = JSON.stringify({ _model: 'res.partner', _id: 7, _action: 'write', write_date: '2026-11-27 10:00:00' });
+    const accepted = await fetch(`${base}/webhooks/odoo?token=${SECRETS.odooWebhook}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: delivery });
+    expect(accepted.status).toBe(200);
+    const refused = await fetch(`${base}/webhooks/hubspot`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hubspot-signature-v3': 'AAAA', 'x-hubspot-request-timestamp': String(Date.now()) }, body: '[]' });
+    expect(refused.status).toBe(401);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output.split('\n').filter((l) => l.startsWith('{"level":')).length).toBeGreaterThan(2);
+    for (const [name, secret] of Object.entries(SECRETS)) expect(output.includes(secret), `${name} leaked into the serve output`).toBe(false);
+  }, 60_000);
 });

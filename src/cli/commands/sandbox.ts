@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { createHubSpotSandbox, DEFAULT_SANDBOX_TOKEN } from '../../../connectors/hubspot/sandbox/server.ts';
 import { createOdooSandbox } from '../../../connectors/odoo/sandbox/server.ts';
+import { intOption } from '../int-option.ts';
 import { ConfigError } from '../../errors.ts';
 
 /** Options every sandbox kind receives from the command line. */
@@ -87,15 +88,6 @@ export const SANDBOXES: Record<string, (opts: SandboxCliOptions) => Promise<Star
     };
   },
 };
-
-function intOption(name: string, raw: string | undefined, fallback: number | undefined, min: number): number | undefined {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) {
-    throw new ConfigError([{ file: '(command line)', path: name, message: `expected an integer >= ${min}, got "${raw}"` }]);
-  }
-  return n;
-}
 
 /** Registers `frontback sandbox <kind>`. */
 export function registerSandboxCommand(program: Command): void {

@@ -1,0 +1,64 @@
+/**
+ * One error shape for every answer of the server (STYLE: `{ error: { code, message,
+ * details } }`), whatever raised it: a FrontbackError, fastify itself (body too large,
+ * unsupported content type, malformed JSON) or a bug (500, logged, message hidden).
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ErrorCode, FrontbackError } from '../errors.ts';
+
+/** The envelope. */
+export interface ErrorEnvelope {
+  error: { code: string; message: string; details: Record<string, unknown> };
+}
+
+/** Builds an envelope. */
+export function envelope(code: string, message: string, details: Record<string, unknown> = {}): ErrorEnvelope {
+  return { error: { code, message, details } };
+}
+
+/** HTTP status for a FrontbackError code that reaches a client. */
+function statusOf(code: string): number {
+  switch (code) {
+    case ErrorCode.Validation:
+      return 400;
+    case ErrorCode.Auth:
+      return 401;
+    case ErrorCode.NotFound:
+      return 404;
+    case ErrorCode.PayloadTooLarge:
+      return 413;
+    case ErrorCode.UnsupportedMediaType:
+      return 415;
+    case ErrorCode.RateLimited:
+      return 429;
+    default:
+      return 500;
+  }
+}
+
+const FASTIFY_CODES: Record<number, string> = {
+  400: ErrorCode.Validation,
+  404: ErrorCode.NotFound,
+  413: ErrorCode.PayloadTooLarge,
+  415: ErrorCode.UnsupportedMediaType,
+  429: ErrorCode.RateLimited,
+};
+
+/** Installs the error and not-found handlers on `app`. */
+export function useErrorEnvelope(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(envelope(ErrorCode.NotFound, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)));
+  app.setErrorHandler((error: FastifyError | FrontbackError, request, reply) => {
+    if (error instanceof FrontbackError) {
+      const status = statusOf(error.code);
+      if (status >= 500) request.log.error({ err: error }, 'request failed');
+      return reply.code(status).send(error.toJSON());
+    }
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return reply.code(500).send(envelope(ErrorCode.Internal, 'internal error; see the server log'));
+    }
+    // fastify's own refusals (FST_ERR_CTP_BODY_TOO_LARGE, FST_ERR_CTP_INVALID_MEDIA_TYPE, ...): its message, our code.
+    return reply.code(status).send(envelope(FASTIFY_CODES[status] ?? ErrorCode.Validation, error.message, error.code ? { reason: error.code } : {}));
+  });
+}
