@@ -16,40 +16,24 @@ export function envelope(code: string, message: string, details: Record<string, 
   return { error: { code, message, details } };
 }
 
-/** HTTP status for a FrontbackError code that reaches a client. */
-function statusOf(code: string): number {
-  switch (code) {
-    case ErrorCode.Validation:
-      return 400;
-    case ErrorCode.Auth:
-      return 401;
-    case ErrorCode.NotFound:
-      return 404;
-    case ErrorCode.PayloadTooLarge:
-      return 413;
-    case ErrorCode.UnsupportedMediaType:
-      return 415;
-    case ErrorCode.RateLimited:
-      return 429;
-    default:
-      return 500;
-  }
-}
-
-const FASTIFY_CODES: Record<number, string> = {
-  400: ErrorCode.Validation,
-  404: ErrorCode.NotFound,
-  413: ErrorCode.PayloadTooLarge,
-  415: ErrorCode.UnsupportedMediaType,
-  429: ErrorCode.RateLimited,
-};
+/** HTTP status of each error code that reaches a client (anything else is a 500). */
+const STATUS: ReadonlyMap<string, number> = new Map([
+  [ErrorCode.Validation, 400],
+  [ErrorCode.Auth, 401],
+  [ErrorCode.NotFound, 404],
+  [ErrorCode.PayloadTooLarge, 413],
+  [ErrorCode.UnsupportedMediaType, 415],
+  [ErrorCode.RateLimited, 429],
+]);
+/** The code of a status fastify answers by itself. */
+const CODE_OF_STATUS: ReadonlyMap<number, string> = new Map([...STATUS].map(([code, status]) => [status, code]));
 
 /** Installs the error and not-found handlers on `app`. */
 export function useErrorEnvelope(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => reply.code(404).send(envelope(ErrorCode.NotFound, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)));
   app.setErrorHandler((error: FastifyError | FrontbackError, request, reply) => {
     if (error instanceof FrontbackError) {
-      const status = statusOf(error.code);
+      const status = STATUS.get(error.code) ?? 500;
       if (status >= 500) request.log.error({ err: error }, 'request failed');
       return reply.code(status).send(error.toJSON());
     }
@@ -59,6 +43,6 @@ export function useErrorEnvelope(app: FastifyInstance): void {
       return reply.code(500).send(envelope(ErrorCode.Internal, 'internal error; see the server log'));
     }
     // fastify's own refusals (FST_ERR_CTP_BODY_TOO_LARGE, FST_ERR_CTP_INVALID_MEDIA_TYPE, ...): its message, our code.
-    return reply.code(status).send(envelope(FASTIFY_CODES[status] ?? ErrorCode.Validation, error.message, error.code ? { reason: error.code } : {}));
+    return reply.code(status).send(envelope(CODE_OF_STATUS.get(status) ?? ErrorCode.Validation, error.message, error.code ? { reason: error.code } : {}));
   });
 }

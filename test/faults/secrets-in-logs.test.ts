@@ -3,13 +3,11 @@
  * sandboxes, both connectors, store, audit) with recognisable fake secrets and the most
  * verbose logging, then search everything printed: zero hits.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, runFrontback } from '../support/cli.ts';
-import { projectRoot } from '../support/env.ts';
+import { freePort, runFrontback, startFrontback } from '../support/cli.ts';
 
 const SECRETS = {
   hubspotToken: 'fbleak-hubspot-token-7c1e9b',
@@ -88,21 +86,16 @@ describe('secrets never reach the output', () => {
       ].join('\n'),
     );
     const env = { HUBSPOT_TOKEN: SECRETS.hubspotToken, HUBSPOT_WEBHOOK_SECRET: SECRETS.hubspotWebhook, ODOO_KEY: SECRETS.odooKey, ODOO_WEBHOOK_SECRET: SECRETS.odooWebhook, ADMIN_TOKEN: SECRETS.adminToken };
-    const child = spawn(process.execPath, [join(projectRoot, 'bin/frontback.js'), 'serve', '-c', config], { cwd: projectRoot, env: { ...process.env, FRONTBACK_CONFIG: '', ...env } });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    const deadline = Date.now() + 20_000;
-    while (!output.includes('listening on') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const serve = startFrontback(['serve', '-c', config], env);
+    expect(await serve.waitFor('listening on'), serve.output()).toBe(true);
     const base = `http://127.0.0.1:${port}`;
     const delivery = JSON.stringify({ _model: 'res.partner', _id: 7, _action: 'write', write_date: '2026-11-27 10:00:00' });
     const accepted = await fetch(`${base}/webhooks/odoo?token=${SECRETS.odooWebhook}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: delivery });
     expect(accepted.status).toBe(200);
     const refused = await fetch(`${base}/webhooks/hubspot`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hubspot-signature-v3': 'AAAA', 'x-hubspot-request-timestamp': String(Date.now()) }, body: '[]' });
     expect(refused.status).toBe(401);
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await serve.stop()).toBe(0);
+    const output = serve.output();
     expect(output.split('\n').filter((l) => l.startsWith('{"level":')).length).toBeGreaterThan(2);
     for (const [name, secret] of Object.entries(SECRETS)) expect(output.includes(secret), `${name} leaked into the serve output`).toBe(false);
   }, 60_000);

@@ -5,7 +5,6 @@
  * deliveries: test/unit/server/webhooks.test.ts.) Then `frontback serve` as a user runs it: it listens, answers
  * /healthz and /readyz, and stops cleanly on SIGTERM.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,8 +18,7 @@ import { createLogger } from '../../../src/observability/logger.ts';
 import { createMetricsRegistry } from '../../../src/observability/metrics.ts';
 import { buildServer } from '../../../src/server/app.ts';
 import { createStore } from '../../../src/store/sql/create-store.ts';
-import { freePort } from '../../support/cli.ts';
-import { projectRoot } from '../../support/env.ts';
+import { freePort, startFrontback } from '../../support/cli.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -73,19 +71,12 @@ describe('frontback serve', () => {
     const port = await freePort();
     const config = join(dir, 'frontback.yaml');
     writeFileSync(config, `store:\n  url: ${join(dir, 'serve.db')}\nserver:\n  port: ${port}\nlogging:\n  level: warn\n`);
-    const child = spawn(process.execPath, [join(projectRoot, 'bin/frontback.js'), 'serve', '-c', config], { cwd: projectRoot, env: { ...process.env, FRONTBACK_CONFIG: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    const deadline = Date.now() + 20_000;
-    while (!stdout.includes('listening on') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(stdout, stderr).toContain(`listening on http://127.0.0.1:${port}`);
+    const serve = startFrontback(['serve', '-c', config]);
+    expect(await serve.waitFor('listening on'), serve.output()).toBe(true);
+    expect(serve.output()).toContain(`listening on http://127.0.0.1:${port}`);
     expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ status: 'ok' });
     expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toEqual({ status: 'ready', store: 'sqlite' });
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(stdout).toContain('frontback serve stopped');
+    expect(await serve.stop()).toBe(0);
+    expect(serve.output()).toContain('frontback serve stopped');
   }, 30_000);
 });
