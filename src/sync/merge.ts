@@ -4,7 +4,8 @@
  * last sync, and the merge decides what flows where:
  *
  * - neither side changed: nothing (this is also how an echo of our own write looks);
- * - one side changed: its value flows, if the field flows from that side;
+ * - one side changed: its value flows, if the field flows from that side and the other
+ *   side does not already hold the same;
  * - both changed, to values that mean the same: nothing;
  * - both changed differently: the field's `owner` wins, else the mapping's rule:
  *   `newest` (per-field times where the API gives them, else the records' modified
@@ -106,6 +107,8 @@ function decide(mapping: CompiledMapping, input: MergeInput, field: string): Fie
   if (!crmChanged && !erpChanged) return { field, action: 'keep', rule: 'unchanged' };
   if (crmChanged !== erpChanged) {
     const side: Side = crmChanged ? 'crm' : 'erp';
+    // The other side already holds the same (someone made the change there too, or a first sync finds them equal).
+    if (input.agree?.(field) === true) return { field, action: 'keep', rule: `only ${side} changed, and the other side already agrees` };
     if (!flowsFrom(mapping, field, side)) return { field, action: 'keep', rule: `only ${side} changed, and the field does not flow from ${side}` };
     return { field, action: 'push', from: side, rule: `only ${side} changed` };
   }

@@ -48,6 +48,11 @@ describe('frontback demo', () => {
     expect(first.stdout).toMatch(/Dry run of mapping contacts-partners .*version [0-9a-f]{12}/);
     expect(first.stdout).toMatch(/email\s+email\s+".*"\s+Odoo has ".*"\s+same/);
     expect(first.stdout).toMatch(/=> \d+ field\(s\) would change, \d+ already agree/);
+    // The merge agrees with the dry run: every field that would change is pushed to Odoo, nothing parked.
+    const changing = Number(/=> (\d+) field\(s\) would change/.exec(first.stdout)?.[1]);
+    const pushed = Number(/the merge would push (\d+) field\(s\) to Odoo and 0 to HubSpot, and park 0/.exec(first.stdout)?.[1]);
+    expect(pushed).toBeGreaterThanOrEqual(changing);
+    expect(first.stdout).toMatch(/crm -> erp +only crm changed/);
     // One change through the API, then the incremental read from the saved cursor sees exactly it.
     expect(first.stdout).toMatch(/updated contact (\d+): phone -> .* \(ok\)/);
     const changed = /updated contact (\d+)/.exec(first.stdout)?.[1];

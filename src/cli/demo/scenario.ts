@@ -114,7 +114,9 @@ export async function runDemoScenario(ctx: DemoContext): Promise<number> {
       print(`   HubSpot contact ${pair.left.id} -> the patch Odoo partner ${pair.right.id} would get (nothing is written)`);
       const counts = await previewPair(loaded, pair.left, pair.right, erp.connector, print);
       print(`   => ${counts.changes} field(s) would change, ${counts.agree} already agree (${counts.reformatted} only after normalising), ${counts.leftOut} left out`);
-      await audit('demo.mapping-dry-run', { mapping: loaded.mapping.id, mappingVersion: loaded.mapping.version, crmId: pair.left.id, erpId: pair.right.id, ...counts });
+      print(`   => the merge would push ${counts.merge.toErp} field(s) to Odoo and ${counts.merge.toCrm} to HubSpot, and park ${counts.merge.conflicts}`);
+      const { merge, ...fields } = counts;
+      await audit('demo.mapping-dry-run', { mapping: loaded.mapping.id, mappingVersion: loaded.mapping.version, crmId: pair.left.id, erpId: pair.right.id, ...fields, mergeToErp: merge.toErp, mergeToCrm: merge.toCrm, mergeConflicts: merge.conflicts });
       print();
     }
   } else {

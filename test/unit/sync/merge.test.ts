@@ -67,6 +67,13 @@ describe('mergePair: the cases', () => {
     expect(decision(m, { snapshot: SNAP, crm: side(crm), erp: side(erp) }, field)).toEqual({ field, ...expected });
   });
 
+  it('a lone change the other side already holds (a first sync finding them equal) writes nothing', () => {
+    const m = mapping('newest');
+    const input: MergeInput = { snapshot: SNAP, crm: side({ name: 'Anna' }), erp: side({}) };
+    expect(mergePair(m, { ...input, agree: (f) => f === 'name' }).decisions.find((d) => d.field === 'name')).toEqual({ field: 'name', action: 'keep', rule: 'only crm changed, and the other side already agrees' });
+    expect(mergePair(m, input).decisions.find((d) => d.field === 'name')).toMatchObject({ action: 'push', from: 'crm' });
+  });
+
   it('newest: per-field times when both sides have one, else record times; a tie goes to the crm', () => {
     const m = mapping('newest');
     const crm = side({ name: 'Anna' }, '2026-01-02T00:00:00.000Z', { name: '2026-01-01T09:00:00.000Z' });
@@ -116,7 +123,7 @@ const readable = (m: CompiledMapping, s: Side, v: Record<string, MappingValue>):
 const pair = fc.record({ rule: fc.constantFrom(...RULES), base: fc.option(fc.record({ crm: values, erp: values }), { nil: undefined }), crm: values, erp: values, crmAt: time, erpAt: time });
 
 describe('mergePair: properties', () => {
-  it('never takes a value from a side the field does not flow from; a lone change always flows', () => {
+  it('never takes a value from a side the field does not flow from; a lone change flows unless the other side already agrees', () => {
     fc.assert(
       fc.property(pair, ({ rule, base, crm, erp, crmAt, erpAt }) => {
         const m = mapping(rule);
@@ -128,7 +135,8 @@ describe('mergePair: properties', () => {
           const changed = (s: Side): boolean => Object.hasOwn(input[s]?.values ?? {}, d.field) && !m.equal(d.field, base?.[s][d.field] ?? null, input[s]?.values[d.field] ?? null);
           if (changed('crm') !== changed('erp')) {
             const from: Side = changed('crm') ? 'crm' : 'erp';
-            if (m.flow(d.field) === 'both' || m.flow(d.field) === `${from}->${from === 'crm' ? 'erp' : 'crm'}`) expect(d).toMatchObject({ action: 'push', from });
+            const flows = m.flow(d.field) === 'both' || m.flow(d.field) === `${from}->${from === 'crm' ? 'erp' : 'crm'}`;
+            if (flows && !agreeOf(m, input)(d.field)) expect(d).toMatchObject({ action: 'push', from });
           }
         }
       }),
