@@ -1,0 +1,116 @@
+/**
+ * The JobQueue on BullMQ (distributed mode): any number of worker processes on any
+ * machines share one Redis. Set up as RELIABILITY.md asks: worker connections with
+ * `maxRetriesPerRequest: null` (a blocking command must not give up during a Redis
+ * restart), ended jobs removed by age and count (never kept forever, never at once),
+ * exponential backoff, `UnrecoverableError` for poison jobs, and job ids checked for `:`.
+ * Redis must run with `maxmemory-policy noeviction`.
+ */
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job as BullJob } from 'bullmq';
+import {
+  checkJobId,
+  JOB_DEFAULTS,
+  KEEP,
+  UnrecoverableJobError,
+  type AddOptions,
+  type AddResult,
+  type FailedJob,
+  type JobCounts,
+  type JobHandler,
+  type JobQueue,
+  type QueueWorker,
+  type WorkOptions,
+} from '../job-queue.ts';
+
+/** Where the queue lives. */
+export interface BullMqQueueOptions {
+  /** Redis URL (`redis://` or `rediss://`). */
+  redisUrl: string;
+  /** Key prefix; default `frontback`. */
+  prefix?: string;
+}
+
+function connectionOf(url: string, forWorker: boolean): ConnectionOptions {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: u.port === '' ? 6379 : Number(u.port),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+    // Workers block on Redis; a finite retry count would make them fail during a restart.
+    ...(forWorker ? { maxRetriesPerRequest: null } : {}),
+  };
+}
+
+/** Creates a BullMQ-backed queue named `name`. */
+export function createBullMqQueue(name: string, options: BullMqQueueOptions): JobQueue {
+  const prefix = options.prefix ?? 'frontback';
+  const queue = new Queue(name, {
+    connection: connectionOf(options.redisUrl, false),
+    prefix,
+    defaultJobOptions: {
+      attempts: JOB_DEFAULTS.attempts,
+      backoff: { type: 'exponential', delay: JOB_DEFAULTS.backoffMs },
+      removeOnComplete: { age: KEEP.completed.ageSeconds, count: KEEP.completed.count },
+      removeOnFail: { age: KEEP.failed.ageSeconds, count: KEEP.failed.count },
+    },
+  });
+
+  return {
+    name,
+    async add(jobName: string, data: unknown, opts: AddOptions = {}): Promise<AddResult> {
+      checkJobId(opts.jobId);
+      const job = await queue.add(jobName, data, {
+        ...(opts.jobId === undefined ? {} : { jobId: opts.jobId }),
+        ...(opts.delayMs ? { delay: opts.delayMs } : {}),
+        ...(opts.attempts === undefined ? {} : { attempts: opts.attempts }),
+        ...(opts.backoffMs === undefined ? {} : { backoff: { type: 'exponential', delay: opts.backoffMs } }),
+      });
+      return { id: String(job.id) };
+    },
+
+    work(handler: JobHandler, opts: WorkOptions = {}): QueueWorker {
+      const worker = new Worker(
+        name,
+        async (job: BullJob) => {
+          try {
+            await handler({ id: String(job.id), name: job.name, data: job.data as unknown, attempt: job.attemptsMade + 1 });
+          } catch (err) {
+            if (err instanceof UnrecoverableJobError) throw new UnrecoverableError(err.message);
+            throw err;
+          }
+        },
+        { connection: connectionOf(options.redisUrl, true), prefix, concurrency: Math.max(1, opts.concurrency ?? 1) },
+      );
+      // Errors of the worker's own connection are retried by ioredis; keep them off the process's unhandled errors.
+      worker.on('error', () => undefined);
+      return { close: () => worker.close() };
+    },
+
+    async counts(): Promise<JobCounts> {
+      const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'waiting-children');
+      return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c['waiting-children'] ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0, completed: c.completed ?? 0, failed: c.failed ?? 0 };
+    },
+
+    async failed(limit = 100): Promise<FailedJob[]> {
+      const jobs = await queue.getFailed(0, limit - 1);
+      return jobs.map((j) => ({ id: String(j.id), name: j.name, data: j.data as unknown, attemptsMade: j.attemptsMade, error: j.failedReason }));
+    },
+
+    async close(): Promise<void> {
+      await queue.close();
+    },
+  };
+}
+
+/** Deletes every key of queue `name` (tests and `frontback` maintenance; not for a running queue). */
+export async function obliterateBullMqQueue(name: string, options: BullMqQueueOptions): Promise<void> {
+  const queue = new Queue(name, { connection: connectionOf(options.redisUrl, false), prefix: options.prefix ?? 'frontback' });
+  try {
+    await queue.obliterate({ force: true });
+  } finally {
+    await queue.close();
+  }
+}
