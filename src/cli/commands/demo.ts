@@ -15,6 +15,8 @@ import { loadMappings } from '../../mapping/load.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
+import type { Store } from '../../store/store.ts';
+import { cursorKey } from '../../sync/pass.ts';
 import { createStore } from '../../store/sql/create-store.ts';
 import { KNOWN_CONNECTOR_KINDS } from '../known-connectors.ts';
 import { createConnectors } from '../connections.ts';
@@ -31,10 +33,27 @@ interface DemoOptions {
 }
 
 const NEXT = [
-  'What comes next: the sync engine that runs these mappings for real: three-way diff',
-  'against the snapshots, conflict rules, echo suppression, links written with each result, queued',
-  'pushes, webhooks into the inbox, the admin API, and `frontback start` / `serve` / `worker`.',
+  'Try a real sync pass: `npm run demo -- --keep-running`, then in another terminal',
+  '  npx frontback sync contacts-partners --dry-run -c config/demo.yaml   (what it would do)',
+  '  npx frontback sync contacts-partners -c config/demo.yaml             (do it; run it twice: nothing left)',
+  'What comes next: scheduled and queued passes, webhooks from the inbox, the admin API, `frontback start` / `worker`.',
 ];
+
+/**
+ * The demo's sandboxes are seeded afresh on every run, so links, snapshots and sync
+ * cursors kept from an earlier run point at records that are gone: drop them (demo
+ * store only; the audit log keeps what happened). Returns the links dropped.
+ */
+async function forgetSyncState(store: Store, mappingIds: readonly string[]): Promise<number> {
+  let dropped = 0;
+  for (const id of mappingIds) {
+    for (const side of ['crm', 'erp'] as const) await store.cursors.delete(cursorKey(id, side));
+    for (let links = await store.links.list(id); links.length > 0; links = await store.links.list(id)) {
+      for (const link of links) if (await store.links.delete(link.id)) dropped += 1;
+    }
+  }
+  return dropped;
+}
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -68,6 +87,8 @@ export function registerDemoCommand(program: Command): void {
         const loaded = loadMappings(dir, { catalog: mappingCatalog(config) });
         if (loaded.issues.length > 0) throw new MappingError(loaded.issues);
         print(`   mappings: ${loaded.mappings.length} loaded and validated (${loaded.mappings.map((l) => l.mapping.id).join(', ')})`);
+        const forgotten = await forgetSyncState(store, loaded.mappings.map((l) => l.mapping.id));
+        if (forgotten > 0) print(`   the sandboxes start fresh, so ${forgotten} link(s) and the sync cursors of earlier demo runs in ${config.store.url} were dropped`);
         print();
         const appended = await runDemoScenario({ config, store, connectors, logger, runId, mappings: loaded.mappings, print });
 

@@ -1,0 +1,102 @@
+/**
+ * `frontback sync <mapping> [--from crm|erp|both] [--dry-run]`: one sync pass of a
+ * mapping from each side asked for (src/sync/pass.ts), printed record by record. With
+ * `--dry-run` nothing is written to either system, and the store records only the run
+ * (no links, snapshots, audit entries or cursor moves): it shows what a pass would do. Records the targets refuse are dead-lettered
+ * with their message and counted; the pass goes on.
+ */
+import { Option, type Command } from 'commander';
+import { ConfigError, MappingError } from '../../errors.ts';
+import { didYouMean } from '../../config/did-you-mean.ts';
+import { loadMappings } from '../../mapping/load.ts';
+import type { Side } from '../../mapping/spec.ts';
+import { createLogger } from '../../observability/logger.ts';
+import { createStore } from '../../store/sql/create-store.ts';
+import { runPass, type PassReport } from '../../sync/pass.ts';
+import type { PlannedRecord } from '../../sync/plan.ts';
+import { loadCliConfig } from '../config.ts';
+import { createConnectors } from '../connections.ts';
+import { mappingCatalog } from '../mapping-catalog.ts';
+
+interface SyncOptions {
+  from: 'crm' | 'erp' | 'both';
+  dryRun?: boolean;
+  limit: string;
+}
+
+const other = (side: Side): Side => (side === 'crm' ? 'erp' : 'crm');
+
+/** One line per record that does something (skips are counted, not listed). */
+function describe(plan: PlannedRecord): string {
+  const to = other(plan.from);
+  const pair = `${plan.from} ${plan.id}${plan.partnerId ? ` <-> ${to} ${plan.partnerId}` : ''}`;
+  const fields = (side: Side): string => Object.keys(plan.patch[side]).join(', ');
+  const parts: string[] = [];
+  if (plan.action === 'create') parts.push(`create in ${to}${plan.createKey ? ` (key ${plan.createKey.field} ${plan.createKey.value})` : ''}: ${fields(to)}`);
+  else if (plan.action === 'archive' || plan.action === 'delete') parts.push(`${plan.action} in ${to}`);
+  else {
+    if (fields(to)) parts.push(`${to} gets ${fields(to)}`);
+    if (fields(plan.from)) parts.push(`${plan.from} gets ${fields(plan.from)}`);
+    const parked = plan.decisions.filter((d) => d.action === 'conflict').map((d) => d.field);
+    if (parked.length > 0) parts.push(`conflict parked: ${parked.join(', ')}`);
+    if (parts.length === 0) parts.push('link only (already in agreement)');
+  }
+  const left = plan.problems.length > 0 ? `; left out: ${plan.problems.map((p) => `${p.field} (${p.message})`).join('; ')}` : '';
+  return `${pair}: ${parts.join('; ')}${left}`;
+}
+
+function summary(report: PassReport): string {
+  if (report.dryRun) {
+    const by = (action: string): number => report.plans.filter((p) => p.action === action).length;
+    return `${report.read} read: ${by('sync')} to sync or link, ${by('create')} to create, ${by('archive') + by('delete')} to archive/delete, ${by('skip')} nothing to do`;
+  }
+  const by = (status: string): number => report.applied.filter((a) => a.status === status).length;
+  return `${report.read} read: ${by('applied')} applied, ${by('skipped')} skipped, ${by('conflicted')} conflicted, ${by('failed')} failed (dead-lettered)`;
+}
+
+/** Registers `sync`. */
+export function registerSyncCommand(program: Command): void {
+  program
+    .command('sync')
+    .description('run one sync pass of a mapping (--dry-run: show what it would do, write nothing)')
+    .argument('<mapping>', 'mapping id')
+    .addOption(new Option('--from <side>', 'side(s) whose changes are read').choices(['crm', 'erp', 'both']).default('both'))
+    .option('--dry-run', 'plan only: nothing is written to either system; the store records only the run')
+    .option('--limit <n>', 'records listed per pass', '50')
+    .action(async (wanted: string, options: SyncOptions, command: Command) => {
+      const config = loadCliConfig(command);
+      const result = loadMappings(config.mappings.dir, { catalog: mappingCatalog(config), examples: false });
+      if (result.issues.length > 0) throw new MappingError(result.issues);
+      const loaded = result.mappings.find((m) => m.mapping.id === wanted);
+      if (!loaded) {
+        const ids = result.mappings.map((m) => m.mapping.id);
+        throw new ConfigError([{ file: config.mappings.dir, path: '', message: `no mapping "${wanted}"${didYouMean(wanted, ids)} (known: ${ids.join(', ') || 'none'})` }]);
+      }
+      const { mapping } = loaded;
+      const logger = createLogger({ level: config.logging.level === 'info' ? 'warn' : config.logging.level });
+      const live = createConnectors(config, { logger });
+      const connections = { crm: mapping.sides.crm.connection, erp: mapping.sides.erp.connection };
+      const crm = live.get(connections.crm);
+      const erp = live.get(connections.erp);
+      if (!crm || !erp) throw new ConfigError([{ file: loaded.file, path: 'sides', message: `connection "${crm ? connections.erp : connections.crm}" has no connector` }]);
+      const store = await createStore({ url: config.store.url, logger });
+      const limit = Math.max(0, Number(options.limit) || 0);
+      try {
+        const sides: Side[] = options.from === 'both' ? ['crm', 'erp'] : [options.from];
+        for (const from of sides) {
+          const report = await runPass({ mapping, connectors: { crm, erp }, store, connections }, from, { apply: options.dryRun !== true, actor: 'admin' });
+          process.stdout.write(`${options.dryRun ? 'dry run' : 'pass'} ${mapping.id} from ${from} (run ${report.runId}): ${summary(report)}\n`);
+          const shown = report.plans.filter((p) => p.action !== 'skip');
+          for (const plan of shown.slice(0, limit)) {
+            const outcome = report.applied.find((a) => a.plan === plan);
+            const status = outcome ? ` [${outcome.status}${outcome.message ? `: ${outcome.message}` : ''}]` : '';
+            process.stdout.write(`  ${describe(plan)}${status}\n`);
+          }
+          if (shown.length > limit) process.stdout.write(`  ... and ${shown.length - limit} more (--limit)\n`);
+        }
+      } finally {
+        for (const c of live.values()) await c.close?.();
+        await store.close();
+      }
+    });
+}

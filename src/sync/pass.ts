@@ -1,0 +1,82 @@
+/**
+ * One sync pass of a mapping from one side: the changes since that side's cursor, page
+ * by page, planned (plan.ts) and, unless it is a dry run, carried out (apply.ts). The
+ * cursor moves only after every record of a page is handled (written, skipped with a
+ * reason, parked as a conflict, or dead-lettered), so a crash re-reads the page and
+ * nothing is lost (ARCHITECTURE invariant 2); a dry run reads the same changes, writes
+ * nothing anywhere and leaves the cursor where it was. Every pass is a run in the store.
+ */
+import type { Cursor } from '../connector/index.ts';
+import type { Side } from '../mapping/spec.ts';
+import type { AuditActor } from '../store/audit-repository.ts';
+import { applyPage, type AppliedRecord, type ApplyContext } from './apply.ts';
+import { planPage, type PlannedRecord } from './plan.ts';
+
+/** Options of {@link runPass}. */
+export interface PassOptions {
+  /** Write (true) or only plan (a dry run). */
+  readonly apply: boolean;
+  /** Who started it (audit actor); default `poll`. */
+  readonly actor?: AuditActor;
+  /** Records per page asked of the connector. */
+  readonly pageSize?: number;
+  /** Extra re-read window behind the cursor, ms (connectors enforce their own minimum). */
+  readonly overlapMs?: number;
+}
+
+/** What a pass did (or, dry, would do). */
+export interface PassReport {
+  readonly mapping: string;
+  readonly from: Side;
+  readonly dryRun: boolean;
+  /** The run's id in the store (dry runs are runs too). */
+  readonly runId: string;
+  /** Records read. */
+  readonly read: number;
+  /** The plan of every record read, in order. */
+  readonly plans: readonly PlannedRecord[];
+  /** Outcomes, when applied. */
+  readonly applied: readonly AppliedRecord[];
+  /** The cursor after the pass (unchanged by a dry run). */
+  readonly cursor: Cursor | null;
+}
+
+/** The store key of a mapping side's cursor. */
+export const cursorKey = (mappingId: string, side: Side): string => `sync:${mappingId}:${side}`;
+
+/** Runs one pass of `ctx.mapping` from `from`. */
+export async function runPass(ctx: Omit<ApplyContext, 'runId' | 'actor'>, from: Side, options: PassOptions): Promise<PassReport> {
+  const { mapping, store } = ctx;
+  const run = await store.runs.start(mapping.id, options.apply ? `pass:${from}` : `dry-run:${from}`);
+  const started = Date.now();
+  const saved = await store.cursors.get(cursorKey(mapping.id, from));
+  let cursor: Cursor | null = saved?.timestamp && saved.id !== null ? { timestamp: saved.timestamp, id: saved.id } : null;
+  const plans: PlannedRecord[] = [];
+  const applied: AppliedRecord[] = [];
+  let read = 0;
+  try {
+    const listing = ctx.connectors[from].listChanges(mapping.sides[from].object, cursor, {
+      ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+      ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }),
+    });
+    for await (const page of listing) {
+      read += page.records.length;
+      const planned = await planPage(ctx, from, page.records);
+      plans.push(...planned);
+      if (options.apply) {
+        applied.push(...(await applyPage({ ...ctx, runId: run.id, actor: options.actor ?? 'poll' }, planned)));
+        await store.cursors.set(cursorKey(mapping.id, from), { timestamp: page.cursor.timestamp, id: page.cursor.id });
+        cursor = page.cursor;
+      }
+    }
+    const count = (status: string): number => applied.filter((a) => a.status === status).length;
+    const counts: Record<string, number> = options.apply
+      ? { read, applied: count('applied'), skipped: count('skipped'), conflicted: count('conflicted'), failed: count('failed') }
+      : { read, planned: plans.filter((p) => p.action !== 'skip').length, skipped: plans.filter((p) => p.action === 'skip').length };
+    await store.runs.finish(run.id, { status: 'succeeded', counts, timings: { total: Date.now() - started } });
+  } catch (err) {
+    await store.runs.finish(run.id, { status: 'failed', counts: { read }, timings: { total: Date.now() - started }, error: (err as Error).message });
+    throw err;
+  }
+  return { mapping: mapping.id, from, dryRun: !options.apply, runId: run.id, read, plans, applied, cursor };
+}

@@ -1,0 +1,143 @@
+/**
+ * Sync passes of the shipped contacts-partners mapping between the two sandboxes, as
+ * the engine will run them: a dry run writes nothing anywhere and leaves the cursor;
+ * a pass from HubSpot links the contacts Odoo already has (by normalised email), creates
+ * the others (once: Odoo external ids), and records links, snapshots, audit entries and
+ * the cursor; the pass from Odoo that follows finds its own writes coming back and
+ * writes nothing for them (no loop); a HubSpot edit then flows to exactly its partner;
+ * a record Odoo refuses is dead-lettered with Odoo's message while the rest proceed.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectorRegistry } from '../../../connectors/index.ts';
+import { createHubSpotSandbox, DEFAULT_SANDBOX_TOKEN, type HubSpotSandbox } from '../../../connectors/hubspot/sandbox/server.ts';
+import { DEFAULT_API_KEY } from '../../../connectors/odoo/sandbox/auth.ts';
+import { createOdooSandbox, type OdooSandbox } from '../../../connectors/odoo/sandbox/server.ts';
+import { createHttpClient, memoryRateLimiterFactory, type Connector, type ConnectionSettings } from '../../../src/connector/index.ts';
+import { loadMappings } from '../../../src/mapping/load.ts';
+import type { CompiledMapping } from '../../../src/mapping/types.ts';
+import { createLogger } from '../../../src/observability/logger.ts';
+import { createStore } from '../../../src/store/sql/create-store.ts';
+import type { Store } from '../../../src/store/store.ts';
+import { cursorKey, runPass } from '../../../src/sync/pass.ts';
+import { projectRoot } from '../../support/env.ts';
+
+const deps = { http: (o: Parameters<typeof createHttpClient>[0]) => createHttpClient(o), logger: createLogger({ level: 'silent' }), clock: Date.now, rateLimiters: memoryRateLimiterFactory() };
+
+let dir: string;
+let hubspot: HubSpotSandbox;
+let odoo: OdooSandbox;
+let store: Store;
+let connectors: { crm: Connector; erp: Connector };
+let mapping: CompiledMapping;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'frontback-pass-'));
+  hubspot = await createHubSpotSandbox({ seed: 7, records: 24 });
+  odoo = createOdooSandbox({ seed: 7, records: 24 });
+  const [hubspotUrl, odooUrl] = [await hubspot.listen(0), await odoo.listen()];
+  store = await createStore({ url: join(dir, 'store.db') });
+  connectors = {
+    crm: connectorRegistry.create({ name: 'hubspot', kind: 'hubspot', baseUrl: hubspotUrl, auth: { type: 'bearer', token: DEFAULT_SANDBOX_TOKEN }, rateLimit: { requests: 10_000, perMs: 1_000 }, options: { searchRateLimit: { requests: 1_000, perMs: 1_000 } } } as ConnectionSettings, deps),
+    erp: connectorRegistry.create({ name: 'odoo', kind: 'odoo', baseUrl: odooUrl, auth: { type: 'api-key', login: 'admin', key: DEFAULT_API_KEY, database: 'odoo' }, rateLimit: { requests: 10_000, perMs: 1_000 } } as ConnectionSettings, deps),
+  };
+  const loaded = loadMappings('mappings/hubspot-odoo', { cwd: projectRoot }).mappings.find((m) => m.mapping.id === 'contacts-partners');
+  if (!loaded) throw new Error('contacts-partners not loaded');
+  mapping = loaded.mapping;
+});
+
+afterEach(async () => {
+  await connectors.crm.close?.();
+  await connectors.erp.close?.();
+  await store.close();
+  await hubspot.close();
+  await odoo.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const ctx = () => ({ mapping, connectors, store, connections: { crm: 'hubspot', erp: 'odoo' } });
+const NEW = ['new.one@only-hubspot.test', 'new.two@only-hubspot.test'];
+/** Odoo partners holding the two new contacts' emails. */
+const inOdoo = async (): Promise<number> => (await connectors.erp.find('res.partner', { field: 'email', values: NEW })).length;
+
+describe('sync passes of contacts-partners between the sandboxes', () => {
+  it('a dry run plans and writes nothing; the pass links, creates, records; the way back is all echoes', async () => {
+    // Two customers only HubSpot has.
+    await connectors.crm.write('contacts', [
+      { op: 'create', ref: 'a', fields: { email: 'new.one@only-hubspot.test', firstname: 'New', lastname: 'One', lifecyclestage: 'customer', country: 'France' } },
+      { op: 'create', ref: 'b', fields: { email: 'new.two@only-hubspot.test', firstname: 'New', lastname: 'Two', lifecyclestage: 'opportunity' } },
+    ]);
+    const dry = await runPass(ctx(), 'crm', { apply: false });
+    expect(dry.read).toBe(26);
+    const creates = dry.plans.filter((p) => p.action === 'create');
+    const matched = dry.plans.filter((p) => p.action === 'sync');
+    expect(creates.map((p) => p.patch.erp.email).sort()).toEqual(NEW);
+    expect(creates[0]?.createKey?.field).toBe('external_id');
+    expect(matched.length).toBeGreaterThan(0);
+    expect(dry.plans.filter((p) => p.action === 'skip').every((p) => /filtered out/.test(p.reason))).toBe(true);
+    expect(await inOdoo()).toBe(0);
+    expect(await store.links.list(mapping.id)).toEqual([]);
+    expect(await store.cursors.get(cursorKey(mapping.id, 'crm'))).toBeUndefined();
+
+    const pass = await runPass(ctx(), 'crm', { apply: true });
+    expect(pass.applied.filter((a) => a.status === 'failed')).toEqual([]);
+    const links = await store.links.list(mapping.id);
+    expect(links).toHaveLength(creates.length + matched.length);
+    expect(await inOdoo()).toBe(2);
+    expect(await store.cursors.get(cursorKey(mapping.id, 'crm'))).toMatchObject({ timestamp: pass.cursor?.timestamp });
+    const verified = await store.audit.verify();
+    expect(verified).toMatchObject({ ok: true, count: 26 });
+    // Every linked pair has a snapshot of both sides.
+    for (const link of links) expect((await store.snapshots.get(link.id))?.version).toBe(1);
+    // A created partner got the contact's values.
+    const created = pass.applied.find((a) => a.plan.action === 'create');
+    const [partner] = await connectors.erp.read('res.partner', [created?.partnerId ?? ''], ['email', 'name']);
+    expect(partner?.fields.email).toBe(created?.plan.patch.erp.email);
+
+    // The way back: Odoo lists the partners just written; for the linked ones nothing flows (echoes).
+    const back = await runPass(ctx(), 'erp', { apply: true });
+    expect(back.applied.filter((a) => a.status === 'failed')).toEqual([]);
+    const linkedBack = back.plans.filter((p) => p.link !== undefined);
+    expect(linkedBack.length).toBe(links.length);
+    for (const p of linkedBack) expect([p.id, p.action, p.reason]).toEqual([p.id, 'skip', 'nothing changed (or the change is already on both sides)']);
+    // Odoo people whose HubSpot twin is a lead (not a customer) are not linked to it.
+    const leads = back.plans.filter((p) => /which the crm filter leaves out/.test(p.reason));
+    expect(leads.length).toBeGreaterThan(0);
+    for (const p of leads) expect(await store.links.findBySide(mapping.id, 'erp', p.id)).toBeUndefined();
+
+    // A HubSpot edit flows to exactly its partner; the next pass finds nothing more to do.
+    const pair = links[0]!;
+    const contacts = hubspot.store.requireType('contacts');
+    hubspot.store.update(contacts, hubspot.store.get(contacts, pair.crmId)!, { jobtitle: 'Chief Buyer' }, 'CRM_UI');
+    const edit = await runPass(ctx(), 'crm', { apply: true });
+    const written = edit.applied.filter((a) => a.status === 'applied' && Object.keys(a.plan.patch.erp).length > 0);
+    expect(written.map((a) => [a.plan.id, a.plan.patch.erp])).toEqual([[pair.crmId, { function: 'Chief Buyer' }]]);
+    const [odooNow] = await connectors.erp.read('res.partner', [pair.erpId], ['function']);
+    expect(odooNow?.fields.function).toBe('Chief Buyer');
+    const again = await runPass(ctx(), 'crm', { apply: true });
+    expect(again.applied.filter((a) => Object.keys(a.plan.patch.erp).length > 0 || Object.keys(a.plan.patch.crm).length > 0)).toEqual([]);
+    expect((await store.audit.verify()).ok).toBe(true);
+  }, 60_000);
+
+  it('a record Odoo refuses is dead-lettered with Odoo\'s message; the rest are written and the cursor moves', async () => {
+    await connectors.crm.write('contacts', [
+      { op: 'create', ref: 'a', fields: { email: 'new.one@only-hubspot.test', firstname: 'New', lastname: 'One', lifecyclestage: 'customer' } },
+      // No name at all: Odoo requires one for a contact.
+      { op: 'create', ref: 'b', fields: { email: 'nameless@only-hubspot.test', lifecyclestage: 'customer' } },
+    ]);
+    const pass = await runPass(ctx(), 'crm', { apply: true });
+    const failed = pass.applied.filter((a) => a.status === 'failed');
+    expect(failed.map((a) => a.plan.patch.erp.email)).toEqual(['nameless@only-hubspot.test']);
+    expect(failed[0]?.message).toMatch(/name/i);
+    const letters = await store.deadLetters.list({ mappingId: mapping.id });
+    expect(letters.map((l) => [l.connection, l.message])).toEqual([['odoo', failed[0]?.message]]);
+    expect(pass.applied.filter((a) => a.status === 'applied').length).toBeGreaterThan(10);
+    expect(await connectors.erp.find('res.partner', { field: 'email', values: ['new.one@only-hubspot.test'] })).toHaveLength(1);
+    expect(await store.cursors.get(cursorKey(mapping.id, 'crm'))).toMatchObject({ timestamp: pass.cursor?.timestamp });
+    const entries = [];
+    for await (const e of store.audit.since('1970-01-01T00:00:00.000Z')) entries.push(e);
+    expect(entries.filter((e) => e.action === 'failed').map((e) => e.details?.['message'])).toEqual([failed[0]?.message]);
+  }, 60_000);
+});

@@ -1,0 +1,76 @@
+/**
+ * `frontback sync` as a user runs it, against both sandboxes: `--dry-run` lists what a
+ * pass would do and leaves the store without links or cursors; the real pass applies
+ * and a second one finds nothing left to do; an unknown mapping is a clear error.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHubSpotSandbox, DEFAULT_SANDBOX_TOKEN, type HubSpotSandbox } from '../../../connectors/hubspot/sandbox/server.ts';
+import { DEFAULT_API_KEY } from '../../../connectors/odoo/sandbox/auth.ts';
+import { createOdooSandbox, type OdooSandbox } from '../../../connectors/odoo/sandbox/server.ts';
+import { createStore } from '../../../src/store/sql/create-store.ts';
+import { runFrontback } from '../../support/cli.ts';
+
+let dir: string;
+let config: string;
+let storePath: string;
+let hubspot: HubSpotSandbox;
+let odoo: OdooSandbox;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'frontback-sync-cli-'));
+  hubspot = await createHubSpotSandbox({ seed: 3, records: 15 });
+  odoo = createOdooSandbox({ seed: 3, records: 15 });
+  const [hubspotUrl, odooUrl] = [await hubspot.listen(0), await odoo.listen()];
+  storePath = join(dir, 'store.db');
+  config = join(dir, 'frontback.yaml');
+  writeFileSync(
+    config,
+    [
+      'connections:',
+      `  hubspot: { kind: hubspot, baseUrl: "${hubspotUrl}", auth: { type: bearer, token: ${DEFAULT_SANDBOX_TOKEN} } }`,
+      `  odoo: { kind: odoo, baseUrl: "${odooUrl}", auth: { type: api-key, login: admin, key: ${DEFAULT_API_KEY}, database: odoo } }`,
+      `store: { url: ${JSON.stringify(storePath)} }`,
+    ].join('\n'),
+  );
+});
+
+afterAll(async () => {
+  await hubspot.close();
+  await odoo.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('frontback sync', () => {
+  it('--dry-run shows the plan and writes nothing; the pass applies; the next finds nothing to do', async () => {
+    const dry = await runFrontback(['sync', 'contacts-partners', '--from', 'crm', '--dry-run', '-c', config]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/^dry run contacts-partners from crm \(run [0-9a-f-]+\): 15 read: \d+ to sync or link, \d+ to create/m);
+    expect(dry.stdout).toMatch(/crm \d+ <-> erp \d+: erp gets /);
+    let store = await createStore({ url: storePath });
+    expect(await store.links.list('contacts-partners')).toEqual([]);
+    expect(await store.cursors.list('sync:')).toEqual([]);
+    await store.close();
+
+    const pass = await runFrontback(['sync', 'contacts-partners', '-c', config]);
+    expect(pass.code, pass.stderr).toBe(0);
+    expect(pass.stdout).toMatch(/^pass contacts-partners from crm .*: 15 read: \d+ applied, \d+ skipped, 0 conflicted, 0 failed/m);
+    expect(pass.stdout).toMatch(/^pass contacts-partners from erp /m);
+    expect(pass.stdout).toContain('[applied]');
+    const again = await runFrontback(['sync', 'contacts-partners', '-c', config]);
+    expect(again.stdout).toMatch(/from crm .*: \d+ read: 0 applied/);
+    expect(again.stdout).toMatch(/from erp .*: \d+ read: 0 applied/);
+    store = await createStore({ url: storePath });
+    expect((await store.links.list('contacts-partners')).length).toBeGreaterThan(0);
+    expect((await store.audit.verify()).ok).toBe(true);
+    await store.close();
+  }, 90_000);
+
+  it('names the known mappings when asked for an unknown one', async () => {
+    const run = await runFrontback(['sync', 'contact-partners', '--dry-run', '-c', config]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('no mapping "contact-partners" (did you mean "contacts-partners"?)');
+  }, 30_000);
+});
