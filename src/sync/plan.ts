@@ -162,7 +162,16 @@ export async function planPage(ctx: PlanContext, from: Side, page: readonly Sour
   const partnerRecords = new Map((await ctx.connectors[to].read(toObject, partnerIds, undefined, { fieldTimes: mapping.conflicts === 'newest' })).map((r) => [r.id, r]));
 
   const canonicals: Record<Side, CanonicalRecord[]> = { crm: [], erp: [] };
-  // A partner found by key takes part only if its own side's filter accepts it (a HubSpot lead is not
+  // Two records of one page matching the same partner: the first takes it, the other waits for a person
+  // (a link is unique per record on each side).
+  const claimed = new Map<string, string>();
+  for (const [id, p] of partners) {
+    if (p.partnerId === undefined || p.link) continue;
+    const first = claimed.get(p.partnerId);
+    if (first === undefined) claimed.set(p.partnerId, id);
+    else partners.set(id, { reason: `matches ${to} record ${p.partnerId}, as ${from} record ${first} does: not linked automatically` });
+  }
+    // A partner found by key takes part only if its own side's filter accepts it (a HubSpot lead is not
   // a customer, whatever Odoo holds); a linked pair stays linked.
   for (const [id, p] of partners) {
     const partner = p.partnerId && !p.link ? partnerRecords.get(p.partnerId) : undefined;

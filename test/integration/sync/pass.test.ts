@@ -140,4 +140,19 @@ describe('sync passes of contacts-partners between the sandboxes', () => {
     for await (const e of store.audit.since('1970-01-01T00:00:00.000Z')) entries.push(e);
     expect(entries.filter((e) => e.action === 'failed').map((e) => e.details?.['message'])).toEqual([failed[0]?.message]);
   }, 60_000);
+
+  it('two records of one page matching the same partner: the first is linked, the other waits with the reason', async () => {
+    const contacts = hubspot.store.requireType('contacts');
+    // One address twice in HubSpot, once with spaces and capitals (HubSpot keeps both; the match key normalises them).
+    hubspot.store.bulkInsert(contacts, [
+      { email: 'twin@x.test', firstname: 'Twin', lastname: 'A', lifecyclestage: 'customer' },
+      { email: ' TWIN@x.test ', firstname: 'Twin', lastname: 'B', lifecyclestage: 'customer' },
+    ], { createdAt: Date.now(), modifiedAt: Date.now() });
+    await connectors.erp.write('res.partner', [{ op: 'create', ref: 'p', fields: { name: 'Twin', email: 'twin@x.test' } }]);
+    const pass = await runPass(ctx(), 'crm', { apply: true });
+    const twins = pass.plans.filter((p) => /twin@x\.test/i.test(String(p.canonical.crm?.values.email ?? '')));
+    expect(twins.map((p) => p.action)).toEqual(['sync', 'skip']);
+    expect(twins[1]?.reason).toMatch(/^matches erp record \d+, as crm record \d+ does: not linked automatically$/);
+    expect(pass.applied.filter((a) => a.status === 'failed')).toEqual([]);
+  }, 60_000);
 });
