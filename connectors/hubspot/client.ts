@@ -131,6 +131,11 @@ export class HubSpotClient {
     await this.http.requestRaw({ method: 'POST', path: `/crm/v3/objects/${path}/batch/archive`, body: { inputs: ids.map((id) => ({ id })) }, route: `batch archive ${path}` });
   }
 
+  /** `POST /crm/v3/properties/{type}`: creates a custom property. */
+  async createProperty(path: string, property: { name: string; label: string; type: string; fieldType: string; groupName: string; options?: { label: string; value: string; displayOrder: number }[] }): Promise<void> {
+    await this.http.requestRaw({ method: 'POST', path: `/crm/v3/properties/${path}`, body: property, route: `create property ${path}` });
+  }
+
   /** `GET /crm/v3/properties/{type}`. */
   async properties(path: string): Promise<HubSpotProperty[]> {
     const page = await this.http.request({ method: 'GET', path: `/crm/v3/properties/${path}`, route: `properties ${path}` }, propertiesSchema);

@@ -6,6 +6,7 @@
 import { ErrorCode, FrontbackError } from '../../src/errors.ts';
 import {
   authProviderFor,
+  ConnectorError,
   chunk,
   rereadStart,
   toTimestamp,
@@ -23,7 +24,7 @@ import { hubspotAssociations, type HubSpotAssociations } from './associations.ts
 import { listBySearch } from './changes.ts';
 import { HubSpotClient } from './client.ts';
 import { listArchived } from './deletes.ts';
-import { describeObject } from './describe.ts';
+import { DEAL_COMPANY, DEAL_LINES, describeObject } from './describe.ts';
 import { hubspotPauseAfter, hubspotRetryAfter, translateHubSpotError } from './errors.ts';
 import { ObjectCatalog, type HubSpotObjectType } from './objects.ts';
 import { parseHubSpotOptions } from './options.ts';
@@ -56,6 +57,25 @@ function bothLimiters(main: RateLimiter, search: RateLimiter): RateLimiter {
     },
   };
 }
+
+/** Runs a create; a 409 (someone created it meanwhile: another process, another mapping) counts as done. */
+async function createIfAbsent(create: () => Promise<void>): Promise<void> {
+  try {
+    await create();
+  } catch (err) {
+    if (!(err instanceof ConnectorError && err.status === 409)) throw err;
+  }
+}
+
+/** HubSpot property `type` and `fieldType` for a field type. */
+const PROPERTY_TYPES: Partial<Record<FieldType, [string, string]>> = {
+  number: ['number', 'number'],
+  integer: ['number', 'number'],
+  boolean: ['bool', 'booleancheckbox'],
+  date: ['date', 'date'],
+  datetime: ['datetime', 'date'],
+  text: ['string', 'textarea'],
+};
 
 /** Records per batch read when asking for property history (HubSpot caps list pages with history at 50). */
 const HISTORY_BATCH = 50;
@@ -136,6 +156,38 @@ export function createHubSpotConnector(connection: ConnectionSettings, deps: Con
     return out;
   }
 
+  // HubSpot's deal -> company association type "Primary" (HUBSPOT_DEFINED 5).
+  const PRIMARY_DEAL_COMPANY = 5;
+  /**
+   * Deals carry what HubSpot keeps as associations (v4), as a mapping reads them:
+   * `associatedcompanyid`, the primary company (else the first), and `line_items`, the
+   * deal's line items as child rows (read in one batch per page).
+   */
+  async function withDealAssociations(object: HubSpotObjectType, records: SourceRecord[], fields: readonly string[] | undefined): Promise<SourceRecord[]> {
+    if (object.name !== 'deals' || records.length === 0) return records;
+    const wants = (name: string): boolean => fields === undefined || fields.includes(name);
+    const ids = records.map((r) => r.id);
+    const companies = wants(DEAL_COMPANY) ? await connector.associations.read('deals', 'companies', ids) : undefined;
+    const lines = wants(DEAL_LINES) ? await connector.associations.read('deals', 'line_items', ids) : undefined;
+    const rows = new Map<string, SourceRecord>();
+    if (lines) {
+      const lineIds = [...new Set([...lines.values()].flat().map((l) => l.toId))];
+      for (const row of await connector.read('line_items', lineIds)) rows.set(row.id, row);
+    }
+    return records.map((r) => {
+      const out: Record<string, unknown> = { ...r.fields };
+      if (companies) {
+        const linked = companies.get(r.id) ?? [];
+        const primary = linked.find((c) => c.types.some((t) => t.category === 'HUBSPOT_DEFINED' && t.typeId === PRIMARY_DEAL_COMPANY)) ?? linked[0];
+        out[DEAL_COMPANY] = primary?.toId ?? null;
+      }
+      if (lines) out[DEAL_LINES] = (lines.get(r.id) ?? []).flatMap((l) => (rows.has(l.toId) ? [{ ...(rows.get(l.toId) as SourceRecord).fields, hs_object_id: l.toId }] : []));
+      return { ...r, fields: out };
+    });
+  }
+  /** What HubSpot is asked for: the association-made fields are not properties. */
+  const propertiesOf = (object: HubSpotObjectType, names: readonly string[]): string[] => (object.name === 'deals' ? names.filter((n) => n !== DEAL_COMPANY && n !== DEAL_LINES) : [...names]);
+
   const pageSizeOf = (requested: number | undefined): number => Math.max(1, Math.min(requested ?? limits.maxPageSize, limits.maxPageSize));
 
   const connector: HubSpotConnector = {
@@ -154,15 +206,16 @@ export function createHubSpotConnector(connection: ConnectionSettings, deps: Con
     async *listChanges(name, since, listOptions = {}) {
       const object = objectType(name);
       const { names, types } = await fieldsFor(object, listOptions.fields);
-      yield* listBySearch(rereadStart(since, Math.max(listOptions.overlapMs ?? 0, overlapMs)), {
+      const pages = listBySearch(rereadStart(since, Math.max(listOptions.overlapMs ?? 0, overlapMs)), {
         search: (body) => client.search(object.path, body),
         decode: (record) => toSource(object, record, types, 'modified'),
         modifiedProperty: object.modifiedProperty,
-        properties: names,
+        properties: propertiesOf(object, names),
         pageSize: pageSizeOf(listOptions.pageSize),
         ...(listOptions.until === undefined ? {} : { until: listOptions.until }),
         ...(listOptions.signal === undefined ? {} : { signal: listOptions.signal }),
       });
+      for await (const page of pages) yield { ...page, records: await withDealAssociations(object, page.records, listOptions.fields) };
     },
 
     async *listDeleted(name, since, listOptions = {}) {
@@ -184,10 +237,32 @@ export function createHubSpotConnector(connection: ConnectionSettings, deps: Con
       // With history HubSpot answers more per record; the list endpoint caps such pages at 50.
       const size = withTimes ? Math.min(HISTORY_BATCH, limits.maxBatchSize.read) : limits.maxBatchSize.read;
       for (const batch of chunk([...new Set(ids)], size)) {
-        const response = await client.batchRead(object.path, batch, names, undefined, withTimes ? names : undefined);
+        const asked = propertiesOf(object, names);
+        const response = await client.batchRead(object.path, batch, asked, undefined, withTimes ? asked : undefined);
         out.push(...response.results.map((r) => (withTimes ? withFieldTimes(toSource(object, r, types, 'modified'), r) : toSource(object, r, types, 'modified'))));
       }
-      return out;
+      return withDealAssociations(object, out, fields);
+    },
+
+    async ensureFields(name, wanted) {
+      const object = objectType(name);
+      const { types } = await described(object);
+      const missing = wanted.filter((f) => !types.has(f.name));
+      for (const field of missing) {
+        const [type, fieldType] = PROPERTY_TYPES[field.type] ?? ['string', 'text'];
+        // Every object has a default group `<singular>information` (contactinformation, dealinformation, ...).
+        await createIfAbsent(() => client.createProperty(object.path, {
+          name: field.name,
+          label: field.label ?? field.name,
+          type,
+          fieldType,
+          groupName: `${(object.webhookName ?? object.name).replace(/_/g, '')}information`,
+          // A checkbox property lists its two values.
+          ...(type === 'bool' ? { options: [{ label: 'Yes', value: 'true', displayOrder: 0 }, { label: 'No', value: 'false', displayOrder: 1 }] } : {}),
+        }));
+      }
+      if (missing.length > 0) descriptions.delete(object.name);
+      return missing.map((f) => f.name);
     },
 
     async find(name, query: FindQuery) {

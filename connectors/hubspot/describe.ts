@@ -43,11 +43,19 @@ function describeField(object: HubSpotObjectType, p: HubSpotProperty): FieldDesc
 }
 
 /** Builds the description of `object` from its properties (archived properties left out). */
+/** The deal field the connector fills from the deal's primary company association. */
+export const DEAL_COMPANY = 'associatedcompanyid';
+/** The deal field the connector fills with the deal's associated line items (child rows). */
+export const DEAL_LINES = 'line_items';
+
 export function describeObject(object: HubSpotObjectType, properties: readonly HubSpotProperty[]): ObjectDescription {
   const fields = properties.filter((p) => p.archived !== true).map((p) => describeField(object, p));
   const names = new Set(fields.map((f) => f.name));
   // The id and modified date are always there in HubSpot; make sure the description says so.
   if (!names.has('hs_object_id')) fields.unshift({ name: 'hs_object_id', label: 'Record ID', type: 'string', readOnly: true });
+  // Deals have no company property: the connector reads the primary company from associations v4.
+  if (object.name === 'deals' && !names.has(DEAL_COMPANY)) fields.push({ name: DEAL_COMPANY, label: 'Primary company (from associations)', type: 'string', readOnly: true, reference: { object: 'companies' } });
+  if (object.name === 'deals' && !names.has(DEAL_LINES)) fields.push({ name: DEAL_LINES, label: 'Line items (from associations)', type: 'references', readOnly: true, reference: { object: 'line_items' } });
   const modified = fields.find((f) => f.name === object.modifiedProperty);
   if (!modified) fields.push({ name: object.modifiedProperty, label: 'Last Modified Date', type: 'datetime', readOnly: true });
   else if (modified.type !== 'datetime') modified.type = 'datetime';

@@ -10,6 +10,7 @@ import { registerPreviewCommand } from './commands/preview.ts';
 import { registerSandboxCommand } from './commands/sandbox.ts';
 import { registerSchemaCommand } from './commands/schema.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerStartCommand } from './commands/start.ts';
 import { registerSyncCommand } from './commands/sync.ts';
 import { registerValidateCommand } from './commands/validate.ts';
 import { runCli } from './run.ts';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerPreviewCommand(program);
   registerSchemaCommand(program);
   registerServeCommand(program);
+  registerStartCommand(program);
   registerSyncCommand(program);
   return program;
 }

@@ -5,7 +5,7 @@
 import type { Logger } from '../observability/logger.ts';
 import type { RateLimit } from './connection.ts';
 import type { Cursor } from './cursor.ts';
-import type { ObjectDescription } from './describe.ts';
+import type { FieldType, ObjectDescription } from './describe.ts';
 import type { HttpClient } from './http-client.ts';
 import type { HttpClientOptions } from './http-options.ts';
 import type { RateLimiterFactory } from './rate-limiter.ts';
@@ -27,6 +27,16 @@ export interface BatchLimits {
   delete?: number;
   /** Ids per read-by-id call. */
   read: number;
+}
+
+/** A custom field to create (see {@link Connector.ensureFields}). */
+export interface FieldRequest {
+  /** API name, e.g. `erp_credit_limit`. */
+  name: string;
+  /** Its type; `string` when nothing better is known. */
+  type: FieldType;
+  /** What people see; default the name. */
+  label?: string;
 }
 
 /** Options of {@link Connector.read}. */
@@ -94,6 +104,13 @@ export interface Connector {
    * (HubSpot property history), for the conflict rule `newest`.
    */
   read(object: string, ids: readonly string[], fields?: readonly string[], options?: ReadOptions): Promise<SourceRecord[]>;
+
+  /**
+   * Creates the custom fields a mapping relies on that `object` does not have yet
+   * (HubSpot properties such as `erp_credit_limit`); answers the names it created.
+   * Absent on systems whose fields frontback does not create.
+   */
+  ensureFields?(object: string, fields: readonly FieldRequest[]): Promise<string[]>;
 
   /** Records whose `query.field` equals one of `query.values` (identity matching, lookups). */
   find(object: string, query: FindQuery): Promise<SourceRecord[]>;

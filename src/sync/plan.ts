@@ -208,6 +208,18 @@ export async function planPage(ctx: PlanContext, from: Side, page: readonly Sour
         continue;
       }
       const { patch, problems } = mapping.toPatch(own, to, resolvers[to]);
+      // A mapping whose fields all flow the other way (invoices -> deals) never creates from this side.
+      if (Object.keys(patch).length === 0) {
+        const reason = problems.length > 0 ? `no ${to} record matches, and nothing could be translated to create one` : `no ${to} record matches, and no field flows from ${from} to create one`;
+        plans.push({ ...base, action: 'skip', reason, decisions: [], patch: EMPTY, problems, canonical: { [from]: own }, records: { [from]: r } });
+        continue;
+      }
+      // A record the other side's own filter would leave out is not made there (an Odoo order does not
+      // make a HubSpot deal that is not closed-won; a partner does not make a contact that is not a customer).
+      if (!mapping.accepts(patch, to)) {
+        plans.push({ ...base, action: 'skip', reason: `no ${to} record matches, and one made from this would not pass the ${to} filter`, decisions: [], patch: EMPTY, problems, canonical: { [from]: own }, records: { [from]: r } });
+        continue;
+      }
       const key = createKeyOf(ctx, from, r.id, patch);
       plans.push({ ...base, action: 'create', reason: `no ${to} record matches: create one`, decisions: [], patch: { ...EMPTY, [to]: patch }, problems, canonical: { [from]: own }, records: { [from]: r }, ...(key ? { createKey: key } : {}) });
       continue;

@@ -6,12 +6,10 @@
  */
 import type { Command } from 'commander';
 import { createLogger } from '../../observability/logger.ts';
-import { createMetricsRegistry } from '../../observability/metrics.ts';
-import { buildServer } from '../../server/app.ts';
 import { createStore } from '../../store/sql/create-store.ts';
 import { loadCliConfig } from '../config.ts';
 import { createConnectors } from '../connections.ts';
-import { intOption } from '../int-option.ts';
+import { listenConfigured, untilStopSignal } from '../lifecycle.ts';
 
 /** Registers `serve`. */
 export function registerServeCommand(program: Command): void {
@@ -24,27 +22,10 @@ export function registerServeCommand(program: Command): void {
       const logger = createLogger({ level: config.logging.level });
       const store = await createStore({ url: config.store.url, logger });
       const connectors = createConnectors(config, { logger });
-      const server = await buildServer({
-        connectors,
-        store,
-        logger,
-        metrics: createMetricsRegistry({ defaultLabels: { role: 'serve' } }),
-        bodyLimitBytes: config.server.bodyLimitBytes,
-        ...(config.server.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.server.publicBaseUrl }),
-      });
-      const port = intOption('--port', options.port, config.server.port, 0, 65_535) ?? config.server.port;
-      const url = await server.listen({ host: config.server.host, port });
+      const { server, url } = await listenConfigured(config, { connectors, store, logger, role: 'serve', ...(options.port === undefined ? {} : { port: options.port }) });
       const hooks = [...connectors.entries()].filter(([, c]) => c.webhooks !== undefined).map(([name]) => `${url}/webhooks/${name}`);
       process.stdout.write(`frontback serve listening on ${url} (store: ${config.store.kind})\n  webhooks: ${hooks.length > 0 ? hooks.join(', ') : 'no connection takes webhooks'}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopSignal();
       await server.close();
       for (const c of connectors.values()) await c.close?.();
       await store.close();

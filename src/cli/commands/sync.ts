@@ -13,6 +13,7 @@ import type { Side } from '../../mapping/spec.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { createStore } from '../../store/sql/create-store.ts';
 import { runPass, type PassReport } from '../../sync/pass.ts';
+import { prepareMapping } from '../../sync/prepare.ts';
 import type { PlannedRecord } from '../../sync/plan.ts';
 import { loadCliConfig } from '../config.ts';
 import { createConnectors } from '../connections.ts';
@@ -82,9 +83,19 @@ export function registerSyncCommand(program: Command): void {
       const store = await createStore({ url: config.store.url, logger });
       const limit = Math.max(0, Number(options.limit) || 0);
       try {
+        const fields = await prepareMapping(loaded, { crm, erp }, { dryRun: options.dryRun === true });
+        for (const side of ['crm', 'erp'] as const) {
+          if (fields[side].length === 0) continue;
+          process.stdout.write(`${options.dryRun ? 'would create' : 'created'} custom fields in ${connections[side]} ${mapping.sides[side].object}: ${fields[side].join(', ')}\n`);
+        }
         const sides: Side[] = options.from === 'both' ? ['crm', 'erp'] : [options.from];
         for (const from of sides) {
-          const report = await runPass({ mapping, connectors: { crm, erp }, store, connections }, from, { apply: options.dryRun !== true, actor: 'admin' });
+          const report = await runPass({ mapping, connectors: { crm, erp }, store, connections }, from, {
+            apply: options.dryRun !== true,
+            actor: 'admin',
+            // sync.overlapMinutes: how far behind its cursor each listing re-reads (connectors may ask for more).
+            overlapMs: config.sync.overlapMinutes * 60_000,
+          });
           process.stdout.write(`${options.dryRun ? 'dry run' : 'pass'} ${mapping.id} from ${from} (run ${report.runId}): ${summary(report)}\n`);
           const shown = report.plans.filter((p) => p.action !== 'skip');
           for (const plan of shown.slice(0, limit)) {

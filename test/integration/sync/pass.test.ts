@@ -7,55 +7,29 @@
  * writes nothing for them (no loop); a HubSpot edit then flows to exactly its partner;
  * a record Odoo refuses is dead-lettered with Odoo's message while the rest proceed.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectorRegistry } from '../../../connectors/index.ts';
-import { createHubSpotSandbox, DEFAULT_SANDBOX_TOKEN, type HubSpotSandbox } from '../../../connectors/hubspot/sandbox/server.ts';
-import { DEFAULT_API_KEY } from '../../../connectors/odoo/sandbox/auth.ts';
-import { createOdooSandbox, type OdooSandbox } from '../../../connectors/odoo/sandbox/server.ts';
-import { createHttpClient, memoryRateLimiterFactory, type Connector, type ConnectionSettings } from '../../../src/connector/index.ts';
 import { loadMappings } from '../../../src/mapping/load.ts';
 import type { CompiledMapping } from '../../../src/mapping/types.ts';
-import { createLogger } from '../../../src/observability/logger.ts';
-import { createStore } from '../../../src/store/sql/create-store.ts';
 import type { Store } from '../../../src/store/store.ts';
 import { cursorKey, runPass } from '../../../src/sync/pass.ts';
 import { projectRoot } from '../../support/env.ts';
+import { startSyncRig, type SyncRig } from './support.ts';
 
-const deps = { http: (o: Parameters<typeof createHttpClient>[0]) => createHttpClient(o), logger: createLogger({ level: 'silent' }), clock: Date.now, rateLimiters: memoryRateLimiterFactory() };
-
-let dir: string;
-let hubspot: HubSpotSandbox;
-let odoo: OdooSandbox;
+let rig: SyncRig;
+let hubspot: SyncRig['hubspot'];
 let store: Store;
-let connectors: { crm: Connector; erp: Connector };
+let connectors: SyncRig['connectors'];
 let mapping: CompiledMapping;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'frontback-pass-'));
-  hubspot = await createHubSpotSandbox({ seed: 7, records: 24 });
-  odoo = createOdooSandbox({ seed: 7, records: 24 });
-  const [hubspotUrl, odooUrl] = [await hubspot.listen(0), await odoo.listen()];
-  store = await createStore({ url: join(dir, 'store.db') });
-  connectors = {
-    crm: connectorRegistry.create({ name: 'hubspot', kind: 'hubspot', baseUrl: hubspotUrl, auth: { type: 'bearer', token: DEFAULT_SANDBOX_TOKEN }, rateLimit: { requests: 10_000, perMs: 1_000 }, options: { searchRateLimit: { requests: 1_000, perMs: 1_000 } } } as ConnectionSettings, deps),
-    erp: connectorRegistry.create({ name: 'odoo', kind: 'odoo', baseUrl: odooUrl, auth: { type: 'api-key', login: 'admin', key: DEFAULT_API_KEY, database: 'odoo' }, rateLimit: { requests: 10_000, perMs: 1_000 } } as ConnectionSettings, deps),
-  };
+  rig = await startSyncRig({ seed: 7, records: 24 });
+  ({ hubspot, store, connectors } = rig);
   const loaded = loadMappings('mappings/hubspot-odoo', { cwd: projectRoot }).mappings.find((m) => m.mapping.id === 'contacts-partners');
   if (!loaded) throw new Error('contacts-partners not loaded');
   mapping = loaded.mapping;
 });
 
-afterEach(async () => {
-  await connectors.crm.close?.();
-  await connectors.erp.close?.();
-  await store.close();
-  await hubspot.close();
-  await odoo.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => rig.close());
 
 const ctx = () => ({ mapping, connectors, store, connections: { crm: 'hubspot', erp: 'odoo' } });
 const NEW = ['new.one@only-hubspot.test', 'new.two@only-hubspot.test'];

@@ -1,0 +1,36 @@
+/** What the long-running commands (`serve`, `start`) share: the configured server, and waiting for the signal to stop. */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/types.ts';
+import type { Connector } from '../connector/index.ts';
+import type { Logger } from '../observability/logger.ts';
+import { createMetricsRegistry } from '../observability/metrics.ts';
+import { buildServer } from '../server/app.ts';
+import type { Store } from '../store/store.ts';
+import { intOption } from './int-option.ts';
+
+/** Builds the server from `config.server` and starts listening; answers its URL. */
+export async function listenConfigured(config: Config, parts: { connectors: ReadonlyMap<string, Connector>; store: Store; logger: Logger; role: string; port?: string }): Promise<{ server: FastifyInstance; url: string }> {
+  const server = await buildServer({
+    connectors: parts.connectors,
+    store: parts.store,
+    logger: parts.logger,
+    metrics: createMetricsRegistry({ defaultLabels: { role: parts.role } }),
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    ...(config.server.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.server.publicBaseUrl }),
+  });
+  const port = intOption('--port', parts.port, config.server.port, 0, 65_535) ?? config.server.port;
+  return { server, url: await server.listen({ host: config.server.host, port }) };
+}
+
+/** Resolves on the first SIGTERM or SIGINT (Ctrl-C). */
+export function untilStopSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

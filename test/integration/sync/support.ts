@@ -1,0 +1,68 @@
+/**
+ * Both sandboxes on free ports, a SQLite store in a temporary folder and a connector for
+ * each side, as the sync tests need them; `close()` undoes it all.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectorRegistry } from '../../../connectors/index.ts';
+import { createHubSpotSandbox, DEFAULT_SANDBOX_TOKEN, type HubSpotSandbox, type HubSpotSandboxOptions } from '../../../connectors/hubspot/sandbox/server.ts';
+import { DEFAULT_API_KEY } from '../../../connectors/odoo/sandbox/auth.ts';
+import { createOdooSandbox, type OdooSandbox } from '../../../connectors/odoo/sandbox/server.ts';
+import { createHttpClient, memoryRateLimiterFactory, type Connector, type ConnectionSettings } from '../../../src/connector/index.ts';
+import { createLogger } from '../../../src/observability/logger.ts';
+import { createStore } from '../../../src/store/sql/create-store.ts';
+import type { Store } from '../../../src/store/store.ts';
+
+/** A running pair of sandboxes with a store and connectors. */
+export interface SyncRig {
+  hubspot: HubSpotSandbox;
+  odoo: OdooSandbox;
+  store: Store;
+  /** By side, and by connection name (`hubspot`, `odoo`) in `byName`. */
+  connectors: { crm: Connector; erp: Connector };
+  byName: Map<string, Connector>;
+  close(): Promise<void>;
+}
+
+const deps = { http: (o: Parameters<typeof createHttpClient>[0]) => createHttpClient(o), logger: createLogger({ level: 'silent' }), clock: Date.now, rateLimiters: memoryRateLimiterFactory() };
+
+/** Starts the rig: both sandboxes seeded alike (`seed`, `records`). */
+export async function startSyncRig(options: { seed: number; records: number; hubspot?: HubSpotSandboxOptions; webhookSecret?: string }): Promise<SyncRig> {
+  const dir = mkdtempSync(join(tmpdir(), 'frontback-sync-'));
+  const hubspot = await createHubSpotSandbox({ seed: options.seed, records: options.records, ...options.hubspot });
+  const odoo = createOdooSandbox({ seed: options.seed, records: options.records });
+  const [hubspotUrl, odooUrl] = [await hubspot.listen(0), await odoo.listen()];
+  const store = await createStore({ url: join(dir, 'store.db') });
+  const crm = connectorRegistry.create(
+    {
+      name: 'hubspot',
+      kind: 'hubspot',
+      baseUrl: hubspotUrl,
+      auth: { type: 'bearer', token: DEFAULT_SANDBOX_TOKEN },
+      ...(options.webhookSecret ? { webhook: { secret: options.webhookSecret } } : {}),
+      rateLimit: { requests: 10_000, perMs: 1_000 },
+      options: { searchRateLimit: { requests: 1_000, perMs: 1_000 } },
+    } as ConnectionSettings,
+    deps,
+  );
+  const erp = connectorRegistry.create({ name: 'odoo', kind: 'odoo', baseUrl: odooUrl, auth: { type: 'api-key', login: 'admin', key: DEFAULT_API_KEY, database: 'odoo' }, rateLimit: { requests: 10_000, perMs: 1_000 } } as ConnectionSettings, deps);
+  return {
+    hubspot,
+    odoo,
+    store,
+    connectors: { crm, erp },
+    byName: new Map([
+      ['hubspot', crm],
+      ['odoo', erp],
+    ]),
+    async close() {
+      await crm.close?.();
+      await erp.close?.();
+      await store.close();
+      await hubspot.close();
+      await odoo.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
