@@ -3,8 +3,10 @@
  * by page, planned (plan.ts) and, unless it is a dry run, carried out (apply.ts). The
  * cursor moves only after every record of a page is handled (written, skipped with a
  * reason, parked as a conflict, or dead-lettered), so a crash re-reads the page and
- * nothing is lost (ARCHITECTURE invariant 2); a dry run reads the same changes, writes
- * nothing anywhere and leaves the cursor where it was. Every pass is a run in the store.
+ * nothing is lost (ARCHITECTURE invariant 2). Where a system lists deletions apart
+ * (HubSpot), they are read too, with a cursor of their own, when the mapping acts on them
+ * (`deletes: archive | delete`). A dry run reads the same changes, writes nothing anywhere
+ * and leaves the cursors where they were. Every pass is a run in the store.
  */
 import type { Cursor } from '../connector/index.ts';
 import type { Side } from '../mapping/spec.ts';
@@ -67,6 +69,22 @@ export async function runPass(ctx: Omit<ApplyContext, 'runId' | 'actor'>, from: 
         applied.push(...(await applyPage({ ...ctx, runId: run.id, actor: options.actor ?? 'poll' }, planned)));
         await store.cursors.set(cursorKey(mapping.id, from), { timestamp: page.cursor.timestamp, id: page.cursor.id });
         cursor = page.cursor;
+      }
+    }
+    // Systems whose change listing omits deletions (HubSpot search) list them apart, with their own cursor.
+    const listDeleted = ctx.connectors[from].listDeleted?.bind(ctx.connectors[from]);
+    if (listDeleted && mapping.deletes !== 'ignore') {
+      const key = `${cursorKey(mapping.id, from)}:deleted`;
+      const savedDeleted = await store.cursors.get(key);
+      const since: Cursor | null = savedDeleted?.timestamp && savedDeleted.id !== null ? { timestamp: savedDeleted.timestamp, id: savedDeleted.id } : null;
+      for await (const page of listDeleted(mapping.sides[from].object, since, options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs })) {
+        read += page.records.length;
+        const planned = await planPage(ctx, from, page.records.map((r) => ({ ...r, archived: true })));
+        plans.push(...planned);
+        if (options.apply) {
+          applied.push(...(await applyPage({ ...ctx, runId: run.id, actor: options.actor ?? 'poll' }, planned)));
+          await store.cursors.set(key, { timestamp: page.cursor.timestamp, id: page.cursor.id });
+        }
       }
     }
     const count = (status: string): number => applied.filter((a) => a.status === status).length;

@@ -129,4 +129,19 @@ describe('sync passes of contacts-partners between the sandboxes', () => {
     expect(twins[1]?.reason).toMatch(/^matches erp record \d+, as crm record \d+ does: not linked automatically$/);
     expect(pass.applied.filter((a) => a.status === 'failed')).toEqual([]);
   }, 60_000);
+
+  it('a contact deleted in HubSpot (its recycle bin, not its search) archives the linked Odoo partner', async () => {
+    await runPass(ctx(), 'crm', { apply: true });
+    const [pair] = await store.links.list(mapping.id);
+    if (!pair) throw new Error('no link');
+    await connectors.crm.write('contacts', [{ op: 'archive', ref: 'gone', id: pair.crmId }]);
+    const pass = await runPass(ctx(), 'crm', { apply: true });
+    expect(pass.applied.filter((a) => a.plan.action === 'archive').map((a) => [a.plan.id, a.status])).toEqual([[pair.crmId, 'applied']]);
+    const [partner] = await connectors.erp.read('res.partner', [pair.erpId], ['active']);
+    expect(partner?.archived).toBe(true);
+    // The deletion has its own cursor: the next pass reads it at most again inside the overlap, harmlessly.
+    expect(await store.cursors.get(`sync:${mapping.id}:crm:deleted`)).toMatchObject({ id: pair.crmId });
+    const again = await runPass(ctx(), 'crm', { apply: true });
+    expect(again.applied.filter((a) => a.status === 'failed')).toEqual([]);
+  }, 60_000);
 });
