@@ -6,7 +6,6 @@
 import { ErrorCode, FrontbackError } from '../../src/errors.ts';
 import {
   authProviderFor,
-  ConnectorError,
   chunk,
   rereadStart,
   toTimestamp,
@@ -21,10 +20,12 @@ import {
   type SourceRecord,
 } from '../../src/connector/index.ts';
 import { hubspotAssociations, type HubSpotAssociations } from './associations.ts';
+import { createIfAbsent, PROPERTY_TYPES } from './custom-properties.ts';
+import { dealFields } from './deal-fields.ts';
 import { listBySearch } from './changes.ts';
 import { HubSpotClient } from './client.ts';
 import { listArchived } from './deletes.ts';
-import { DEAL_COMPANY, DEAL_LINES, describeObject } from './describe.ts';
+import { describeObject } from './describe.ts';
 import { hubspotPauseAfter, hubspotRetryAfter, translateHubSpotError } from './errors.ts';
 import { ObjectCatalog, type HubSpotObjectType } from './objects.ts';
 import { parseHubSpotOptions } from './options.ts';
@@ -57,25 +58,6 @@ function bothLimiters(main: RateLimiter, search: RateLimiter): RateLimiter {
     },
   };
 }
-
-/** Runs a create; a 409 (someone created it meanwhile: another process, another mapping) counts as done. */
-async function createIfAbsent(create: () => Promise<void>): Promise<void> {
-  try {
-    await create();
-  } catch (err) {
-    if (!(err instanceof ConnectorError && err.status === 409)) throw err;
-  }
-}
-
-/** HubSpot property `type` and `fieldType` for a field type. */
-const PROPERTY_TYPES: Partial<Record<FieldType, [string, string]>> = {
-  number: ['number', 'number'],
-  integer: ['number', 'number'],
-  boolean: ['bool', 'booleancheckbox'],
-  date: ['date', 'date'],
-  datetime: ['datetime', 'date'],
-  text: ['string', 'textarea'],
-};
 
 /** Records per batch read when asking for property history (HubSpot caps list pages with history at 50). */
 const HISTORY_BATCH = 50;
@@ -156,37 +138,11 @@ export function createHubSpotConnector(connection: ConnectionSettings, deps: Con
     return out;
   }
 
-  // HubSpot's deal -> company association type "Primary" (HUBSPOT_DEFINED 5).
-  const PRIMARY_DEAL_COMPANY = 5;
-  /**
-   * Deals carry what HubSpot keeps as associations (v4), as a mapping reads them:
-   * `associatedcompanyid`, the primary company (else the first), and `line_items`, the
-   * deal's line items as child rows (read in one batch per page).
-   */
-  async function withDealAssociations(object: HubSpotObjectType, records: SourceRecord[], fields: readonly string[] | undefined): Promise<SourceRecord[]> {
-    if (object.name !== 'deals' || records.length === 0) return records;
-    const wants = (name: string): boolean => fields === undefined || fields.includes(name);
-    const ids = records.map((r) => r.id);
-    const companies = wants(DEAL_COMPANY) ? await connector.associations.read('deals', 'companies', ids) : undefined;
-    const lines = wants(DEAL_LINES) ? await connector.associations.read('deals', 'line_items', ids) : undefined;
-    const rows = new Map<string, SourceRecord>();
-    if (lines) {
-      const lineIds = [...new Set([...lines.values()].flat().map((l) => l.toId))];
-      for (const row of await connector.read('line_items', lineIds)) rows.set(row.id, row);
-    }
-    return records.map((r) => {
-      const out: Record<string, unknown> = { ...r.fields };
-      if (companies) {
-        const linked = companies.get(r.id) ?? [];
-        const primary = linked.find((c) => c.types.some((t) => t.category === 'HUBSPOT_DEFINED' && t.typeId === PRIMARY_DEAL_COMPANY)) ?? linked[0];
-        out[DEAL_COMPANY] = primary?.toId ?? null;
-      }
-      if (lines) out[DEAL_LINES] = (lines.get(r.id) ?? []).flatMap((l) => (rows.has(l.toId) ? [{ ...(rows.get(l.toId) as SourceRecord).fields, hs_object_id: l.toId }] : []));
-      return { ...r, fields: out };
-    });
-  }
-  /** What HubSpot is asked for: the association-made fields are not properties. */
-  const propertiesOf = (object: HubSpotObjectType, names: readonly string[]): string[] => (object.name === 'deals' ? names.filter((n) => n !== DEAL_COMPANY && n !== DEAL_LINES) : [...names]);
+  // Deals carry their primary company and line items, read from associations v4 (deal-fields.ts).
+  const { withDealAssociations, propertiesOf } = dealFields({
+    associations: (from, to, ids) => connector.associations.read(from, to, ids),
+    read: (object, ids) => connector.read(object, ids),
+  });
 
   const pageSizeOf = (requested: number | undefined): number => Math.max(1, Math.min(requested ?? limits.maxPageSize, limits.maxPageSize));
 
