@@ -36,7 +36,8 @@ const NEXT = [
   'Try a real sync pass: `npm run demo -- --keep-running`, then in another terminal',
   '  npx frontback sync contacts-partners --dry-run -c config/demo.yaml   (what it would do)',
   '  npx frontback sync contacts-partners -c config/demo.yaml             (do it; run it twice: nothing left)',
-  'What comes next: scheduled and queued passes, webhooks from the inbox, the admin API, `frontback start` / `worker`.',
+  '  npx frontback start -c config/demo.yaml --every 30s                  (everything, continuously: webhooks in, passes on schedule)',
+  'What comes next: the distributed worker, the admin API, conflict resolution and dead-letter replay.',
 ];
 
 /**
