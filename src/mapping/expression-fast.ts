@@ -68,19 +68,24 @@ interface Operand {
   fn: Fast;
 }
 
-/**
- * `a + b + c` parses as `(a + b) + c`: the left spine of `+` nodes, first operand first.
- * Returns the operands when every one of them compiles, else undefined.
- */
-function concatOperands(ast: AstNode): Operand[] | undefined {
+/** The operands of a `+` chain, first operand first (`(a + b) + c` -> a, b, c). */
+function plusChain(ast: unknown): unknown[] {
   const right: unknown[] = [];
   let node: unknown = ast;
   while (isNode(node) && node.op === '+' && Array.isArray(node.args) && node.args.length === 2) {
     right.push(node.args[1]);
     node = node.args[0];
   }
+  return [node, ...right.reverse()];
+}
+
+/**
+ * `a + b + c` parses as `(a + b) + c`: the left spine of `+` nodes, first operand first.
+ * Returns the operands when every one of them compiles, else undefined.
+ */
+function concatOperands(ast: AstNode): Operand[] | undefined {
   const operands: Operand[] = [];
-  for (const item of [node, ...right.reverse()]) {
+  for (const item of plusChain(ast)) {
     const fn = compileFast(item);
     if (!fn) return undefined;
     const plain = isNode(item) && item.op === 'id' && typeof item.args === 'string' && !(item.args in Object.prototype);
@@ -158,13 +163,7 @@ export interface TextPart {
 export function compileTextReader(ast: unknown): TextReader | undefined {
   if (!isNode(ast) || ast.op !== '+') return undefined;
   const parts: TextPart[] = [];
-  const walk: unknown[] = [];
-  let node: unknown = ast;
-  while (isNode(node) && node.op === '+' && Array.isArray(node.args) && node.args.length === 2) {
-    walk.push(node.args[1]);
-    node = node.args[0];
-  }
-  for (const item of [node, ...walk.reverse()]) {
+  for (const item of plusChain(ast)) {
     if (!isNode(item)) return undefined;
     if (item.op === 'id' && typeof item.args === 'string' && !(item.args in Object.prototype)) parts.push({ field: item.args, text: '', visible: false });
     else if (item.op === 'value' && typeof item.args === 'string') parts.push({ field: undefined, text: item.args, visible: !blankText(item.args) });
