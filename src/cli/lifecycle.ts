@@ -2,14 +2,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/types.ts';
 import type { Connector } from '../connector/index.ts';
+import type { CompiledMapping } from '../mapping/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createMetricsRegistry } from '../observability/metrics.ts';
 import { buildServer } from '../server/app.ts';
 import type { Store } from '../store/store.ts';
+import { syncEngine } from '../sync/engine.ts';
 import { intOption } from './int-option.ts';
 
 /** Builds the server from `config.server` and starts listening; answers its URL. */
-export async function listenConfigured(config: Config, parts: { connectors: ReadonlyMap<string, Connector>; store: Store; logger: Logger; role: string; port?: string }): Promise<{ server: FastifyInstance; url: string }> {
+export async function listenConfigured(
+  config: Config,
+  parts: { connectors: ReadonlyMap<string, Connector>; store: Store; logger: Logger; role: string; port?: string; mappings: readonly CompiledMapping[] },
+): Promise<{ server: FastifyInstance; url: string }> {
   const server = await buildServer({
     connectors: parts.connectors,
     store: parts.store,
@@ -17,6 +22,12 @@ export async function listenConfigured(config: Config, parts: { connectors: Read
     metrics: createMetricsRegistry({ defaultLabels: { role: parts.role } }),
     bodyLimitBytes: config.server.bodyLimitBytes,
     ...(config.server.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.server.publicBaseUrl }),
+    admin: {
+      token: config.server.adminToken,
+      engine: syncEngine(parts.mappings, parts.connectors, parts.store),
+      overlapMs: config.sync.overlapMinutes * 60_000,
+      ...(config.queue.redis === undefined ? {} : { redisUrl: config.queue.redis }),
+    },
   });
   const port = intOption('--port', parts.port, config.server.port, 0, 65_535) ?? config.server.port;
   return { server, url: await server.listen({ host: config.server.host, port }) };

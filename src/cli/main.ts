@@ -5,6 +5,8 @@
  */
 import { Command } from 'commander';
 import { registerAuditCommands } from './commands/audit.ts';
+import { registerConflictsCommand } from './commands/conflicts.ts';
+import { registerDeadLettersCommand } from './commands/dead-letters.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerSandboxCommand } from './commands/sandbox.ts';
@@ -30,6 +32,8 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerStartCommand(program);
   registerSyncCommand(program);
+  registerConflictsCommand(program);
+  registerDeadLettersCommand(program);
   return program;
 }
 

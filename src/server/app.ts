@@ -1,14 +1,14 @@
 /**
  * Builds the fastify server of `frontback serve`: webhook intake into the SQL inbox,
- * health, readiness and metrics, one error envelope. Stateless: any number of copies can
- * run behind a load balancer against the same store. The admin API arrives with the
- * engine.
+ * health, readiness and metrics, the admin API (admin-routes.ts), one error envelope.
+ * Stateless: any number of copies can run behind a load balancer against the same store.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Connector } from '../connector/index.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Registry } from '../observability/metrics.ts';
 import type { Store } from '../store/store.ts';
+import { adminRoutes, type AdminOptions } from './admin-routes.ts';
 import { useErrorEnvelope } from './error-envelope.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { webhookRoutes } from './webhook-routes.ts';
@@ -25,6 +25,8 @@ export interface ServerOptions {
   publicBaseUrl?: string;
   /** Epoch ms; default Date.now. */
   clock?: () => number;
+  /** The admin API (off, answering 404, without a token or without this). */
+  admin?: Omit<AdminOptions, 'store'>;
 }
 
 /** Creates the server (not listening yet: call `listen`, or `inject` in tests). */
@@ -49,5 +51,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     clock: options.clock ?? Date.now,
     metrics: options.metrics,
   });
+  await adminRoutes(app, { token: undefined, ...options.admin, store: options.store });
   return app;
 }

@@ -21,6 +21,8 @@ const STATUS: ReadonlyMap<string, number> = new Map([
   [ErrorCode.Validation, 400],
   [ErrorCode.Auth, 401],
   [ErrorCode.NotFound, 404],
+  [ErrorCode.Conflict, 409],
+  [ErrorCode.VersionConflict, 409],
   [ErrorCode.PayloadTooLarge, 413],
   [ErrorCode.UnsupportedMediaType, 415],
   [ErrorCode.RateLimited, 429],

@@ -11,7 +11,7 @@ export interface DeadLetter {
   mappingId: string;
   /** Target connection (e.g. `odoo`). */
   connection: string;
-  /** Source record id. */
+  /** The source record's id (the record whose change could not be written). */
   recordId: string;
   /** What was being written (the patch or the job data needed to replay it). */
   payload: JsonValue;
@@ -49,6 +49,8 @@ export interface DeadLetterListOptions {
   status?: DeadLetterStatus;
   /** Only this mapping. */
   mappingId?: string;
+  /** Only dead letters of these source records. */
+  recordIds?: readonly string[];
   /** Maximum rows; default 1000. */
   limit?: number;
 }

@@ -12,6 +12,8 @@ import type { MappingValue } from '../mapping/transforms/index.ts';
 import type { CanonicalRecord } from '../mapping/types.ts';
 import type { AuditActor, AuditEntryInput, FieldChange } from '../store/audit-repository.ts';
 import type { JsonObject, JsonValue } from '../store/json.ts';
+import type { ConflictResolution } from '../store/conflict-repository.ts';
+import type { DeadLetter } from '../store/dead-letter-repository.ts';
 import type { StoreRepositories } from '../store/store.ts';
 import { flatten, type PlanContext, type PlannedRecord } from './plan.ts';
 
@@ -23,6 +25,10 @@ export interface ApplyContext extends PlanContext {
   readonly runId: string;
   /** Who caused it. */
   readonly actor: AuditActor;
+  /** The person behind it (an admin resolving or replaying), recorded in each audit entry. */
+  readonly by?: string;
+  /** The side a person chose per field, resolving parked conflicts (the plan was made with the same: `PlanOptions.decided`). */
+  readonly decided?: Readonly<Record<string, Side>>;
 }
 
 /** What became of one planned record. */
@@ -88,6 +94,13 @@ export async function applyPage(ctx: ApplyContext, plans: readonly PlannedRecord
   return ctx.store.transaction(async (tx: StoreRepositories) => {
     const out: AppliedRecord[] = [];
     const audit: AuditEntryInput[] = [];
+    // Open dead letters of these source records: a new failure counts as one more attempt, a success closes them.
+    const deadLetters = new Map<string, DeadLetter[]>();
+    if (plans.length > 0) {
+      for (const dl of await tx.deadLetters.list({ status: 'open', mappingId: mapping.id, recordIds: [...new Set(plans.map((p) => p.id))] })) {
+        deadLetters.set(dl.recordId, [...(deadLetters.get(dl.recordId) ?? []), dl]);
+      }
+    }
     for (const [i, plan] of plans.entries()) {
       const to = other(plan.from);
       const mine = opsByPlan[i] ?? {};
@@ -99,30 +112,43 @@ export async function applyPage(ctx: ApplyContext, plans: readonly PlannedRecord
       const partnerId = result[to]?.ok ? result[to].id : plan.partnerId;
       const ids = plan.from === 'crm' ? { crmId: plan.id, erpId: partnerId ?? null } : { crmId: partnerId ?? null, erpId: plan.id };
       const entry = { runId: ctx.runId, mappingId: mapping.id, mappingVersion: mapping.version, ...ids, actor: ctx.actor };
+      const open = deadLetters.get(plan.id) ?? [];
       if (failed.length > 0) {
         for (const { side, r } of failed) {
           if (r.ok) continue;
           const op = mine[side] as WriteOp;
-          await tx.deadLetters.add({ mappingId: mapping.id, connection: ctx.connections[side], recordId: op.id ?? plan.id, payload: { op: op.op, fields: (op.fields ?? {}) as JsonObject, from: plan.from, sourceId: plan.id }, message: r.error.message, attempts: 1 });
-          audit.push({ ...entry, action: 'failed', rule: plan.reason, details: { side, message: r.error.message, ...(r.error.vendorCode ? { vendorCode: r.error.vendorCode } : {}) } });
+          const known = open.find((dl) => dl.connection === ctx.connections[side]);
+          let deadLetter: string;
+          if (known) {
+            await tx.deadLetters.recordAttempt(known.id, r.error.message);
+            deadLetter = known.id;
+          } else {
+            const payload = { op: op.op, ...(op.id === undefined ? {} : { targetId: op.id }), fields: (op.fields ?? {}) as JsonObject, from: plan.from, sourceId: plan.id };
+            deadLetter = (await tx.deadLetters.add({ mappingId: mapping.id, connection: ctx.connections[side], recordId: plan.id, payload, message: r.error.message, attempts: 1 })).id;
+          }
+          audit.push({ ...entry, action: 'failed', rule: plan.reason, details: { side, message: r.error.message, deadLetter, ...(r.error.vendorCode ? { vendorCode: r.error.vendorCode } : {}) } });
         }
         out.push({ plan, status: 'failed', message: failed.map((f) => (f.r.ok ? '' : f.r.error.message)).join('; ') });
         continue;
       }
+      // Whatever was dead-lettered for this record is settled now: written, or no longer needed.
+      for (const dl of open) await tx.deadLetters.setStatus(dl.id, 'replayed');
+      const settled: JsonObject = open.length > 0 ? { deadLettersSettled: open.map((dl) => dl.id) } : {};
       if (plan.action === 'skip') {
-        audit.push({ ...entry, action: 'skipped', rule: plan.reason });
+        audit.push({ ...entry, action: 'skipped', rule: plan.reason, ...(open.length > 0 ? { details: settled } : {}) });
         out.push({ plan, status: 'skipped' });
         continue;
       }
       if (plan.action === 'archive' || plan.action === 'delete') {
         if (plan.action === 'delete' && plan.link) await tx.links.delete(plan.link.id);
-        audit.push({ ...entry, action: 'applied', rule: plan.reason, details: { op: plan.action } });
+        audit.push({ ...entry, action: 'applied', rule: plan.reason, details: { op: plan.action, ...settled } });
         out.push({ plan, status: 'applied', ...(partnerId ? { partnerId } : {}) });
         continue;
       }
       const link = plan.link ?? (partnerId ? await tx.links.create({ mappingId: mapping.id, crmId: ids.crmId as string, erpId: ids.erpId as string }) : undefined);
       const now = { crm: after(ctx, plan, 'crm', result.crm), erp: after(ctx, plan, 'erp', result.erp) };
       const conflicts = plan.decisions.filter((d) => d.action === 'conflict').map((d) => d.field);
+      const resolved: string[] = [];
       if (link && now.crm && now.erp) {
         // A parked field keeps its old snapshot value, so it stays a conflict until someone decides.
         const keep = (side: Side): JsonObject => {
@@ -131,21 +157,36 @@ export async function applyPage(ctx: ApplyContext, plans: readonly PlannedRecord
           return values;
         };
         await tx.snapshots.compareAndSet(link.id, plan.snapshot?.version ?? 0, { crm: keep('crm'), erp: keep('erp') });
+        const parked = plan.snapshot ? await tx.conflicts.list({ linkId: link.id, status: 'open' }) : [];
         for (const field of conflicts) {
-          const open = await tx.conflicts.list({ linkId: link.id, status: 'open' });
-          if (open.some((c) => c.field === field)) continue;
+          if (parked.some((c) => c.field === field)) continue;
           await tx.conflicts.open({ mappingId: mapping.id, linkId: link.id, field, crmValue: (now.crm.values[field] ?? null) as JsonValue, erpValue: (now.erp.values[field] ?? null) as JsonValue });
+        }
+        // A parked field that is no conflict any more: a person chose a side, one side gave in, or both now agree.
+        for (const c of parked) {
+          if (conflicts.includes(c.field)) continue;
+          const chosen = ctx.decided?.[c.field];
+          const decision = plan.decisions.find((d) => d.field === c.field);
+          const choice: ConflictResolution = chosen ? { choice: chosen } : decision?.action === 'push' && decision.from ? { choice: decision.from } : { choice: 'value', value: (now.crm.values[c.field] ?? null) as JsonValue };
+          await tx.conflicts.resolve(c.id, choice, chosen ? (ctx.by ?? ctx.actor) : `sync: ${decision?.rule ?? 'settled'}`);
+          resolved.push(c.id);
         }
       }
       const changes = { ...changesOf(plan, to, now[to]), ...changesOf(plan, plan.from, now[plan.from]) };
-      const details: JsonObject = { op: plan.action };
+      const details: JsonObject = { op: plan.action, ...settled };
       if (plan.problems.length > 0) details.leftOut = plan.problems.map((p) => `${p.field}: ${p.message}`);
       if (conflicts.length > 0) details.conflicts = conflicts;
+      if (resolved.length > 0) details.conflictsResolved = resolved;
       const status = conflicts.length > 0 ? 'conflicted' : 'applied';
-      audit.push({ ...entry, action: status, rule: plan.reason, changes, details });
+      const decidedHere = ctx.decided ? plan.decisions.filter((d) => ctx.decided?.[d.field] !== undefined) : [];
+      if (decidedHere.length > 0 && resolved.length > 0) {
+        audit.push({ ...entry, action: 'resolved', rule: decidedHere.map((d) => `${d.field}: ${d.rule}`).join('; '), changes, details });
+      } else {
+        audit.push({ ...entry, action: status, rule: plan.reason, changes, details });
+      }
       out.push({ plan, status, ...(partnerId ? { partnerId } : {}) });
     }
-    if (audit.length > 0) await tx.audit.appendMany(audit);
+    if (audit.length > 0) await tx.audit.appendMany(ctx.by === undefined ? audit : audit.map((a) => ({ ...a, details: { ...(a.details ?? {}), by: ctx.by ?? null } })));
     return out;
   });
 }

@@ -10,7 +10,8 @@
  * - both changed differently: the field's `owner` wins, else the mapping's rule:
  *   `newest` (per-field times where the API gives them, else the records' modified
  *   times; a tie goes to the CRM, so the answer is the same every time), `prefer
- *   crm|erp`, or `manual` (nothing is written, the field is parked as a conflict).
+ *   crm|erp`, or `manual` (nothing is written, the field is parked as a conflict, until a
+ *   person chooses a side: `decided`).
  *
  * Without a snapshot (a pair linked for the first time) every value is compared with
  * empty: a side with a value "changed", so a field one side leaves empty takes the
@@ -50,6 +51,12 @@ export interface MergeInput {
   readonly erp: SideNow | undefined;
   /** Whether the two sides' current values of `field` mean the same (after translation). Default: never. */
   readonly agree?: (field: string) => boolean;
+  /**
+   * Fields a person decided (a parked conflict resolved through the CLI or admin API):
+   * the chosen side's value is written to the other side unless the two already agree,
+   * whatever the rules would say.
+   */
+  readonly decided?: Readonly<Record<string, Side>>;
 }
 
 /** The decision for one field. */
@@ -102,6 +109,12 @@ function decide(mapping: CompiledMapping, input: MergeInput, field: string): Fie
     const base = input.snapshot?.[side][field] ?? null;
     return !mapping.equal(field, base, now.values[field] as MappingValue);
   };
+  const chosen = input.decided?.[field];
+  if (chosen !== undefined) {
+    if (input.agree?.(field) === true) return { field, action: 'keep', rule: `manual: ${chosen} chosen, and the other side already agrees` };
+    if (!flowsFrom(mapping, field, chosen)) return { field, action: 'keep', rule: `manual: ${chosen} chosen, but the field does not flow from ${chosen}` };
+    return { field, action: 'push', from: chosen, rule: `manual: ${chosen} chosen by a person` };
+  }
   const crmChanged = changed('crm');
   const erpChanged = changed('erp');
   if (!crmChanged && !erpChanged) return { field, action: 'keep', rule: 'unchanged' };

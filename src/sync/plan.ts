@@ -118,8 +118,14 @@ function agreement(mapping: CompiledMapping, canonical: Record<Side, CanonicalRe
   };
 }
 
+/** Options of {@link planPage}. */
+export interface PlanOptions {
+  /** Fields a person decided, by field rule name (resolving a parked conflict): see `MergeInput.decided`. */
+  readonly decided?: Readonly<Record<string, Side>>;
+}
+
 /** Plans one page of changes read from `from`. */
-export async function planPage(ctx: PlanContext, from: Side, page: readonly SourceRecord[]): Promise<PlannedRecord[]> {
+export async function planPage(ctx: PlanContext, from: Side, page: readonly SourceRecord[], options: PlanOptions = {}): Promise<PlannedRecord[]> {
   const { mapping, store } = ctx;
   const to = other(from);
   const toObject = mapping.sides[to].object;
@@ -232,15 +238,24 @@ export async function planPage(ctx: PlanContext, from: Side, page: readonly Sour
       crm: { values: canonical.crm.values, modifiedAt: records.crm.modifiedAt, ...(records.crm.fieldModifiedAt ? { fieldModifiedAt: records.crm.fieldModifiedAt } : {}) },
       erp: { values: canonical.erp.values, modifiedAt: records.erp.modifiedAt, ...(records.erp.fieldModifiedAt ? { fieldModifiedAt: records.erp.fieldModifiedAt } : {}) },
       agree: agreement(mapping, canonical, records, resolvers),
+      ...(options.decided ? { decided: options.decided } : {}),
     });
     const toErp = patchOf(mapping, canonical.crm, merged.toErp, 'erp', resolvers.erp);
     const toCrm = patchOf(mapping, canonical.erp, merged.toCrm, 'crm', resolvers.crm);
     const writes = Object.keys(toErp.patch).length + Object.keys(toCrm.patch).length;
-    const reason = writes > 0 ? (p.link ? 'changed since the last sync' : `matched by key: linked now`) : merged.conflicts.length > 0 ? 'conflict parked' : p.link ? 'nothing changed (or the change is already on both sides)' : 'matched by key: linked now, already in agreement';
+    // Changes that need no write (made on both sides alike, or to a field that does not flow back) still
+    // refresh the snapshot, so they are not merged again, and a conflict they settle is closed.
+    const stale = merged.decisions.some((d) => d.action === 'keep' && d.rule !== 'unchanged');
+    const reason =
+      writes > 0 ? (p.link ? 'changed since the last sync' : `matched by key: linked now`)
+      : merged.conflicts.length > 0 ? 'conflict parked'
+      : !p.link ? 'matched by key: linked now, already in agreement'
+      : stale ? 'changed, but nothing to write: the other side already agrees (snapshot refreshed)'
+      : 'nothing changed (or the change is already on both sides)';
     plans.push({
       ...base,
       ...(snapshot ? { snapshot } : {}),
-      action: writes > 0 || !p.link || merged.conflicts.length > 0 ? 'sync' : 'skip',
+      action: writes > 0 || !p.link || merged.conflicts.length > 0 || stale ? 'sync' : 'skip',
       reason,
       decisions: merged.decisions,
       patch: { crm: toCrm.patch, erp: toErp.patch },

@@ -5,26 +5,33 @@
  * copies as needed against the same store.
  */
 import type { Command } from 'commander';
+import { MappingError } from '../../errors.ts';
+import { loadMappings } from '../../mapping/load.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { createStore } from '../../store/sql/create-store.ts';
 import { loadCliConfig } from '../config.ts';
 import { createConnectors } from '../connections.ts';
 import { listenConfigured, untilStopSignal } from '../lifecycle.ts';
+import { mappingCatalog } from '../mapping-catalog.ts';
 
 /** Registers `serve`. */
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('receive webhooks into the inbox (POST /webhooks/<connection>), with /healthz, /readyz and /metrics')
+    .description('receive webhooks into the inbox (POST /webhooks/<connection>), with the admin API (/admin), /healthz, /readyz and /metrics')
     .option('--port <n>', 'port to listen on (default: server.port of the configuration, 8080)')
     .action(async (options: { port?: string }, command: Command) => {
       const config = loadCliConfig(command);
+      // The admin API resolves conflicts and replays dead letters with the mappings: they are loaded (and must
+      // be valid) when it is on; webhook intake alone needs none.
+      const loaded = config.server.adminToken === undefined ? { mappings: [], issues: [] } : loadMappings(config.mappings.dir, { catalog: mappingCatalog(config) });
+      if (loaded.issues.length > 0) throw new MappingError(loaded.issues);
       const logger = createLogger({ level: config.logging.level });
       const store = await createStore({ url: config.store.url, logger });
       const connectors = createConnectors(config, { logger });
-      const { server, url } = await listenConfigured(config, { connectors, store, logger, role: 'serve', ...(options.port === undefined ? {} : { port: options.port }) });
+      const { server, url } = await listenConfigured(config, { connectors, store, logger, role: 'serve', mappings: loaded.mappings.map((m) => m.mapping), ...(options.port === undefined ? {} : { port: options.port }) });
       const hooks = [...connectors.entries()].filter(([, c]) => c.webhooks !== undefined).map(([name]) => `${url}/webhooks/${name}`);
-      process.stdout.write(`frontback serve listening on ${url} (store: ${config.store.kind})\n  webhooks: ${hooks.length > 0 ? hooks.join(', ') : 'no connection takes webhooks'}\n`);
+      process.stdout.write(`frontback serve listening on ${url} (store: ${config.store.kind})\n  webhooks: ${hooks.length > 0 ? hooks.join(', ') : 'no connection takes webhooks'}\n  admin API: ${config.server.adminToken === undefined ? 'off (set server.adminToken)' : `${url}/admin`}\n`);
       await untilStopSignal();
       await server.close();
       for (const c of connectors.values()) await c.close?.();

@@ -44,7 +44,7 @@ export function registerStartCommand(program: Command): void {
       const store = await createStore({ url: config.store.url, logger });
       const connectors = createConnectors(config, { logger });
       // Listening first: a port already taken stops here, before any pass is scheduled.
-      const { server, url } = await listenConfigured(config, { connectors, store, logger, role: 'start', ...(options.port === undefined ? {} : { port: options.port }) });
+      const { server, url } = await listenConfigured(config, { connectors, store, logger, role: 'start', mappings: loaded.mappings.map((m) => m.mapping), ...(options.port === undefined ? {} : { port: options.port }) });
       for (const m of loaded.mappings) {
         const crm = connectors.get(m.mapping.sides.crm.connection);
         const erp = connectors.get(m.mapping.sides.erp.connection);

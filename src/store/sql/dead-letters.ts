@@ -60,6 +60,10 @@ export class SqlDeadLetterRepository implements DeadLetterRepository {
       let query = db.selectFrom('dead_letters').selectAll();
       if (options.status !== undefined) query = query.where('status', '=', options.status);
       if (options.mappingId !== undefined) query = query.where('mapping_id', '=', options.mappingId);
+      if (options.recordIds !== undefined) {
+        if (options.recordIds.length === 0) return Promise.resolve([]);
+        query = query.where('record_id', 'in', [...options.recordIds]);
+      }
       return query
         .orderBy('created_at')
         .orderBy('id')

@@ -22,6 +22,11 @@ export interface SyncRig {
   /** By side, and by connection name (`hubspot`, `odoo`) in `byName`. */
   connectors: { crm: Connector; erp: Connector };
   byName: Map<string, Connector>;
+  /** The sandboxes' base URLs and the store's file, for a configuration file of the CLI. */
+  urls: { hubspot: string; odoo: string };
+  storePath: string;
+  /** A temporary folder removed by `close()`. */
+  dir: string;
   close(): Promise<void>;
 }
 
@@ -33,7 +38,8 @@ export async function startSyncRig(options: { seed: number; records: number; hub
   const hubspot = await createHubSpotSandbox({ seed: options.seed, records: options.records, ...options.hubspot });
   const odoo = createOdooSandbox({ seed: options.seed, records: options.records });
   const [hubspotUrl, odooUrl] = [await hubspot.listen(0), await odoo.listen()];
-  const store = await createStore({ url: join(dir, 'store.db') });
+  const storePath = join(dir, 'store.db');
+  const store = await createStore({ url: storePath });
   const crm = connectorRegistry.create(
     {
       name: 'hubspot',
@@ -52,6 +58,9 @@ export async function startSyncRig(options: { seed: number; records: number; hub
     odoo,
     store,
     connectors: { crm, erp },
+    urls: { hubspot: hubspotUrl, odoo: odooUrl },
+    storePath,
+    dir,
     byName: new Map([
       ['hubspot', crm],
       ['odoo', erp],

@@ -105,6 +105,23 @@ describe('mergePair: the cases', () => {
     expect(mergePair(m, { snapshot: undefined, crm: side({ name: 'Ann' }), erp: side({ name: 'Anne' }) }).conflicts).toEqual(['name']);
   });
 
+  it("a person's choice wins for that field, whatever the rule, unless the sides already agree", () => {
+    for (const rule of RULES) {
+      const m = mapping(rule);
+      const input: MergeInput = { snapshot: SNAP, crm: side({ name: 'Anna', owned: 'c' }), erp: side({ name: 'Anne', owned: 'e' }) };
+      const chosen = mergePair(m, { ...input, agree: agreeOf(m, input), decided: { name: 'erp', owned: 'crm' } });
+      expect(chosen.decisions.find((d) => d.field === 'name')).toEqual({ field: 'name', action: 'push', from: 'erp', rule: 'manual: erp chosen by a person' });
+      // Even over the field's owner: the person decided.
+      expect(chosen.decisions.find((d) => d.field === 'owned')).toMatchObject({ action: 'push', from: 'crm' });
+      expect(chosen.conflicts).toEqual([]);
+    }
+    const m = mapping('manual');
+    const agreeing: MergeInput = { snapshot: SNAP, crm: side({ name: 'Anne' }), erp: side({ name: 'Anne' }) };
+    expect(mergePair(m, { ...agreeing, agree: agreeOf(m, agreeing), decided: { name: 'crm' } }).decisions.find((d) => d.field === 'name')).toEqual({ field: 'name', action: 'keep', rule: 'manual: crm chosen, and the other side already agrees' });
+    // A one-way field cannot take the value of the side it does not flow from.
+    expect(mergePair(m, { snapshot: SNAP, crm: side({ note: 'c' }), erp: side({ note: 'e' }), decided: { note: 'erp' } }).decisions.find((d) => d.field === 'note')).toMatchObject({ action: 'keep', rule: 'manual: erp chosen, but the field does not flow from erp' });
+  });
+
   it('a side not read this time, or a field not carried, counts as unchanged', () => {
     const m = mapping('manual');
     const result = mergePair(m, { snapshot: SNAP, crm: side({ name: 'Anna' }), erp: undefined });

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { StoreKind } from '../../store.ts';
 import { initialMigration } from './0001-initial.ts';
+import { lookupIndexesMigration } from './0002-lookup-indexes.ts';
 
 /**
  * Every migration, listed explicitly (no folder scan, so bundling and tsx work
@@ -9,7 +10,7 @@ import { initialMigration } from './0001-initial.ts';
 export function migrationProvider(kind: StoreKind): MigrationProvider {
   return {
     getMigrations(): Promise<Record<string, Migration>> {
-      return Promise.resolve({ '0001-initial': initialMigration(kind) });
+      return Promise.resolve({ '0001-initial': initialMigration(kind), '0002-lookup-indexes': lookupIndexesMigration() });
     },
   };
 }

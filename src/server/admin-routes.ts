@@ -1,0 +1,197 @@
+/**
+ * The admin API under /admin: what an IT admin (or their tooling) needs to see and to
+ * decide. Every route needs `Authorization: Bearer <server.adminToken>` (compared in
+ * constant time by @fastify/bearer-auth) and is rate limited per client
+ * (@fastify/rate-limit; shared through Redis when the queue runs on Redis, so N copies of
+ * `serve` share one budget). Inputs are checked by zod, strictly: an unknown field is a
+ * 400 naming it. Without an admin token configured, every /admin route answers 404 with
+ * how to turn the API on. docs/server.md lists the routes.
+ */
+import bearerAuth from '@fastify/bearer-auth';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import { ErrorCode, FrontbackError } from '../errors.ts';
+import type { Side } from '../mapping/spec.ts';
+import type { Store } from '../store/store.ts';
+import type { SyncEngine } from '../sync/engine.ts';
+import { runPass } from '../sync/pass.ts';
+import type { PlannedRecord } from '../sync/plan.ts';
+import { discardDeadLetter, replayDeadLetter } from '../sync/replay.ts';
+import { resolveConflict } from '../sync/resolve.ts';
+import { envelope } from './error-envelope.ts';
+
+/** What the admin API is built from. */
+export interface AdminOptions {
+  /** The bearer token (`server.adminToken`); undefined: the API is off. */
+  readonly token: string | undefined;
+  readonly store: Store;
+  /** Mappings with their connectors, for resolutions, replays and dry runs (needed with a token). */
+  readonly engine?: SyncEngine;
+  /** Requests per client per minute; default 300. */
+  readonly requestsPerMinute?: number;
+  /** Redis for a rate-limit budget shared between server copies. */
+  readonly redisUrl?: string;
+  /** Re-read window behind each cursor for dry runs, ms. */
+  readonly overlapMs?: number;
+}
+
+const limit = z.coerce.number().int().min(1).max(1000).default(100);
+const mappingQuery = z.strictObject({ mapping: z.string().min(1).optional(), limit });
+const conflictQuery = mappingQuery.extend({ status: z.enum(['open', 'resolved']).optional() });
+const deadLetterQuery = mappingQuery.extend({ status: z.enum(['open', 'replayed', 'discarded']).optional() });
+const idParams = z.strictObject({ id: z.string().min(1).max(200) });
+const by = z.string().trim().min(1).max(200).default('admin-api');
+const resolveBody = z.strictObject({ take: z.enum(['crm', 'erp']), by });
+const replayBody = z.strictObject({ by }).default({ by: 'admin-api' });
+const discardBody = z.strictObject({ reason: z.string().trim().min(1).max(2000), by });
+const dryRunBody = z.strictObject({ from: z.enum(['crm', 'erp', 'both']).default('both') }).default({ from: 'both' });
+const auditQuery = z.strictObject({ after: z.coerce.number().int().min(0).optional(), limit });
+
+/** Parses `value` with `schema`, or throws a 400 that names each bad field of `where`. */
+function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const result = schema.safeParse(value ?? undefined);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${where}${i.path.length > 0 ? `.${i.path.join('.')}` : ''}: ${i.message}`);
+  throw new FrontbackError(ErrorCode.Validation, problems.join('; '), { details: { problems } });
+}
+
+/** One planned record as the API shows it. */
+function showPlan(plan: PlannedRecord): Record<string, unknown> {
+  return {
+    from: plan.from,
+    id: plan.id,
+    ...(plan.partnerId ? { partnerId: plan.partnerId } : {}),
+    action: plan.action,
+    reason: plan.reason,
+    patch: plan.patch,
+    decisions: plan.decisions.filter((d) => d.rule !== 'unchanged'),
+    ...(plan.problems.length > 0 ? { problems: plan.problems } : {}),
+  };
+}
+
+/** Registers the admin routes on `app` (in their own scope). */
+export async function adminRoutes(app: FastifyInstance, options: AdminOptions): Promise<void> {
+  const { store } = options;
+  if (options.token === undefined) {
+    app.all('/admin', (_request, reply) => reply.code(404).send(envelope(ErrorCode.NotFound, 'the admin API is off: set server.adminToken (e.g. adminToken: ${FRONTBACK_ADMIN_TOKEN}) to turn it on')));
+    app.all('/admin/*', (_request, reply) => reply.code(404).send(envelope(ErrorCode.NotFound, 'the admin API is off: set server.adminToken (e.g. adminToken: ${FRONTBACK_ADMIN_TOKEN}) to turn it on')));
+    return;
+  }
+  const token = options.token;
+  const engine = options.engine;
+  if (engine === undefined) throw new FrontbackError(ErrorCode.Internal, 'the admin API needs the sync engine (mappings and connectors)');
+  const redis = options.redisUrl === undefined ? undefined : new Redis(options.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: false });
+  if (redis) app.addHook('onClose', async () => void (await redis.quit().catch(() => undefined)));
+
+  await app.register(
+    async (admin) => {
+      // Rate limit first, so that guessing tokens is limited too.
+      await admin.register(rateLimit, {
+        // Not per route (route hooks run after bearer-auth's, so refused guesses would go uncounted): one scope hook below.
+        global: false,
+        max: options.requestsPerMinute ?? 300,
+        timeWindow: 60_000,
+        ...(redis ? { redis, nameSpace: 'frontback-admin-rl-' } : {}),
+        // Thrown by the plugin; the error envelope answers it as 429 (Retry-After is already set).
+        errorResponseBuilder: (_request, context) => new FrontbackError(ErrorCode.RateLimited, `too many admin requests: ${context.max} a minute; try again in ${context.after}`),
+      });
+      admin.addHook('onRequest', admin.rateLimit());
+      await admin.register(bearerAuth, {
+        keys: new Set([token]),
+        verifyErrorLogLevel: 'warn',
+        // Its types say `{ error: string }`; it sends whatever is returned: our envelope.
+        errorResponse: ((err: Error) => envelope(ErrorCode.Auth, /missing/i.test(err.message) ? 'the admin API needs Authorization: Bearer <server.adminToken>' : 'the admin token is not valid')) as unknown as (err: Error) => { error: string },
+      });
+      admin.addHook('onSend', async (_request, reply, payload) => {
+        if (reply.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="frontback-admin"');
+        return payload;
+      });
+
+      admin.get('/mappings', async () => {
+        const mappings = [];
+        for (const m of engine.mappings) {
+          const [last] = await store.runs.list({ mappingId: m.id, limit: 1 });
+          mappings.push({ id: m.id, version: m.version, sides: m.sides, conflicts: m.conflicts, deletes: m.deletes, schedule: m.schedule, lastRun: last ?? null });
+        }
+        return { mappings };
+      });
+
+      admin.post('/mappings/:id/dry-run', async (request) => {
+        const { id } = parse(idParams, request.params, 'path');
+        const { from } = parse(dryRunBody, request.body, 'body');
+        const ctx = engine.context(id);
+        const sides: Side[] = from === 'both' ? ['crm', 'erp'] : [from];
+        const passes = [];
+        for (const side of sides) {
+          const report = await runPass(ctx, side, { apply: false, actor: 'admin', ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }) });
+          const count = (action: string): number => report.plans.filter((p) => p.action === action).length;
+          passes.push({
+            from: side,
+            runId: report.runId,
+            read: report.read,
+            counts: { sync: count('sync'), create: count('create'), archive: count('archive'), delete: count('delete'), skip: count('skip') },
+            plans: report.plans.filter((p) => p.action !== 'skip').map(showPlan),
+          });
+        }
+        return { mapping: id, dryRun: true, passes };
+      });
+
+      admin.get('/runs', async (request) => {
+        const q = parse(mappingQuery, request.query, 'query');
+        return { runs: await store.runs.list({ ...(q.mapping ? { mappingId: q.mapping } : {}), limit: q.limit }) };
+      });
+
+      admin.get('/conflicts', async (request) => {
+        const q = parse(conflictQuery, request.query, 'query');
+        return { conflicts: await store.conflicts.list({ status: q.status ?? 'open', ...(q.mapping ? { mappingId: q.mapping } : {}), limit: q.limit }) };
+      });
+      admin.get('/conflicts/:id', async (request) => {
+        const { id } = parse(idParams, request.params, 'path');
+        const conflict = await store.conflicts.get(id);
+        if (!conflict) throw new FrontbackError(ErrorCode.NotFound, `no conflict ${id}`);
+        return { conflict };
+      });
+      admin.post('/conflicts/:id/resolve', async (request) => {
+        const { id } = parse(idParams, request.params, 'path');
+        const body = parse(resolveBody, request.body, 'body');
+        const conflict = await store.conflicts.get(id);
+        if (!conflict) throw new FrontbackError(ErrorCode.NotFound, `no conflict ${id}`);
+        const outcome = await resolveConflict(engine.context(conflict.mappingId), id, body.take, body.by);
+        return { conflict: outcome.conflict, runId: outcome.runId, written: outcome.applied.plan.patch };
+      });
+
+      admin.get('/dead-letters', async (request) => {
+        const q = parse(deadLetterQuery, request.query, 'query');
+        return { deadLetters: await store.deadLetters.list({ status: q.status ?? 'open', ...(q.mapping ? { mappingId: q.mapping } : {}), limit: q.limit }) };
+      });
+      admin.get('/dead-letters/:id', async (request) => {
+        const { id } = parse(idParams, request.params, 'path');
+        const deadLetter = await store.deadLetters.get(id);
+        if (!deadLetter) throw new FrontbackError(ErrorCode.NotFound, `no dead letter ${id}`);
+        return { deadLetter };
+      });
+      admin.post('/dead-letters/:id/replay', async (request) => {
+        const { id } = parse(idParams, request.params, 'path');
+        const body = parse(replayBody, request.body, 'body');
+        const deadLetter = await store.deadLetters.get(id);
+        if (!deadLetter) throw new FrontbackError(ErrorCode.NotFound, `no dead letter ${id}`);
+        const outcome = await replayDeadLetter(engine.context(deadLetter.mappingId), id, body.by);
+        return { deadLetter: outcome.deadLetter, runId: outcome.runId, status: outcome.applied.status, ...(outcome.applied.message ? { message: outcome.applied.message } : {}), reason: outcome.applied.plan.reason };
+      });
+      admin.post('/dead-letters/:id/discard', async (request) => {
+        const { id } = parse(idParams, request.params, 'path');
+        const body = parse(discardBody, request.body, 'body');
+        return { deadLetter: await discardDeadLetter(store, id, body.by, body.reason) };
+      });
+
+      admin.get('/audit', async (request) => {
+        const q = parse(auditQuery, request.query, 'query');
+        return { entries: q.after === undefined ? await store.audit.tail(q.limit) : await store.audit.after(q.after, q.limit) };
+      });
+      admin.get('/audit/verify', async () => store.audit.verify());
+    },
+    { prefix: '/admin' },
+  );
+}
