@@ -180,6 +180,11 @@ for (const backend of all) {
       await store.deadLetters.setStatus(d.id, 'replayed');
       expect(await store.deadLetters.list({ status: 'open' })).toEqual([]);
       expect(await store.deadLetters.list({ mappingId: 'm1' })).toHaveLength(1);
+      // By source record (what a pass asks for its page): only those, none for an empty list.
+      await store.deadLetters.add({ mappingId: 'm1', connection: 'odoo', recordId: 'c10', payload: {}, message: 'm', attempts: 1 });
+      await store.deadLetters.add({ mappingId: 'm1', connection: 'odoo', recordId: 'c11', payload: {}, message: 'm', attempts: 1 });
+      expect((await store.deadLetters.list({ mappingId: 'm1', status: 'open', recordIds: ['c9', 'c10', 'c12'] })).map((x) => x.recordId)).toEqual(['c10']);
+      expect(await store.deadLetters.list({ recordIds: [] })).toEqual([]);
     });
 
     it('records runs with counts and timings', async () => {
