@@ -8,6 +8,7 @@ import type { ConflictRepository } from './conflict-repository.ts';
 import type { CursorRepository } from './cursor-repository.ts';
 import type { DeadLetterRepository } from './dead-letter-repository.ts';
 import type { InboxRepository } from './inbox-repository.ts';
+import type { LeaseRepository } from './lease-repository.ts';
 import type { LinkRepository } from './link-repository.ts';
 import type { RunRepository } from './run-repository.ts';
 import type { SnapshotRepository } from './snapshot-repository.ts';
@@ -18,6 +19,7 @@ export type * from './cursor-repository.ts';
 export type * from './dead-letter-repository.ts';
 export type * from './inbox-repository.ts';
 export type * from './json.ts';
+export type * from './lease-repository.ts';
 export type * from './link-repository.ts';
 export type * from './run-repository.ts';
 export type * from './snapshot-repository.ts';
@@ -40,6 +42,8 @@ export interface StoreRepositories {
   readonly runs: RunRepository;
   /** The hash-chained audit log. */
   readonly audit: AuditRepository;
+  /** Leases that keep processes apart (one scheduler, one pass per mapping side). */
+  readonly leases: LeaseRepository;
 }
 
 /** Which database is underneath (for logs and `/readyz`, not for branching in the engine). */

@@ -5,7 +5,17 @@
  * the pass ran; a worker runs the jobs, one pass of a mapping side at a time. The queue
  * only delivers: every pass reads from its cursor in the store, so a job run twice, lost
  * or run late changes nothing but timing (RELIABILITY.md).
+ *
+ * Any number of processes can run it against one store and one queue (distributed mode,
+ * `frontback worker`): leases in the store (src/store/lease-repository.ts) make one of
+ * them the scheduler and reconciler at a time (schedules are created from one place; a
+ * new one takes over when its lease runs out), and keep passes of one mapping side apart
+ * across processes. A scheduled pass that finds its side busy is dropped (the running pass
+ * or the next slot covers it); a webhook's pass waits for the side.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CronExpressionParser } from 'cron-parser';
 import type { Connector } from '../connector/index.ts';
 import type { LoadedMapping } from '../mapping/load.ts';
@@ -33,7 +43,18 @@ export interface RunnerOptions {
   readonly inboxEveryMs?: number;
   /** Epoch ms; default Date.now. */
   readonly clock?: () => number;
+  /** This process's name in leases; default `<host>-<pid>-<random>`. */
+  readonly holder?: string;
+  /** How long a lease lasts unless renewed (renewed every third of it), ms; default 30,000. */
+  readonly leaseMs?: number;
 }
+
+/** The lease of the scheduler and inbox reconciler. */
+export const SCHEDULER_LEASE = 'scheduler';
+/** The lease of the passes of one mapping side. */
+export const passLease = (mapping: string, side: Side): string => `pass:${mapping}:${side}`;
+/** How long a webhook's pass waits for its mapping side at most before the job is retried, ms. */
+const WAIT_FOR_SIDE_MS = 10 * 60_000;
 
 /** A running loop. */
 export interface Runner {
@@ -66,6 +87,35 @@ export function startRunner(options: RunnerOptions): Runner {
     return next;
   };
 
+  const holder = options.holder ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const leaseMs = options.leaseMs ?? 30_000;
+
+  /** Takes the side's lease (waiting for it when `wait`), runs `work` renewing it, gives it up. False when busy and not waiting. */
+  const withSide = async (mapping: string, side: Side, wait: boolean, work: () => Promise<void>): Promise<boolean> => {
+    const name = passLease(mapping, side);
+    const until = clock() + WAIT_FOR_SIDE_MS;
+    while (!(await store.leases.acquire(name, holder, leaseMs))) {
+      if (!wait) return false;
+      if (stopped || clock() > until) throw new Error(`${mapping} ${side}: another process kept this side's pass busy; the job is retried`);
+      await sleep(Math.min(1_000, leaseMs / 4));
+    }
+    const renew = setInterval(() => {
+      store.leases.acquire(name, holder, leaseMs).then(
+        (held) => {
+          if (!held) logger.warn({ mapping, side, holder }, 'lost the lease of this pass (it ran past the lease, another process may run it too); the store keeps the writes safe');
+        },
+        (err: unknown) => logger.warn({ err, mapping, side }, 'could not renew the lease of this pass'),
+      );
+    }, leaseMs / 3);
+    try {
+      await work();
+    } finally {
+      clearInterval(renew);
+      await store.leases.release(name, holder).catch((err: unknown) => logger.warn({ err, mapping, side }, 'could not release the lease of this pass'));
+    }
+    return true;
+  };
+
   const handle = async (job: Job): Promise<void> => {
     const data = job.data as PassJob;
     const mapping = byId.get(data.mapping);
@@ -74,34 +124,58 @@ export function startRunner(options: RunnerOptions): Runner {
     const erp = options.connectors.get(mapping.sides.erp.connection);
     if (!crm || !erp) return;
     await serially(`${data.mapping}:${data.side}`, async () => {
-      for (const id of data.inbox ?? []) await store.inbox.markProcessing(id);
-      try {
-        const report = await runPass(
-          { mapping, connectors: { crm, erp }, store, connections: { crm: mapping.sides.crm.connection, erp: mapping.sides.erp.connection } },
-          data.side,
-          { apply: true, actor: data.inbox ? 'webhook' : 'poll', overlapMs: options.overlapMs },
-        );
-        const applied = report.applied.filter((a) => a.status === 'applied').length;
-        logger.info({ mapping: data.mapping, side: data.side, run: report.runId, read: report.read, applied }, 'pass done');
-        for (const id of data.inbox ?? []) await store.inbox.markDone(id);
-      } catch (err) {
-        for (const id of data.inbox ?? []) await store.inbox.markFailed(id, (err as Error).message);
-        logger.warn({ mapping: data.mapping, side: data.side, err }, 'pass failed; the job is retried');
-        throw err;
-      }
+      const ran = await withSide(data.mapping, data.side, data.inbox !== undefined, () => pass(data, mapping, { crm, erp }));
+      if (!ran) logger.debug({ mapping: data.mapping, side: data.side }, 'scheduled pass dropped: another process runs this side now');
     });
+  };
+
+  const pass = async (data: PassJob, mapping: LoadedMapping['mapping'], connectors: { crm: Connector; erp: Connector }): Promise<void> => {
+    for (const id of data.inbox ?? []) await store.inbox.markProcessing(id);
+    try {
+      const report = await runPass(
+        { mapping, connectors, store, connections: { crm: mapping.sides.crm.connection, erp: mapping.sides.erp.connection } },
+        data.side,
+        { apply: true, actor: data.inbox ? 'webhook' : 'poll', overlapMs: options.overlapMs },
+      );
+      const applied = report.applied.filter((a) => a.status === 'applied').length;
+      logger.info({ mapping: data.mapping, side: data.side, run: report.runId, read: report.read, applied }, 'pass done');
+      for (const id of data.inbox ?? []) await store.inbox.markDone(id);
+    } catch (err) {
+      for (const id of data.inbox ?? []) await store.inbox.markFailed(id, (err as Error).message);
+      logger.warn({ mapping: data.mapping, side: data.side, err }, 'pass failed; the job is retried');
+      throw err;
+    }
   };
   const worker: QueueWorker = queue.work(handle, { concurrency: options.concurrency });
 
+  // One scheduler among the processes: the holder of the scheduler lease, renewed every third of it.
+  let leader = false;
+  const lead = async (): Promise<void> => {
+    const was = leader;
+    leader = await store.leases.acquire(SCHEDULER_LEASE, holder, leaseMs).catch((err: unknown) => {
+      logger.warn({ err }, 'could not take or renew the scheduler lease');
+      return false;
+    });
+    if (leader && !was) {
+      logger.info({ holder }, 'this process schedules the passes and reconciles the inbox now');
+      // Rows a crashed scheduler's process left `processing` are taken again (their jobs are deduplicated by id).
+      reconcileLogged(['pending', 'processing']);
+    }
+    if (!leader && was) logger.warn({ holder }, 'this process no longer holds the scheduler lease; another one schedules now');
+  };
+
   const enqueue = (mapping: string, side: Side, slot: string): void => {
+    if (!leader) return;
     queue.add('pass', { mapping, side } satisfies PassJob, { jobId: `pass-${mapping}-${side}-${slot}` }).catch((err: unknown) => logger.error({ err }, 'could not enqueue a pass'));
   };
 
-  // Scheduler: every mapping side at start, then on its schedule.
+  // Scheduler: every mapping side when this process becomes the scheduler, then on its schedule.
+  const startSlots = (): void => {
+    for (const id of byId.keys()) for (const side of SIDES) enqueue(id, side, `start-${clock()}`);
+  };
   for (const [id, mapping] of byId) {
     const every = options.everyMsOverride ?? ('everyMs' in mapping.schedule ? mapping.schedule.everyMs : undefined);
     for (const side of SIDES) {
-      enqueue(id, side, `start-${clock()}`);
       if (every !== undefined) {
         const timer = setInterval(() => enqueue(id, side, String(Math.floor(clock() / every))), every);
         timers.add(timer);
@@ -149,10 +223,18 @@ export function startRunner(options: RunnerOptions): Runner {
   const reconcileLogged = (statuses: readonly ('pending' | 'processing')[]): void => {
     reconcile(statuses).catch((err: unknown) => logger.error({ err }, 'inbox reconciliation failed'));
   };
-  // At start nothing of this process is processing: rows left so by a crash are taken again.
-  reconcileLogged(['pending', 'processing']);
-  const inboxTimer = setInterval(() => reconcileLogged(['pending']), options.inboxEveryMs ?? 1_000);
+  const inboxTimer = setInterval(() => {
+    if (leader) reconcileLogged(['pending']);
+  }, options.inboxEveryMs ?? 1_000);
   timers.add(inboxTimer);
+  const leaseTimer = setInterval(() => {
+    const was = leader;
+    void lead().then(() => {
+      if (leader && !was) startSlots();
+    });
+  }, leaseMs / 3);
+  timers.add(leaseTimer);
+  void lead().then(() => startSlots());
 
   return {
     async stop() {
@@ -161,6 +243,8 @@ export function startRunner(options: RunnerOptions): Runner {
       timers.clear();
       await worker.close();
       await Promise.all([...running.values()]);
+      // Another process can schedule at once instead of after the lease runs out.
+      if (leader) await store.leases.release(SCHEDULER_LEASE, holder).catch(() => undefined);
     },
   };
 }

@@ -90,7 +90,15 @@ export interface RunsTable {
 export type AuditLogTable = Omit<AuditRow, 'seq'> & { seq: number | string };
 
 /** The whole schema. */
+/** Table `leases`. */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: string;
+}
+
 export interface Database {
+  leases: LeasesTable;
   cursors: CursorsTable;
   links: LinksTable;
   snapshots: SnapshotsTable;

@@ -8,6 +8,7 @@ import type { Database } from './database.ts';
 import { SqlDeadLetterRepository } from './dead-letters.ts';
 import { translateStoreError } from './errors.ts';
 import { SqlInboxRepository } from './inbox.ts';
+import { SqlLeaseRepository } from './leases.ts';
 import { SqlLinkRepository } from './links.ts';
 import { SqlRunRepository } from './runs.ts';
 import { SqlSnapshotRepository } from './snapshots.ts';
@@ -23,6 +24,7 @@ function repositories(ctx: SqlContext): StoreRepositories {
     deadLetters: new SqlDeadLetterRepository(ctx),
     runs: new SqlRunRepository(ctx),
     audit: new SqlAuditRepository(ctx),
+    leases: new SqlLeaseRepository(ctx),
   };
 }
 
@@ -37,6 +39,7 @@ export class SqlStore implements Store {
   readonly deadLetters: StoreRepositories['deadLetters'];
   readonly runs: StoreRepositories['runs'];
   readonly audit: StoreRepositories['audit'];
+  readonly leases: StoreRepositories['leases'];
   readonly #db: Kysely<Database>;
   readonly #clock: () => Date;
   readonly #auditAccess: SqliteAuditAccess | undefined;
@@ -55,6 +58,7 @@ export class SqlStore implements Store {
     this.deadLetters = repos.deadLetters;
     this.runs = repos.runs;
     this.audit = repos.audit;
+    this.leases = repos.leases;
   }
 
   async transaction<T>(work: (tx: StoreRepositories) => Promise<T>): Promise<T> {

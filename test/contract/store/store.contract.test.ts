@@ -187,6 +187,28 @@ for (const backend of all) {
       expect(await store.deadLetters.list({ recordIds: [] })).toEqual([]);
     });
 
+    it('leases: one holder at a time, renewed by it, taken over once expired, given up', async () => {
+      const t0 = Date.parse('2026-01-01T00:00:00.000Z');
+      const at = async (ms: number) => db.open({ clock: () => new Date(t0 + ms) });
+      const early = await at(0);
+      expect(await early.leases.acquire('scheduler', 'a', 1_000)).toBe(true);
+      expect(await early.leases.acquire('scheduler', 'b', 1_000)).toBe(false);
+      expect(await early.leases.acquire('scheduler', 'a', 5_000)).toBe(true);
+      expect(await early.leases.get('scheduler')).toEqual({ name: 'scheduler', holder: 'a', expiresAt: '2026-01-01T00:00:05.000Z' });
+      // Before it runs out, b waits; after, b takes it and a cannot renew.
+      expect(await (await at(4_999)).leases.acquire('scheduler', 'b', 1_000)).toBe(false);
+      const late = await at(5_001);
+      expect(await late.leases.acquire('scheduler', 'b', 1_000)).toBe(true);
+      expect(await late.leases.acquire('scheduler', 'a', 1_000)).toBe(false);
+      await late.leases.release('scheduler', 'a');
+      expect((await late.leases.get('scheduler'))?.holder).toBe('b');
+      await late.leases.release('scheduler', 'b');
+      expect(await late.leases.get('scheduler')).toBeUndefined();
+      // Many asking at once: exactly one gets it.
+      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => store.leases.acquire('pass:m:crm', `w${i}`, 60_000)));
+      expect(answers.filter(Boolean)).toHaveLength(1);
+    });
+
     it('records runs with counts and timings', async () => {
       const run = await store.runs.start('m1', 'poll');
       expect(run.status).toBe('running');

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { StoreKind } from '../../store.ts';
 import { initialMigration } from './0001-initial.ts';
 import { lookupIndexesMigration } from './0002-lookup-indexes.ts';
+import { leasesMigration } from './0003-leases.ts';
 
 /**
  * Every migration, listed explicitly (no folder scan, so bundling and tsx work
@@ -10,7 +11,7 @@ import { lookupIndexesMigration } from './0002-lookup-indexes.ts';
 export function migrationProvider(kind: StoreKind): MigrationProvider {
   return {
     getMigrations(): Promise<Record<string, Migration>> {
-      return Promise.resolve({ '0001-initial': initialMigration(kind), '0002-lookup-indexes': lookupIndexesMigration() });
+      return Promise.resolve({ '0001-initial': initialMigration(kind), '0002-lookup-indexes': lookupIndexesMigration(), '0003-leases': leasesMigration() });
     },
   };
 }
