@@ -15,6 +15,7 @@ import { registerServeCommand } from './commands/serve.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { registerSyncCommand } from './commands/sync.ts';
 import { registerValidateCommand } from './commands/validate.ts';
+import { registerWorkerCommand } from './commands/worker.ts';
 import { runCli } from './run.ts';
 
 export function buildProgram(): Command {
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerSchemaCommand(program);
   registerServeCommand(program);
   registerStartCommand(program);
+  registerWorkerCommand(program);
   registerSyncCommand(program);
   registerConflictsCommand(program);
   registerDeadLettersCommand(program);

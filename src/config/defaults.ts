@@ -32,5 +32,7 @@ export const CONFIG_DEFAULTS = {
   sync: {
     /** Odoo's write_date is the transaction start: minutes, not seconds (ARCHITECTURE invariant 2). */
     overlapMinutes: 10,
+    /** How long a worker's lease (scheduler, a mapping side's pass) lasts unless renewed. */
+    leaseSeconds: 30,
   },
 } as const;

@@ -166,7 +166,10 @@ export const configSchema = z.strictObject({
   mappings: z.strictObject({ dir: nonEmpty().default(CONFIG_DEFAULTS.mappings.dir) }).prefault({}),
   logging: z.strictObject({ level: z.enum(LOG_LEVELS).default(CONFIG_DEFAULTS.logging.level) }).prefault({}),
   sync: z
-    .strictObject({ overlapMinutes: int(0, 1440).default(CONFIG_DEFAULTS.sync.overlapMinutes) })
+    .strictObject({
+      overlapMinutes: int(0, 1440).default(CONFIG_DEFAULTS.sync.overlapMinutes),
+      leaseSeconds: int(1, 3600).default(CONFIG_DEFAULTS.sync.leaseSeconds),
+    })
     .prefault({}),
 });
 

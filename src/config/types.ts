@@ -173,6 +173,8 @@ export interface LoggingConfig {
 export interface SyncConfig {
   /** How far back each poll re-reads behind its cursor, in minutes; default 10 (ARCHITECTURE invariant 2). */
   readonly overlapMinutes: number;
+  /** How long a worker's lease lasts unless renewed, in seconds; default 30. */
+  readonly leaseSeconds: number;
 }
 
 /** Where the configuration came from (shown by `frontback validate`). */

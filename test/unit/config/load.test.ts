@@ -34,7 +34,7 @@ describe('loadConfig defaults and file selection', () => {
       server: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 1_048_576 },
       mappings: { dir: 'mappings' },
       logging: { level: 'info' },
-      sync: { overlapMinutes: 10 },
+      sync: { overlapMinutes: 10, leaseSeconds: 30 },
       source: { file: null, envOverrides: [] },
     });
   });

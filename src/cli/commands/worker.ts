@@ -1,0 +1,47 @@
+/**
+ * `frontback worker`: the engine's loop without the server, for distributed mode: run as
+ * many as needed, on any machines, against the same store (`store.url: postgres://...`)
+ * and queue (`queue.redis: redis://...`); `frontback serve` copies take the webhooks and
+ * the admin API. The workers share the jobs; leases in the store make one of them the
+ * scheduler at a time and keep passes of one mapping side apart (src/sync/runner.ts).
+ * SIGTERM/SIGINT: no new jobs, running passes finish, leases are given up.
+ */
+import type { Command } from 'commander';
+import { MappingError } from '../../errors.ts';
+import { loadMappings } from '../../mapping/load.ts';
+import { createLogger } from '../../observability/logger.ts';
+import { createStore } from '../../store/sql/create-store.ts';
+import { loadCliConfig } from '../config.ts';
+import { createConnectors } from '../connections.ts';
+import { durationOption } from '../duration-option.ts';
+import { intOption } from '../int-option.ts';
+import { untilStopSignal } from '../lifecycle.ts';
+import { startLoop } from '../loop.ts';
+import { mappingCatalog } from '../mapping-catalog.ts';
+
+/** Registers `worker`. */
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description('run sync passes from the queue (distributed mode: many workers, one store, one Redis); one of them also schedules')
+    .option('--concurrency <n>', 'jobs at once in this worker (default: queue.concurrency of the configuration)')
+    .option('--every <duration>', 'poll every mapping this often (30s, 5m) instead of its own schedule')
+    .action(async (options: { concurrency?: string; every?: string }, command: Command) => {
+      const config = loadCliConfig(command);
+      const every = durationOption('--every', options.every);
+      const concurrency = intOption('--concurrency', options.concurrency, config.queue.concurrency, 1, 1_000) ?? config.queue.concurrency;
+      const loaded = loadMappings(config.mappings.dir, { catalog: mappingCatalog(config) });
+      if (loaded.issues.length > 0) throw new MappingError(loaded.issues);
+      const logger = createLogger({ level: config.logging.level });
+      const store = await createStore({ url: config.store.url, logger });
+      const connectors = createConnectors(config, { logger });
+      const loop = await startLoop(config, loaded.mappings, { connectors, store, logger, concurrency, ...(every === undefined ? {} : { everyMs: every, everyLabel: options.every ?? '' }) });
+      const alone = config.queue.kind === 'memory' ? ' (queue.redis is not set: jobs stay in this process; other workers would not share them)' : '';
+      process.stdout.write(`frontback worker: running (store: ${config.store.kind}, queue: ${config.queue.kind}, concurrency ${concurrency})${alone}\n  syncing: ${loop.schedules.join(', ') || 'no mappings'}\n`);
+      await untilStopSignal();
+      await loop.stop();
+      for (const c of connectors.values()) await c.close?.();
+      await store.close();
+      process.stdout.write('frontback worker stopped\n');
+    });
+}

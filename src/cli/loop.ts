@@ -1,0 +1,57 @@
+/**
+ * The engine's loop as `start` and `worker` run it: the custom fields each mapping needs
+ * made first, then the runner (src/sync/runner.ts) on the queue the configuration names.
+ */
+import type { Config } from '../config/types.ts';
+import type { Connector } from '../connector/index.ts';
+import type { LoadedMapping } from '../mapping/load.ts';
+import type { Logger } from '../observability/logger.ts';
+import { createQueue } from '../queue/create-queue.ts';
+import type { Store } from '../store/store.ts';
+import { prepareMapping } from '../sync/prepare.ts';
+import { startRunner } from '../sync/runner.ts';
+
+/** A running loop. */
+export interface Loop {
+  /** One line per mapping: its id and how often it runs. */
+  readonly schedules: readonly string[];
+  /** Stops scheduling, lets running passes finish, closes the queue. */
+  stop(): Promise<void>;
+}
+
+/** Starts the loop; `everyMs` overrides every mapping's schedule, `everyLabel` says it as given. */
+export async function startLoop(
+  config: Config,
+  mappings: readonly LoadedMapping[],
+  parts: { connectors: ReadonlyMap<string, Connector>; store: Store; logger: Logger; everyMs?: number; everyLabel?: string; concurrency?: number },
+): Promise<Loop> {
+  for (const m of mappings) {
+    const crm = parts.connectors.get(m.mapping.sides.crm.connection);
+    const erp = parts.connectors.get(m.mapping.sides.erp.connection);
+    if (!crm || !erp) continue;
+    const made = await prepareMapping(m, { crm, erp });
+    for (const side of ['crm', 'erp'] as const) {
+      if (made[side].length > 0) process.stdout.write(`  created custom fields in ${m.mapping.sides[side].connection} ${m.mapping.sides[side].object}: ${made[side].join(', ')}\n`);
+    }
+  }
+  const queue = createQueue(config.queue, 'sync');
+  const runner = startRunner({
+    mappings,
+    connectors: parts.connectors,
+    store: parts.store,
+    queue,
+    logger: parts.logger,
+    overlapMs: config.sync.overlapMinutes * 60_000,
+    leaseMs: config.sync.leaseSeconds * 1_000,
+    concurrency: parts.concurrency ?? config.queue.concurrency,
+    ...(parts.everyMs === undefined ? {} : { everyMsOverride: parts.everyMs }),
+  });
+  const schedules = mappings.map((m) => `${m.mapping.id} (${parts.everyMs !== undefined ? `every ${parts.everyLabel ?? `${parts.everyMs / 1000}s`}` : 'everyMs' in m.mapping.schedule ? `every ${m.mapping.schedule.everyMs / 1000}s` : m.mapping.schedule.cron})`);
+  return {
+    schedules,
+    async stop() {
+      await runner.stop();
+      await queue.close();
+    },
+  };
+}
