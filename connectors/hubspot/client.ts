@@ -132,7 +132,7 @@ export class HubSpotClient {
   }
 
   /** `POST /crm/v3/properties/{type}`: creates a custom property. */
-  async createProperty(path: string, property: { name: string; label: string; type: string; fieldType: string; groupName: string; options?: { label: string; value: string; displayOrder: number }[] }): Promise<void> {
+  async createProperty(path: string, property: { name: string; label: string; type: string; fieldType: string; groupName: string; hasUniqueValue?: boolean; options?: { label: string; value: string; displayOrder: number }[] }): Promise<void> {
     await this.http.requestRaw({ method: 'POST', path: `/crm/v3/properties/${path}`, body: property, route: `create property ${path}` });
   }
 

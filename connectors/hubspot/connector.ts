@@ -213,6 +213,7 @@ export function createHubSpotConnector(connection: ConnectionSettings, deps: Con
           type,
           fieldType,
           groupName: `${(object.webhookName ?? object.name).replace(/_/g, '')}information`,
+          ...(field.unique === true ? { hasUniqueValue: true } : {}),
           // A checkbox property lists its two values.
           ...(type === 'bool' ? { options: [{ label: 'Yes', value: 'true', displayOrder: 0 }, { label: 'No', value: 'false', displayOrder: 1 }] } : {}),
         }));

@@ -37,6 +37,8 @@ export interface FieldRequest {
   type: FieldType;
   /** What people see; default the name. */
   label?: string;
+  /** The system keeps its values unique (an idempotency key to upsert by), where it can. */
+  unique?: boolean;
 }
 
 /** Options of {@link Connector.read}. */

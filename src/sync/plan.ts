@@ -13,6 +13,7 @@ import type { Link } from '../store/link-repository.ts';
 import type { Snapshot } from '../store/snapshot-repository.ts';
 import type { Store } from '../store/store.ts';
 import { preloadLookups } from './lookups.ts';
+import { IDEMPOTENCY_FIELD } from './prepare.ts';
 import { mergePair, type FieldDecision } from './merge.ts';
 
 /** What is to happen to one changed record. */
@@ -71,15 +72,27 @@ export function flatten(record: SourceRecord): Record<string, unknown> {
   return { ...record.fields, id: record.id };
 }
 
-/** The key a create on `target` is made idempotent with, or undefined when the target has none. */
-function createKeyOf(ctx: PlanContext, from: Side, id: string, patch: Record<string, MappingValue>): { field: string; value: string } | undefined {
+/**
+ * The key a create on `target` is made idempotent with, or undefined when the target has
+ * none. `keyField`: the target object has the unique field {@link IDEMPOTENCY_FIELD}
+ * (prepare.ts makes it where the system has no natural key: HubSpot companies, products).
+ */
+function createKeyOf(ctx: PlanContext, from: Side, id: string, patch: Record<string, MappingValue>, keyField: boolean): { field: string; value: string } | undefined {
   const target = other(from);
   const kind = ctx.connectors[target].kind;
+  const value = `${ctx.mapping.id}_${from}_${id}`.replace(/[^A-Za-z0-9_-]/g, '_');
   // Odoo: `load` with an external id creates once, whatever is retried.
-  if (kind === 'odoo') return { field: 'external_id', value: `${ctx.mapping.id}_${from}_${id}`.replace(/[^A-Za-z0-9_-]/g, '_') };
+  if (kind === 'odoo') return { field: 'external_id', value };
   // HubSpot contacts: upsert by email, the property HubSpot keeps unique.
-  if (kind === 'hubspot' && ctx.mapping.sides[target].object === 'contacts' && typeof patch.email === 'string' && patch.email !== '') return { field: 'email', value: patch.email };
-  return undefined;
+  if (kind === 'hubspot' && ctx.mapping.sides[target].object === 'contacts') return typeof patch.email === 'string' && patch.email !== '' ? { field: 'email', value: patch.email } : undefined;
+  return keyField ? { field: IDEMPOTENCY_FIELD, value } : undefined;
+}
+
+/** Whether `side`'s object has the unique {@link IDEMPOTENCY_FIELD} (asked once per page, only when a create is planned). */
+async function hasKeyField(ctx: PlanContext, side: Side): Promise<boolean> {
+  if (ctx.connectors[side].kind === 'odoo') return false;
+  const described = (await ctx.connectors[side].describe()).find((o) => o.name === ctx.mapping.sides[side].object);
+  return described?.fields.some((f) => f.name === IDEMPOTENCY_FIELD && f.externalId === true) ?? false;
 }
 
 /** Translates only `fields` of `canonical` for `target`. */
@@ -197,6 +210,7 @@ export async function planPage(ctx: PlanContext, from: Side, page: readonly Sour
     crm: await preloadLookups(mapping, canonicals.erp, 'crm', { connectors: ctx.connectors, links: store.links }),
   };
 
+  let keyField: Promise<boolean> | undefined;
   for (const { r, p, own, partner, theirs } of rows) {
     const base = { from, id: r.id, ...(p.link ? { link: p.link } : {}), ...(p.partnerId ? { partnerId: p.partnerId } : {}) };
     if (r.archived === true) {
@@ -226,7 +240,8 @@ export async function planPage(ctx: PlanContext, from: Side, page: readonly Sour
         plans.push({ ...base, action: 'skip', reason: `no ${to} record matches, and one made from this would not pass the ${to} filter`, decisions: [], patch: EMPTY, problems, canonical: { [from]: own }, records: { [from]: r } });
         continue;
       }
-      const key = createKeyOf(ctx, from, r.id, patch);
+      keyField ??= hasKeyField(ctx, to);
+      const key = createKeyOf(ctx, from, r.id, patch, await keyField);
       plans.push({ ...base, action: 'create', reason: `no ${to} record matches: create one`, decisions: [], patch: { ...EMPTY, [to]: patch }, problems, canonical: { [from]: own }, records: { [from]: r }, ...(key ? { createKey: key } : {}) });
       continue;
     }

@@ -4,7 +4,8 @@
  * missing, through the connector (`ensureFields`). Each gets the type of the field it is
  * filled from on the other side (a sum or a number: number; a date: date), else text.
  * A system whose fields frontback does not create is left as it is: writing to a field
- * it lacks then fails with that system's own message, dead-lettered.
+ * it lacks then fails with that system's own message, dead-lettered. HubSpot objects that
+ * can receive creates also get the unique {@link IDEMPOTENCY_FIELD}.
  */
 import type { Connector, FieldRequest, FieldType } from '../connector/index.ts';
 import type { LoadedMapping } from '../mapping/load.ts';
@@ -12,13 +13,31 @@ import type { Side } from '../mapping/spec.ts';
 
 const other = (side: Side): Side => (side === 'crm' ? 'erp' : 'crm');
 
+/**
+ * A unique text field frontback makes on objects whose system has no natural key to
+ * upsert by (HubSpot companies, deals, products: only contacts have email), so a create
+ * retried after a lost response updates the record it made instead of making a second
+ * (ARCHITECTURE invariant 3). Its value is `<mapping>_<source side>_<source id>`.
+ */
+export const IDEMPOTENCY_FIELD = 'frontback_key';
+
+/** Whether creates can reach `side` (some field flows into it) and its system needs our key to make them idempotent. */
+function needsKeyField(loaded: LoadedMapping, connector: Connector, side: Side): boolean {
+  if (connector.kind !== 'hubspot' || loaded.spec.sides[side].object === 'contacts' || connector.ensureFields === undefined) return false;
+  return loaded.mapping.fields.some((f) => {
+    const flow = loaded.mapping.flow(f);
+    return flow === 'both' || flow === `${other(side)}->${side}`;
+  });
+}
+
 /** Creates the missing custom fields of `loaded` (with `dryRun`, only finds them); answers them, by side. */
 export async function prepareMapping(loaded: LoadedMapping, connectors: Readonly<Record<Side, Connector>>, options: { dryRun?: boolean } = {}): Promise<Record<Side, string[]>> {
   const created: Record<Side, string[]> = { crm: [], erp: [] };
   for (const side of ['crm', 'erp'] as const) {
     const custom = loaded.spec.sides[side].custom ?? [];
     const connector = connectors[side];
-    if (custom.length === 0 || connector.ensureFields === undefined) continue;
+    const keyField = needsKeyField(loaded, connector, side);
+    if ((custom.length === 0 && !keyField) || connector.ensureFields === undefined) continue;
     const there = other(side);
     const described = (await connectors[there].describe()).find((o) => o.name === loaded.spec.sides[there].object);
     const typeOf = (name: string): FieldType => {
@@ -30,10 +49,11 @@ export async function prepareMapping(loaded: LoadedMapping, connectors: Readonly
     };
     if (options.dryRun === true) {
       const mine = (await connector.describe()).find((o) => o.name === loaded.spec.sides[side].object);
-      created[side] = custom.filter((name) => !(mine?.fields.some((f) => f.name === name) ?? false));
+      created[side] = [...custom, ...(keyField ? [IDEMPOTENCY_FIELD] : [])].filter((name) => !(mine?.fields.some((f) => f.name === name) ?? false));
       continue;
     }
     const requests: FieldRequest[] = custom.map((name) => ({ name, type: typeOf(name) }));
+    if (keyField) requests.push({ name: IDEMPOTENCY_FIELD, type: 'string', unique: true, label: 'frontback key (do not edit)' });
     created[side] = await connector.ensureFields(loaded.spec.sides[side].object, requests);
   }
   return created;

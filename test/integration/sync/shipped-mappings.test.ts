@@ -35,7 +35,11 @@ describe('every shipped mapping between the sandboxes', () => {
   it('creates the custom HubSpot properties once', async () => {
     const first = [];
     for (const m of mappings) first.push(await prepareMapping(m, connectors));
-    expect(first.flatMap((c) => c.crm).sort()).toEqual(['erp_amount_due', 'erp_credit_limit', 'erp_invoice_date', 'erp_invoice_number', 'erp_invoice_status', 'erp_open_invoices', 'erp_order_ref', 'erp_qty_available']);
+    expect(first.flatMap((c) => c.crm).sort()).toEqual(['erp_amount_due', 'erp_credit_limit', 'erp_invoice_date', 'erp_invoice_number', 'erp_invoice_status', 'erp_open_invoices', 'erp_order_ref', 'erp_qty_available', 'frontback_key', 'frontback_key', 'frontback_key']);
+    // The idempotency key of creates, unique, on the three HubSpot objects that receive them (contacts have email).
+    const described = await connectors.crm.describe();
+    const keyed = described.filter((o) => o.fields.some((f) => f.name === 'frontback_key' && f.externalId === true)).map((o) => o.name).sort();
+    expect(keyed).toEqual(['companies', 'deals', 'products']);
     // Two processes preparing at once: whoever comes second finds them there.
     const again = await Promise.all(mappings.map((m) => prepareMapping(m, connectors)));
     expect(again.flatMap((c) => [...c.crm, ...c.erp])).toEqual([]);
