@@ -4,11 +4,12 @@
  * limiters. Embedded mode uses in-memory limiters; with `queue.redis` set the
  * limiters are shared through Redis so N workers together stay under each budget.
  */
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { connectorRegistry } from '../../connectors/index.ts';
 import type { Config } from '../config/types.ts';
 import {
   createHttpClient,
+  httpMetricsHook,
   memoryRateLimiterFactory,
   redisRateLimiterFactory,
   type Connector,
@@ -16,6 +17,7 @@ import {
   type RateLimiterFactory,
 } from '../connector/index.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { Registry } from '../observability/metrics.ts';
 
 /** What {@link createConnectors} needs besides the config. */
 export interface ConnectorWiring {
@@ -24,6 +26,8 @@ export interface ConnectorWiring {
   redis?: Redis;
   /** Clock in epoch ms; default Date.now. */
   clock?: () => number;
+  /** Where vendor request counts and latencies go (`frontback_connector_*`). */
+  metrics?: Registry;
 }
 
 /** The connection named `name`, as the connector contract wants it. */
@@ -39,13 +43,14 @@ export function createConnectors(config: Config, wiring: ConnectorWiring): Map<s
     ? redisRateLimiterFactory({ redis: wiring.redis, keyPrefix: `${config.queue.prefix}:ratelimit` })
     : memoryRateLimiterFactory();
   const connectors = new Map<string, Connector>();
+  const onRequest = wiring.metrics ? httpMetricsHook(wiring.metrics) : undefined;
   for (const name of Object.keys(config.connections)) {
     const settings = connectionSettings(config, name);
     if (!connectorRegistry.has(settings.kind)) continue;
     connectors.set(
       name,
       connectorRegistry.create(settings, {
-        http: (options) => createHttpClient(options),
+        http: (options) => createHttpClient(onRequest ? { ...options, onRequest } : options),
         logger: wiring.logger.child({ connection: name }),
         clock: wiring.clock ?? Date.now,
         rateLimiters,
@@ -53,4 +58,27 @@ export function createConnectors(config: Config, wiring: ConnectorWiring): Map<s
     );
   }
   return connectors;
+}
+
+/** Live connectors and what they hold open. */
+export interface OpenConnectors {
+  readonly connectors: Map<string, Connector>;
+  /** Closes every connector and the Redis connection of the shared rate limits. */
+  close(): Promise<void>;
+}
+
+/**
+ * The configuration's connectors, with rate limits shared through `queue.redis` when it is
+ * set (so N workers together stay under each vendor's budget), else in memory.
+ */
+export function openConnectors(config: Config, wiring: Omit<ConnectorWiring, 'redis'>): OpenConnectors {
+  const redis = config.queue.redis === undefined ? undefined : new Redis(config.queue.redis, { maxRetriesPerRequest: 3, lazyConnect: true });
+  const connectors = createConnectors(config, { ...wiring, ...(redis ? { redis } : {}) });
+  return {
+    connectors,
+    async close() {
+      for (const c of connectors.values()) await c.close?.();
+      if (redis) await redis.quit().catch(() => undefined);
+    },
+  };
 }

@@ -11,7 +11,7 @@ import { createStore } from '../store/sql/create-store.ts';
 import type { Store } from '../store/store.ts';
 import { syncEngine, type SyncEngine } from '../sync/engine.ts';
 import { loadCliConfig } from './config.ts';
-import { createConnectors } from './connections.ts';
+import { openConnectors } from './connections.ts';
 import { mappingCatalog } from './mapping-catalog.ts';
 
 /** An open engine and how to release it. */
@@ -27,13 +27,14 @@ export async function openEngine(command: Command): Promise<OpenEngine> {
   const loaded = loadMappings(config.mappings.dir, { catalog: mappingCatalog(config), examples: false });
   if (loaded.issues.length > 0) throw new MappingError(loaded.issues);
   const logger = createLogger({ level: config.logging.level === 'info' ? 'warn' : config.logging.level });
-  const connectors = createConnectors(config, { logger });
+  const open = openConnectors(config, { logger });
+  const { connectors } = open;
   const store = await createStore({ url: config.store.url, logger });
   return {
     engine: syncEngine(loaded.mappings.map((m) => m.mapping), connectors, store),
     store,
     async close() {
-      for (const c of connectors.values()) await c.close?.();
+      await open.close();
       await store.close();
     },
   };

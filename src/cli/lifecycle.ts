@@ -4,7 +4,7 @@ import type { Config } from '../config/types.ts';
 import type { Connector } from '../connector/index.ts';
 import type { CompiledMapping } from '../mapping/types.ts';
 import type { Logger } from '../observability/logger.ts';
-import { createMetricsRegistry } from '../observability/metrics.ts';
+import type { Registry } from '../observability/metrics.ts';
 import { buildServer } from '../server/app.ts';
 import type { Store } from '../store/store.ts';
 import { syncEngine } from '../sync/engine.ts';
@@ -13,13 +13,13 @@ import { intOption } from './int-option.ts';
 /** Builds the server from `config.server` and starts listening; answers its URL. */
 export async function listenConfigured(
   config: Config,
-  parts: { connectors: ReadonlyMap<string, Connector>; store: Store; logger: Logger; role: string; port?: string; mappings: readonly CompiledMapping[] },
+  parts: { connectors: ReadonlyMap<string, Connector>; store: Store; logger: Logger; metrics: Registry; port?: string; mappings: readonly CompiledMapping[] },
 ): Promise<{ server: FastifyInstance; url: string }> {
   const server = await buildServer({
     connectors: parts.connectors,
     store: parts.store,
     logger: parts.logger,
-    metrics: createMetricsRegistry({ defaultLabels: { role: parts.role } }),
+    metrics: parts.metrics,
     bodyLimitBytes: config.server.bodyLimitBytes,
     ...(config.server.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.server.publicBaseUrl }),
     admin: {

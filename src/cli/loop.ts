@@ -6,6 +6,7 @@ import type { Config } from '../config/types.ts';
 import type { Connector } from '../connector/index.ts';
 import type { LoadedMapping } from '../mapping/load.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { Registry } from '../observability/metrics.ts';
 import { createQueue } from '../queue/create-queue.ts';
 import type { Store } from '../store/store.ts';
 import { prepareMapping } from '../sync/prepare.ts';
@@ -23,7 +24,7 @@ export interface Loop {
 export async function startLoop(
   config: Config,
   mappings: readonly LoadedMapping[],
-  parts: { connectors: ReadonlyMap<string, Connector>; store: Store; logger: Logger; everyMs?: number; everyLabel?: string; concurrency?: number },
+  parts: { connectors: ReadonlyMap<string, Connector>; store: Store; logger: Logger; metrics: Registry; everyMs?: number; everyLabel?: string; concurrency?: number },
 ): Promise<Loop> {
   for (const m of mappings) {
     const crm = parts.connectors.get(m.mapping.sides.crm.connection);
@@ -43,6 +44,7 @@ export async function startLoop(
     logger: parts.logger,
     overlapMs: config.sync.overlapMinutes * 60_000,
     leaseMs: config.sync.leaseSeconds * 1_000,
+    metrics: parts.metrics,
     concurrency: parts.concurrency ?? config.queue.concurrency,
     ...(parts.everyMs === undefined ? {} : { everyMsOverride: parts.everyMs }),
   });

@@ -54,3 +54,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await adminRoutes(app, { token: undefined, ...options.admin, store: options.store });
   return app;
 }
+
+/**
+ * The operations routes alone (`/healthz`, `/readyz`, `/metrics`), for a `frontback
+ * worker` asked to listen: no webhooks, no admin API.
+ */
+export function buildOpsServer(options: Pick<ServerOptions, 'store' | 'logger' | 'metrics'>): FastifyInstance {
+  const app = Fastify({ loggerInstance: options.logger as FastifyBaseLogger, disableRequestLogging: true });
+  useErrorEnvelope(app);
+  opsRoutes(app, { store: options.store, metrics: options.metrics });
+  return app;
+}

@@ -76,4 +76,6 @@ export interface ConflictRepository {
    * VersionConflictError when it was already resolved.
    */
   resolve(id: string, resolution: ConflictResolution, resolvedBy: string): Promise<Conflict>;
+  /** Open conflicts per mapping id (for /metrics). */
+  countOpen(): Promise<Record<string, number>>;
 }

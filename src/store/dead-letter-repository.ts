@@ -67,4 +67,6 @@ export interface DeadLetterRepository {
   recordAttempt(id: string, message: string): Promise<void>;
   /** Sets the status (after a replay or a discard). */
   setStatus(id: string, status: DeadLetterStatus): Promise<void>;
+  /** Open dead letters per mapping id (for /metrics). */
+  countOpen(): Promise<Record<string, number>>;
 }

@@ -67,4 +67,6 @@ export interface InboxRepository {
   markDone(id: string): Promise<void>;
   /** Marks the row failed with the message of what went wrong. */
   markFailed(id: string, error: string): Promise<void>;
+  /** Rows per status that is not done (for /metrics). */
+  countOpen(): Promise<Partial<Record<InboxStatus, number>>>;
 }

@@ -21,6 +21,7 @@ import type { Connector } from '../connector/index.ts';
 import type { LoadedMapping } from '../mapping/load.ts';
 import type { Side } from '../mapping/spec.ts';
 import type { Logger } from '../observability/logger.ts';
+import { Counter, Histogram, type Registry } from '../observability/metrics.ts';
 import type { Job, JobQueue, QueueWorker } from '../queue/job-queue.ts';
 import type { Store } from '../store/store.ts';
 import { runPass } from './pass.ts';
@@ -47,6 +48,8 @@ export interface RunnerOptions {
   readonly holder?: string;
   /** How long a lease lasts unless renewed (renewed every third of it), ms; default 30,000. */
   readonly leaseMs?: number;
+  /** Where pass counts, durations and record outcomes go (`frontback_passes_total`, ...). */
+  readonly metrics?: Registry;
 }
 
 /** The lease of the scheduler and inbox reconciler. */
@@ -129,8 +132,15 @@ export function startRunner(options: RunnerOptions): Runner {
     });
   };
 
+  const registers = options.metrics ? [options.metrics] : [];
+  const passes = new Counter({ name: 'frontback_passes_total', help: 'Sync passes run, by mapping, side and outcome (succeeded, failed)', labelNames: ['mapping', 'side', 'outcome'] as const, registers });
+  const passSeconds = new Histogram({ name: 'frontback_pass_duration_seconds', help: 'Sync pass durations in seconds', labelNames: ['mapping', 'side'] as const, buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900], registers });
+  const records = new Counter({ name: 'frontback_records_total', help: 'Records a pass handled, by mapping, side read and status (applied, skipped, conflicted, failed)', labelNames: ['mapping', 'side', 'status'] as const, registers });
+
   const pass = async (data: PassJob, mapping: LoadedMapping['mapping'], connectors: { crm: Connector; erp: Connector }): Promise<void> => {
     for (const id of data.inbox ?? []) await store.inbox.markProcessing(id);
+    const labels = { mapping: data.mapping, side: data.side };
+    const timer = passSeconds.startTimer(labels);
     try {
       const report = await runPass(
         { mapping, connectors, store, connections: { crm: mapping.sides.crm.connection, erp: mapping.sides.erp.connection } },
@@ -138,12 +148,17 @@ export function startRunner(options: RunnerOptions): Runner {
         { apply: true, actor: data.inbox ? 'webhook' : 'poll', overlapMs: options.overlapMs },
       );
       const applied = report.applied.filter((a) => a.status === 'applied').length;
+      for (const a of report.applied) records.inc({ ...labels, status: a.status });
+      passes.inc({ ...labels, outcome: 'succeeded' });
       logger.info({ mapping: data.mapping, side: data.side, run: report.runId, read: report.read, applied }, 'pass done');
       for (const id of data.inbox ?? []) await store.inbox.markDone(id);
     } catch (err) {
+      passes.inc({ ...labels, outcome: 'failed' });
       for (const id of data.inbox ?? []) await store.inbox.markFailed(id, (err as Error).message);
       logger.warn({ mapping: data.mapping, side: data.side, err }, 'pass failed; the job is retried');
       throw err;
+    } finally {
+      timer();
     }
   };
   const worker: QueueWorker = queue.work(handle, { concurrency: options.concurrency });

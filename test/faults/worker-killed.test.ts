@@ -5,7 +5,8 @@
  * worker takes over once the dead one's leases run out (sync.leaseSeconds: 2) and the
  * job runs again. In the end every customer has exactly one Odoo partner (Odoo external
  * ids make the creates idempotent, links are unique), one link each, and the audit chain
- * is intact. Then SIGTERM stops the second worker cleanly (fault test 11's worker side).
+ * is intact. The second worker's /metrics (`--port`) shows its passes, records and vendor
+ * calls; SIGTERM stops it cleanly (fault test 11's worker side).
  * (Needs Redis: mandatory under CI=true, skipped with the reason elsewhere.)
  */
 import { cpSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SANDBOX_TOKEN } from '../../connectors/hubspot/sandbox/server.ts';
 import { DEFAULT_API_KEY } from '../../connectors/odoo/sandbox/auth.ts';
 import { obliterateBullMqQueue } from '../../src/queue/bullmq/bullmq-queue.ts';
-import { startFrontback, type RunningFrontback } from '../support/cli.ts';
+import { freePort, startFrontback, type RunningFrontback } from '../support/cli.ts';
 import { haveRedis, projectRoot, REDIS_URL } from '../support/env.ts';
 import { startSyncRig, type SyncRig } from '../integration/sync/support.ts';
 
@@ -92,7 +93,8 @@ describe.skipIf(!ready)('a worker SIGKILLed in the middle of a pass', () => {
     const linkedAtKill = (await rig.store.links.list('contacts-partners')).filter((l) => crashIds.has(l.crmId)).length;
     expect(linkedAtKill).toBeLessThan(atKill);
 
-    const second = startFrontback(['worker', '--every', '1s', '-c', config]);
+    const port = await freePort();
+    const second = startFrontback(['worker', '--every', '1s', '--port', String(port), '-c', config]);
     started.push(second);
     const until = Date.now() + 90_000;
     let counts = await partnersOf();
@@ -103,6 +105,12 @@ describe.skipIf(!ready)('a worker SIGKILLed in the middle of a pass', () => {
     expect(counts.size, second.output()).toBe(N);
     // Another pass or two over the same records, then a clean stop.
     await sleep(2_500);
+    // What it did shows on its /metrics: passes, records, vendor calls.
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/^frontback_passes_total\{mapping="contacts-partners",side="crm",outcome="succeeded",role="worker"\} [1-9]/m);
+    expect(metrics).toMatch(/^frontback_records_total\{mapping="contacts-partners",side="crm",status="applied",role="worker"\} [1-9]/m);
+    expect(metrics).toMatch(/^frontback_connector_requests_total\{connection="odoo",.*\} [1-9]/m);
+    expect(metrics).toContain('frontback_dead_letters_open');
     expect(await second.stop('SIGTERM'), second.output()).toBe(0);
     expect(second.output()).toContain('frontback worker stopped');
 

@@ -9,9 +9,10 @@ import type { Command } from 'commander';
 import { MappingError } from '../../errors.ts';
 import { loadMappings } from '../../mapping/load.ts';
 import { createLogger } from '../../observability/logger.ts';
+import { createMetricsRegistry } from '../../observability/metrics.ts';
 import { createStore } from '../../store/sql/create-store.ts';
 import { loadCliConfig } from '../config.ts';
-import { createConnectors } from '../connections.ts';
+import { openConnectors } from '../connections.ts';
 import { durationOption } from '../duration-option.ts';
 import { listenConfigured, untilStopSignal } from '../lifecycle.ts';
 import { startLoop } from '../loop.ts';
@@ -31,17 +32,19 @@ export function registerStartCommand(program: Command): void {
       if (loaded.issues.length > 0) throw new MappingError(loaded.issues);
       const logger = createLogger({ level: config.logging.level });
       const store = await createStore({ url: config.store.url, logger });
-      const connectors = createConnectors(config, { logger });
+      const metrics = createMetricsRegistry({ defaultLabels: { role: 'start' } });
+      const open = openConnectors(config, { logger, metrics });
+      const { connectors } = open;
       // Listening first: a port already taken stops here, before any pass is scheduled.
-      const { server, url } = await listenConfigured(config, { connectors, store, logger, role: 'start', mappings: loaded.mappings.map((m) => m.mapping), ...(options.port === undefined ? {} : { port: options.port }) });
-      const loop = await startLoop(config, loaded.mappings, { connectors, store, logger, ...(every === undefined ? {} : { everyMs: every, everyLabel: options.every ?? '' }) });
+      const { server, url } = await listenConfigured(config, { connectors, store, logger, metrics, mappings: loaded.mappings.map((m) => m.mapping), ...(options.port === undefined ? {} : { port: options.port }) });
+      const loop = await startLoop(config, loaded.mappings, { connectors, store, logger, metrics, ...(every === undefined ? {} : { everyMs: every, everyLabel: options.every ?? '' }) });
       process.stdout.write(
         `frontback start: listening on ${url} (store: ${config.store.kind}, queue: ${config.queue.kind})\n  syncing: ${loop.schedules.join(', ') || 'no mappings'}\n`,
       );
       await untilStopSignal();
       await server.close();
       await loop.stop();
-      for (const c of connectors.values()) await c.close?.();
+      await open.close();
       await store.close();
       process.stdout.write('frontback start stopped\n');
     });

@@ -16,7 +16,7 @@ import { runPass, type PassReport } from '../../sync/pass.ts';
 import { prepareMapping } from '../../sync/prepare.ts';
 import type { PlannedRecord } from '../../sync/plan.ts';
 import { loadCliConfig } from '../config.ts';
-import { createConnectors } from '../connections.ts';
+import { openConnectors } from '../connections.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
 
 interface SyncOptions {
@@ -75,7 +75,8 @@ export function registerSyncCommand(program: Command): void {
       }
       const { mapping } = loaded;
       const logger = createLogger({ level: config.logging.level === 'info' ? 'warn' : config.logging.level });
-      const live = createConnectors(config, { logger });
+      const open = openConnectors(config, { logger });
+      const live = open.connectors;
       const connections = { crm: mapping.sides.crm.connection, erp: mapping.sides.erp.connection };
       const crm = live.get(connections.crm);
       const erp = live.get(connections.erp);
@@ -106,7 +107,7 @@ export function registerSyncCommand(program: Command): void {
           if (shown.length > limit) process.stdout.write(`  ... and ${shown.length - limit} more (--limit)\n`);
         }
       } finally {
-        for (const c of live.values()) await c.close?.();
+        await open.close();
         await store.close();
       }
     });

@@ -10,9 +10,11 @@ import type { Command } from 'commander';
 import { MappingError } from '../../errors.ts';
 import { loadMappings } from '../../mapping/load.ts';
 import { createLogger } from '../../observability/logger.ts';
+import { createMetricsRegistry } from '../../observability/metrics.ts';
+import { buildOpsServer } from '../../server/app.ts';
 import { createStore } from '../../store/sql/create-store.ts';
 import { loadCliConfig } from '../config.ts';
-import { createConnectors } from '../connections.ts';
+import { openConnectors } from '../connections.ts';
 import { durationOption } from '../duration-option.ts';
 import { intOption } from '../int-option.ts';
 import { untilStopSignal } from '../lifecycle.ts';
@@ -26,7 +28,8 @@ export function registerWorkerCommand(program: Command): void {
     .description('run sync passes from the queue (distributed mode: many workers, one store, one Redis); one of them also schedules')
     .option('--concurrency <n>', 'jobs at once in this worker (default: queue.concurrency of the configuration)')
     .option('--every <duration>', 'poll every mapping this often (30s, 5m) instead of its own schedule')
-    .action(async (options: { concurrency?: string; every?: string }, command: Command) => {
+    .option('--port <n>', 'also answer /healthz, /readyz and /metrics on this port (on server.host)')
+    .action(async (options: { concurrency?: string; every?: string; port?: string }, command: Command) => {
       const config = loadCliConfig(command);
       const every = durationOption('--every', options.every);
       const concurrency = intOption('--concurrency', options.concurrency, config.queue.concurrency, 1, 1_000) ?? config.queue.concurrency;
@@ -34,13 +37,20 @@ export function registerWorkerCommand(program: Command): void {
       if (loaded.issues.length > 0) throw new MappingError(loaded.issues);
       const logger = createLogger({ level: config.logging.level });
       const store = await createStore({ url: config.store.url, logger });
-      const connectors = createConnectors(config, { logger });
-      const loop = await startLoop(config, loaded.mappings, { connectors, store, logger, concurrency, ...(every === undefined ? {} : { everyMs: every, everyLabel: options.every ?? '' }) });
+      const metrics = createMetricsRegistry({ defaultLabels: { role: 'worker' } });
+      const open = openConnectors(config, { logger, metrics });
+      const { connectors } = open;
+      const port = intOption('--port', options.port, undefined, 0, 65_535);
+      // Listening first, when asked: a port already taken stops here, before any job is taken.
+      const ops = port === undefined ? undefined : buildOpsServer({ store, logger, metrics });
+      const opsUrl = ops ? await ops.listen({ host: config.server.host, port: port ?? 0 }) : undefined;
+      const loop = await startLoop(config, loaded.mappings, { connectors, store, logger, metrics, concurrency, ...(every === undefined ? {} : { everyMs: every, everyLabel: options.every ?? '' }) });
       const alone = config.queue.kind === 'memory' ? ' (queue.redis is not set: jobs stay in this process; other workers would not share them)' : '';
-      process.stdout.write(`frontback worker: running (store: ${config.store.kind}, queue: ${config.queue.kind}, concurrency ${concurrency})${alone}\n  syncing: ${loop.schedules.join(', ') || 'no mappings'}\n`);
+      process.stdout.write(`frontback worker: running (store: ${config.store.kind}, queue: ${config.queue.kind}, concurrency ${concurrency})${alone}\n  syncing: ${loop.schedules.join(', ') || 'no mappings'}\n${opsUrl ? `  metrics: ${opsUrl}/metrics\n` : ''}`);
       await untilStopSignal();
+      await ops?.close();
       await loop.stop();
-      for (const c of connectors.values()) await c.close?.();
+      await open.close();
       await store.close();
       process.stdout.write('frontback worker stopped\n');
     });

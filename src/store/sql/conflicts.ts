@@ -89,4 +89,11 @@ export class SqlConflictRepository implements ConflictRepository {
     }
     return current;
   }
+
+  async countOpen(): Promise<Record<string, number>> {
+    const rows = await this.#ctx.run((db) =>
+      db.selectFrom('conflicts').select((eb) => ['mapping_id', eb.fn.countAll().as('n')]).where('status', '=', 'open').groupBy('mapping_id').execute(),
+    );
+    return Object.fromEntries(rows.map((r) => [r.mapping_id, Number(r.n)]));
+  }
 }

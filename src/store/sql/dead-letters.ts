@@ -88,4 +88,11 @@ export class SqlDeadLetterRepository implements DeadLetterRepository {
       db.updateTable('dead_letters').set({ status, updated_at: this.#ctx.now() }).where('id', '=', id).execute(),
     );
   }
+
+  async countOpen(): Promise<Record<string, number>> {
+    const rows = await this.#ctx.run((db) =>
+      db.selectFrom('dead_letters').select((eb) => ['mapping_id', eb.fn.countAll().as('n')]).where('status', '=', 'open').groupBy('mapping_id').execute(),
+    );
+    return Object.fromEntries(rows.map((r) => [r.mapping_id, Number(r.n)]));
+  }
 }

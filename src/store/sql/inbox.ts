@@ -112,4 +112,11 @@ export class SqlInboxRepository implements InboxRepository {
         .execute(),
     );
   }
+
+  async countOpen(): Promise<Partial<Record<InboxStatus, number>>> {
+    const rows = await this.#ctx.run((db) =>
+      db.selectFrom('inbox').select((eb) => ['status', eb.fn.countAll().as('n')]).where('status', '!=', 'done').groupBy('status').execute(),
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
 }

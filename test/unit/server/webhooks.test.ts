@@ -140,6 +140,23 @@ describe('operations routes', () => {
     expect([missing.statusCode, missing.json().error.code]).toEqual([404, 'NOT_FOUND']);
   });
 
+  it('metrics: what waits for a person, read from the store (dead letters, conflicts, inbox)', async () => {
+    const body = JSON.stringify(events(2, 950));
+    await post('/webhooks/hubspot', body, signed(body));
+    await store.deadLetters.add({ mappingId: 'contacts-partners', connection: 'odoo', recordId: '7', payload: {}, message: 'refused', attempts: 1 });
+    await store.deadLetters.add({ mappingId: 'contacts-partners', connection: 'odoo', recordId: '8', payload: {}, message: 'refused', attempts: 1 });
+    const replayed = await store.deadLetters.add({ mappingId: 'products', connection: 'hubspot', recordId: '9', payload: {}, message: 'refused', attempts: 1 });
+    await store.deadLetters.setStatus(replayed.id, 'replayed');
+    const link = await store.links.create({ mappingId: 'companies-partners', crmId: '1', erpId: '2' });
+    await store.conflicts.open({ mappingId: 'companies-partners', linkId: link.id, field: 'city', crmValue: 'Lyon', erpValue: 'Nantes' });
+    const metrics = (await app.inject('/metrics')).body;
+    expect(metrics).toContain('frontback_dead_letters_open{mapping="contacts-partners"} 2');
+    expect(metrics).not.toContain('frontback_dead_letters_open{mapping="products"}');
+    expect(metrics).toContain('frontback_conflicts_open{mapping="companies-partners"} 1');
+    expect(metrics).toContain('frontback_inbox_open{status="pending"} 2');
+    expect(metrics).toContain('frontback_inbox_open{status="failed"} 0');
+  });
+
   it('readyz answers 503 when the store does not', async () => {
     await store.close();
     const res = await app.inject('/readyz');
