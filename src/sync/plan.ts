@@ -216,6 +216,9 @@ export async function planPage(ctx: PlanContext, from: Side, page: readonly Sour
     if (r.archived === true) {
       if (!p.link || mapping.deletes === 'ignore') {
         plans.push({ ...base, action: 'skip', reason: p.reason ?? `archived; deletes: ${mapping.deletes}`, decisions: [], patch: EMPTY, problems: [], canonical: { [from]: own }, records: { [from]: r } });
+      } else if (partner === undefined || partner.archived === true) {
+        // A deletion read again (the listing's overlap window, a late webhook): done already.
+        plans.push({ ...base, action: 'skip', reason: `archived in ${from}; the ${to} partner is ${partner ? 'archived' : 'gone'} already`, decisions: [], patch: EMPTY, problems: [], canonical: { [from]: own }, records: { [from]: r } });
       } else {
         plans.push({ ...base, action: mapping.deletes, reason: `archived in ${from}; deletes: ${mapping.deletes}`, decisions: [], patch: EMPTY, problems: [], canonical: { [from]: own }, records: { [from]: r } });
       }

@@ -6,6 +6,7 @@
  * exponential backoff, `UnrecoverableError` for poison jobs, and job ids checked for `:`.
  * Redis must run with `maxmemory-policy noeviction`.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job as BullJob } from 'bullmq';
 import {
   checkJobId,
@@ -21,6 +22,9 @@ import {
   type QueueWorker,
   type WorkOptions,
 } from '../job-queue.ts';
+
+/** How long close() waits for BullMQ once this process's handlers are done, ms. */
+const CLOSE_GRACE_MS = 3_000;
 
 /** Where the queue lives. */
 export interface BullMqQueueOptions {
@@ -57,6 +61,8 @@ export function createBullMqQueue(name: string, options: BullMqQueueOptions): Jo
       removeOnFail: { age: KEEP.failed.ageSeconds, count: KEEP.failed.count },
     },
   });
+  // A Redis restart makes the connection emit errors while ioredis reconnects; `add` itself rejects meanwhile (callers log it).
+  queue.on('error', () => undefined);
 
   return {
     name,
@@ -72,21 +78,39 @@ export function createBullMqQueue(name: string, options: BullMqQueueOptions): Jo
     },
 
     work(handler: JobHandler, opts: WorkOptions = {}): QueueWorker {
+      // The handlers running in this process, so close() can wait for them itself (below).
+      const running = new Set<Promise<void>>();
       const worker = new Worker(
         name,
         async (job: BullJob) => {
+          const run = handler({ id: String(job.id), name: job.name, data: job.data as unknown, attempt: job.attemptsMade + 1 });
+          running.add(run);
           try {
-            await handler({ id: String(job.id), name: job.name, data: job.data as unknown, attempt: job.attemptsMade + 1 });
+            await run;
           } catch (err) {
             if (err instanceof UnrecoverableJobError) throw new UnrecoverableError(err.message);
             throw err;
+          } finally {
+            running.delete(run);
           }
         },
         { connection: connectionOf(options.redisUrl, true), prefix, concurrency: Math.max(1, opts.concurrency ?? 1) },
       );
       // Errors of the worker's own connection are retried by ioredis; keep them off the process's unhandled errors.
       worker.on('error', () => undefined);
-      return { close: () => worker.close() };
+      return {
+        async close() {
+          const closing = worker.close();
+          await Promise.allSettled([...running]);
+          // After a Redis restart BullMQ can wait forever for a job fetch that died with the old
+          // connection, though no handler runs: past a grace period the connections are cut.
+          const closed = await Promise.race([closing.then(() => true), sleep(CLOSE_GRACE_MS).then(() => false)]);
+          if (!closed) {
+            // Not awaited: it can hang as well; the process is stopping anyway.
+            void worker.disconnect().catch(() => undefined);
+          }
+        },
+      };
     },
 
     async counts(): Promise<JobCounts> {
