@@ -55,7 +55,7 @@ function summary(report: PassReport): string {
   return `${report.read} read: ${by('applied')} applied, ${by('skipped')} skipped, ${by('conflicted')} conflicted, ${by('failed')} failed (dead-lettered)`;
 }
 
-/** Registers `sync`. */
+/** Registers `sync`, and `plan` (the same as `sync --dry-run`). */
 export function registerSyncCommand(program: Command): void {
   program
     .command('sync')
@@ -64,51 +64,60 @@ export function registerSyncCommand(program: Command): void {
     .addOption(new Option('--from <side>', 'side(s) whose changes are read').choices(['crm', 'erp', 'both']).default('both'))
     .option('--dry-run', 'plan only: nothing is written to either system; the store records only the run')
     .option('--limit <n>', 'records listed per pass', '50')
-    .action(async (wanted: string, options: SyncOptions, command: Command) => {
-      const config = loadCliConfig(command);
-      const result = loadMappings(config.mappings.dir, { catalog: mappingCatalog(config), examples: false });
-      if (result.issues.length > 0) throw new MappingError(result.issues);
-      const loaded = result.mappings.find((m) => m.mapping.id === wanted);
-      if (!loaded) {
-        const ids = result.mappings.map((m) => m.mapping.id);
-        throw new ConfigError([{ file: config.mappings.dir, path: '', message: `no mapping "${wanted}"${didYouMean(wanted, ids)} (known: ${ids.join(', ') || 'none'})` }]);
+    .action(syncAction);
+  program
+    .command('plan')
+    .description('what one sync pass of a mapping would do, record by record; writes nothing (sync --dry-run)')
+    .argument('<mapping>', 'mapping id')
+    .addOption(new Option('--from <side>', 'side(s) whose changes are read').choices(['crm', 'erp', 'both']).default('both'))
+    .option('--limit <n>', 'records listed per pass', '50')
+    .action((wanted: string, options: SyncOptions, command: Command) => syncAction(wanted, { ...options, dryRun: true }, command));
+}
+
+async function syncAction(wanted: string, options: SyncOptions, command: Command): Promise<void> {
+  const config = loadCliConfig(command);
+  const result = loadMappings(config.mappings.dir, { catalog: mappingCatalog(config), examples: false });
+  if (result.issues.length > 0) throw new MappingError(result.issues);
+  const loaded = result.mappings.find((m) => m.mapping.id === wanted);
+  if (!loaded) {
+    const ids = result.mappings.map((m) => m.mapping.id);
+    throw new ConfigError([{ file: config.mappings.dir, path: '', message: `no mapping "${wanted}"${didYouMean(wanted, ids)} (known: ${ids.join(', ') || 'none'})` }]);
+  }
+  const { mapping } = loaded;
+  const logger = createLogger({ level: config.logging.level === 'info' ? 'warn' : config.logging.level });
+  const open = openConnectors(config, { logger });
+  const live = open.connectors;
+  const connections = { crm: mapping.sides.crm.connection, erp: mapping.sides.erp.connection };
+  const crm = live.get(connections.crm);
+  const erp = live.get(connections.erp);
+  if (!crm || !erp) throw new ConfigError([{ file: loaded.file, path: 'sides', message: `connection "${crm ? connections.erp : connections.crm}" has no connector` }]);
+  const store = await createStore({ url: config.store.url, logger });
+  const limit = Math.max(0, Number(options.limit) || 0);
+  try {
+    const fields = await prepareMapping(loaded, { crm, erp }, { dryRun: options.dryRun === true });
+    for (const side of ['crm', 'erp'] as const) {
+      if (fields[side].length === 0) continue;
+      process.stdout.write(`${options.dryRun ? 'would create' : 'created'} custom fields in ${connections[side]} ${mapping.sides[side].object}: ${fields[side].join(', ')}\n`);
+    }
+    const sides: Side[] = options.from === 'both' ? ['crm', 'erp'] : [options.from];
+    for (const from of sides) {
+      const report = await runPass({ mapping, connectors: { crm, erp }, store, connections }, from, {
+        apply: options.dryRun !== true,
+        actor: 'admin',
+        // sync.overlapMinutes: how far behind its cursor each listing re-reads (connectors may ask for more).
+        overlapMs: config.sync.overlapMinutes * 60_000,
+      });
+      process.stdout.write(`${options.dryRun ? 'dry run' : 'pass'} ${mapping.id} from ${from} (run ${report.runId}): ${summary(report)}\n`);
+      const shown = report.plans.filter((p) => p.action !== 'skip');
+      for (const plan of shown.slice(0, limit)) {
+        const outcome = report.applied.find((a) => a.plan === plan);
+        const status = outcome ? ` [${outcome.status}${outcome.message ? `: ${outcome.message}` : ''}]` : '';
+        process.stdout.write(`  ${describe(plan)}${status}\n`);
       }
-      const { mapping } = loaded;
-      const logger = createLogger({ level: config.logging.level === 'info' ? 'warn' : config.logging.level });
-      const open = openConnectors(config, { logger });
-      const live = open.connectors;
-      const connections = { crm: mapping.sides.crm.connection, erp: mapping.sides.erp.connection };
-      const crm = live.get(connections.crm);
-      const erp = live.get(connections.erp);
-      if (!crm || !erp) throw new ConfigError([{ file: loaded.file, path: 'sides', message: `connection "${crm ? connections.erp : connections.crm}" has no connector` }]);
-      const store = await createStore({ url: config.store.url, logger });
-      const limit = Math.max(0, Number(options.limit) || 0);
-      try {
-        const fields = await prepareMapping(loaded, { crm, erp }, { dryRun: options.dryRun === true });
-        for (const side of ['crm', 'erp'] as const) {
-          if (fields[side].length === 0) continue;
-          process.stdout.write(`${options.dryRun ? 'would create' : 'created'} custom fields in ${connections[side]} ${mapping.sides[side].object}: ${fields[side].join(', ')}\n`);
-        }
-        const sides: Side[] = options.from === 'both' ? ['crm', 'erp'] : [options.from];
-        for (const from of sides) {
-          const report = await runPass({ mapping, connectors: { crm, erp }, store, connections }, from, {
-            apply: options.dryRun !== true,
-            actor: 'admin',
-            // sync.overlapMinutes: how far behind its cursor each listing re-reads (connectors may ask for more).
-            overlapMs: config.sync.overlapMinutes * 60_000,
-          });
-          process.stdout.write(`${options.dryRun ? 'dry run' : 'pass'} ${mapping.id} from ${from} (run ${report.runId}): ${summary(report)}\n`);
-          const shown = report.plans.filter((p) => p.action !== 'skip');
-          for (const plan of shown.slice(0, limit)) {
-            const outcome = report.applied.find((a) => a.plan === plan);
-            const status = outcome ? ` [${outcome.status}${outcome.message ? `: ${outcome.message}` : ''}]` : '';
-            process.stdout.write(`  ${describe(plan)}${status}\n`);
-          }
-          if (shown.length > limit) process.stdout.write(`  ... and ${shown.length - limit} more (--limit)\n`);
-        }
-      } finally {
-        await open.close();
-        await store.close();
-      }
-    });
+      if (shown.length > limit) process.stdout.write(`  ... and ${shown.length - limit} more (--limit)\n`);
+    }
+  } finally {
+    await open.close();
+    await store.close();
+  }
 }

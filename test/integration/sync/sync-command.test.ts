@@ -68,6 +68,18 @@ describe('frontback sync', () => {
     await store.close();
   }, 90_000);
 
+  it('plan is sync --dry-run: the plan, nothing written', async () => {
+    const store = await createStore({ url: storePath });
+    const before = await store.audit.count();
+    await store.close();
+    const plan = await runFrontback(['plan', 'products', '--from', 'erp', '-c', config]);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toMatch(/^dry run products from erp \(run [0-9a-f-]+\): \d+ read: /m);
+    const after = await createStore({ url: storePath });
+    expect(await after.audit.count()).toBe(before);
+    await after.close();
+  }, 30_000);
+
   it('names the known mappings when asked for an unknown one', async () => {
     const run = await runFrontback(['sync', 'contact-partners', '--dry-run', '-c', config]);
     expect(run.code).toBe(1);
