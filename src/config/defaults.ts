@@ -32,7 +32,7 @@ export const CONFIG_DEFAULTS = {
   sync: {
     /** Odoo's write_date is the transaction start: minutes, not seconds (ARCHITECTURE invariant 2). */
     overlapMinutes: 10,
-    /** How long a worker's lease (scheduler, a mapping side's pass) lasts unless renewed. */
+    /** How long a worker's lease (the scheduler, a mapping's passes) lasts unless renewed. */
     leaseSeconds: 30,
   },
 } as const;

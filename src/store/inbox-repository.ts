@@ -67,6 +67,8 @@ export interface InboxRepository {
   markDone(id: string): Promise<void>;
   /** Marks the row failed with the message of what went wrong. */
   markFailed(id: string, error: string): Promise<void>;
+  /** Puts the row back to pending (its pass stopped before the end), for the reconciler to take again. */
+  release(id: string): Promise<void>;
   /** Rows per status that is not done (for /metrics). */
   countOpen(): Promise<Partial<Record<InboxStatus, number>>>;
 }

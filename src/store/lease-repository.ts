@@ -1,7 +1,7 @@
 /**
  * Leases: a named right, held by one process at a time until it expires, taken and renewed
  * by compare-and-set in SQL. What keeps the processes of distributed mode apart without
- * anything but the store: one scheduler among the workers, one pass of a mapping side at a
+ * anything but the store: one scheduler among the workers, one pass of a mapping at a
  * time. A holder that dies loses its leases when they expire; one whose lease expired
  * while it still works (a blocked event loop) finds out at the next renewal. The work
  * itself must stay safe when run twice (invariants 3 and 5): a lease saves work and
@@ -10,7 +10,7 @@
 
 /** A lease as stored. */
 export interface Lease {
-  /** What it guards, e.g. `scheduler` or `pass:contacts-partners:crm`. */
+  /** What it guards, e.g. `scheduler` or `pass:contacts-partners`. */
   name: string;
   /** Who holds it (a process id such as `worker-<host>-<pid>-<random>`). */
   holder: string;

@@ -42,7 +42,7 @@ export interface StoreRepositories {
   readonly runs: RunRepository;
   /** The hash-chained audit log. */
   readonly audit: AuditRepository;
-  /** Leases that keep processes apart (one scheduler, one pass per mapping side). */
+  /** Leases that keep processes apart (one scheduler, one pass per mapping). */
   readonly leases: LeaseRepository;
 }
 

@@ -145,7 +145,18 @@ export async function applyPage(ctx: ApplyContext, plans: readonly PlannedRecord
         out.push({ plan, status: 'applied', ...(partnerId ? { partnerId } : {}) });
         continue;
       }
-      const link = plan.link ?? (partnerId ? await tx.links.create({ mappingId: mapping.id, crmId: ids.crmId as string, erpId: ids.erpId as string }) : undefined);
+      let link = plan.link;
+      if (link === undefined && partnerId) {
+        // Linked since it was planned (a person's resync, a pass elsewhere that lost its lease): that link stands.
+        const [byCrm, byErp] = [await tx.links.findBySide(mapping.id, 'crm', ids.crmId as string), await tx.links.findBySide(mapping.id, 'erp', ids.erpId as string)];
+        const existing = byCrm ?? byErp;
+        if (existing && (existing.crmId !== ids.crmId || existing.erpId !== ids.erpId)) {
+          audit.push({ ...entry, action: 'skipped', rule: `linked meanwhile: crm ${existing.crmId} <-> erp ${existing.erpId}; not linked again`, details: { op: plan.action, ...settled } });
+          out.push({ plan, status: 'skipped', message: 'linked meanwhile to another record' });
+          continue;
+        }
+        link = existing ?? (await tx.links.create({ mappingId: mapping.id, crmId: ids.crmId as string, erpId: ids.erpId as string }));
+      }
       const now = { crm: after(ctx, plan, 'crm', result.crm), erp: after(ctx, plan, 'erp', result.erp) };
       const conflicts = plan.decisions.filter((d) => d.action === 'conflict').map((d) => d.field);
       const resolved: string[] = [];

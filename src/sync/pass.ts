@@ -24,6 +24,8 @@ export interface PassOptions {
   readonly pageSize?: number;
   /** Extra re-read window behind the cursor, ms (connectors enforce their own minimum). */
   readonly overlapMs?: number;
+  /** Stops the pass between pages (the process is stopping): what was handled stays handled, the cursor says where to go on. */
+  readonly signal?: AbortSignal;
 }
 
 /** What a pass did (or, dry, would do). */
@@ -62,6 +64,7 @@ export async function runPass(ctx: Omit<ApplyContext, 'runId' | 'actor'>, from: 
       ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }),
     });
     for await (const page of listing) {
+      if (options.signal?.aborted) break;
       read += page.records.length;
       const planned = await planPage(ctx, from, page.records);
       plans.push(...planned);
@@ -73,11 +76,12 @@ export async function runPass(ctx: Omit<ApplyContext, 'runId' | 'actor'>, from: 
     }
     // Systems whose change listing omits deletions (HubSpot search) list them apart, with their own cursor.
     const listDeleted = ctx.connectors[from].listDeleted?.bind(ctx.connectors[from]);
-    if (listDeleted && mapping.deletes !== 'ignore') {
+    if (listDeleted && mapping.deletes !== 'ignore' && options.signal?.aborted !== true) {
       const key = `${cursorKey(mapping.id, from)}:deleted`;
       const savedDeleted = await store.cursors.get(key);
       const since: Cursor | null = savedDeleted?.timestamp && savedDeleted.id !== null ? { timestamp: savedDeleted.timestamp, id: savedDeleted.id } : null;
       for await (const page of listDeleted(mapping.sides[from].object, since, options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs })) {
+        if (options.signal?.aborted) break;
         read += page.records.length;
         const planned = await planPage(ctx, from, page.records.map((r) => ({ ...r, archived: true })));
         plans.push(...planned);
@@ -91,7 +95,7 @@ export async function runPass(ctx: Omit<ApplyContext, 'runId' | 'actor'>, from: 
     const counts: Record<string, number> = options.apply
       ? { read, applied: count('applied'), skipped: count('skipped'), conflicted: count('conflicted'), failed: count('failed') }
       : { read, planned: plans.filter((p) => p.action !== 'skip').length, skipped: plans.filter((p) => p.action === 'skip').length };
-    await store.runs.finish(run.id, { status: 'succeeded', counts, timings: { total: Date.now() - started } });
+    await store.runs.finish(run.id, { status: 'succeeded', counts, timings: { total: Date.now() - started }, ...(options.signal?.aborted ? { error: 'stopped between pages (the process was stopping); the next pass goes on from the cursor' } : {}) });
   } catch (err) {
     await store.runs.finish(run.id, { status: 'failed', counts: { read }, timings: { total: Date.now() - started }, error: (err as Error).message });
     throw err;

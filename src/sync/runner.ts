@@ -2,16 +2,17 @@
  * The engine's loop: when passes run. A scheduler enqueues a pass of each mapping side
  * on the mapping's `schedule` (and one at start); an inbox reconciler turns accepted
  * webhook deliveries into passes of the mappings they concern and marks them done once
- * the pass ran; a worker runs the jobs, one pass of a mapping side at a time. The queue
+ * the pass ran; a worker runs the jobs, one pass of a mapping at a time (its two sides
+ * link and match the same pairs, so they do not run side by side either). The queue
  * only delivers: every pass reads from its cursor in the store, so a job run twice, lost
  * or run late changes nothing but timing (RELIABILITY.md).
  *
  * Any number of processes can run it against one store and one queue (distributed mode,
  * `frontback worker`): leases in the store (src/store/lease-repository.ts) make one of
  * them the scheduler and reconciler at a time (schedules are created from one place; a
- * new one takes over when its lease runs out), and keep passes of one mapping side apart
- * across processes. A scheduled pass that finds its side busy is dropped (the running pass
- * or the next slot covers it); a webhook's pass waits for the side.
+ * new one takes over when its lease runs out), and keep passes of one mapping apart across
+ * processes. A scheduled pass that finds the same side's pass running elsewhere is dropped
+ * (that pass, or the next slot, covers it); otherwise it waits for the mapping.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -54,10 +55,10 @@ export interface RunnerOptions {
 
 /** The lease of the scheduler and inbox reconciler. */
 export const SCHEDULER_LEASE = 'scheduler';
-/** The lease of the passes of one mapping side. */
-export const passLease = (mapping: string, side: Side): string => `pass:${mapping}:${side}`;
-/** How long a webhook's pass waits for its mapping side at most before the job is retried, ms. */
-const WAIT_FOR_SIDE_MS = 10 * 60_000;
+/** The lease of the passes of one mapping (both sides: they create links of the same pairs). */
+export const passLease = (mapping: string): string => `pass:${mapping}`;
+/** How long a pass waits for its mapping at most before the job is retried, ms. */
+const WAIT_FOR_MAPPING_MS = 10 * 60_000;
 
 /** A running loop. */
 export interface Runner {
@@ -81,8 +82,10 @@ export function startRunner(options: RunnerOptions): Runner {
   const byId = new Map(options.mappings.map((m) => [m.mapping.id, m.mapping]));
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
+  // Aborted by stop(): running passes end after the page in hand.
+  const stopping = new AbortController();
 
-  // One pass of a mapping side at a time (in this process): passes of one cursor never overlap.
+  // One pass of a mapping at a time in this process (and through the lease below, across processes).
   const running = new Map<string, Promise<void>>();
   const serially = (key: string, work: () => Promise<void>): Promise<void> => {
     const next = (running.get(key) ?? Promise.resolve()).then(work, work);
@@ -93,17 +96,23 @@ export function startRunner(options: RunnerOptions): Runner {
   const holder = options.holder ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const leaseMs = options.leaseMs ?? 30_000;
 
-  /** Takes the side's lease (waiting for it when `wait`), runs `work` renewing it, gives it up. False when busy and not waiting. */
-  const withSide = async (mapping: string, side: Side, wait: boolean, work: () => Promise<void>): Promise<boolean> => {
-    const name = passLease(mapping, side);
-    const until = clock() + WAIT_FOR_SIDE_MS;
-    while (!(await store.leases.acquire(name, holder, leaseMs))) {
-      if (!wait) return false;
-      if (stopped || clock() > until) throw new Error(`${mapping} ${side}: another process kept this side's pass busy; the job is retried`);
+  /**
+   * Takes the mapping's lease for a pass of `side`, runs `work` renewing it, gives it up.
+   * While another process holds it: a scheduled pass (`dropIfSameSide`) is dropped when that
+   * process runs the same side (answers false); anything else waits for the mapping.
+   */
+  const withMapping = async (mapping: string, side: Side, dropIfSameSide: boolean, work: () => Promise<void>): Promise<boolean> => {
+    const name = passLease(mapping);
+    // The holder names the side, so a process waiting can tell which side runs.
+    const me = `${holder}/${side}`;
+    const until = clock() + WAIT_FOR_MAPPING_MS;
+    while (!(await store.leases.acquire(name, me, leaseMs))) {
+      if (dropIfSameSide && (await store.leases.get(name))?.holder.endsWith(`/${side}`) === true) return false;
+      if (stopped || clock() > until) throw new Error(`${mapping}: another process kept this mapping's passes busy; the job is retried`);
       await sleep(Math.min(1_000, leaseMs / 4));
     }
     const renew = setInterval(() => {
-      store.leases.acquire(name, holder, leaseMs).then(
+      store.leases.acquire(name, me, leaseMs).then(
         (held) => {
           if (!held) logger.warn({ mapping, side, holder }, 'lost the lease of this pass (it ran past the lease, another process may run it too); the store keeps the writes safe');
         },
@@ -114,7 +123,7 @@ export function startRunner(options: RunnerOptions): Runner {
       await work();
     } finally {
       clearInterval(renew);
-      await store.leases.release(name, holder).catch((err: unknown) => logger.warn({ err, mapping, side }, 'could not release the lease of this pass'));
+      await store.leases.release(name, me).catch((err: unknown) => logger.warn({ err, mapping, side }, 'could not release the lease of this pass'));
     }
     return true;
   };
@@ -126,8 +135,8 @@ export function startRunner(options: RunnerOptions): Runner {
     const crm = options.connectors.get(mapping.sides.crm.connection);
     const erp = options.connectors.get(mapping.sides.erp.connection);
     if (!crm || !erp) return;
-    await serially(`${data.mapping}:${data.side}`, async () => {
-      const ran = await withSide(data.mapping, data.side, data.inbox !== undefined, () => pass(data, mapping, { crm, erp }));
+    await serially(data.mapping, async () => {
+      const ran = await withMapping(data.mapping, data.side, data.inbox === undefined, () => pass(data, mapping, { crm, erp }));
       if (!ran) logger.debug({ mapping: data.mapping, side: data.side }, 'scheduled pass dropped: another process runs this side now');
     });
   };
@@ -145,13 +154,14 @@ export function startRunner(options: RunnerOptions): Runner {
       const report = await runPass(
         { mapping, connectors, store, connections: { crm: mapping.sides.crm.connection, erp: mapping.sides.erp.connection } },
         data.side,
-        { apply: true, actor: data.inbox ? 'webhook' : 'poll', overlapMs: options.overlapMs },
+        { apply: true, actor: data.inbox ? 'webhook' : 'poll', overlapMs: options.overlapMs, signal: stopping.signal },
       );
       const applied = report.applied.filter((a) => a.status === 'applied').length;
       for (const a of report.applied) records.inc({ ...labels, status: a.status });
       passes.inc({ ...labels, outcome: 'succeeded' });
       logger.info({ mapping: data.mapping, side: data.side, run: report.runId, read: report.read, applied }, 'pass done');
-      for (const id of data.inbox ?? []) await store.inbox.markDone(id);
+      // A pass stopped between pages may not have reached these deliveries' changes: they wait for the next one.
+      for (const id of data.inbox ?? []) await (stopping.signal.aborted ? store.inbox.release(id) : store.inbox.markDone(id));
     } catch (err) {
       passes.inc({ ...labels, outcome: 'failed' });
       for (const id of data.inbox ?? []) await store.inbox.markFailed(id, (err as Error).message);
@@ -254,6 +264,7 @@ export function startRunner(options: RunnerOptions): Runner {
   return {
     async stop() {
       stopped = true;
+      stopping.abort();
       for (const t of timers) clearTimeout(t);
       timers.clear();
       await worker.close();

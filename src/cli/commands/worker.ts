@@ -3,7 +3,7 @@
  * many as needed, on any machines, against the same store (`store.url: postgres://...`)
  * and queue (`queue.redis: redis://...`); `frontback serve` copies take the webhooks and
  * the admin API. The workers share the jobs; leases in the store make one of them the
- * scheduler at a time and keep passes of one mapping side apart (src/sync/runner.ts).
+ * scheduler at a time and keep passes of one mapping apart (src/sync/runner.ts).
  * SIGTERM/SIGINT: no new jobs, running passes finish, leases are given up.
  */
 import type { Command } from 'commander';

@@ -103,6 +103,10 @@ export class SqlInboxRepository implements InboxRepository {
     await this.#setStatus(id, 'failed', error);
   }
 
+  async release(id: string): Promise<void> {
+    await this.#setStatus(id, 'pending', null);
+  }
+
   async #setStatus(id: string, status: InboxStatus, lastError: string | null): Promise<void> {
     await this.#ctx.write((db) =>
       db

@@ -135,6 +135,11 @@ for (const backend of all) {
         expect(await store.inbox.get(a.id)).toMatchObject({ status: 'processing', attempts: 2 });
         expect(await store.inbox.get(c.id)).toMatchObject({ status: 'failed', lastError: 'target said no' });
         expect((await store.inbox.listOpen({ statuses: ['failed'] })).map((i) => i.id)).toEqual([c.id]);
+        expect(await store.inbox.countOpen()).toEqual({ processing: 1, failed: 1 });
+        // A row whose pass stopped early goes back to pending, attempts kept.
+        await store.inbox.release(a.id);
+        expect(await store.inbox.get(a.id)).toMatchObject({ status: 'pending', attempts: 2 });
+        expect((await store.inbox.listOpen({ statuses: ['pending'] })).map((i) => i.id)).toEqual([a.id]);
       });
     });
 
@@ -159,11 +164,13 @@ for (const backend of all) {
       const link = await store.links.create({ mappingId: 'm1', crmId: 'c1', erpId: 'e1' });
       const c = await store.conflicts.open({ mappingId: 'm1', linkId: link.id, field: 'phone', crmValue: '+1', erpValue: '+2' });
       expect(await store.conflicts.list({ status: 'open' })).toEqual([c]);
+      expect(await store.conflicts.countOpen()).toEqual({ m1: 1 });
       const resolved = await store.conflicts.resolve(c.id, { choice: 'erp' }, 'admin@example.com');
       expect(resolved).toMatchObject({ status: 'resolved', resolution: { choice: 'erp' }, resolvedBy: 'admin@example.com' });
       await expect(store.conflicts.resolve(c.id, { choice: 'crm' }, 'someone')).rejects.toBeInstanceOf(VersionConflictError);
       await expect(store.conflicts.resolve('missing', { choice: 'crm' }, 'x')).rejects.toMatchObject({ code: ErrorCode.Store });
       expect(await store.conflicts.list({ status: 'open' })).toEqual([]);
+      expect(await store.conflicts.countOpen()).toEqual({});
     });
 
     it('keeps dead letters with the target message and attempts', async () => {
@@ -185,6 +192,7 @@ for (const backend of all) {
       await store.deadLetters.add({ mappingId: 'm1', connection: 'odoo', recordId: 'c11', payload: {}, message: 'm', attempts: 1 });
       expect((await store.deadLetters.list({ mappingId: 'm1', status: 'open', recordIds: ['c9', 'c10', 'c12'] })).map((x) => x.recordId)).toEqual(['c10']);
       expect(await store.deadLetters.list({ recordIds: [] })).toEqual([]);
+      expect(await store.deadLetters.countOpen()).toEqual({ m1: 2 });
     });
 
     it('leases: one holder at a time, renewed by it, taken over once expired, given up', async () => {

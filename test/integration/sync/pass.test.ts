@@ -11,7 +11,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadMappings } from '../../../src/mapping/load.ts';
 import type { CompiledMapping } from '../../../src/mapping/types.ts';
 import type { Store } from '../../../src/store/store.ts';
+import { applyPage } from '../../../src/sync/apply.ts';
 import { cursorKey, runPass } from '../../../src/sync/pass.ts';
+import { planPage } from '../../../src/sync/plan.ts';
 import { projectRoot } from '../../support/env.ts';
 import { startSyncRig, type SyncRig } from './support.ts';
 
@@ -113,6 +115,20 @@ describe('sync passes of contacts-partners between the sandboxes', () => {
     const entries = [];
     for await (const e of store.audit.since('1970-01-01T00:00:00.000Z')) entries.push(e);
     expect(entries.filter((e) => e.action === 'failed').map((e) => e.details?.['message'])).toEqual([failed[0]?.message]);
+  }, 60_000);
+
+  it('a pair linked elsewhere between plan and apply is not linked again: skipped with the reason, the page recorded', async () => {
+    await connectors.crm.write('contacts', [{ op: 'create', ref: 'a', fields: { email: 'racing@x.test', firstname: 'Ra', lastname: 'Cing', lifecyclestage: 'customer' } }]);
+    const [partner] = await connectors.erp.write('res.partner', [{ op: 'create', ref: 'p', fields: { name: 'Ra Cing', email: 'racing@x.test' } }]);
+    const [other] = await connectors.erp.write('res.partner', [{ op: 'create', ref: 'o', fields: { name: 'Someone else' } }]);
+    const [contact] = await connectors.crm.find('contacts', { field: 'email', values: ['racing@x.test'] });
+    const plans = await planPage(ctx(), 'crm', [contact!]);
+    expect(plans[0]).toMatchObject({ action: 'sync', partnerId: partner!.ok ? partner!.id : '' });
+    // Meanwhile the contact got linked to another partner (a resolution, a replay, a pass elsewhere).
+    await store.links.create({ mappingId: mapping.id, crmId: contact!.id, erpId: other!.ok ? other!.id : '' });
+    const [applied] = await applyPage({ ...ctx(), runId: 'r', actor: 'poll' }, plans);
+    expect(applied).toMatchObject({ status: 'skipped', message: 'linked meanwhile to another record' });
+    expect((await store.audit.tail(1))[0]?.rule).toMatch(/^linked meanwhile: crm \d+ <-> erp \d+; not linked again$/);
   }, 60_000);
 
   it('two records of one page matching the same partner: the first is linked, the other waits with the reason', async () => {

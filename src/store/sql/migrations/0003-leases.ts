@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 
-/** Leases (src/store/lease-repository.ts): one scheduler, one pass per mapping side, across processes. */
+/** Leases (src/store/lease-repository.ts): one scheduler, one pass per mapping, across processes. */
 export function leasesMigration(): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
