@@ -3,7 +3,7 @@
  * health, readiness and metrics, the admin API (admin-routes.ts), one error envelope.
  * Stateless: any number of copies can run behind a load balancer against the same store.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Connector } from '../connector/index.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Registry } from '../observability/metrics.ts';
@@ -34,7 +34,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     // Requests are logged by method, route and status only (never bodies, never full URLs with tokens).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
     trustProxy: options.publicBaseUrl !== undefined,
   });
@@ -60,7 +60,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
  * worker` asked to listen: no webhooks, no admin API.
  */
 export function buildOpsServer(options: Pick<ServerOptions, 'store' | 'logger' | 'metrics'>): FastifyInstance {
-  const app = Fastify({ loggerInstance: options.logger as FastifyBaseLogger, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: options.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
   useErrorEnvelope(app);
   opsRoutes(app, { store: options.store, metrics: options.metrics });
   return app;

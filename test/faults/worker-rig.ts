@@ -4,14 +4,12 @@
  * companies mapping its lookup reads, 60 new HubSpot customers that Odoo does not have
  * yet, and Odoo calls slowed so a pass takes long enough to be interrupted.
  */
-import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_SANDBOX_TOKEN } from '../../connectors/hubspot/sandbox/server.ts';
-import { DEFAULT_API_KEY } from '../../connectors/odoo/sandbox/auth.ts';
 import { obliterateBullMqQueue } from '../../src/queue/bullmq/bullmq-queue.ts';
 import { startFrontback, type RunningFrontback } from '../support/cli.ts';
 import { projectRoot, REDIS_URL } from '../support/env.ts';
-import { startSyncRig, type SyncRig } from '../integration/sync/support.ts';
+import { startSyncRig, writeCliConfig, type SyncRig } from '../integration/sync/support.ts';
 
 /** A running worker rig. */
 export interface WorkerRig {
@@ -36,20 +34,12 @@ export async function startWorkerRig(name: string, seed: number, count = 60): Pr
   cpSync(join(projectRoot, 'mappings/hubspot-odoo'), mappings, { recursive: true });
   // The other flows only slow the passes down.
   for (const file of ['deals-orders.yaml', 'invoices-deals.yaml', 'products.yaml']) rmSync(join(mappings, file));
-  const config = join(rig.dir, 'frontback.yaml');
-  writeFileSync(
-    config,
-    [
-      'connections:',
-      `  hubspot: { kind: hubspot, baseUrl: "${rig.urls.hubspot}", auth: { type: bearer, token: ${DEFAULT_SANDBOX_TOKEN} } }`,
-      `  odoo: { kind: odoo, baseUrl: "${rig.urls.odoo}", auth: { type: api-key, login: admin, key: ${DEFAULT_API_KEY}, database: odoo } }`,
-      `store: { url: ${JSON.stringify(rig.storePath)} }`,
-      `queue: { redis: "${REDIS_URL}", prefix: ${prefix}, concurrency: 2 }`,
-      `mappings: { dir: ${JSON.stringify(mappings)} }`,
-      'sync: { leaseSeconds: 2 }',
-      'logging: { level: warn }',
-    ].join('\n'),
-  );
+  const config = writeCliConfig(rig, [
+    `queue: { redis: "${REDIS_URL}", prefix: ${prefix}, concurrency: 2 }`,
+    `mappings: { dir: ${JSON.stringify(mappings)} }`,
+    'sync: { leaseSeconds: 2 }',
+    'logging: { level: warn }',
+  ]);
   const emails = Array.from({ length: count }, (_, i) => `${name}.${i}@worker.test`);
   const created = await rig.connectors.crm.write(
     'contacts',

@@ -4,7 +4,7 @@
  * `/_sandbox/` control API. Tests start it in-process; `frontback sandbox hubspot` starts
  * it from the command line.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { systemClock, type SandboxClock } from '../../../src/connector/sandbox/clock.ts';
 import type { FaultSettings } from '../../../src/connector/sandbox/faults.ts';
 import { isControlPath, registerSandboxKit, type SandboxKit } from '../../../src/connector/sandbox/kit.ts';
@@ -106,7 +106,7 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions = {}):
   const appId = options.appId ?? 54321;
   const seedOptions = { seed: options.seed ?? 42, records: options.records ?? 30, seedEpochMs: options.seedEpochMs ?? Date.UTC(2024, 5, 1) };
   const app: FastifyInstance = options.logger
-    ? Fastify({ loggerInstance: options.logger as FastifyBaseLogger, disableRequestLogging: true })
+    ? Fastify({ loggerInstance: options.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) })
     : Fastify({ logger: false });
   const store = new HubSpotStore(clock, [...standardObjectTypes(), ...(options.customObjects ?? []).map(customObjectType)], portalId);
   if (options.searchLag !== undefined) store.searchIndex.setLag(options.searchLag);

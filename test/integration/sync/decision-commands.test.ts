@@ -8,15 +8,13 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SANDBOX_TOKEN } from '../../../connectors/hubspot/sandbox/server.ts';
-import { DEFAULT_API_KEY } from '../../../connectors/odoo/sandbox/auth.ts';
 import { loadMappings } from '../../../src/mapping/load.ts';
 import { syncEngine } from '../../../src/sync/engine.ts';
 import { runPass } from '../../../src/sync/pass.ts';
 import type { SyncContext } from '../../../src/sync/resync.ts';
 import { runFrontback } from '../../support/cli.ts';
 import { projectRoot } from '../../support/env.ts';
-import { startSyncRig, type SyncRig } from './support.ts';
+import { startSyncRig, writeCliConfig, type SyncRig } from './support.ts';
 
 let rig: SyncRig;
 let config: string;
@@ -28,17 +26,7 @@ beforeAll(async () => {
   cpSync(join(projectRoot, 'mappings/hubspot-odoo'), mappings, { recursive: true });
   const file = join(mappings, 'contacts-partners.yaml');
   writeFileSync(file, readFileSync(file, 'utf8').replace(/^conflicts: newest$/m, 'conflicts: manual'));
-  config = join(rig.dir, 'frontback.yaml');
-  writeFileSync(
-    config,
-    [
-      'connections:',
-      `  hubspot: { kind: hubspot, baseUrl: "${rig.urls.hubspot}", auth: { type: bearer, token: ${DEFAULT_SANDBOX_TOKEN} } }`,
-      `  odoo: { kind: odoo, baseUrl: "${rig.urls.odoo}", auth: { type: api-key, login: admin, key: ${DEFAULT_API_KEY}, database: odoo } }`,
-      `store: { url: ${JSON.stringify(rig.storePath)} }`,
-      `mappings: { dir: ${JSON.stringify(mappings)} }`,
-    ].join('\n'),
-  );
+  config = writeCliConfig(rig, [`mappings: { dir: ${JSON.stringify(mappings)} }`]);
   ctx = syncEngine(loadMappings(mappings).mappings.map((m) => m.mapping), rig.byName, rig.store).context('contacts-partners');
 });
 

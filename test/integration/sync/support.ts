@@ -2,7 +2,7 @@
  * Both sandboxes on free ports, a SQLite store in a temporary folder and a connector for
  * each side, as the sync tests need them; `close()` undoes it all.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectorRegistry } from '../../../connectors/index.ts';
@@ -74,4 +74,23 @@ export async function startSyncRig(options: { seed: number; records: number; hub
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Writes a configuration file for the CLI in the rig's folder: both sandboxes as the
+ * connections `hubspot` and `odoo`, the rig's store, then `extra` lines; answers its path.
+ */
+export function writeCliConfig(rig: SyncRig, extra: readonly string[] = []): string {
+  const path = join(rig.dir, 'frontback.yaml');
+  writeFileSync(
+    path,
+    [
+      'connections:',
+      `  hubspot: { kind: hubspot, baseUrl: "${rig.urls.hubspot}", auth: { type: bearer, token: ${DEFAULT_SANDBOX_TOKEN} } }`,
+      `  odoo: { kind: odoo, baseUrl: "${rig.urls.odoo}", auth: { type: api-key, login: admin, key: ${DEFAULT_API_KEY}, database: odoo } }`,
+      `store: { url: ${JSON.stringify(rig.storePath)} }`,
+      ...extra,
+    ].join('\n'),
+  );
+  return path;
 }
