@@ -42,6 +42,8 @@ export interface CompiledField {
   readonly owner?: Side;
   /** The way the field flows: both, crm->erp or erp->crm. */
   readonly flow: Flow;
+  /** Worked out from other records (an aggregate), not read from its side: compared as it is now, never against a snapshot. */
+  readonly derived?: true;
   /** What is read on each side the field flows from, for traces: `email`, `firstname + " " + lastname`. */
   readonly source: Partial<Record<Side, string>>;
   /** Readers for the sides the field flows from; undefined when the record does not carry the field. */
@@ -250,5 +252,5 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
   });
   const sourceText: CompiledField['source'] = {};
   for (const side of ['crm', 'erp'] as const) if (read[side]) sourceText[side] = aggSide === side ? `id (for the aggregate)` : (spec[side] ?? '');
-  return { name, path: formatPath(path), flow, ...(spec.owner ? { owner: spec.owner } : {}), source: sourceText, read, plain, constant: constants, text: texts, write, normalize };
+  return { name, path: formatPath(path), flow, ...(spec.owner ? { owner: spec.owner } : {}), ...(aggregate ? { derived: true as const } : {}), source: sourceText, read, plain, constant: constants, text: texts, write, normalize };
 }

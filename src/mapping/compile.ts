@@ -113,6 +113,7 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions = {}):
     fields: root.fields.map((f) => f.name),
     owner: (field) => byName.get(field)?.owner,
     flow: (field) => byName.get(field)?.flow,
+    derived: (field) => byName.get(field)?.derived === true,
     accepts(record, side) {
       const filter = filters[side];
       if (!filter) return true;

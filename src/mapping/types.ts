@@ -152,6 +152,8 @@ export interface CompiledMapping {
   owner(field: string): Side | undefined;
   /** The way a field flows (`both`, `crm->erp`, `erp->crm`); undefined for a name that is not a field rule. */
   flow(field: string): Flow | undefined;
+  /** True for a field worked out from other records (an aggregate such as the open invoice amount): always recomputed and compared as it is now. */
+  derived(field: string): boolean;
   /** True when the side's filter accepts the record (always true without a filter). */
   accepts(record: SourceRecord, side: Side): boolean;
   /** Match keys of an unlinked record, in rule order (empty values skipped). */

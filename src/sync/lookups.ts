@@ -5,8 +5,10 @@
  * `read` per model; links of other mappings from the store), and the real pass runs
  * with a resolver over those answers.
  *
- * Aggregates (roll-ups over related records) are not answered here: a rule with one
- * reports "nothing found" and its field is left out of the patch.
+ * Aggregates (roll-ups over related records, such as the open invoice amount of a
+ * company) are answered the same way: one `find` of the rows referencing the page's
+ * records, filtered by the rule's `where` in memory, then summed (or min, max, count) per
+ * record. A record no row references sums to 0 and counts 0; its min and max are null.
  */
 import type { Connector } from '../connector/index.ts';
 import type { Side } from '../mapping/spec.ts';
@@ -28,10 +30,25 @@ const keyOf = (lookup: LookupRequest, value: MappingValue): string => {
       return `ref|${lookup.side}|${lookup.model}|${lookup.by}|${lookup.want}|${String(value)}`;
     case 'link':
       return `link|${lookup.mapping}|${lookup.from}|${String(value)}`;
-    default:
-      return `agg|${String(value)}`;
+    case 'aggregate':
+      return `agg|${aggregateGroup(lookup)}|${String(value)}`;
   }
 };
+
+/** What one `find` answers: the rows of one object referencing records by one field. */
+const aggregateGroup = (lookup: Extract<LookupRequest, { kind: 'aggregate' }>): string => `${lookup.side}|${lookup.from}|${lookup.by}|${lookup.op}|${lookup.field ?? ''}|${lookup.where ?? ''}`;
+
+/** The roll-up of `rows` (already filtered) for one record. */
+function rollUp(op: 'sum' | 'min' | 'max' | 'count', field: string | undefined, rows: readonly Record<string, unknown>[]): MappingValue {
+  if (op === 'count') return rows.length;
+  const values = rows.map((r) => r[field ?? '']).filter((v): v is number | string => typeof v === 'number' || (typeof v === 'string' && v !== ''));
+  if (op === 'sum') return Math.round(values.reduce<number>((total, v) => total + Number(v), 0) * 1e6) / 1e6;
+  if (values.length === 0) return null;
+  // Numbers by value; dates (ISO text) by their order as text.
+  const numeric = values.every((v) => typeof v === 'number');
+  const sorted = [...values].sort((a, b) => (numeric ? Number(a) - Number(b) : String(a).localeCompare(String(b))));
+  return (op === 'min' ? sorted[0] : sorted[sorted.length - 1]) as MappingValue;
+}
 
 /** A resolver for translating `canonicals` into patches for `target`, with every lookup loaded first. */
 export async function preloadLookups(mapping: CompiledMapping, canonicals: readonly CanonicalRecord[], target: Side, sources: LookupSources): Promise<Resolver> {
@@ -43,8 +60,9 @@ export async function preloadLookups(mapping: CompiledMapping, canonicals: reado
     });
   }
   const answers = new Map<string, MappingValue>();
-  // Reference data: one call per (side, model, field, direction).
+  // Reference data: one call per (side, model, field, direction); aggregates: one per (side, object, field, op, where).
   const groups = new Map<string, { lookup: Extract<LookupRequest, { kind: 'reference' }>; values: Set<string> }>();
+  const aggregates = new Map<string, { lookup: Extract<LookupRequest, { kind: 'aggregate' }>; values: Set<string> }>();
   for (const { lookup, value } of asked.values()) {
     if (lookup.kind === 'link') {
       const link = await sources.links.findBySide(lookup.mapping, lookup.from, String(value));
@@ -54,7 +72,23 @@ export async function preloadLookups(mapping: CompiledMapping, canonicals: reado
       const entry = groups.get(group) ?? { lookup, values: new Set<string>() };
       entry.values.add(String(value));
       groups.set(group, entry);
+    } else if (value !== null && value !== undefined && value !== '') {
+      const group = aggregateGroup(lookup);
+      const entry = aggregates.get(group) ?? { lookup, values: new Set<string>() };
+      entry.values.add(String(value));
+      aggregates.set(group, entry);
     }
+  }
+  for (const { lookup, values } of aggregates.values()) {
+    const rows = await sources.connectors[lookup.side].find(lookup.from, { field: lookup.by, values: [...values] });
+    const byRecord = new Map<string, Record<string, unknown>[]>();
+    for (const row of rows) {
+      const fields = { ...row.fields, id: row.id };
+      if (row.archived === true || (lookup.matches && lookup.matches(fields) !== true)) continue;
+      const key = String(row.fields[lookup.by]);
+      byRecord.set(key, [...(byRecord.get(key) ?? []), fields]);
+    }
+    for (const value of values) answers.set(keyOf(lookup, value), rollUp(lookup.op, lookup.field, byRecord.get(value) ?? []));
   }
   for (const { lookup, values } of groups.values()) {
     const connector = sources.connectors[lookup.side];

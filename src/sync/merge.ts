@@ -13,6 +13,9 @@
  *   crm|erp`, or `manual` (nothing is written, the field is parked as a conflict, until a
  *   person chooses a side: `decided`).
  *
+ * A derived field (an aggregate over other records) is recomputed on every merge and
+ * written when the other side does not hold the result yet.
+ *
  * Without a snapshot (a pair linked for the first time) every value is compared with
  * empty: a side with a value "changed", so a field one side leaves empty takes the
  * other's value, and two different values go through the rules above.
@@ -114,6 +117,14 @@ function decide(mapping: CompiledMapping, input: MergeInput, field: string): Fie
     if (input.agree?.(field) === true) return { field, action: 'keep', rule: `manual: ${chosen} chosen, and the other side already agrees` };
     if (!flowsFrom(mapping, field, chosen)) return { field, action: 'keep', rule: `manual: ${chosen} chosen, but the field does not flow from ${chosen}` };
     return { field, action: 'push', from: chosen, rule: `manual: ${chosen} chosen by a person` };
+  }
+  if (mapping.derived(field)) {
+    // Worked out from other records (open invoices of a company): what it should be now is compared with what the
+    // other side holds, never with a snapshot (the rows it sums change without the record changing).
+    const from: Side = mapping.flow(field) === 'crm->erp' ? 'crm' : 'erp';
+    if (input[from] === undefined) return { field, action: 'keep', rule: `derived from ${from}, which was not read this time` };
+    if (input.agree?.(field) === true) return { field, action: 'keep', rule: 'derived: up to date' };
+    return { field, action: 'push', from, rule: `derived from ${from}: recomputed` };
   }
   const crmChanged = changed('crm');
   const erpChanged = changed('erp');

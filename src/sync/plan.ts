@@ -95,6 +95,13 @@ async function hasKeyField(ctx: PlanContext, side: Side): Promise<boolean> {
   return described?.fields.some((f) => f.name === IDEMPOTENCY_FIELD && f.externalId === true) ?? false;
 }
 
+/** Whether a computed value and what a system holds are the same (`150.5` and HubSpot's `"150.5"` are). */
+function sameFigure(mapping: CompiledMapping, field: string, computed: MappingValue, held: MappingValue): boolean {
+  const numeric = (v: MappingValue): boolean => typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));
+  if (numeric(computed) && numeric(held)) return Number(computed) === Number(held);
+  return mapping.equal(field, computed, held);
+}
+
 /** Translates only `fields` of `canonical` for `target`. */
 function patchOf(mapping: CompiledMapping, canonical: CanonicalRecord, fields: readonly string[], target: Side, resolver: Resolver): { patch: Record<string, MappingValue>; problems: readonly FieldProblem[] } {
   if (fields.length === 0) return { patch: {}, problems: [] };
@@ -122,6 +129,12 @@ function agreement(mapping: CompiledMapping, canonical: Record<Side, CanonicalRe
   return (field) => {
     const from: Side = mapping.flow(field) === 'erp->crm' ? 'erp' : 'crm';
     const to = other(from);
+    if (mapping.derived(field)) {
+      // The side it is written to does not read it back as a mapped value: compare its raw field with the figure now.
+      const { patch } = patchOf(mapping, canonical[from], [field], to, resolvers[to]);
+      const keys = Object.keys(patch);
+      return keys.length > 0 && keys.every((k) => sameFigure(mapping, field, patch[k] as MappingValue, (records[to].fields[k] ?? null) as MappingValue));
+    }
     const now = canonical[to].values[field];
     const { after } = translated(from);
     const then = after.values[field];
@@ -263,7 +276,7 @@ export async function planPage(ctx: PlanContext, from: Side, page: readonly Sour
     const writes = Object.keys(toErp.patch).length + Object.keys(toCrm.patch).length;
     // Changes that need no write (made on both sides alike, or to a field that does not flow back) still
     // refresh the snapshot, so they are not merged again, and a conflict they settle is closed.
-    const stale = merged.decisions.some((d) => d.action === 'keep' && d.rule !== 'unchanged');
+    const stale = merged.decisions.some((d) => d.action === 'keep' && d.rule !== 'unchanged' && !mapping.derived(d.field));
     const reason =
       writes > 0 ? (p.link ? 'changed since the last sync' : `matched by key: linked now`)
       : merged.conflicts.length > 0 ? 'conflict parked'

@@ -70,8 +70,12 @@ describe('the engine loop', () => {
 
   it('carries it through the webhook when the next poll is far away; the inbox row ends done', async () => {
     const r = await rig({ webhooks: true, everyMs: 3_600_000 });
-    // The first pass (at start) links the pairs.
+    // The first passes (at start, both sides) link the pairs and are over before the edit: only the webhook can carry it.
     await until(async () => (await partnerOf(r, '1')) !== undefined);
+    await until(async () => {
+      const runs = await r.store.runs.list({ mappingId: 'contacts-partners' });
+      return runs.length >= 2 && runs.every((run) => run.status !== 'running');
+    });
     const erpId = (await partnerOf(r, '1')) as string;
     const contacts = r.hubspot.store.requireType('contacts');
     r.hubspot.store.update(contacts, r.hubspot.store.get(contacts, '1')!, { jobtitle: 'Webhook Buyer' }, 'CRM_UI');

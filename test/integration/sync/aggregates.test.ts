@@ -1,0 +1,67 @@
+/**
+ * Flow 4 (money): the open invoice amount of an Odoo company reaches its HubSpot company
+ * (companies-partners: `erp_open_invoices`, the sum of `amount_residual` over its posted
+ * customer invoices). Worked out from the invoices when the company syncs, compared with
+ * what HubSpot holds (never with a snapshot), written only when it differs: a draft
+ * invoice and a credit note do not count; a payment shows at the company's next sync.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadMappings, type LoadedMapping } from '../../../src/mapping/load.ts';
+import { runPass } from '../../../src/sync/pass.ts';
+import { prepareMapping } from '../../../src/sync/prepare.ts';
+import { projectRoot } from '../../support/env.ts';
+import { startSyncRig, type SyncRig } from './support.ts';
+
+let rig: SyncRig;
+let companies: LoadedMapping;
+
+beforeEach(async () => {
+  rig = await startSyncRig({ seed: 71, records: 6 });
+  companies = loadMappings('mappings/hubspot-odoo', { cwd: projectRoot }).mappings.find((m) => m.mapping.id === 'companies-partners')!;
+  await prepareMapping(companies, rig.connectors);
+});
+afterEach(() => rig.close());
+
+const ctx = () => ({ mapping: companies.mapping, connectors: rig.connectors, store: rig.store, connections: { crm: 'hubspot', erp: 'odoo' } });
+
+/** Creates (or with `id`, writes) a record in the Odoo sandbox directly: frontback itself never writes invoices. */
+async function odoo(model: string, values: Record<string, unknown>, id?: string): Promise<string> {
+  const writeDate = new Date().toISOString().replace('T', ' ').slice(0, 19);
+  const res = await fetch(`${rig.urls.odoo}/_sandbox/odoo/late-commit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, values, writeDate, ...(id ? { id: Number(id) } : {}) }) });
+  const body = (await res.json()) as { id?: number; error?: { message: string } };
+  if (!res.ok || body.id === undefined) throw new Error(`could not write ${model}: ${body.error?.message ?? res.status}`);
+  return String(body.id);
+}
+
+describe('the open invoice amount of a company (aggregate)', () => {
+  it('sums the posted customer invoices, writes it once, and recomputes it at the next sync of the company', async () => {
+    const partner = await odoo('res.partner', { name: 'Open Invoices SA', is_company: true, city: 'Lille' });
+    const invoice = (residual: number, extra: Record<string, unknown> = {}) => odoo('account.move', { move_type: 'out_invoice', partner_id: Number(partner), state: 'posted', amount_total: residual, amount_residual: residual, ...extra });
+    const first = await invoice(100);
+    await invoice(50.5);
+    await invoice(1000, { state: 'draft' });
+    await invoice(30, { move_type: 'out_refund' });
+
+    const pass = await runPass(ctx(), 'erp', { apply: true });
+    const mine = pass.applied.find((a) => a.plan.id === partner);
+    expect(mine?.status).toBe('applied');
+    expect(mine?.plan.patch.crm).toMatchObject({ name: 'Open Invoices SA', erp_open_invoices: 150.5 });
+    const link = await rig.store.links.findBySide('companies-partners', 'erp', partner);
+    const read = async () => (await rig.connectors.crm.read('companies', [link!.crmId], ['erp_open_invoices']))[0]?.fields.erp_open_invoices;
+    expect(Number(await read())).toBe(150.5);
+
+    // Nothing changed: nothing written, the figure is up to date.
+    const again = await runPass(ctx(), 'erp', { apply: true });
+    expect(again.applied.filter((a) => Object.keys(a.plan.patch.crm).length > 0)).toEqual([]);
+
+    // The first invoice is paid; the company's next sync (here an edit of its phone in Odoo) carries the new figure.
+    await odoo('account.move', { amount_residual: 0, payment_state: 'paid' }, first);
+    await odoo('res.partner', { phone: '+33320000000' }, partner);
+    const paid = await runPass(ctx(), 'erp', { apply: true });
+    expect(paid.applied.find((a) => a.plan.id === partner)?.plan.patch.crm).toMatchObject({ erp_open_invoices: 50.5 });
+    expect(Number(await read())).toBe(50.5);
+    // A sync from HubSpot's side of the company recomputes it as well, and finds it up to date.
+    const fromCrm = await runPass(ctx(), 'crm', { apply: true });
+    expect(fromCrm.applied.filter((a) => a.plan.id === link!.crmId && Object.keys(a.plan.patch.crm).length > 0)).toEqual([]);
+  }, 60_000);
+});
