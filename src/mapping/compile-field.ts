@@ -44,6 +44,8 @@ export interface CompiledField {
   readonly flow: Flow;
   /** Worked out from other records (an aggregate), not read from its side: compared as it is now, never against a snapshot. */
   readonly derived?: true;
+  /** For an aggregate: the rows it rolls up (`from` on `side`) and their field that references the record (`by`). */
+  readonly rollsUp?: { readonly side: Side; readonly from: string; readonly by: string };
   /** What is read on each side the field flows from, for traces: `email`, `firstname + " " + lastname`. */
   readonly source: Partial<Record<Side, string>>;
   /** Readers for the sides the field flows from; undefined when the record does not carry the field. */
@@ -252,5 +254,5 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
   });
   const sourceText: CompiledField['source'] = {};
   for (const side of ['crm', 'erp'] as const) if (read[side]) sourceText[side] = aggSide === side ? `id (for the aggregate)` : (spec[side] ?? '');
-  return { name, path: formatPath(path), flow, ...(spec.owner ? { owner: spec.owner } : {}), ...(aggregate ? { derived: true as const } : {}), source: sourceText, read, plain, constant: constants, text: texts, write, normalize };
+  return { name, path: formatPath(path), flow, ...(spec.owner ? { owner: spec.owner } : {}), ...(aggregate ? { derived: true as const, rollsUp: { side: aggregate.side, from: aggregate.from, by: aggregate.by } } : {}), source: sourceText, read, plain, constant: constants, text: texts, write, normalize };
 }

@@ -114,6 +114,7 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions = {}):
     owner: (field) => byName.get(field)?.owner,
     flow: (field) => byName.get(field)?.flow,
     derived: (field) => byName.get(field)?.derived === true,
+    rollUps: root.fields.flatMap((f) => (f.rollsUp ? [{ field: f.name, ...f.rollsUp }] : [])),
     accepts(record, side) {
       const filter = filters[side];
       if (!filter) return true;

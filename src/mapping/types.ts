@@ -154,6 +154,8 @@ export interface CompiledMapping {
   flow(field: string): Flow | undefined;
   /** True for a field worked out from other records (an aggregate such as the open invoice amount): always recomputed and compared as it is now. */
   derived(field: string): boolean;
+  /** The aggregates' sources: which rows (`from` on `side`, referencing the record by `by`) each derived field rolls up. */
+  readonly rollUps: readonly { readonly field: string; readonly side: Side; readonly from: string; readonly by: string }[];
   /** True when the side's filter accepts the record (always true without a filter). */
   accepts(record: SourceRecord, side: Side): boolean;
   /** Match keys of an unlinked record, in rule order (empty values skipped). */

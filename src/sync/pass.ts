@@ -5,11 +5,14 @@
  * reason, parked as a conflict, or dead-lettered), so a crash re-reads the page and
  * nothing is lost (ARCHITECTURE invariant 2). Where a system lists deletions apart
  * (HubSpot), they are read too, with a cursor of their own, when the mapping acts on them
- * (`deletes: archive | delete`). A dry run reads the same changes, writes nothing anywhere
+ * (`deletes: archive | delete`). Rows that aggregates roll up (invoices of a company) are
+ * listed too, with a cursor of their own, and bring the records they reference into the
+ * pass. A dry run reads the same changes, writes nothing anywhere
  * and leaves the cursors where they were. Every pass is a run in the store.
  */
 import type { Cursor } from '../connector/index.ts';
 import type { Side } from '../mapping/spec.ts';
+import type { CompiledMapping } from '../mapping/types.ts';
 import type { AuditActor } from '../store/audit-repository.ts';
 import { applyPage, type AppliedRecord, type ApplyContext } from './apply.ts';
 import { planPage, type PlannedRecord } from './plan.ts';
@@ -43,6 +46,13 @@ export interface PassReport {
   readonly applied: readonly AppliedRecord[];
   /** The cursor after the pass (unchanged by a dry run). */
   readonly cursor: Cursor | null;
+}
+
+/** The distinct row sources of the aggregates on `side` (one listing each, even when several fields roll them up). */
+function rollUpSources(rollUps: CompiledMapping['rollUps'], side: Side): { from: string; by: string }[] {
+  const seen = new Map<string, { from: string; by: string }>();
+  for (const r of rollUps) if (r.side === side) seen.set(`${r.from}|${r.by}`, { from: r.from, by: r.by });
+  return [...seen.values()];
 }
 
 /** The store key of a mapping side's cursor. */
@@ -84,6 +94,27 @@ export async function runPass(ctx: Omit<ApplyContext, 'runId' | 'actor'>, from: 
         if (options.signal?.aborted) break;
         read += page.records.length;
         const planned = await planPage(ctx, from, page.records.map((r) => ({ ...r, archived: true })));
+        plans.push(...planned);
+        if (options.apply) {
+          applied.push(...(await applyPage({ ...ctx, runId: run.id, actor: options.actor ?? 'poll' }, planned)));
+          await store.cursors.set(key, { timestamp: page.cursor.timestamp, id: page.cursor.id });
+        }
+      }
+    }
+    // Aggregates read rows of another object (a company's invoices): rows changed since their own cursor
+    // bring the records they reference into the pass, so a paid invoice updates its company's figure.
+    for (const source of rollUpSources(mapping.rollUps, from)) {
+      if (options.signal?.aborted) break;
+      const key = `${cursorKey(mapping.id, from)}:rows:${source.from}`;
+      const savedRows = await store.cursors.get(key);
+      const since: Cursor | null = savedRows?.timestamp && savedRows.id !== null ? { timestamp: savedRows.timestamp, id: savedRows.id } : null;
+      const rows = ctx.connectors[from].listChanges(source.from, since, { fields: [source.by], ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }) });
+      for await (const page of rows) {
+        if (options.signal?.aborted) break;
+        const ids = [...new Set(page.records.flatMap((r) => (r.fields[source.by] === null || r.fields[source.by] === undefined || r.fields[source.by] === false ? [] : [String(r.fields[source.by])])))];
+        const records = ids.length === 0 ? [] : await ctx.connectors[from].read(mapping.sides[from].object, ids, undefined, { fieldTimes: mapping.conflicts === 'newest' });
+        read += records.length;
+        const planned = await planPage(ctx, from, records);
         plans.push(...planned);
         if (options.apply) {
           applied.push(...(await applyPage({ ...ctx, runId: run.id, actor: options.actor ?? 'poll' }, planned)));

@@ -3,7 +3,8 @@
  * (companies-partners: `erp_open_invoices`, the sum of `amount_residual` over its posted
  * customer invoices). Worked out from the invoices when the company syncs, compared with
  * what HubSpot holds (never with a snapshot), written only when it differs: a draft
- * invoice and a credit note do not count; a payment shows at the company's next sync.
+ * invoice and a credit note do not count; an invoice paid (the company unchanged) brings
+ * its company into the next pass through the invoices' own cursor.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadMappings, type LoadedMapping } from '../../../src/mapping/load.ts';
@@ -25,8 +26,8 @@ afterEach(() => rig.close());
 const ctx = () => ({ mapping: companies.mapping, connectors: rig.connectors, store: rig.store, connections: { crm: 'hubspot', erp: 'odoo' } });
 
 /** Creates (or with `id`, writes) a record in the Odoo sandbox directly: frontback itself never writes invoices. */
-async function odoo(model: string, values: Record<string, unknown>, id?: string): Promise<string> {
-  const writeDate = new Date().toISOString().replace('T', ' ').slice(0, 19);
+async function odoo(model: string, values: Record<string, unknown>, id?: string, agoMs = 0): Promise<string> {
+  const writeDate = new Date(Date.now() - agoMs).toISOString().replace('T', ' ').slice(0, 19);
   const res = await fetch(`${rig.urls.odoo}/_sandbox/odoo/late-commit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, values, writeDate, ...(id ? { id: Number(id) } : {}) }) });
   const body = (await res.json()) as { id?: number; error?: { message: string } };
   if (!res.ok || body.id === undefined) throw new Error(`could not write ${model}: ${body.error?.message ?? res.status}`);
@@ -34,8 +35,9 @@ async function odoo(model: string, values: Record<string, unknown>, id?: string)
 }
 
 describe('the open invoice amount of a company (aggregate)', () => {
-  it('sums the posted customer invoices, writes it once, and recomputes it at the next sync of the company', async () => {
-    const partner = await odoo('res.partner', { name: 'Open Invoices SA', is_company: true, city: 'Lille' });
+  it('sums the posted customer invoices, writes it once, and follows a payment', async () => {
+    // Last changed two hours ago: later passes (re-reading only minutes behind their cursor) do not list the company again.
+    const partner = await odoo('res.partner', { name: 'Open Invoices SA', is_company: true, city: 'Lille' }, undefined, 2 * 3_600_000);
     const invoice = (residual: number, extra: Record<string, unknown> = {}) => odoo('account.move', { move_type: 'out_invoice', partner_id: Number(partner), state: 'posted', amount_total: residual, amount_residual: residual, ...extra });
     const first = await invoice(100);
     await invoice(50.5);
@@ -54,9 +56,8 @@ describe('the open invoice amount of a company (aggregate)', () => {
     const again = await runPass(ctx(), 'erp', { apply: true });
     expect(again.applied.filter((a) => Object.keys(a.plan.patch.crm).length > 0)).toEqual([]);
 
-    // The first invoice is paid; the company's next sync (here an edit of its phone in Odoo) carries the new figure.
+    // The first invoice is paid, the company itself unchanged: the invoice's change brings the company into the next pass.
     await odoo('account.move', { amount_residual: 0, payment_state: 'paid' }, first);
-    await odoo('res.partner', { phone: '+33320000000' }, partner);
     const paid = await runPass(ctx(), 'erp', { apply: true });
     expect(paid.applied.find((a) => a.plan.id === partner)?.plan.patch.crm).toMatchObject({ erp_open_invoices: 50.5 });
     expect(Number(await read())).toBe(50.5);
