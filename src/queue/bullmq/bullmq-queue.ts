@@ -32,6 +32,10 @@ export interface BullMqQueueOptions {
   redisUrl: string;
   /** Key prefix; default `frontback`. */
   prefix?: string;
+  /** How long a worker's lock on a running job lasts unless renewed, ms; BullMQ's default 30,000. */
+  lockDurationMs?: number;
+  /** How often a worker looks for jobs whose lock ran out (stalled), ms; BullMQ's default 30,000. */
+  stalledIntervalMs?: number;
 }
 
 function connectionOf(url: string, forWorker: boolean): ConnectionOptions {
@@ -94,7 +98,13 @@ export function createBullMqQueue(name: string, options: BullMqQueueOptions): Jo
             running.delete(run);
           }
         },
-        { connection: connectionOf(options.redisUrl, true), prefix, concurrency: Math.max(1, opts.concurrency ?? 1) },
+        {
+          connection: connectionOf(options.redisUrl, true),
+          prefix,
+          concurrency: Math.max(1, opts.concurrency ?? 1),
+          ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
+          ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
+        },
       );
       // Errors of the worker's own connection are retried by ioredis; keep them off the process's unhandled errors.
       worker.on('error', () => undefined);
