@@ -34,10 +34,13 @@ interface DemoOptions {
 
 const NEXT = [
   'Try a real sync pass: `npm run demo -- --keep-running`, then in another terminal',
-  '  npx frontback sync contacts-partners --dry-run -c config/demo.yaml   (what it would do)',
+  '  npx frontback plan contacts-partners -c config/demo.yaml             (what a pass would do; writes nothing)',
   '  npx frontback sync contacts-partners -c config/demo.yaml             (do it; run it twice: nothing left)',
   '  npx frontback start -c config/demo.yaml --every 30s                  (everything, continuously: webhooks in, passes on schedule)',
-  'What comes next: the distributed worker, the admin API, conflict resolution and dead-letter replay.',
+  '  npx frontback dead-letters -c config/demo.yaml                       (what a system refused, with its message; replay or discard)',
+  '  npx frontback conflicts -c config/demo.yaml                          (fields both sides changed, under conflicts: manual)',
+  '  curl -H "Authorization: Bearer demo-admin-token-not-a-secret" http://127.0.0.1:8080/admin/runs   (the admin API, while start runs)',
+  'Distributed mode: `frontback serve` copies and `frontback worker`s against PostgreSQL and Redis (README, Scaling out).',
 ];
 
 /**
