@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerConflictsCommand } from './commands/conflicts.ts';
 import { registerDeadLettersCommand } from './commands/dead-letters.ts';
+import { registerInboxCommand } from './commands/inbox.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerSandboxCommand } from './commands/sandbox.ts';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerSyncCommand(program);
   registerConflictsCommand(program);
   registerDeadLettersCommand(program);
+  registerInboxCommand(program);
   return program;
 }
 

@@ -47,6 +47,7 @@ const resolveBody = z.strictObject({ take: z.enum(['crm', 'erp']), by });
 const replayBody = z.strictObject({ by }).default({ by: 'admin-api' });
 const discardBody = z.strictObject({ reason: z.string().trim().min(1).max(2000), by });
 const dryRunBody = z.strictObject({ from: z.enum(['crm', 'erp', 'both']).default('both') }).default({ from: 'both' });
+const inboxQuery = z.strictObject({ status: z.enum(['pending', 'processing', 'failed']).optional(), limit });
 const auditQuery = z.strictObject({ after: z.coerce.number().int().min(0).optional(), limit });
 
 /** Parses `value` with `schema`, or throws a 400 that names each bad field of `where`. */
@@ -184,6 +185,18 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
         const { id } = parse(idParams, request.params, 'path');
         const body = parse(discardBody, request.body, 'body');
         return { deadLetter: await discardDeadLetter(store, id, body.by, body.reason) };
+      });
+
+      admin.get('/inbox', async (request) => {
+        const q = parse(inboxQuery, request.query, 'query');
+        return { deliveries: await store.inbox.listOpen({ statuses: q.status ? [q.status] : ['pending', 'processing', 'failed'], limit: q.limit }) };
+      });
+      admin.post('/inbox/:id/retry', async (request) => {
+        const { id } = parse(idParams, request.params, 'path');
+        const row = await store.inbox.get(id);
+        if (!row) throw new FrontbackError(ErrorCode.NotFound, `no delivery ${id}`);
+        await store.inbox.release(id);
+        return { delivery: await store.inbox.get(id), was: row.status };
       });
 
       admin.get('/audit', async (request) => {

@@ -224,7 +224,7 @@ export function startRunner(options: RunnerOptions): Runner {
   // Inbox reconciler: open deliveries become passes of the mapping sides they concern.
   const reconcile = async (statuses: readonly ('pending' | 'processing')[]): Promise<void> => {
     const rows = await store.inbox.listOpen({ statuses, limit: 500 });
-    const groups = new Map<string, { mapping: string; side: Side; ids: string[] }>();
+    const groups = new Map<string, { mapping: string; side: Side; ids: string[]; attempts: number }>();
     for (const row of rows) {
       const object = (row.payload as { object?: unknown } | null)?.object;
       let concerned = false;
@@ -233,7 +233,7 @@ export function startRunner(options: RunnerOptions): Runner {
           if (mapping.sides[side].connection !== row.source || mapping.sides[side].object !== object) continue;
           concerned = true;
           const key = `${id}:${side}`;
-          const group = groups.get(key) ?? { mapping: id, side, ids: [] };
+          const group = groups.get(key) ?? { mapping: id, side, ids: [], attempts: row.attempts };
           group.ids.push(row.id);
           groups.set(key, group);
         }
@@ -242,7 +242,9 @@ export function startRunner(options: RunnerOptions): Runner {
       if (!concerned) await store.inbox.markDone(row.id);
     }
     for (const g of groups.values()) {
-      await queue.add('pass', { mapping: g.mapping, side: g.side, inbox: g.ids } satisfies PassJob, { jobId: `inbox-${g.ids[0] ?? ''}-${g.mapping}-${g.side}` });
+      // The job id names the first row's attempts: a row back to pending (a pass stopped early, a retry asked for)
+      // gets a new job, where the queue would ignore the id of the ended job it still keeps.
+      await queue.add('pass', { mapping: g.mapping, side: g.side, inbox: g.ids } satisfies PassJob, { jobId: `inbox-${g.ids[0] ?? ''}-a${g.attempts}-${g.mapping}-${g.side}` });
     }
   };
   const reconcileLogged = (statuses: readonly ('pending' | 'processing')[]): void => {

@@ -85,6 +85,15 @@ describe('deliveries out of order, and edits during a pass', () => {
     expect(mine.filter((e) => e.action === 'skipped').map((e) => e.rule)).toContain('archived in crm; the erp partner is archived already');
   }, 60_000);
 
+  it('a delivery put back to pending (its pass stopped early, or a retry asked for) is taken again, not ignored as a finished job', async () => {
+    const [pair] = await rig.store.links.list('contacts-partners');
+    const id = await deliver(pair!.crmId);
+    await until('the delivery done', () => done([id]));
+    const before = (await rig.store.inbox.get(id))?.attempts ?? 0;
+    await rig.store.inbox.release(id);
+    await until('the delivery done again', async () => (await rig.store.inbox.get(id))?.status === 'done' && ((await rig.store.inbox.get(id))?.attempts ?? 0) > before);
+  }, 60_000);
+
   it('8: edited again while its pass runs: the newer value still arrives', async () => {
     const [pair] = await rig.store.links.list('contacts-partners');
     await fetch(`${rig.urls.odoo}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 150 }) });

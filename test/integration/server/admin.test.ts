@@ -113,6 +113,13 @@ describe('the admin API', () => {
     expect(twice.statusCode).toBe(409);
     expect(twice.json().error.message).toMatch(/already resolved by dana/);
 
+    const row = await rig.store.inbox.accept({ source: 'hubspot', deliveryKey: 'admin-failed', payload: { object: 'contacts', id: pair!.crmId } });
+    await rig.store.inbox.markFailed(row.id, 'Odoo was down');
+    const inbox = await app.inject({ method: 'GET', url: '/admin/inbox?status=failed', headers: auth });
+    expect(inbox.json().deliveries.map((d: { id: string; lastError: string }) => [d.id, d.lastError])).toEqual([[row.id, 'Odoo was down']]);
+    const retried = await app.inject({ method: 'POST', url: `/admin/inbox/${row.id}/retry`, headers: auth });
+    expect(retried.json()).toMatchObject({ was: 'failed', delivery: { status: 'pending' } });
+
     const audit = await app.inject({ method: 'GET', url: '/admin/audit?limit=5', headers: auth });
     expect(audit.json().entries.some((e: { action: string }) => e.action === 'resolved')).toBe(true);
     expect((await app.inject({ method: 'GET', url: '/admin/audit/verify', headers: auth })).json()).toMatchObject({ ok: true });

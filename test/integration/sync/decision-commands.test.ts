@@ -32,7 +32,22 @@ beforeAll(async () => {
 
 afterAll(() => rig.close());
 
-describe('frontback conflicts and dead-letters', () => {
+describe('frontback conflicts, dead-letters and inbox', () => {
+  it('lists a failed delivery with its error and puts it back to pending', async () => {
+    const row = await rig.store.inbox.accept({ source: 'hubspot', deliveryKey: 'cli-failed', payload: { object: 'contacts', id: '1' } });
+    await rig.store.inbox.markProcessing(row.id);
+    await rig.store.inbox.markFailed(row.id, 'Odoo answered 503 five times');
+    const list = await runFrontback(['inbox', 'list', '--status', 'failed', '-c', config]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain(`${row.id}  hubspot  contacts 1  failed  1 attempt  received `);
+    expect(list.stdout).toMatch(/^ {4}Odoo answered 503 five times$/m);
+    const retry = await runFrontback(['inbox', 'retry', '--failed', '-c', config]);
+    expect(retry.code, retry.stderr).toBe(0);
+    expect(retry.stdout).toContain(`${row.id}: back to pending (was failed)`);
+    expect((await rig.store.inbox.get(row.id))?.status).toBe('pending');
+    expect((await runFrontback(['inbox', 'retry', '-c', config])).code).toBe(1);
+  }, 60_000);
+
   it('lists the open conflict and resolves it by taking a side, once', async () => {
     await runPass(ctx, 'crm', { apply: true });
     const [pair] = await rig.store.links.list('contacts-partners');
