@@ -5,8 +5,9 @@
  * (no links, snapshots, audit entries or cursor moves): it shows what a pass would do. Records the targets refuse are dead-lettered
  * with their message and counted; the pass goes on.
  */
+import { hostname } from 'node:os';
 import { Option, type Command } from 'commander';
-import { ConfigError, MappingError } from '../../errors.ts';
+import { ConfigError, ErrorCode, FrontbackError, MappingError } from '../../errors.ts';
 import { didYouMean } from '../../config/did-you-mean.ts';
 import { loadMappings } from '../../mapping/load.ts';
 import type { Side } from '../../mapping/spec.ts';
@@ -14,6 +15,7 @@ import { createLogger } from '../../observability/logger.ts';
 import { createStore } from '../../store/sql/create-store.ts';
 import { runPass, type PassReport } from '../../sync/pass.ts';
 import { prepareMapping } from '../../sync/prepare.ts';
+import { passLease } from '../../sync/runner.ts';
 import type { PlannedRecord } from '../../sync/plan.ts';
 import { loadCliConfig } from '../config.ts';
 import { openConnectors } from '../connections.ts';
@@ -101,12 +103,28 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
     }
     const sides: Side[] = options.from === 'both' ? ['crm', 'erp'] : [options.from];
     for (const from of sides) {
-      const report = await runPass({ mapping, connectors: { crm, erp }, store, connections }, from, {
-        apply: options.dryRun !== true,
-        actor: 'admin',
-        // sync.overlapMinutes: how far behind its cursor each listing re-reads (connectors may ask for more).
-        overlapMs: config.sync.overlapMinutes * 60_000,
-      });
+      // A real pass takes the mapping's lease, as a worker's does (a dry run writes nothing and needs none).
+      const lease = passLease(mapping.id);
+      const me = `cli-${hostname()}-${process.pid}/${from}`;
+      // Renewed while the pass runs, like a worker's: if this process dies, workers wait sync.leaseSeconds at most.
+      const leaseMs = config.sync.leaseSeconds * 1_000;
+      if (options.dryRun !== true && !(await store.leases.acquire(lease, me, leaseMs))) {
+        const held = await store.leases.get(lease);
+        throw new FrontbackError(ErrorCode.Conflict, `a pass of ${mapping.id} is running elsewhere (${held?.holder ?? 'another process'}, lease until ${held?.expiresAt ?? '?'}): try again when it is done, or use --dry-run`, { details: { mapping: mapping.id } });
+      }
+      let report: PassReport;
+      const renew = options.dryRun === true ? undefined : setInterval(() => void store.leases.acquire(lease, me, leaseMs).catch(() => undefined), leaseMs / 3);
+      try {
+        report = await runPass({ mapping, connectors: { crm, erp }, store, connections }, from, {
+          apply: options.dryRun !== true,
+          actor: 'admin',
+          // sync.overlapMinutes: how far behind its cursor each listing re-reads (connectors may ask for more).
+          overlapMs: config.sync.overlapMinutes * 60_000,
+        });
+      } finally {
+        clearInterval(renew);
+        if (options.dryRun !== true) await store.leases.release(lease, me);
+      }
       process.stdout.write(`${options.dryRun ? 'dry run' : 'pass'} ${mapping.id} from ${from} (run ${report.runId}): ${summary(report)}\n`);
       const shown = report.plans.filter((p) => p.action !== 'skip');
       for (const plan of shown.slice(0, limit)) {

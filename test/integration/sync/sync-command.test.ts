@@ -80,6 +80,21 @@ describe('frontback sync', () => {
     await after.close();
   }, 30_000);
 
+  it('waits for nobody: a pass of the mapping running elsewhere (its lease held) is a clear error; a dry run still works', async () => {
+    const store = await createStore({ url: storePath });
+    expect(await store.leases.acquire('pass:products', 'worker-elsewhere/erp', 60_000)).toBe(true);
+    const busy = await runFrontback(['sync', 'products', '--from', 'erp', '-c', config]);
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toMatch(/a pass of products is running elsewhere \(worker-elsewhere\/erp, lease until .*\): try again when it is done, or use --dry-run/);
+    expect((await runFrontback(['plan', 'products', '--from', 'erp', '-c', config])).code).toBe(0);
+    await store.leases.release('pass:products', 'worker-elsewhere/erp');
+    const free = await runFrontback(['sync', 'products', '--from', 'erp', '-c', config]);
+    expect(free.code, free.stderr).toBe(0);
+    // It gave the lease up when done.
+    expect(await store.leases.get('pass:products')).toBeUndefined();
+    await store.close();
+  }, 60_000);
+
   it('names the known mappings when asked for an unknown one', async () => {
     const run = await runFrontback(['sync', 'contact-partners', '--dry-run', '-c', config]);
     expect(run.code).toBe(1);
