@@ -1,10 +1,9 @@
-import { Kysely, Migrator, sql, type Dialect } from 'kysely';
-import { StoreError } from '../../errors.ts';
+import { Kysely, type Dialect } from 'kysely';
 import { safeUrl, type Logger } from '../../observability/logger.ts';
 import type { Store } from '../store.ts';
 import type { Database } from './database.ts';
 import { translateStoreError } from './errors.ts';
-import { migrationProvider } from './migrations/index.ts';
+import { migrateSchema } from './migrate.ts';
 import { openPostgresDialect } from './postgres-dialect.ts';
 import { openSqliteDialect, type SqliteAuditAccess } from './sqlite-dialect.ts';
 import { SqlStore } from './sql-store.ts';
@@ -62,30 +61,13 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   } catch (err) {
     throw translateStoreError(err);
   }
-  // Kysely's Migrator looks for its own tables in every schema it can see: with a
-  // second frontback (or a test) in another schema of the same database it would
-  // find theirs and skip creating ours. Pin it to the schema this store writes to.
-  let migrationTableSchema: string | undefined;
-  if (location.kind === 'postgres') {
-    try {
-      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-      migrationTableSchema = rows[0]?.schema;
-    } catch (err) {
-      await db.destroy();
-      throw translateStoreError(err);
-    }
-  }
-  const migrator = new Migrator({
-    db,
-    provider: migrationProvider(location.kind),
-    ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error !== undefined) {
+  let applied: string[];
+  try {
+    applied = await migrateSchema(db, location.kind);
+  } catch (err) {
     await db.destroy();
-    throw new StoreError(`store migration failed: ${(error as Error).message ?? String(error)}`, { cause: error });
+    throw translateStoreError(err);
   }
-  const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   log?.info(
     { kind: location.kind, where: location.kind === 'sqlite' ? location.path : safeUrl(location.url), applied },
     'store open',

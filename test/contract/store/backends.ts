@@ -7,14 +7,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, type Dialect } from 'kysely';
 import pg from 'pg';
 import { createStore, type CreateStoreOptions } from '../../../src/store/sql/create-store.ts';
+import { migrateSchema } from '../../../src/store/sql/migrate.ts';
+import { openPostgresDialect } from '../../../src/store/sql/postgres-dialect.ts';
+import { openSqliteDialect } from '../../../src/store/sql/sqlite-dialect.ts';
 import type { Store } from '../../../src/store/store.ts';
 import { havePostgres, POSTGRES_URL } from '../../support/env.ts';
 
 /** A raw connection to the same database, for tampering. */
 export interface RawDb {
   exec(sql: string): Promise<void>;
+  /** Rows of one statement, as the driver returns them. */
+  query(sql: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -24,6 +30,11 @@ export interface TestDb {
   open(options?: Omit<CreateStoreOptions, 'url' | 'schema'>): Promise<Store>;
   /** A raw connection on it. */
   raw(): Promise<RawDb>;
+  /**
+   * Brings the empty database to an older schema, the way `createStore` migrates (same
+   * dialect, same migrations), stopping after migration `name`. The next `open` migrates on.
+   */
+  migrateTo(name: string): Promise<void>;
   /** SQL that drops the audit triggers. */
   dropTriggersSql: string;
   /** Removes the database (file or schema) after closing every store opened here. */
@@ -37,6 +48,15 @@ export interface Backend {
 }
 
 let counter = 0;
+
+async function migrateWith(dialect: Dialect, kind: Backend['name'], name: string): Promise<void> {
+  const db = new Kysely<unknown>({ dialect });
+  try {
+    await migrateSchema(db, kind, name);
+  } finally {
+    await db.destroy();
+  }
+}
 
 function sqliteBackend(): Backend {
   return {
@@ -57,9 +77,12 @@ function sqliteBackend(): Backend {
           db.pragma('busy_timeout = 5000');
           return Promise.resolve({
             exec: async (sql: string) => void db.exec(sql),
+            query: async (sql: string) => db.prepare(sql).all() as Record<string, unknown>[],
             close: () => Promise.resolve(void db.close()),
           });
         },
+        migrateTo: (name) =>
+          migrateWith(openSqliteDialect({ path, busyTimeoutMs: 5000, synchronous: 'full' }).dialect, 'sqlite', name),
         dropTriggersSql: 'drop trigger audit_log_no_update; drop trigger audit_log_no_delete;',
         async dispose() {
           await Promise.all(stores.map((s) => s.close()));
@@ -91,7 +114,15 @@ function postgresBackend(available: boolean): Backend {
         },
         async raw() {
           const client = await clientFor();
-          return { exec: async (sql: string) => void (await client.query(sql)), close: () => client.end() };
+          return {
+            exec: async (sql: string) => void (await client.query(sql)),
+            query: async (sql: string) => (await client.query(sql)).rows as Record<string, unknown>[],
+            close: () => client.end(),
+          };
+        },
+        async migrateTo(name) {
+          const dialect = await openPostgresDialect({ url: POSTGRES_URL, schema, poolSize: 1, onPoolError: () => {} });
+          await migrateWith(dialect, 'postgres', name);
         },
         dropTriggersSql: 'drop trigger audit_log_no_change on audit_log; drop trigger audit_log_no_truncate on audit_log;',
         async dispose() {
