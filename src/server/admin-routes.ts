@@ -40,7 +40,10 @@ export interface AdminOptions {
 const limit = z.coerce.number().int().min(1).max(1000).default(100);
 const mappingQuery = z.strictObject({ mapping: z.string().min(1).optional(), limit });
 const conflictQuery = mappingQuery.extend({ status: z.enum(['open', 'resolved']).optional() });
-const deadLetterQuery = mappingQuery.extend({ status: z.enum(['open', 'replayed', 'discarded']).optional() });
+const deadLetterQuery = mappingQuery.extend({
+  status: z.enum(['open', 'replayed', 'discarded']).optional(),
+  side: z.enum(['crm', 'erp']).optional(),
+});
 const idParams = z.strictObject({ id: z.string().min(1).max(200) });
 const by = z.string().trim().min(1).max(200).default('admin-api');
 const resolveBody = z.strictObject({ take: z.enum(['crm', 'erp']), by });
@@ -165,7 +168,8 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
 
       admin.get('/dead-letters', async (request) => {
         const q = parse(deadLetterQuery, request.query, 'query');
-        return { deadLetters: await store.deadLetters.list({ status: q.status ?? 'open', ...(q.mapping ? { mappingId: q.mapping } : {}), limit: q.limit }) };
+        const filter = { ...(q.mapping ? { mappingId: q.mapping } : {}), ...(q.side ? { side: q.side } : {}) };
+        return { deadLetters: await store.deadLetters.list({ status: q.status ?? 'open', ...filter, limit: q.limit }) };
       });
       admin.get('/dead-letters/:id', async (request) => {
         const { id } = parse(idParams, request.params, 'path');

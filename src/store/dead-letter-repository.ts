@@ -1,4 +1,5 @@
 import type { JsonValue } from './json.ts';
+import type { Side } from './link-repository.ts';
 
 /** `open` until replayed successfully or discarded by an admin. */
 export type DeadLetterStatus = 'open' | 'replayed' | 'discarded';
@@ -11,7 +12,12 @@ export interface DeadLetter {
   mappingId: string;
   /** Target connection (e.g. `odoo`). */
   connection: string;
-  /** The source record's id (the record whose change could not be written). */
+  /**
+   * The side the source record lives on: with {@link DeadLetter.mappingId} it says
+   * which record {@link DeadLetter.recordId} is (CRM contact 31 is not ERP partner 31).
+   */
+  side: Side;
+  /** The source record's id on {@link DeadLetter.side} (the record whose change could not be written). */
   recordId: string;
   /** What was being written (the patch or the job data needed to replay it). */
   payload: JsonValue;
@@ -33,6 +39,8 @@ export interface DeadLetterInput {
   mappingId: string;
   /** See {@link DeadLetter.connection}. */
   connection: string;
+  /** See {@link DeadLetter.side}. */
+  side: Side;
   /** See {@link DeadLetter.recordId}. */
   recordId: string;
   /** See {@link DeadLetter.payload}. */
@@ -49,7 +57,9 @@ export interface DeadLetterListOptions {
   status?: DeadLetterStatus;
   /** Only this mapping. */
   mappingId?: string;
-  /** Only dead letters of these source records. */
+  /** Only dead letters of source records on this side (with `mappingId` and `recordIds`: exactly those records). */
+  side?: Side;
+  /** Only dead letters of these source record ids; an empty list matches none. Any length (read 500 at a time). */
   recordIds?: readonly string[];
   /** Maximum rows; default 1000. */
   limit?: number;

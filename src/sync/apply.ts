@@ -96,9 +96,11 @@ export async function applyPage(ctx: ApplyContext, plans: readonly PlannedRecord
     const audit: AuditEntryInput[] = [];
     // Open dead letters of these source records: a new failure counts as one more attempt, a success closes them.
     const deadLetters = new Map<string, DeadLetter[]>();
-    if (plans.length > 0) {
-      for (const dl of await tx.deadLetters.list({ status: 'open', mappingId: mapping.id, recordIds: [...new Set(plans.map((p) => p.id))] })) {
-        deadLetters.set(dl.recordId, [...(deadLetters.get(dl.recordId) ?? []), dl]);
+    // Keyed by side too: CRM record 31 and ERP record 31 are different records.
+    for (const side of new Set(plans.map((p) => p.from))) {
+      const recordIds = plans.filter((p) => p.from === side).map((p) => p.id);
+      for (const dl of await tx.deadLetters.list({ status: 'open', mappingId: mapping.id, side, recordIds })) {
+        deadLetters.set(`${side}:${dl.recordId}`, [...(deadLetters.get(`${side}:${dl.recordId}`) ?? []), dl]);
       }
     }
     for (const [i, plan] of plans.entries()) {
@@ -112,7 +114,7 @@ export async function applyPage(ctx: ApplyContext, plans: readonly PlannedRecord
       const partnerId = result[to]?.ok ? result[to].id : plan.partnerId;
       const ids = plan.from === 'crm' ? { crmId: plan.id, erpId: partnerId ?? null } : { crmId: partnerId ?? null, erpId: plan.id };
       const entry = { runId: ctx.runId, mappingId: mapping.id, mappingVersion: mapping.version, ...ids, actor: ctx.actor };
-      const open = deadLetters.get(plan.id) ?? [];
+      const open = deadLetters.get(`${plan.from}:${plan.id}`) ?? [];
       if (failed.length > 0) {
         for (const { side, r } of failed) {
           if (r.ok) continue;
@@ -124,7 +126,7 @@ export async function applyPage(ctx: ApplyContext, plans: readonly PlannedRecord
             deadLetter = known.id;
           } else {
             const payload = { op: op.op, ...(op.id === undefined ? {} : { targetId: op.id }), fields: (op.fields ?? {}) as JsonObject, from: plan.from, sourceId: plan.id };
-            deadLetter = (await tx.deadLetters.add({ mappingId: mapping.id, connection: ctx.connections[side], recordId: plan.id, payload, message: r.error.message, attempts: 1 })).id;
+            deadLetter = (await tx.deadLetters.add({ mappingId: mapping.id, connection: ctx.connections[side], side: plan.from, recordId: plan.id, payload, message: r.error.message, attempts: 1 })).id;
           }
           audit.push({ ...entry, action: 'failed', rule: plan.reason, details: { side, message: r.error.message, deadLetter, ...(r.error.vendorCode ? { vendorCode: r.error.vendorCode } : {}) } });
         }

@@ -2,7 +2,7 @@
  * `frontback dead-letters`: changes a target refused, with its message, and what to do
  * about them.
  *
- *   frontback dead-letters list [--mapping <id>] [--status open|replayed|discarded]
+ *   frontback dead-letters list [--mapping <id>] [--side crm|erp] [--status open|replayed|discarded]
  *   frontback dead-letters replay <id...> | --all [--mapping <id>]
  *   frontback dead-letters discard <id...> --reason <text>
  *
@@ -12,13 +12,21 @@
 import { Option, type Command } from 'commander';
 import { ErrorCode, FrontbackError } from '../../errors.ts';
 import type { DeadLetter, DeadLetterStatus } from '../../store/dead-letter-repository.ts';
+import type { Side } from '../../store/link-repository.ts';
 import { discardDeadLetter, replayDeadLetter } from '../../sync/replay.ts';
 import { actorName } from '../actor.ts';
 import { openEngine } from '../engine.ts';
 
 function line(dl: DeadLetter): string {
-  const payload = dl.payload as { op?: string; from?: string } | null;
-  return `${dl.id}  ${dl.mappingId}  ${payload?.from ?? '?'} ${dl.recordId} -> ${dl.connection} ${payload?.op ?? '?'}  ${dl.attempts} attempt${dl.attempts === 1 ? '' : 's'}  ${dl.status}  ${dl.updatedAt}\n    ${dl.message}\n`;
+  const payload = dl.payload as { op?: string } | null;
+  return `${dl.id}  ${dl.mappingId}  ${dl.side} ${dl.recordId} -> ${dl.connection} ${payload?.op ?? '?'}  ${dl.attempts} attempt${dl.attempts === 1 ? '' : 's'}  ${dl.status}  ${dl.updatedAt}\n    ${dl.message}\n`;
+}
+
+interface ListOptions {
+  mapping?: string;
+  side?: Side;
+  status: DeadLetterStatus;
+  json?: boolean;
 }
 
 /** Registers `dead-letters list|replay|discard`. */
@@ -28,12 +36,17 @@ export function registerDeadLettersCommand(program: Command): void {
     .command('list', { isDefault: true })
     .description('dead letters, oldest first, with the target\'s message')
     .option('--mapping <id>', 'only this mapping')
+    .addOption(new Option('--side <side>', 'only source records on this side').choices(['crm', 'erp']))
     .addOption(new Option('--status <status>', 'which ones').choices(['open', 'replayed', 'discarded']).default('open'))
     .option('--json', 'one JSON object per line')
-    .action(async (options: { mapping?: string; status: DeadLetterStatus; json?: boolean }, command: Command) => {
+    .action(async (options: ListOptions, command: Command) => {
       const open = await openEngine(command);
       try {
-        const rows = await open.store.deadLetters.list({ status: options.status, ...(options.mapping ? { mappingId: options.mapping } : {}) });
+        const rows = await open.store.deadLetters.list({
+          status: options.status,
+          ...(options.mapping ? { mappingId: options.mapping } : {}),
+          ...(options.side ? { side: options.side } : {}),
+        });
         for (const dl of rows) process.stdout.write(options.json ? `${JSON.stringify(dl)}\n` : line(dl));
         if (!options.json) process.stdout.write(`${rows.length} ${options.status} dead letter${rows.length === 1 ? '' : 's'}\n`);
       } finally {

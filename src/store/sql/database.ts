@@ -59,11 +59,12 @@ export interface ConflictsTable {
   created_at: string;
 }
 
-/** `dead_letters`. */
+/** `dead_letters`: found by (mapping_id, side, record_id, status). */
 export interface DeadLettersTable {
   id: string;
   mapping_id: string;
   connection: string;
+  side: string;
   record_id: string;
   payload: string;
   message: string;
@@ -89,7 +90,6 @@ export interface RunsTable {
 /** `audit_log`: append-only (triggers refuse UPDATE, DELETE and, on PostgreSQL, TRUNCATE). */
 export type AuditLogTable = Omit<AuditRow, 'seq'> & { seq: number | string };
 
-/** The whole schema. */
 /** Table `leases`. */
 export interface LeasesTable {
   name: string;
@@ -97,6 +97,7 @@ export interface LeasesTable {
   expires_at: string;
 }
 
+/** The whole schema. */
 export interface Database {
   leases: LeasesTable;
   cursors: CursorsTable;

@@ -7,6 +7,8 @@ import type {
   DeadLetterStatus,
 } from '../dead-letter-repository.ts';
 import type { JsonValue } from '../json.ts';
+import type { Side } from '../link-repository.ts';
+import { chunks } from './chunks.ts';
 import { parseJson, type SqlContext } from './context.ts';
 import type { DeadLettersTable } from './database.ts';
 
@@ -15,6 +17,7 @@ function toDeadLetter(row: DeadLettersTable): DeadLetter {
     id: row.id,
     mappingId: row.mapping_id,
     connection: row.connection,
+    side: row.side as Side,
     recordId: row.record_id,
     payload: parseJson<JsonValue>(row.payload),
     message: row.message,
@@ -24,6 +27,8 @@ function toDeadLetter(row: DeadLettersTable): DeadLetter {
     updatedAt: row.updated_at,
   };
 }
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Dead letters over SQL. */
 export class SqlDeadLetterRepository implements DeadLetterRepository {
@@ -38,6 +43,7 @@ export class SqlDeadLetterRepository implements DeadLetterRepository {
       id: randomUUID(),
       mapping_id: input.mappingId,
       connection: input.connection,
+      side: input.side,
       record_id: input.recordId,
       payload: JSON.stringify(input.payload),
       message: input.message,
@@ -56,21 +62,22 @@ export class SqlDeadLetterRepository implements DeadLetterRepository {
   }
 
   async list(options: DeadLetterListOptions = {}): Promise<DeadLetter[]> {
-    const rows = await this.#ctx.run((db) => {
-      let query = db.selectFrom('dead_letters').selectAll();
-      if (options.status !== undefined) query = query.where('status', '=', options.status);
-      if (options.mappingId !== undefined) query = query.where('mapping_id', '=', options.mappingId);
-      if (options.recordIds !== undefined) {
-        if (options.recordIds.length === 0) return Promise.resolve([]);
-        query = query.where('record_id', 'in', [...options.recordIds]);
-      }
-      return query
-        .orderBy('created_at')
-        .orderBy('id')
-        .limit(options.limit ?? 1000)
-        .execute();
-    });
-    return rows.map(toDeadLetter);
+    const limit = options.limit ?? 1000;
+    const page = (recordIds: readonly string[] | undefined): Promise<DeadLettersTable[]> =>
+      this.#ctx.run((db) => {
+        let query = db.selectFrom('dead_letters').selectAll();
+        if (options.status !== undefined) query = query.where('status', '=', options.status);
+        if (options.mappingId !== undefined) query = query.where('mapping_id', '=', options.mappingId);
+        if (options.side !== undefined) query = query.where('side', '=', options.side);
+        if (recordIds !== undefined) query = query.where('record_id', 'in', recordIds);
+        return query.orderBy('created_at').orderBy('id').limit(limit).execute();
+      });
+    if (options.recordIds === undefined) return (await page(undefined)).map(toDeadLetter);
+    const rows: DeadLettersTable[] = [];
+    for (const ids of chunks([...new Set(options.recordIds)])) rows.push(...(await page(ids)));
+    // Each chunk is in order and limited; the oldest `limit` of their union are the answer.
+    rows.sort((a, b) => (a.created_at === b.created_at ? cmp(a.id, b.id) : cmp(a.created_at, b.created_at)));
+    return rows.slice(0, limit).map(toDeadLetter);
   }
 
   async recordAttempt(id: string, message: string): Promise<void> {

@@ -177,6 +177,7 @@ for (const backend of all) {
       const d = await store.deadLetters.add({
         mappingId: 'm1',
         connection: 'odoo',
+        side: 'crm',
         recordId: 'c9',
         payload: { name: 'x' },
         message: 'ValidationError: vat is invalid',
@@ -188,8 +189,8 @@ for (const backend of all) {
       expect(await store.deadLetters.list({ status: 'open' })).toEqual([]);
       expect(await store.deadLetters.list({ mappingId: 'm1' })).toHaveLength(1);
       // By source record (what a pass asks for its page): only those, none for an empty list.
-      await store.deadLetters.add({ mappingId: 'm1', connection: 'odoo', recordId: 'c10', payload: {}, message: 'm', attempts: 1 });
-      await store.deadLetters.add({ mappingId: 'm1', connection: 'odoo', recordId: 'c11', payload: {}, message: 'm', attempts: 1 });
+      await store.deadLetters.add({ mappingId: 'm1', connection: 'odoo', side: 'crm', recordId: 'c10', payload: {}, message: 'm', attempts: 1 });
+      await store.deadLetters.add({ mappingId: 'm1', connection: 'odoo', side: 'crm', recordId: 'c11', payload: {}, message: 'm', attempts: 1 });
       expect((await store.deadLetters.list({ mappingId: 'm1', status: 'open', recordIds: ['c9', 'c10', 'c12'] })).map((x) => x.recordId)).toEqual(['c10']);
       expect(await store.deadLetters.list({ recordIds: [] })).toEqual([]);
       expect(await store.deadLetters.countOpen()).toEqual({ m1: 2 });
@@ -232,7 +233,7 @@ for (const backend of all) {
           const link = await tx.links.create({ mappingId: 'm1', crmId: 'c1', erpId: 'e1' });
           await tx.snapshots.compareAndSet(link.id, 0, { crm: { a: 1 }, erp: { a: 1 } });
           await tx.audit.append({ action: 'applied', actor: 'poll', mappingId: 'm1', crmId: 'c1', erpId: 'e1' });
-          await tx.deadLetters.add({ mappingId: 'm1', connection: 'odoo', recordId: 'c2', payload: {}, message: 'no', attempts: 1 });
+          await tx.deadLetters.add({ mappingId: 'm1', connection: 'odoo', side: 'crm', recordId: 'c2', payload: {}, message: 'no', attempts: 1 });
           await tx.cursors.set('m1:crm', { timestamp: '2025-01-01T00:00:00.000Z', id: 'c2' });
         });
         expect(await store.links.findBySide('m1', 'crm', 'c1')).toBeDefined();

@@ -135,8 +135,14 @@ describe('the admin API', () => {
       { op: 'create', ref: 'b', fields: { email: 'nameless.two@x.test', lifecyclestage: 'customer' } },
     ]);
     await runPass(ctx, 'crm', { apply: true });
-    const listed = (await app.inject({ method: 'GET', url: '/admin/dead-letters', headers: auth })).json().deadLetters as { id: string; recordId: string; message: string; payload: { fields: { email: string } } }[];
+    const listed = (await app.inject({ method: 'GET', url: '/admin/dead-letters', headers: auth })).json().deadLetters as { id: string; side: string; recordId: string; message: string; payload: { fields: { email: string } } }[];
     expect(listed).toHaveLength(2);
+    expect(listed.map((d) => d.side)).toEqual(['crm', 'crm']);
+    const bySide = (side: string) =>
+      app.inject({ method: 'GET', url: `/admin/dead-letters?mapping=contacts-partners&side=${side}`, headers: auth });
+    expect((await bySide('crm')).json().deadLetters).toHaveLength(2);
+    expect((await bySide('erp')).json().deadLetters).toEqual([]);
+    expect((await bySide('both')).statusCode).toBe(400);
     const one = listed.find((d) => d.payload.fields.email === 'nameless.one@x.test')!;
     const two = listed.find((d) => d.payload.fields.email === 'nameless.two@x.test')!;
     expect(one.message).toMatch(/name/i);

@@ -165,6 +165,19 @@ describe('dead letters: one per refused record, replayed or discarded by a perso
     expect((await store.audit.verify()).ok).toBe(true);
   }, 60_000);
 
+  it('a pass settles its own records’ dead letters: Odoo partner 31 syncing leaves HubSpot contact 31 open', async () => {
+    await runPass(ctx(), 'crm', { apply: true });
+    const [pair] = await store.links.list(mapping.id);
+    if (!pair) throw new Error('no link');
+    // The same id on both sides: one CRM record's dead letter, one ERP record's.
+    const same = { mappingId: mapping.id, recordId: pair.erpId, payload: {}, message: 'refused', attempts: 1 };
+    const contact = await store.deadLetters.add({ ...same, connection: 'odoo', side: 'crm' });
+    const partner = await store.deadLetters.add({ ...same, connection: 'hubspot', side: 'erp' });
+    await runPass(ctx(), 'erp', { apply: true });
+    expect((await store.deadLetters.get(partner.id))?.status).toBe('replayed');
+    expect((await store.deadLetters.get(contact.id))?.status).toBe('open');
+  }, 60_000);
+
   it('a later pass that writes the record closes its dead letter; discard closes one without writing, audited', async () => {
     await connectors.crm.write('contacts', [
       { op: 'create', ref: 'a', fields: { email: NAMELESS, lifecyclestage: 'customer' } },

@@ -143,9 +143,9 @@ describe('operations routes', () => {
   it('metrics: what waits for a person, read from the store (dead letters, conflicts, inbox)', async () => {
     const body = JSON.stringify(events(2, 950));
     await post('/webhooks/hubspot', body, signed(body));
-    await store.deadLetters.add({ mappingId: 'contacts-partners', connection: 'odoo', recordId: '7', payload: {}, message: 'refused', attempts: 1 });
-    await store.deadLetters.add({ mappingId: 'contacts-partners', connection: 'odoo', recordId: '8', payload: {}, message: 'refused', attempts: 1 });
-    const replayed = await store.deadLetters.add({ mappingId: 'products', connection: 'hubspot', recordId: '9', payload: {}, message: 'refused', attempts: 1 });
+    await store.deadLetters.add({ mappingId: 'contacts-partners', connection: 'odoo', side: 'crm', recordId: '7', payload: {}, message: 'refused', attempts: 1 });
+    await store.deadLetters.add({ mappingId: 'contacts-partners', connection: 'odoo', side: 'crm', recordId: '8', payload: {}, message: 'refused', attempts: 1 });
+    const replayed = await store.deadLetters.add({ mappingId: 'products', connection: 'hubspot', side: 'erp', recordId: '9', payload: {}, message: 'refused', attempts: 1 });
     await store.deadLetters.setStatus(replayed.id, 'replayed');
     const link = await store.links.create({ mappingId: 'companies-partners', crmId: '1', erpId: '2' });
     await store.conflicts.open({ mappingId: 'companies-partners', linkId: link.id, field: 'city', crmValue: 'Lyon', erpValue: 'Nantes' });

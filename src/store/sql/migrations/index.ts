@@ -3,6 +3,7 @@ import type { StoreKind } from '../../store.ts';
 import { initialMigration } from './0001-initial.ts';
 import { lookupIndexesMigration } from './0002-lookup-indexes.ts';
 import { leasesMigration } from './0003-leases.ts';
+import { deadLetterSideMigration } from './0004-dead-letter-side.ts';
 
 /**
  * Every migration, listed explicitly (no folder scan, so bundling and tsx work
@@ -11,7 +12,12 @@ import { leasesMigration } from './0003-leases.ts';
 export function migrationProvider(kind: StoreKind): MigrationProvider {
   return {
     getMigrations(): Promise<Record<string, Migration>> {
-      return Promise.resolve({ '0001-initial': initialMigration(kind), '0002-lookup-indexes': lookupIndexesMigration(), '0003-leases': leasesMigration() });
+      return Promise.resolve({
+        '0001-initial': initialMigration(kind),
+        '0002-lookup-indexes': lookupIndexesMigration(),
+        '0003-leases': leasesMigration(),
+        '0004-dead-letter-side': deadLetterSideMigration(kind),
+      });
     },
   };
 }
