@@ -44,6 +44,11 @@ export interface LinkRepository {
   get(id: string): Promise<Link | undefined>;
   /** The link of a record on one side of a mapping, or undefined. */
   findBySide(mappingId: string, side: Side, recordId: string): Promise<Link | undefined>;
+  /**
+   * The links of many records on one side of a mapping, keyed by that side's record id;
+   * records without a link are absent. One query per 500 ids; repeated ids are read once.
+   */
+  findManyBySide(mappingId: string, side: Side, recordIds: readonly string[]): Promise<Map<string, Link>>;
   /** Links of a mapping, ordered by id. */
   list(mappingId: string, options?: LinkListOptions): Promise<Link[]>;
   /** Deletes the link and its snapshot; true when one existed. */

@@ -30,6 +30,11 @@ export interface SnapshotRepository {
   /** The snapshot of a link, or undefined when none was written yet (version 0). */
   get(linkId: string): Promise<Snapshot | undefined>;
   /**
+   * The snapshots of many links, keyed by link id; links without one (version 0) are
+   * absent. One query per 500 ids; repeated ids are read once.
+   */
+  getMany(linkIds: readonly string[]): Promise<Map<string, Snapshot>>;
+  /**
    * Writes `next` when the stored version is `expectedVersion` (0 for "none yet")
    * and returns the new version. When another writer got there first, throws
    * VersionConflictError (details: linkId, expectedVersion): re-read and re-diff.

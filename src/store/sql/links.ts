@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { VersionConflictError } from '../../errors.ts';
 import type { Link, LinkInput, LinkListOptions, LinkRepository, Side } from '../link-repository.ts';
+import { chunks } from './chunks.ts';
 import type { SqlContext } from './context.ts';
 import type { LinksTable } from './database.ts';
 
@@ -53,6 +54,18 @@ export class SqlLinkRepository implements LinkRepository {
         .executeTakeFirst(),
     );
     return row && toLink(row);
+  }
+
+  async findManyBySide(mappingId: string, side: Side, recordIds: readonly string[]): Promise<Map<string, Link>> {
+    const column = side === 'crm' ? 'crm_id' : 'erp_id';
+    const found = new Map<string, Link>();
+    for (const ids of chunks([...new Set(recordIds)])) {
+      const rows = await this.#ctx.run((db) =>
+        db.selectFrom('links').selectAll().where('mapping_id', '=', mappingId).where(column, 'in', ids).execute(),
+      );
+      for (const row of rows) found.set(row[column], toLink(row));
+    }
+    return found;
   }
 
   async list(mappingId: string, options: LinkListOptions = {}): Promise<Link[]> {

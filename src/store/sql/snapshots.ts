@@ -1,7 +1,19 @@
 import { VersionConflictError } from '../../errors.ts';
 import type { JsonObject } from '../json.ts';
 import type { Snapshot, SnapshotRepository, SnapshotValues } from '../snapshot-repository.ts';
+import { chunks } from './chunks.ts';
 import { parseJson, type SqlContext } from './context.ts';
+import type { SnapshotsTable } from './database.ts';
+
+function toSnapshot(row: SnapshotsTable): Snapshot {
+  return {
+    linkId: row.link_id,
+    crm: parseJson<JsonObject>(row.crm_values),
+    erp: parseJson<JsonObject>(row.erp_values),
+    version: Number(row.version),
+    updatedAt: row.updated_at,
+  };
+}
 
 /** Snapshots over SQL, written only by compare-and-set on `version`. */
 export class SqlSnapshotRepository implements SnapshotRepository {
@@ -14,14 +26,18 @@ export class SqlSnapshotRepository implements SnapshotRepository {
     const row = await this.#ctx.run((db) =>
       db.selectFrom('snapshots').selectAll().where('link_id', '=', linkId).executeTakeFirst(),
     );
-    if (!row) return undefined;
-    return {
-      linkId: row.link_id,
-      crm: parseJson<JsonObject>(row.crm_values),
-      erp: parseJson<JsonObject>(row.erp_values),
-      version: Number(row.version),
-      updatedAt: row.updated_at,
-    };
+    return row && toSnapshot(row);
+  }
+
+  async getMany(linkIds: readonly string[]): Promise<Map<string, Snapshot>> {
+    const found = new Map<string, Snapshot>();
+    for (const ids of chunks([...new Set(linkIds)])) {
+      const rows = await this.#ctx.run((db) =>
+        db.selectFrom('snapshots').selectAll().where('link_id', 'in', ids).execute(),
+      );
+      for (const row of rows) found.set(row.link_id, toSnapshot(row));
+    }
+    return found;
   }
 
   async compareAndSet(linkId: string, expectedVersion: number, next: SnapshotValues): Promise<number> {
