@@ -10,6 +10,7 @@ import type { DeadLetterRepository } from './dead-letter-repository.ts';
 import type { InboxRepository } from './inbox-repository.ts';
 import type { LeaseRepository } from './lease-repository.ts';
 import type { LinkRepository } from './link-repository.ts';
+import type { PlanRepository } from './plan-repository.ts';
 import type { RunRepository } from './run-repository.ts';
 import type { SnapshotRepository } from './snapshot-repository.ts';
 
@@ -21,6 +22,7 @@ export type * from './inbox-repository.ts';
 export type * from './json.ts';
 export type * from './lease-repository.ts';
 export type * from './link-repository.ts';
+export type * from './plan-repository.ts';
 export type * from './run-repository.ts';
 export type * from './snapshot-repository.ts';
 
@@ -40,6 +42,8 @@ export interface StoreRepositories {
   readonly deadLetters: DeadLetterRepository;
   /** Sync runs. */
   readonly runs: RunRepository;
+  /** Stored plans of dry runs, per run, with bounded retention. */
+  readonly plans: PlanRepository;
   /** The hash-chained audit log. */
   readonly audit: AuditRepository;
   /** Leases that keep processes apart (one scheduler, one pass per mapping). */

@@ -87,6 +87,18 @@ export interface RunsTable {
   error: string | null;
 }
 
+/** `run_plans`: primary key (run_id, seq), index (run_id, action, seq); deleted with the run. */
+export interface RunPlansTable {
+  run_id: string;
+  seq: number;
+  side: string;
+  record_id: string;
+  partner_id: string | null;
+  action: string;
+  reason: string;
+  plan: string;
+}
+
 /** `audit_log`: append-only (triggers refuse UPDATE, DELETE and, on PostgreSQL, TRUNCATE). */
 export type AuditLogTable = Omit<AuditRow, 'seq'> & { seq: number | string };
 
@@ -107,5 +119,6 @@ export interface Database {
   conflicts: ConflictsTable;
   dead_letters: DeadLettersTable;
   runs: RunsTable;
+  run_plans: RunPlansTable;
   audit_log: AuditLogTable;
 }

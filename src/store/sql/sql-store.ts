@@ -10,6 +10,7 @@ import { translateStoreError } from './errors.ts';
 import { SqlInboxRepository } from './inbox.ts';
 import { SqlLeaseRepository } from './leases.ts';
 import { SqlLinkRepository } from './links.ts';
+import { SqlPlanRepository } from './plans.ts';
 import { SqlRunRepository } from './runs.ts';
 import { SqlSnapshotRepository } from './snapshots.ts';
 import type { SqliteAuditAccess } from './sqlite-dialect.ts';
@@ -23,6 +24,7 @@ function repositories(ctx: SqlContext): StoreRepositories {
     conflicts: new SqlConflictRepository(ctx),
     deadLetters: new SqlDeadLetterRepository(ctx),
     runs: new SqlRunRepository(ctx),
+    plans: new SqlPlanRepository(ctx),
     audit: new SqlAuditRepository(ctx),
     leases: new SqlLeaseRepository(ctx),
   };
@@ -38,6 +40,7 @@ export class SqlStore implements Store {
   readonly conflicts: StoreRepositories['conflicts'];
   readonly deadLetters: StoreRepositories['deadLetters'];
   readonly runs: StoreRepositories['runs'];
+  readonly plans: StoreRepositories['plans'];
   readonly audit: StoreRepositories['audit'];
   readonly leases: StoreRepositories['leases'];
   readonly #db: Kysely<Database>;
@@ -57,6 +60,7 @@ export class SqlStore implements Store {
     this.conflicts = repos.conflicts;
     this.deadLetters = repos.deadLetters;
     this.runs = repos.runs;
+    this.plans = repos.plans;
     this.audit = repos.audit;
     this.leases = repos.leases;
   }

@@ -4,6 +4,7 @@ import { initialMigration } from './0001-initial.ts';
 import { lookupIndexesMigration } from './0002-lookup-indexes.ts';
 import { leasesMigration } from './0003-leases.ts';
 import { deadLetterSideMigration } from './0004-dead-letter-side.ts';
+import { runPlansMigration } from './0005-run-plans.ts';
 
 /**
  * Every migration, listed explicitly (no folder scan, so bundling and tsx work
@@ -17,6 +18,7 @@ export function migrationProvider(kind: StoreKind): MigrationProvider {
         '0002-lookup-indexes': lookupIndexesMigration(),
         '0003-leases': leasesMigration(),
         '0004-dead-letter-side': deadLetterSideMigration(kind),
+        '0005-run-plans': runPlansMigration(),
       });
     },
   };
