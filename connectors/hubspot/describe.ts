@@ -4,7 +4,7 @@
  * `hasUniqueValue` marks external ids (and `email` for contacts, which HubSpot keeps
  * unique without saying so); `hs_object_id` is the id field.
  */
-import type { FieldDescription, FieldType, ObjectDescription } from '../../src/connector/index.ts';
+import type { CreateKeySpec, FieldDescription, FieldType, ObjectDescription } from '../../src/connector/index.ts';
 import type { HubSpotObjectType } from './objects.ts';
 import type { HubSpotProperty } from './schemas.ts';
 
@@ -42,6 +42,21 @@ function describeField(object: HubSpotObjectType, p: HubSpotProperty): FieldDesc
   return field;
 }
 
+/**
+ * A unique text property frontback makes on objects that have no natural key to upsert
+ * by (companies, deals, products: only contacts have email), so a create retried after a
+ * lost response updates the record it made instead of making a second. Its value is
+ * `<mapping>_<source side>_<source id>`; creates upsert by it (never by search: its
+ * index lags writes).
+ */
+export const KEY_PROPERTY = 'frontback_key';
+
+/** How creates of `object` are made idempotent: upsert by its natural key (contacts: email), else by {@link KEY_PROPERTY}. */
+export function createKeyOf(object: HubSpotObjectType): CreateKeySpec {
+  if (object.naturalKey !== undefined) return { source: 'field', field: object.naturalKey };
+  return { source: 'generated', field: KEY_PROPERTY, ensure: { name: KEY_PROPERTY, type: 'string', unique: true, label: 'frontback key (do not edit)' } };
+}
+
 /** Builds the description of `object` from its properties (archived properties left out). */
 /** The deal field the connector fills from the deal's primary company association. */
 export const DEAL_COMPANY = 'associatedcompanyid';
@@ -59,5 +74,5 @@ export function describeObject(object: HubSpotObjectType, properties: readonly H
   const modified = fields.find((f) => f.name === object.modifiedProperty);
   if (!modified) fields.push({ name: object.modifiedProperty, label: 'Last Modified Date', type: 'datetime', readOnly: true });
   else if (modified.type !== 'datetime') modified.type = 'datetime';
-  return { name: object.name, fields, idField: 'hs_object_id', modifiedField: object.modifiedProperty, archivable: true };
+  return { name: object.name, fields, idField: 'hs_object_id', modifiedField: object.modifiedProperty, archivable: true, createKey: createKeyOf(object) };
 }

@@ -46,9 +46,6 @@ export const ODOO_MODELS: readonly string[] = [
   'res.partner.category',
 ];
 
-/** Models frontback reads but never writes (invoices are the ERP's; they flow to the CRM only). */
-export const READ_ONLY_MODELS: ReadonlySet<string> = new Set(['account.move']);
-
 /** A live Odoo connection: the contract, plus reference-data lookups and the raw client. */
 export interface OdooConnector extends Connector {
   /** Reference data by code or name (countries, industries, tags), cached. */
@@ -113,7 +110,7 @@ export function createOdooConnector(connection: ConnectionSettings, deps: Connec
     let entry = descriptions.get(model);
     if (entry === undefined) {
       entry = client.fieldsGet(model).then((info) => ({
-        description: describeModel(model, info, { readOnly: READ_ONLY_MODELS.has(model) }),
+        description: describeModel(model, info),
         types: fieldTypes(info),
       }));
       // A failed call is not cached: the next use asks again.
@@ -242,7 +239,6 @@ export function createOdooConnector(connection: ConnectionSettings, deps: Connec
           fieldsOf: (m) => comodels.get(m),
           module: options.externalIdModule,
           batchSize: limits.maxBatchSize.create,
-          ...(READ_ONLY_MODELS.has(model) ? { readOnlyReason: `${model} is read-only in frontback (invoices flow from the ERP to the CRM only)` } : {}),
         },
         ops,
       );

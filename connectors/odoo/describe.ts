@@ -38,20 +38,18 @@ const TYPE_MAP: Readonly<Record<string, FieldType>> = {
 
 /** Options of {@link describeModel}. */
 export interface DescribeOptions {
-  /** Mark every field read-only (account.move: read-only towards the CRM). */
-  readOnly?: boolean;
   /** Model label. */
   label?: string;
 }
 
-function describeField(name: string, info: FieldInfo, forceReadOnly: boolean): FieldDescription {
+function describeField(name: string, info: FieldInfo): FieldDescription {
   let type: FieldType = TYPE_MAP[info.type] ?? 'json';
   const options = Array.isArray(info.selection) ? info.selection.map(([value, label]) => ({ value: String(value), label })) : [];
   if (type === 'enum' && options.length === 0) type = 'string';
   const field: FieldDescription = { name, type };
   if (info.string !== undefined && info.string !== '') field.label = info.string;
   if (info.required === true && !MAGIC_FIELDS.has(name)) field.required = true;
-  if (forceReadOnly || info.readonly === true || MAGIC_FIELDS.has(name)) field.readOnly = true;
+  if (info.readonly === true || MAGIC_FIELDS.has(name)) field.readOnly = true;
   if (type === 'enum') field.options = options;
   if ((type === 'reference' || type === 'references') && info.relation !== undefined) field.reference = { object: info.relation };
   if ((type === 'reference' || type === 'references') && info.relation === undefined) field.type = 'json';
@@ -63,13 +61,14 @@ export function describeModel(model: string, fieldsGet: Readonly<Record<string, 
   const fields: FieldDescription[] = [];
   for (const [name, info] of Object.entries(fieldsGet)) {
     if (SKIPPED_TYPES.has(info.type)) continue;
-    fields.push(describeField(name, info, options.readOnly === true));
+    fields.push(describeField(name, info));
   }
   if (!fields.some((f) => f.name === 'id')) fields.unshift({ name: 'id', label: 'ID', type: 'integer', readOnly: true });
-  if (options.readOnly !== true && !fields.some((f) => f.name === EXTERNAL_ID_FIELD)) {
+  if (!fields.some((f) => f.name === EXTERNAL_ID_FIELD)) {
     fields.push({ name: EXTERNAL_ID_FIELD, label: 'External ID (ir.model.data)', type: 'string', externalId: true });
   }
-  const description: ObjectDescription = { name: model, fields, idField: 'id' };
+  // Creates `load` rows keyed by an external id frontback generates: Odoo's own idempotency key.
+  const description: ObjectDescription = { name: model, fields, idField: 'id', createKey: { source: 'generated', field: EXTERNAL_ID_FIELD } };
   if (options.label !== undefined) description.label = options.label;
   const writeDate = fields.find((f) => f.name === 'write_date');
   if (writeDate !== undefined && writeDate.type === 'datetime') description.modifiedField = 'write_date';

@@ -8,7 +8,6 @@
  * `describe()` replaces these with the server's own answer, custom fields included.
  */
 import type { ObjectDescription } from '../../src/connector/index.ts';
-import { READ_ONLY_MODELS } from './connector.ts';
 import { describeModel } from './describe.ts';
 import type { FieldInfo } from './schemas.ts';
 
@@ -253,5 +252,5 @@ const MODELS: Readonly<Record<string, { label: string; fields: Fields }>> = {
 
 /** Offline descriptions of the standard models, in the connector's `describe()` form. */
 export const STANDARD_MODEL_DESCRIPTIONS: ObjectDescription[] = Object.entries(MODELS).map(([model, { label, fields }]) =>
-  describeModel(model, { ...MAGIC, ...fields }, { label, readOnly: READ_ONLY_MODELS.has(model) }),
+  describeModel(model, { ...MAGIC, ...fields }, { label }),
 );

@@ -47,8 +47,6 @@ export interface WriteContext {
   module: string;
   /** Records per call. */
   batchSize: number;
-  /** Refuse every op with this message (a model that is read-only towards the CRM). */
-  readOnlyReason?: string;
 }
 
 type Run = (batch: readonly WriteOp[]) => Promise<WriteResult[]>;
@@ -71,7 +69,7 @@ export async function writeRecords(ctx: WriteContext, ops: readonly WriteOp[]): 
   const archives: WriteOp[] = [];
   const deletes: WriteOp[] = [];
   for (const op of ops) {
-    const problem = ctx.readOnlyReason ?? missingInput(op);
+    const problem = missingInput(op);
     if (problem !== undefined) {
       results.push(refuse(op.ref, problem));
       continue;

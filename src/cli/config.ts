@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/types.ts';
-import { KNOWN_CONNECTOR_KINDS } from './known-connectors.ts';
+import { connectorRegistry } from '../../connectors/index.ts';
 
 /**
  * Loads the configuration for the command `command` (the program or any
@@ -17,7 +17,8 @@ export function loadCliConfig(command: Command, env: NodeJS.ProcessEnv = process
   return loadConfig({
     ...(config === undefined ? {} : { file: config }),
     env,
-    knownConnectorKinds: KNOWN_CONNECTOR_KINDS,
+    // The registry's kinds: a kind nothing implements is an error at load, listing the available ones.
+    knownConnectorKinds: connectorRegistry.kinds(),
     cwd: process.cwd(),
   });
 }

@@ -37,7 +37,7 @@ export function connectionSettings(config: Config, name: string): ConnectionSett
   return { name, ...connection } as ConnectionSettings;
 }
 
-/** Creates one connector per configured connection whose kind is registered. */
+/** Creates one connector per configured connection (an unknown kind is refused: the registry says which exist). */
 export function createConnectors(config: Config, wiring: ConnectorWiring): Map<string, Connector> {
   const rateLimiters: RateLimiterFactory = wiring.redis
     ? redisRateLimiterFactory({ redis: wiring.redis, keyPrefix: `${config.queue.prefix}:ratelimit` })
@@ -46,7 +46,6 @@ export function createConnectors(config: Config, wiring: ConnectorWiring): Map<s
   const onRequest = wiring.metrics ? httpMetricsHook(wiring.metrics) : undefined;
   for (const name of Object.keys(config.connections)) {
     const settings = connectionSettings(config, name);
-    if (!connectorRegistry.has(settings.kind)) continue;
     connectors.set(
       name,
       connectorRegistry.create(settings, {

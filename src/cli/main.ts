@@ -10,6 +10,7 @@ import { registerDeadLettersCommand } from './commands/dead-letters.ts';
 import { registerInboxCommand } from './commands/inbox.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
+import { registerRunsCommand } from './commands/runs.ts';
 import { registerSandboxCommand } from './commands/sandbox.ts';
 import { registerSchemaCommand } from './commands/schema.ts';
 import { registerServeCommand } from './commands/serve.ts';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerConflictsCommand(program);
   registerDeadLettersCommand(program);
   registerInboxCommand(program);
+  registerRunsCommand(program);
   return program;
 }
 

@@ -5,7 +5,7 @@
 import type { Logger } from '../observability/logger.ts';
 import type { RateLimit } from './connection.ts';
 import type { Cursor } from './cursor.ts';
-import type { FieldType, ObjectDescription } from './describe.ts';
+import type { FieldRequest, ObjectDescription } from './describe.ts';
 import type { HttpClient } from './http-client.ts';
 import type { HttpClientOptions } from './http-options.ts';
 import type { RateLimiterFactory } from './rate-limiter.ts';
@@ -27,18 +27,6 @@ export interface BatchLimits {
   delete?: number;
   /** Ids per read-by-id call. */
   read: number;
-}
-
-/** A custom field to create (see {@link Connector.ensureFields}). */
-export interface FieldRequest {
-  /** API name, e.g. `erp_credit_limit`. */
-  name: string;
-  /** Its type; `string` when nothing better is known. */
-  type: FieldType;
-  /** What people see; default the name. */
-  label?: string;
-  /** The system keeps its values unique (an idempotency key to upsert by), where it can. */
-  unique?: boolean;
 }
 
 /** Options of {@link Connector.read}. */

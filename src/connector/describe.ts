@@ -58,6 +58,35 @@ export interface FieldDescription {
   reference?: { object: string };
 }
 
+/** A custom field to create (see `Connector.ensureFields`). */
+export interface FieldRequest {
+  /** API name, e.g. `erp_credit_limit`. */
+  name: string;
+  /** Its type; `string` when nothing better is known. */
+  type: FieldType;
+  /** What people see; default the name. */
+  label?: string;
+  /** The system keeps its values unique (an idempotency key to upsert by), where it can. */
+  unique?: boolean;
+}
+
+/**
+ * How a create of an object is made idempotent, so that a create repeated after a crash or
+ * a lost answer updates the record it made instead of making a second (ARCHITECTURE
+ * invariant 3). Declared by the connector per object; the engine only asks.
+ *
+ * - `generated`: frontback generates a key per source record
+ *   (`<mapping>_<side>_<source id>`) and the connector upserts by it in `field` (Odoo:
+ *   the external id of `ir.model.data`; HubSpot companies, deals, products: a unique
+ *   custom property). With `ensure`, the field is a custom field frontback creates before
+ *   the first pass (`Connector.ensureFields`); until it exists, creates are not keyed.
+ * - `field`: a natural unique key the record carries (HubSpot contacts: `email`), taken
+ *   from the values written; a create without a value there is not keyed.
+ */
+export type CreateKeySpec =
+  | { readonly source: 'generated'; readonly field: string; readonly ensure?: FieldRequest }
+  | { readonly source: 'field'; readonly field: string };
+
 /** One object (record type) of a system. */
 export interface ObjectDescription {
   /** API name (`contacts`, `res.partner`, `Account`, `customers`). */
@@ -75,6 +104,12 @@ export interface ObjectDescription {
   modifiedField?: string;
   /** True when the object can be archived (soft-deleted) rather than only deleted. Default false. */
   archivable?: boolean;
+  /** False when records of the object cannot be created through the API. Default true. */
+  creatable?: boolean;
+  /** False when records of the object cannot be deleted through the API. Default true. */
+  deletable?: boolean;
+  /** How creates are made idempotent (see {@link CreateKeySpec}); absent: creates are plain, never repeated blindly. */
+  createKey?: CreateKeySpec;
 }
 
 /** Validates a {@link FieldDescription} and its internal consistency (enum options, reference target). */
@@ -110,6 +145,14 @@ export const objectDescriptionSchema = z
     idField: z.string().min(1),
     modifiedField: z.string().min(1).optional(),
     archivable: z.boolean().optional(),
+    creatable: z.boolean().optional(),
+    deletable: z.boolean().optional(),
+    createKey: z
+      .union([
+        z.object({ source: z.literal('generated'), field: z.string().min(1), ensure: z.object({ name: z.string().min(1), type: z.enum(FIELD_TYPES), label: z.string().optional(), unique: z.boolean().optional() }).optional() }),
+        z.object({ source: z.literal('field'), field: z.string().min(1) }),
+      ])
+      .optional(),
   })
   .superRefine((object, ctx) => {
     const seen = new Set<string>();

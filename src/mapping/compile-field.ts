@@ -150,7 +150,7 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
       const fieldName = kind === 'count' ? undefined : (agg[kind] as string);
       const request: Extract<LookupRequest, { kind: 'aggregate' }> = { kind: 'aggregate', side, from: agg.from, by: agg.by, op: kind, ...(fieldName ? { field: fieldName } : {}), ...(agg.where ? { where: agg.where } : {}), ...(matches ? { matches } : {}) };
       // The record id is what the rows reference; the resolver does the roll-up in toPatch.
-      read[side] = (record) => ((record.id ?? record.hs_object_id ?? null) as MappingValue);
+      read[side] = (record) => ((record.id ?? null) as MappingValue);
       aggregate = request;
     } else if (text !== undefined && !isFieldName(text)) {
       const fn = ctx.expression(text, [...path, side]);

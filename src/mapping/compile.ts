@@ -15,7 +15,7 @@ import { sameValue } from './normalize.ts';
 import { SCHEDULE_EVERY, type ChildSpec, type FieldRuleSpec, type MappingSpec, type Side } from './spec.ts';
 import { compileChain, forwardOf } from './transform-chain.ts';
 import type { MappingValue, TransformFn } from './transforms/index.ts';
-import type { CanonicalRecord, CompiledMapping, CompileIssue, MatchKey, PatchResult } from './types.ts';
+import type { CanonicalRecord, CompiledMapping, CompiledMatchRule, CompileIssue, MatchKey, PatchResult } from './types.ts';
 
 /** Options of {@link compileMapping}. */
 export interface CompileOptions {
@@ -97,6 +97,24 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions = {}):
     const normalize: TransformFn = chain ? forwardOf(chain) : (v) => v;
     return { crm: rule.crm, erp: rule.erp, normalize };
   });
+  const matchRules: CompiledMatchRule[] = match.map((rule, index) => ({
+    index,
+    fields: { crm: rule.crm, erp: rule.erp },
+    label: rule.crm === rule.erp ? rule.crm : `crm ${rule.crm} = erp ${rule.erp}`,
+    key(record, side) {
+      const raw = record[rule[side]];
+      if (raw === undefined || raw === null || raw === '' || raw === false) return undefined;
+      try {
+        const key = rule.normalize(raw as MappingValue);
+        if (key === undefined || key === null || key === '' || typeof key === 'object') return undefined;
+        return String(key);
+      } catch {
+        // A value the normaliser refuses cannot match anything.
+        return undefined;
+      }
+    },
+    searchValue: (key) => key,
+  }));
   if (issues.length > 0) return { ok: false, issues, links };
 
   const byName = new Map(root.fields.map((f) => [f.name, f]));
@@ -125,6 +143,7 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions = {}):
         return false;
       }
     },
+    matchRules,
     matchKeys(record, side) {
       const keys: MatchKey[] = [];
       for (const rule of match) {

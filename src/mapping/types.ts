@@ -132,6 +132,25 @@ export interface MatchKey {
   readonly value: MappingValue;
 }
 
+/** A match rule, compiled: which fields of the two sides must agree, and the key both are read into. */
+export interface CompiledMatchRule {
+  /** Position in the mapping's `match:` list (rules are tried in order). */
+  readonly index: number;
+  /** The field compared on each side. */
+  readonly fields: Readonly<Record<Side, string>>;
+  /** Human form for reasons and reports, e.g. `email = email`. */
+  readonly label: string;
+  /**
+   * The normalised key of a record read on `side` (the rule's normaliser applied to its
+   * field), or undefined when it has none (empty, or a value the normaliser refuses). The
+   * same function reads both sides, so keys are compared in frontback, never trusted to a
+   * vendor's search semantics.
+   */
+  key(record: SourceRecord, side: Side): string | undefined;
+  /** The value to ask the other side's `find` for, for a key (today: the key itself). */
+  searchValue(key: string): string;
+}
+
 /** A compiled mapping: build once, call per record. */
 export interface CompiledMapping {
   /** Mapping id. */
@@ -160,6 +179,8 @@ export interface CompiledMapping {
   accepts(record: SourceRecord, side: Side): boolean;
   /** Match keys of an unlinked record, in rule order (empty values skipped). */
   matchKeys(record: SourceRecord, side: Side): MatchKey[];
+  /** The match rules, in order. */
+  readonly matchRules: readonly CompiledMatchRule[];
   /** Reads the mapped fields of a record of `side`. */
   toCanonical(record: SourceRecord, side: Side): CanonicalRecord;
   /** Translates canonical values into a patch for `target` (the other side). */

@@ -17,7 +17,7 @@ import type { Side } from '../mapping/spec.ts';
 import type { Store } from '../store/store.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 import { runPass } from '../sync/pass.ts';
-import type { PlannedRecord } from '../sync/plan.ts';
+import { viewOfStored } from '../sync/plan-view.ts';
 import { discardDeadLetter, replayDeadLetter } from '../sync/replay.ts';
 import { resolveConflict } from '../sync/resolve.ts';
 import { envelope } from './error-envelope.ts';
@@ -51,6 +51,7 @@ const replayBody = z.strictObject({ by }).default({ by: 'admin-api' });
 const discardBody = z.strictObject({ reason: z.string().trim().min(1).max(2000), by });
 const dryRunBody = z.strictObject({ from: z.enum(['crm', 'erp', 'both']).default('both') }).default({ from: 'both' });
 const inboxQuery = z.strictObject({ status: z.enum(['pending', 'processing', 'failed']).optional(), limit });
+const plansQuery = z.strictObject({ after: z.coerce.number().int().min(0).optional(), limit, action: z.enum(['sync', 'create', 'archive', 'delete', 'skip']).optional() });
 const auditQuery = z.strictObject({ after: z.coerce.number().int().min(0).optional(), limit });
 
 /** Parses `value` with `schema`, or throws a 400 that names each bad field of `where`. */
@@ -59,20 +60,6 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `${where}${i.path.length > 0 ? `.${i.path.join('.')}` : ''}: ${i.message}`);
   throw new FrontbackError(ErrorCode.Validation, problems.join('; '), { details: { problems } });
-}
-
-/** One planned record as the API shows it. */
-function showPlan(plan: PlannedRecord): Record<string, unknown> {
-  return {
-    from: plan.from,
-    id: plan.id,
-    ...(plan.partnerId ? { partnerId: plan.partnerId } : {}),
-    action: plan.action,
-    reason: plan.reason,
-    patch: plan.patch,
-    decisions: plan.decisions.filter((d) => d.rule !== 'unchanged'),
-    ...(plan.problems.length > 0 ? { problems: plan.problems } : {}),
-  };
 }
 
 /** Registers the admin routes on `app` (in their own scope). */
@@ -129,14 +116,15 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
         const sides: Side[] = from === 'both' ? ['crm', 'erp'] : [from];
         const passes = [];
         for (const side of sides) {
+          // The plans are stored page by page (bounded memory whatever the size); the answer says where to page through them.
           const report = await runPass(ctx, side, { apply: false, actor: 'admin', ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }) });
-          const count = (action: string): number => report.plans.filter((p) => p.action === action).length;
+          const { sync, create, archive, skip } = report.counts;
           passes.push({
             from: side,
             runId: report.runId,
             read: report.read,
-            counts: { sync: count('sync'), create: count('create'), archive: count('archive'), delete: count('delete'), skip: count('skip') },
-            plans: report.plans.filter((p) => p.action !== 'skip').map(showPlan),
+            counts: { sync, create, archive, delete: report.counts.delete, skip },
+            plans: `/admin/runs/${report.runId}/plans`,
           });
         }
         return { mapping: id, dryRun: true, passes };
@@ -145,6 +133,26 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
       admin.get('/runs', async (request) => {
         const q = parse(mappingQuery, request.query, 'query');
         return { runs: await store.runs.list({ ...(q.mapping ? { mappingId: q.mapping } : {}), limit: q.limit }) };
+      });
+
+      admin.get('/runs/:id', async (request) => {
+        const { id } = parse(idParams, request.params, 'path');
+        const run = await store.runs.get(id);
+        if (run === undefined) throw new FrontbackError(ErrorCode.NotFound, `no run ${id}`, { details: { run: id } });
+        return { run, plans: await store.plans.counts(id) };
+      });
+
+      admin.get('/runs/:id/plans', async (request) => {
+        const { id } = parse(idParams, request.params, 'path');
+        const q = parse(plansQuery, request.query, 'query');
+        if ((await store.runs.get(id)) === undefined) throw new FrontbackError(ErrorCode.NotFound, `no run ${id}`, { details: { run: id } });
+        const rows = await store.plans.list(id, { afterSeq: q.after ?? 0, limit: q.limit, ...(q.action ? { action: q.action } : {}) });
+        const last = rows.at(-1);
+        return {
+          run: id,
+          plans: rows.map((row) => ({ seq: row.seq, ...viewOfStored(row) })),
+          ...(rows.length === q.limit && last ? { next: `/admin/runs/${id}/plans?after=${last.seq}&limit=${q.limit}${q.action ? `&action=${q.action}` : ''}` } : {}),
+        };
       });
 
       admin.get('/conflicts', async (request) => {

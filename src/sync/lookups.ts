@@ -2,7 +2,7 @@
  * Answers a page's lookups before it is translated. Mappings do no I/O: a first pass
  * runs `toPatch` with a resolver that only notes what is asked, the answers are then
  * loaded in bulk (reference data through the connector of its side, one `find` or
- * `read` per model; links of other mappings from the store), and the real pass runs
+ * `read` per model; links of other mappings from the store, one query per mapping), and the real pass runs
  * with a resolver over those answers.
  *
  * Aggregates (roll-ups over related records, such as the open invoice amount of a
@@ -62,11 +62,14 @@ export async function preloadLookups(mapping: CompiledMapping, canonicals: reado
   const answers = new Map<string, MappingValue>();
   // Reference data: one call per (side, model, field, direction); aggregates: one per (side, object, field, op, where).
   const groups = new Map<string, { lookup: Extract<LookupRequest, { kind: 'reference' }>; values: Set<string> }>();
+  const linkGroups = new Map<string, { lookup: Extract<LookupRequest, { kind: 'link' }>; values: Set<string> }>();
   const aggregates = new Map<string, { lookup: Extract<LookupRequest, { kind: 'aggregate' }>; values: Set<string> }>();
   for (const { lookup, value } of asked.values()) {
     if (lookup.kind === 'link') {
-      const link = await sources.links.findBySide(lookup.mapping, lookup.from, String(value));
-      if (link) answers.set(keyOf(lookup, value), lookup.to === 'crm' ? link.crmId : link.erpId);
+      const group = `${lookup.mapping}|${lookup.from}|${lookup.to}`;
+      const entry = linkGroups.get(group) ?? { lookup, values: new Set<string>() };
+      entry.values.add(String(value));
+      linkGroups.set(group, entry);
     } else if (lookup.kind === 'reference') {
       const group = `${lookup.side}|${lookup.model}|${lookup.by}|${lookup.want}`;
       const entry = groups.get(group) ?? { lookup, values: new Set<string>() };
@@ -78,6 +81,10 @@ export async function preloadLookups(mapping: CompiledMapping, canonicals: reado
       entry.values.add(String(value));
       aggregates.set(group, entry);
     }
+  }
+  // Links of other mappings: one store query per (mapping, direction).
+  for (const { lookup, values } of linkGroups.values()) {
+    for (const [id, link] of await sources.links.findManyBySide(lookup.mapping, lookup.from, [...values])) answers.set(keyOf(lookup, id), lookup.to === 'crm' ? link.crmId : link.erpId);
   }
   for (const { lookup, values } of aggregates.values()) {
     const rows = await sources.connectors[lookup.side].find(lookup.from, { field: lookup.by, values: [...values] });

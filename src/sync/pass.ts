@@ -1,21 +1,29 @@
 /**
- * One sync pass of a mapping from one side: the changes since that side's cursor, page
- * by page, planned (plan.ts) and, unless it is a dry run, carried out (apply.ts). The
- * cursor moves only after every record of a page is handled (written, skipped with a
- * reason, parked as a conflict, or dead-lettered), so a crash re-reads the page and
- * nothing is lost (ARCHITECTURE invariant 2). Where a system lists deletions apart
- * (HubSpot), they are read too, with a cursor of their own, when the mapping acts on them
- * (`deletes: archive | delete`). Rows that aggregates roll up (invoices of a company) are
- * listed too, with a cursor of their own, and bring the records they reference into the
- * pass. A dry run reads the same changes, writes nothing anywhere
- * and leaves the cursors where they were. Every pass is a run in the store.
+ * One sync pass of a mapping from one side: the side's streams (streams.ts: its changes,
+ * its deletions where the system lists them apart, the rows its aggregates roll up) drained
+ * page by page through one loop. Each page goes through the bulk phases (page.ts: load,
+ * decide, write, record) and its outcomes commit with the stream's cursor in one store
+ * transaction, so a crash re-reads the page and nothing is lost (ARCHITECTURE invariant 2).
+ *
+ * A dry run loads and decides the same pages, writes nothing anywhere, leaves the cursors,
+ * and stores its plans page by page (the store's `plans`, paged by the CLI and the admin
+ * API; the plans of the newest dry runs of each mapping are kept). A pass keeps counts and
+ * the page in hand, never every plan: `onPage` hands each page to a caller that wants it
+ * (the CLI prints some, tests collect them). Every pass is a run in the store.
  */
 import type { Cursor } from '../connector/index.ts';
 import type { Side } from '../mapping/spec.ts';
-import type { CompiledMapping } from '../mapping/types.ts';
 import type { AuditActor } from '../store/audit-repository.ts';
-import { applyPage, type AppliedRecord, type ApplyContext } from './apply.ts';
-import { planPage, type PlannedRecord } from './plan.ts';
+import type { AppliedRecord, ApplyContext } from './apply.ts';
+import { syncPage } from './page.ts';
+import { planPage, type PlanAction, type PlannedRecord } from './plan.ts';
+import { storedPlanOf } from './plan-view.ts';
+import { streamsOf } from './streams.ts';
+
+export { cursorKey } from './streams.ts';
+
+/** How many dry runs of a mapping keep their stored plans (older ones are pruned). */
+export const DRY_RUNS_KEPT = 20;
 
 /** Options of {@link runPass}. */
 export interface PassOptions {
@@ -29,6 +37,41 @@ export interface PassOptions {
   readonly overlapMs?: number;
   /** Stops the pass between pages (the process is stopping): what was handled stays handled, the cursor says where to go on. */
   readonly signal?: AbortSignal;
+  /** Called with each page once it is handled (planned, or written and recorded). */
+  readonly onPage?: (page: PassPage) => void | Promise<void>;
+}
+
+/** One page of a pass, handed to `onPage`. */
+export interface PassPage {
+  /** The stream it came from: `changes`, `deletions`, `rows:<object>`. */
+  readonly stream: string;
+  /** The plan of each record of the page. */
+  readonly plans: readonly PlannedRecord[];
+  /** Outcomes, for a pass that writes (the retried pairs with their second outcome). */
+  readonly applied: readonly AppliedRecord[];
+}
+
+/** What a pass did (or, dry, would do), counted. */
+export interface PassCounts {
+  /** Records read. */
+  read: number;
+  /** Plans by action (`sync`, `create`, `archive`, `delete`, `skip`). */
+  sync: number;
+  create: number;
+  archive: number;
+  delete: number;
+  skip: number;
+  /** Outcomes of a pass that writes. */
+  applied: number;
+  skipped: number;
+  conflicted: number;
+  failed: number;
+  /** Write calls made to the connectors. */
+  writeCalls: number;
+  /** Pairs re-read and re-decided after a lost compare-and-set. */
+  retried: number;
+  /** Write results for refs nobody sent (a connector breaking its contract). */
+  strays: number;
 }
 
 /** What a pass did (or, dry, would do). */
@@ -36,100 +79,79 @@ export interface PassReport {
   readonly mapping: string;
   readonly from: Side;
   readonly dryRun: boolean;
-  /** The run's id in the store (dry runs are runs too). */
+  /** The run's id in the store (dry runs are runs too; their plans are stored under it). */
   readonly runId: string;
   /** Records read. */
   readonly read: number;
-  /** The plan of every record read, in order. */
-  readonly plans: readonly PlannedRecord[];
-  /** Outcomes, when applied. */
-  readonly applied: readonly AppliedRecord[];
-  /** The cursor after the pass (unchanged by a dry run). */
+  readonly counts: Readonly<PassCounts>;
+  /** The `changes` stream's cursor after the pass (unchanged by a dry run). */
   readonly cursor: Cursor | null;
+  /** Stopped between pages by `signal`. */
+  readonly stopped: boolean;
 }
 
-/** The distinct row sources of the aggregates on `side` (one listing each, even when several fields roll them up). */
-function rollUpSources(rollUps: CompiledMapping['rollUps'], side: Side): { from: string; by: string }[] {
-  const seen = new Map<string, { from: string; by: string }>();
-  for (const r of rollUps) if (r.side === side) seen.set(`${r.from}|${r.by}`, { from: r.from, by: r.by });
-  return [...seen.values()];
-}
+const emptyCounts = (): PassCounts => ({ read: 0, sync: 0, create: 0, archive: 0, delete: 0, skip: 0, applied: 0, skipped: 0, conflicted: 0, failed: 0, writeCalls: 0, retried: 0, strays: 0 });
 
-/** The store key of a mapping side's cursor. */
-export const cursorKey = (mappingId: string, side: Side): string => `sync:${mappingId}:${side}`;
+/** What a run records: the outcomes of a pass that writes, the plan counts of a dry run. */
+function runCounts(counts: PassCounts, dryRun: boolean): Record<string, number> {
+  const { read, sync, create, archive, skip, applied, skipped, conflicted, failed, writeCalls, retried, strays } = counts;
+  if (dryRun) return { read, planned: read - skip, skipped: skip, sync, create, archive: archive + counts.delete };
+  return { read, applied, skipped, conflicted, failed, writeCalls, ...(retried > 0 ? { retried } : {}), ...(strays > 0 ? { strays } : {}) };
+}
 
 /** Runs one pass of `ctx.mapping` from `from`. */
 export async function runPass(ctx: Omit<ApplyContext, 'runId' | 'actor'>, from: Side, options: PassOptions): Promise<PassReport> {
   const { mapping, store } = ctx;
-  const run = await store.runs.start(mapping.id, options.apply ? `pass:${from}` : `dry-run:${from}`);
+  const dryRun = !options.apply;
+  const run = await store.runs.start(mapping.id, dryRun ? `dry-run:${from}` : `pass:${from}`);
   const started = Date.now();
-  const saved = await store.cursors.get(cursorKey(mapping.id, from));
-  let cursor: Cursor | null = saved?.timestamp && saved.id !== null ? { timestamp: saved.timestamp, id: saved.id } : null;
-  const plans: PlannedRecord[] = [];
-  const applied: AppliedRecord[] = [];
-  let read = 0;
+  const counts = emptyCounts();
+  const applyCtx: ApplyContext = { ...ctx, runId: run.id, actor: options.actor ?? 'poll' };
+  let cursor: Cursor | null = null;
+  const stopped = (): boolean => options.signal?.aborted === true;
   try {
-    const listing = ctx.connectors[from].listChanges(mapping.sides[from].object, cursor, {
+    const streams = streamsOf(ctx, from, {
       ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
       ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
-    for await (const page of listing) {
-      if (options.signal?.aborted) break;
-      read += page.records.length;
-      const planned = await planPage(ctx, from, page.records);
-      plans.push(...planned);
-      if (options.apply) {
-        applied.push(...(await applyPage({ ...ctx, runId: run.id, actor: options.actor ?? 'poll' }, planned)));
-        await store.cursors.set(cursorKey(mapping.id, from), { timestamp: page.cursor.timestamp, id: page.cursor.id });
-        cursor = page.cursor;
-      }
-    }
-    // Systems whose change listing omits deletions (HubSpot search) list them apart, with their own cursor.
-    const listDeleted = ctx.connectors[from].listDeleted?.bind(ctx.connectors[from]);
-    if (listDeleted && mapping.deletes !== 'ignore' && options.signal?.aborted !== true) {
-      const key = `${cursorKey(mapping.id, from)}:deleted`;
-      const savedDeleted = await store.cursors.get(key);
-      const since: Cursor | null = savedDeleted?.timestamp && savedDeleted.id !== null ? { timestamp: savedDeleted.timestamp, id: savedDeleted.id } : null;
-      for await (const page of listDeleted(mapping.sides[from].object, since, options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs })) {
-        if (options.signal?.aborted) break;
-        read += page.records.length;
-        const planned = await planPage(ctx, from, page.records.map((r) => ({ ...r, archived: true })));
-        plans.push(...planned);
-        if (options.apply) {
-          applied.push(...(await applyPage({ ...ctx, runId: run.id, actor: options.actor ?? 'poll' }, planned)));
-          await store.cursors.set(key, { timestamp: page.cursor.timestamp, id: page.cursor.id });
+    for (const stream of streams) {
+      if (stopped()) break;
+      const saved = await store.cursors.get(stream.cursorKey);
+      const since: Cursor | null = saved?.timestamp && saved.id !== null ? { timestamp: saved.timestamp, id: saved.id } : null;
+      if (stream.name === 'changes') cursor = since;
+      for await (const page of stream.pages(since)) {
+        if (stopped()) break;
+        counts.read += page.records.length;
+        let plans: readonly PlannedRecord[];
+        let applied: readonly AppliedRecord[] = [];
+        if (dryRun) {
+          ({ plans } = await planPage(ctx, from, page.records));
+          if (plans.length > 0) await store.plans.addMany(run.id, plans.map(storedPlanOf));
+        } else {
+          const outcome = await syncPage(applyCtx, from, page.records, { cursor: { key: stream.cursorKey, value: { timestamp: page.cursor.timestamp, id: page.cursor.id } } });
+          applied = outcome.applied;
+          plans = applied.map((a) => a.plan);
+          counts.writeCalls += outcome.writeCalls;
+          counts.retried += outcome.retried;
+          counts.strays += outcome.strays;
+          for (const a of applied) counts[a.status] += 1;
+          if (stream.name === 'changes') cursor = page.cursor;
         }
+        for (const p of plans) counts[p.action satisfies PlanAction] += 1;
+        await options.onPage?.({ stream: stream.name, plans, applied });
       }
     }
-    // Aggregates read rows of another object (a company's invoices): rows changed since their own cursor
-    // bring the records they reference into the pass, so a paid invoice updates its company's figure.
-    for (const source of rollUpSources(mapping.rollUps, from)) {
-      if (options.signal?.aborted) break;
-      const key = `${cursorKey(mapping.id, from)}:rows:${source.from}`;
-      const savedRows = await store.cursors.get(key);
-      const since: Cursor | null = savedRows?.timestamp && savedRows.id !== null ? { timestamp: savedRows.timestamp, id: savedRows.id } : null;
-      const rows = ctx.connectors[from].listChanges(source.from, since, { fields: [source.by], ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }) });
-      for await (const page of rows) {
-        if (options.signal?.aborted) break;
-        const ids = [...new Set(page.records.flatMap((r) => (r.fields[source.by] === null || r.fields[source.by] === undefined || r.fields[source.by] === false ? [] : [String(r.fields[source.by])])))];
-        const records = ids.length === 0 ? [] : await ctx.connectors[from].read(mapping.sides[from].object, ids, undefined, { fieldTimes: mapping.conflicts === 'newest' });
-        read += records.length;
-        const planned = await planPage(ctx, from, records);
-        plans.push(...planned);
-        if (options.apply) {
-          applied.push(...(await applyPage({ ...ctx, runId: run.id, actor: options.actor ?? 'poll' }, planned)));
-          await store.cursors.set(key, { timestamp: page.cursor.timestamp, id: page.cursor.id });
-        }
-      }
-    }
-    const count = (status: string): number => applied.filter((a) => a.status === status).length;
-    const counts: Record<string, number> = options.apply
-      ? { read, applied: count('applied'), skipped: count('skipped'), conflicted: count('conflicted'), failed: count('failed') }
-      : { read, planned: plans.filter((p) => p.action !== 'skip').length, skipped: plans.filter((p) => p.action === 'skip').length };
-    await store.runs.finish(run.id, { status: 'succeeded', counts, timings: { total: Date.now() - started }, ...(options.signal?.aborted ? { error: 'stopped between pages (the process was stopping); the next pass goes on from the cursor' } : {}) });
+    await store.runs.finish(run.id, {
+      status: 'succeeded',
+      counts: runCounts(counts, dryRun),
+      timings: { total: Date.now() - started },
+      ...(stopped() ? { error: 'stopped between pages (the process was stopping); the next pass goes on from the cursor' } : {}),
+    });
+    if (dryRun) await store.plans.prune(mapping.id, DRY_RUNS_KEPT);
   } catch (err) {
-    await store.runs.finish(run.id, { status: 'failed', counts: { read }, timings: { total: Date.now() - started }, error: (err as Error).message });
+    await store.runs.finish(run.id, { status: 'failed', counts: runCounts(counts, dryRun), timings: { total: Date.now() - started }, error: (err as Error).message });
     throw err;
   }
-  return { mapping: mapping.id, from, dryRun: !options.apply, runId: run.id, read, plans, applied, cursor };
+  return { mapping: mapping.id, from, dryRun, runId: run.id, read: counts.read, counts, cursor, stopped: stopped() };
 }

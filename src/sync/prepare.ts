@@ -4,8 +4,9 @@
  * missing, through the connector (`ensureFields`). Each gets the type of the field it is
  * filled from on the other side (a sum or a number: number; a date: date), else text.
  * A system whose fields frontback does not create is left as it is: writing to a field
- * it lacks then fails with that system's own message, dead-lettered. HubSpot objects that
- * can receive creates also get the unique {@link IDEMPOTENCY_FIELD}.
+ * it lacks then fails with that system's own message, dead-lettered. An object that can
+ * receive creates also gets the unique key field its connector declares for idempotent
+ * creates (`createKey.ensure`, e.g. HubSpot's `frontback_key` on companies and deals).
  */
 import type { Connector, FieldRequest, FieldType } from '../connector/index.ts';
 import type { LoadedMapping } from '../mapping/load.ts';
@@ -13,21 +14,20 @@ import type { Side } from '../mapping/spec.ts';
 
 const other = (side: Side): Side => (side === 'crm' ? 'erp' : 'crm');
 
-/**
- * A unique text field frontback makes on objects whose system has no natural key to
- * upsert by (HubSpot companies, deals, products: only contacts have email), so a create
- * retried after a lost response updates the record it made instead of making a second
- * (ARCHITECTURE invariant 3). Its value is `<mapping>_<source side>_<source id>`.
- */
-export const IDEMPOTENCY_FIELD = 'frontback_key';
-
-/** Whether creates can reach `side` (some field flows into it) and its system needs our key to make them idempotent. */
-function needsKeyField(loaded: LoadedMapping, connector: Connector, side: Side): boolean {
-  if (connector.kind !== 'hubspot' || loaded.spec.sides[side].object === 'contacts' || connector.ensureFields === undefined) return false;
+/** Whether some field flows into `side`, so that creates can reach it. */
+function flowsInto(loaded: LoadedMapping, side: Side): boolean {
   return loaded.mapping.fields.some((f) => {
     const flow = loaded.mapping.flow(f);
     return flow === 'both' || flow === `${other(side)}->${side}`;
   });
+}
+
+/** The key field `side`'s connector declares for idempotent creates and asks frontback to make, when creates can reach it. */
+async function keyFieldOf(loaded: LoadedMapping, connector: Connector, side: Side): Promise<FieldRequest | undefined> {
+  if (connector.ensureFields === undefined || !flowsInto(loaded, side)) return undefined;
+  const described = (await connector.describe()).find((o) => o.name === loaded.spec.sides[side].object);
+  const key = described?.createKey;
+  return key?.source === 'generated' ? key.ensure : undefined;
 }
 
 /** Creates the missing custom fields of `loaded` (with `dryRun`, only finds them); answers them, by side. */
@@ -36,8 +36,8 @@ export async function prepareMapping(loaded: LoadedMapping, connectors: Readonly
   for (const side of ['crm', 'erp'] as const) {
     const custom = loaded.spec.sides[side].custom ?? [];
     const connector = connectors[side];
-    const keyField = needsKeyField(loaded, connector, side);
-    if ((custom.length === 0 && !keyField) || connector.ensureFields === undefined) continue;
+    const keyField = await keyFieldOf(loaded, connector, side);
+    if ((custom.length === 0 && keyField === undefined) || connector.ensureFields === undefined) continue;
     const there = other(side);
     const described = (await connectors[there].describe()).find((o) => o.name === loaded.spec.sides[there].object);
     const typeOf = (name: string): FieldType => {
@@ -49,11 +49,11 @@ export async function prepareMapping(loaded: LoadedMapping, connectors: Readonly
     };
     if (options.dryRun === true) {
       const mine = (await connector.describe()).find((o) => o.name === loaded.spec.sides[side].object);
-      created[side] = [...custom, ...(keyField ? [IDEMPOTENCY_FIELD] : [])].filter((name) => !(mine?.fields.some((f) => f.name === name) ?? false));
+      created[side] = [...custom, ...(keyField ? [keyField.name] : [])].filter((name) => !(mine?.fields.some((f) => f.name === name) ?? false));
       continue;
     }
     const requests: FieldRequest[] = custom.map((name) => ({ name, type: typeOf(name) }));
-    if (keyField) requests.push({ name: IDEMPOTENCY_FIELD, type: 'string', unique: true, label: 'frontback key (do not edit)' });
+    if (keyField) requests.push(keyField);
     created[side] = await connector.ensureFields(loaded.spec.sides[side].object, requests);
   }
   return created;

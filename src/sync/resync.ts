@@ -1,6 +1,6 @@
 /**
- * Syncs one record again, now: read it by id from its side, plan it (plan.ts) and carry
- * it out (apply.ts) as a run of its own. This is how a person's decisions take effect
+ * Syncs one record again, now: read it by id from its side and take it through the same
+ * pipeline as a page of a pass (page.ts: load, decide, write, record) as a run of its own. This is how a person's decisions take effect
  * (resolve.ts: a parked conflict; replay.ts: a dead letter): through the same merge,
  * links, snapshot compare-and-set, dead letters and audit entries as a pass, never by
  * writing a stored payload that may be stale.
@@ -8,8 +8,8 @@
 import { FrontbackError, ErrorCode } from '../errors.ts';
 import type { Side } from '../mapping/spec.ts';
 import type { AuditActor } from '../store/audit-repository.ts';
-import { applyPage, type AppliedRecord, type ApplyContext } from './apply.ts';
-import { planPage } from './plan.ts';
+import type { AppliedRecord, ApplyContext } from './apply.ts';
+import { syncPage } from './page.ts';
 
 /** A mapping with its connectors and store: what passes, resolutions and replays run in. */
 export type SyncContext = Omit<ApplyContext, 'runId' | 'actor' | 'by' | 'decided'>;
@@ -45,8 +45,7 @@ export async function resyncRecord(ctx: SyncContext, from: Side, id: string, opt
     if (record === undefined) {
       throw new FrontbackError(ErrorCode.NotFound, `${from} record ${object} ${id} is not there any more (deleted or archived): nothing to sync`, { details: { mapping: mapping.id, side: from, id } });
     }
-    const plans = await planPage(ctx, from, [record], options.decided ? { decided: options.decided } : {});
-    const [applied] = await applyPage({ ...ctx, runId: run.id, actor: options.actor, ...(options.by === undefined ? {} : { by: options.by }), ...(options.decided ? { decided: options.decided } : {}) }, plans);
+    const { applied: [applied] } = await syncPage({ ...ctx, runId: run.id, actor: options.actor, ...(options.by === undefined ? {} : { by: options.by }), ...(options.decided ? { decided: options.decided } : {}) }, from, [record]);
     if (applied === undefined) throw new FrontbackError(ErrorCode.Internal, `planning ${from} record ${id} gave no plan`);
     await store.runs.finish(run.id, { status: 'succeeded', counts: { read: 1, [applied.status]: 1 }, timings: { total: Date.now() - started } });
     return { runId: run.id, applied };

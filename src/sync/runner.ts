@@ -156,10 +156,9 @@ export function startRunner(options: RunnerOptions): Runner {
         data.side,
         { apply: true, actor: data.inbox ? 'webhook' : 'poll', overlapMs: options.overlapMs, signal: stopping.signal },
       );
-      const applied = report.applied.filter((a) => a.status === 'applied').length;
-      for (const a of report.applied) records.inc({ ...labels, status: a.status });
+      for (const status of ['applied', 'skipped', 'conflicted', 'failed'] as const) if (report.counts[status] > 0) records.inc({ ...labels, status }, report.counts[status]);
       passes.inc({ ...labels, outcome: 'succeeded' });
-      logger.info({ mapping: data.mapping, side: data.side, run: report.runId, read: report.read, applied }, 'pass done');
+      logger.info({ mapping: data.mapping, side: data.side, run: report.runId, read: report.read, applied: report.counts.applied }, 'pass done');
       // A pass stopped between pages may not have reached these deliveries' changes: they wait for the next one.
       for (const id of data.inbox ?? []) await (stopping.signal.aborted ? store.inbox.release(id) : store.inbox.markDone(id));
     } catch (err) {

@@ -18,7 +18,7 @@ import { PACKAGE_ROOT } from '../package-root.ts';
 import type { Store } from '../../store/store.ts';
 import { cursorKey } from '../../sync/pass.ts';
 import { createStore } from '../../store/sql/create-store.ts';
-import { KNOWN_CONNECTOR_KINDS } from '../known-connectors.ts';
+import { connectorRegistry } from '../../../connectors/index.ts';
 import { createConnectors } from '../connections.ts';
 import { startDemoSandboxes, type DemoSandbox } from '../demo/sandboxes.ts';
 import { runDemoScenario } from '../demo/scenario.ts';
@@ -69,7 +69,7 @@ export function registerDemoCommand(program: Command): void {
     .action(async (options: DemoOptions, command: Command) => {
       const print = (line = ''): void => void process.stdout.write(`${line}\n`);
       const { config: file } = command.optsWithGlobals<{ config?: string }>();
-      const config = loadConfig({ file: file ?? DEMO_CONFIG, env: process.env, knownConnectorKinds: KNOWN_CONNECTOR_KINDS });
+      const config = loadConfig({ file: file ?? DEMO_CONFIG, env: process.env, knownConnectorKinds: connectorRegistry.kinds() });
       const logger = createLogger({ level: process.env.FRONTBACK_LOG_LEVEL ?? 'warn' });
       print('frontback demo: embedded mode (SQLite store, in-process), sandboxes on this machine');
       for (const line of describeConfig(config).split('\n')) print(`   ${line}`);

@@ -1,9 +1,12 @@
 /**
  * `frontback sync <mapping> [--from crm|erp|both] [--dry-run]`: one sync pass of a
  * mapping from each side asked for (src/sync/pass.ts), printed record by record. With
- * `--dry-run` nothing is written to either system, and the store records only the run
- * (no links, snapshots, audit entries or cursor moves): it shows what a pass would do. Records the targets refuse are dead-lettered
- * with their message and counted; the pass goes on.
+ * `--dry-run` nothing is written to either system, and the store records only the run and
+ * its plans (no links, snapshots, audit entries or cursor moves): it shows what a pass
+ * would do, and `frontback runs show <run>` pages through every plan. Records the targets
+ * refuse are dead-lettered with their message and counted; the pass goes on. Only the
+ * first `--limit` records that do something are kept to print: memory stays bounded
+ * whatever the pass reads.
  */
 import { hostname } from 'node:os';
 import { Option, type Command } from 'commander';
@@ -16,7 +19,7 @@ import { createStore } from '../../store/sql/create-store.ts';
 import { runPass, type PassReport } from '../../sync/pass.ts';
 import { prepareMapping } from '../../sync/prepare.ts';
 import { passLease } from '../../sync/runner.ts';
-import type { PlannedRecord } from '../../sync/plan.ts';
+import { describePlan, viewOf } from '../../sync/plan-view.ts';
 import { loadCliConfig } from '../config.ts';
 import { openConnectors } from '../connections.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
@@ -27,34 +30,10 @@ interface SyncOptions {
   limit: string;
 }
 
-const other = (side: Side): Side => (side === 'crm' ? 'erp' : 'crm');
-
-/** One line per record that does something (skips are counted, not listed). */
-function describe(plan: PlannedRecord): string {
-  const to = other(plan.from);
-  const pair = `${plan.from} ${plan.id}${plan.partnerId ? ` <-> ${to} ${plan.partnerId}` : ''}`;
-  const fields = (side: Side): string => Object.keys(plan.patch[side]).join(', ');
-  const parts: string[] = [];
-  if (plan.action === 'create') parts.push(`create in ${to}${plan.createKey ? ` (key ${plan.createKey.field} ${plan.createKey.value})` : ''}: ${fields(to)}`);
-  else if (plan.action === 'archive' || plan.action === 'delete') parts.push(`${plan.action} in ${to}`);
-  else {
-    if (fields(to)) parts.push(`${to} gets ${fields(to)}`);
-    if (fields(plan.from)) parts.push(`${plan.from} gets ${fields(plan.from)}`);
-    const parked = plan.decisions.filter((d) => d.action === 'conflict').map((d) => d.field);
-    if (parked.length > 0) parts.push(`conflict parked: ${parked.join(', ')}`);
-    if (parts.length === 0) parts.push('link only (already in agreement)');
-  }
-  const left = plan.problems.length > 0 ? `; left out: ${plan.problems.map((p) => `${p.field} (${p.message})`).join('; ')}` : '';
-  return `${pair}: ${parts.join('; ')}${left}`;
-}
-
 function summary(report: PassReport): string {
-  if (report.dryRun) {
-    const by = (action: string): number => report.plans.filter((p) => p.action === action).length;
-    return `${report.read} read: ${by('sync')} to sync or link, ${by('create')} to create, ${by('archive') + by('delete')} to archive/delete, ${by('skip')} nothing to do`;
-  }
-  const by = (status: string): number => report.applied.filter((a) => a.status === status).length;
-  return `${report.read} read: ${by('applied')} applied, ${by('skipped')} skipped, ${by('conflicted')} conflicted, ${by('failed')} failed (dead-lettered)`;
+  const c = report.counts;
+  if (report.dryRun) return `${report.read} read: ${c.sync} to sync or link, ${c.create} to create, ${c.archive + c.delete} to archive/delete, ${c.skip} nothing to do`;
+  return `${report.read} read: ${c.applied} applied, ${c.skipped} skipped, ${c.conflicted} conflicted, ${c.failed} failed (dead-lettered)`;
 }
 
 /** Registers `sync`, and `plan` (the same as `sync --dry-run`). */
@@ -114,25 +93,35 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
       }
       let report: PassReport;
       const renew = options.dryRun === true ? undefined : setInterval(() => void store.leases.acquire(lease, me, leaseMs).catch(() => undefined), leaseMs / 3);
+      const lines: string[] = [];
+      let more = 0;
       try {
         report = await runPass({ mapping, connectors: { crm, erp }, store, connections }, from, {
           apply: options.dryRun !== true,
           actor: 'admin',
           // sync.overlapMinutes: how far behind its cursor each listing re-reads (connectors may ask for more).
           overlapMs: config.sync.overlapMinutes * 60_000,
+          onPage({ plans, applied }) {
+            const outcomes = new Map(applied.map((a) => [a.plan, a]));
+            for (const plan of plans) {
+              if (plan.action === 'skip') continue;
+              if (lines.length >= limit) {
+                more += 1;
+                continue;
+              }
+              const outcome = outcomes.get(plan);
+              const status = outcome ? ` [${outcome.status}${outcome.message ? `: ${outcome.message}` : ''}]` : '';
+              lines.push(`  ${describePlan(viewOf(plan))}${status}`);
+            }
+          },
         });
       } finally {
         clearInterval(renew);
         if (options.dryRun !== true) await store.leases.release(lease, me);
       }
       process.stdout.write(`${options.dryRun ? 'dry run' : 'pass'} ${mapping.id} from ${from} (run ${report.runId}): ${summary(report)}\n`);
-      const shown = report.plans.filter((p) => p.action !== 'skip');
-      for (const plan of shown.slice(0, limit)) {
-        const outcome = report.applied.find((a) => a.plan === plan);
-        const status = outcome ? ` [${outcome.status}${outcome.message ? `: ${outcome.message}` : ''}]` : '';
-        process.stdout.write(`  ${describe(plan)}${status}\n`);
-      }
-      if (shown.length > limit) process.stdout.write(`  ... and ${shown.length - limit} more (--limit)\n`);
+      for (const line of lines) process.stdout.write(`${line}\n`);
+      if (more > 0) process.stdout.write(`  ... and ${more} more (--limit${options.dryRun ? `; every plan: frontback runs show ${report.runId}` : ''})\n`);
     }
   } finally {
     await open.close();

@@ -8,10 +8,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadMappings, type LoadedMapping } from '../../../src/mapping/load.ts';
-import { runPass } from '../../../src/sync/pass.ts';
 import { prepareMapping } from '../../../src/sync/prepare.ts';
 import { projectRoot } from '../../support/env.ts';
-import { startSyncRig, type SyncRig } from './support.ts';
+import { collectPass, startSyncRig, type SyncRig } from './support.ts';
 
 let rig: SyncRig;
 let companies: LoadedMapping;
@@ -44,7 +43,7 @@ describe('the open invoice amount of a company (aggregate)', () => {
     await invoice(1000, { state: 'draft' });
     await invoice(30, { move_type: 'out_refund' });
 
-    const pass = await runPass(ctx(), 'erp', { apply: true });
+    const pass = await collectPass(ctx(), 'erp', { apply: true });
     const mine = pass.applied.find((a) => a.plan.id === partner);
     expect(mine?.status).toBe('applied');
     expect(mine?.plan.patch.crm).toMatchObject({ name: 'Open Invoices SA', erp_open_invoices: 150.5 });
@@ -53,16 +52,16 @@ describe('the open invoice amount of a company (aggregate)', () => {
     expect(Number(await read())).toBe(150.5);
 
     // Nothing changed: nothing written, the figure is up to date.
-    const again = await runPass(ctx(), 'erp', { apply: true });
+    const again = await collectPass(ctx(), 'erp', { apply: true });
     expect(again.applied.filter((a) => Object.keys(a.plan.patch.crm).length > 0)).toEqual([]);
 
     // The first invoice is paid, the company itself unchanged: the invoice's change brings the company into the next pass.
     await odoo('account.move', { amount_residual: 0, payment_state: 'paid' }, first);
-    const paid = await runPass(ctx(), 'erp', { apply: true });
+    const paid = await collectPass(ctx(), 'erp', { apply: true });
     expect(paid.applied.find((a) => a.plan.id === partner)?.plan.patch.crm).toMatchObject({ erp_open_invoices: 50.5 });
     expect(Number(await read())).toBe(50.5);
     // A sync from HubSpot's side of the company recomputes it as well, and finds it up to date.
-    const fromCrm = await runPass(ctx(), 'crm', { apply: true });
+    const fromCrm = await collectPass(ctx(), 'crm', { apply: true });
     expect(fromCrm.applied.filter((a) => a.plan.id === link!.crmId && Object.keys(a.plan.patch.crm).length > 0)).toEqual([]);
   }, 60_000);
 });

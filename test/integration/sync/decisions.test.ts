@@ -20,7 +20,7 @@ import { runPass } from '../../../src/sync/pass.ts';
 import { discardDeadLetter, replayDeadLetter } from '../../../src/sync/replay.ts';
 import { resolveConflict } from '../../../src/sync/resolve.ts';
 import { projectRoot } from '../../support/env.ts';
-import { startSyncRig, type SyncRig } from './support.ts';
+import { collectPass, startSyncRig, type SyncRig } from './support.ts';
 
 let rig: SyncRig;
 let store: Store;
@@ -52,7 +52,7 @@ afterEach(async () => {
 });
 
 const ctx = () => ({ mapping, connectors, store, connections: { crm: 'hubspot', erp: 'odoo' } });
-const both = async () => [...(await runPass(ctx(), 'crm', { apply: true })).applied, ...(await runPass(ctx(), 'erp', { apply: true })).applied];
+const both = async () => [...(await collectPass(ctx(), 'crm', { apply: true })).applied, ...(await collectPass(ctx(), 'erp', { apply: true })).applied];
 const writes = (applied: Awaited<ReturnType<typeof both>>) => applied.filter((a) => Object.keys(a.plan.patch.crm).length + Object.keys(a.plan.patch.erp).length > 0);
 async function allEntries(): Promise<AuditEntry[]> {
   const out: AuditEntry[] = [];
@@ -136,9 +136,9 @@ describe('dead letters: one per refused record, replayed or discarded by a perso
 
   it('a refusal again counts an attempt on the same dead letter; the replay after the fix writes once and closes it', async () => {
     await connectors.crm.write('contacts', [{ op: 'create', ref: 'b', fields: { email: NAMELESS, lifecyclestage: 'customer' } }]);
-    await runPass(ctx(), 'crm', { apply: true });
+    await collectPass(ctx(), 'crm', { apply: true });
     // The next pass re-reads it (the cursor's overlap window) and Odoo refuses it again.
-    await runPass(ctx(), 'crm', { apply: true });
+    await collectPass(ctx(), 'crm', { apply: true });
     const letters = await store.deadLetters.list({ mappingId: mapping.id });
     expect(letters).toHaveLength(1);
     const [letter] = letters;
@@ -160,7 +160,7 @@ describe('dead letters: one per refused record, replayed or discarded by a perso
     expect(entry).toMatchObject({ actor: 'replay', action: 'applied', details: { by: 'bob', deadLettersSettled: [letter!.id] } });
     await expect(replayDeadLetter(ctx(), letter!.id, 'bob')).rejects.toThrow(/is replayed already/);
     // A pass over it again writes nothing new.
-    await runPass(ctx(), 'crm', { apply: true });
+    await collectPass(ctx(), 'crm', { apply: true });
     expect(await connectors.erp.find('res.partner', { field: 'email', values: [NAMELESS] })).toHaveLength(1);
     expect((await store.audit.verify()).ok).toBe(true);
   }, 60_000);
@@ -183,12 +183,12 @@ describe('dead letters: one per refused record, replayed or discarded by a perso
       { op: 'create', ref: 'a', fields: { email: NAMELESS, lifecyclestage: 'customer' } },
       { op: 'create', ref: 'b', fields: { email: 'second.nameless@only-hubspot.test', lifecyclestage: 'customer' } },
     ]);
-    await runPass(ctx(), 'crm', { apply: true });
+    await collectPass(ctx(), 'crm', { apply: true });
     const letters = await store.deadLetters.list({ mappingId: mapping.id });
     const byEmail = (email: string) => letters.find((l) => (l.payload as { fields: { email?: string } }).fields.email === email);
     const [first, second] = [byEmail(NAMELESS), byEmail('second.nameless@only-hubspot.test')];
     await connectors.crm.write('contacts', [{ op: 'update', ref: 'fix', id: first!.recordId, fields: { lastname: 'Fixed' } }]);
-    await runPass(ctx(), 'crm', { apply: true });
+    await collectPass(ctx(), 'crm', { apply: true });
     expect((await store.deadLetters.get(first!.id))?.status).toBe('replayed');
 
     const discarded = await discardDeadLetter(store, second!.id, 'carol', 'test address, never a customer');

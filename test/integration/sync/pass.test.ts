@@ -12,10 +12,10 @@ import { loadMappings } from '../../../src/mapping/load.ts';
 import type { CompiledMapping } from '../../../src/mapping/types.ts';
 import type { Store } from '../../../src/store/store.ts';
 import { applyPage } from '../../../src/sync/apply.ts';
-import { cursorKey, runPass } from '../../../src/sync/pass.ts';
+import { cursorKey } from '../../../src/sync/pass.ts';
 import { planPage } from '../../../src/sync/plan.ts';
 import { projectRoot } from '../../support/env.ts';
-import { startSyncRig, type SyncRig } from './support.ts';
+import { collectPass, startSyncRig, type SyncRig } from './support.ts';
 
 let rig: SyncRig;
 let hubspot: SyncRig['hubspot'];
@@ -45,7 +45,7 @@ describe('sync passes of contacts-partners between the sandboxes', () => {
       { op: 'create', ref: 'a', fields: { email: 'new.one@only-hubspot.test', firstname: 'New', lastname: 'One', lifecyclestage: 'customer', country: 'France' } },
       { op: 'create', ref: 'b', fields: { email: 'new.two@only-hubspot.test', firstname: 'New', lastname: 'Two', lifecyclestage: 'opportunity' } },
     ]);
-    const dry = await runPass(ctx(), 'crm', { apply: false });
+    const dry = await collectPass(ctx(), 'crm', { apply: false });
     expect(dry.read).toBe(26);
     const creates = dry.plans.filter((p) => p.action === 'create');
     const matched = dry.plans.filter((p) => p.action === 'sync');
@@ -57,7 +57,7 @@ describe('sync passes of contacts-partners between the sandboxes', () => {
     expect(await store.links.list(mapping.id)).toEqual([]);
     expect(await store.cursors.get(cursorKey(mapping.id, 'crm'))).toBeUndefined();
 
-    const pass = await runPass(ctx(), 'crm', { apply: true });
+    const pass = await collectPass(ctx(), 'crm', { apply: true });
     expect(pass.applied.filter((a) => a.status === 'failed')).toEqual([]);
     const links = await store.links.list(mapping.id);
     expect(links).toHaveLength(creates.length + matched.length);
@@ -73,7 +73,7 @@ describe('sync passes of contacts-partners between the sandboxes', () => {
     expect(partner?.fields.email).toBe(created?.plan.patch.erp.email);
 
     // The way back: Odoo lists the partners just written; for the linked ones nothing flows (echoes).
-    const back = await runPass(ctx(), 'erp', { apply: true });
+    const back = await collectPass(ctx(), 'erp', { apply: true });
     expect(back.applied.filter((a) => a.status === 'failed')).toEqual([]);
     const linkedBack = back.plans.filter((p) => p.link !== undefined);
     expect(linkedBack.length).toBe(links.length);
@@ -87,12 +87,12 @@ describe('sync passes of contacts-partners between the sandboxes', () => {
     const pair = links[0]!;
     const contacts = hubspot.store.requireType('contacts');
     hubspot.store.update(contacts, hubspot.store.get(contacts, pair.crmId)!, { jobtitle: 'Chief Buyer' }, 'CRM_UI');
-    const edit = await runPass(ctx(), 'crm', { apply: true });
+    const edit = await collectPass(ctx(), 'crm', { apply: true });
     const written = edit.applied.filter((a) => a.status === 'applied' && Object.keys(a.plan.patch.erp).length > 0);
     expect(written.map((a) => [a.plan.id, a.plan.patch.erp])).toEqual([[pair.crmId, { function: 'Chief Buyer' }]]);
     const [odooNow] = await connectors.erp.read('res.partner', [pair.erpId], ['function']);
     expect(odooNow?.fields.function).toBe('Chief Buyer');
-    const again = await runPass(ctx(), 'crm', { apply: true });
+    const again = await collectPass(ctx(), 'crm', { apply: true });
     expect(again.applied.filter((a) => Object.keys(a.plan.patch.erp).length > 0 || Object.keys(a.plan.patch.crm).length > 0)).toEqual([]);
     expect((await store.audit.verify()).ok).toBe(true);
   }, 60_000);
@@ -103,7 +103,7 @@ describe('sync passes of contacts-partners between the sandboxes', () => {
       // No name at all: Odoo requires one for a contact.
       { op: 'create', ref: 'b', fields: { email: 'nameless@only-hubspot.test', lifecyclestage: 'customer' } },
     ]);
-    const pass = await runPass(ctx(), 'crm', { apply: true });
+    const pass = await collectPass(ctx(), 'crm', { apply: true });
     const failed = pass.applied.filter((a) => a.status === 'failed');
     expect(failed.map((a) => a.plan.patch.erp.email)).toEqual(['nameless@only-hubspot.test']);
     expect(failed[0]?.message).toMatch(/name/i);
@@ -122,11 +122,11 @@ describe('sync passes of contacts-partners between the sandboxes', () => {
     const [partner] = await connectors.erp.write('res.partner', [{ op: 'create', ref: 'p', fields: { name: 'Ra Cing', email: 'racing@x.test' } }]);
     const [other] = await connectors.erp.write('res.partner', [{ op: 'create', ref: 'o', fields: { name: 'Someone else' } }]);
     const [contact] = await connectors.crm.find('contacts', { field: 'email', values: ['racing@x.test'] });
-    const plans = await planPage(ctx(), 'crm', [contact!]);
-    expect(plans[0]).toMatchObject({ action: 'sync', partnerId: partner!.ok ? partner!.id : '' });
+    const page = await planPage(ctx(), 'crm', [contact!]);
+    expect(page.plans[0]).toMatchObject({ action: 'sync', partnerId: partner!.ok ? partner!.id : '' });
     // Meanwhile the contact got linked to another partner (a resolution, a replay, a pass elsewhere).
     await store.links.create({ mappingId: mapping.id, crmId: contact!.id, erpId: other!.ok ? other!.id : '' });
-    const [applied] = await applyPage({ ...ctx(), runId: 'r', actor: 'poll' }, plans);
+    const { applied: [applied] } = await applyPage({ ...ctx(), runId: 'r', actor: 'poll' }, page, { onLost: 'retry' });
     expect(applied).toMatchObject({ status: 'skipped', message: 'linked meanwhile to another record' });
     expect((await store.audit.tail(1))[0]?.rule).toMatch(/^linked meanwhile: crm \d+ <-> erp \d+; not linked again$/);
   }, 60_000);
@@ -139,7 +139,7 @@ describe('sync passes of contacts-partners between the sandboxes', () => {
       { email: ' TWIN@x.test ', firstname: 'Twin', lastname: 'B', lifecyclestage: 'customer' },
     ], { createdAt: Date.now(), modifiedAt: Date.now() });
     await connectors.erp.write('res.partner', [{ op: 'create', ref: 'p', fields: { name: 'Twin', email: 'twin@x.test' } }]);
-    const pass = await runPass(ctx(), 'crm', { apply: true });
+    const pass = await collectPass(ctx(), 'crm', { apply: true });
     const twins = pass.plans.filter((p) => /twin@x\.test/i.test(String(p.canonical.crm?.values.email ?? '')));
     expect(twins.map((p) => p.action)).toEqual(['sync', 'skip']);
     expect(twins[1]?.reason).toMatch(/^matches erp record \d+, as crm record \d+ does: not linked automatically$/);
@@ -147,17 +147,17 @@ describe('sync passes of contacts-partners between the sandboxes', () => {
   }, 60_000);
 
   it('a contact deleted in HubSpot (its recycle bin, not its search) archives the linked Odoo partner', async () => {
-    await runPass(ctx(), 'crm', { apply: true });
+    await collectPass(ctx(), 'crm', { apply: true });
     const [pair] = await store.links.list(mapping.id);
     if (!pair) throw new Error('no link');
     await connectors.crm.write('contacts', [{ op: 'archive', ref: 'gone', id: pair.crmId }]);
-    const pass = await runPass(ctx(), 'crm', { apply: true });
+    const pass = await collectPass(ctx(), 'crm', { apply: true });
     expect(pass.applied.filter((a) => a.plan.action === 'archive').map((a) => [a.plan.id, a.status])).toEqual([[pair.crmId, 'applied']]);
     const [partner] = await connectors.erp.read('res.partner', [pair.erpId], ['active']);
     expect(partner?.archived).toBe(true);
     // The deletion has its own cursor: the next pass reads it at most again inside the overlap, harmlessly.
     expect(await store.cursors.get(`sync:${mapping.id}:crm:deleted`)).toMatchObject({ id: pair.crmId });
-    const again = await runPass(ctx(), 'crm', { apply: true });
+    const again = await collectPass(ctx(), 'crm', { apply: true });
     expect(again.applied.filter((a) => a.status === 'failed')).toEqual([]);
   }, 60_000);
 });

@@ -8,10 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMappings, type LoadedMapping } from '../../../src/mapping/load.ts';
 import type { Store } from '../../../src/store/store.ts';
-import { runPass } from '../../../src/sync/pass.ts';
 import { prepareMapping } from '../../../src/sync/prepare.ts';
 import { projectRoot } from '../../support/env.ts';
-import { startSyncRig, type SyncRig } from './support.ts';
+import { collectPass, startSyncRig, type SyncRig } from './support.ts';
 
 const ORDER = ['companies-partners', 'contacts-partners', 'products', 'deals-orders', 'invoices-deals'];
 
@@ -29,7 +28,7 @@ beforeAll(async () => {
 
 afterAll(() => rig.close());
 
-const pass = (m: LoadedMapping, from: 'crm' | 'erp') => runPass({ mapping: m.mapping, connectors, store, connections: { crm: 'hubspot', erp: 'odoo' } }, from, { apply: true });
+const pass = (m: LoadedMapping, from: 'crm' | 'erp') => collectPass({ mapping: m.mapping, connectors, store, connections: { crm: 'hubspot', erp: 'odoo' } }, from, { apply: true });
 
 describe('every shipped mapping between the sandboxes', () => {
   it('creates the custom HubSpot properties once', async () => {

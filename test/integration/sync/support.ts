@@ -13,6 +13,10 @@ import { createHttpClient, memoryRateLimiterFactory, type Connector, type Connec
 import { createLogger } from '../../../src/observability/logger.ts';
 import { createStore } from '../../../src/store/sql/create-store.ts';
 import type { Store } from '../../../src/store/store.ts';
+import type { Side } from '../../../src/mapping/spec.ts';
+import type { AppliedRecord } from '../../../src/sync/apply.ts';
+import { runPass, type PassOptions, type PassReport } from '../../../src/sync/pass.ts';
+import type { PlannedRecord } from '../../../src/sync/plan.ts';
 
 /** A running pair of sandboxes with a store and connectors. */
 export interface SyncRig {
@@ -93,4 +97,26 @@ export function writeCliConfig(rig: SyncRig, extra: readonly string[] = []): str
     ].join('\n'),
   );
   return path;
+}
+
+/**
+ * `runPass` with every page's plans and outcomes collected, as the tests look at them (a
+ * pass itself keeps counts and the page in hand, never every plan).
+ */
+export async function collectPass(
+  ctx: Parameters<typeof runPass>[0],
+  from: Side,
+  options: PassOptions,
+): Promise<PassReport & { plans: PlannedRecord[]; applied: AppliedRecord[] }> {
+  const plans: PlannedRecord[] = [];
+  const applied: AppliedRecord[] = [];
+  const report = await runPass(ctx, from, {
+    ...options,
+    onPage: async (page) => {
+      plans.push(...page.plans);
+      applied.push(...page.applied);
+      await options.onPage?.(page);
+    },
+  });
+  return { ...report, plans, applied };
 }

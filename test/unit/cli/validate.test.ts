@@ -87,8 +87,16 @@ describe('frontback validate', () => {
     expect(stdout).toBe('');
     expect(stderr).toBe(
       'frontback: invalid configuration: 2 problems\n' +
-        `  ${file}:3:11 connections.crm.kind: unknown connector kind "hubspott" (did you mean "hubspot"?); known kinds: hubspot, salesforce, odoo, business-central, netsuite\n` +
+        `  ${file}:3:11 connections.crm.kind: unknown connector kind "hubspott" (did you mean "hubspot"?); known kinds: hubspot, odoo\n` +
         `  ${file}:6:9 server.port: expected an integer; got "abc"\n`,
     );
+  });
+
+  it('accepts only the kinds the connector registry has: a planned connector is refused, naming the available ones', async () => {
+    const file = join(dir, 'planned.yaml');
+    writeFileSync(file, 'connections:\n  crm:\n    kind: salesforce\n    auth: { type: none }\n');
+    const { stderr, exitCode } = await cli(['validate', '-c', file]);
+    expect(exitCode).toBe(1);
+    expect(stderr).toContain(`${file}:3:11 connections.crm.kind: unknown connector kind "salesforce"; known kinds: hubspot, odoo`);
   });
 });

@@ -5,7 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ConnectionSettings } from '../../../src/connector/connection.ts';
 import { describeConfig, MASK, maskConfig } from '../../../src/config/describe.ts';
 import { loadConfig } from '../../../src/config/load.ts';
-import { KNOWN_CONNECTOR_KINDS } from '../../../src/cli/known-connectors.ts';
+import { connectorRegistry } from '../../../connectors/index.ts';
+
+const KNOWN_CONNECTOR_KINDS = connectorRegistry.kinds();
 import { projectRoot } from '../../support/env.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'frontback-config-'));

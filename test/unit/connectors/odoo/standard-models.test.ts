@@ -8,7 +8,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeModel } from '../../../../connectors/odoo/describe.ts';
 import odoo from '../../../../connectors/odoo/index.ts';
-import { READ_ONLY_MODELS } from '../../../../connectors/odoo/connector.ts';
 import { odooModels } from '../../../../connectors/odoo/sandbox/models/index.ts';
 import { fieldsGet } from '../../../../connectors/odoo/sandbox/orm/fields-get.ts';
 import { Registry } from '../../../../connectors/odoo/sandbox/orm/registry.ts';
@@ -35,7 +34,7 @@ function sandboxFields(model: string): Record<string, FieldInfo> {
 }
 
 function live(model: string): ObjectDescription {
-  return describeModel(model, sandboxFields(model), { readOnly: READ_ONLY_MODELS.has(model) });
+  return describeModel(model, sandboxFields(model));
 }
 
 function field(model: string, name: string) {
@@ -122,10 +121,12 @@ describe('Odoo standard models (offline description)', () => {
     expect(field('res.partner', 'category_id')).toMatchObject({ type: 'references', reference: { object: 'res.partner.category' } });
   });
 
-  it('writable models carry the virtual external_id (idempotent creates); read-only account.move is read-only throughout', () => {
+  it('models carry the virtual external_id and declare creates keyed by it (idempotent); no mapping policy in the connector', () => {
     expect(field('res.partner', 'external_id')).toMatchObject({ type: 'string', externalId: true });
     expect(field('sale.order', 'external_id')).toMatchObject({ type: 'string', externalId: true });
-    expect(field('account.move', 'external_id')).toBeUndefined();
-    expect(byName.get('account.move')?.fields.every((f) => f.readOnly === true)).toBe(true);
+    // Which way invoices flow is the mapping's business (invoices-deals flows erp->crm only), not the connector's.
+    expect(field('account.move', 'external_id')).toMatchObject({ type: 'string', externalId: true });
+    for (const model of ['res.partner', 'sale.order', 'account.move']) expect(byName.get(model)?.createKey).toEqual({ source: 'generated', field: 'external_id' });
+    expect(field('account.move', 'write_date')?.readOnly).toBe(true);
   });
 });

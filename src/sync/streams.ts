@@ -1,0 +1,92 @@
+/**
+ * The streams a pass of one mapping side drains (the model: Airbyte's and Singer's
+ * streams, each with its own cursor, checkpointed per slice). Each yields pages of records
+ * to decide, with the position after the page; the drain loop (pass.ts) commits that
+ * position with the page's outcomes.
+ *
+ * - `changes`: the side's records changed since the cursor (its key `sync:<mapping>:<side>`);
+ * - `deletions`: records archived since their own cursor, where the system lists them
+ *   apart (`Connector.listDeleted`, e.g. HubSpot's recycle bin) and the mapping acts on
+ *   them (`deletes: archive | delete`);
+ * - `rows:<object>`: rows an aggregate rolls up (a company's invoices), changed since their
+ *   own cursor; each page brings the records the rows reference (read in one call), so a
+ *   paid invoice updates its company's figure though the company did not change.
+ */
+import type { ChangePage, Cursor, SourceRecord } from '../connector/index.ts';
+import type { Side } from '../mapping/spec.ts';
+import type { CompiledMapping } from '../mapping/types.ts';
+import type { PlanContext } from './plan.ts';
+
+/** Options the streams pass on to the listings. */
+export interface StreamOptions {
+  /** Records per page asked of the connector. */
+  readonly pageSize?: number;
+  /** Extra re-read window behind the cursor, ms. */
+  readonly overlapMs?: number;
+  /** Stops the listing between pages. */
+  readonly signal?: AbortSignal;
+}
+
+/** One stream of a mapping side. */
+export interface Stream {
+  /** `changes`, `deletions`, `rows:<object>`. */
+  readonly name: string;
+  /** Where its cursor is kept in the store. */
+  readonly cursorKey: string;
+  /** Its pages after `since` (null: from the beginning). */
+  pages(since: Cursor | null): AsyncIterable<ChangePage>;
+}
+
+/** The store key of a mapping side's cursor. */
+export const cursorKey = (mappingId: string, side: Side): string => `sync:${mappingId}:${side}`;
+
+/** The distinct row sources of the aggregates on `side` (one listing each, even when several fields roll them up). */
+function rollUpSources(rollUps: CompiledMapping['rollUps'], side: Side): { from: string; by: string }[] {
+  const seen = new Map<string, { from: string; by: string }>();
+  for (const r of rollUps) if (r.side === side) seen.set(`${r.from}|${r.by}`, { from: r.from, by: r.by });
+  return [...seen.values()];
+}
+
+/** The streams of `ctx.mapping` read from side `from`, in the order a pass drains them. */
+export function streamsOf(ctx: PlanContext, from: Side, options: StreamOptions = {}): Stream[] {
+  const { mapping } = ctx;
+  const connector = ctx.connectors[from];
+  const object = mapping.sides[from].object;
+  const key = cursorKey(mapping.id, from);
+  const listing = {
+    ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+    ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  };
+  const streams: Stream[] = [{ name: 'changes', cursorKey: key, pages: (since) => connector.listChanges(object, since, listing) }];
+  const listDeleted = connector.listDeleted?.bind(connector);
+  if (listDeleted && mapping.deletes !== 'ignore') {
+    streams.push({
+      name: 'deletions',
+      cursorKey: `${key}:deleted`,
+      async *pages(since) {
+        for await (const page of listDeleted(object, since, listing)) yield { ...page, records: page.records.map((r) => ({ ...r, archived: true })) };
+      },
+    });
+  }
+  for (const source of rollUpSources(mapping.rollUps, from)) {
+    streams.push({
+      name: `rows:${source.from}`,
+      cursorKey: `${key}:rows:${source.from}`,
+      async *pages(since) {
+        for await (const page of connector.listChanges(source.from, since, { ...listing, fields: [source.by] })) {
+          const ids = [...new Set(page.records.flatMap((r) => referenced(r, source.by)))];
+          const records = ids.length === 0 ? [] : await connector.read(object, ids, undefined, { fieldTimes: mapping.conflicts === 'newest' });
+          yield { records, cursor: page.cursor };
+        }
+      },
+    });
+  }
+  return streams;
+}
+
+/** The record a row references through `by`, if any. */
+function referenced(row: SourceRecord, by: string): string[] {
+  const value = row.fields[by];
+  return value === null || value === undefined || value === false || value === '' ? [] : [String(value)];
+}
