@@ -41,10 +41,14 @@ describe('likeMatch', () => {
   type Piece = { literal: string } | { any: 'run' | 'one' };
   const literal = fc.constantFrom('a', 'b', 'A', ' ', '%', '_', ...META).map((c): Piece => ({ literal: c }));
   const wildcard = fc.constantFrom<Piece>({ any: 'run' }, { any: 'one' });
-  const patternArb = fc.array(fc.oneof({ weight: 3, arbitrary: literal }, { weight: 1, arbitrary: wildcard }), { maxLength: 6 });
-  const textArb = fc.array(fc.constantFrom('a', 'b', 'A', ' ', '%', '_', ...META), { maxLength: 8 }).map((cs) => cs.join(''));
-  const write = (pieces: readonly Piece[]): string =>
-    pieces.map((p) => ('any' in p ? (p.any === 'run' ? '%' : '_') : ['%', '_', '\\'].includes(p.literal) ? `\\${p.literal}` : p.literal)).join('');
+  const piece = fc.oneof({ weight: 3, arbitrary: literal }, { weight: 1, arbitrary: wildcard });
+  const patternArb = fc.array(piece, { maxLength: 6 });
+  const textArb = fc.string({ unit: fc.constantFrom('a', 'b', 'A', ' ', '%', '_', ...META), maxLength: 8 });
+  const writePiece = (p: Piece): string => {
+    if ('any' in p) return p.any === 'run' ? '%' : '_';
+    return ['%', '_', '\\'].includes(p.literal) ? `\\${p.literal}` : p.literal;
+  };
+  const write = (pieces: readonly Piece[]): string => pieces.map(writePiece).join('');
   function model(text: string, pieces: readonly Piece[], ci: boolean): boolean {
     const [first, ...rest] = pieces;
     if (first === undefined) return text === '';
