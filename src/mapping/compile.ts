@@ -13,8 +13,8 @@ import { addChild, compileFieldSet, patchOut, readSlots, slotsOf, SlotRecord, wr
 import { generateEntryPoints } from './generate.ts';
 import { sameValue } from './normalize.ts';
 import { SCHEDULE_EVERY, type ChildSpec, type FieldRuleSpec, type MappingSpec, type Side } from './spec.ts';
-import { compileChain, forwardOf } from './transform-chain.ts';
-import type { MappingValue, TransformFn } from './transforms/index.ts';
+import { compileChain, keyOf, type CompiledChain } from './transform-chain.ts';
+import type { MappingValue } from './transforms/index.ts';
 import type { CanonicalRecord, CompiledMapping, CompiledMatchRule, CompileIssue, MatchKey, PatchResult } from './types.ts';
 
 /** Options of {@link compileMapping}. */
@@ -42,6 +42,8 @@ export type CompileResult =
   | { ok: false; issues: readonly CompileIssue[]; links: readonly { path: YamlPath; mapping: string }[] };
 
 const FIVE_MINUTES = 300_000;
+// A match rule without `normalize:` compares the values as they are (blank is no key).
+const NO_STEPS: CompiledChain = { steps: [], withoutInverse: [] };
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
 
 /** Compiles `spec`. Never throws for a bad mapping: every problem is returned with its path. */
@@ -93,9 +95,8 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions = {}):
     if (fn) filters[side] = fn;
   }
   const match = (spec.match ?? []).map((rule, index) => {
-    const chain = rule.normalize ? compileChain(rule.normalize, ['match', index, 'normalize'], issues) : undefined;
-    const normalize: TransformFn = chain ? forwardOf(chain) : (v) => v;
-    return { crm: rule.crm, erp: rule.erp, normalize };
+    const chain = rule.normalize ? compileChain(rule.normalize, ['match', index, 'normalize'], issues) : NO_STEPS;
+    return { crm: rule.crm, erp: rule.erp, normalize: keyOf(chain) };
   });
   const matchRules: CompiledMatchRule[] = match.map((rule, index) => ({
     index,
@@ -150,7 +151,9 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions = {}):
         const raw = record[rule[side]];
         if (raw === undefined || raw === null || raw === '') continue;
         try {
-          keys.push({ field: rule[side === 'crm' ? 'erp' : 'crm'], value: rule.normalize(raw as MappingValue) });
+          const value = rule.normalize(raw as MappingValue);
+          // null is the normaliser's "no key" (blank, junk, not an address).
+          if (value !== null) keys.push({ field: rule[side === 'crm' ? 'erp' : 'crm'], value });
         } catch {
           // A value the normaliser refuses cannot match anything.
         }

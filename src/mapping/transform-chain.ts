@@ -7,7 +7,7 @@
 import { didYouMean } from '../config/did-you-mean.ts';
 import type { YamlPath } from '../config/yaml-source.ts';
 import type { TransformSpec } from './spec.ts';
-import { TRANSFORMS, transformNames, type MappingValue, type TransformFn } from './transforms/index.ts';
+import { TRANSFORMS, TransformError, transformNames, type MappingValue, type TransformFn } from './transforms/index.ts';
 import type { CompileIssue } from './types.ts';
 
 /** One compiled step. */
@@ -20,6 +20,8 @@ export interface CompiledStep {
   readonly inverse?: TransformFn;
   /** Normaliser for equality, when the transform has one. */
   readonly normalize?: (value: MappingValue) => MappingValue;
+  /** Match-key form, when it differs from `forward` (see TransformDefinition `key`). */
+  readonly key?: TransformFn;
 }
 
 /** A compiled chain of steps. */
@@ -82,7 +84,14 @@ export function compileChain(spec: TransformSpec, path: YamlPath, issues: Compil
     }
     try {
       const normalize = definition.normalize?.(parsed.data);
-      steps.push({ name, forward: definition.compile(parsed.data), ...(inverse ? { inverse } : {}), ...(normalize ? { normalize } : {}) });
+      const key = definition.key?.(parsed.data);
+      steps.push({
+        name,
+        forward: definition.compile(parsed.data),
+        ...(inverse ? { inverse } : {}),
+        ...(normalize ? { normalize } : {}),
+        ...(key ? { key } : {}),
+      });
       if (noInverse !== undefined) withoutInverse.push({ name, why: noInverse });
     } catch (err) {
       issues.push({ path: at, message: `transform "${name}": ${(err as Error).message}` });
@@ -113,5 +122,29 @@ export function inverseOf(chain: CompiledChain): TransformFn | undefined {
     let out = value;
     for (const fn of fns) out = fn(out);
     return out;
+  };
+}
+
+/**
+ * The match-key function of a chain (a match rule's `normalize:`): each step's key
+ * form (its forward function when it has none), in order. It gives null, no key, for
+ * a value that cannot be one: null or blank text at any step, or a value a step
+ * refuses (a TransformError: `e164` on "n/a"). It never throws a TransformError, so
+ * the engine can apply it to a record and to every candidate and compare the results.
+ */
+export function keyOf(chain: CompiledChain): TransformFn {
+  const fns = chain.steps.map((s) => s.key ?? s.forward);
+  return (value) => {
+    let out = value;
+    try {
+      for (const fn of fns) {
+        if (out === null || (typeof out === 'string' && out.trim() === '')) return null;
+        out = fn(out);
+      }
+    } catch (err) {
+      if (err instanceof TransformError) return null;
+      throw err;
+    }
+    return typeof out === 'string' && out.trim() === '' ? null : out;
   };
 }

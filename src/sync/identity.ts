@@ -3,6 +3,7 @@
  * normalised key (ARCHITECTURE.md "match" rules). Pure and synchronous; the engine
  * feeds it records it has read and links it has loaded.
  */
+import { emailKey } from '../mapping/transforms/email.ts';
 
 /** The outcome of matching two sides on one key. */
 export interface MatchResult<L, R> {
@@ -17,15 +18,13 @@ export interface MatchResult<L, R> {
 }
 
 /**
- * Normalises an email for matching: trimmed and lower-cased as a whole. Only that:
- * the local part is case-sensitive in theory and dots/plus tags mean different
- * mailboxes at most providers, so anything cleverer would merge different people.
- * Returns undefined for values that are not plausible addresses.
+ * Normalises an email for matching: the `email` transform's match key (trimmed,
+ * lower-cased as a whole, domain in punycode; dots and plus tags kept, since they mean
+ * different mailboxes at most providers). Returns undefined for values that are not
+ * plausible addresses. One implementation: see `emailKey` in src/mapping/transforms/email.ts.
  */
 export function normalizeEmail(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const email = value.trim().toLowerCase();
-  return /^[^\s@]+@[^\s@]+$/.test(email) ? email : undefined;
+  return emailKey(value);
 }
 
 function group<T>(records: readonly T[], keyOf: (r: T) => string | undefined): { byKey: Map<string, T[]>; none: T[] } {

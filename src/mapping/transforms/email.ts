@@ -5,31 +5,56 @@
  * RFC 5321 but no mail provider in use treats it so, and both CRMs and ERPs match
  * addresses case-insensitively. Because the normalised address is the same mailbox,
  * the inverse is the same normalisation and a both-ways email field is allowed.
+ *
+ * In a match rule the key form ({@link emailKey}) serves: an address that is not
+ * plausible is no key, so two records both holding "n/a" never pair.
  */
 import { z } from 'zod';
-import { fail, show, textFn } from './support.ts';
+import { hostKey } from './host.ts';
+import { fail, keyFn, keyText, show, textFn } from './support.ts';
 import type { TransformDefinition, TransformFn } from './types.ts';
 
 /** Arguments of `email`. */
 export interface EmailArgs {
-  /** When true, text that is not shaped like `local@domain.tld` throws. Default false (normalise only). */
+  /** When true, text that is not a plausible address (see {@link emailKey}) throws. Default false (normalise only). */
   validate: boolean;
 }
 
-// A shape check, not RFC 5322: one @, something before it, a dotted domain after it,
-// no whitespace. Enough to catch a phone number typed in the email field.
-const SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const MAILTO = /^mailto:/i;
+
+/**
+ * The match key of an email address: trimmed, a `mailto:` prefix removed, lower case,
+ * the domain in punycode (`ann@münchen.de` -> `ann@xn--mnchen-3ya.de`, the same
+ * mailbox). Undefined when the value is not a plausible address: a shape check, not
+ * RFC 5322: one `@`, something without spaces before it, a host of two or more labels
+ * with a letter top-level domain after it (`n/a`, `ann@localhost`, a phone number and
+ * `Ann <ann@x.com>` are not keys). Pure and idempotent. The identity matcher
+ * (src/sync/identity.ts `normalizeEmail`) is this function.
+ */
+export function emailKey(value: unknown): string | undefined {
+  const text = keyText(value);
+  if (text === undefined) return undefined;
+  let address = text.trim();
+  while (MAILTO.test(address)) address = address.slice('mailto:'.length);
+  address = address.toLowerCase();
+  const at = address.indexOf('@');
+  if (at <= 0 || at !== address.lastIndexOf('@') || /\s/.test(address)) return undefined;
+  const host = hostKey(address.slice(at + 1));
+  return host === undefined ? undefined : `${address.slice(0, at)}@${host}`;
+}
 
 function normaliser(args: EmailArgs): TransformFn {
   return textFn('email', (text) => {
     const address = text.trim().toLowerCase();
     if (address === '') return null;
-    if (args.validate && !SHAPE.test(address)) throw fail('email', `${show(text)} is not an email address`);
+    if (args.validate && emailKey(address) === undefined) throw fail('email', `${show(text)} is not an email address`);
     return address;
   });
 }
 
-/** `email`: trim + lower case of the whole address; "" -> null. */
+const key: TransformFn = keyFn('email', emailKey);
+
+/** `email`: trim + lower case of the whole address; "" -> null; as a match key, not an address -> null. */
 export const email: TransformDefinition<EmailArgs> = {
   name: 'email',
   output: 'text',
@@ -38,4 +63,5 @@ export const email: TransformDefinition<EmailArgs> = {
   compile: normaliser,
   inverse: normaliser,
   normalize: normaliser,
+  key: () => key,
 };

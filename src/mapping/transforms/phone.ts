@@ -44,6 +44,29 @@ const REASONS: Record<string, string> = {
   INVALID_LENGTH: 'its length is not valid',
 };
 
+/**
+ * Reads a phone number as people type it, with libphonenumber-js's full metadata:
+ * the number when it is valid for its country's numbering plan, else why not (`it is
+ * too short`, `no FR number has these digits`...). Without `country` a number must
+ * start with `+` or `00`. Shared by `e164` and `phone`.
+ */
+export function readPhone(text: string, country: CountryCode | undefined): PhoneNumber | { why: string } {
+  let phone: PhoneNumber;
+  try {
+    // "00" is the international prefix nearly everywhere outside North America; with
+    // no default country to say otherwise, read "0033..." as "+33...".
+    const international = country === undefined && text.startsWith('00') ? `+${text.slice(2)}` : text;
+    phone = parsePhoneNumberWithError(international, country);
+  } catch (err) {
+    if (!(err instanceof ParseError)) throw err;
+    const reason = REASONS[err.message] ?? err.message;
+    const noPrefix = country === undefined && !/^\s*(\+|00)/.test(text);
+    return { why: noPrefix ? `${reason}; it has no +country prefix and no default country is set` : reason };
+  }
+  if (!phone.isValid()) return { why: `no ${phone.country ?? `+${phone.countryCallingCode}`} number has these digits` };
+  return phone;
+}
+
 function formatter(args: PhoneArgs, format: PhoneArgs['inverseFormat']): TransformFn {
   const defaultCountry = args.country as CountryCode | undefined;
   const where = defaultCountry === undefined ? 'no default country' : `default country ${defaultCountry}`;
@@ -65,18 +88,8 @@ function formatter(args: PhoneArgs, format: PhoneArgs['inverseFormat']): Transfo
     if (value === null) return null;
     const text = asText('e164', value).trim();
     if (text === '') return null;
-    let phone: PhoneNumber;
-    try {
-      // "00" is the international prefix nearly everywhere outside North America; with
-      // no default country to say otherwise, read "0033..." as "+33...".
-      phone = parsePhoneNumberWithError(defaultCountry === undefined && text.startsWith('00') ? `+${text.slice(2)}` : text, defaultCountry);
-    } catch (err) {
-      if (!(err instanceof ParseError)) throw err;
-      const reason = REASONS[err.message] ?? err.message;
-      return invalid(value, defaultCountry === undefined && !/^\s*(\+|00)/.test(text) ? `${reason}; it has no +country prefix and no default country is set` : reason);
-    }
-    if (!phone.isValid()) return invalid(value, `no ${phone.country ?? `+${phone.countryCallingCode}`} number has these digits`);
-    return write(phone);
+    const phone = readPhone(text, defaultCountry);
+    return 'why' in phone ? invalid(value, phone.why) : write(phone);
   };
 }
 

@@ -48,6 +48,22 @@ export function textFn(transform: string, fn: (text: string) => MappingValue): T
   return (value) => (typeof value === 'string' ? fn(value) : Array.isArray(value) ? (value as readonly MappingValue[]).map(one) : one(value));
 }
 
+/**
+ * Wraps a match-key function into a {@link TransformFn} like {@link textFn} does:
+ * null stays null, lists item by item, numbers and booleans as text; `undefined` from
+ * `key` (not a key) becomes null.
+ */
+export function keyFn(transform: string, key: (text: string) => string | undefined): TransformFn {
+  return textFn(transform, (text) => key(text) ?? null);
+}
+
+/** The text of a value handed to an exported key function: strings, finite numbers; anything else is no key. */
+export function keyText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
 /** True for null and for text that is empty or only whitespace. */
 export function isBlank(value: MappingValue): boolean {
   return value === null || (typeof value === 'string' && value.trim() === '');

@@ -45,6 +45,15 @@ export interface TransformDefinition<A = unknown> {
   inverse?(args: A): TransformFn;
   /** Normalised equality helper: maps a value to a comparable form so "10.0" and 10 compare equal etc. (optional). */
   normalize?(args: A): (value: MappingValue) => MappingValue;
+  /**
+   * Builds the match-key form, used when the transform is a step of a match rule's
+   * `normalize:` instead of `compile`'s function: pure, deterministic, idempotent, never
+   * throws on text, and null for a value that cannot be a key (blank, junk, not an
+   * address). Absent: the forward function serves. Only transforms whose forward
+   * function must keep what is not a key (`email` keeps a mistyped address on a field)
+   * need one; the key transforms (`domain`, `company-name`, ...) are keys going forward.
+   */
+  key?(args: A): TransformFn;
 }
 
 /** Where a transform failed, attached by the compiler (never by the transform itself). */

@@ -138,6 +138,42 @@ describe('compiled mapping: crm -> erp', () => {
   });
 });
 
+describe('match keys', () => {
+  const { mapping } = loadYaml(
+    `id: contacts-partners
+sides:
+  crm: { connection: hubspot, object: contacts }
+  erp: { connection: odoo, object: res.partner }
+match:
+  - { crm: email, erp: email, normalize: email }
+  - { crm: phone, erp: phone, normalize: { phone: { country: FR } } }
+  - { crm: phone, erp: phone, normalize: { e164: { country: FR } } }
+  - { crm: lastname, erp: name, normalize: [trim, lower] }
+  - { crm: firstname, erp: name, normalize: [trim, { default: nobody }] }
+fields:
+  - { crm: email, erp: email }
+`,
+    testCatalog,
+  );
+
+  it('are the normalised values, in rule order', () => {
+    expect(mapping.matchKeys({ email: ' Ann@X.com', phone: '01 23 45 67 89', lastname: ' Lee ' }, 'crm')).toEqual([
+      { field: 'email', value: 'ann@x.com' },
+      { field: 'phone', value: '+33123456789' },
+      { field: 'phone', value: '+33123456789' },
+      { field: 'name', value: 'lee' },
+    ]);
+  });
+
+  it('leave out values that cannot be a key: junk, invalid, refused by a step, blank once normalised', () => {
+    expect(mapping.matchKeys({ email: 'N/A', phone: '12', lastname: '   ' }, 'crm')).toEqual([]);
+    expect(mapping.matchKeys({ email: 'ann lee', phone: 'n/a', lastname: '' }, 'crm')).toEqual([]);
+    // A step after "no key" does not make one up: blank is no key, not "nobody".
+    expect(mapping.matchKeys({ firstname: '  ' }, 'crm')).toEqual([]);
+    expect(mapping.matchKeys({ firstname: ' Ann ' }, 'crm')).toEqual([{ field: 'name', value: 'Ann' }]);
+  });
+});
+
 describe('filters (CEL expressions)', () => {
   const { mapping } = loadYaml(CONTACTS, testCatalog);
   it.each([

@@ -8,6 +8,9 @@ describe('normalizeEmail', () => {
     ['bob+crm@example.com', 'bob+crm@example.com'],
     ['', undefined],
     ['not an email', undefined],
+    ['BRANDT.DOOLEY@COLE.INFO', 'brandt.dooley@cole.info'],
+    ['ann@localhost', undefined],
+    ['n/a', undefined],
     [false, undefined],
     [null, undefined],
   ])('%j -> %j', (input, expected) => {

@@ -3,12 +3,13 @@ import { ErrorCode, FrontbackError } from '../../../../src/errors.ts';
 import { TRANSFORMS, TransformError, transformNames } from '../../../../src/mapping/transforms/index.ts';
 
 const EXPECTED = [
-  'boolean', 'concat', 'country-code', 'country-name', 'date', 'datetime', 'default', 'e164', 'email',
-  'lower', 'map', 'number', 'replace', 'round', 'split', 'template', 'title', 'trim', 'upper',
+  'boolean', 'company-name', 'concat', 'country-code', 'country-name', 'date', 'datetime', 'default', 'digits',
+  'domain', 'e164', 'email', 'lower', 'map', 'number', 'phone', 'replace', 'round', 'split', 'template', 'title',
+  'trim', 'upper',
 ];
 
 // Transforms that lose information going forward, so a both-ways field must not use them.
-const LOSSY = ['default', 'lower', 'replace', 'round', 'title', 'trim', 'upper'];
+const LOSSY = ['company-name', 'default', 'digits', 'domain', 'lower', 'phone', 'replace', 'round', 'title', 'trim', 'upper'];
 
 describe('transform registry', () => {
   it('lists every transform of the issue, sorted, under its mapping-file name', () => {
