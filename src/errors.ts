@@ -5,7 +5,10 @@
  * `instanceof`, because a BullMQ job failure arrives as a plain object.
  *
  * Retry behaviour lives in the type: `retryable` says whether trying the same
- * thing again could succeed.
+ * thing again could succeed, and `retryAfterMs` (top level or in `details`) how long to
+ * wait first. {@link isRetryable} and {@link retryDelayOf} are the one rule every retrier
+ * reads (the job queues, src/queue/retry-policy.ts): they read that data, not classes,
+ * so an error that crossed a process boundary as a plain object is judged the same way.
  */
 
 /** Stable error codes. Adding one is fine; renaming one is a breaking change. */
@@ -28,8 +31,61 @@ export const ErrorCode = {
   Store: 'STORE_ERROR',
   Transform: 'TRANSFORM_FAILED',
   Internal: 'INTERNAL',
+  /** A job handler said the job must not be tried again (UnrecoverableJobError, src/queue). */
+  JobUnrecoverable: 'JOB_UNRECOVERABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+
+/** True when `value` is one of frontback's own {@link ErrorCode}s (not a vendor's or Node's code). */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && CODES.has(value);
+}
+
+/**
+ * Whether a failure of each code may succeed when the same work is tried again, where the
+ * error does not say itself: the default `retryable` of `new FrontbackError(code, ...)`,
+ * and what {@link isRetryable} answers for a plain object carrying a code but no
+ * `retryable` (an error from another process or an older version). Subclasses whose
+ * failures can be either set `retryable` per instance: ConnectorError (network, 5xx and
+ * 429 are retryable; a record the vendor refused is not), StoreError (see
+ * translateStoreError: a database briefly down is retryable; a constraint it will keep
+ * refusing is not).
+ */
+export const RETRYABLE_BY_DEFAULT: Readonly<Record<ErrorCode, boolean>> = Object.freeze({
+  // Fixed by editing files, not by waiting.
+  [ErrorCode.Config]: false,
+  [ErrorCode.Mapping]: false,
+  [ErrorCode.ConnectorDefinition]: false,
+  // A vendor call failed: without more facts, assume the network or the vendor's server.
+  [ErrorCode.Connector]: true,
+  // The vendor answered a shape we do not accept: it will answer the same way again.
+  [ErrorCode.InvalidResponse]: false,
+  // "Slow down": by definition worth trying again, after retryAfterMs.
+  [ErrorCode.RateLimited]: true,
+  // A person (or the mapping's rules) must decide; repeating decides nothing.
+  [ErrorCode.Conflict]: false,
+  // Another writer won a compare-and-set: re-read and re-diff, which a retry does.
+  [ErrorCode.VersionConflict]: true,
+  [ErrorCode.NotFound]: false,
+  [ErrorCode.Validation]: false,
+  [ErrorCode.PayloadTooLarge]: false,
+  [ErrorCode.UnsupportedMediaType]: false,
+  // Credentials refused: a retry in seconds is refused too (a token that could not be
+  // fetched for a network reason is a retryable ConnectorError with this code).
+  [ErrorCode.Auth]: false,
+  [ErrorCode.AuditBroken]: false,
+  [ErrorCode.AuditImmutable]: false,
+  // Thrown as such for a store that cannot work at all (a bad URL, a missing file);
+  // driver failures are judged one by one in translateStoreError.
+  [ErrorCode.Store]: false,
+  // The same value fails the same transform until the data or the mapping changes.
+  [ErrorCode.Transform]: false,
+  // A bug or a missing piece of set-up; repeating at once will not fix it.
+  [ErrorCode.Internal]: false,
+  [ErrorCode.JobUnrecoverable]: false,
+});
 
 export interface FrontbackErrorOptions {
   /** Machine-readable extra facts (ids, paths, vendor codes). Never secrets. */
@@ -43,13 +99,14 @@ export class FrontbackError extends Error {
   override name = 'FrontbackError';
   readonly code: string;
   readonly details: Record<string, unknown>;
+  /** Whether the same work may succeed when tried again; default {@link RETRYABLE_BY_DEFAULT} of the code. */
   readonly retryable: boolean;
 
   constructor(code: string, message: string, options: FrontbackErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.details = options.details ?? {};
-    this.retryable = options.retryable ?? false;
+    this.retryable = options.retryable ?? (isErrorCode(code) ? RETRYABLE_BY_DEFAULT[code] : false);
   }
 
   /** The one HTTP/JSON envelope: `{ error: { code, message, details } }`. */
@@ -143,4 +200,48 @@ export class StoreError extends FrontbackError {
 /** True when `err` is a FrontbackError, or a plain object carrying one's `code` (from a job). */
 export function hasErrorCode(err: unknown, code: string): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
+}
+
+/** The longest wait a `retryAfterMs` is honoured for (a day: HubSpot's daily limit resets at midnight). */
+export const MAX_RETRY_AFTER_MS = 86_400_000;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/**
+ * Whether the work that failed with `err` may succeed when tried again: the one rule the
+ * job queues follow (docs/queue.md).
+ *
+ * - An object with a boolean `retryable` (every FrontbackError, or one that crossed a
+ *   process boundary as a plain object): that.
+ * - An object with one of frontback's codes but no `retryable`: the code's
+ *   {@link RETRYABLE_BY_DEFAULT}.
+ * - Anything else (a TypeError, a plain Error, an `ECONNRESET` from Node, a thrown
+ *   string): retryable. Nobody said it is permanent, and a retry with backoff is cheap,
+ *   while giving up on a transient failure loses a pass.
+ */
+export function isRetryable(err: unknown): boolean {
+  if (!isRecord(err)) return true;
+  if (typeof err.retryable === 'boolean') return err.retryable;
+  return isErrorCode(err.code) ? RETRYABLE_BY_DEFAULT[err.code] : true;
+}
+
+/**
+ * How long to wait before trying again, as the error itself asks: `retryAfterMs` at the
+ * top level (RateLimitedError) or in `details` (any FrontbackError may carry it there;
+ * RateLimitedError has both), rounded and capped at {@link MAX_RETRY_AFTER_MS}.
+ * Undefined when the error does not ask (the retrier's own backoff applies) or is not
+ * retryable at all.
+ */
+export function retryDelayOf(err: unknown): number | undefined {
+  if (!isRecord(err) || !isRetryable(err)) return undefined;
+  const value = err.retryAfterMs ?? (isRecord(err.details) ? err.details.retryAfterMs : undefined);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return undefined;
+  return Math.min(Math.round(value), MAX_RETRY_AFTER_MS);
+}
+
+/** The frontback code `err` carries (an instance or a plain object), if it carries one of {@link ErrorCode}. */
+export function errorCodeOf(err: unknown): ErrorCode | undefined {
+  return isRecord(err) && isErrorCode(err.code) ? err.code : undefined;
 }

@@ -17,6 +17,20 @@ import { ErrorCode } from '../../src/errors.ts';
 import { ConnectorError, defaultTranslateError, isRetryableStatus, type HttpFailure } from '../../src/connector/index.ts';
 import { odooErrorDataSchema, type OdooErrorData } from './schemas.ts';
 
+/**
+ * Odoo's exception names (`data.name` of a JSON-RPC error, `name` of a JSON-2 body) that the
+ * connector branches on. Vendor data, not frontback codes: kept here, and only here.
+ */
+export const OdooException = {
+  AccessDenied: 'odoo.exceptions.AccessDenied',
+  AccessError: 'odoo.exceptions.AccessError',
+  MissingError: 'odoo.exceptions.MissingError',
+  SessionExpired: 'odoo.http.SessionExpiredException',
+} as const;
+
+/** The vendor code frontback gives a `load` call that wrote nothing (Odoo names no exception then). */
+export const LOAD_REFUSED = 'odoo.load';
+
 /** Exception names whose transaction lost a race and may succeed when repeated. */
 const RETRYABLE_NAMES: ReadonlySet<string> = new Set([
   'psycopg2.errors.SerializationFailure',
@@ -29,7 +43,7 @@ const RETRYABLE_NAMES: ReadonlySet<string> = new Set([
 
 const RETRYABLE_MESSAGE = /could not serialize access|concurrent update|deadlock detected/i;
 
-const AUTH_NAMES: ReadonlySet<string> = new Set(['odoo.exceptions.AccessDenied', 'odoo.http.SessionExpiredException']);
+const AUTH_NAMES: ReadonlySet<string> = new Set([OdooException.AccessDenied, OdooException.SessionExpired]);
 
 /** The short class name (`ValidationError`) of a dotted Python name. */
 export function shortName(name: string): string {
@@ -46,7 +60,7 @@ export function odooError(connection: string, data: OdooErrorData, httpStatus?: 
   const auth = AUTH_NAMES.has(data.name);
   // An AccessError is the integration user's missing right, not one bad record: it carries
   // 403 on both transports (JSON-2's status), so a batch is not split into N dead letters.
-  const status = httpStatus ?? (data.name === 'odoo.exceptions.AccessError' ? 403 : undefined);
+  const status = httpStatus ?? (data.name === OdooException.AccessError ? 403 : undefined);
   return new ConnectorError(data.message === '' ? data.name : data.message, {
     connection,
     vendorCode: data.name,

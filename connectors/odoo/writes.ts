@@ -26,8 +26,10 @@ import {
   type WriteResult,
   type WriteSuccess,
 } from '../../src/connector/index.ts';
+import { ErrorCode } from '../../src/errors.ts';
 import type { OdooClient } from './client.ts';
 import { EXTERNAL_ID_FIELD } from './describe.ts';
+import { LOAD_REFUSED, OdooException } from './errors.ts';
 import { modelDataSchema } from './schemas.ts';
 import { encodeValues, loadCell, type FieldsOf, type OdooFields } from './values.ts';
 
@@ -138,7 +140,7 @@ async function unlinkBatch(ctx: WriteContext, batch: readonly WriteOp[]): Promis
   } catch (err) {
     // Deleting what is already gone (a repeat after a lost response) is done, not failed.
     const only = batch[0];
-    if (batch.length === 1 && only !== undefined && err instanceof ConnectorError && err.vendorCode === 'odoo.exceptions.MissingError') return [ok(only.ref, only.id as string, 'deleted')];
+    if (batch.length === 1 && only !== undefined && err instanceof ConnectorError && err.vendorCode === OdooException.MissingError) return [ok(only.ref, only.id as string, 'deleted')];
     throw err;
   }
   return batch.map((op) => ok(op.ref, op.id as string, 'deleted'));
@@ -194,7 +196,7 @@ async function loadBatch(ctx: WriteContext, batch: readonly WriteOp[]): Promise<
     const messages = result.messages.filter((m) => m.type === 'error').map((m) => m.message);
     throw new ConnectorError(messages.length > 0 ? [...new Set(messages)].join('; ') : `${ctx.model}.load wrote nothing and said why not`, {
       connection: ctx.connection,
-      vendorCode: 'odoo.load',
+      vendorCode: LOAD_REFUSED,
       retryable: false,
     });
   }
@@ -212,7 +214,7 @@ async function loadBatch(ctx: WriteContext, batch: readonly WriteOp[]): Promise<
           out.push(refuse(op.ref, `record ${id} written, its lines refused: ${err.message}`));
           continue;
         }
-        if (!(err instanceof ConnectorError) || err.retryable || err.code !== 'CONNECTOR_ERROR') throw err;
+        if (!(err instanceof ConnectorError) || err.retryable || err.code !== ErrorCode.Connector) throw err;
         out.push({ ref: op.ref, ok: false, error: { message: `record ${id} written, its lines refused: ${err.message}`, retryable: false, ...(err.vendorCode === undefined ? {} : { vendorCode: err.vendorCode }) } });
         continue;
       }

@@ -8,7 +8,7 @@
  * lost lock, so handlers must be idempotent, and the SQL store, not the queue, holds the
  * truth. A job carries ids, not the only copy of data.
  */
-import { FrontbackError } from '../errors.ts';
+import { ErrorCode, FrontbackError } from '../errors.ts';
 
 /** A job as a handler sees it. */
 export interface Job<T = unknown> {
@@ -18,8 +18,15 @@ export interface Job<T = unknown> {
   readonly name: string;
   /** Its data: ids and parameters, never the only copy of a record. */
   readonly data: T;
-  /** Which attempt this is, from 1. */
+  /**
+   * Which attempt this is, from 1. A run that ended in a rate-limited wait does not count
+   * (retry-policy.ts), so the run after it has the same number.
+   */
   readonly attempt: number;
+  /** Attempts in all, the first included ({@link AddOptions.attempts}). */
+  readonly attempts: number;
+  /** Earlier runs of this job that ended in a rate-limited wait and did not count as attempts. */
+  readonly rateLimitWaits: number;
 }
 
 /** Options of {@link JobQueue.add}. */
@@ -33,7 +40,10 @@ export interface AddOptions {
   delayMs?: number;
   /** Attempts in all, the first included. Default 5. */
   attempts?: number;
-  /** Wait before the second attempt, ms; doubles for each further one. Default 1,000. */
+  /**
+   * Wait before the second attempt, ms; doubles for each further one. Default 1,000. An
+   * error carrying `retryAfterMs` sets the wait instead (retry-policy.ts).
+   */
   backoffMs?: number;
 }
 
@@ -75,7 +85,12 @@ export interface QueueWorker {
   close(): Promise<void>;
 }
 
-/** Runs one job; a throw fails this attempt (retried unless {@link UnrecoverableJobError}). */
+/**
+ * Runs one job. A throw fails this run; what follows is decided by
+ * {@link decideRetry} (retry-policy.ts) from the error's data: no further attempt when it
+ * is not retryable (`retryable: false`, {@link UnrecoverableJobError}), else another one
+ * after its `retryAfterMs` or the backoff.
+ */
 export type JobHandler = (job: Job) => Promise<void>;
 
 /** A queue of jobs. */
@@ -100,18 +115,22 @@ export const JOB_DEFAULTS = Object.freeze({ attempts: 5, backoffMs: 1_000, delay
 /** How many ended jobs are kept (and so still deduplicate a re-added jobId). */
 export const KEEP = Object.freeze({ completed: { count: 1_000, ageSeconds: 3_600 }, failed: { count: 10_000, ageSeconds: 7 * 24 * 3_600 } });
 
-/** Throw it from a handler to fail the job at once, without further attempts (a poison record). */
+/**
+ * Throw it from a handler to fail the job at once, without further attempts (a poison
+ * record). Any error with `retryable: false` does the same; this one says so whatever
+ * the cause, with code `JOB_UNRECOVERABLE`.
+ */
 export class UnrecoverableJobError extends FrontbackError {
   override name = 'UnrecoverableJobError';
   constructor(message: string, details: Record<string, unknown> = {}) {
-    super('JOB_UNRECOVERABLE', message, { details, retryable: false });
+    super(ErrorCode.JobUnrecoverable, message, { details, retryable: false });
   }
 }
 
 /** Checks a jobId: BullMQ keys use `:`, so an id holding one would collide. */
 export function checkJobId(jobId: string | undefined): void {
   if (jobId === undefined) return;
-  if (jobId === '' || jobId.includes(':')) throw new FrontbackError('VALIDATION_FAILED', `jobId ${JSON.stringify(jobId)} must be non-empty and hold no ":"`);
+  if (jobId === '' || jobId.includes(':')) throw new FrontbackError(ErrorCode.Validation, `jobId ${JSON.stringify(jobId)} must be non-empty and hold no ":"`);
 }
 
 /** Delay before attempt `next` (2, 3, ...): backoff doubling from `backoffMs`. */

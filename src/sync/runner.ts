@@ -24,6 +24,7 @@ import type { Side } from '../mapping/spec.ts';
 import type { Logger } from '../observability/logger.ts';
 import { Counter, Histogram, type Registry } from '../observability/metrics.ts';
 import type { Job, JobQueue, QueueWorker } from '../queue/job-queue.ts';
+import { describeRetry } from '../queue/retry-policy.ts';
 import type { Store } from '../store/store.ts';
 import { runPass } from './pass.ts';
 
@@ -136,7 +137,7 @@ export function startRunner(options: RunnerOptions): Runner {
     const erp = options.connectors.get(mapping.sides.erp.connection);
     if (!crm || !erp) return;
     await serially(data.mapping, async () => {
-      const ran = await withMapping(data.mapping, data.side, data.inbox === undefined, () => pass(data, mapping, { crm, erp }));
+      const ran = await withMapping(data.mapping, data.side, data.inbox === undefined, () => pass(job, data, mapping, { crm, erp }));
       if (!ran) logger.debug({ mapping: data.mapping, side: data.side }, 'scheduled pass dropped: another process runs this side now');
     });
   };
@@ -146,7 +147,7 @@ export function startRunner(options: RunnerOptions): Runner {
   const passSeconds = new Histogram({ name: 'frontback_pass_duration_seconds', help: 'Sync pass durations in seconds', labelNames: ['mapping', 'side'] as const, buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900], registers });
   const records = new Counter({ name: 'frontback_records_total', help: 'Records a pass handled, by mapping, side read and status (applied, skipped, conflicted, failed)', labelNames: ['mapping', 'side', 'status'] as const, registers });
 
-  const pass = async (data: PassJob, mapping: LoadedMapping['mapping'], connectors: { crm: Connector; erp: Connector }): Promise<void> => {
+  const pass = async (job: Job, data: PassJob, mapping: LoadedMapping['mapping'], connectors: { crm: Connector; erp: Connector }): Promise<void> => {
     for (const id of data.inbox ?? []) await store.inbox.markProcessing(id);
     const labels = { mapping: data.mapping, side: data.side };
     const timer = passSeconds.startTimer(labels);
@@ -164,7 +165,8 @@ export function startRunner(options: RunnerOptions): Runner {
     } catch (err) {
       passes.inc({ ...labels, outcome: 'failed' });
       for (const id of data.inbox ?? []) await store.inbox.markFailed(id, (err as Error).message);
-      logger.warn({ mapping: data.mapping, side: data.side, err }, 'pass failed; the job is retried');
+      // What the queue does next, from the same rule it follows (retry-policy.ts).
+      logger.warn({ mapping: data.mapping, side: data.side, attempt: job.attempt, err }, `pass failed; ${describeRetry(err, job)}`);
       throw err;
     } finally {
       timer();

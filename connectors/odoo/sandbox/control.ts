@@ -9,6 +9,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { ErrorCode } from '../../../src/errors.ts';
 import { OdooError } from './errors.ts';
 import { normalizeDatetime } from './orm/datetime.ts';
 import type { OdooOrm } from './orm/orm.ts';
@@ -27,12 +28,12 @@ const lateCommitSchema = z
 const stockSchema = z.object({ productId: z.number().int().positive(), quantity: z.number() }).strict();
 
 function invalid(reply: FastifyReply, issues: unknown): FastifyReply {
-  return reply.code(400).send({ error: { code: 'VALIDATION_FAILED', message: 'invalid control request', details: { issues } } });
+  return reply.code(400).send({ error: { code: ErrorCode.Validation, message: 'invalid control request', details: { issues } } });
 }
 
 function failed(reply: FastifyReply, err: unknown): FastifyReply {
   if (!(err instanceof OdooError)) throw err;
-  return reply.code(422).send({ error: { code: 'VALIDATION_FAILED', message: err.message, details: { name: err.odooName } } });
+  return reply.code(422).send({ error: { code: ErrorCode.Validation, message: err.message, details: { name: err.odooName } } });
 }
 
 /** Registers the Odoo control routes. */

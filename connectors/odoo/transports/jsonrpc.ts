@@ -8,7 +8,7 @@
 import type { ZodType } from 'zod';
 import { ErrorCode } from '../../../src/errors.ts';
 import { ConnectorError, type HttpClient, type HttpResponse } from '../../../src/connector/index.ts';
-import { jsonRpcFailure } from '../errors.ts';
+import { jsonRpcFailure, OdooException } from '../errors.ts';
 import { authenticateResultSchema, jsonRpcResponseSchema } from '../schemas.ts';
 import { checkResult, type CallOptions, type OdooTransport } from './transport.ts';
 
@@ -52,7 +52,7 @@ export function jsonRpcTransport(http: HttpClient, credentials: JsonRpcCredentia
             connection,
             retryable: false,
             code: ErrorCode.Auth,
-            vendorCode: 'odoo.exceptions.AccessDenied',
+            vendorCode: OdooException.AccessDenied,
           });
         }
         return answer;

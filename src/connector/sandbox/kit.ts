@@ -7,6 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { ErrorCode } from '../../errors.ts';
 import { ManualClock, type SandboxClock } from './clock.ts';
 import { defaultFaults, faultPatchSchema, type FaultSettings } from './faults.ts';
 
@@ -82,7 +83,7 @@ function bump(map: Record<string, number>, key: string, by: number): void {
 
 function badRequest(reply: FastifyReply, issues: z.core.$ZodIssue[]): FastifyReply {
   return reply.code(400).send({
-    error: { code: 'VALIDATION_FAILED', message: 'invalid control request', details: { issues } },
+    error: { code: ErrorCode.Validation, message: 'invalid control request', details: { issues } },
   });
 }
 
@@ -156,7 +157,7 @@ export function registerSandboxKit(app: FastifyInstance, options: SandboxKitOpti
     const clock = options.clock;
     if (!(clock instanceof ManualClock)) {
       return reply.code(409).send({
-        error: { code: 'CONFLICT', message: 'this sandbox runs on the system clock; start it with a manual clock', details: {} },
+        error: { code: ErrorCode.Conflict, message: 'this sandbox runs on the system clock; start it with a manual clock', details: {} },
       });
     }
     const parsed = clockSchema.safeParse(request.body ?? {});

@@ -3,16 +3,27 @@
  * machines share one Redis. Set up as RELIABILITY.md asks: worker connections with
  * `maxRetriesPerRequest: null` (a blocking command must not give up during a Redis
  * restart), ended jobs removed by age and count (never kept forever, never at once),
- * exponential backoff, `UnrecoverableError` for poison jobs, and job ids checked for `:`.
- * Redis must run with `maxmemory-policy noeviction`.
+ * exponential backoff, and job ids checked for `:`. Redis must run with
+ * `maxmemory-policy noeviction`.
+ *
+ * After a failed run it follows decideRetry (retry-policy.ts), as the memory adapter does:
+ * - not retryable: rethrown as BullMQ's `UnrecoverableError` (no further attempt);
+ * - rate limited: `job.moveToDelayed(now + retryAfterMs)` and `DelayedError`, BullMQ's
+ *   documented way to postpone a job without counting an attempt (`attemptsMade` stays);
+ * - otherwise rethrown, and the wait before the next attempt comes from the worker's
+ *   custom backoff strategy ({@link BACKOFF_TYPE}): the error's `retryAfterMs` when it
+ *   carries one, else the exponential backoff. A built-in type (`exponential`) would never
+ *   ask the strategy, so every job is added with this type, and only workers of this
+ *   version know it: stop older workers before newer ones add jobs.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job as BullJob } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job as BullJob, type MinimalJob } from 'bullmq';
+import { retryDelayOf } from '../../errors.ts';
 import {
+  backoffBefore,
   checkJobId,
   JOB_DEFAULTS,
   KEEP,
-  UnrecoverableJobError,
   type AddOptions,
   type AddResult,
   type FailedJob,
@@ -22,9 +33,32 @@ import {
   type QueueWorker,
   type WorkOptions,
 } from '../job-queue.ts';
+import { decideRetry, messageOf } from '../retry-policy.ts';
 
 /** How long close() waits for BullMQ once this process's handlers are done, ms. */
 const CLOSE_GRACE_MS = 3_000;
+
+/** The backoff type of every job: the worker's `backoffStrategy` ({@link backoffStrategy}) computes it. */
+export const BACKOFF_TYPE = 'frontback';
+
+/** Wait before the next attempt after `attemptsMade` attempts: the error's retryAfterMs, else exponential from the job's delay. */
+function backoffStrategy(attemptsMade: number, _type?: string, err?: Error, job?: MinimalJob): number {
+  const backoff = job?.opts.backoff;
+  const delay = typeof backoff === 'number' ? backoff : (backoff?.delay ?? JOB_DEFAULTS.backoffMs);
+  return retryDelayOf(err) ?? backoffBefore(attemptsMade + 1, delay);
+}
+
+/** What BullMQ can store as a failure: an Error, keeping the code, retryable and retryAfterMs of a plain object thrown. */
+function asError(err: unknown): Error {
+  if (err instanceof Error) return err;
+  const error = new Error(messageOf(err));
+  if (typeof err === 'object' && err !== null) {
+    const { name, code, retryable, retryAfterMs, details } = err as Record<string, unknown>;
+    if (typeof name === 'string') error.name = name;
+    Object.assign(error, { code, retryable, retryAfterMs, details });
+  }
+  return error;
+}
 
 /** Where the queue lives. */
 export interface BullMqQueueOptions {
@@ -60,7 +94,7 @@ export function createBullMqQueue(name: string, options: BullMqQueueOptions): Jo
     prefix,
     defaultJobOptions: {
       attempts: JOB_DEFAULTS.attempts,
-      backoff: { type: 'exponential', delay: JOB_DEFAULTS.backoffMs },
+      backoff: { type: BACKOFF_TYPE, delay: JOB_DEFAULTS.backoffMs },
       removeOnComplete: { age: KEEP.completed.ageSeconds, count: KEEP.completed.count },
       removeOnFail: { age: KEEP.failed.ageSeconds, count: KEEP.failed.count },
     },
@@ -76,7 +110,7 @@ export function createBullMqQueue(name: string, options: BullMqQueueOptions): Jo
         ...(opts.jobId === undefined ? {} : { jobId: opts.jobId }),
         ...(opts.delayMs ? { delay: opts.delayMs } : {}),
         ...(opts.attempts === undefined ? {} : { attempts: opts.attempts }),
-        ...(opts.backoffMs === undefined ? {} : { backoff: { type: 'exponential', delay: opts.backoffMs } }),
+        ...(opts.backoffMs === undefined ? {} : { backoff: { type: BACKOFF_TYPE, delay: opts.backoffMs } }),
       });
       return { id: String(job.id) };
     },
@@ -86,14 +120,26 @@ export function createBullMqQueue(name: string, options: BullMqQueueOptions): Jo
       const running = new Set<Promise<void>>();
       const worker = new Worker(
         name,
-        async (job: BullJob) => {
-          const run = handler({ id: String(job.id), name: job.name, data: job.data as unknown, attempt: job.attemptsMade + 1 });
+        async (job: BullJob, token?: string) => {
+          const facts = {
+            attempt: job.attemptsMade + 1,
+            attempts: job.opts.attempts ?? 1,
+            // Runs not counted as attempts: this one, earlier stalls and earlier rate-limited waits.
+            rateLimitWaits: Math.max(0, job.attemptsStarted - job.attemptsMade - job.stalledCounter - 1),
+          };
+          const run = handler({ id: String(job.id), name: job.name, data: job.data as unknown, ...facts });
           running.add(run);
           try {
             await run;
           } catch (err) {
-            if (err instanceof UnrecoverableJobError) throw new UnrecoverableError(err.message);
-            throw err;
+            const decision = decideRetry(err, facts);
+            if (!decision.retry && decision.why === 'not-retryable') throw new UnrecoverableError(messageOf(err));
+            if (decision.retry && !decision.counted && token !== undefined) {
+              await job.moveToDelayed(Date.now() + (decision.delayMs ?? 0), token);
+              throw new DelayedError();
+            }
+            // Attempts used up (BullMQ fails it) or another attempt (after backoffStrategy's wait).
+            throw asError(err);
           } finally {
             running.delete(run);
           }
@@ -102,6 +148,7 @@ export function createBullMqQueue(name: string, options: BullMqQueueOptions): Jo
           connection: connectionOf(options.redisUrl, true),
           prefix,
           concurrency: Math.max(1, opts.concurrency ?? 1),
+          settings: { backoffStrategy },
           ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
           ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
         },

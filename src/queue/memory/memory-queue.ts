@@ -2,7 +2,8 @@
  * The in-process JobQueue (embedded mode): the same behaviour as the BullMQ adapter
  * (contract suite test/contract/queue) inside one process. Jobs live in memory: a crash
  * loses the queue, not the work, because the engine re-derives jobs from the SQL store
- * (inbox rows not done, cursors not advanced).
+ * (inbox rows not done, cursors not advanced). After a failed run it follows
+ * decideRetry (retry-policy.ts), as the BullMQ adapter does.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -10,7 +11,6 @@ import {
   checkJobId,
   JOB_DEFAULTS,
   KEEP,
-  UnrecoverableJobError,
   type AddOptions,
   type AddResult,
   type FailedJob,
@@ -20,6 +20,7 @@ import {
   type QueueWorker,
   type WorkOptions,
 } from '../job-queue.ts';
+import { decideRetry, messageOf } from '../retry-policy.ts';
 
 interface Entry {
   id: string;
@@ -28,6 +29,8 @@ interface Entry {
   attempts: number;
   backoffMs: number;
   attemptsMade: number;
+  /** Runs that ended in a rate-limited wait and did not count as attempts. */
+  rateLimitWaits: number;
   state: 'waiting' | 'delayed' | 'active' | 'completed' | 'failed';
   runAt: number;
   error?: string;
@@ -78,6 +81,7 @@ export function createMemoryQueue(name: string, clock: () => number = Date.now):
         attempts: options.attempts ?? JOB_DEFAULTS.attempts,
         backoffMs: options.backoffMs ?? JOB_DEFAULTS.backoffMs,
         attemptsMade: 0,
+        rateLimitWaits: 0,
         state: delay > 0 ? 'delayed' : 'waiting',
         runAt: clock() + delay,
       });
@@ -94,19 +98,26 @@ export function createMemoryQueue(name: string, clock: () => number = Date.now):
       const run = async (job: Entry): Promise<void> => {
         job.state = 'active';
         job.attemptsMade += 1;
+        const facts = { attempt: job.attemptsMade, attempts: job.attempts, rateLimitWaits: job.rateLimitWaits };
         try {
-          await handler({ id: job.id, name: job.name, data: structuredClone(job.data), attempt: job.attemptsMade });
+          await handler({ id: job.id, name: job.name, data: structuredClone(job.data), ...facts });
           job.state = 'completed';
           keep('completed', job.id);
         } catch (err) {
-          job.error = err instanceof Error ? err.message : String(err);
-          if (err instanceof UnrecoverableJobError || job.attemptsMade >= job.attempts) {
+          job.error = messageOf(err);
+          const decision = decideRetry(err, facts);
+          if (!decision.retry) {
             job.state = 'failed';
             keep('failed', job.id);
-          } else {
-            job.state = 'delayed';
-            job.runAt = clock() + backoffBefore(job.attemptsMade + 1, job.backoffMs);
+            return;
           }
+          if (!decision.counted) {
+            // A rate-limited wait: this run gives its attempt back (BullMQ: moveToDelayed without an attempt).
+            job.attemptsMade -= 1;
+            job.rateLimitWaits += 1;
+          }
+          job.state = 'delayed';
+          job.runAt = clock() + (decision.delayMs ?? backoffBefore(job.attemptsMade + 1, job.backoffMs));
         }
       };
       const pump = (): void => {

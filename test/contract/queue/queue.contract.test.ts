@@ -5,11 +5,20 @@
  * retried with their attempt number until one succeeds, or the job ends failed with the
  * last error; an unrecoverable error fails at once; a delayed job waits; concurrency is
  * respected; closing a worker lets the running job finish.
+ *
+ * Retry behaviour carried by the error (src/queue/retry-policy.ts): a non-retryable error
+ * is attempted once; a retryable one is retried with growing backoff; `retryAfterMs`
+ * delays the next run instead of the backoff, and a rate limit's wait uses no attempt;
+ * a plain object carrying `code`/`retryable`/`retryAfterMs` (an error from another
+ * process) is judged the same. Timings are asserted as order and lower bounds only.
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBullMqQueue, obliterateBullMqQueue } from '../../../src/queue/bullmq/bullmq-queue.ts';
+import { ConfigError, ErrorCode, FrontbackError, VersionConflictError } from '../../../src/errors.ts';
+import { ConnectorError, RateLimitedError } from '../../../src/connector/errors.ts';
 import { UnrecoverableJobError, type Job, type JobQueue, type QueueWorker } from '../../../src/queue/job-queue.ts';
+import { RATE_LIMIT_FREE_WAITS } from '../../../src/queue/retry-policy.ts';
 import { createMemoryQueue } from '../../../src/queue/memory/memory-queue.ts';
 import { createQueue } from '../../../src/queue/create-queue.ts';
 import { haveRedis, REDIS_URL } from '../../support/env.ts';
@@ -58,7 +67,7 @@ for (const adapter of adapters) {
       workers.push(q.work(async (job) => void seen.push(job)));
       const { id } = await q.add('poll', { mapping: 'contacts-partners', side: 'crm' });
       await until(() => seen.length === 1);
-      expect(seen[0]).toMatchObject({ id, name: 'poll', data: { mapping: 'contacts-partners', side: 'crm' }, attempt: 1 });
+      expect(seen[0]).toMatchObject({ id, name: 'poll', data: { mapping: 'contacts-partners', side: 'crm' }, attempt: 1, attempts: 5, rateLimitWaits: 0 });
       await until(async () => (await q.counts()).completed === 1);
       expect(seen).toHaveLength(1);
     });
@@ -112,6 +121,128 @@ for (const adapter of adapters) {
       expect(byId.get('always-fails')).toMatchObject({ name: 'push', data: { ref: 'a' }, attemptsMade: 2, error: 'still down (attempt 2)' });
       expect(byId.get('poison-1')).toMatchObject({ name: 'poison', attemptsMade: 1, error: 'Odoo refused the record: Contacts require a name' });
       expect(runs).toBe(3);
+    });
+
+    it('attempts a non-retryable error once, whatever attempts are left, also as a plain object from another process', async () => {
+      const q = open();
+      const errors: Record<string, unknown> = {
+        validation: new FrontbackError(ErrorCode.Validation, 'Odoo answered a partner without a name'),
+        refused: new ConnectorError('Contacts require a name', { connection: 'odoo', vendorCode: 'odoo.exceptions.ValidationError', retryable: false }),
+        config: new ConfigError([{ file: 'frontback.yaml', line: 3, column: 5, path: 'connections.odoo', message: 'unknown connector' }]),
+        'plain-retryable-false': { code: ErrorCode.Connector, retryable: false, message: 'refused, said another process' },
+        'plain-code-only': { code: ErrorCode.Mapping, message: 'mapping invalid, said another process' },
+      };
+      const runs = new Map<string, number>();
+      workers.push(
+        q.work(async (job) => {
+          runs.set(job.name, (runs.get(job.name) ?? 0) + 1);
+          throw errors[job.name];
+        }),
+      );
+      for (const jobName of Object.keys(errors)) await q.add(jobName, {}, { jobId: jobName, attempts: 5, backoffMs: 20 });
+      await until(async () => (await q.counts()).failed === 5);
+      expect(Object.fromEntries(runs)).toEqual({ validation: 1, refused: 1, config: 1, 'plain-retryable-false': 1, 'plain-code-only': 1 });
+      const byId = new Map((await q.failed()).map((f) => [f.id, f]));
+      expect(byId.get('refused')).toMatchObject({ attemptsMade: 1, error: 'Contacts require a name' });
+      expect(byId.get('plain-retryable-false')).toMatchObject({ attemptsMade: 1, error: 'refused, said another process' });
+      expect(byId.get('plain-code-only')).toMatchObject({ attemptsMade: 1, error: 'mapping invalid, said another process' });
+    });
+
+    it('retries retryable errors (a version conflict, a TypeError, a plain object saying retryable) with a growing backoff', async () => {
+      const q = open();
+      const at: number[] = [];
+      const attempts: number[] = [];
+      workers.push(
+        q.work(async (job) => {
+          at.push(Date.now());
+          attempts.push(job.attempt);
+          if (job.attempt === 1) throw new VersionConflictError('snapshot of link 7 is no longer at version 3');
+          if (job.attempt === 2) throw new TypeError("Cannot read properties of undefined (reading 'id')");
+          if (job.attempt === 3) throw { code: ErrorCode.Store, retryable: true, message: 'database restarting, said another process' };
+        }),
+      );
+      await q.add('push', {}, { attempts: 5, backoffMs: 150 });
+      await until(async () => (await q.counts()).completed === 1);
+      expect(attempts).toEqual([1, 2, 3, 4]);
+      const [a, b, c, d] = at as [number, number, number, number];
+      // Lower bounds only (a loaded machine runs late, never early): 150, 300, 600 ms.
+      expect(b - a).toBeGreaterThanOrEqual(140);
+      expect(c - b).toBeGreaterThanOrEqual(290);
+      expect(d - c).toBeGreaterThanOrEqual(590);
+    });
+
+    it('treats a thrown string as an unknown error: retried, its text kept as the error', async () => {
+      const q = open();
+      let runs = 0;
+      workers.push(
+        q.work(async () => {
+          runs += 1;
+          throw `still down (run ${runs})`;
+        }),
+      );
+      await q.add('push', {}, { jobId: 'thrown-string', attempts: 2, backoffMs: 20 });
+      await until(async () => (await q.counts()).failed === 1);
+      expect(runs).toBe(2);
+      expect(await q.failed()).toMatchObject([{ id: 'thrown-string', attemptsMade: 2, error: 'still down (run 2)' }]);
+    });
+
+    it("waits a rate limit's retryAfterMs before the next run, without using an attempt, also from a plain object", async () => {
+      const q = open();
+      const runs: Record<string, { attempt: number; waits: number; at: number }[]> = { instance: [], plain: [] };
+      workers.push(
+        q.work(async (job) => {
+          const list = runs[job.name] as { attempt: number; waits: number; at: number }[];
+          list.push({ attempt: job.attempt, waits: job.rateLimitWaits, at: Date.now() });
+          if (list.length > 1) return;
+          if (job.name === 'instance') throw new RateLimitedError('hubspot: still rate limited after 10 answers of 429', 600);
+          throw { code: ErrorCode.RateLimited, retryable: true, retryAfterMs: 400, message: 'rate limited, said another process' };
+        }),
+      );
+      // One attempt in all, and a backoff far below the wait asked: it can only complete if the wait did not count, after retryAfterMs.
+      await q.add('instance', {}, { attempts: 1, backoffMs: 10 });
+      await q.add('plain', {}, { attempts: 1, backoffMs: 10 });
+      await until(async () => (await q.counts()).completed === 2);
+      for (const [jobName, wait] of [['instance', 600], ['plain', 400]] as const) {
+        const [first, second] = runs[jobName] as [{ attempt: number; waits: number; at: number }, { attempt: number; waits: number; at: number }];
+        expect(runs[jobName]).toHaveLength(2);
+        expect([first.attempt, second.attempt]).toEqual([1, 1]);
+        expect([first.waits, second.waits]).toEqual([0, 1]);
+        expect(second.at - first.at).toBeGreaterThanOrEqual(wait - 10);
+      }
+      expect(await q.failed()).toEqual([]);
+    });
+
+    it("waits another error's retryAfterMs instead of the backoff, and that run counts as an attempt", async () => {
+      const q = open();
+      const runs: { attempt: number; at: number }[] = [];
+      workers.push(
+        q.work(async (job) => {
+          runs.push({ attempt: job.attempt, at: Date.now() });
+          throw new FrontbackError(ErrorCode.Connector, 'odoo answered 503 with Retry-After: 1', { retryable: true, details: { retryAfterMs: 500 } });
+        }),
+      );
+      await q.add('push', {}, { jobId: 'retry-after', attempts: 2, backoffMs: 10 });
+      await until(async () => (await q.counts()).failed === 1);
+      expect(runs.map((r) => r.attempt)).toEqual([1, 2]);
+      expect((runs[1] as { at: number }).at - (runs[0] as { at: number }).at).toBeGreaterThanOrEqual(490);
+      expect(await q.failed()).toMatchObject([{ id: 'retry-after', attemptsMade: 2, error: 'odoo answered 503 with Retry-After: 1' }]);
+    });
+
+    it('stops giving rate-limited runs back after RATE_LIMIT_FREE_WAITS, so a limit that never lifts still ends', async () => {
+      const q = open();
+      const seen: { attempt: number; waits: number }[] = [];
+      workers.push(
+        q.work(async (job) => {
+          seen.push({ attempt: job.attempt, waits: job.rateLimitWaits });
+          throw new RateLimitedError('rate limited, and it stays so', 5);
+        }),
+      );
+      await q.add('push', {}, { jobId: 'always-limited', attempts: 2, backoffMs: 10 });
+      await until(async () => (await q.counts()).failed === 1, 20_000);
+      expect(seen).toHaveLength(RATE_LIMIT_FREE_WAITS + 2);
+      expect(seen.slice(0, RATE_LIMIT_FREE_WAITS + 1).every((r) => r.attempt === 1)).toBe(true);
+      expect(seen.at(-1)).toEqual({ attempt: 2, waits: RATE_LIMIT_FREE_WAITS });
+      expect(await q.failed()).toMatchObject([{ id: 'always-limited', attemptsMade: 2 }]);
     });
 
     it('holds a delayed job until its time', async () => {

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { ErrorCode } from '../../../../src/errors.ts';
 import { parseBody, propertiesSchema, type SandboxContext } from '../context.ts';
 import { hubspotErrors } from '../errors.ts';
 import { normaliseProperties } from '../property-values.ts';
@@ -24,7 +25,7 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SandboxContext,
 
   app.put('/_sandbox/limits', async (request, reply) => {
     const parsed = rateLimitPatchSchema.safeParse(request.body ?? {});
-    if (!parsed.success) return reply.code(400).send({ error: { code: 'VALIDATION_FAILED', message: 'invalid limits', details: { issues: parsed.error.issues } } });
+    if (!parsed.success) return reply.code(400).send({ error: { code: ErrorCode.Validation, message: 'invalid limits', details: { issues: parsed.error.issues } } });
     Object.assign(limiter.settings, parsed.data);
     return { ...limiter.settings };
   });
