@@ -35,8 +35,11 @@ describe.skipIf(!ready)('a worker stopped by SIGTERM in the middle of a pass', (
     expect(await w.rig.store.leases.get('scheduler')).toBeUndefined();
 
     const second = w.worker();
-    expect(await waitUntil(async () => (await w.partners()).size === w.emails.length, 60_000, 250), second.output()).toBe(true);
-    expect(await second.stop('SIGTERM')).toBe(0);
+    // Stopped only once it runs (its signal handlers are set) and has linked every customer: the first worker may
+    // have written every partner already, so partners alone would not say that the second one did anything yet.
+    expect(await second.waitFor('frontback worker: running', 60_000), second.output()).toBe(true);
+    expect(await waitUntil(async () => (await w.partners()).size === w.emails.length && (await w.linked()) === w.emails.length, 60_000, 250), second.output()).toBe(true);
+    expect(await second.stop('SIGTERM'), second.output()).toBe(0);
     expect([...(await w.partners())].filter(([, n]) => n !== 1)).toEqual([]);
     expect(await w.linked()).toBe(w.emails.length);
     expect((await w.rig.store.audit.verify()).ok).toBe(true);
