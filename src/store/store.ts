@@ -7,9 +7,12 @@ import type { AuditRepository } from './audit-repository.ts';
 import type { ConflictRepository } from './conflict-repository.ts';
 import type { CursorRepository } from './cursor-repository.ts';
 import type { DeadLetterRepository } from './dead-letter-repository.ts';
+import type { HoldRepository } from './hold-repository.ts';
 import type { InboxRepository } from './inbox-repository.ts';
 import type { LeaseRepository } from './lease-repository.ts';
 import type { LinkRepository } from './link-repository.ts';
+import type { MatchIndexRepository } from './match-index-repository.ts';
+import type { MatchRepository } from './match-repository.ts';
 import type { PlanRepository } from './plan-repository.ts';
 import type { RunRepository } from './run-repository.ts';
 import type { SnapshotRepository } from './snapshot-repository.ts';
@@ -18,10 +21,13 @@ export type * from './audit-repository.ts';
 export type * from './conflict-repository.ts';
 export type * from './cursor-repository.ts';
 export type * from './dead-letter-repository.ts';
+export type * from './hold-repository.ts';
 export type * from './inbox-repository.ts';
 export type * from './json.ts';
 export type * from './lease-repository.ts';
 export type * from './link-repository.ts';
+export type * from './match-index-repository.ts';
+export type * from './match-repository.ts';
 export type * from './plan-repository.ts';
 export type * from './run-repository.ts';
 export type * from './snapshot-repository.ts';
@@ -48,6 +54,12 @@ export interface StoreRepositories {
   readonly audit: AuditRepository;
   /** Leases that keep processes apart (one scheduler, one pass per mapping). */
   readonly leases: LeaseRepository;
+  /** The key index of identity matching: one side's normalised match keys per mapping and rules. */
+  readonly matchIndex: MatchIndexRepository;
+  /** Matches that wait for a person (ambiguous, or not to be created automatically). */
+  readonly matches: MatchRepository;
+  /** Mappings held by their create guard until a person accepts. */
+  readonly holds: HoldRepository;
 }
 
 /** Which database is underneath (for logs and `/readyz`, not for branching in the engine). */

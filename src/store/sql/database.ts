@@ -109,6 +109,48 @@ export interface LeasesTable {
   expires_at: string;
 }
 
+/** `match_keys`: primary key (scope, side, rule, record_id), index (scope, side, rule, key). */
+export interface MatchKeysTable {
+  scope: string;
+  side: string;
+  rule: number;
+  record_id: string;
+  key: string;
+}
+
+/**
+ * `matches`: unique (mapping_id, side, record_id) among rows whose status is not `closed`
+ * (a partial index); `decision` is the choice, `partner_id` the partner of a `link`.
+ */
+export interface MatchesTable {
+  id: string;
+  mapping_id: string;
+  side: string;
+  record_id: string;
+  kind: string;
+  reason: string;
+  candidates: string;
+  status: string;
+  decision: string | null;
+  partner_id: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `holds`: one row per held mapping (primary key mapping_id). */
+export interface HoldsTable {
+  mapping_id: string;
+  mapping_version: string;
+  run_id: string;
+  reason: string;
+  counts: string;
+  held_at: string;
+  accepted_at: string | null;
+  accepted_by: string | null;
+}
+
 /** The whole schema. */
 export interface Database {
   leases: LeasesTable;
@@ -121,4 +163,7 @@ export interface Database {
   runs: RunsTable;
   run_plans: RunPlansTable;
   audit_log: AuditLogTable;
+  match_keys: MatchKeysTable;
+  matches: MatchesTable;
+  holds: HoldsTable;
 }

@@ -7,9 +7,12 @@ import { SqlCursorRepository } from './cursors.ts';
 import type { Database } from './database.ts';
 import { SqlDeadLetterRepository } from './dead-letters.ts';
 import { translateStoreError } from './errors.ts';
+import { SqlHoldRepository } from './holds.ts';
 import { SqlInboxRepository } from './inbox.ts';
 import { SqlLeaseRepository } from './leases.ts';
 import { SqlLinkRepository } from './links.ts';
+import { SqlMatchIndexRepository } from './match-index.ts';
+import { SqlMatchRepository } from './matches.ts';
 import { SqlPlanRepository } from './plans.ts';
 import { SqlRunRepository } from './runs.ts';
 import { SqlSnapshotRepository } from './snapshots.ts';
@@ -27,6 +30,9 @@ function repositories(ctx: SqlContext): StoreRepositories {
     plans: new SqlPlanRepository(ctx),
     audit: new SqlAuditRepository(ctx),
     leases: new SqlLeaseRepository(ctx),
+    matchIndex: new SqlMatchIndexRepository(ctx),
+    matches: new SqlMatchRepository(ctx),
+    holds: new SqlHoldRepository(ctx),
   };
 }
 
@@ -43,6 +49,9 @@ export class SqlStore implements Store {
   readonly plans: StoreRepositories['plans'];
   readonly audit: StoreRepositories['audit'];
   readonly leases: StoreRepositories['leases'];
+  readonly matchIndex: StoreRepositories['matchIndex'];
+  readonly matches: StoreRepositories['matches'];
+  readonly holds: StoreRepositories['holds'];
   readonly #db: Kysely<Database>;
   readonly #clock: () => Date;
   readonly #auditAccess: SqliteAuditAccess | undefined;
@@ -63,6 +72,9 @@ export class SqlStore implements Store {
     this.plans = repos.plans;
     this.audit = repos.audit;
     this.leases = repos.leases;
+    this.matchIndex = repos.matchIndex;
+    this.matches = repos.matches;
+    this.holds = repos.holds;
   }
 
   async transaction<T>(work: (tx: StoreRepositories) => Promise<T>): Promise<T> {

@@ -5,6 +5,7 @@ import { lookupIndexesMigration } from './0002-lookup-indexes.ts';
 import { leasesMigration } from './0003-leases.ts';
 import { deadLetterSideMigration } from './0004-dead-letter-side.ts';
 import { runPlansMigration } from './0005-run-plans.ts';
+import { identityMatchingMigration } from './0006-identity-matching.ts';
 
 /**
  * Every migration, listed explicitly (no folder scan, so bundling and tsx work
@@ -19,6 +20,7 @@ export function migrationProvider(kind: StoreKind): MigrationProvider {
         '0003-leases': leasesMigration(),
         '0004-dead-letter-side': deadLetterSideMigration(kind),
         '0005-run-plans': runPlansMigration(),
+        '0006-identity-matching': identityMatchingMigration(kind),
       });
     },
   };
