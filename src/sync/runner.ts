@@ -37,6 +37,8 @@ export interface RunnerOptions {
   readonly logger: Logger;
   /** Re-read window behind each cursor, ms (`sync.overlapMinutes`). */
   readonly overlapMs: number;
+  /** Records per page asked of the source (`sync.pageSize`); default the connector's maximum. */
+  readonly pageSize?: number;
   /** Jobs at once (`queue.concurrency`). */
   readonly concurrency: number;
   /** Poll every this many ms instead of each mapping's schedule (demos, tests). */
@@ -154,7 +156,13 @@ export function startRunner(options: RunnerOptions): Runner {
       const report = await runPass(
         { mapping, connectors, store, connections: { crm: mapping.sides.crm.connection, erp: mapping.sides.erp.connection } },
         data.side,
-        { apply: true, actor: data.inbox ? 'webhook' : 'poll', overlapMs: options.overlapMs, signal: stopping.signal },
+        {
+          apply: true,
+          actor: data.inbox ? 'webhook' : 'poll',
+          overlapMs: options.overlapMs,
+          signal: stopping.signal,
+          ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+        },
       );
       const applied = report.applied.filter((a) => a.status === 'applied').length;
       for (const a of report.applied) records.inc({ ...labels, status: a.status });
