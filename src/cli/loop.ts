@@ -44,6 +44,7 @@ export async function startLoop(
     logger: parts.logger,
     overlapMs: config.sync.overlapMinutes * 60_000,
     leaseMs: config.sync.leaseSeconds * 1_000,
+    ...(config.sync.pageSize === undefined ? {} : { pageSize: config.sync.pageSize }),
     metrics: parts.metrics,
     concurrency: parts.concurrency ?? config.queue.concurrency,
     ...(parts.everyMs === undefined ? {} : { everyMsOverride: parts.everyMs }),

@@ -34,5 +34,6 @@ export const CONFIG_DEFAULTS = {
     overlapMinutes: 10,
     /** How long a worker's lease (the scheduler, a mapping's passes) lasts unless renewed. */
     leaseSeconds: 30,
+    // pageSize: no default; a pass asks each connector for its largest page (limits.maxPageSize).
   },
 } as const;

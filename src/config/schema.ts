@@ -169,6 +169,7 @@ export const configSchema = z.strictObject({
     .strictObject({
       overlapMinutes: int(0, 1440).default(CONFIG_DEFAULTS.sync.overlapMinutes),
       leaseSeconds: int(1, 3600).default(CONFIG_DEFAULTS.sync.leaseSeconds),
+      pageSize: int(1, 10_000).optional(),
     })
     .prefault({}),
 });

@@ -175,6 +175,11 @@ export interface SyncConfig {
   readonly overlapMinutes: number;
   /** How long a worker's lease lasts unless renewed, in seconds; default 30. */
   readonly leaseSeconds: number;
+  /**
+   * Records per page a pass asks of the source (each page is planned, written and recorded
+   * before the next is read); capped at the connector's maximum. Default: that maximum.
+   */
+  readonly pageSize?: number;
 }
 
 /** Where the configuration came from (shown by `frontback validate`). */

@@ -38,6 +38,8 @@ export interface RunnerOptions {
   readonly logger: Logger;
   /** Re-read window behind each cursor, ms (`sync.overlapMinutes`). */
   readonly overlapMs: number;
+  /** Records per page asked of the source (`sync.pageSize`); default the connector's maximum. */
+  readonly pageSize?: number;
   /** Jobs at once (`queue.concurrency`). */
   readonly concurrency: number;
   /** Poll every this many ms instead of each mapping's schedule (demos, tests). */
@@ -155,7 +157,13 @@ export function startRunner(options: RunnerOptions): Runner {
       const report = await runPass(
         { mapping, connectors, store, connections: { crm: mapping.sides.crm.connection, erp: mapping.sides.erp.connection } },
         data.side,
-        { apply: true, actor: data.inbox ? 'webhook' : 'poll', overlapMs: options.overlapMs, signal: stopping.signal },
+        {
+          apply: true,
+          actor: data.inbox ? 'webhook' : 'poll',
+          overlapMs: options.overlapMs,
+          signal: stopping.signal,
+          ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+        },
       );
       for (const status of ['applied', 'skipped', 'conflicted', 'failed'] as const) if (report.counts[status] > 0) records.inc({ ...labels, status }, report.counts[status]);
       passes.inc({ ...labels, outcome: 'succeeded' });

@@ -1,16 +1,21 @@
 /**
  * RELIABILITY fault test 1, with real processes: a `frontback worker` (BullMQ on Redis,
  * the SQLite store) is SIGKILLed in the middle of a pass that creates Odoo partners for
- * 60 new HubSpot customers, as soon as the first of them appears in Odoo (checked: after
- * Odoo's commit, before frontback's record of it). A second worker takes over once the
- * dead one's leases run out (sync.leaseSeconds: 2) and the job runs again. In the end
- * every customer has exactly one Odoo partner (Odoo external ids make the creates
- * idempotent, links are unique), one link each, and the audit chain is intact. The second
- * worker's /metrics (`--port`) shows its passes, records and vendor calls; SIGTERM stops
- * it cleanly. (Needs Redis: mandatory under CI=true, skipped with the reason elsewhere.)
+ * 60 new HubSpot customers, between Odoo's commit and frontback's record of it. The pass
+ * reads pages of 10 (sync.pageSize), so each page is one Odoo write of 10 creates, and
+ * Odoo holds back the answer to the first of them (the sandbox's holdAfterCommit fault):
+ * the worker is killed once those partners are in Odoo, while it still waits for the
+ * answer, so partners exist that no link names and most customers are not in Odoo yet,
+ * by construction rather than by timing. A second worker takes over once the dead one's
+ * leases run out (sync.leaseSeconds: 2) and the job runs again. In the end every customer
+ * has exactly one Odoo partner (Odoo external ids make the creates idempotent, links are
+ * unique), one link each, and the audit chain is intact. The second worker's /metrics
+ * (`--port`) shows its passes, records and vendor calls; SIGTERM stops it cleanly.
+ * (Needs Redis: mandatory under CI=true, skipped with the reason elsewhere.)
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FaultSettings } from '../../src/connector/sandbox/faults.ts';
 import { freePort } from '../support/cli.ts';
 import { haveRedis } from '../support/env.ts';
 import { startWorkerRig, waitUntil, type WorkerRig } from './worker-rig.ts';
@@ -19,19 +24,26 @@ const ready = await haveRedis();
 let w: WorkerRig;
 
 beforeAll(async () => {
-  if (ready) w = await startWorkerRig('kill', 31);
+  // No other records: the customers' creates are the only Odoo writes, so the first write held is one of their pages.
+  if (ready) w = await startWorkerRig('kill', 31, { records: 0, pageSize: 10 });
 });
 afterAll(async () => {
   if (ready) await w.close();
 });
 
 const total = async (): Promise<number> => [...(await w.partners()).values()].reduce((a, b) => a + b, 0);
+const odooFaults = async (patch?: object): Promise<FaultSettings> =>
+  (await fetch(`${w.rig.urls.odoo}/_sandbox/faults`, patch ? { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) } : {})).json() as Promise<FaultSettings>;
 
 describe.skipIf(!ready)('a worker SIGKILLed in the middle of a pass', () => {
   it('the next worker finishes the work; every customer has exactly one partner', async () => {
+    // Odoo commits the first page's creates and keeps the answer back for longer than this test lasts (no need to slow
+    // the other calls down any more): the worker waits for it, its record of those partners not yet made.
+    await odooFaults({ latencyMs: 0, holdAfterCommit: { count: 1, ms: 300_000 } });
     const first = w.worker();
-    // Kill it the moment its first partner shows in Odoo: its writes are under way, their records not all kept.
-    expect(await waitUntil(async () => (await total()) > 0, 60_000, 5), first.output()).toBe(true);
+    // Kill it once the first page's partners show in Odoo: written, their links not kept.
+    expect(await waitUntil(async () => (await total()) > 0, 60_000, 20), first.output()).toBe(true);
+    expect((await odooFaults()).holdAfterCommit.count, 'the answer held is that first write').toBe(0);
     expect(await first.stop('SIGKILL')).toBeNull();
     const atKill = await total();
     expect(atKill).toBeLessThan(w.emails.length);

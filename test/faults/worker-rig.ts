@@ -27,9 +27,20 @@ export interface WorkerRig {
   close(): Promise<void>;
 }
 
-export async function startWorkerRig(name: string, seed: number, count = 60): Promise<WorkerRig> {
+/** Options of {@link startWorkerRig}. */
+export interface WorkerRigOptions {
+  /** New HubSpot customers; default 60. */
+  count?: number;
+  /** People seeded alike in both sandboxes (companies: a third of it); default 10. */
+  records?: number;
+  /** `sync.pageSize` of the workers; default unset (the connector's largest page). */
+  pageSize?: number;
+}
+
+export async function startWorkerRig(name: string, seed: number, options: WorkerRigOptions = {}): Promise<WorkerRig> {
+  const count = options.count ?? 60;
   const prefix = `fb${name}${process.pid}`;
-  const rig = await startSyncRig({ seed, records: 10 });
+  const rig = await startSyncRig({ seed, records: options.records ?? 10 });
   const mappings = join(rig.dir, 'mappings');
   cpSync(join(projectRoot, 'mappings/hubspot-odoo'), mappings, { recursive: true });
   // The other flows only slow the passes down.
@@ -37,7 +48,7 @@ export async function startWorkerRig(name: string, seed: number, count = 60): Pr
   const config = writeCliConfig(rig, [
     `queue: { redis: "${REDIS_URL}", prefix: ${prefix}, concurrency: 2 }`,
     `mappings: { dir: ${JSON.stringify(mappings)} }`,
-    'sync: { leaseSeconds: 2 }',
+    `sync: { leaseSeconds: 2${options.pageSize === undefined ? '' : `, pageSize: ${options.pageSize}`} }`,
     'logging: { level: warn }',
   ]);
   const emails = Array.from({ length: count }, (_, i) => `${name}.${i}@worker.test`);

@@ -101,6 +101,7 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
           actor: 'admin',
           // sync.overlapMinutes: how far behind its cursor each listing re-reads (connectors may ask for more).
           overlapMs: config.sync.overlapMinutes * 60_000,
+          ...(config.sync.pageSize === undefined ? {} : { pageSize: config.sync.pageSize }),
           onPage({ plans, applied }) {
             const outcomes = new Map(applied.map((a) => [a.plan, a]));
             for (const plan of plans) {

@@ -18,11 +18,25 @@ export interface FaultSettings {
    * response (a "lost response"); counts down. Default 0.
    */
   dropAfterCommit: number;
+  /**
+   * The next `count` writes are committed and then their responses are held back for
+   * `ms` milliseconds (a slow answer after the commit); the count goes down with each.
+   * A hold ends early when the client goes away. Default `{ count: 0, ms: 0 }`.
+   */
+  holdAfterCommit: HoldAfterCommit;
+}
+
+/** How many committed writes have their responses held back, and for how long. */
+export interface HoldAfterCommit {
+  /** Writes still to hold; counts down. */
+  count: number;
+  /** How long each response is held, ms. */
+  ms: number;
 }
 
 /** The defaults: no faults at all. */
 export function defaultFaults(): FaultSettings {
-  return { latencyMs: 0, errorRate: 0, burst5xx: 0, dropAfterCommit: 0 };
+  return { latencyMs: 0, errorRate: 0, burst5xx: 0, dropAfterCommit: 0, holdAfterCommit: { count: 0, ms: 0 } };
 }
 
 /** zod schema for a partial update of the fault settings (control API input). */
@@ -32,6 +46,7 @@ export const faultPatchSchema = z
     errorRate: z.number().min(0).max(1),
     burst5xx: z.number().int().min(0),
     dropAfterCommit: z.number().int().min(0),
+    holdAfterCommit: z.object({ count: z.number().int().min(0), ms: z.number().int().min(0).max(600_000) }).strict(),
   })
   .partial()
   .strict();

@@ -53,7 +53,8 @@ export interface SandboxKit {
   /**
    * Call right after a write committed, before replying. When a dropAfterCommit fault
    * is armed it destroys the connection and returns true: the handler must then return
-   * without replying.
+   * without replying. When a holdAfterCommit fault is armed the reply, once sent, is held
+   * back for its `ms` (returns false: the handler replies as usual).
    */
   afterCommit(request: FastifyRequest, reply: FastifyReply): boolean;
   /** Counters and faults back to defaults (what `POST /_sandbox/reset` does before onReset). */
@@ -81,6 +82,20 @@ function bump(map: Record<string, number>, key: string, by: number): void {
   map[key] = (map[key] ?? 0) + by;
 }
 
+/** Waits `ms` before a response goes out, or less if the client goes away meanwhile. */
+async function holdResponse(reply: FastifyReply, ms: number): Promise<void> {
+  const gone = new AbortController();
+  const abort = (): void => gone.abort();
+  reply.raw.once('close', abort);
+  try {
+    await sleep(ms, undefined, { signal: gone.signal });
+  } catch {
+    // The client hung up (a killed worker): nobody is waiting for this answer any more.
+  } finally {
+    reply.raw.off('close', abort);
+  }
+}
+
 function badRequest(reply: FastifyReply, issues: z.core.$ZodIssue[]): FastifyReply {
   return reply.code(400).send({
     error: { code: ErrorCode.Validation, message: 'invalid control request', details: { issues } },
@@ -93,19 +108,29 @@ export function registerSandboxKit(app: FastifyInstance, options: SandboxKitOpti
   let requests: Record<string, number> = {};
   let writes: Record<string, number> = {};
   const random = options.random ?? Math.random;
+  // Responses to hold back after their commit, and for how long (ms).
+  const held = new WeakMap<FastifyRequest, number>();
 
   const kit: SandboxKit = {
     faults,
     counters: () => ({ requests: { ...requests }, writes: { ...writes } }),
     recordWrite: (request, count = 1) => bump(writes, endpointKey(request), count),
-    afterCommit: (_request, reply) => {
-      if (faults.dropAfterCommit <= 0) return false;
-      faults.dropAfterCommit -= 1;
-      // Tell fastify we own the response, then drop the connection: the client sees a
-      // reset with no status although the write is committed (a "lost response").
-      reply.hijack();
-      reply.raw.destroy();
-      return true;
+    afterCommit: (request, reply) => {
+      if (faults.dropAfterCommit > 0) {
+        faults.dropAfterCommit -= 1;
+        // Tell fastify we own the response, then drop the connection: the client sees a
+        // reset with no status although the write is committed (a "lost response").
+        reply.hijack();
+        reply.raw.destroy();
+        return true;
+      }
+      const hold = faults.holdAfterCommit;
+      if (hold.count > 0) {
+        // A new object: the one given as initial faults stays as the caller wrote it.
+        faults.holdAfterCommit = { count: hold.count - 1, ms: hold.ms };
+        held.set(request, hold.ms);
+      }
+      return false;
     },
     resetCounters: () => {
       requests = {};
@@ -126,6 +151,14 @@ export function registerSandboxKit(app: FastifyInstance, options: SandboxKitOpti
       return injectFault(reply, 503);
     }
     if (faults.errorRate > 0 && random() < faults.errorRate) return injectFault(reply, 500);
+  });
+
+  // The committed write's answer is ready; a holdAfterCommit fault keeps it back a while.
+  app.addHook('onSend', async (request, reply) => {
+    const ms = held.get(request);
+    if (ms === undefined) return;
+    held.delete(request);
+    await holdResponse(reply, ms);
   });
 
   app.get('/_sandbox/stats', async () => ({

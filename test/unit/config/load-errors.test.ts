@@ -116,6 +116,11 @@ const cases: Case[] = [
     expected: ['bad.yaml:2:9 server.port: must be at most 65535'],
   },
   {
+    name: 'page size of 0',
+    yaml: 'sync:\n  pageSize: 0\n',
+    expected: ['bad.yaml:2:13 sync.pageSize: must be at least 1'],
+  },
+  {
     name: 'invalid log level, with did-you-mean',
     yaml: 'logging:\n  level: warning\n',
     expected: ['bad.yaml:2:10 logging.level: expected one of fatal, error, warn, info, debug, trace; got "warning" (did you mean "warn"?)'],

@@ -82,6 +82,14 @@ describe('loadConfig defaults and file selection', () => {
     expect(loadConfig({ file, env: { PORT: '9100' }, cwd: dir }).server.port).toBe(9100);
   });
 
+  it('sync.pageSize: unset by default (each connector\'s maximum), or the records per page of every pass', () => {
+    expect(loadConfig({ env: {}, cwd: dir }).sync.pageSize).toBeUndefined();
+    const file = write('pages.yaml', 'sync:\n  pageSize: ${PAGE:-25}\n');
+    expect(loadConfig({ file, env: {}, cwd: dir }).sync).toEqual({ overlapMinutes: 10, leaseSeconds: 30, pageSize: 25 });
+    expect(describeConfig(loadConfig({ file, env: {}, cwd: dir }))).toContain('pages of 25 records');
+    expect(describeConfig(loadConfig({ env: {}, cwd: dir }))).toContain("pages of each connector's maximum records");
+  });
+
   it('reads a secret from VAR_FILE', () => {
     writeFileSync(join(dir, 'token.txt'), 'from-a-file\n');
     const file = write(

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChangePage, Cursor, WriteOp } from '../../../../src/connector/index.ts';
 import { collect, pages, startRig, T0, type OdooRig } from './support.ts';
 
@@ -123,6 +123,22 @@ describe.each(['jsonrpc', 'json2'] as const)('Odoo connector against the sandbox
     expect(await connector.find('res.partner', { field: 'email', values: ['drop@example.test'] })).toHaveLength(1);
     const byKey = await connector.find('res.partner', { field: 'external_id', values: ['contacts-partners_4242'], fields: ['name'] });
     expect(byKey.map((r) => [r.id, r.fields['external_id']])).toEqual([[found[0]?.id, 'contacts-partners_4242']]);
+  });
+
+  it('commits a write before its held answer arrives (holdAfterCommit), then answers as usual', async () => {
+    rig = await startRig(transport);
+    const { connector, control, sandbox } = rig;
+    await control('/_sandbox/faults', { holdAfterCommit: { count: 1, ms: 500 } }, 'PUT');
+    const started = Date.now();
+    const write = connector.write('res.partner', [{ op: 'create', ref: 'held', fields: { name: 'Held Answer SA', email: 'held@example.test' } }]);
+    // In Odoo already while the client still waits.
+    const committed = () => [...sandbox.orm.db.table('res.partner').values()].filter((r) => r['email'] === 'held@example.test').length;
+    await vi.waitFor(() => expect(committed()).toBe(1));
+    expect(sandbox.kit.faults.holdAfterCommit.count, 'one answer held').toBe(0);
+    const [result] = await write;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(490);
+    expect(result?.ok).toBe(true);
+    expect(await connector.find('res.partner', { field: 'email', values: ['held@example.test'] })).toHaveLength(1);
   });
 
   it('returns what Odoo holds after a write (read back), for creates by external id, plain creates and updates', async () => {
