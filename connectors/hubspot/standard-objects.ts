@@ -4,6 +4,7 @@
  * properties API answer, custom properties included.
  */
 import type { FieldDescription, ObjectDescription } from '../../src/connector/index.ts';
+import { HUBSPOT_INDUSTRIES } from './industries.ts';
 
 const id: FieldDescription = { name: 'hs_object_id', label: 'Record ID', type: 'string', readOnly: true };
 const created: FieldDescription = { name: 'createdate', label: 'Create Date', type: 'datetime', readOnly: true };
@@ -42,7 +43,8 @@ export const STANDARD_OBJECT_DESCRIPTIONS: ObjectDescription[] = [
       id,
       created,
       modified('hs_lastmodifieddate'),
-      ...text('name', 'domain', 'phone', 'address', 'city', 'zip', 'state', 'country', 'industry'),
+      ...text('name', 'domain', 'phone', 'address', 'city', 'zip', 'state', 'country'),
+      { name: 'industry', label: 'Industry', type: 'enum', options: options(...HUBSPOT_INDUSTRIES) },
       ...num('numberofemployees', 'annualrevenue'),
     ],
   },

@@ -4,6 +4,7 @@
  * options for enumerations (industry, lifecyclestage, dealstage).
  */
 import { WORLD_INDUSTRIES } from '../../../src/connector/sandbox/seed/world.ts';
+import { HUBSPOT_INDUSTRIES } from '../industries.ts';
 
 /** HubSpot property value types. */
 export type PropertyType = 'string' | 'number' | 'date' | 'datetime' | 'enumeration' | 'bool';
@@ -88,7 +89,8 @@ export function optionsOf(values: readonly string[]): PropertyOption[] {
   }));
 }
 
-const INDUSTRIES = [...new Set([...WORLD_INDUSTRIES, 'ACCOUNTING', 'BANKING', 'EDUCATION_MANAGEMENT', 'TELECOMMUNICATIONS', 'INTERNET', 'CONSUMER_GOODS', 'PHARMACEUTICALS', 'REAL_ESTATE'])];
+// HubSpot's own options (the World uses some of them; any it adds is kept, after them).
+const INDUSTRIES = [...new Set([...HUBSPOT_INDUSTRIES, ...WORLD_INDUSTRIES])];
 const LIFECYCLE = ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other'];
 const DEAL_STAGES = ['appointmentscheduled', 'qualifiedtobuy', 'presentationscheduled', 'decisionmakerboughtin', 'contractsent', 'closedwon', 'closedlost'];
 
