@@ -38,6 +38,25 @@ function oneOf(values: readonly unknown[]): string {
   return values.map((v) => (typeof v === 'string' ? v : String(v))).join(', ');
 }
 
+/**
+ * A union none of whose options takes the value's type (`maxCreates: true`): "expected a
+ * number or a string; got true". Undefined when an option failed for another reason.
+ */
+function wrongTypeInEveryOption(iss: { errors?: unknown; input?: unknown }, secret: boolean): string | undefined {
+  type Issue = { code: string; path: readonly unknown[]; expected?: string };
+  const errors = iss.errors as readonly (readonly Issue[])[] | undefined;
+  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  const expected: string[] = [];
+  for (const branch of errors) {
+    const [only, ...rest] = branch;
+    if (only === undefined || rest.length > 0 || only.code !== 'invalid_type') return undefined;
+    if (only.path.length > 0 || only.expected === undefined) return undefined;
+    const word = EXPECTED[only.expected] ?? only.expected;
+    if (!expected.includes(word)) expected.push(word);
+  }
+  return `expected ${expected.join(' or ')}; got ${describeInput(iss.input, secret)}`;
+}
+
 /** Per-parse state: the error map and what it learnt about unknown keys. */
 export interface IssueTranslator {
   /** Pass as `{ error }` to `safeParse`. */
@@ -71,7 +90,8 @@ export function createIssueTranslator(isSecret: (path: YamlPath) => boolean): Is
       }
       case 'invalid_union': {
         const rawOptions: unknown = 'options' in iss ? iss.options : undefined;
-        if (iss.discriminator === undefined || !Array.isArray(rawOptions)) return undefined;
+        if (iss.discriminator === undefined) return wrongTypeInEveryOption(iss, isSecret(path));
+        if (!Array.isArray(rawOptions)) return undefined;
         const options = rawOptions.map(String);
         const got = (iss.input as Record<string, unknown> | undefined)?.[iss.discriminator];
         if (got === undefined) return `required: one of ${oneOf(options)}`;

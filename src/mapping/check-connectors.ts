@@ -42,16 +42,49 @@ function flowOf(rule: FieldRuleSpec): Flow {
   return 'both';
 }
 
-/** Values a table writes into an enum field must be among its options. */
-function checkOptions(rule: FieldRuleSpec, side: Side, flow: string, options: readonly string[], what: string, path: YamlPath, issues: CompileIssue[]): void {
-  const map = rule.values?.map ?? {};
-  // For a both-way field the table's keys are CRM values; for a one-way field its values are the target's.
-  const keys = flow === 'both' && side === 'crm';
-  const landing: [string, unknown][] = keys ? Object.keys(map).map((k) => [k, k]) : Object.entries(map);
-  for (const [key, value] of landing) {
+const MAX_LISTED = 20;
+
+/** Options for a message: all of a short list, the first {@link MAX_LISTED} of a long one. */
+function listOptions(options: readonly string[]): string {
+  if (options.length <= MAX_LISTED) return options.join(', ');
+  return `${options.slice(0, MAX_LISTED).join(', ')} and ${options.length - MAX_LISTED} more`;
+}
+
+/**
+ * Values a table writes into an enum field must be among its options, in each direction
+ * the field flows: for a both-way field the CRM values are the table's keys and the
+ * values of `inverse` (what the way back writes), the ERP values the table's values, the
+ * keys of `inverse` and `default`; for a one-way field the table's values and `default`
+ * are the target's.
+ */
+function checkOptions(
+  rule: FieldRuleSpec,
+  side: Side,
+  flow: Flow,
+  options: readonly string[],
+  what: string,
+  path: YamlPath,
+  issues: CompileIssue[],
+): void {
+  const table = rule.values;
+  if (table === undefined) return;
+  const landing: { value: unknown; path: YamlPath; at?: 'key' }[] = [];
+  const entries = Object.entries(table.map);
+  const inverse = Object.entries(table.inverse ?? {});
+  if (flow === 'both' && side === 'crm') {
+    landing.push(...entries.map(([key]) => ({ value: key, path: [...path, 'map', key], at: 'key' as const })));
+    landing.push(...inverse.map(([key, value]) => ({ value, path: [...path, 'inverse', key] })));
+  } else {
+    landing.push(...entries.map(([key, value]) => ({ value, path: [...path, 'map', key] })));
+    if (table.default !== undefined) landing.push({ value: table.default, path: [...path, 'default'] });
+    if (flow === 'both') {
+      landing.push(...inverse.map(([key]) => ({ value: key, path: [...path, 'inverse', key], at: 'key' as const })));
+    }
+  }
+  for (const { value, path: at, at: where } of landing) {
     if (typeof value === 'string' && !options.includes(value)) {
-      const message = `"${value}" is not an option of ${what}${didYouMean(value, options)} (options: ${options.join(', ')})`;
-      issues.push({ path: [...path, 'map', key], message, ...(keys ? { at: 'key' as const } : {}) });
+      const message = `"${value}" is not an option of ${what}${didYouMean(value, options)} (options: ${listOptions(options)})`;
+      issues.push({ path: at, message, ...(where ? { at: where } : {}) });
     }
   }
 }
@@ -139,10 +172,14 @@ export function checkAgainstConnectors(spec: MappingSpec, catalog: ConnectorCata
     fit[side] = { object: withCustom, label };
     checkFields(spec.fields, ['fields'], side, withCustom, label, issues);
     checkAggregates(spec.fields, side, found, objects, kind, issues);
+    const names = withCustom.fields.map((f) => f.name);
+    const checkMatchField = (field: string | undefined, path: YamlPath): void => {
+      if (field === undefined || names.includes(field)) return;
+      issues.push({ path, message: `unknown field "${field}" in ${label}${didYouMean(field, names)}` });
+    };
     spec.match?.forEach((rule, index) => {
-      if (!withCustom.fields.some((f) => f.name === rule[side])) {
-        issues.push({ path: ['match', index, side], message: `unknown field "${rule[side]}" in ${label}${didYouMean(rule[side], withCustom.fields.map((f) => f.name))}` });
-      }
+      checkMatchField(rule[side], ['match', index, side]);
+      rule.all?.forEach((part, i) => checkMatchField(part[side], ['match', index, 'all', i, side]));
     });
     spec.children?.forEach((child, index) => {
       if (child === undefined) return;

@@ -100,6 +100,14 @@ function constantOf(read: (record: SourceRecord) => MappingValue | undefined): {
   }
 }
 
+/** The name of a field rule: `name:`, else the crm field if a plain name, else the erp field, else `field<index>`. */
+export function fieldRuleName(spec: FieldRuleSpec, path: YamlPath): string {
+  if (spec.name !== undefined) return spec.name;
+  if (spec.crm !== undefined && isFieldName(spec.crm)) return spec.crm;
+  if (spec.erp !== undefined && isFieldName(spec.erp)) return spec.erp;
+  return `field${String(path[path.length - 1])}`;
+}
+
 /**
  * Compiles `spec` found at `path` (e.g. `['fields', 3]`). Returns undefined when
  * the rule has problems (they are in `ctx.issues`).
@@ -128,7 +136,7 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
       flow = oneWay(side);
     }
   }
-  const name = spec.name ?? (spec.crm !== undefined && isFieldName(spec.crm) ? spec.crm : spec.erp !== undefined && isFieldName(spec.erp) ? spec.erp : `field${String(path[path.length - 1])}`);
+  const name = fieldRuleName(spec, path);
 
   // Readers.
   const read: CompiledField['read'] = {};

@@ -13,9 +13,8 @@ import { addChild, compileFieldSet, patchOut, readSlots, slotsOf, SlotRecord, wr
 import { generateEntryPoints } from './generate.ts';
 import { sameValue } from './normalize.ts';
 import { SCHEDULE_EVERY, type ChildSpec, type FieldRuleSpec, type MappingSpec, type Side } from './spec.ts';
-import { compileChain, keyOf, type CompiledChain } from './transform-chain.ts';
-import type { MappingValue } from './transforms/index.ts';
-import type { CanonicalRecord, CompiledMapping, CompiledMatchRule, CompileIssue, MatchKey, PatchResult } from './types.ts';
+import { compileMatchRules } from './match-rules.ts';
+import type { CanonicalRecord, CompiledMapping, CompileIssue, CreateGuard, PatchResult } from './types.ts';
 
 /** Options of {@link compileMapping}. */
 export interface CompileOptions {
@@ -35,21 +34,61 @@ export type CompileResult =
   | {
       ok: true;
       mapping: CompiledMapping;
-      links: readonly { path: YamlPath; mapping: string }[];
+      links: readonly MappingReference[];
       /** Whether the per-record loops were generated for this mapping (generate.ts), rather than shared. */
       generated: boolean;
+      /** Things that work but are probably not meant (a mapping that creates without a match rule). */
+      warnings: readonly CompileIssue[];
     }
-  | { ok: false; issues: readonly CompileIssue[]; links: readonly { path: YamlPath; mapping: string }[] };
+  | { ok: false; issues: readonly CompileIssue[]; links: readonly MappingReference[] };
+
+/** Another mapping a rule names (`lookup:`, or a match part's `via:`), for the loader to check it exists. */
+export interface MappingReference {
+  /** Where the name is written. */
+  readonly path: YamlPath;
+  /** The mapping id named. */
+  readonly mapping: string;
+  /** `via` for a match part; absent for a lookup. */
+  readonly role?: 'via';
+}
 
 const FIVE_MINUTES = 300_000;
-// A match rule without `normalize:` compares the values as they are (blank is no key).
-const NO_STEPS: CompiledChain = { steps: [], withoutInverse: [] };
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+const SHARE = /^(\d+(?:\.\d+)?)%$/;
+
+/** `guard.maxCreates` as a number or a share (0..1); problems pushed to `issues`. */
+function compileGuard(maxCreates: number | string | undefined, issues: CompileIssue[]): CreateGuard {
+  if (maxCreates === undefined) return {};
+  const path: YamlPath = ['guard', 'maxCreates'];
+  if (typeof maxCreates === 'number') {
+    if (Number.isInteger(maxCreates) && maxCreates >= 0) return { maxCreates };
+    issues.push({ path, message: `expected a whole number of records (0 or more), or a share such as "10%"; got ${maxCreates}` });
+    return {};
+  }
+  const percent = Number(SHARE.exec(maxCreates)?.[1]);
+  if (!(percent <= 100)) {
+    issues.push({ path, message: `a share is at most "100%"; got "${maxCreates}"` });
+    return {};
+  }
+  return { maxShare: percent / 100 };
+}
+
+/** A side the mapping may create in without any match rule: every unlinked record becomes a new one there. */
+function createWarnings(spec: MappingSpec, creates: Readonly<Record<Side, boolean>>): CompileIssue[] {
+  if ((spec.match ?? []).length > 0) return [];
+  return (['crm', 'erp'] as const)
+    .filter((side) => creates[side])
+    .map((side) => ({
+      path: spec.creates === undefined ? [] : spec.creates[side] === undefined ? ['creates'] : ['creates', side],
+      message: `creates in ${side} without a match rule: every record without a link becomes a new one (add match: rules, or creates: { ${side}: false })`,
+    }));
+}
 
 /** Compiles `spec`. Never throws for a bad mapping: every problem is returned with its path. */
 export function compileMapping(spec: MappingSpec, options: CompileOptions = {}): CompileResult {
   const issues: CompileIssue[] = [];
-  const links: { path: YamlPath; mapping: string }[] = [];
+  const links: { path: YamlPath; mapping: string; role?: 'via' }[] = [];
   const compileExpression = createExpressionCompiler();
   const fieldsByText = new Map<string, readonly string[]>();
   const textReaders = new Map<string, TextReader>();
@@ -94,28 +133,9 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions = {}):
     const fn = ctx.expression(text, ['filter', side]);
     if (fn) filters[side] = fn;
   }
-  const match = (spec.match ?? []).map((rule, index) => {
-    const chain = rule.normalize ? compileChain(rule.normalize, ['match', index, 'normalize'], issues) : NO_STEPS;
-    return { crm: rule.crm, erp: rule.erp, normalize: keyOf(chain) };
-  });
-  const matchRules: CompiledMatchRule[] = match.map((rule, index) => ({
-    index,
-    fields: { crm: rule.crm, erp: rule.erp },
-    label: rule.crm === rule.erp ? rule.crm : `crm ${rule.crm} = erp ${rule.erp}`,
-    key(record, side) {
-      const raw = record[rule[side]];
-      if (raw === undefined || raw === null || raw === '' || raw === false) return undefined;
-      try {
-        const key = rule.normalize(raw as MappingValue);
-        if (key === undefined || key === null || key === '' || typeof key === 'object') return undefined;
-        return String(key);
-      } catch {
-        // A value the normaliser refuses cannot match anything.
-        return undefined;
-      }
-    },
-    searchValue: (key) => key,
-  }));
+  const match = compileMatchRules(spec.match ?? [], spec.fields, issues, links);
+  const creates = { crm: spec.creates?.crm ?? true, erp: spec.creates?.erp ?? true };
+  const guard = compileGuard(spec.guard?.maxCreates, issues);
   if (issues.length > 0) return { ok: false, issues, links };
 
   const byName = new Map(root.fields.map((f) => [f.name, f]));
@@ -144,22 +164,10 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions = {}):
         return false;
       }
     },
-    matchRules,
-    matchKeys(record, side) {
-      const keys: MatchKey[] = [];
-      for (const rule of match) {
-        const raw = record[rule[side]];
-        if (raw === undefined || raw === null || raw === '') continue;
-        try {
-          const value = rule.normalize(raw as MappingValue);
-          // null is the normaliser's "no key" (blank, junk, not an address).
-          if (value !== null) keys.push({ field: rule[side === 'crm' ? 'erp' : 'crm'], value });
-        } catch {
-          // A value the normaliser refuses cannot match anything.
-        }
-      }
-      return keys;
-    },
+    matchRules: match.rules,
+    matchKeys: match.matchKeys,
+    creates,
+    guard,
     toCanonical: (record, side): CanonicalRecord => new SlotRecord(side, root, readSlots(root, record, side)),
     toPatch(canonical, target, resolver, opts): PatchResult {
       if (canonical.side === target) throw new RangeError(`toPatch: the canonical record already comes from ${target}; ask for the other side`);
@@ -176,5 +184,5 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions = {}):
   // The same entry points, generated for this mapping where the runtime allows it (generate.ts).
   const generated = options.generate === false ? undefined : generateEntryPoints(root, filters, { accepts: mapping.accepts, toCanonical: mapping.toCanonical, toPatch: mapping.toPatch });
   if (generated) Object.assign(mapping, generated);
-  return { ok: true, mapping, links, generated: generated !== undefined };
+  return { ok: true, mapping, links, generated: generated !== undefined, warnings: createWarnings(spec, creates) };
 }

@@ -12,9 +12,9 @@ import stringify from 'safe-stable-stringify';
 import { didYouMean } from '../config/did-you-mean.ts';
 import { compareIssues, parseYamlSource, type YamlSource } from '../config/yaml-source.ts';
 import { createIssueTranslator, describeInput } from '../config/zod-issues.ts';
-import { MappingError, type SourceIssue } from '../errors.ts';
+import { formatSourceIssue, MappingError, type SourceIssue } from '../errors.ts';
 import { checkAgainstConnectors, type ConnectorCatalog } from './check-connectors.ts';
-import { compileMapping } from './compile.ts';
+import { compileMapping, type MappingReference } from './compile.ts';
 import { runExamples } from './examples.ts';
 import { mappingSpecSchema, type MappingSpec } from './spec.ts';
 import type { CompiledMapping, CompileIssue } from './types.ts';
@@ -45,7 +45,11 @@ export interface LoadMappingsResult {
   readonly mappings: readonly LoadedMapping[];
   /** Every problem, sorted by file, line, column. */
   readonly issues: readonly SourceIssue[];
-  /** Things not checked (connector without offline description), one line each. */
+  /**
+   * Warnings, one line each: things not checked (a connector without an offline
+   * description), and things that work but are probably not meant (`file:line:col path:
+   * message`, e.g. a mapping that creates records without a match rule).
+   */
   readonly warnings: readonly string[];
 }
 
@@ -114,7 +118,7 @@ function partialSpec(raw: Record<string, unknown>, zodIssues: readonly { path: r
 
 interface FileResult {
   loaded?: LoadedMapping;
-  links: { path: readonly (string | number)[]; mapping: string }[];
+  links: MappingReference[];
   source?: YamlSource;
   lines: readonly string[];
 }
@@ -154,6 +158,7 @@ function loadFile(file: string, text: string, options: LoadMappingsOptions, issu
     issues.push(...compiled.issues.map((i) => place(source, lines, i)));
     return { links: [...compiled.links], source, lines };
   }
+  warnings.push(...compiled.warnings.map((w) => formatSourceIssue(place(source, lines, w))));
   // Examples run only on an otherwise sound file: a wrong field would make them fail for the same reason twice.
   if (options.examples !== false && spec.examples && parsed.success && issues.length === before) {
     issues.push(...runExamples(compiled.mapping, spec.examples).map((i) => place(source, lines, i)));
@@ -202,7 +207,9 @@ export function loadMappings(path: string, options: LoadMappingsOptions = {}): L
   for (const { file, result } of results) {
     for (const link of result.links) {
       if (ids.has(link.mapping) || !result.source) continue;
-      issues.push(place(result.source, result.lines, { path: link.path, message: `lookup to unknown mapping "${link.mapping}"${didYouMean(link.mapping, ids.keys())}` }));
+      const what = link.role === 'via' ? 'via: unknown mapping' : 'lookup to unknown mapping';
+      const message = `${what} "${link.mapping}"${didYouMean(link.mapping, ids.keys())}`;
+      issues.push(place(result.source, result.lines, { path: link.path, message }));
       failed.add(file);
     }
   }

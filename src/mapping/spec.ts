@@ -52,6 +52,12 @@ const transformSpec = z
 const valuesSpec = z
   .strictObject({
     map: z.record(z.string(), scalar).describe('CRM value -> ERP value; the way back uses the same table reversed'),
+    inverse: z
+      .record(z.string(), scalar)
+      .optional()
+      .describe(
+        'ERP value -> CRM value for the way back, where several CRM values map to one ERP value: choose one (a CRM value that maps to it)',
+      ),
     default: scalar.optional().describe('value for a CRM value the table does not list (crm -> erp only)'),
     strict: z.boolean().optional().describe('true: an unlisted value is an error; false: it passes unchanged'),
   })
@@ -98,11 +104,57 @@ const fieldRule = z
   })
   .describe('one field rule');
 
-const matchRule = z.strictObject({
-  crm: name('CRM field'),
-  erp: name('ERP field'),
-  normalize: transformSpec.optional().describe('transform applied to both values before comparing, e.g. lower'),
-});
+const normalizeSpec = z
+  .union([
+    // First: `{ crm: ..., erp: ... }` would also read as a transform step with two names.
+    z.strictObject({
+      crm: transformSpec.describe('normaliser of the CRM value'),
+      erp: transformSpec.describe('normaliser of the ERP value'),
+    }),
+    transformSpec,
+  ])
+  .describe(
+    'the normaliser both values are read through before comparing (`email`, `domain`, `[trim, upper]`), or one per side: { crm: ..., erp: ... }',
+  );
+
+const matchPart = z
+  .strictObject({
+    crm: name('CRM field'),
+    erp: name('ERP field'),
+    normalize: normalizeSpec.optional(),
+    via: z
+      .string()
+      .regex(MAPPING_ID, 'must be a mapping id')
+      .optional()
+      .describe(
+        "a mapping id: the CRM value is a record id of that mapping's CRM side, the ERP value one of its ERP side; they agree when that mapping links them",
+      ),
+  })
+  .describe('one part of a compound rule: every part must agree');
+
+const matchRule = z
+  .strictObject({
+    crm: name('CRM field (a simple rule)').optional(),
+    erp: name('ERP field (a simple rule)').optional(),
+    normalize: normalizeSpec.optional(),
+    all: z
+      .array(matchPart)
+      .min(1)
+      .optional()
+      .describe('a compound rule: parts that must all agree (instead of crm/erp)'),
+    confirm: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'field rules whose two sides must also agree where both have a value; otherwise the match is weak and goes to a person',
+      ),
+  })
+  .describe('a match rule: { crm, erp, normalize } or { all: [parts] }, optionally with confirm');
+
+// Whole number and share range are checked in compile.ts, with messages that say which.
+const maxCreatesSpec = z
+  .union([z.number(), z.string().regex(/^\d+(\.\d+)?%$/, 'expected a whole number or a share such as "10%"')])
+  .describe('most records one pass may create: a number, or a share of the records the pass read ("10%")');
 
 const childSpec = z.strictObject({
   name: z.string().regex(/^[A-Za-z_][\w-]*$/, 'must be a plain name').optional().describe('key in canonical records; default: the crm collection'),
@@ -143,6 +195,17 @@ export const mappingSpecSchema = z
       })
       .describe('the two objects this mapping pairs'),
     match: z.array(matchRule).optional().describe('how unlinked records find each other, tried in order'),
+    creates: z
+      .strictObject({
+        crm: z.boolean().optional().describe('may create records in the CRM; default true'),
+        erp: z.boolean().optional().describe('may create records in the ERP; default true'),
+      })
+      .optional()
+      .describe('in which systems this mapping may create records (a record without a link and without a match)'),
+    guard: z
+      .strictObject({ maxCreates: maxCreatesSpec })
+      .optional()
+      .describe('a pass stops before the create that would exceed maxCreates'),
     filter: z
       .strictObject({ crm: z.string().min(1).optional(), erp: z.string().min(1).optional() })
       .optional()
@@ -178,6 +241,10 @@ export type ChildSpec = z.infer<typeof childSpec>;
 export type ExampleSpec = z.infer<typeof exampleSpec>;
 /** A match rule as written. */
 export type MatchRuleSpec = z.infer<typeof matchRule>;
+/** One part of a compound match rule as written. */
+export type MatchPartSpec = z.infer<typeof matchPart>;
+/** A match normaliser as written: one chain, or one per side. */
+export type NormalizeSpec = z.infer<typeof normalizeSpec>;
 
 /** The JSON Schema of mapping files (draft 2020-12), for editors and `frontback schema mapping`. */
 export function mappingJsonSchema(): Record<string, unknown> {

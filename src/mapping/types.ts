@@ -132,23 +132,68 @@ export interface MatchKey {
   readonly value: MappingValue;
 }
 
-/** A match rule, compiled: which fields of the two sides must agree, and the key both are read into. */
+/**
+ * Follows another mapping's links, for a match rule's `via` parts: the id on the other
+ * side of the record `id` of `from` in mapping `mapping`, or undefined when it is not
+ * linked. The engine passes one over the links it has loaded (no I/O in a mapping).
+ */
+export type LinkResolver = (mapping: string, from: Side, id: string) => string | undefined;
+
+/** One part of a match rule: a field on each side that must agree. */
+export interface CompiledMatchPart {
+  /** The field compared on each side. */
+  readonly fields: Readonly<Record<Side, string>>;
+  /**
+   * A mapping id: the values are record ids of that mapping's sides (the CRM value a
+   * record of its CRM side, the ERP value one of its ERP side), compared through its links.
+   */
+  readonly via?: string;
+}
+
+/**
+ * A match rule, compiled: which fields of the two sides must agree, and the key both are
+ * read into. A simple rule (`{ crm, erp, normalize }`) has one part and keeps `fields`;
+ * a compound rule (`all: [...]`) has several parts, every one of which must agree.
+ */
 export interface CompiledMatchRule {
   /** Position in the mapping's `match:` list (rules are tried in order). */
   readonly index: number;
-  /** The field compared on each side. */
-  readonly fields: Readonly<Record<Side, string>>;
-  /** Human form for reasons and reports, e.g. `email = email`. */
+  /** Human form for reasons and reports, e.g. `email`, `crm domain = erp website`, `all(...)`. */
   readonly label: string;
+  /** True for an `all:` rule. */
+  readonly compound: boolean;
+  /** The field compared on each side: simple rules only (undefined for a compound rule; see `parts`). */
+  readonly fields?: Readonly<Record<Side, string>>;
+  /** The parts, in file order: one for a simple rule. */
+  readonly parts: readonly CompiledMatchPart[];
   /**
-   * The normalised key of a record read on `side` (the rule's normaliser applied to its
-   * field), or undefined when it has none (empty, or a value the normaliser refuses). The
-   * same function reads both sides, so keys are compared in frontback, never trusted to a
-   * vendor's search semantics.
+   * Field rule names (`confirm:`) whose two sides must agree where both have a value; when
+   * one does not, the match is weak evidence and goes to a person. The engine checks the
+   * agreement (it translates one side's value for the other); empty when the rule has none.
    */
-  key(record: SourceRecord, side: Side): string | undefined;
-  /** The value to ask the other side's `find` for, for a key (today: the key itself). */
+  readonly confirm: readonly string[];
+  /** The raw fields of `side` {@link key} reads (what to list to build the key index), without duplicates. */
+  indexFields(side: Side): string[];
+  /**
+   * The normalised key of a record read on `side`, or undefined when it has none. Simple
+   * rule: the rule's normaliser (of that side) applied to its field; empty, or a value the
+   * normaliser refuses, is no key; `links` is not used. Compound rule: a stable encoding
+   * (a JSON list) of every part's key, undefined when any part has none; a `via` part
+   * read on the CRM side is the ERP id `links` gives for the CRM id, read on the ERP side
+   * the ERP id as it is; without `links` a `via` part has no key. The same function reads
+   * both sides, so keys are compared in frontback, never trusted to a vendor's search.
+   */
+  key(record: SourceRecord, side: Side, links?: LinkResolver): string | undefined;
+  /** The value to ask the other side's `find` for, for a key of a simple rule (today: the key itself). */
   searchValue(key: string): string;
+}
+
+/** How many records one pass may create (`guard:`); empty when the mapping does not say (the engine's default applies). */
+export interface CreateGuard {
+  /** At most this many creates per pass. */
+  readonly maxCreates?: number;
+  /** At most this share (0..1) of the records the pass read. */
+  readonly maxShare?: number;
 }
 
 /** A compiled mapping: build once, call per record. */
@@ -177,10 +222,14 @@ export interface CompiledMapping {
   readonly rollUps: readonly { readonly field: string; readonly side: Side; readonly from: string; readonly by: string }[];
   /** True when the side's filter accepts the record (always true without a filter). */
   accepts(record: SourceRecord, side: Side): boolean;
-  /** Match keys of an unlinked record, in rule order (empty values skipped). */
+  /** Match keys of an unlinked record for its simple rules, in rule order (empty values skipped; compound rules give none). */
   matchKeys(record: SourceRecord, side: Side): MatchKey[];
   /** The match rules, in order. */
   readonly matchRules: readonly CompiledMatchRule[];
+  /** In which systems this mapping may create records (`creates:`); default true on both sides. */
+  readonly creates: Readonly<Record<Side, boolean>>;
+  /** The most creates a pass may make (`guard:`); `{}` when the mapping does not say. */
+  readonly guard: CreateGuard;
   /** Reads the mapped fields of a record of `side`. */
   toCanonical(record: SourceRecord, side: Side): CanonicalRecord;
   /** Translates canonical values into a patch for `target` (the other side). */

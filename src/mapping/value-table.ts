@@ -1,6 +1,7 @@
 /**
- * Value tables (`values: { map, default, strict }`): CRM value -> ERP value, and
- * the same table reversed for the way back. Built once into Maps. A table must
+ * Value tables (`values: { map, inverse, default, strict }`): CRM value -> ERP value,
+ * and the same table reversed for the way back (`inverse` choosing where several CRM
+ * values share one ERP value). Built once into Maps. A table must
  * say what happens to a value it does not list (`default`, or `strict: true` to
  * refuse it, or `strict: false` to pass it through), so nothing passes silently by
  * accident.
@@ -14,7 +15,7 @@ import type { CompileIssue } from './types.ts';
 export interface CompiledTable {
   /** CRM value -> ERP value. */
   readonly toErp: TransformFn;
-  /** ERP value -> CRM value; undefined when two CRM values share one ERP value. */
+  /** ERP value -> CRM value; undefined when two CRM values share one ERP value and `inverse` does not choose. */
   readonly toCrm?: TransformFn;
 }
 
@@ -32,9 +33,70 @@ function lookupFn(table: ReadonlyMap<string, MappingValue>, strict: boolean, fal
   };
 }
 
+const quoted = (values: readonly string[]): string => values.map((v) => JSON.stringify(v)).join(', ');
+
+/**
+ * The way back (ERP value -> CRM value): the table reversed, with `inverse` choosing one
+ * CRM value where several map to one ERP value. An `inverse` entry must name a CRM value
+ * that maps to its ERP value: any other would be translated to a different ERP value on
+ * the next sync, and the record would flip between the two.
+ */
+function backwardTable(
+  spec: ValuesSpec,
+  path: YamlPath,
+  bothWays: boolean,
+  issues: CompileIssue[],
+): Map<string, MappingValue> | undefined {
+  const sources = new Map<string, string[]>();
+  const shown = new Map<string, string>();
+  for (const [crm, erp] of Object.entries(spec.map)) {
+    const back = keyOf(erp);
+    sources.set(back, [...(sources.get(back) ?? []), crm]);
+    shown.set(back, JSON.stringify(erp));
+  }
+  const chosen = new Map<string, MappingValue>();
+  for (const [erp, crm] of Object.entries(spec.inverse ?? {})) {
+    const at: YamlPath = [...path, 'inverse', erp];
+    if (!bothWays) {
+      const message = 'inverse: is the way back (erp -> crm) of a field that flows both ways; this field flows one way: remove it';
+      issues.push({ path: [...path, 'inverse'], message, at: 'key' });
+      return undefined;
+    }
+    const from = sources.get(erp) ?? [];
+    const forward = typeof crm === 'string' && Object.hasOwn(spec.map, crm) ? spec.map[crm] : undefined;
+    if (forward !== undefined && keyOf(forward) === erp) {
+      chosen.set(erp, crm);
+      continue;
+    }
+    const choose = from.length > 0 ? `choose one of ${quoted(from)}` : `no CRM value maps to ${JSON.stringify(erp)}: add one to map:`;
+    const why =
+      forward === undefined
+        ? `${JSON.stringify(crm)} is not listed in map:, so the next sync would not give ${JSON.stringify(erp)} back`
+        : `${JSON.stringify(crm)} maps to ${JSON.stringify(forward)}: the value would flip on every sync`;
+    issues.push({ path: at, message: `the way back gives ${JSON.stringify(crm)} for ${JSON.stringify(erp)}, but ${why}; ${choose}` });
+  }
+  const backward = new Map<string, MappingValue>();
+  let oneToOne = true;
+  for (const [erp, from] of sources) {
+    const pick = chosen.get(erp);
+    if (pick !== undefined) backward.set(erp, pick);
+    else if (from.length === 1) backward.set(erp, from[0] as string);
+    else {
+      oneToOne = false;
+      if (bothWays) {
+        issues.push({
+          path: [...path, 'map', from[1] as string],
+          message: `${shown.get(erp) ?? erp} comes from ${quoted(from)}, so the way back (erp -> crm) cannot choose: add inverse: { ${JSON.stringify(erp)}: <one of them> }, or make the field one-way (flow: crm->erp)`,
+        });
+      }
+    }
+  }
+  return oneToOne ? backward : undefined;
+}
+
 /**
  * Compiles `spec` at `path`. `bothWays` says the field flows both ways, which
- * needs the table to be one-to-one.
+ * needs a way back: the table one-to-one, or settled by `inverse`.
  */
 export function compileTable(spec: ValuesSpec, path: YamlPath, bothWays: boolean, issues: CompileIssue[]): CompiledTable | undefined {
   const before = issues.length;
@@ -44,26 +106,12 @@ export function compileTable(spec: ValuesSpec, path: YamlPath, bothWays: boolean
   if (spec.strict === undefined && spec.default === undefined) {
     issues.push({ path, message: 'say what happens to a value the table does not list: add default: <value>, strict: true (refuse it) or strict: false (pass it unchanged)' });
   }
-  const forward = new Map<string, MappingValue>();
-  const backward = new Map<string, MappingValue>();
-  let oneToOne = true;
-  for (const [crm, erp] of Object.entries(spec.map)) {
-    forward.set(crm, erp);
-    const back = keyOf(erp);
-    if (backward.has(back)) {
-      oneToOne = false;
-      if (bothWays) {
-        issues.push({
-          path: [...path, 'map', crm],
-          message: `"${String(backward.get(back))}" and "${crm}" both map to ${JSON.stringify(erp)}, so the way back is ambiguous; make the field one-way (flow: crm->erp) or make the table one-to-one`,
-        });
-      }
-    } else backward.set(back, crm);
-  }
+  const forward = new Map<string, MappingValue>(Object.entries(spec.map));
+  const backward = backwardTable(spec, path, bothWays, issues);
   if (issues.length > before) return undefined;
   const strict = spec.strict === true;
   const toErp = lookupFn(forward, strict, spec.default, 'crm -> erp');
   // The default is for the way to the ERP; on the way back an unlisted value follows `strict`.
-  const toCrm = oneToOne ? lookupFn(backward, strict, undefined, 'erp -> crm') : undefined;
+  const toCrm = backward ? lookupFn(backward, strict, undefined, 'erp -> crm') : undefined;
   return toCrm ? { toErp, toCrm } : { toErp };
 }

@@ -124,7 +124,7 @@ async function findPartners(ctx: PlanContext, from: Side, unlinked: readonly Sou
   let found = new Map<string, MatchOutcome>();
   for (const rule of rules) {
     const keys = [...new Set(open.flatMap((r) => rule.key(flatten(r), from) ?? []))];
-    if (keys.length === 0) continue;
+    if (keys.length === 0 || rule.fields === undefined) continue;
     const field = rule.fields[to];
     const hits = await ctx.connectors[to].find(mapping.sides[to].object, { field, values: keys.map((k) => rule.searchValue(k)), fields: [field] });
     candidates.set(rule.index, hits);

@@ -62,7 +62,7 @@ export function matchPartners(input: MatchInput): Map<string, MatchOutcome> {
       if (key === undefined) continue;
       const hits = keyed.get(rule.index)?.get(key) ?? [];
       if (hits.length === 0) continue;
-      const field = rule.fields[to];
+      const field = rule.fields?.[to] ?? rule.label;
       if (hits.length > 1) {
         found = { reason: `${hits.length} ${to} records match ${field} = ${JSON.stringify(key)}: not linked automatically` };
         break;

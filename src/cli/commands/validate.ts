@@ -26,7 +26,7 @@ export function registerValidateCommand(program: Command): void {
         if (result.issues.length > 0) throw new MappingError(result.issues);
         const ids = result.mappings.map((m) => `${m.mapping.id}@${m.mapping.version}`);
         lines.push(`mappings: ${ids.length} OK${ids.length > 0 ? ` (${ids.join(', ')})` : ''}`);
-        for (const warning of result.warnings) lines.push(`  note: ${warning}`);
+        for (const warning of result.warnings) lines.push(`  warning: ${warning}`);
       }
       lines.push('configuration OK');
       process.stdout.write(`${lines.join('\n')}\n`);

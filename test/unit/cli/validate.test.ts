@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -68,6 +68,23 @@ describe('frontback validate', () => {
     const note = 'mappings: 0 OK';
     expect((await cli(['validate', '-c', join(dir, 'with.yaml')])).stdout).toContain(note);
     expect((await cli(['validate', '-c', join(dir, 'without.yaml')])).stdout).not.toContain(note);
+  });
+
+  it('prints warnings with their position, and still exits 0', async () => {
+    const folder = join(dir, 'mappings-warn');
+    mkdirSync(folder);
+    writeFileSync(
+      join(folder, 'orders.yaml'),
+      'id: deals-orders\nsides:\n  crm: { connection: hubspot, object: deals }\n  erp: { connection: odoo, object: sale.order }\ncreates: { crm: false }\nfields:\n  - { crm: dealname, erp: client_order_ref }\n',
+    );
+    writeFileSync(join(dir, 'warn.yaml'), `${readFileSync(join(projectRoot, 'config/demo.yaml'), 'utf8')}\nmappings:\n  dir: ${folder}\n`);
+    const { stdout, exitCode } = await cli(['validate', '-c', join(dir, 'warn.yaml')]);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain(
+      `mappings-warn/orders.yaml:5:1 creates: creates in erp without a match rule: every record without a link becomes a new one (add match: rules, or creates: { erp: false })\n`,
+    );
+    expect(stdout).toMatch(/\n {2}warning: \S*mappings-warn\/orders\.yaml:5:1 creates: /);
+    expect(stdout).not.toContain('creates in crm');
   });
 
   it('reads FRONTBACK_CONFIG and the FRONTBACK_* overrides from the process environment', async () => {

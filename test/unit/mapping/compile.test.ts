@@ -273,6 +273,28 @@ fields:
   });
 });
 
+describe('value tables whose way back is settled by inverse', () => {
+  const { mapping } = loadYaml(
+    CONTACTS.replace(
+      '{ crm: lifecyclestage, erp: customer_rank, values: { map: { customer: 1, lead: 0 }, strict: true } }',
+      '{ crm: lifecyclestage, erp: customer_rank, values: { map: { customer: 1, opportunity: 1, lead: 0 }, inverse: { "1": customer }, strict: true } }',
+    ),
+  );
+  const there = (stage: string) => mapping.toPatch(mapping.toCanonical({ lifecyclestage: stage }, 'crm'), 'erp', none).patch;
+  const back = (rank: number) => mapping.toPatch(mapping.toCanonical({ customer_rank: rank }, 'erp'), 'crm', none);
+
+  it('maps several CRM values to one ERP value, and that value back to the one inverse chooses', () => {
+    expect(there('opportunity')).toEqual({ customer_rank: 1 });
+    expect(there('customer')).toEqual({ customer_rank: 1 });
+    expect(back(1).patch).toEqual({ lifecyclestage: 'customer' });
+    expect(back(0).patch).toEqual({ lifecyclestage: 'lead' });
+  });
+
+  it('refuses an ERP value the table does not list on the way back (strict)', () => {
+    expect(back(7).problems.map((p) => p.message)).toEqual([expect.stringContaining('7 is not in the table (erp -> crm')]);
+  });
+});
+
 describe('mapping version', () => {
   it('is the first 12 hex characters of the SHA-256 of the normalised content', () => {
     const a = loadYaml(CONTACTS).mapping.version;

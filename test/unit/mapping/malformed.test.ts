@@ -194,7 +194,7 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
     name: 'value map that is not one-to-one on a both-way field',
     yaml: F('{ crm: lifecyclestage, erp: customer_rank, values: { map: { customer: 1, lead: 1 }, strict: true } }'),
     expected: [
-      'x.yaml:6:84 fields[0].values.map.lead: "customer" and "lead" both map to 1, so the way back is ambiguous; make the field one-way (flow: crm->erp) or make the table one-to-one',
+      'x.yaml:6:84 fields[0].values.map.lead: 1 comes from "customer", "lead", so the way back (erp -> crm) cannot choose: add inverse: { "1": <one of them> }, or make the field one-way (flow: crm->erp)',
     ],
   },
   {
@@ -338,6 +338,78 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
     expected: [],
   },
   {
+    name: 'match: confirm names a field rule that does not exist, with did-you-mean',
+    yaml: `${HEAD}match:\n  - { crm: email, erp: email, confirm: [contry] }\nfields:\n  - { crm: email, erp: email }\n  - { crm: country, erp: country_id, lookup: { model: res.country, by: code } }\n`,
+    expected: ['x.yaml:6:41 match[0].confirm[0]: unknown field rule "contry" (did you mean "country"?); confirm: names field rules of this mapping (by name), whose two sides must agree'],
+  },
+  {
+    name: 'match: a rule naming one side only, and a compound rule that also names crm',
+    yaml: `${HEAD}match:\n  - { crm: email }\n  - { crm: email, all: [{ crm: email, erp: email }] }\nfields:\n  - { crm: email, erp: email }\n`,
+    expected: [
+      'x.yaml:6:5 match[0]: missing "erp": a match rule names a field on both sides ({ crm, erp, normalize }), or lists parts that must all agree (all: [...])',
+      'x.yaml:7:7 match[1].crm: a compound rule (all:) says its fields in its parts; move crm: into the parts of all:',
+    ],
+  },
+  {
+    name: 'match: a compound part naming an unknown field, a via part with a normaliser',
+    yaml: `${HEAD}match:\n  - all:\n      - { crm: email, erp: e_mail }\n      - { crm: associatedcompanyid, erp: parent_id, via: contacts-partners, normalize: trim }\nfields:\n  - { crm: email, erp: email }\n`,
+    expected: [
+      'x.yaml:7:28 match[0].all[0].erp: unknown field "e_mail" in odoo res.partner (did you mean "email"?)',
+      'x.yaml:8:77 match[0].all[1].normalize: a via part compares record ids through the links of another mapping: normalize does not apply; remove it',
+    ],
+  },
+  {
+    name: 'match: via names a mapping that does not exist',
+    yaml: `${HEAD}match:\n  - all: [{ crm: associatedcompanyid, erp: parent_id, via: companies-partner }]\nfields:\n  - { crm: email, erp: email }\n`,
+    expected: ['x.yaml:6:60 match[0].all[0].via: via: unknown mapping "companies-partner"'],
+  },
+  {
+    name: 'match: a normaliser per side that names one side only',
+    yaml: `${HEAD}match:\n  - { crm: email, erp: email, normalize: { crm: email } }\nfields:\n  - { crm: email, erp: email }\n`,
+    expected: ['x.yaml:6:31 match[0].normalize: a normaliser per side names both sides: { crm: <transform>, erp: <transform> }; "erp" is missing'],
+  },
+  {
+    name: 'guard: a share above 100%',
+    yaml: `${HEAD}guard: { maxCreates: "150%" }\nfields:\n  - { crm: email, erp: email }\n`,
+    expected: ['x.yaml:5:22 guard.maxCreates: a share is at most "100%"; got "150%"'],
+  },
+  {
+    name: 'guard: a fraction of a record',
+    yaml: `${HEAD}guard: { maxCreates: 2.5 }\nfields:\n  - { crm: email, erp: email }\n`,
+    expected: ['x.yaml:5:22 guard.maxCreates: expected a whole number of records (0 or more), or a share such as "10%"; got 2.5'],
+  },
+  {
+    name: 'guard and creates: values of the wrong type',
+    yaml: `${HEAD}guard: { maxCreates: true }\ncreates: { crm: maybe }\nfields:\n  - { crm: email, erp: email }\n`,
+    expected: ['x.yaml:5:22 guard.maxCreates: expected a number or a string; got true', 'x.yaml:6:17 creates.crm: expected true or false; got "maybe"'],
+  },
+  {
+    name: 'value table: many-to-one both ways, settled by inverse; an inverse that would flip, an option that does not exist',
+    yaml: F(
+      '{ crm: lifecyclestage, erp: type, values: { map: { lead: contact, customer: contact }, inverse: { contact: customer }, strict: true } }',
+      '{ name: stage2, crm: lifecyclestage, erp: customer_rank, values: { map: { lead: 1, customer: 2 }, inverse: { "1": customer }, strict: true } }',
+      '{ name: stage3, crm: lifecyclestage, erp: type, values: { map: { lead: contact, customer: invoice }, inverse: { invoice: leed }, strict: true } }',
+    ),
+    expected: [
+      'x.yaml:7:119 fields[1].values.inverse["1"]: the way back gives "customer" for "1", but "customer" maps to 2: the value would flip on every sync; choose one of "lead"',
+      'x.yaml:8:126 fields[2].values.inverse.invoice: "leed" is not an option of hubspot contacts field "lifecyclestage" (did you mean "lead"?) (options: lead, customer)',
+      'x.yaml:8:126 fields[2].values.inverse.invoice: the way back gives "leed" for "invoice", but "leed" is not listed in map:, so the next sync would not give "invoice" back; choose one of "customer"',
+    ],
+  },
+  {
+    name: 'value table: an ERP value it writes (map, default) that is not an option of the ERP field',
+    yaml: F('{ crm: firstname, erp: type, flow: crm->erp, values: { map: { Ann: contakt }, default: invoise } }'),
+    expected: [
+      'x.yaml:6:72 fields[0].values.map.Ann: "contakt" is not an option of odoo res.partner field "type" (did you mean "contact"?) (options: contact, invoice)',
+      'x.yaml:6:92 fields[0].values.default: "invoise" is not an option of odoo res.partner field "type" (did you mean "invoice"?) (options: contact, invoice)',
+    ],
+  },
+  {
+    name: 'value table: inverse on a one-way field',
+    yaml: F('{ crm: lifecyclestage, erp: type, flow: crm->erp, values: { map: { lead: contact, customer: contact }, inverse: { contact: lead }, strict: true } }'),
+    expected: ['x.yaml:6:108 fields[0].values.inverse: inverse: is the way back (erp -> crm) of a field that flows both ways; this field flows one way: remove it'],
+  },
+  {
     name: 'a list instead of a mapping',
     yaml: '- just\n- a list\n',
     expected: ['x.yaml:1:1: expected a mapping (key: value pairs) at the top level; got a list'],
@@ -382,15 +454,40 @@ describe('malformed mappings', () => {
   });
 
   it('warns (and does not fail) when a child collection is a declared custom field', () => {
-    const yaml = C(['{ crm: whatever, erp: name, flow: crm->erp }'], 'x_parts').replace('object: deals }', 'object: deals, custom: [x_parts] }');
+    // It creates nowhere, so no "creates without a match rule" warning joins the note this test is about.
+    const yaml = `${C(['{ crm: whatever, erp: name, flow: crm->erp }'], 'x_parts').replace('object: deals }', 'object: deals, custom: [x_parts] }')}creates: { crm: false, erp: false }\n`;
     writeFileSync(join(dir, 'custom-child.yaml'), yaml);
     const result = loadMappings('custom-child.yaml', { cwd: dir, catalog: testCatalog });
     expect(result.issues).toEqual([]);
     expect(result.warnings).toEqual(['custom-child.yaml: children[0] crm fields not checked: "x_parts" is a custom field of hubspot deals']);
   });
 
+  it.each([
+    [
+      'may create on both sides, no match rule',
+      '',
+      [
+        'cr.yaml:1:1: creates in crm without a match rule: every record without a link becomes a new one (add match: rules, or creates: { crm: false })',
+        'cr.yaml:1:1: creates in erp without a match rule: every record without a link becomes a new one (add match: rules, or creates: { erp: false })',
+      ],
+    ],
+    [
+      'says it creates in the ERP only',
+      'creates: { crm: false, erp: true }\n',
+      ['cr.yaml:5:29 creates.erp: creates in erp without a match rule: every record without a link becomes a new one (add match: rules, or creates: { erp: false })'],
+    ],
+    ['creates nowhere', 'creates: { crm: false, erp: false }\n', []],
+    ['has a match rule', 'match:\n  - { crm: email, erp: email }\n', []],
+  ])('warns (and does not fail) when a mapping %s', (_name, extra, expected) => {
+    writeFileSync(join(dir, 'cr.yaml'), `${HEAD}${extra}fields:\n  - { crm: email, erp: email }\n`);
+    const result = loadMappings('cr.yaml', { cwd: dir, catalog: testCatalog });
+    expect(result.issues).toEqual([]);
+    expect(result.warnings).toEqual(expected);
+    expect(result.mappings).toHaveLength(1);
+  });
+
   it('warns (and does not fail) when a connector gives no offline description', () => {
-    writeFileSync(join(dir, 'ns.yaml'), HEAD.replace('connection: odoo', 'connection: netsuite') + 'fields:\n  - { crm: email, erp: anything_at_all }\n');
+    writeFileSync(join(dir, 'ns.yaml'), HEAD.replace('connection: odoo', 'connection: netsuite') + 'match:\n  - { crm: email, erp: anything_at_all }\nfields:\n  - { crm: email, erp: anything_at_all }\n');
     const result = loadMappings('ns.yaml', { cwd: dir, catalog: testCatalog });
     expect(result.issues).toEqual([]);
     expect(result.warnings).toEqual(['ns.yaml: erp fields not checked: connector "netsuite" gives no offline description']);

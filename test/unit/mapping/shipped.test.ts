@@ -13,6 +13,10 @@ import { formatSourceIssue } from '../../../src/errors.ts';
 import { checkAgainstConnectors } from '../../../src/mapping/check-connectors.ts';
 import { loadMappings } from '../../../src/mapping/load.ts';
 import { mappingJsonSchema } from '../../../src/mapping/spec.ts';
+import type { MappingValue } from '../../../src/mapping/transforms/index.ts';
+import type { CompiledMapping, Resolver } from '../../../src/mapping/types.ts';
+import { HUBSPOT_INDUSTRIES } from '../../../connectors/hubspot/industries.ts';
+import { HUBSPOT_TO_ODOO_INDUSTRY, ODOO_INDUSTRIES } from '../../../connectors/odoo/sandbox/seed.ts';
 import { projectRoot } from '../../support/env.ts';
 
 describe('shipped mappings (mappings/hubspot-odoo)', () => {
@@ -43,6 +47,98 @@ describe('shipped mappings (mappings/hubspot-odoo)', () => {
     expect(checkAgainstConnectors(broken, catalog).issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
       'children.0.fields.2.erp: unknown field "product_qty" in odoo sale.order.line (did you mean "product_id"?)',
     ]);
+  });
+});
+
+describe('shipped mappings: identity', () => {
+  const config = loadConfig({ file: 'config/demo.yaml', env: {}, cwd: projectRoot });
+  const { mappings } = loadMappings('mappings/hubspot-odoo', { cwd: projectRoot, catalog: mappingCatalog(config) });
+  const get = (id: string): CompiledMapping => {
+    const found = mappings.find((m) => m.mapping.id === id)?.mapping;
+    if (found === undefined) throw new Error(`no mapping ${id}`);
+    return found;
+  };
+
+  it('companies-partners: domain first (both sides through `domain`), then the name without legal form, confirmed by the country', () => {
+    const [byDomain, byName] = get('companies-partners').matchRules;
+    expect(byDomain?.key({ website: 'https://www.Acme.example/contact' }, 'erp')).toBe('acme.example');
+    expect(byDomain?.key({ domain: 'acme.example' }, 'crm')).toBe('acme.example');
+    expect(byName).toMatchObject({ fields: { crm: 'name', erp: 'name' }, confirm: ['country'] });
+    expect(byName?.key({ name: 'Acme SAS' }, 'crm')).toBe(byName?.key({ name: 'ACME' }, 'erp'));
+    expect(get('companies-partners').creates).toEqual({ crm: true, erp: true });
+  });
+
+  it("companies-partners: Odoo's https://www. prefix is not a difference, so it never causes a write back and forth", () => {
+    const m = get('companies-partners');
+    const none: Resolver = () => undefined;
+    const hubspot = { domain: 'acme.example' };
+    const odoo = { website: 'https://www.acme.example/' };
+    // What each side would receive, compared with what it holds (how the engine tells agreement).
+    const toOdoo = m.toPatch(m.toCanonical(hubspot, 'crm'), 'erp', none).patch.website as MappingValue;
+    const toHubSpot = m.toPatch(m.toCanonical(odoo, 'erp'), 'crm', none).patch.domain as MappingValue;
+    expect(toHubSpot).toBe('acme.example');
+    expect(m.equal('domain', m.toCanonical({ ...odoo, website: toOdoo }, 'erp').values.domain as MappingValue, odoo.website)).toBe(true);
+    expect(m.equal('domain', toHubSpot, hubspot.domain)).toBe(true);
+  });
+
+  it('companies-partners: every HubSpot industry option maps to an Odoo industry, and every Odoo industry to one HubSpot option that maps back to it', () => {
+    const m = get('companies-partners');
+    const companies = mappingCatalog(config).objectsOf('hubspot')?.find((o) => o.name === 'companies');
+    expect(companies?.fields.find((f) => f.name === 'industry')?.options?.map((o) => o.value)).toEqual([...HUBSPOT_INDUSTRIES]);
+    const odoo = new Map(ODOO_INDUSTRIES.map(([letter, name]) => [name, letter]));
+    // Reference lookups by name <-> id, the id being the NACE letter here.
+    const resolver: Resolver = (lookup, value) => {
+      if (lookup.kind !== 'reference') return undefined;
+      if (lookup.want === 'id') return odoo.get(String(value));
+      return ODOO_INDUSTRIES.find(([letter]) => letter === value)?.[1];
+    };
+    const toOdoo = (industry: string) => m.toPatch(m.toCanonical({ industry }, 'crm'), 'erp', resolver);
+    const toHubSpot = (letter: string) => {
+      const { patch, problems } = m.toPatch(m.toCanonical({ industry_id: letter }, 'erp'), 'crm', resolver);
+      // The record carries no id, so the open-invoice roll-up finds nothing: not what is tested here.
+      return { patch, problems: problems.filter((p) => p.field !== 'erp_open_invoices') };
+    };
+    const names = new Map([...odoo].map(([name, letter]) => [letter, name]));
+    for (const option of HUBSPOT_INDUSTRIES) {
+      const { patch, problems } = toOdoo(option);
+      expect(problems, option).toEqual([]);
+      expect(names.has(String(patch.industry_id)), `${option} -> ${String(patch.industry_id)}`).toBe(true);
+    }
+    for (const [letter, name] of ODOO_INDUSTRIES) {
+      const { patch, problems } = toHubSpot(letter);
+      expect(problems, name).toEqual([]);
+      expect(HUBSPOT_INDUSTRIES, name).toContain(patch.industry);
+      expect(toOdoo(String(patch.industry)).patch.industry_id, `${name} -> ${String(patch.industry)} -> back`).toBe(letter);
+    }
+    // The sandboxes' World gives both sides of a company these industries: a first sync finds them equal.
+    for (const [hubspot, name] of Object.entries(HUBSPOT_TO_ODOO_INDUSTRY)) expect(toOdoo(hubspot).patch.industry_id, hubspot).toBe(odoo.get(name));
+    // Both ways strict: a value of neither list is refused, not passed on.
+    expect(toOdoo('NOT_AN_INDUSTRY').problems).toHaveLength(1);
+  });
+
+  it('contacts-partners matches by email, read as an email key on both sides', () => {
+    const [rule] = get('contacts-partners').matchRules;
+    expect(rule?.key({ email: ' Ann.Lee@ACME.example ' }, 'crm')).toBe(rule?.key({ email: 'mailto:ann.lee@acme.example' }, 'erp'));
+  });
+
+  it('deals-orders creates orders only; finds an order by the reference frontback writes, else by customer and amount together', () => {
+    const m = get('deals-orders');
+    expect(m.creates).toEqual({ crm: false, erp: true });
+    const [byRef, byCustomerAndAmount] = m.matchRules;
+    expect(byRef).toMatchObject({ compound: false, fields: { crm: 'erp_order_ref', erp: 'name' } });
+    expect(byCustomerAndAmount).toMatchObject({ compound: true, parts: [{ fields: { crm: 'associatedcompanyid', erp: 'partner_id' }, via: 'companies-partners' }, { fields: { crm: 'amount', erp: 'amount_untaxed' } }] });
+    const links = (mapping: string, from: string, id: string) => (mapping === 'companies-partners' && from === 'crm' && id === '101' ? '42' : undefined);
+    const deal = byCustomerAndAmount?.key({ associatedcompanyid: '101', amount: '1500.00' }, 'crm', links);
+    expect(deal).toBeDefined();
+    expect(byCustomerAndAmount?.key({ partner_id: '42', amount_untaxed: 1500 }, 'erp', links)).toBe(deal);
+    expect(byCustomerAndAmount?.key({ partner_id: '42', amount_untaxed: 1600 }, 'erp', links)).not.toBe(deal);
+  });
+
+  it('invoices-deals never creates; products are created in HubSpot only and matched by SKU', () => {
+    expect(get('invoices-deals').creates).toEqual({ crm: false, erp: false });
+    const products = get('products');
+    expect(products.creates).toEqual({ crm: true, erp: false });
+    expect(products.matchRules[0]?.key({ hs_sku: ' lamp-01' }, 'crm')).toBe(products.matchRules[0]?.key({ default_code: 'LAMP-01' }, 'erp'));
   });
 });
 
