@@ -33,6 +33,8 @@ export const ErrorCode = {
   Internal: 'INTERNAL',
   /** A job handler said the job must not be tried again (UnrecoverableJobError, src/queue). */
   JobUnrecoverable: 'JOB_UNRECOVERABLE',
+  /** A mapping's create guard stopped a pass; its passes wait until a person accepts (src/sync/guard.ts). */
+  MappingHeld: 'MAPPING_HELD',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -85,6 +87,8 @@ export const RETRYABLE_BY_DEFAULT: Readonly<Record<ErrorCode, boolean>> = Object
   // A bug or a missing piece of set-up; repeating at once will not fix it.
   [ErrorCode.Internal]: false,
   [ErrorCode.JobUnrecoverable]: false,
+  // Waits for a person: retrying before they accept gives the same answer.
+  [ErrorCode.MappingHeld]: false,
 });
 
 export interface FrontbackErrorOptions {

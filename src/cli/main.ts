@@ -11,6 +11,7 @@ import { registerInboxCommand } from './commands/inbox.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerRunsCommand } from './commands/runs.ts';
+import { registerMatchesCommand } from './commands/matches.ts';
 import { registerSandboxCommand } from './commands/sandbox.ts';
 import { registerSchemaCommand } from './commands/schema.ts';
 import { registerServeCommand } from './commands/serve.ts';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerDeadLettersCommand(program);
   registerInboxCommand(program);
   registerRunsCommand(program);
+  registerMatchesCommand(program);
   return program;
 }
 

@@ -165,6 +165,7 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions = {}):
       }
     },
     matchRules: match.rules,
+    matchVersion: JSON.stringify(spec.match ?? []),
     matchKeys: match.matchKeys,
     creates,
     guard,

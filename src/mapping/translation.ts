@@ -162,6 +162,18 @@ export function runDirect(direct: DirectWrite, input: MappingValue, resolver: Re
   return found === undefined ? nothingFound(direct.lookupRule, value) : found;
 }
 
+/** The rule text of a lookup through another mapping's links (what its problems start with). */
+export function linkLookupRule(mapping: string, from: Side, to: Side): string {
+  return `lookup ${mapping} (${from} id -> ${to} id)`;
+}
+
+const UNRESOLVED_LINK = /^lookup \S+ \((crm|erp) id -> (crm|erp) id\): nothing found/;
+
+/** Whether a problem is a lookup through another mapping's links that found nothing yet (its record is not linked yet). */
+export function waitsForLink(problem: { readonly message: string }): boolean {
+  return UNRESOLVED_LINK.test(problem.message);
+}
+
 export function lookupStage(spec: FieldRuleSpec, from: Side, to: Side): { stage: Stage; first: boolean; request: LookupRequest; fromReference: boolean } | undefined {
   const lookup = spec.lookup;
   if (lookup === undefined) return undefined;
@@ -169,7 +181,7 @@ export function lookupStage(spec: FieldRuleSpec, from: Side, to: Side): { stage:
   let rule: string;
   if (typeof lookup === 'string') {
     request = { kind: 'link', mapping: lookup, from, to };
-    rule = `lookup ${lookup} (${from} id -> ${to} id)`;
+    rule = linkLookupRule(lookup, from, to);
   } else {
     const side = lookup.side ?? 'erp';
     request = { kind: 'reference', side, model: lookup.model, by: lookup.by, want: side === to ? 'id' : 'key' };

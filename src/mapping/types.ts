@@ -226,6 +226,8 @@ export interface CompiledMapping {
   matchKeys(record: SourceRecord, side: Side): MatchKey[];
   /** The match rules, in order. */
   readonly matchRules: readonly CompiledMatchRule[];
+  /** The match rules as written, as one stable text: what an index of match keys is built for (a change builds a new one). */
+  readonly matchVersion: string;
   /** In which systems this mapping may create records (`creates:`); default true on both sides. */
   readonly creates: Readonly<Record<Side, boolean>>;
   /** The most creates a pass may make (`guard:`); `{}` when the mapping does not say. */

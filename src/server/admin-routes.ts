@@ -20,6 +20,8 @@ import { runPass } from '../sync/pass.ts';
 import { viewOfStored } from '../sync/plan-view.ts';
 import { discardDeadLetter, replayDeadLetter } from '../sync/replay.ts';
 import { resolveConflict } from '../sync/resolve.ts';
+import { resolveMatch } from '../sync/matches.ts';
+import type { MatchDecision } from '../store/match-repository.ts';
 import { envelope } from './error-envelope.ts';
 
 /** What the admin API is built from. */
@@ -52,6 +54,10 @@ const discardBody = z.strictObject({ reason: z.string().trim().min(1).max(2000),
 const dryRunBody = z.strictObject({ from: z.enum(['crm', 'erp', 'both']).default('both') }).default({ from: 'both' });
 const inboxQuery = z.strictObject({ status: z.enum(['pending', 'processing', 'failed']).optional(), limit });
 const plansQuery = z.strictObject({ after: z.coerce.number().int().min(0).optional(), limit, action: z.enum(['sync', 'create', 'archive', 'delete', 'skip']).optional() });
+const matchQuery = z.strictObject({ mapping: z.string().min(1).optional(), kind: z.enum(['ambiguous', 'waiting']).optional(), status: z.enum(['open', 'resolved', 'closed']).optional(), after: z.string().min(1).max(200).optional(), limit });
+const matchResolveBody = z
+  .strictObject({ choice: z.enum(['link', 'create', 'never']), partnerId: z.string().trim().min(1).max(200).optional(), by })
+  .refine((b) => (b.choice === 'link') === (b.partnerId !== undefined), { message: 'partnerId is needed with choice "link", and only then', path: ['partnerId'] });
 const auditQuery = z.strictObject({ after: z.coerce.number().int().min(0).optional(), limit });
 
 /** Parses `value` with `schema`, or throws a 400 that names each bad field of `where`. */
@@ -104,7 +110,8 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
         const mappings = [];
         for (const m of engine.mappings) {
           const [last] = await store.runs.list({ mappingId: m.id, limit: 1 });
-          mappings.push({ id: m.id, version: m.version, sides: m.sides, conflicts: m.conflicts, deletes: m.deletes, schedule: m.schedule, lastRun: last ?? null });
+          const hold = await store.holds.get(m.id);
+          mappings.push({ id: m.id, version: m.version, sides: m.sides, conflicts: m.conflicts, deletes: m.deletes, schedule: m.schedule, lastRun: last ?? null, held: hold && hold.acceptedAt === null && hold.mappingVersion === m.version ? hold : null });
         }
         return { mappings };
       });
@@ -124,6 +131,9 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
             runId: report.runId,
             read: report.read,
             counts: { sync, create, archive, delete: report.counts.delete, skip },
+            identity: report.counts.identity,
+            // A real pass would stop at the mapping's create guard.
+            guarded: report.guarded,
             plans: `/admin/runs/${report.runId}/plans`,
           });
         }
@@ -172,6 +182,34 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
         if (!conflict) throw new FrontbackError(ErrorCode.NotFound, `no conflict ${id}`);
         const outcome = await resolveConflict(engine.context(conflict.mappingId), id, body.take, body.by);
         return { conflict: outcome.conflict, runId: outcome.runId, written: outcome.applied.plan.patch };
+      });
+
+      admin.get('/matches', async (request) => {
+        const q = parse(matchQuery, request.query, 'query');
+        const matches = await store.matches.list({ ...(q.mapping ? { mappingId: q.mapping } : {}), ...(q.kind ? { kind: q.kind } : {}), ...(q.status ? { status: q.status } : { status: 'open' as const }), ...(q.after ? { afterId: q.after } : {}), limit: q.limit });
+        return { matches };
+      });
+
+      admin.post('/matches/:id/resolve', async (request) => {
+        const { id } = parse(idParams, request.params, 'path');
+        const body = parse(matchResolveBody, request.body, 'body');
+        const match = await store.matches.get(id);
+        if (!match) throw new FrontbackError(ErrorCode.NotFound, `no match ${id}`);
+        const decision: MatchDecision = body.choice === 'link' ? { choice: 'link', partnerId: body.partnerId ?? '' } : { choice: body.choice };
+        const outcome = await resolveMatch(engine.context(match.mappingId), id, decision, body.by);
+        return { match: outcome.match, ...(outcome.runId ? { runId: outcome.runId } : {}), ...(outcome.applied ? { status: outcome.applied.status, partnerId: outcome.applied.partnerId ?? null } : {}) };
+      });
+
+      admin.post('/mappings/:id/accept', async (request) => {
+        const { id } = parse(idParams, request.params, 'path');
+        const { by: who } = parse(replayBody, request.body, 'body');
+        engine.context(id);
+        const hold = await store.transaction(async (tx) => {
+          const accepted = await tx.holds.accept(id, who);
+          await tx.audit.append({ mappingId: id, action: 'accepted', rule: `held: ${accepted.reason}`, actor: 'admin', details: { run: accepted.runId, counts: accepted.counts, by: who } });
+          return accepted;
+        });
+        return { hold };
       });
 
       admin.get('/dead-letters', async (request) => {

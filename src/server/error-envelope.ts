@@ -23,6 +23,7 @@ const STATUS: ReadonlyMap<string, number> = new Map([
   [ErrorCode.NotFound, 404],
   [ErrorCode.Conflict, 409],
   [ErrorCode.VersionConflict, 409],
+  [ErrorCode.MappingHeld, 409],
   [ErrorCode.PayloadTooLarge, 413],
   [ErrorCode.UnsupportedMediaType, 415],
   [ErrorCode.RateLimited, 429],

@@ -1,7 +1,8 @@
 import type { JsonObject } from './json.ts';
 
 /** Where a sync run is. */
-export type RunStatus = 'running' | 'succeeded' | 'failed';
+/** `guarded`: a pass the create guard stopped (its mapping is held until a person accepts). */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'guarded';
 
 /** One sync run of one mapping: what started it, how long it took, what it did. */
 export interface Run {
@@ -27,7 +28,7 @@ export interface Run {
 
 /** What finishing a run records. */
 export interface RunFinish {
-  /** `succeeded` or `failed`. */
+  /** `succeeded`, `failed` or `guarded`. */
   status: Exclude<RunStatus, 'running'>;
   /** See {@link Run.counts}. */
   counts: JsonObject;

@@ -6,17 +6,21 @@
  * 1. filtered out by its side's filter: skip;
  * 2. archived at its source: archive or delete the linked partner as the mapping says and
  *    the target allows; otherwise skip with the reason;
- * 3. no partner: create one in the other system when something flows there, the other
- *    side's filter would accept it and the target allows creates (keyed as its connector
- *    declares), else skip with the reason; a record that waits for a person (ambiguous
- *    match, partner taken) is skipped with that reason;
- * 4. a partner: the three-way merge against the pair's snapshot (merge.ts), and the
- *    patches of each side.
+ * 3. waiting for a person (several candidates, a candidate linked to another record, weak
+ *    evidence): nothing is written, the record is parked as an ambiguous match;
+ * 4. no partner: create one in the other system when something flows there, the other
+ *    side's filter would accept it, the mapping may create there (`creates`) and the
+ *    target allows creates (keyed as its connector declares), and no link it needs is
+ *    missing yet (a contact whose company is not linked yet waits for it); a record whose
+ *    partner may not be created waits;
+ * 5. a partner: the evidence of a weak rule (`confirm`) checked, then the three-way merge
+ *    against the pair's snapshot (merge.ts), and the patches of each side.
  */
 import type { CreateKeySpec, SourceRecord } from '../connector/index.ts';
 import type { Side } from '../mapping/spec.ts';
 import type { MappingValue } from '../mapping/transforms/index.ts';
 import type { CanonicalRecord, CompiledMapping, FieldProblem, Resolver } from '../mapping/types.ts';
+import { waitsForLink } from '../mapping/translation.ts';
 import type { TargetCapabilities } from './capabilities.ts';
 import type { LoadedRecord } from './load.ts';
 import { mergePair } from './merge.ts';
@@ -104,6 +108,7 @@ export function decide(input: DecideInput): PlannedRecord {
   const r = item.record;
   const { partner, link } = item;
   const waiting = partner.partnerId === undefined ? partner.reason : undefined;
+  const waitOf = partner.partnerId === undefined ? partner.wait : undefined;
   const base = { from, id: r.id, ...(link ? { link } : {}), ...(partner.partnerId === undefined ? {} : { partnerId: partner.partnerId }) };
   const skip = (reason: string, extra: { problems?: readonly FieldProblem[]; own?: CanonicalRecord } = {}): PlannedRecord => ({
     ...base,
@@ -114,6 +119,10 @@ export function decide(input: DecideInput): PlannedRecord {
     problems: extra.problems ?? [],
     canonical: extra.own ? { [from]: extra.own } : {},
     records: { [from]: r },
+  });
+  const park = (kind: 'ambiguous' | 'waiting', reason: string, candidates: readonly { id: string; rule: string; key?: string }[], own?: CanonicalRecord): PlannedRecord => ({
+    ...skip(reason, own ? { own } : {}),
+    wait: { kind, reason, candidates },
   });
   if (item.filtered) return skip(`filtered out by the ${from} filter`);
   const own = mapping.toCanonical(flatten(r), from);
@@ -129,6 +138,7 @@ export function decide(input: DecideInput): PlannedRecord {
   }
 
   if (partner.partnerId === undefined || theirsRecord === undefined) {
+    if (waitOf !== undefined) return park(waitOf.kind, waiting ?? 'waits for a person', waitOf.candidates, own);
     if (waiting !== undefined) return skip(waiting, { own });
     if (link !== undefined) return skip(`the linked ${to} record ${partner.partnerId ?? ''} is gone`, { own });
     const { patch, problems } = mapping.toPatch(own, to, resolvers[to]);
@@ -140,6 +150,10 @@ export function decide(input: DecideInput): PlannedRecord {
     // make a HubSpot deal that is not closed-won; a partner does not make a contact that is not a customer).
     if (!mapping.accepts(patch, to)) return skip(`no ${to} record matches, and one made from this would not pass the ${to} filter`, { problems, own });
     if (!target.creatable) return skip(`no ${to} record matches, and ${to} ${target.object} does not allow creates`, { problems, own });
+    if (!mapping.creates[to]) return park('waiting', `no ${to} record matches, and this mapping does not create in ${to} (creates.${to}: false)`, [], own);
+    // A link it needs is not there yet (a contact's company not synced yet): made without it, it would never get it.
+    const missing = problems.filter((p) => waitsForLink(p));
+    if (missing.length > 0) return park('waiting', `waits for ${missing.map((p) => `${p.field} (${p.message})`).join('; ')}`, [], own);
     const key = createKeyFor(target.createKey, mapping.id, from, r.id, patch);
     return { ...base, action: 'create', reason: `no ${to} record matches: create one`, decisions: [], patch: { ...EMPTY, [to]: patch }, problems, canonical: { [from]: own }, records: { [from]: r }, ...(key ? { createKey: key } : {}) };
   }
@@ -148,11 +162,21 @@ export function decide(input: DecideInput): PlannedRecord {
   const canonical = { [from]: own, [to]: theirs } as Record<Side, CanonicalRecord>;
   const records = { [from]: r, [to]: theirsRecord } as Record<Side, SourceRecord>;
   const snapshot = item.snapshot;
+  const agree = agreement(mapping, canonical, records, resolvers);
+  // Weak evidence (a name-only match): the confirming fields must agree where both sides have a value.
+  if (!link && partner.confirm !== undefined) {
+    const present = (side: Side, field: string): boolean => canonical[side].values[field] !== undefined && canonical[side].values[field] !== null && canonical[side].values[field] !== '';
+    const differ = partner.confirm.filter((field) => present('crm', field) && present('erp', field) && !agree(field));
+    if (differ.length > 0) {
+      const what = differ.map((f) => `${f} (crm ${JSON.stringify(canonical.crm.values[f])}, erp ${JSON.stringify(canonical.erp.values[f])})`).join(', ');
+      return park('ambiguous', `matched by ${partner.rule}, but ${what} differ: weak evidence, a person decides`, [{ id: partner.partnerId, rule: partner.rule }], own);
+    }
+  }
   const merged = mergePair(mapping, {
     snapshot: snapshot ? { crm: snapshot.crm as Record<string, MappingValue>, erp: snapshot.erp as Record<string, MappingValue> } : undefined,
     crm: { values: canonical.crm.values, modifiedAt: records.crm.modifiedAt, ...(records.crm.fieldModifiedAt ? { fieldModifiedAt: records.crm.fieldModifiedAt } : {}) },
     erp: { values: canonical.erp.values, modifiedAt: records.erp.modifiedAt, ...(records.erp.fieldModifiedAt ? { fieldModifiedAt: records.erp.fieldModifiedAt } : {}) },
-    agree: agreement(mapping, canonical, records, resolvers),
+    agree,
     ...(input.decided ? { decided: input.decided } : {}),
   });
   const toErp = patchOf(mapping, canonical.crm, merged.toErp, 'erp', resolvers.erp);
@@ -171,6 +195,7 @@ export function decide(input: DecideInput): PlannedRecord {
   return {
     ...base,
     ...(snapshot ? { snapshot } : {}),
+    ...(link ? {} : { matchedBy: partner.rule }),
     action: writes > 0 || !link || merged.conflicts.length > 0 || stale ? 'sync' : 'skip',
     reason,
     decisions: merged.decisions,

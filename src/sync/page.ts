@@ -14,6 +14,12 @@ import { planPage, type PlannedRecord } from './plan.ts';
 export interface SyncPageOptions {
   /** The stream's cursor to move with the page's outcomes. */
   readonly cursor?: { readonly key: string; readonly value: CursorInput };
+  /**
+   * Creates this page may still make (the mapping's guard); undefined: no limit. When the
+   * page holds more, it is handled up to the create that would exceed it, nothing after is
+   * recorded, the cursor stays, and the outcome says `guarded`.
+   */
+  readonly createAllowance?: number;
 }
 
 /** What a page came to. */
@@ -26,6 +32,10 @@ export interface PageOutcome {
   readonly strays: number;
   /** Pairs re-read and re-decided after a lost compare-and-set. */
   readonly retried: number;
+  /** The page stopped at the guard: records from the first create over the allowance on were not handled. */
+  readonly guarded: boolean;
+  /** Records of the page left unhandled by the guard. */
+  readonly unhandled: number;
 }
 
 /** A plan for a record that changed under another sync and was gone when read again. */
@@ -36,13 +46,27 @@ function gone(from: Side, id: string): PlannedRecord {
 /** Plans, writes and records one page of records read from `from`. */
 export async function syncPage(ctx: ApplyContext, from: Side, records: readonly SourceRecord[], options: SyncPageOptions = {}): Promise<PageOutcome> {
   const decided = ctx.decided ? { decided: ctx.decided } : {};
-  const cursor = options.cursor ? { cursor: options.cursor } : {};
-  const first = await applyPage(ctx, await planPage(ctx, from, records, decided), { onLost: 'retry', ...cursor });
-  if (first.lost.length === 0) return { applied: first.applied, writeCalls: first.writeCalls, strays: first.strays, retried: 0 };
+  let page = await planPage(ctx, from, records, decided);
+  let cursor: { cursor?: SyncPageOptions['cursor'] } = options.cursor ? { cursor: options.cursor } : {};
+  let guarded = false;
+  let unhandled = 0;
+  if (options.createAllowance !== undefined) {
+    let creates = 0;
+    const stop = page.plans.findIndex((p) => p.action === 'create' && ++creates > (options.createAllowance ?? 0));
+    if (stop >= 0) {
+      // Stops before the create that would exceed the guard: what comes before is handled, the rest waits with the cursor.
+      guarded = true;
+      unhandled = page.plans.length - stop;
+      page = { ...page, plans: page.plans.slice(0, stop) };
+      cursor = {};
+    }
+  }
+  const first = await applyPage(ctx, page, { onLost: 'retry', ...cursor });
+  if (first.lost.length === 0) return { applied: first.applied, writeCalls: first.writeCalls, strays: first.strays, retried: 0, guarded, unhandled };
   const ids = first.lost.map((p) => p.id);
   const again = await ctx.connectors[from].read(ctx.mapping.sides[from].object, ids, undefined, { fieldTimes: ctx.mapping.conflicts === 'newest' });
   const replanned = await planPage(ctx, from, again, decided);
   const missing = ids.filter((id) => !again.some((r) => r.id === id)).map((id) => gone(from, id));
   const second = await applyPage(ctx, { ...replanned, plans: [...replanned.plans, ...missing] }, { onLost: 'dead-letter', ...cursor });
-  return { applied: [...first.applied, ...second.applied], writeCalls: first.writeCalls + second.writeCalls, strays: first.strays + second.strays, retried: ids.length };
+  return { applied: [...first.applied, ...second.applied], writeCalls: first.writeCalls + second.writeCalls, strays: first.strays + second.strays, retried: ids.length, guarded, unhandled };
 }

@@ -14,8 +14,13 @@
 import type { Cursor } from '../connector/index.ts';
 import type { Side } from '../mapping/spec.ts';
 import type { AuditActor } from '../store/audit-repository.ts';
+import type { JsonObject } from '../store/json.ts';
 import type { AppliedRecord, ApplyContext } from './apply.ts';
+import { createAllowance, heldError, holdState } from './guard.ts';
+import { emptyIdentity, tallyIdentity, type IdentitySummary } from './identity-summary.ts';
+import { indexRecords, refreshIndex } from './key-index.ts';
 import { syncPage } from './page.ts';
+import { other } from './sides.ts';
 import { planPage, type PlanAction, type PlannedRecord } from './plan.ts';
 import { storedPlanOf } from './plan-view.ts';
 import { streamsOf } from './streams.ts';
@@ -72,6 +77,12 @@ export interface PassCounts {
   retried: number;
   /** Write results for refs nobody sent (a connector breaking its contract). */
   strays: number;
+  /** Records left unhandled by the create guard. */
+  guarded: number;
+  /** Listing calls made to build or refresh the other side's key index. */
+  indexPages: number;
+  /** Linked, matched, ambiguous, waiting, to create: the identity summary. */
+  identity: IdentitySummary;
 }
 
 /** What a pass did (or, dry, would do). */
@@ -88,62 +99,95 @@ export interface PassReport {
   readonly cursor: Cursor | null;
   /** Stopped between pages by `signal`. */
   readonly stopped: boolean;
+  /** The create guard stopped it (the mapping is held now); a dry run says whether a real pass would stop. */
+  readonly guarded: boolean;
 }
 
-const emptyCounts = (): PassCounts => ({ read: 0, sync: 0, create: 0, archive: 0, delete: 0, skip: 0, applied: 0, skipped: 0, conflicted: 0, failed: 0, writeCalls: 0, retried: 0, strays: 0 });
+const emptyCounts = (): PassCounts => ({ read: 0, sync: 0, create: 0, archive: 0, delete: 0, skip: 0, applied: 0, skipped: 0, conflicted: 0, failed: 0, writeCalls: 0, retried: 0, strays: 0, guarded: 0, indexPages: 0, identity: emptyIdentity() });
 
-/** What a run records: the outcomes of a pass that writes, the plan counts of a dry run. */
-function runCounts(counts: PassCounts, dryRun: boolean): Record<string, number> {
-  const { read, sync, create, archive, skip, applied, skipped, conflicted, failed, writeCalls, retried, strays } = counts;
-  if (dryRun) return { read, planned: read - skip, skipped: skip, sync, create, archive: archive + counts.delete };
-  return { read, applied, skipped, conflicted, failed, writeCalls, ...(retried > 0 ? { retried } : {}), ...(strays > 0 ? { strays } : {}) };
+/** What a run records: the outcomes of a pass that writes, the plan counts of a dry run, and the identity summary. */
+function runCounts(counts: PassCounts, dryRun: boolean): JsonObject {
+  const { read, sync, create, archive, skip, applied, skipped, conflicted, failed, writeCalls, retried, strays, guarded, indexPages } = counts;
+  const { examples: _examples, ...identity } = counts.identity;
+  const extra = { ...(retried > 0 ? { retried } : {}), ...(strays > 0 ? { strays } : {}), ...(guarded > 0 ? { guarded } : {}), ...(indexPages > 0 ? { indexPages } : {}), identity };
+  if (dryRun) return { read, planned: read - skip, skipped: skip, sync, create, archive: archive + counts.delete, ...extra };
+  return { read, applied, skipped, conflicted, failed, writeCalls, ...extra };
 }
 
 /** Runs one pass of `ctx.mapping` from `from`. */
 export async function runPass(ctx: Omit<ApplyContext, 'runId' | 'actor'>, from: Side, options: PassOptions): Promise<PassReport> {
   const { mapping, store } = ctx;
   const dryRun = !options.apply;
+  const hold = dryRun ? { state: 'free' as const } : await holdState(store, mapping, from);
+  if (hold.state === 'held') throw heldError(hold.hold);
   const run = await store.runs.start(mapping.id, dryRun ? `dry-run:${from}` : `pass:${from}`);
   const started = Date.now();
   const counts = emptyCounts();
   const applyCtx: ApplyContext = { ...ctx, runId: run.id, actor: options.actor ?? 'poll' };
   let cursor: Cursor | null = null;
   const stopped = (): boolean => options.signal?.aborted === true;
+  let guarded = false;
+  // An accepted hold lifts the guard for this pass.
+  const guard = hold.state !== 'accepted';
   try {
+    // The other side's key index, built the first time, then brought up to date from its own cursor.
+    const refreshed = await refreshIndex(ctx, other(from), {
+      ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    counts.indexPages += refreshed.pages;
     const streams = streamsOf(ctx, from, {
       ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
       ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     for (const stream of streams) {
-      if (stopped()) break;
-      const saved = await store.cursors.get(stream.cursorKey);
+      if (stopped() || guarded) break;
+      const saved = stream.cursorKey === undefined ? undefined : await store.cursors.get(stream.cursorKey);
       const since: Cursor | null = saved?.timestamp && saved.id !== null ? { timestamp: saved.timestamp, id: saved.id } : null;
       if (stream.name === 'changes') cursor = since;
       for await (const page of stream.pages(since)) {
         if (stopped()) break;
         counts.read += page.records.length;
+        // This side's keys, as just read, for passes of the other side.
+        await indexRecords(ctx, from, page.records);
         let plans: readonly PlannedRecord[];
         let applied: readonly AppliedRecord[] = [];
         if (dryRun) {
           ({ plans } = await planPage(ctx, from, page.records));
           if (plans.length > 0) await store.plans.addMany(run.id, plans.map(storedPlanOf));
+          // Whether a real pass would stop at the guard here.
+          if (counts.create + plans.filter((p) => p.action === 'create').length > createAllowance(mapping, counts.read)) guarded = true;
         } else {
-          const outcome = await syncPage(applyCtx, from, page.records, { cursor: { key: stream.cursorKey, value: { timestamp: page.cursor.timestamp, id: page.cursor.id } } });
+          const key = stream.cursorKey;
+          const outcome = await syncPage(applyCtx, from, page.records, {
+            ...(key === undefined ? {} : { cursor: { key, value: { timestamp: page.cursor.timestamp, id: page.cursor.id } } }),
+            ...(guard ? { createAllowance: Math.max(0, createAllowance(mapping, counts.read) - counts.create) } : {}),
+          });
           applied = outcome.applied;
           plans = applied.map((a) => a.plan);
           counts.writeCalls += outcome.writeCalls;
           counts.retried += outcome.retried;
           counts.strays += outcome.strays;
+          counts.guarded += outcome.unhandled;
           for (const a of applied) counts[a.status] += 1;
-          if (stream.name === 'changes') cursor = page.cursor;
+          if (stream.name === 'changes' && !outcome.guarded) cursor = page.cursor;
+          if (outcome.guarded) guarded = true;
         }
-        for (const p of plans) counts[p.action satisfies PlanAction] += 1;
+        for (const p of plans) {
+          counts[p.action satisfies PlanAction] += 1;
+          tallyIdentity(counts.identity, p);
+        }
         await options.onPage?.({ stream: stream.name, plans, applied });
+        if (guarded && !dryRun) break;
       }
     }
+    if (guarded && !dryRun) {
+      const reason = `the pass from ${from} would create more than the guard allows (${counts.create} created of ${counts.read} read; ${counts.guarded} records of the page left for after acceptance)`;
+      await store.holds.hold({ mappingId: mapping.id, mappingVersion: mapping.version, runId: run.id, reason, counts: { side: from, read: counts.read, created: counts.create, allowance: createAllowance(mapping, counts.read) } });
+    } else if (hold.state === 'accepted' && !stopped()) await store.holds.clear(mapping.id);
     await store.runs.finish(run.id, {
-      status: 'succeeded',
+      status: guarded && !dryRun ? 'guarded' : 'succeeded',
       counts: runCounts(counts, dryRun),
       timings: { total: Date.now() - started },
       ...(stopped() ? { error: 'stopped between pages (the process was stopping); the next pass goes on from the cursor' } : {}),
@@ -153,5 +197,5 @@ export async function runPass(ctx: Omit<ApplyContext, 'runId' | 'actor'>, from: 
     await store.runs.finish(run.id, { status: 'failed', counts: runCounts(counts, dryRun), timings: { total: Date.now() - started }, error: (err as Error).message });
     throw err;
   }
-  return { mapping: mapping.id, from, dryRun, runId: run.id, read: counts.read, counts, cursor, stopped: stopped() };
+  return { mapping: mapping.id, from, dryRun, runId: run.id, read: counts.read, counts, cursor, stopped: stopped(), guarded };
 }

@@ -16,6 +16,8 @@ import type { Store } from '../store/store.ts';
 import { decide } from './decide.ts';
 import { loadPage } from './load.ts';
 import type { FieldDecision } from './merge.ts';
+import type { Wait } from './partners.ts';
+import type { Match } from '../store/match-repository.ts';
 
 /** What is to happen to one changed record. */
 export type PlanAction =
@@ -56,6 +58,10 @@ export interface PlannedRecord {
   readonly records: Readonly<Partial<Record<Side, SourceRecord>>>;
   /** The idempotency key of a create (Odoo external id, HubSpot unique property). */
   readonly createKey?: { field: string; value: string };
+  /** The rule that matched an unlinked record to its partner now (`email`, `a person's choice (zoe)`). */
+  readonly matchedBy?: string;
+  /** The record waits (for a person, or for its partner to exist): stored as a match, re-checked at every pass. */
+  readonly wait?: Wait & { readonly reason: string };
 }
 
 /** What planning needs. */
@@ -79,11 +85,13 @@ export interface PagePlan {
   readonly plans: readonly PlannedRecord[];
   /** Open dead letters of the page's records (this mapping, this side), by record id: settled or counted by apply. */
   readonly deadLetters: ReadonlyMap<string, readonly DeadLetter[]>;
+  /** Matches of the page's records (waiting, or decided by a person), by record id: updated or closed by apply. */
+  readonly matches: ReadonlyMap<string, Match>;
 }
 
 /** Plans one page of changes read from `from`: load in bulk, then decide per record. */
 export async function planPage(ctx: PlanContext, from: Side, page: readonly SourceRecord[], options: PlanOptions = {}): Promise<PagePlan> {
   const loaded = await loadPage(ctx, from, page);
   const plans = loaded.items.map((item) => decide({ mapping: ctx.mapping, from, item, resolvers: loaded.resolvers, target: loaded.target, ...(options.decided ? { decided: options.decided } : {}) }));
-  return { from, plans, deadLetters: loaded.deadLetters };
+  return { from, plans, deadLetters: loaded.deadLetters, matches: loaded.matches };
 }

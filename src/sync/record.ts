@@ -20,6 +20,7 @@ import type { AuditEntryInput, FieldChange } from '../store/audit-repository.ts'
 import type { ConflictResolution } from '../store/conflict-repository.ts';
 import type { CursorInput } from '../store/cursor-repository.ts';
 import type { DeadLetter } from '../store/dead-letter-repository.ts';
+import type { MatchInput } from '../store/match-repository.ts';
 import type { JsonObject, JsonValue } from '../store/json.ts';
 import type { StoreRepositories } from '../store/store.ts';
 import type { AppliedRecord, ApplyContext } from './apply.ts';
@@ -81,8 +82,21 @@ export function recordPage(ctx: ApplyContext, input: RecordInput): Promise<Recor
     const applied: AppliedRecord[] = [];
     const lost: PlannedRecord[] = [];
     const audit: AuditEntryInput[] = [];
+    const waits: MatchInput[] = [];
+    const settledMatches: string[] = [];
     for (const [i, plan] of input.page.plans.entries()) {
       if (input.only && !input.only.has(i)) continue;
+      const known = input.page.matches.get(plan.id);
+      if (plan.wait) {
+        // Parked (again): one row per record; audited when it is new or its reason changed, not at every re-check.
+        const wait = plan.wait;
+        waits.push({ mappingId: mapping.id, side: plan.from, recordId: plan.id, kind: wait.kind, reason: wait.reason, candidates: wait.candidates });
+        const fresh = known === undefined || known.status !== 'open' || known.reason !== wait.reason || known.kind !== wait.kind;
+        const ids = plan.from === 'crm' ? { crmId: plan.id, erpId: null } : { crmId: null, erpId: plan.id };
+        if (fresh) audit.push({ runId: ctx.runId, mappingId: mapping.id, mappingVersion: mapping.version, ...ids, actor: ctx.actor, action: 'waiting', rule: wait.reason, details: { kind: wait.kind, candidates: wait.candidates.map((c) => ({ ...c })) } });
+        applied.push({ plan, status: 'skipped', message: wait.reason });
+        continue;
+      }
       const to = other(plan.from);
       const mine = input.ops[i] ?? {};
       const result = { crm: mine.crm ? input.results.get(mine.crm.ref) : undefined, erp: mine.erp ? input.results.get(mine.erp.ref) : undefined };
@@ -198,6 +212,11 @@ export function recordPage(ctx: ApplyContext, input: RecordInput): Promise<Recor
       }
       applied.push({ plan, status, ...(partnerId ? { partnerId } : {}) });
     }
+    // Records that were waiting and are handled now (linked, created, or no longer needing a partner) close their match.
+    const lostIds = new Set(lost.map((p) => p.id));
+    for (const a of applied) if (a.status !== 'failed' && !a.plan.wait && !lostIds.has(a.plan.id) && input.page.matches.has(a.plan.id)) settledMatches.push(a.plan.id);
+    if (waits.length > 0) await tx.matches.upsertOpenMany(waits);
+    if (settledMatches.length > 0) await tx.matches.closeMany(mapping.id, input.page.from, settledMatches);
     if (audit.length > 0) await tx.audit.appendMany(ctx.by === undefined ? audit : audit.map((a) => ({ ...a, details: { ...(a.details ?? {}), by: ctx.by ?? null } })));
     const cursorMoved = input.cursor !== undefined && lost.length === 0;
     if (cursorMoved && input.cursor) await tx.cursors.set(input.cursor.key, input.cursor.value);

@@ -19,6 +19,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CronExpressionParser } from 'cron-parser';
 import type { Connector } from '../connector/index.ts';
+import { ErrorCode, hasErrorCode } from '../errors.ts';
 import type { LoadedMapping } from '../mapping/load.ts';
 import type { Side } from '../mapping/spec.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -145,7 +146,7 @@ export function startRunner(options: RunnerOptions): Runner {
   };
 
   const registers = options.metrics ? [options.metrics] : [];
-  const passes = new Counter({ name: 'frontback_passes_total', help: 'Sync passes run, by mapping, side and outcome (succeeded, failed)', labelNames: ['mapping', 'side', 'outcome'] as const, registers });
+  const passes = new Counter({ name: 'frontback_passes_total', help: 'Sync passes run, by mapping, side and outcome (succeeded, failed, held: skipped while the mapping is held by its create guard)', labelNames: ['mapping', 'side', 'outcome'] as const, registers });
   const passSeconds = new Histogram({ name: 'frontback_pass_duration_seconds', help: 'Sync pass durations in seconds', labelNames: ['mapping', 'side'] as const, buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900], registers });
   const records = new Counter({ name: 'frontback_records_total', help: 'Records a pass handled, by mapping, side read and status (applied, skipped, conflicted, failed)', labelNames: ['mapping', 'side', 'status'] as const, registers });
 
@@ -166,11 +167,19 @@ export function startRunner(options: RunnerOptions): Runner {
         },
       );
       for (const status of ['applied', 'skipped', 'conflicted', 'failed'] as const) if (report.counts[status] > 0) records.inc({ ...labels, status }, report.counts[status]);
-      passes.inc({ ...labels, outcome: 'succeeded' });
+      passes.inc({ ...labels, outcome: report.guarded ? 'guarded' : 'succeeded' });
+      if (report.guarded) logger.warn({ mapping: data.mapping, side: data.side, run: report.runId, created: report.counts.create, read: report.read }, 'pass stopped at the create guard: the mapping is held until a person accepts (frontback accept)');
       logger.info({ mapping: data.mapping, side: data.side, run: report.runId, read: report.read, applied: report.counts.applied }, 'pass done');
       // A pass stopped between pages may not have reached these deliveries' changes: they wait for the next one.
       for (const id of data.inbox ?? []) await (stopping.signal.aborted ? store.inbox.release(id) : store.inbox.markDone(id));
     } catch (err) {
+      if (hasErrorCode(err, ErrorCode.MappingHeld)) {
+        // Held by its create guard until a person accepts: skipped, not failed (the changes stay behind the cursor).
+        passes.inc({ ...labels, outcome: 'held' });
+        logger.warn({ mapping: data.mapping, side: data.side }, `pass skipped: ${(err as Error).message}`);
+        for (const id of data.inbox ?? []) await store.inbox.markDone(id);
+        return;
+      }
       passes.inc({ ...labels, outcome: 'failed' });
       for (const id of data.inbox ?? []) await store.inbox.markFailed(id, (err as Error).message);
       // What the queue does next, from the same rule it follows (retry-policy.ts).

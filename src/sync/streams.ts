@@ -4,6 +4,10 @@
  * to decide, with the position after the page; the drain loop (pass.ts) commits that
  * position with the page's outcomes.
  *
+ * - `waiting`: records parked in earlier passes (an ambiguous match, no partner yet, a
+ *   person's decision to carry out), read again by id at every pass whatever their
+ *   modified time; no cursor (the store's matches are the list). Drained first, so a
+ *   record parked by this pass is not read twice;
  * - `changes`: the side's records changed since the cursor (its key `sync:<mapping>:<side>`);
  * - `deletions`: records archived since their own cursor, where the system lists them
  *   apart (`Connector.listDeleted`, e.g. HubSpot's recycle bin) and the mapping acts on
@@ -31,8 +35,8 @@ export interface StreamOptions {
 export interface Stream {
   /** `changes`, `deletions`, `rows:<object>`. */
   readonly name: string;
-  /** Where its cursor is kept in the store. */
-  readonly cursorKey: string;
+  /** Where its cursor is kept in the store; undefined for a stream without one (`waiting`). */
+  readonly cursorKey?: string;
   /** Its pages after `since` (null: from the beginning). */
   pages(since: Cursor | null): AsyncIterable<ChangePage>;
 }
@@ -58,7 +62,25 @@ export function streamsOf(ctx: PlanContext, from: Side, options: StreamOptions =
     ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   };
-  const streams: Stream[] = [{ name: 'changes', cursorKey: key, pages: (since) => connector.listChanges(object, since, listing) }];
+  const pageSize = Math.max(1, Math.min(options.pageSize ?? connector.limits.maxPageSize, connector.limits.maxPageSize));
+  const streams: Stream[] = [
+    {
+      name: 'waiting',
+      async *pages() {
+        const ids = await ctx.store.matches.pendingRecordIds(mapping.id, from, 10_000);
+        for (let i = 0; i < ids.length; i += pageSize) {
+          if (options.signal?.aborted === true) return;
+          const batch = ids.slice(i, i + pageSize);
+          const records = await connector.read(object, batch, undefined, { fieldTimes: mapping.conflicts === 'newest' });
+          // A record gone meanwhile (deleted at its source) has nothing left to wait for.
+          const gone = batch.filter((id) => !records.some((r) => r.id === id));
+          if (gone.length > 0) await ctx.store.matches.closeMany(mapping.id, from, gone);
+          yield { records, cursor: { timestamp: '', id: '' } };
+        }
+      },
+    },
+    { name: 'changes', cursorKey: key, pages: (since) => connector.listChanges(object, since, listing) },
+  ];
   const listDeleted = connector.listDeleted?.bind(connector);
   if (listDeleted && mapping.deletes !== 'ignore') {
     streams.push({

@@ -20,6 +20,8 @@ import { runPass, type PassReport } from '../../sync/pass.ts';
 import { prepareMapping } from '../../sync/prepare.ts';
 import { passLease } from '../../sync/runner.ts';
 import { describePlan, viewOf } from '../../sync/plan-view.ts';
+import { describeGuard } from '../../sync/guard.ts';
+import { describeIdentity } from '../../sync/identity-summary.ts';
 import { loadCliConfig } from '../config.ts';
 import { openConnectors } from '../connections.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
@@ -121,6 +123,17 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
         if (options.dryRun !== true) await store.leases.release(lease, me);
       }
       process.stdout.write(`${options.dryRun ? 'dry run' : 'pass'} ${mapping.id} from ${from} (run ${report.runId}): ${summary(report)}\n`);
+      const identity = report.counts.identity;
+      process.stdout.write(`  identity: ${describeIdentity(identity)}\n`);
+      for (const [category, examples] of Object.entries(identity.examples)) for (const example of examples) process.stdout.write(`    e.g. ${category}: ${example}\n`);
+      if (report.guarded) {
+        process.stdout.write(
+          options.dryRun
+            ? `  a real pass would stop at the create guard (${describeGuard(mapping)}) and hold the mapping until accepted\n`
+            : `  stopped at the create guard (${describeGuard(mapping)}): ${report.counts.guarded} records left; the mapping is held: look at the plan, then frontback accept ${mapping.id}\n`,
+        );
+        if (!options.dryRun) process.exitCode = 1;
+      }
       for (const line of lines) process.stdout.write(`${line}\n`);
       if (more > 0) process.stdout.write(`  ... and ${more} more (--limit${options.dryRun ? `; every plan: frontback runs show ${report.runId}` : ''})\n`);
     }

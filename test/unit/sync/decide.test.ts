@@ -41,6 +41,25 @@ fields:
 }
 
 const mapping = compile('deletes: archive');
+const noErpCreates = compile('deletes: archive\ncreates: { crm: true, erp: false }');
+const confirmed = (() => {
+  const spec = mappingSpecSchema.parse(
+    parse(`id: companies
+sides:
+  crm: { connection: crm, object: companies }
+  erp: { connection: erp, object: partners }
+match:
+  - { crm: name, erp: name, normalize: company-name, confirm: [country] }
+fields:
+  - { crm: name, erp: name }
+  - { crm: country, erp: country_code }
+  - { crm: parent, erp: parent_id, lookup: groups, flow: crm->erp }
+`),
+  );
+  const result = compileMapping(spec);
+  if (!result.ok) throw new Error(result.issues.map((i) => i.message).join('; '));
+  return result.mapping;
+})();
 const at = '2026-12-01T10:00:00.000Z';
 const crm = (id: string, fields: Record<string, unknown>, archived = false): SourceRecord => ({ id, object: 'contacts', modifiedAt: at, fields: { stage: 'customer', ...fields }, ...(archived ? { archived } : {}) });
 const erp = (id: string, fields: Record<string, unknown>, archived = false): SourceRecord => ({ id, object: 'partners', modifiedAt: at, fields, ...(archived ? { archived } : {}) });
@@ -57,7 +76,7 @@ interface Row {
   target?: TargetCapabilities;
   mapping?: CompiledMapping;
   decided?: Record<string, Side>;
-  expect: { action: string; reason: RegExp | string; patch?: { crm?: Record<string, unknown>; erp?: Record<string, unknown> }; createKey?: unknown; conflicts?: string[] };
+  expect: { action: string; reason: RegExp | string; patch?: { crm?: Record<string, unknown>; erp?: Record<string, unknown> }; createKey?: unknown; conflicts?: string[]; wait?: { kind: string; candidates: number } };
 }
 
 const alice = { email: 'alice@x.test', name: 'Alice', title: 'Buyer' };
@@ -159,11 +178,54 @@ const ROWS: Row[] = [
     item: { record: crm('c1', { ...alice, title: 'Chief' }), filtered: false, link, snapshot: snapshot({ email: 'alice@x.test', name: 'Alice', title: 'Buyer' }, { email: 'alice@x.test', name: 'Alice', title: 'Buyer' }), partner: { partnerId: 'e1', rule: 'link' }, partnerRecord: erp('e1', { email: 'alice@x.test', name: 'Alice', function: 'Chief' }) },
     expect: { action: 'sync', reason: 'changed, but nothing to write: the other side already agrees (snapshot refreshed)', patch: { crm: {}, erp: {} } },
   },
+  {
+    name: 'waiting for a person: the wait is carried with its candidates (parked, nothing written)',
+    item: { record: crm('c1', alice), filtered: false, partner: { reason: '2 erp records match email = "alice@x.test": not linked automatically', wait: { kind: 'ambiguous', candidates: [{ id: 'e1', rule: 'email' }, { id: 'e2', rule: 'email' }] } } },
+    expect: { action: 'skip', reason: '2 erp records match email = "alice@x.test": not linked automatically', wait: { kind: 'ambiguous', candidates: 2 } },
+  },
+  {
+    name: 'no partner, and the mapping does not create in that system: waits',
+    mapping: noErpCreates,
+    item: { record: crm('c1', alice), filtered: false, partner: {} },
+    target: keyed,
+    expect: { action: 'skip', reason: 'no erp record matches, and this mapping does not create in erp (creates.erp: false)', wait: { kind: 'waiting', candidates: 0 } },
+  },
+  {
+    name: 'a person chose never: skipped for good, no wait',
+    item: { record: crm('c1', alice), filtered: false, partner: { reason: 'never linked: decided by zoe' } },
+    target: keyed,
+    expect: { action: 'skip', reason: 'never linked: decided by zoe' },
+  },
+  {
+    name: "a create that needs a link not there yet (its group is not linked): waits rather than being made without it",
+    mapping: confirmed,
+    item: { record: { id: 'c7', object: 'companies', modifiedAt: at, fields: { name: 'Acme SAS', country: 'FR', parent: '99' } }, filtered: false, partner: {} },
+    target: keyed,
+    expect: { action: 'skip', reason: /^waits for parent \(lookup groups \(crm id -> erp id\): nothing found for "99"\)$/, wait: { kind: 'waiting', candidates: 0 } },
+  },
+  {
+    name: 'weak evidence (a name-only match) with countries that differ: ambiguous, for a person',
+    mapping: confirmed,
+    item: { record: { id: 'c7', object: 'companies', modifiedAt: at, fields: { name: 'Acme SAS', country: 'FR' } }, filtered: false, partner: { partnerId: 'e7', rule: 'name', confirm: ['country'] }, partnerRecord: erp('e7', { name: 'ACME', country_code: 'BE' }) },
+    expect: { action: 'skip', reason: 'matched by name, but country (crm "FR", erp "BE") differ: weak evidence, a person decides', wait: { kind: 'ambiguous', candidates: 1 } },
+  },
+  {
+    name: 'weak evidence with countries that agree: linked',
+    mapping: confirmed,
+    item: { record: { id: 'c7', object: 'companies', modifiedAt: at, fields: { name: 'Acme SAS', country: 'FR' } }, filtered: false, partner: { partnerId: 'e7', rule: 'name', confirm: ['country'] }, partnerRecord: erp('e7', { name: 'ACME', country_code: 'FR' }) },
+    expect: { action: 'sync', reason: 'matched by name: linked now' },
+  },
+  {
+    name: 'weak evidence where one side has no country: linked (nothing contradicts it)',
+    mapping: confirmed,
+    item: { record: { id: 'c7', object: 'companies', modifiedAt: at, fields: { name: 'Acme SAS', country: 'FR' } }, filtered: false, partner: { partnerId: 'e7', rule: 'name', confirm: ['country'] }, partnerRecord: erp('e7', { name: 'ACME' }) },
+    expect: { action: 'sync', reason: 'matched by name: linked now' },
+  },
 ];
 
 describe('decide: one record, no store, no connector', () => {
   it.each(ROWS)('$name', (row) => {
-    const input: DecideInput = { mapping: row.mapping ?? mapping, from: row.item.record.object === 'contacts' ? 'crm' : 'erp', item: row.item, resolvers, target: row.target ?? plain, ...(row.decided ? { decided: row.decided } : {}) };
+    const input: DecideInput = { mapping: row.mapping ?? mapping, from: row.item.record.object === 'partners' ? 'erp' : 'crm', item: row.item, resolvers, target: row.target ?? plain, ...(row.decided ? { decided: row.decided } : {}) };
     const plan = decide(input);
     expect(plan.action).toBe(row.expect.action);
     if (typeof row.expect.reason === 'string') expect(plan.reason).toBe(row.expect.reason);
@@ -172,6 +234,8 @@ describe('decide: one record, no store, no connector', () => {
     if (row.expect.patch?.erp) expect(plan.patch.erp).toEqual(row.expect.patch.erp);
     if ('createKey' in row.expect) expect(plan.createKey).toEqual(row.expect.createKey);
     if (row.expect.conflicts) expect(plan.decisions.filter((d) => d.action === 'conflict').map((d) => d.field)).toEqual(row.expect.conflicts);
+    if (row.expect.wait) expect({ kind: plan.wait?.kind, candidates: plan.wait?.candidates.length }).toEqual(row.expect.wait);
+    else expect(plan.wait).toBeUndefined();
     // The plan names the pair it is about.
     expect(plan.id).toBe(row.item.record.id);
     if (row.item.partner.partnerId !== undefined) expect(plan.partnerId).toBe(row.item.partner.partnerId);

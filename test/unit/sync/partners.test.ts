@@ -51,8 +51,11 @@ describe('matchPartners', () => {
     expect(Object.fromEntries(found)).toEqual({
       '1': { partnerId: 'e1', rule: 'crm domain = erp website' },
       '2': { partnerId: 'e2', rule: 'name' },
-      '3': { reason: '2 erp records match website = "twice.test": not linked automatically' },
-      '4': { reason: 'the erp record e5 matching website is already linked to 9' },
+      '3': {
+        reason: '2 erp records match website = "twice.test": not linked automatically',
+        wait: { kind: 'ambiguous', candidates: [{ id: 'e3', rule: 'crm domain = erp website', key: 'twice.test' }, { id: 'e4', rule: 'crm domain = erp website', key: 'twice.test' }] },
+      },
+      '4': { reason: 'the erp record e5 matching website is already linked to 9', wait: { kind: 'ambiguous', candidates: [{ id: 'e5', rule: 'crm domain = erp website', key: 'taken.test' }] } },
       // An archived record is never a partner.
       '5': {},
       '6': {},
@@ -63,7 +66,16 @@ describe('matchPartners', () => {
     const records = [crm('1', { domain: 'same.test' }), crm('2', { domain: 'SAME.test' })];
     const found = matchPartners({ from: 'crm', records, rules, candidates: new Map([[0, [erp('e1', { website: 'same.test' })]]]), taken: new Map() });
     expect(found.get('1')).toEqual({ partnerId: 'e1', rule: 'crm domain = erp website' });
-    expect(found.get('2')).toEqual({ reason: 'matches erp record e1, as crm record 1 does: not linked automatically' });
+    expect(found.get('2')).toEqual({ reason: 'matches erp record e1, as crm record 1 does: not linked automatically', wait: { kind: 'ambiguous', candidates: [{ id: 'e1', rule: 'crm domain = erp website', key: 'same.test' }] } });
+  });
+
+  it('a candidate its own side filter leaves out is never a partner, and says so', () => {
+    const records = [crm('1', { domain: 'lead.test' }), crm('2', { domain: 'two.test' })];
+    const candidates = new Map([[0, [erp('e1', { website: 'lead.test', kind: 'lead' }), erp('e2', { website: 'two.test', kind: 'lead' }), erp('e3', { website: 'two.test', kind: 'customer' })]]]);
+    const found = matchPartners({ from: 'crm', records, rules, candidates, taken: new Map(), accepts: (c) => c.fields.kind === 'customer' });
+    expect(found.get('1')).toEqual({ reason: 'matches erp record e1, which the erp filter leaves out' });
+    // Of two candidates for one key, the one the filter leaves out does not make it ambiguous.
+    expect(found.get('2')).toEqual({ partnerId: 'e3', rule: 'crm domain = erp website' });
   });
 
   it('works the other way round (erp records looking for crm partners)', () => {
