@@ -6,14 +6,15 @@
  */
 import type { FieldType } from '../connector/describe.ts';
 import type { YamlPath } from '../config/yaml-source.ts';
-import type { FieldCompileContext } from './compile-field.ts';
-import { createExpressionCompiler, type CompiledExpression } from './expression.ts';
+import { fieldRuleName, type FieldCompileContext } from './compile-field.ts';
+import { createExpressionCompiler, isFieldName, type CompiledExpression } from './expression.ts';
 import type { TextReader } from './expression-fast.ts';
 import { addChild, compileFieldSet, patchOut, readSlots, slotsOf, SlotRecord, writeSlots } from './field-set.ts';
 import { generateEntryPoints } from './generate.ts';
 import { sameValue } from './normalize.ts';
 import { SCHEDULE_EVERY, type ChildSpec, type FieldRuleSpec, type MappingSpec, type Side } from './spec.ts';
 import { compileMatchRules } from './match-rules.ts';
+import type { MappingValue } from './transforms/index.ts';
 import type { CanonicalRecord, CompiledMapping, CompileIssue, CreateGuard, PatchResult } from './types.ts';
 
 /** Options of {@link compileMapping}. */
@@ -133,7 +134,33 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions = {}):
     const fn = ctx.expression(text, ['filter', side]);
     if (fn) filters[side] = fn;
   }
-  const match = compileMatchRules(spec.match ?? [], spec.fields, issues, links);
+  // Parts naming a field rule read what each side writes there: its field, or its expression's value (whichever way
+  // the rule flows: a name built from first and last names in the CRM is compared with the ERP's name).
+  const sideText = (field: string, side: Side): string | undefined =>
+    (spec.fields as readonly (FieldRuleSpec | undefined)[]).find((f, i) => f !== undefined && fieldRuleName(f, ['fields', i]) === field)?.[side];
+  const readers = new Map<string, ((record: Readonly<Record<string, unknown>>) => MappingValue | undefined) | undefined>();
+  const match = compileMatchRules(spec.match ?? [], spec.fields, issues, links, {
+    read(field, record, side) {
+      const id = `${side}|${field}`;
+      if (!readers.has(id)) {
+        const text = sideText(field, side);
+        const fn = text === undefined ? undefined : isFieldName(text) ? (r: Readonly<Record<string, unknown>>) => r[text] as MappingValue | undefined : ctx.expression(text, ['fields']);
+        readers.set(id, fn === undefined ? undefined : (r) => {
+          try {
+            return fn(r as Record<string, unknown>) as MappingValue | undefined;
+          } catch {
+            return undefined;
+          }
+        });
+      }
+      return readers.get(id)?.(record);
+    },
+    sources(field, side) {
+      const text = sideText(field, side);
+      if (text === undefined) return [];
+      return isFieldName(text) ? [text] : [...(ctx.fieldsOf?.(text) ?? [])];
+    },
+  });
   const creates = { crm: spec.creates?.crm ?? true, erp: spec.creates?.erp ?? true };
   const guard = compileGuard(spec.guard?.maxCreates, issues);
   if (issues.length > 0) return { ok: false, issues, links };

@@ -38,6 +38,17 @@ interface PartReader extends CompiledMatchPart {
   readonly normalize: Readonly<Record<Side, TransformFn>>;
 }
 
+/**
+ * How parts naming a field rule (`field: name`) read it: the value a side's record gives
+ * that rule (compile.ts passes the mapping's own reader), and the raw fields it is read from.
+ */
+export interface FieldRuleReader {
+  /** The field rule's value as `side` reads it from `record`, or undefined. */
+  read(field: string, record: SourceRecord, side: Side): MappingValue | undefined;
+  /** The raw fields of `side` the rule reads (a field name, or those an expression uses). */
+  sources(field: string, side: Side): string[];
+}
+
 /** What {@link compileMatchRules} gives compile.ts. */
 export interface CompiledMatch {
   /** The rules, in file order (rules with problems left out; their problems are in `issues`). */
@@ -100,12 +111,14 @@ function compileNormalize(
 }
 
 function partLabel(part: CompiledMatchPart): string {
+  if (part.field !== undefined) return part.field;
   const { crm, erp } = part.fields;
   return `${crm === erp ? crm : `crm ${crm} = erp ${erp}`}${part.via ? ` via ${part.via}` : ''}`;
 }
 
 /** The key of one part of a compound rule, read on `side`. */
-function partKey(part: PartReader, record: SourceRecord, side: Side, links?: LinkResolver): string | undefined {
+function partKey(part: PartReader, record: SourceRecord, side: Side, links: LinkResolver | undefined, reader: FieldRuleReader): string | undefined {
+  if (part.field !== undefined) return keyThrough(part.normalize[side], reader.read(part.field, record, side));
   const raw = record[part.fields[side]];
   if (part.via === undefined) return keyThrough(part.normalize[side], raw);
   if (links === undefined) return undefined;
@@ -130,18 +143,18 @@ function simpleRule(index: number, part: PartReader, confirm: readonly string[])
   };
 }
 
-function compoundRule(index: number, parts: readonly PartReader[], confirm: readonly string[]): CompiledMatchRule {
+function compoundRule(index: number, parts: readonly PartReader[], confirm: readonly string[], reader: FieldRuleReader): CompiledMatchRule {
   return {
     index,
     label: `all(${parts.map(partLabel).join(', ')})`,
     compound: true,
-    parts: parts.map((p) => (p.via === undefined ? { fields: p.fields } : { fields: p.fields, via: p.via })),
+    parts: parts.map((p) => ({ fields: p.fields, ...(p.via === undefined ? {} : { via: p.via }), ...(p.field === undefined ? {} : { field: p.field }) })),
     confirm,
-    indexFields: (side) => [...new Set(parts.map((p) => p.fields[side]))],
+    indexFields: (side) => [...new Set(parts.flatMap((p) => (p.field === undefined ? [p.fields[side]] : reader.sources(p.field, side))))],
     key(record, side, links) {
       const keys: string[] = [];
       for (const part of parts) {
-        const key = partKey(part, record, side, links);
+        const key = partKey(part, record, side, links, reader);
         if (key === undefined) return undefined;
         keys.push(key);
       }
@@ -176,7 +189,21 @@ function checkConfirm(
   });
 }
 
-function compilePart(spec: MatchPartSpec, path: YamlPath, issues: CompileIssue[], links: ViaLink[]): PartReader {
+function compilePart(spec: MatchPartSpec, path: YamlPath, issues: CompileIssue[], links: ViaLink[], known?: ReadonlySet<string>): PartReader {
+  if (spec.field !== undefined) {
+    for (const key of ['crm', 'erp', 'via'] as const) {
+      if (spec[key] !== undefined) issues.push({ path: [...path, key], message: `a part naming a field rule (field: ${spec.field}) reads it on both sides; remove ${key}:`, at: 'key' });
+    }
+    if (known !== undefined && !known.has(spec.field)) {
+      issues.push({ path: [...path, 'field'], message: `unknown field rule "${spec.field}"${didYouMean(spec.field, [...known])}; field: names a field rule of this mapping (by name)` });
+    }
+    const normalize = compileNormalize(spec.normalize, [...path, 'normalize'], issues);
+    return { fields: { crm: spec.field, erp: spec.field }, field: spec.field, normalize };
+  }
+  if (spec.crm === undefined || spec.erp === undefined) {
+    issues.push({ path, message: 'a part names a field on both sides ({ crm, erp }), or a field rule of this mapping ({ field: <name> })' });
+    return { fields: { crm: spec.crm ?? '', erp: spec.erp ?? '' }, normalize: compileNormalize(undefined, path, issues) };
+  }
   if (spec.via !== undefined) {
     links.push({ path: [...path, 'via'], mapping: spec.via, role: 'via' });
     if (spec.normalize !== undefined) {
@@ -189,6 +216,15 @@ function compilePart(spec: MatchPartSpec, path: YamlPath, issues: CompileIssue[]
   return { fields: { crm: spec.crm, erp: spec.erp }, ...(spec.via === undefined ? {} : { via: spec.via }), normalize };
 }
 
+/** The names of the mapping's field rules. */
+function ruleNames(fields: readonly (FieldRuleSpec | undefined)[]): Set<string> {
+  const names = new Set<string>();
+  fields.forEach((f, i) => {
+    if (f !== undefined) names.add(fieldRuleName(f, ['fields', i]));
+  });
+  return names;
+}
+
 /**
  * Compiles `specs` (the `match:` list). `fields` are the mapping's field rules (for
  * `confirm:`); `via` mappings are added to `links` so the loader checks they exist.
@@ -198,7 +234,9 @@ export function compileMatchRules(
   fields: readonly (FieldRuleSpec | undefined)[],
   issues: CompileIssue[],
   links: { path: YamlPath; mapping: string; role?: 'via' }[],
+  reader: FieldRuleReader,
 ): CompiledMatch {
+  const known = ruleNames(fields);
   const rules: CompiledMatchRule[] = [];
   const simple: { fields: Readonly<Record<Side, string>>; normalize: Readonly<Record<Side, TransformFn>> }[] = [];
   specs.forEach((spec, index) => {
@@ -214,9 +252,9 @@ export function compileMatchRules(
         issues.push({ path: [...path, key], message, at: 'key' });
       }
       const viaLinks: ViaLink[] = [];
-      const parts = spec.all.map((part, i) => compilePart(part, [...path, 'all', i], issues, viaLinks));
+      const parts = spec.all.map((part, i) => compilePart(part, [...path, 'all', i], issues, viaLinks, known));
       links.push(...viaLinks);
-      if (issues.length === before) rules.push(compoundRule(index, parts, confirm));
+      if (issues.length === before) rules.push(compoundRule(index, parts, confirm, reader));
       return;
     }
     const missing = SIDES.filter((side) => spec[side] === undefined);

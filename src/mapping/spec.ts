@@ -119,8 +119,13 @@ const normalizeSpec = z
 
 const matchPart = z
   .strictObject({
-    crm: name('CRM field'),
-    erp: name('ERP field'),
+    crm: name('CRM field').optional(),
+    erp: name('ERP field').optional(),
+    field: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('a field rule of this mapping (by name): its value as each side reads it, e.g. a name built from first and last names (instead of crm/erp)'),
     normalize: normalizeSpec.optional(),
     via: z
       .string()

@@ -148,6 +148,8 @@ export interface CompiledMatchPart {
    * record of its CRM side, the ERP value one of its ERP side), compared through its links.
    */
   readonly via?: string;
+  /** A field rule of the mapping whose value, as each side reads it, is compared (`fields` are then its name). */
+  readonly field?: string;
 }
 
 /**

@@ -52,13 +52,13 @@ export async function viaResolver(rules: readonly CompiledMatchRule[], links: Li
   return (mapping, from, id) => (from === 'crm' ? answers.get(`${mapping}|${id}`) : id);
 }
 
-/** The index entries of `records` of `side`: one per rule and record (null key: no key, or archived). */
+/** The index entries of `records` of `side`: one per rule and record (null key: no key). Archived records keep theirs: matching one parks the record for a person rather than creating a twin. */
 export async function entriesOf(mapping: CompiledMapping, links: LinkRepository, side: Side, records: readonly SourceRecord[]): Promise<MatchIndexEntry[]> {
   const resolve = await viaResolver(mapping.matchRules, links, side, records);
   const out: MatchIndexEntry[] = [];
   for (const record of records) {
     const flat = flatten(record);
-    for (const rule of mapping.matchRules) out.push({ recordId: record.id, rule: rule.index, key: record.archived === true ? null : (rule.key(flat, side, resolve) ?? null) });
+    for (const rule of mapping.matchRules) out.push({ recordId: record.id, rule: rule.index, key: rule.key(flat, side, resolve) ?? null });
   }
   return out;
 }

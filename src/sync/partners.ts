@@ -10,6 +10,7 @@
  * - several candidates for the key, a candidate another record is linked to, or two
  *   records of the page claiming one candidate: an ambiguous match, parked for a person
  *   with its candidates (a wrong link would merge two customers);
+ * - only archived candidates: parked too (likely the record's twin, archived on purpose);
  * - none: the next rule; no rule left: no partner (the engine may create one).
  */
 import type { SourceRecord } from '../connector/index.ts';
@@ -56,7 +57,7 @@ function byKey(rule: CompiledMatchRule, side: Side, candidates: readonly SourceR
   const out = new Map<string, SourceRecord[]>();
   const seen = new Set<string>();
   for (const candidate of candidates) {
-    if (candidate.archived === true || seen.has(candidate.id)) continue;
+    if (seen.has(candidate.id)) continue;
     seen.add(candidate.id);
     const key = rule.key(flatten(candidate), side, links);
     if (key === undefined) continue;
@@ -82,10 +83,17 @@ export function matchPartners(input: MatchInput): Map<string, MatchOutcome> {
     for (const rule of rules) {
       const key = rule.key(flatten(record), from, input.links?.[from]);
       if (key === undefined) continue;
-      const all = keyed.get(rule.index)?.get(key) ?? [];
+      const keyedHits = keyed.get(rule.index)?.get(key) ?? [];
+      const field = rule.fields?.[to] ?? rule.label;
+      // An archived record is never a partner; but one matching it is likely its twin: a person decides, nothing is created.
+      const all = keyedHits.filter((h) => h.archived !== true);
+      const archived = keyedHits.filter((h) => h.archived === true);
+      if (all.length === 0 && archived.length > 0) {
+        found = { reason: `matches archived ${to} record ${archived.map((h) => h.id).join(', ')} (${field}): not linked or created automatically`, wait: { kind: 'ambiguous', candidates: archived.map((h) => candidate(h, rule, key)) } };
+        break;
+      }
       // Only a record its own side's filter accepts can be a partner (a HubSpot lead is not an Odoo customer).
       const hits = all.filter(accepts);
-      const field = rule.fields?.[to] ?? rule.label;
       if (hits.length === 0 && all.length > 0) {
         found = { reason: `matches ${to} record ${all.map((h) => h.id).join(', ')}, which the ${to} filter leaves out` };
         break;
