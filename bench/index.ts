@@ -7,12 +7,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { auditSuite } from './audit.bench.ts';
 import { dryRunSuite } from './dry-run.bench.ts';
+import { identitySuite } from './identity.bench.ts';
 import { hubspotSuite } from './hubspot.bench.ts';
 import { mappingSuite } from './mapping.bench.ts';
 import { transformsSuite } from './transforms.bench.ts';
 import type { BenchSuite, CaseResult } from './harness.ts';
 
-const SUITES: BenchSuite[] = [auditSuite, hubspotSuite, transformsSuite, mappingSuite, dryRunSuite];
+const SUITES: BenchSuite[] = [auditSuite, hubspotSuite, transformsSuite, mappingSuite, dryRunSuite, identitySuite];
 
 function parseArgs(argv: string[]): { json?: string; only?: string } {
   const out: { json?: string; only?: string } = {};

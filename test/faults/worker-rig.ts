@@ -4,7 +4,7 @@
  * companies mapping its lookup reads, 60 new HubSpot customers that Odoo does not have
  * yet, and Odoo calls slowed so a pass takes long enough to be interrupted.
  */
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { obliterateBullMqQueue } from '../../src/queue/bullmq/bullmq-queue.ts';
 import { startFrontback, type RunningFrontback } from '../support/cli.ts';
@@ -45,6 +45,9 @@ export async function startWorkerRig(name: string, seed: number, options: Worker
   cpSync(join(projectRoot, 'mappings/hubspot-odoo'), mappings, { recursive: true });
   // The other flows only slow the passes down.
   for (const file of ['deals-orders.yaml', 'invoices-deals.yaml', 'products.yaml']) rmSync(join(mappings, file));
+  // The new customers are all creates on purpose: a guard that lets them through (the default would hold the mapping).
+  const contacts = join(mappings, 'contacts-partners.yaml');
+  writeFileSync(contacts, readFileSync(contacts, 'utf8').replace(/^schedule:/m, 'guard: { maxCreates: 1000 }\nschedule:'));
   const config = writeCliConfig(rig, [
     `queue: { redis: "${REDIS_URL}", prefix: ${prefix}, concurrency: 2 }`,
     `mappings: { dir: ${JSON.stringify(mappings)} }`,

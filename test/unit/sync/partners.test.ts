@@ -56,8 +56,8 @@ describe('matchPartners', () => {
         wait: { kind: 'ambiguous', candidates: [{ id: 'e3', rule: 'crm domain = erp website', key: 'twice.test' }, { id: 'e4', rule: 'crm domain = erp website', key: 'twice.test' }] },
       },
       '4': { reason: 'the erp record e5 matching website is already linked to 9', wait: { kind: 'ambiguous', candidates: [{ id: 'e5', rule: 'crm domain = erp website', key: 'taken.test' }] } },
-      // An archived record is never a partner.
-      '5': {},
+      // An archived record is never a partner; matching one parks the record for a person (likely its twin).
+      '5': { reason: 'matches archived erp record e6 (name): not linked or created automatically', wait: { kind: 'ambiguous', candidates: [{ id: 'e6', rule: 'name', key: 'gone' }] } },
       '6': {},
     });
   });
