@@ -141,3 +141,9 @@ function postgresBackend(available: boolean): Backend {
 export async function backends(): Promise<Backend[]> {
   return [sqliteBackend(), postgresBackend(await havePostgres())];
 }
+
+/** A clock that moves one second per reading, from 2026-01-01: rows get distinct, ordered times. */
+export function tickingClock(): () => Date {
+  let tick = Date.parse('2026-01-01T00:00:00.000Z');
+  return () => new Date((tick += 1000));
+}

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../src/errors.ts';
 import type { HoldInput, Store } from '../../../src/store/store.ts';
-import { backends, type TestDb } from './backends.ts';
+import { backends, type TestDb, tickingClock } from './backends.ts';
 
 const all = await backends();
 
@@ -26,9 +26,7 @@ for (const backend of all) {
 
     beforeEach(async () => {
       db = await backend.fresh();
-      let tick = Date.parse('2026-01-01T00:00:00.000Z');
-      // A clock that moves, so holds have distinct, ordered times.
-      store = await db.open({ clock: () => new Date((tick += 1000)) });
+      store = await db.open({ clock: tickingClock() });
     });
     afterEach(async () => {
       await db.dispose();

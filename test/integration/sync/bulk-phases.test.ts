@@ -15,7 +15,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Connector, WriteOp, WriteResult } from '../../../src/connector/index.ts';
 import { loadMappings } from '../../../src/mapping/load.ts';
 import type { CompiledMapping } from '../../../src/mapping/types.ts';
-import type { Store } from '../../../src/store/store.ts';
+import type { SnapshotRepository } from '../../../src/store/snapshot-repository.ts';
+import type { Store, StoreRepositories } from '../../../src/store/store.ts';
 import { runPass } from '../../../src/sync/pass.ts';
 import { projectRoot } from '../../support/env.ts';
 import { collectPass, startSyncRig, type SyncRig } from './support.ts';
@@ -50,16 +51,27 @@ async function customers(count: number, inOdoo: number): Promise<string[]> {
   return emails;
 }
 
-/** The store, with another writer moving the snapshot of `linkId` just before each of the first `times` transactions. */
+/**
+ * The store, with another writer moving the snapshot of `linkId` just before this pass's
+ * compare-and-set of it (the first `times` of them): a race lost, deterministically.
+ */
 function racingStore(linkId: string, times: number): Store {
   let left = times;
-  const transaction: Store['transaction'] = async (work) => {
-    if (left-- > 0) {
-      const snap = await store.snapshots.get(linkId);
-      if (snap) await store.snapshots.compareAndSet(linkId, snap.version, { crm: snap.crm, erp: snap.erp });
-    }
-    return store.transaction(work);
+  const racing = (tx: StoreRepositories): StoreRepositories => {
+    const snapshots: SnapshotRepository = {
+      get: (id) => tx.snapshots.get(id),
+      getMany: (ids) => tx.snapshots.getMany(ids),
+      async compareAndSet(id, expected, next) {
+        if (id === linkId && left-- > 0) {
+          const snap = await tx.snapshots.get(id);
+          if (snap) await tx.snapshots.compareAndSet(id, snap.version, { crm: snap.crm, erp: snap.erp });
+        }
+        return tx.snapshots.compareAndSet(id, expected, next);
+      },
+    };
+    return new Proxy(tx, { get: (target, property) => (property === 'snapshots' ? snapshots : Reflect.get(target, property, target)) });
   };
+  const transaction: Store['transaction'] = (work) => store.transaction((tx) => work(racing(tx)));
   return new Proxy(store, {
     get(target, property) {
       if (property === 'transaction') return transaction;
@@ -100,7 +112,7 @@ describe('a pass as bulk phases', () => {
     const victim = links[1]!;
     const versions = async () => Promise.all(links.map(async (l) => (await store.snapshots.get(l.id))?.version));
     expect(await versions()).toEqual([1, 1, 1]);
-    // Another writer moves the victim's snapshot just before this pass records its page (once).
+    // Another writer moves the victim's snapshot just before this pass's compare-and-set of it (once).
     const racing = racingStore(victim.id, 1);
     const auditBefore = (await store.audit.verify()).count;
     const pass = await collectPass({ ...ctx(), store: racing }, 'crm', { apply: true });
