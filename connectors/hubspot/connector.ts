@@ -228,8 +228,10 @@ export function createHubSpotConnector(connection: ConnectionSettings, deps: Con
       const values = [...new Set(query.values)];
       const out: SourceRecord[] = [];
       if (query.field === 'hs_object_id') return connector.read(name, values, query.fields);
-      const unique = description.fields.some((f) => f.name === query.field && f.externalId === true);
-      for (const batch of chunk(values, 100)) {
+      const unique = query.match !== 'contains' && description.fields.some((f) => f.name === query.field && f.externalId === true);
+      // A contains search: one filter group per value (groups are ORed; HubSpot allows 5 per search).
+      const contains = query.match === 'contains';
+      for (const batch of chunk(values, contains ? 5 : 100)) {
         if (unique) {
           // Exact and current (batch read by a unique property), unlike the lagging search index.
           const response = await client.batchRead(object.path, batch, names, query.field);
@@ -239,7 +241,9 @@ export function createHubSpotConnector(connection: ConnectionSettings, deps: Con
         let after: string | undefined;
         do {
           const page = await client.search(object.path, {
-            filterGroups: [{ filters: [batch.length === 1 ? { propertyName: query.field, operator: 'EQ', value: batch[0] as string } : { propertyName: query.field, operator: 'IN', values: batch }] }],
+            filterGroups: contains
+              ? batch.map((value) => ({ filters: [{ propertyName: query.field, operator: 'CONTAINS_TOKEN', value }] }))
+              : [{ filters: [batch.length === 1 ? { propertyName: query.field, operator: 'EQ', value: batch[0] as string } : { propertyName: query.field, operator: 'IN', values: batch }] }],
             sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }],
             properties: [...new Set([...names, query.field])],
             limit: limits.maxPageSize,

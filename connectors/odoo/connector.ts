@@ -18,7 +18,7 @@ import {
   type SourceRecord,
 } from '../../src/connector/index.ts';
 import { listModelChanges, listProductChanges, type ListingContext } from './changes.ts';
-import { OdooClient } from './client.ts';
+import { OdooClient, type Domain } from './client.ts';
 import { describeModel, EXTERNAL_ID_FIELD, fieldTypes } from './describe.ts';
 import { translateOdooError } from './errors.ts';
 import { parseOdooOptions, type OdooOptions } from './options.ts';
@@ -45,6 +45,9 @@ export const ODOO_MODELS: readonly string[] = [
   'res.partner.industry',
   'res.partner.category',
 ];
+
+/** Values per `ilike` domain of a contains search (each adds a term Odoo evaluates per row). */
+const CONTAINS_BATCH = 50;
 
 /** A live Odoo connection: the contract, plus reference-data lookups and the raw client. */
 export interface OdooConnector extends Connector {
@@ -212,9 +215,18 @@ export function createOdooConnector(connection: ConnectionSettings, deps: Connec
       if (type === undefined) throw new FrontbackError(ErrorCode.Validation, `connection "${connection.name}": ${model} has no field "${query.field}"`);
       const numeric = type === 'many2one' || type === 'integer';
       const wanted: (string | number)[] = numeric ? values.filter((v) => /^\d+$/.test(v)).map(Number) : values;
+      const fields = wireFields(d, query.fields ? [...query.fields, query.field] : undefined);
       const out: SourceRecord[] = [];
+      if (query.match === 'contains' && !numeric) {
+        // One domain ORing an `ilike` per value (Odoo's prefix notation: n-1 '|' first); the caller compares again.
+        for (const batch of chunk(values, CONTAINS_BATCH)) {
+          const domain: Domain = [...Array.from({ length: batch.length - 1 }, () => '|'), ...batch.map((v) => [query.field, 'ilike', v] as const)];
+          out.push(...(await client.searchRead(model, domain, { fields, order: 'id asc', withArchived: true })).map(decoder(model, d)));
+        }
+        return out;
+      }
       for (const batch of chunk(wanted, limits.maxPageSize)) {
-        const rows = await client.searchRead(model, [[query.field, 'in', batch]], { fields: wireFields(d, query.fields ? [...query.fields, query.field] : undefined), order: 'id asc', withArchived: true });
+        const rows = await client.searchRead(model, [[query.field, 'in', batch]], { fields, order: 'id asc', withArchived: true });
         out.push(...rows.map(decoder(model, d)));
       }
       return out;

@@ -59,6 +59,13 @@ export interface FindQuery {
   field: string;
   /** Values to look for, compared exactly as the system compares them. */
   values: string[];
+  /**
+   * `exact` (default): the field equals one of the values. `contains`: the field's text
+   * contains one of them (case-insensitively where the system compares so), for fields that
+   * hold several keys in one text (Odoo `invoice_origin` "S001, S002"); callers compare
+   * again in memory.
+   */
+  match?: 'exact' | 'contains';
   /** Fields to return; default: every field of the object description. */
   fields?: string[];
 }

@@ -42,10 +42,17 @@ export function checkAggregates(
       return found;
     };
     const by = field(agg.by, 'by');
-    if (by !== undefined && (by.type !== 'reference' || (by.reference !== undefined && by.reference.object !== mapped.name))) {
+    if (agg.key !== undefined) {
+      // The rows hold a field of the record (an order's name), not a reference to it.
+      if (!mapped.fields.some((f) => f.name === agg.key)) {
+        issues.push({ path: [...path, 'key'], message: `unknown field "${agg.key}" in ${kind} ${mapped.name}${didYouMean(agg.key, mapped.fields.map((f) => f.name))}` });
+      }
+    } else if (by !== undefined && (by.type !== 'reference' || (by.reference !== undefined && by.reference.object !== mapped.name))) {
       const is = by.type === 'reference' ? `a reference to ${by.reference?.object ?? 'another object'}` : `${by.type}`;
       issues.push({ path: [...path, 'by'], message: `${label} field "${agg.by}" is ${is}, not a reference to ${mapped.name}: by: names the field of each ${from.name} row that points to the mapped record` });
     }
+    if (agg.latest !== undefined) field(agg.latest, 'latest');
+    if (agg.order !== undefined) field(agg.order, 'order');
     for (const op of ['sum', 'min', 'max'] as const) {
       const name = agg[op];
       if (name === undefined) continue;

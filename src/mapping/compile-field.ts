@@ -45,7 +45,7 @@ export interface CompiledField {
   /** Worked out from other records (an aggregate), not read from its side: compared as it is now, never against a snapshot. */
   readonly derived?: true;
   /** For an aggregate: the rows it rolls up (`from` on `side`) and their field that references the record (`by`). */
-  readonly rollsUp?: { readonly side: Side; readonly from: string; readonly by: string };
+  readonly rollsUp?: { readonly side: Side; readonly from: string; readonly by: string; readonly key?: string; readonly split?: string };
   /** What is read on each side the field flows from, for traces: `email`, `firstname + " " + lastname`. */
   readonly source: Partial<Record<Side, string>>;
   /** Readers for the sides the field flows from; undefined when the record does not carry the field. */
@@ -148,17 +148,22 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
     if (!flowsFrom(flow, side)) continue;
     const text = spec[side];
     if (aggSide === side && agg) {
-      const op = (['sum', 'min', 'max', 'count'] as const).filter((k) => agg[k] !== undefined);
+      const op = (['sum', 'min', 'max', 'count', 'latest'] as const).filter((k) => agg[k] !== undefined);
       if (op.length !== 1) {
-        issues.push({ path: [...path, 'aggregate'], message: `an aggregate needs exactly one of sum, min, max, count; got ${op.length === 0 ? 'none' : op.join(', ')}` });
+        issues.push({ path: [...path, 'aggregate'], message: `an aggregate needs exactly one of sum, min, max, count, latest; got ${op.length === 0 ? 'none' : op.join(', ')}` });
         continue;
       }
-      const kind = op[0] as 'sum' | 'min' | 'max' | 'count';
+      const kind = op[0] as 'sum' | 'min' | 'max' | 'count' | 'latest';
       const matches = agg.where === undefined ? undefined : ctx.expression(agg.where, [...path, 'aggregate', 'where']);
       const fieldName = kind === 'count' ? undefined : (agg[kind] as string);
-      const request: Extract<LookupRequest, { kind: 'aggregate' }> = { kind: 'aggregate', side, from: agg.from, by: agg.by, op: kind, ...(fieldName ? { field: fieldName } : {}), ...(agg.where ? { where: agg.where } : {}), ...(matches ? { matches } : {}) };
-      // The record id is what the rows reference; the resolver does the roll-up in toPatch.
-      read[side] = (record) => ((record.id ?? null) as MappingValue);
+      const request: Extract<LookupRequest, { kind: 'aggregate' }> = {
+        kind: 'aggregate', side, from: agg.from, by: agg.by, op: kind,
+        ...(fieldName ? { field: fieldName } : {}), ...(agg.where ? { where: agg.where } : {}), ...(matches ? { matches } : {}),
+        ...(agg.order ? { order: agg.order } : {}), ...(agg.key ? { key: agg.key } : {}), ...(agg.split ? { split: agg.split } : {}),
+      };
+      // What the rows reference (the record's id, or its `key` field); the resolver does the roll-up in toPatch.
+      const keyField = agg.key ?? 'id';
+      read[side] = (record) => ((record[keyField] ?? null) as MappingValue);
       aggregate = request;
     } else if (text !== undefined && !isFieldName(text)) {
       const fn = ctx.expression(text, [...path, side]);
@@ -262,5 +267,5 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
   });
   const sourceText: CompiledField['source'] = {};
   for (const side of ['crm', 'erp'] as const) if (read[side]) sourceText[side] = aggSide === side ? `id (for the aggregate)` : (spec[side] ?? '');
-  return { name, path: formatPath(path), flow, ...(spec.owner ? { owner: spec.owner } : {}), ...(aggregate ? { derived: true as const, rollsUp: { side: aggregate.side, from: aggregate.from, by: aggregate.by } } : {}), source: sourceText, read, plain, constant: constants, text: texts, write, normalize };
+  return { name, path: formatPath(path), flow, ...(spec.owner ? { owner: spec.owner } : {}), ...(aggregate ? { derived: true as const, rollsUp: { side: aggregate.side, from: aggregate.from, by: aggregate.by, ...(aggregate.key ? { key: aggregate.key } : {}), ...(aggregate.split ? { split: aggregate.split } : {}) } } : {}), source: sourceText, read, plain, constant: constants, text: texts, write, normalize };
 }

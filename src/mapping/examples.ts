@@ -1,7 +1,8 @@
 /**
  * Runs the `examples:` of a mapping like tests: each input record is translated
  * for the other side and the patch must be exactly `expect`. Lookups are answered
- * from the example's `resolve:` table (`"<mapping or model>:<value>": result`);
+ * from the example's `resolve:` table (`"<mapping or model>:<value>": result`; an aggregate
+ * may be named finely, `"<object>.<op>[.<field>]:<value>"`, when a mapping has several);
  * anything else resolves to nothing, as an unlinked record would.
  */
 import stringify from 'safe-stable-stringify';
@@ -21,9 +22,16 @@ export function exampleLookupKey(lookup: LookupRequest, value: MappingValue): st
   return `${scope}:${typeof value === 'string' ? value : stringify(value) ?? ''}`;
 }
 
+/** The finer key of an aggregate (`account.move.count:S00012`, `account.move.latest.name:S00012`), for mappings with several. */
+function aggregateKey(lookup: Extract<LookupRequest, { kind: 'aggregate' }>, value: MappingValue): string {
+  return `${lookup.from}.${lookup.op}${lookup.field === undefined ? '' : `.${lookup.field}`}:${typeof value === 'string' ? value : stringify(value) ?? ''}`;
+}
+
 function exampleResolver(table: Readonly<Record<string, MappingValue>> | undefined): Resolver {
   return (lookup, value) => {
     if (!table) return undefined;
+    const fine = lookup.kind === 'aggregate' ? aggregateKey(lookup, value) : undefined;
+    if (fine !== undefined && Object.hasOwn(table, fine)) return table[fine];
     const key = exampleLookupKey(lookup, value);
     return Object.hasOwn(table, key) ? table[key] : undefined;
   };

@@ -84,6 +84,10 @@ const aggregateSpec = z
     min: z.string().min(1).optional().describe('field whose smallest value is taken'),
     max: z.string().min(1).optional().describe('field whose largest value is taken'),
     count: z.literal(true).optional().describe('count the rows'),
+    latest: z.string().min(1).optional().describe('field whose value on the newest row is taken (newest by `order`)'),
+    order: z.string().min(1).optional().describe('with latest: field that orders the rows (a date); ties and absent values by id'),
+    key: z.string().min(1).optional().describe('field of this record the rows reference (by holds it); default its id, e.g. name for an order number'),
+    split: z.string().min(1).optional().describe('separator when one row references several records in one text, e.g. "," for invoice_origin "S001, S002"'),
     side: side.optional().describe('side the object lives on; default erp'),
   })
   .describe('a roll-up over related records (read-only: the field flows to the other side)');

@@ -64,10 +64,16 @@ export interface AggregateLookup {
   readonly from: string;
   /** Field of the rows that references this record. */
   readonly by: string;
-  /** Operation. */
-  readonly op: 'sum' | 'min' | 'max' | 'count';
+  /** Operation (`latest`: the field of the newest row, by `order`). */
+  readonly op: 'sum' | 'min' | 'max' | 'count' | 'latest';
   /** Field the operation reads (absent for count). */
   readonly field?: string;
+  /** With `latest`: the field that orders the rows (ties and absent values by id). */
+  readonly order?: string;
+  /** Field of the record the rows' `by` holds; default the record's id. */
+  readonly key?: string;
+  /** Separator when `by` holds several records' keys in one text (`"S001, S002"`). */
+  readonly split?: string;
   /** Row condition as written, for the resolver to translate (e.g. into an Odoo domain). */
   readonly where?: string;
   /** The same condition compiled, for resolvers that filter rows in memory. */
@@ -221,7 +227,7 @@ export interface CompiledMapping {
   /** True for a field worked out from other records (an aggregate such as the open invoice amount): always recomputed and compared as it is now. */
   derived(field: string): boolean;
   /** The aggregates' sources: which rows (`from` on `side`, referencing the record by `by`) each derived field rolls up. */
-  readonly rollUps: readonly { readonly field: string; readonly side: Side; readonly from: string; readonly by: string }[];
+  readonly rollUps: readonly { readonly field: string; readonly side: Side; readonly from: string; readonly by: string; readonly key?: string; readonly split?: string }[];
   /** True when the side's filter accepts the record (always true without a filter). */
   accepts(record: SourceRecord, side: Side): boolean;
   /** Match keys of an unlinked record for its simple rules, in rule order (empty values skipped; compound rules give none). */

@@ -142,7 +142,7 @@ export function decide(input: DecideInput): PlannedRecord {
     if (waiting !== undefined) return skip(waiting, { own });
     if (link !== undefined) return skip(`the linked ${to} record ${partner.partnerId ?? ''} is gone`, { own });
     const { patch, problems } = mapping.toPatch(own, to, resolvers[to]);
-    // A mapping whose fields all flow the other way (invoices -> deals) never creates from this side.
+    // A mapping whose fields all flow the other way (products: Odoo -> HubSpot) never creates from this side.
     if (Object.keys(patch).length === 0) {
       return skip(problems.length > 0 ? `no ${to} record matches, and nothing could be translated to create one` : `no ${to} record matches, and no field flows from ${from} to create one`, { problems, own });
     }

@@ -36,11 +36,34 @@ const keyOf = (lookup: LookupRequest, value: MappingValue): string => {
 };
 
 /** What one `find` answers: the rows of one object referencing records by one field. */
-const aggregateGroup = (lookup: Extract<LookupRequest, { kind: 'aggregate' }>): string => `${lookup.side}|${lookup.from}|${lookup.by}|${lookup.op}|${lookup.field ?? ''}|${lookup.where ?? ''}`;
+const aggregateGroup = (lookup: Extract<LookupRequest, { kind: 'aggregate' }>): string =>
+  `${lookup.side}|${lookup.from}|${lookup.by}|${lookup.op}|${lookup.field ?? ''}|${lookup.where ?? ''}|${lookup.order ?? ''}|${lookup.split ?? ''}`;
+
+/** The keys of the records a row references: its `by` value, or each part of it when several share one text. */
+export function referencedKeys(value: unknown, split: string | undefined): string[] {
+  if (value === null || value === undefined || value === false || value === '') return [];
+  const text = String(value);
+  return split === undefined ? [text] : text.split(split).map((part) => part.trim()).filter((part) => part !== '');
+}
+
+/** The newest of `rows` by `order` (absent values first), then by id: deterministic whatever order they came in. */
+function newest(rows: readonly Record<string, unknown>[], order: string | undefined): Record<string, unknown> | undefined {
+  const rank = (row: Record<string, unknown>): [string, number] => {
+    const value = order === undefined ? undefined : row[order];
+    return [value === null || value === undefined || value === false ? '' : String(value), Number(row.id) || 0];
+  };
+  return [...rows].sort((a, b) => {
+    const [ra, ia] = rank(a);
+    const [rb, ib] = rank(b);
+    return ra === rb ? ia - ib : ra < rb ? -1 : 1;
+  }).at(-1);
+}
 
 /** The roll-up of `rows` (already filtered) for one record. */
-function rollUp(op: 'sum' | 'min' | 'max' | 'count', field: string | undefined, rows: readonly Record<string, unknown>[]): MappingValue {
+function rollUp(lookup: Extract<LookupRequest, { kind: 'aggregate' }>, rows: readonly Record<string, unknown>[]): MappingValue {
+  const { op, field } = lookup;
   if (op === 'count') return rows.length;
+  if (op === 'latest') return (newest(rows, lookup.order)?.[field ?? ''] ?? null) as MappingValue;
   const values = rows.map((r) => r[field ?? '']).filter((v): v is number | string => typeof v === 'number' || (typeof v === 'string' && v !== ''));
   if (op === 'sum') return Math.round(values.reduce<number>((total, v) => total + Number(v), 0) * 1e6) / 1e6;
   if (values.length === 0) return null;
@@ -87,15 +110,18 @@ export async function preloadLookups(mapping: CompiledMapping, canonicals: reado
     for (const [id, link] of await sources.links.findManyBySide(lookup.mapping, lookup.from, [...values])) answers.set(keyOf(lookup, id), lookup.to === 'crm' ? link.crmId : link.erpId);
   }
   for (const { lookup, values } of aggregates.values()) {
-    const rows = await sources.connectors[lookup.side].find(lookup.from, { field: lookup.by, values: [...values] });
+    // Rows that name several records in one text ("S001, S002") are found by a contains search, then split here.
+    const query = { field: lookup.by, values: [...values], ...(lookup.split === undefined ? {} : { match: 'contains' as const }) };
+    const rows = await sources.connectors[lookup.side].find(lookup.from, query);
     const byRecord = new Map<string, Record<string, unknown>[]>();
+    const seen = new Set<string>();
     for (const row of rows) {
       const fields = { ...row.fields, id: row.id };
-      if (row.archived === true || (lookup.matches && lookup.matches(fields) !== true)) continue;
-      const key = String(row.fields[lookup.by]);
-      byRecord.set(key, [...(byRecord.get(key) ?? []), fields]);
+      if (seen.has(row.id) || row.archived === true || (lookup.matches && lookup.matches(fields) !== true)) continue;
+      seen.add(row.id);
+      for (const key of referencedKeys(row.fields[lookup.by], lookup.split)) byRecord.set(key, [...(byRecord.get(key) ?? []), fields]);
     }
-    for (const value of values) answers.set(keyOf(lookup, value), rollUp(lookup.op, lookup.field, byRecord.get(value) ?? []));
+    for (const value of values) answers.set(keyOf(lookup, value), rollUp(lookup, byRecord.get(value) ?? []));
   }
   for (const { lookup, values } of groups.values()) {
     const connector = sources.connectors[lookup.side];

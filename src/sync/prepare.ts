@@ -39,13 +39,22 @@ export async function prepareMapping(loaded: LoadedMapping, connectors: Readonly
     const keyField = await keyFieldOf(loaded, connector, side);
     if ((custom.length === 0 && keyField === undefined) || connector.ensureFields === undefined) continue;
     const there = other(side);
-    const described = (await connectors[there].describe()).find((o) => o.name === loaded.spec.sides[there].object);
+    const thereObjects = await connectors[there].describe();
+    const described = thereObjects.find((o) => o.name === loaded.spec.sides[there].object);
+    const plain = (type: FieldType | undefined): FieldType => (type === 'number' || type === 'integer' || type === 'boolean' || type === 'date' || type === 'datetime' || type === 'text' ? type : 'string');
     const typeOf = (name: string): FieldType => {
       const rule = loaded.spec.fields.find((f) => f?.[side] === name);
-      if (rule?.aggregate) return rule.aggregate.count === true ? 'integer' : 'number';
+      const agg = rule?.aggregate;
+      if (agg) {
+        if (agg.count === true) return 'integer';
+        if (agg.sum !== undefined) return 'number';
+        // min, max, latest: the type of the rows' field (a date, a name), text once a value table turns it into labels.
+        if (rule?.values !== undefined) return 'string';
+        const read = agg.min ?? agg.max ?? agg.latest;
+        return plain(thereObjects.find((o) => o.name === agg.from)?.fields.find((f) => f.name === read)?.type);
+      }
       const source = rule?.[there];
-      const type = source === undefined ? undefined : described?.fields.find((f) => f.name === source)?.type;
-      return type === 'number' || type === 'integer' || type === 'boolean' || type === 'date' || type === 'datetime' || type === 'text' ? type : 'string';
+      return plain(source === undefined ? undefined : described?.fields.find((f) => f.name === source)?.type);
     };
     if (options.dryRun === true) {
       const mine = (await connector.describe()).find((o) => o.name === loaded.spec.sides[side].object);

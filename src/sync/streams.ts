@@ -16,9 +16,10 @@
  *   own cursor; each page brings the records the rows reference (read in one call), so a
  *   paid invoice updates its company's figure though the company did not change.
  */
-import type { ChangePage, Cursor, SourceRecord } from '../connector/index.ts';
+import type { ChangePage, Cursor } from '../connector/index.ts';
 import type { Side } from '../mapping/spec.ts';
 import type { CompiledMapping } from '../mapping/types.ts';
+import { referencedKeys } from './lookups.ts';
 import type { PlanContext } from './plan.ts';
 
 /** Options the streams pass on to the listings. */
@@ -45,9 +46,11 @@ export interface Stream {
 export const cursorKey = (mappingId: string, side: Side): string => `sync:${mappingId}:${side}`;
 
 /** The distinct row sources of the aggregates on `side` (one listing each, even when several fields roll them up). */
-function rollUpSources(rollUps: CompiledMapping['rollUps'], side: Side): { from: string; by: string }[] {
-  const seen = new Map<string, { from: string; by: string }>();
-  for (const r of rollUps) if (r.side === side) seen.set(`${r.from}|${r.by}`, { from: r.from, by: r.by });
+function rollUpSources(rollUps: CompiledMapping['rollUps'], side: Side): { from: string; by: string; key?: string; split?: string }[] {
+  const seen = new Map<string, { from: string; by: string; key?: string; split?: string }>();
+  for (const r of rollUps) {
+    if (r.side === side) seen.set(`${r.from}|${r.by}|${r.key ?? ''}|${r.split ?? ''}`, { from: r.from, by: r.by, ...(r.key ? { key: r.key } : {}), ...(r.split ? { split: r.split } : {}) });
+  }
   return [...seen.values()];
 }
 
@@ -97,7 +100,9 @@ export function streamsOf(ctx: PlanContext, from: Side, options: StreamOptions =
       cursorKey: `${key}:rows:${source.from}`,
       async *pages(since) {
         for await (const page of connector.listChanges(source.from, since, { ...listing, fields: [source.by] })) {
-          const ids = [...new Set(page.records.flatMap((r) => referenced(r, source.by)))];
+          const keys = [...new Set(page.records.flatMap((r) => referencedKeys(r.fields[source.by], source.split)))];
+          // Rows reference their records by id, or by another field of theirs (an order's name): then found by it first.
+          const ids = source.key === undefined || source.key === 'id' || keys.length === 0 ? keys : (await connector.find(object, { field: source.key, values: keys, fields: [source.key] })).map((r) => r.id);
           const records = ids.length === 0 ? [] : await connector.read(object, ids, undefined, { fieldTimes: mapping.conflicts === 'newest' });
           yield { records, cursor: page.cursor };
         }
@@ -105,10 +110,4 @@ export function streamsOf(ctx: PlanContext, from: Side, options: StreamOptions =
     });
   }
   return streams;
-}
-
-/** The record a row references through `by`, if any. */
-function referenced(row: SourceRecord, by: string): string[] {
-  const value = row.fields[by];
-  return value === null || value === undefined || value === false || value === '' ? [] : [String(value)];
 }

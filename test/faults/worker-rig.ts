@@ -44,7 +44,7 @@ export async function startWorkerRig(name: string, seed: number, options: Worker
   const mappings = join(rig.dir, 'mappings');
   cpSync(join(projectRoot, 'mappings/hubspot-odoo'), mappings, { recursive: true });
   // The other flows only slow the passes down.
-  for (const file of ['deals-orders.yaml', 'invoices-deals.yaml', 'products.yaml']) rmSync(join(mappings, file));
+  for (const file of ['deals-orders.yaml', 'products.yaml']) rmSync(join(mappings, file));
   // The new customers are all creates on purpose: a guard that lets them through (the default would hold the mapping).
   const contacts = join(mappings, 'contacts-partners.yaml');
   writeFileSync(contacts, readFileSync(contacts, 'utf8').replace(/^schedule:/m, 'guard: { maxCreates: 1000 }\nschedule:'));

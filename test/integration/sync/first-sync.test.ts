@@ -19,7 +19,7 @@ import type { PassReport } from '../../../src/sync/pass.ts';
 import { projectRoot } from '../../support/env.ts';
 import { collectPass, startSyncRig, type SyncRig } from './support.ts';
 
-const ORDER = ['companies-partners', 'contacts-partners', 'products', 'deals-orders', 'invoices-deals'];
+const ORDER = ['companies-partners', 'contacts-partners', 'products', 'deals-orders'];
 let rig: SyncRig;
 let mappings: LoadedMapping[];
 const reports = new Map<string, PassReport>();
@@ -93,14 +93,23 @@ describe('a first sync over two systems that already share customers', () => {
     expect(await all('crm', 'contacts')).toHaveLength(300);
   });
 
-  it('products: linked by SKU; won deals: linked to the orders Odoo already had (company + amount); invoices: linked, no deal created', async () => {
+  it("products: linked by SKU; won deals: linked to the orders Odoo already had (company + amount), their invoices' figures on the deal, no deal created", async () => {
     expect(report('products crm').counts.identity.matched).toEqual({ 'crm hs_sku = erp default_code': 30 });
     expect(report('deals-orders crm').counts.identity.matched).toEqual({ 'all(crm associatedcompanyid = erp partner_id via companies-partners, crm amount = erp amount_untaxed)': 17 });
     expect(report('deals-orders crm').counts.create).toBe(0);
     expect(await all('erp', 'sale.order')).toHaveLength(39);
-    expect(report('invoices-deals erp').counts.create).toBe(0);
-    expect(report('invoices-deals crm').counts.identity.matched).toEqual({ 'crm erp_order_ref = erp invoice_origin': 17 });
+    expect(report('deals-orders erp').counts.create).toBe(0);
     expect(await all('crm', 'deals')).toHaveLength(60);
+    // Each won deal carries what is still due on its order's posted invoices (Odoo's own figures, summed).
+    const links = await rig.store.links.list('deals-orders', { limit: 1000 });
+    const deals = new Map((await rig.connectors.crm.read('deals', links.map((l) => l.crmId), ['erp_amount_due', 'erp_invoice_count', 'erp_order_ref'])).map((d) => [d.id, d]));
+    const invoices = (await all('erp', 'account.move')).filter((m) => m.fields.move_type === 'out_invoice' && m.fields.state === 'posted');
+    for (const link of links) {
+      const deal = deals.get(link.crmId);
+      const mine = invoices.filter((m) => m.fields.invoice_origin === deal?.fields.erp_order_ref);
+      expect(mine.length, `deal ${link.crmId}`).toBeGreaterThan(0);
+      expect([deal?.fields.erp_invoice_count, deal?.fields.erp_amount_due], `deal ${link.crmId}`).toEqual([mine.length, mine.reduce((a, m) => a + Number(m.fields.amount_residual), 0)]);
+    }
     expect(await rig.store.deadLetters.list({ status: 'open' })).toEqual([]);
     expect((await rig.store.audit.verify()).ok).toBe(true);
   });

@@ -219,7 +219,7 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
   {
     name: 'aggregate with two operations',
     yaml: F('{ crm: amount, aggregate: { from: account.move, by: partner_id, sum: amount_residual, count: true } }'),
-    expected: ['x.yaml:6:20 fields[0].aggregate: an aggregate needs exactly one of sum, min, max, count; got sum, count'],
+    expected: ['x.yaml:6:20 fields[0].aggregate: an aggregate needs exactly one of sum, min, max, count, latest; got sum, count'],
   },
   {
     name: 'unknown match field',

@@ -28,7 +28,7 @@ describe('shipped mappings (mappings/hubspot-odoo)', () => {
   });
 
   it('cover every business flow of ARCHITECTURE.md, each with examples', () => {
-    expect(result.mappings.map((m) => m.mapping.id).sort()).toEqual(['companies-partners', 'contacts-partners', 'deals-orders', 'invoices-deals', 'products']);
+    expect(result.mappings.map((m) => m.mapping.id).sort()).toEqual(['companies-partners', 'contacts-partners', 'deals-orders', 'products']);
     for (const m of result.mappings) expect(m.spec.examples?.length ?? 0, m.mapping.id).toBeGreaterThan(0);
   });
 
@@ -134,8 +134,11 @@ describe('shipped mappings: identity', () => {
     expect(byCustomerAndAmount?.key({ partner_id: '42', amount_untaxed: 1600 }, 'erp', links)).not.toBe(deal);
   });
 
-  it('invoices-deals never creates; products are created in HubSpot only and matched by SKU', () => {
-    expect(get('invoices-deals').creates).toEqual({ crm: false, erp: false });
+  it('an invoice never makes a deal (its figures are aggregates of deals-orders); products are created in HubSpot only and matched by SKU', () => {
+    expect(get('deals-orders').creates).toEqual({ crm: false, erp: true });
+    expect(get('deals-orders').rollUps.filter((r) => r.from === 'account.move').map((r) => [r.field, r.key, r.split])).toEqual(
+      ['erp_amount_due', 'erp_invoice_count', 'erp_invoice_number', 'erp_invoice_date', 'erp_invoice_status'].map((f) => [f, 'name', ',']),
+    );
     const products = get('products');
     expect(products.creates).toEqual({ crm: true, erp: false });
     expect(products.matchRules[0]?.key({ hs_sku: ' lamp-01' }, 'crm')).toBe(products.matchRules[0]?.key({ default_code: 'LAMP-01' }, 'erp'));

@@ -124,7 +124,7 @@ describe('Odoo standard models (offline description)', () => {
   it('models carry the virtual external_id and declare creates keyed by it (idempotent); no mapping policy in the connector', () => {
     expect(field('res.partner', 'external_id')).toMatchObject({ type: 'string', externalId: true });
     expect(field('sale.order', 'external_id')).toMatchObject({ type: 'string', externalId: true });
-    // Which way invoices flow is the mapping's business (invoices-deals flows erp->crm only), not the connector's.
+    // Which way invoices flow is the mapping's business (deals-orders reads invoices as aggregates only), not the connector's.
     expect(field('account.move', 'external_id')).toMatchObject({ type: 'string', externalId: true });
     for (const model of ['res.partner', 'sale.order', 'account.move']) expect(byName.get(model)?.createKey).toEqual({ source: 'generated', field: 'external_id' });
     expect(field('account.move', 'write_date')?.readOnly).toBe(true);
