@@ -41,12 +41,26 @@ function input(i: number): AuditEntryInput {
   };
 }
 
-type Plain = { [K in 'seq' | 'at' | 'action' | 'actor' | 'prev_hash' | 'hash' | 'canonical']: string | number } & Record<string, string | number | null>;
+type Plain = {
+  [K in 'seq' | 'at' | 'action' | 'actor' | 'prev_hash' | 'hash' | 'canonical']: string | number;
+} & Record<string, string | number | null>;
 
 function plainRow(e: AuditEntry, seq: number): Plain {
   return {
-    seq, at: e.at, run_id: e.runId, job_id: e.jobId, mapping_id: e.mappingId, mapping_version: e.mappingVersion,
-    crm_id: e.crmId, erp_id: e.erpId, action: e.action, rule: e.rule, actor: e.actor, prev_hash: e.prevHash, hash: e.hash, canonical: e.canonical,
+    seq,
+    at: e.at,
+    run_id: e.runId,
+    job_id: e.jobId,
+    mapping_id: e.mappingId,
+    mapping_version: e.mappingVersion,
+    crm_id: e.crmId,
+    erp_id: e.erpId,
+    action: e.action,
+    rule: e.rule,
+    actor: e.actor,
+    prev_hash: e.prevHash,
+    hash: e.hash,
+    canonical: e.canonical,
   };
 }
 
@@ -59,7 +73,21 @@ interface Target {
 
 async function createPlainTable(db: Kysely<{ bench_plain: Plain }>): Promise<void> {
   let t = db.schema.createTable('bench_plain').addColumn('seq', 'bigint', (c) => c.primaryKey());
-  for (const c of ['at', 'run_id', 'job_id', 'mapping_id', 'mapping_version', 'crm_id', 'erp_id', 'action', 'rule', 'actor', 'prev_hash', 'hash', 'canonical']) {
+  for (const c of [
+    'at',
+    'run_id',
+    'job_id',
+    'mapping_id',
+    'mapping_version',
+    'crm_id',
+    'erp_id',
+    'action',
+    'rule',
+    'actor',
+    'prev_hash',
+    'hash',
+    'canonical',
+  ]) {
     t = t.addColumn(c, 'text');
   }
   await t.execute();
@@ -75,7 +103,9 @@ async function sqliteTarget(): Promise<Target> {
   const plain = new Kysely<{ bench_plain: Plain }>({ dialect: new SqliteDialect({ database: raw }) });
   await createPlainTable(plain);
   return {
-    kind: 'sqlite', store, plain,
+    kind: 'sqlite',
+    store,
+    plain,
     async cleanup() {
       await store.close();
       await plain.destroy();
@@ -96,7 +126,9 @@ async function postgresTarget(): Promise<Target | string> {
   const plain = new Kysely<{ bench_plain: Plain }>({ dialect: new PostgresDialect({ pool }) });
   await createPlainTable(plain);
   return {
-    kind: 'postgres', store, plain,
+    kind: 'postgres',
+    store,
+    plain,
     async cleanup() {
       await store.close();
       await sql.raw(`drop schema ${schema} cascade`).execute(plain);
@@ -109,52 +141,90 @@ async function runTarget(t: Target): Promise<CaseResult[]> {
   const p = t.kind;
   const results: CaseResult[] = [];
   const add = (name: string, rounds: number[], extra: Partial<CaseResult> = {}): void => {
-    results.push({ benchmark: 'audit', case: `${p} ${name}`, median: median(rounds), unit: 'entries/s', rounds, ...extra });
+    results.push({
+      benchmark: 'audit',
+      case: `${p} ${name}`,
+      median: median(rounds),
+      unit: 'entries/s',
+      rounds,
+      ...extra,
+    });
   };
   let i = 0;
   let plainSeq = 0;
-  const sealed = Array.from({ length: BATCH }, (_, k) => sealEntry(input(k), k + 1, new Date().toISOString(), GENESIS_HASH));
+  const sealed = Array.from({ length: BATCH }, (_, k) =>
+    sealEntry(input(k), k + 1, new Date().toISOString(), GENESIS_HASH),
+  );
 
-  add('plain insert single', await measureRate(ROUNDS, async () => {
-    for (let k = 0; k < SINGLE_PER_ROUND; k++) {
-      const row = plainRow(sealed[k % BATCH] as AuditEntry, ++plainSeq);
-      await t.plain.transaction().execute((tx) => tx.insertInto('bench_plain').values(row).execute());
-    }
-    return SINGLE_PER_ROUND;
-  }));
-  add('append single', await measureRate(ROUNDS, async () => {
-    for (let k = 0; k < SINGLE_PER_ROUND; k++) await t.store.audit.append(input(i++));
-    return SINGLE_PER_ROUND;
-  }), { baseline: `${p} plain insert single` });
+  add(
+    'plain insert single',
+    await measureRate(ROUNDS, async () => {
+      for (let k = 0; k < SINGLE_PER_ROUND; k++) {
+        const row = plainRow(sealed[k % BATCH] as AuditEntry, ++plainSeq);
+        await t.plain.transaction().execute((tx) => tx.insertInto('bench_plain').values(row).execute());
+      }
+      return SINGLE_PER_ROUND;
+    }),
+  );
+  add(
+    'append single',
+    await measureRate(ROUNDS, async () => {
+      for (let k = 0; k < SINGLE_PER_ROUND; k++) await t.store.audit.append(input(i++));
+      return SINGLE_PER_ROUND;
+    }),
+    { baseline: `${p} plain insert single` },
+  );
 
-  add(`plain insert batched (${BATCH}/tx)`, await measureRate(ROUNDS, async () => {
-    for (let b = 0; b < BATCHES_PER_ROUND; b++) {
-      const rows = sealed.map((e) => plainRow(e, ++plainSeq));
-      await t.plain.transaction().execute((tx) => tx.insertInto('bench_plain').values(rows).execute());
-    }
-    return BATCH * BATCHES_PER_ROUND;
-  }));
-  add(`append batched (${BATCH}/tx)`, await measureRate(ROUNDS, async () => {
-    for (let b = 0; b < BATCHES_PER_ROUND; b++) await t.store.audit.appendMany(Array.from({ length: BATCH }, () => input(i++)));
-    return BATCH * BATCHES_PER_ROUND;
-  }), { baseline: `${p} plain insert batched (${BATCH}/tx)`, ...(p === 'sqlite' ? { target: 20_000 } : {}) });
+  add(
+    `plain insert batched (${BATCH}/tx)`,
+    await measureRate(ROUNDS, async () => {
+      for (let b = 0; b < BATCHES_PER_ROUND; b++) {
+        const rows = sealed.map((e) => plainRow(e, ++plainSeq));
+        await t.plain.transaction().execute((tx) => tx.insertInto('bench_plain').values(rows).execute());
+      }
+      return BATCH * BATCHES_PER_ROUND;
+    }),
+  );
+  add(
+    `append batched (${BATCH}/tx)`,
+    await measureRate(ROUNDS, async () => {
+      for (let b = 0; b < BATCHES_PER_ROUND; b++)
+        await t.store.audit.appendMany(Array.from({ length: BATCH }, () => input(i++)));
+      return BATCH * BATCHES_PER_ROUND;
+    }),
+    { baseline: `${p} plain insert batched (${BATCH}/tx)`, ...(p === 'sqlite' ? { target: 20_000 } : {}) },
+  );
 
   const count = await t.store.audit.count();
-  add('read rows (pages of 10,000)', await measureRate(ROUNDS, async () => {
-    let after = 0;
-    let n = 0;
-    for (;;) {
-      const page = await t.plain.selectFrom('bench_plain').selectAll().where('seq', '>', after).orderBy('seq').limit(10_000).execute();
-      n += page.length;
-      if (page.length < 10_000) return n;
-      after = Number((page[page.length - 1] as Plain).seq);
-    }
-  }), { note: 'plain table' });
-  add(`verify (${count.toLocaleString('en-US')} entries)`, await measureRate(ROUNDS, async () => {
-    const r = await t.store.audit.verify();
-    if (!r.ok) throw new Error(`bench chain broken at ${r.firstBroken.seq}: ${r.firstBroken.reason}`);
-    return r.count;
-  }), { baseline: `${p} read rows (pages of 10,000)`, ...(p === 'sqlite' ? { target: 200_000 } : {}) });
+  add(
+    'read rows (pages of 10,000)',
+    await measureRate(ROUNDS, async () => {
+      let after = 0;
+      let n = 0;
+      for (;;) {
+        const page = await t.plain
+          .selectFrom('bench_plain')
+          .selectAll()
+          .where('seq', '>', after)
+          .orderBy('seq')
+          .limit(10_000)
+          .execute();
+        n += page.length;
+        if (page.length < 10_000) return n;
+        after = Number((page[page.length - 1] as Plain).seq);
+      }
+    }),
+    { note: 'plain table' },
+  );
+  add(
+    `verify (${count.toLocaleString('en-US')} entries)`,
+    await measureRate(ROUNDS, async () => {
+      const r = await t.store.audit.verify();
+      if (!r.ok) throw new Error(`bench chain broken at ${r.firstBroken.seq}: ${r.firstBroken.reason}`);
+      return r.count;
+    }),
+    { baseline: `${p} read rows (pages of 10,000)`, ...(p === 'sqlite' ? { target: 200_000 } : {}) },
+  );
   return results;
 }
 
@@ -171,7 +241,14 @@ export const auditSuite: BenchSuite = {
     }
     const postgres = await postgresTarget();
     if (typeof postgres === 'string') {
-      results.push({ benchmark: 'audit', case: 'postgres (all cases)', median: null, unit: 'entries/s', rounds: [], note: postgres });
+      results.push({
+        benchmark: 'audit',
+        case: 'postgres (all cases)',
+        median: null,
+        unit: 'entries/s',
+        rounds: [],
+        note: postgres,
+      });
       return results;
     }
     try {

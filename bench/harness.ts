@@ -38,7 +38,9 @@ export interface BenchSuite {
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /**
@@ -81,6 +83,7 @@ export function measureInterleaved(
   const names = Object.keys(cases);
   for (const name of names) run(cases[name] as () => number, warmupMs);
   const rates: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, [] as number[]]));
-  for (let r = 0; r < rounds; r++) for (const name of names) (rates[name] as number[]).push(run(cases[name] as () => number, roundMs));
+  for (let r = 0; r < rounds; r++)
+    for (const name of names) (rates[name] as number[]).push(run(cases[name] as () => number, roundMs));
   return rates;
 }

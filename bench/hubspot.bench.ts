@@ -18,22 +18,43 @@ const RECORDS = 5_000;
 async function run(): Promise<CaseResult[]> {
   const name = 'hubspot';
   if (process.env.FRONTBACK_BENCH_QUICK === '1') {
-    return [{ benchmark: name, case: `upsert ${RECORDS} @ ${CEILING} req/10 s`, median: null, unit: 'req/10 s', rounds: [], note: 'FRONTBACK_BENCH_QUICK=1' }];
+    return [
+      {
+        benchmark: name,
+        case: `upsert ${RECORDS} @ ${CEILING} req/10 s`,
+        median: null,
+        unit: 'req/10 s',
+        rounds: [],
+        note: 'FRONTBACK_BENCH_QUICK=1',
+      },
+    ];
   }
   const sandbox = await createHubSpotSandbox({ records: 0, rateLimits: { max: CEILING, intervalMs: INTERVAL_MS } });
   const url = await sandbox.listen(0);
   const answered: { at: number; status: number | 'network' }[] = [];
   const connector = hubspot.create(
-    { name: 'bench-hubspot', kind: 'hubspot', baseUrl: url, auth: { type: 'bearer', token: DEFAULT_SANDBOX_TOKEN }, rateLimit: { requests: CEILING, perMs: INTERVAL_MS } },
     {
-      http: (options) => createHttpClient({ ...options, onRequest: (e) => answered.push({ at: performance.now(), status: e.status }) }),
+      name: 'bench-hubspot',
+      kind: 'hubspot',
+      baseUrl: url,
+      auth: { type: 'bearer', token: DEFAULT_SANDBOX_TOKEN },
+      rateLimit: { requests: CEILING, perMs: INTERVAL_MS },
+    },
+    {
+      http: (options) =>
+        createHttpClient({ ...options, onRequest: (e) => answered.push({ at: performance.now(), status: e.status }) }),
       logger: createLogger({ level: 'silent' }),
       clock: () => Date.now(),
       rateLimiters: memoryRateLimiterFactory(),
     },
   );
   try {
-    const ops: WriteOp[] = Array.from({ length: RECORDS }, (_, i) => ({ op: 'upsert', ref: `r${i}`, idempotencyKey: { field: 'email', value: `bench.${i}@acme.test` }, fields: { firstname: `B${i}` } }));
+    const ops: WriteOp[] = Array.from({ length: RECORDS }, (_, i) => ({
+      op: 'upsert',
+      ref: `r${i}`,
+      idempotencyKey: { field: 'email', value: `bench.${i}@acme.test` },
+      fields: { firstname: `B${i}` },
+    }));
     const results = await connector.write('contacts', ops);
     const written = results.filter((r) => r.ok).length;
     const first = answered[0]?.at ?? 0;
@@ -43,8 +64,23 @@ async function run(): Promise<CaseResult[]> {
     const refused = answered.filter((a) => a.status === 429).length;
     const note = `${answered.length} requests in ${((last - first) / 1000).toFixed(1)} s, ${written}/${RECORDS} written`;
     return [
-      { benchmark: name, case: `upsert ${RECORDS} @ ${CEILING} req/10 s: rate`, median: rate, unit: 'req/10 s', rounds: [rate], target: CEILING * 0.9, note },
-      { benchmark: name, case: 'rate / ceiling', median: rate / CEILING, unit: 'ratio', rounds: [rate / CEILING], target: 0.9 },
+      {
+        benchmark: name,
+        case: `upsert ${RECORDS} @ ${CEILING} req/10 s: rate`,
+        median: rate,
+        unit: 'req/10 s',
+        rounds: [rate],
+        target: CEILING * 0.9,
+        note,
+      },
+      {
+        benchmark: name,
+        case: 'rate / ceiling',
+        median: rate / CEILING,
+        unit: 'ratio',
+        rounds: [rate / CEILING],
+        target: 0.9,
+      },
       { benchmark: name, case: '429 answers (target 0)', median: refused, unit: 'responses', rounds: [refused] },
     ];
   } finally {

@@ -42,19 +42,55 @@ async function firstSync(crm: number, erp: number, overlap: number, baseline: bo
   const dir = mkdtempSync(join(tmpdir(), 'frontback-bench-identity-'));
   const hubspot = await createHubSpotSandbox({ records: 0, seed: 5 });
   const odoo = createOdooSandbox({ records: 0, seed: 5 });
-  const deps = { http: createHttpClient, logger: createLogger({ level: 'silent' }), clock: Date.now, rateLimiters: memoryRateLimiterFactory() };
+  const deps = {
+    http: createHttpClient,
+    logger: createLogger({ level: 'silent' }),
+    clock: Date.now,
+    rateLimiters: memoryRateLimiterFactory(),
+  };
   // Default limits: no rateLimit on the connections.
-  const hs = connectorRegistry.create({ name: 'hubspot', kind: 'hubspot', baseUrl: await hubspot.listen(0), auth: { type: 'bearer', token: DEFAULT_SANDBOX_TOKEN } } as ConnectionSettings, deps);
-  const od = connectorRegistry.create({ name: 'odoo', kind: 'odoo', baseUrl: await odoo.listen(), auth: { type: 'api-key', login: 'admin', key: DEFAULT_API_KEY, database: 'odoo' } } as ConnectionSettings, deps);
+  const hs = connectorRegistry.create(
+    {
+      name: 'hubspot',
+      kind: 'hubspot',
+      baseUrl: await hubspot.listen(0),
+      auth: { type: 'bearer', token: DEFAULT_SANDBOX_TOKEN },
+    } as ConnectionSettings,
+    deps,
+  );
+  const od = connectorRegistry.create(
+    {
+      name: 'odoo',
+      kind: 'odoo',
+      baseUrl: await odoo.listen(),
+      auth: { type: 'api-key', login: 'admin', key: DEFAULT_API_KEY, database: 'odoo' },
+    } as ConnectionSettings,
+    deps,
+  );
   const store = await createStore({ url: join(dir, 'store.db') });
   try {
     const email = (i: number): string => `person.${i}@bench.test`;
-    hubspot.store.bulkInsert(hubspot.store.requireType('contacts'), Array.from({ length: crm }, (_, i) => ({ email: email(i), firstname: 'Person', lastname: String(i), lifecyclestage: 'customer' })), { createdAt: Date.now(), modifiedAt: Date.now() });
+    hubspot.store.bulkInsert(
+      hubspot.store.requireType('contacts'),
+      Array.from({ length: crm }, (_, i) => ({
+        email: email(i),
+        firstname: 'Person',
+        lastname: String(i),
+        lifecyclestage: 'customer',
+      })),
+      { createdAt: Date.now(), modifiedAt: Date.now() },
+    );
     // ERP people: the overlap with messy emails, then people the CRM does not have.
-    const messy = (i: number): string => (i % 3 === 0 ? email(i).toUpperCase() : i % 3 === 1 ? `  ${email(i)} ` : email(i));
+    const messy = (i: number): string =>
+      i % 3 === 0 ? email(i).toUpperCase() : i % 3 === 1 ? `  ${email(i)} ` : email(i);
     for (let start = 0; start < erp; start += 5_000) {
       odoo.orm.transaction({ uid: 1, canWrite: true }, (env) => {
-        for (let i = start; i < Math.min(erp, start + 5_000); i++) create(env, 'res.partner', { name: `Person ${i}`, email: i < overlap ? messy(i) : `erp.only.${i}@bench.test`, is_company: false });
+        for (let i = start; i < Math.min(erp, start + 5_000); i++)
+          create(env, 'res.partner', {
+            name: `Person ${i}`,
+            email: i < overlap ? messy(i) : `erp.only.${i}@bench.test`,
+            is_company: false,
+          });
       });
     }
     for (const kit of [hubspot.kit, odoo.kit]) kit.faults.latencyMs = LATENCY_MS;
@@ -66,14 +102,30 @@ async function firstSync(crm: number, erp: number, overlap: number, baseline: bo
     let matched = 0;
     if (baseline) {
       // The old way: one search per record, with the key as written.
-      for (let i = 0; i < crm; i++) if ((await od.find('res.partner', { field: 'email', values: [email(i)] })).length > 0) matched += 1;
+      for (let i = 0; i < crm; i++)
+        if ((await od.find('res.partner', { field: 'email', values: [email(i)] })).length > 0) matched += 1;
     } else {
-      const report = await runPass({ mapping: loaded.mapping, connectors: { crm: hs, erp: od }, store, connections: { crm: 'hubspot', erp: 'odoo' } }, 'crm', { apply: false });
+      const report = await runPass(
+        {
+          mapping: loaded.mapping,
+          connectors: { crm: hs, erp: od },
+          store,
+          connections: { crm: 'hubspot', erp: 'odoo' },
+        },
+        'crm',
+        { apply: false },
+      );
       matched = Object.values(report.counts.identity.matched).reduce((a, b) => a + b, 0);
     }
     const seconds = (performance.now() - started) / 1000;
     const calls = odooCalls() - before;
-    return { callsPerRecord: (1000 * calls) / (crm + (baseline ? 0 : erp)), perSecond: crm / seconds, matched, overlap, calls };
+    return {
+      callsPerRecord: (1000 * calls) / (crm + (baseline ? 0 : erp)),
+      perSecond: crm / seconds,
+      matched,
+      overlap,
+      calls,
+    };
   } finally {
     await hs.close?.();
     await od.close?.();
@@ -94,14 +146,69 @@ async function run(): Promise<CaseResult[]> {
   const note = (m: Measured): string => `${m.calls} Odoo calls; matched ${m.matched} of ${m.overlap} overlapping`;
   const baseName = 'one search per record, 500 (old way)';
   return [
-    { benchmark: name, case: `${baseName}: calls per 1,000 records`, median: base.callsPerRecord, unit: 'calls/1000 rec', rounds: [base.callsPerRecord], note: note(base) },
-    { benchmark: name, case: `${baseName}: matched/s`, median: base.perSecond, unit: 'records/s', rounds: [base.perSecond] },
-    { benchmark: name, case: `${a} x ${a}: calls per 1,000 records (target <= 50)`, median: even.callsPerRecord, unit: 'calls/1000 rec', rounds: [even.callsPerRecord], note: `${note(even)}; ${even.callsPerRecord <= 50 ? 'ok' : 'MISSED'}` },
-    { benchmark: name, case: `${a} x ${a}: matched/s`, median: even.perSecond, unit: 'records/s', rounds: [even.perSecond], baseline: `${baseName}: matched/s` },
-    { benchmark: name, case: `${b} x ${bigErp}: calls per 1,000 records (target <= 50)`, median: skewed.callsPerRecord, unit: 'calls/1000 rec', rounds: [skewed.callsPerRecord], note: `${note(skewed)}; ${skewed.callsPerRecord <= 50 ? 'ok' : 'MISSED'}` },
-    { benchmark: name, case: `${b} x ${bigErp}: matched/s`, median: skewed.perSecond, unit: 'records/s', rounds: [skewed.perSecond], baseline: `${baseName}: matched/s` },
-    { benchmark: name, case: `${a} x ${a}: pairs found / overlap`, median: even.matched / even.overlap, unit: 'ratio', rounds: [even.matched / even.overlap], target: 1 },
-    { benchmark: name, case: `${b} x ${bigErp}: pairs found / overlap`, median: skewed.matched / skewed.overlap, unit: 'ratio', rounds: [skewed.matched / skewed.overlap], target: 1 },
+    {
+      benchmark: name,
+      case: `${baseName}: calls per 1,000 records`,
+      median: base.callsPerRecord,
+      unit: 'calls/1000 rec',
+      rounds: [base.callsPerRecord],
+      note: note(base),
+    },
+    {
+      benchmark: name,
+      case: `${baseName}: matched/s`,
+      median: base.perSecond,
+      unit: 'records/s',
+      rounds: [base.perSecond],
+    },
+    {
+      benchmark: name,
+      case: `${a} x ${a}: calls per 1,000 records (target <= 50)`,
+      median: even.callsPerRecord,
+      unit: 'calls/1000 rec',
+      rounds: [even.callsPerRecord],
+      note: `${note(even)}; ${even.callsPerRecord <= 50 ? 'ok' : 'MISSED'}`,
+    },
+    {
+      benchmark: name,
+      case: `${a} x ${a}: matched/s`,
+      median: even.perSecond,
+      unit: 'records/s',
+      rounds: [even.perSecond],
+      baseline: `${baseName}: matched/s`,
+    },
+    {
+      benchmark: name,
+      case: `${b} x ${bigErp}: calls per 1,000 records (target <= 50)`,
+      median: skewed.callsPerRecord,
+      unit: 'calls/1000 rec',
+      rounds: [skewed.callsPerRecord],
+      note: `${note(skewed)}; ${skewed.callsPerRecord <= 50 ? 'ok' : 'MISSED'}`,
+    },
+    {
+      benchmark: name,
+      case: `${b} x ${bigErp}: matched/s`,
+      median: skewed.perSecond,
+      unit: 'records/s',
+      rounds: [skewed.perSecond],
+      baseline: `${baseName}: matched/s`,
+    },
+    {
+      benchmark: name,
+      case: `${a} x ${a}: pairs found / overlap`,
+      median: even.matched / even.overlap,
+      unit: 'ratio',
+      rounds: [even.matched / even.overlap],
+      target: 1,
+    },
+    {
+      benchmark: name,
+      case: `${b} x ${bigErp}: pairs found / overlap`,
+      median: skewed.matched / skewed.overlap,
+      unit: 'ratio',
+      rounds: [skewed.matched / skewed.overlap],
+      target: 1,
+    },
   ];
 }
 

@@ -38,18 +38,23 @@ function table(results: CaseResult[]): string {
   const header = ['benchmark', 'case', 'median', 'unit', 'ratio vs baseline', 'target'];
   const rows = results.map((r) => {
     const base = results.find((b) => b.benchmark === r.benchmark && b.case === r.baseline);
-    const ratio =
-      r.median !== null && base?.median ? `${(r.median / base.median).toFixed(2)}x of ${r.baseline}` : '';
+    const ratio = r.median !== null && base?.median ? `${(r.median / base.median).toFixed(2)}x of ${r.baseline}` : '';
     const met = (ok: boolean): string => (ok ? ' ok' : ' MISSED');
     const targets = [
       r.target === undefined ? '' : `>= ${fmt(r.target)}${met(r.median !== null && r.median >= r.target)}`,
-      r.ratioTarget === undefined ? '' : `>= ${r.ratioTarget}x${met(r.median !== null && !!base?.median && r.median / base.median >= r.ratioTarget)}`,
+      r.ratioTarget === undefined
+        ? ''
+        : `>= ${r.ratioTarget}x${met(r.median !== null && !!base?.median && r.median / base.median >= r.ratioTarget)}`,
     ];
     const target = targets.filter((t) => t !== '').join(', ');
     return [r.benchmark, r.case, r.median === null ? `skipped: ${r.note ?? ''}` : fmt(r.median), r.unit, ratio, target];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] as number))
+      .join(' | ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
 }
 
@@ -62,9 +67,14 @@ if (suites.length === 0) {
 const results: CaseResult[] = [];
 const started = Date.now();
 for (const suite of suites) results.push(...(await suite.run()));
-process.stdout.write(`${table(results)}\n\n(${((Date.now() - started) / 1000).toFixed(1)} s, node ${process.version})\n`);
+process.stdout.write(
+  `${table(results)}\n\n(${((Date.now() - started) / 1000).toFixed(1)} s, node ${process.version})\n`,
+);
 if (args.json !== undefined) {
   mkdirSync(dirname(args.json), { recursive: true });
-  writeFileSync(args.json, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);
+  writeFileSync(
+    args.json,
+    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2)}\n`,
+  );
   process.stdout.write(`wrote ${args.json}\n`);
 }

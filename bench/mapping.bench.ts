@@ -32,7 +32,9 @@ const COUNTRY_IDS: ReadonlyMap<string, string> = new Map([
   ['US', '233'],
   ['GB', '231'],
 ]);
-const COMPANY_LINKS: ReadonlyMap<string, string> = new Map(Array.from({ length: 500 }, (_, i) => [String(1000 + i), String(i + 1)]));
+const COMPANY_LINKS: ReadonlyMap<string, string> = new Map(
+  Array.from({ length: 500 }, (_, i) => [String(1000 + i), String(i + 1)]),
+);
 
 const resolver: Resolver = (lookup, value) => {
   if (lookup.kind === 'reference') return COUNTRY_IDS.get(String(value));
@@ -128,7 +130,10 @@ const JSONATA = `lifecyclestage in ["customer", "opportunity", "salesqualifiedle
 }`;
 
 /** One pass of `translate` over `inputs`; returns how many records it handled. */
-function pass(inputs: readonly Record<string, unknown>[], translate: (r: Record<string, unknown>) => unknown): () => number {
+function pass(
+  inputs: readonly Record<string, unknown>[],
+  translate: (r: Record<string, unknown>) => unknown,
+): () => number {
   return () => {
     let sink = 0;
     for (const r of inputs) if (translate(r) !== undefined) sink++;
@@ -138,7 +143,8 @@ function pass(inputs: readonly Record<string, unknown>[], translate: (r: Record<
 }
 
 function viaMapping(mapping: CompiledMapping): (r: Record<string, unknown>) => unknown {
-  return (r) => (mapping.accepts(r, 'crm') ? mapping.toPatch(mapping.toCanonical(r, 'crm'), 'erp', resolver).patch : undefined);
+  return (r) =>
+    mapping.accepts(r, 'crm') ? mapping.toPatch(mapping.toCanonical(r, 'crm'), 'erp', resolver).patch : undefined;
 }
 
 /**
@@ -153,7 +159,8 @@ function warmOtherMappings(): void {
     for (let i = 0; i < 20_000; i++) {
       for (const example of spec.examples ?? []) {
         const to = example.from === 'crm' ? 'erp' : 'crm';
-        if (mapping.accepts(example.input, example.from)) mapping.toPatch(mapping.toCanonical(example.input, example.from), to, resolver);
+        if (mapping.accepts(example.input, example.from))
+          mapping.toPatch(mapping.toCanonical(example.input, example.from), to, resolver);
       }
     }
   }
@@ -171,7 +178,11 @@ export const mappingSuite: BenchSuite = {
     const hand = handWritten();
     const countryCode = transform('country-code');
     const expression = jsonata(JSONATA);
-    expression.registerFunction('countryId', (c: string) => COUNTRY_IDS.get(countryCode(c as MappingValue) as string), '<s:s>');
+    expression.registerFunction(
+      'countryId',
+      (c: string) => COUNTRY_IDS.get(countryCode(c as MappingValue) as string),
+      '<s:s>',
+    );
     expression.registerFunction('companyId', (c: string) => COMPANY_LINKS.get(c), '<s:s>');
     // The three must agree before their speed means anything.
     for (const r of inputs.slice(0, 500)) {
@@ -200,10 +211,23 @@ export const mappingSuite: BenchSuite = {
     });
     const out: CaseResult[] = [
       result(BASELINE, rates.hand as number[]),
-      result(`${FILE} compiled, without phone fields`, rates.compiled as number[], { baseline: BASELINE, target: 500_000, ratioTarget: 0.5 }),
-      result(`${FILE} compiled, without phone fields, shared loops (no code generation)`, rates.shared as number[], { baseline: BASELINE, note: 'what a runtime that refuses code generation gets' }),
-      result(`${FILE} in JSONata, without phone fields`, jsonataRounds, { baseline: BASELINE, note: 'measured after the others (JSONata evaluates asynchronously)' }),
-      result(`${FILE} compiled, with phone + mobilephone (e164)`, rates.phone as number[], { baseline: BASELINE, note: 'libphonenumber-js dominates' }),
+      result(`${FILE} compiled, without phone fields`, rates.compiled as number[], {
+        baseline: BASELINE,
+        target: 500_000,
+        ratioTarget: 0.5,
+      }),
+      result(`${FILE} compiled, without phone fields, shared loops (no code generation)`, rates.shared as number[], {
+        baseline: BASELINE,
+        note: 'what a runtime that refuses code generation gets',
+      }),
+      result(`${FILE} in JSONata, without phone fields`, jsonataRounds, {
+        baseline: BASELINE,
+        note: 'measured after the others (JSONata evaluates asynchronously)',
+      }),
+      result(`${FILE} compiled, with phone + mobilephone (e164)`, rates.phone as number[], {
+        baseline: BASELINE,
+        note: 'libphonenumber-js dominates',
+      }),
     ];
     return out;
   },

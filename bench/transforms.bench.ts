@@ -51,9 +51,21 @@ async function rate(fn: TransformFn, inputs: readonly MappingValue[]): Promise<n
   });
 }
 
-async function caseOf(name: string, fn: TransformFn, inputs: readonly MappingValue[], baseline?: string): Promise<CaseResult> {
+async function caseOf(
+  name: string,
+  fn: TransformFn,
+  inputs: readonly MappingValue[],
+  baseline?: string,
+): Promise<CaseResult> {
   const rounds = await rate(fn, inputs);
-  return { benchmark: NAME, case: name, median: median(rounds), unit: 'records/s', rounds, ...(baseline ? { baseline } : {}) };
+  return {
+    benchmark: NAME,
+    case: name,
+    median: median(rounds),
+    unit: 'records/s',
+    rounds,
+    ...(baseline ? { baseline } : {}),
+  };
 }
 
 /** The phone transform's cost on its own line: `e164` records/s, with plain `trim` on the same inputs as the baseline. */
@@ -62,15 +74,28 @@ export async function benchPhone(): Promise<CaseResult[]> {
   const trim = await caseOf(BASELINE, compile('trim'), inputs);
   // onInvalid keep: a generated number that is not valid costs the same parse and
   // must not stop the loop.
-  const e164 = await caseOf('e164 (phone, default country FR)', compile('e164', { country: 'FR', onInvalid: 'keep' }), inputs, BASELINE);
+  const e164 = await caseOf(
+    'e164 (phone, default country FR)',
+    compile('e164', { country: 'FR', onInvalid: 'keep' }),
+    inputs,
+    BASELINE,
+  );
   return [trim, { ...e164, note: 'libphonenumber-js/max parse + isValid per value' }];
 }
 
 async function others(): Promise<CaseResult[]> {
   const emails = Array.from({ length: VALUES }, (_, i) => ` Contact.${i}@Example${i % 50}.COM `);
-  const countries = Array.from({ length: VALUES }, (_, i) => ['France', 'USA', 'Deutschland', 'GB', 'United States of America', 'Espagne'][i % 6] as string);
-  const stages = Array.from({ length: VALUES }, (_, i) => ['appointmentscheduled', 'qualifiedtobuy', 'closedwon', 'closedlost'][i % 4] as string);
-  const odoo = Array.from({ length: VALUES }, (_, i) => new Date(Date.UTC(2024, 0, 1) + i * 61_000).toISOString().slice(0, 19).replace('T', ' '));
+  const countries = Array.from(
+    { length: VALUES },
+    (_, i) => ['France', 'USA', 'Deutschland', 'GB', 'United States of America', 'Espagne'][i % 6] as string,
+  );
+  const stages = Array.from(
+    { length: VALUES },
+    (_, i) => ['appointmentscheduled', 'qualifiedtobuy', 'closedwon', 'closedlost'][i % 4] as string,
+  );
+  const odoo = Array.from({ length: VALUES }, (_, i) =>
+    new Date(Date.UTC(2024, 0, 1) + i * 61_000).toISOString().slice(0, 19).replace('T', ' '),
+  );
   const map = { appointmentscheduled: 'draft', qualifiedtobuy: 'sent', closedwon: 'sale', closedlost: 'cancel' };
   return [
     await caseOf('email', compile('email'), emails, BASELINE),

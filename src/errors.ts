@@ -135,8 +135,7 @@ export interface SourceIssue {
 
 /** Renders `file:line:col path: message` (the form editors and CI logs link). */
 export function formatSourceIssue(issue: SourceIssue): string {
-  const where =
-    issue.line === undefined ? issue.file : `${issue.file}:${issue.line}:${issue.column ?? 1}`;
+  const where = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}:${issue.column ?? 1}`;
   return issue.path ? `${where} ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
 }
 

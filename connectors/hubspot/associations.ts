@@ -50,7 +50,11 @@ export function hubspotAssociations(http: HttpClient): HubSpotAssociations {
   return {
     async associateDefault(from, fromId, to, toId) {
       await http.request(
-        { method: 'PUT', path: `/crm/v4/objects/${enc(from)}/${enc(fromId)}/associations/default/${enc(to)}/${enc(toId)}`, route: `associate default ${from}` },
+        {
+          method: 'PUT',
+          path: `/crm/v4/objects/${enc(from)}/${enc(fromId)}/associations/default/${enc(to)}/${enc(toId)}`,
+          route: `associate default ${from}`,
+        },
         associationWriteSchema,
       );
     },
@@ -65,12 +69,25 @@ export function hubspotAssociations(http: HttpClient): HubSpotAssociations {
             types: (i.types ?? []).map((t) => ({ associationCategory: t.category, associationTypeId: t.typeId })),
           })),
         };
-        await http.request({ method: 'POST', path: `/crm/v4/associations/${enc(from)}/${enc(to)}/batch/create`, body, route: `associations create ${from}` }, associationWriteSchema);
+        await http.request(
+          {
+            method: 'POST',
+            path: `/crm/v4/associations/${enc(from)}/${enc(to)}/batch/create`,
+            body,
+            route: `associations create ${from}`,
+          },
+          associationWriteSchema,
+        );
       }
       for (const batch of chunk(plain, 100)) {
         const body = { inputs: batch.map((i) => ({ from: { id: i.fromId }, to: { id: i.toId } })) };
         await http.request(
-          { method: 'POST', path: `/crm/v4/associations/${enc(from)}/${enc(to)}/batch/associate/default`, body, route: `associations default ${from}` },
+          {
+            method: 'POST',
+            path: `/crm/v4/associations/${enc(from)}/${enc(to)}/batch/associate/default`,
+            body,
+            route: `associations default ${from}`,
+          },
           associationWriteSchema,
         );
       }
@@ -81,7 +98,15 @@ export function hubspotAssociations(http: HttpClient): HubSpotAssociations {
       for (const batch of chunk([...new Set(fromIds)], 1000)) {
         const body = { inputs: batch.map((id) => ({ id })) };
         // 207 lists the ids without links in `errors`; they keep their empty list.
-        const page = await http.request({ method: 'POST', path: `/crm/v4/associations/${enc(from)}/${enc(to)}/batch/read`, body, route: `associations read ${from}` }, associationsReadSchema);
+        const page = await http.request(
+          {
+            method: 'POST',
+            path: `/crm/v4/associations/${enc(from)}/${enc(to)}/batch/read`,
+            body,
+            route: `associations read ${from}`,
+          },
+          associationsReadSchema,
+        );
         for (const result of page.results) {
           const links = result.to.map((t) => ({
             toId: t.toObjectId,
@@ -100,8 +125,15 @@ export function hubspotAssociations(http: HttpClient): HubSpotAssociations {
       const byFrom = new Map<string, string[]>();
       for (const p of pairs) byFrom.set(p.fromId, [...(byFrom.get(p.fromId) ?? []), p.toId]);
       for (const batch of chunk([...byFrom.entries()], 100)) {
-        const body = { inputs: batch.map(([fromId, toIds]) => ({ from: { id: fromId }, to: toIds.map((t) => ({ id: t })) })) };
-        await http.requestRaw({ method: 'POST', path: `/crm/v4/associations/${enc(from)}/${enc(to)}/batch/archive`, body, route: `associations archive ${from}` });
+        const body = {
+          inputs: batch.map(([fromId, toIds]) => ({ from: { id: fromId }, to: toIds.map((t) => ({ id: t })) })),
+        };
+        await http.requestRaw({
+          method: 'POST',
+          path: `/crm/v4/associations/${enc(from)}/${enc(to)}/batch/archive`,
+          body,
+          route: `associations archive ${from}`,
+        });
       }
     },
   };

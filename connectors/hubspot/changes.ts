@@ -13,7 +13,13 @@
  *   hs_object_id GT lastId` sorted by hs_object_id, one query per page, which no cap
  *   can stop. The cursor is therefore (timestamp, id).
  */
-import { compareCursors, isAfterCursor, type ChangePage, type Cursor, type SourceRecord } from '../../src/connector/index.ts';
+import {
+  compareCursors,
+  isAfterCursor,
+  type ChangePage,
+  type Cursor,
+  type SourceRecord,
+} from '../../src/connector/index.ts';
 import type { SearchFilter, SearchRequest } from './client.ts';
 import type { SearchPage } from './schemas.ts';
 
@@ -54,12 +60,15 @@ const ms = (iso: string): number => Date.parse(iso);
 export async function* listBySearch(start: Cursor | null, options: SearchListingOptions): AsyncGenerator<ChangePage> {
   const state = { pos: start };
   let phase: Phase =
-    start === null ? { kind: 'window', from: null, inclusive: true }
-    : start.id === '' ? { kind: 'window', from: start.timestamp, inclusive: true }
-    : { kind: 'ids', ts: start.timestamp, afterId: start.id };
+    start === null
+      ? { kind: 'window', from: null, inclusive: true }
+      : start.id === ''
+        ? { kind: 'window', from: start.timestamp, inclusive: true }
+        : { kind: 'ids', ts: start.timestamp, afterId: start.id };
   while (phase.kind !== 'done') {
     options.signal?.throwIfAborted();
-    phase = phase.kind === 'ids' ? yield* readTimestampById(phase, state, options) : yield* readWindow(phase, state, options);
+    phase =
+      phase.kind === 'ids' ? yield* readTimestampById(phase, state, options) : yield* readWindow(phase, state, options);
   }
 }
 
@@ -68,7 +77,9 @@ function properties(options: SearchListingOptions): string[] {
 }
 
 function untilFilter(options: SearchListingOptions): SearchFilter[] {
-  return options.until === undefined ? [] : [{ propertyName: options.modifiedProperty, operator: 'LT', value: String(ms(options.until)) }];
+  return options.until === undefined
+    ? []
+    : [{ propertyName: options.modifiedProperty, operator: 'LT', value: String(ms(options.until)) }];
 }
 
 /** Emits `records` that lie after the position, in cursor order; moves the position. */
@@ -82,10 +93,19 @@ function* emit(records: SourceRecord[], state: { pos: Cursor | null }): Generato
   yield { records: fresh, cursor: state.pos };
 }
 
-async function* readWindow(phase: Extract<Phase, { kind: 'window' }>, state: { pos: Cursor | null }, options: SearchListingOptions): AsyncGenerator<ChangePage, Phase> {
+async function* readWindow(
+  phase: Extract<Phase, { kind: 'window' }>,
+  state: { pos: Cursor | null },
+  options: SearchListingOptions,
+): AsyncGenerator<ChangePage, Phase> {
   const cap = options.cap ?? SEARCH_RESULT_CAP;
   const filters: SearchFilter[] = [...untilFilter(options)];
-  if (phase.from !== null) filters.unshift({ propertyName: options.modifiedProperty, operator: phase.inclusive ? 'GTE' : 'GT', value: String(ms(phase.from)) });
+  if (phase.from !== null)
+    filters.unshift({
+      propertyName: options.modifiedProperty,
+      operator: phase.inclusive ? 'GTE' : 'GT',
+      value: String(ms(phase.from)),
+    });
   let after: string | undefined;
   let consumed = 0;
   let held: SourceRecord[] = [];
@@ -103,7 +123,10 @@ async function* readWindow(phase: Extract<Phase, { kind: 'window' }>, state: { p
     const newest = seen.reduce((max, r) => Math.max(max, ms(r.modifiedAt)), Number.NEGATIVE_INFINITY);
     // Results come sorted by time, so everything older than the newest timestamp seen is
     // complete; ties at the newest one may still continue on the next page.
-    yield* emit(seen.filter((r) => ms(r.modifiedAt) < newest), state);
+    yield* emit(
+      seen.filter((r) => ms(r.modifiedAt) < newest),
+      state,
+    );
     held = seen.filter((r) => ms(r.modifiedAt) === newest);
     const next = page.paging?.next?.after;
     if (next === undefined || page.results.length === 0) {
@@ -125,7 +148,11 @@ async function* readWindow(phase: Extract<Phase, { kind: 'window' }>, state: { p
   }
 }
 
-async function* readTimestampById(phase: Extract<Phase, { kind: 'ids' }>, state: { pos: Cursor | null }, options: SearchListingOptions): AsyncGenerator<ChangePage, Phase> {
+async function* readTimestampById(
+  phase: Extract<Phase, { kind: 'ids' }>,
+  state: { pos: Cursor | null },
+  options: SearchListingOptions,
+): AsyncGenerator<ChangePage, Phase> {
   const ts = ms(phase.ts);
   if (options.until !== undefined && ts >= ms(options.until)) return { kind: 'done' };
   let afterId = phase.afterId;
@@ -141,7 +168,10 @@ async function* readTimestampById(phase: Extract<Phase, { kind: 'ids' }>, state:
     });
     // A record edited since the index answered belongs to a later timestamp: the window
     // after this one will return it.
-    yield* emit(page.results.map(options.decode).filter((r) => ms(r.modifiedAt) === ts), state);
+    yield* emit(
+      page.results.map(options.decode).filter((r) => ms(r.modifiedAt) === ts),
+      state,
+    );
     const lastId = page.results.at(-1)?.id;
     if (lastId === undefined || page.paging?.next === undefined || page.results.length < options.pageSize) {
       return { kind: 'window', from: phase.ts, inclusive: false };

@@ -76,18 +76,32 @@ export class HubSpotClient {
   /** `POST /crm/v3/objects/{type}/search`. */
   search(path: string, body: SearchRequest): Promise<SearchPage> {
     return this.http.request(
-      { method: 'POST', path: `/crm/v3/objects/${path}/search`, body, route: `search ${path}`, ...(this.searchLimiter ? { limiter: this.searchLimiter } : {}) },
+      {
+        method: 'POST',
+        path: `/crm/v3/objects/${path}/search`,
+        body,
+        route: `search ${path}`,
+        ...(this.searchLimiter ? { limiter: this.searchLimiter } : {}),
+      },
       searchPageSchema,
     );
   }
 
   /** `GET /crm/v3/objects/{type}` with paging; `archived` lists the recycle bin. */
-  list(path: string, query: { limit: number; after?: string; properties: string[]; archived: boolean }): Promise<ListPage> {
+  list(
+    path: string,
+    query: { limit: number; after?: string; properties: string[]; archived: boolean },
+  ): Promise<ListPage> {
     return this.http.request(
       {
         method: 'GET',
         path: `/crm/v3/objects/${path}`,
-        query: { limit: query.limit, after: query.after, properties: query.properties.join(','), archived: query.archived },
+        query: {
+          limit: query.limit,
+          after: query.after,
+          properties: query.properties.join(','),
+          archived: query.archived,
+        },
         route: `list ${path}`,
       },
       listPageSchema,
@@ -95,14 +109,23 @@ export class HubSpotClient {
   }
 
   /** `POST .../batch/read` (207 when some ids are missing: they are simply not in `results`). */
-  batchRead(path: string, ids: readonly string[], properties: readonly string[], idProperty?: string, propertiesWithHistory?: readonly string[]): Promise<BatchResponse> {
+  batchRead(
+    path: string,
+    ids: readonly string[],
+    properties: readonly string[],
+    idProperty?: string,
+    propertiesWithHistory?: readonly string[],
+  ): Promise<BatchResponse> {
     const body = {
       inputs: ids.map((id) => ({ id })),
       properties: [...properties],
       ...(idProperty === undefined ? {} : { idProperty }),
       ...(propertiesWithHistory === undefined ? {} : { propertiesWithHistory: [...propertiesWithHistory] }),
     };
-    return this.http.request({ method: 'POST', path: `/crm/v3/objects/${path}/batch/read`, body, route: `batch read ${path}` }, batchResponseSchema);
+    return this.http.request(
+      { method: 'POST', path: `/crm/v3/objects/${path}/batch/read`, body, route: `batch read ${path}` },
+      batchResponseSchema,
+    );
   }
 
   /**
@@ -111,34 +134,70 @@ export class HubSpotClient {
    */
   batchCreate(path: string, inputs: readonly CreateInput[]): Promise<BatchResponse> {
     return this.http.request(
-      { method: 'POST', path: `/crm/v3/objects/${path}/batch/create`, body: { inputs }, route: `batch create ${path}`, retry: false },
+      {
+        method: 'POST',
+        path: `/crm/v3/objects/${path}/batch/create`,
+        body: { inputs },
+        route: `batch create ${path}`,
+        retry: false,
+      },
       batchResponseSchema,
     );
   }
 
   /** `POST .../batch/update` (idempotent: repeated on network errors and 5xx). */
   batchUpdate(path: string, inputs: readonly UpdateInput[]): Promise<BatchResponse> {
-    return this.http.request({ method: 'POST', path: `/crm/v3/objects/${path}/batch/update`, body: { inputs }, route: `batch update ${path}` }, batchResponseSchema);
+    return this.http.request(
+      { method: 'POST', path: `/crm/v3/objects/${path}/batch/update`, body: { inputs }, route: `batch update ${path}` },
+      batchResponseSchema,
+    );
   }
 
   /** `POST .../batch/upsert` by a unique property (idempotent). */
   batchUpsert(path: string, inputs: readonly UpsertInput[]): Promise<BatchResponse> {
-    return this.http.request({ method: 'POST', path: `/crm/v3/objects/${path}/batch/upsert`, body: { inputs }, route: `batch upsert ${path}` }, batchResponseSchema);
+    return this.http.request(
+      { method: 'POST', path: `/crm/v3/objects/${path}/batch/upsert`, body: { inputs }, route: `batch upsert ${path}` },
+      batchResponseSchema,
+    );
   }
 
   /** `POST .../batch/archive` (204; archiving an archived or missing record is not an error). */
   async batchArchive(path: string, ids: readonly string[]): Promise<void> {
-    await this.http.requestRaw({ method: 'POST', path: `/crm/v3/objects/${path}/batch/archive`, body: { inputs: ids.map((id) => ({ id })) }, route: `batch archive ${path}` });
+    await this.http.requestRaw({
+      method: 'POST',
+      path: `/crm/v3/objects/${path}/batch/archive`,
+      body: { inputs: ids.map((id) => ({ id })) },
+      route: `batch archive ${path}`,
+    });
   }
 
   /** `POST /crm/v3/properties/{type}`: creates a custom property. */
-  async createProperty(path: string, property: { name: string; label: string; type: string; fieldType: string; groupName: string; hasUniqueValue?: boolean; options?: { label: string; value: string; displayOrder: number }[] }): Promise<void> {
-    await this.http.requestRaw({ method: 'POST', path: `/crm/v3/properties/${path}`, body: property, route: `create property ${path}` });
+  async createProperty(
+    path: string,
+    property: {
+      name: string;
+      label: string;
+      type: string;
+      fieldType: string;
+      groupName: string;
+      hasUniqueValue?: boolean;
+      options?: { label: string; value: string; displayOrder: number }[];
+    },
+  ): Promise<void> {
+    await this.http.requestRaw({
+      method: 'POST',
+      path: `/crm/v3/properties/${path}`,
+      body: property,
+      route: `create property ${path}`,
+    });
   }
 
   /** `GET /crm/v3/properties/{type}`. */
   async properties(path: string): Promise<HubSpotProperty[]> {
-    const page = await this.http.request({ method: 'GET', path: `/crm/v3/properties/${path}`, route: `properties ${path}` }, propertiesSchema);
+    const page = await this.http.request(
+      { method: 'GET', path: `/crm/v3/properties/${path}`, route: `properties ${path}` },
+      propertiesSchema,
+    );
     return page.results;
   }
 }

@@ -73,15 +73,25 @@ function withFieldTimes(record: SourceRecord, raw: HubSpotRecord): SourceRecord 
 }
 
 /** Creates the connector for `connection` with `limits` (the descriptor's, with the connection's rate limit). */
-export function createHubSpotConnector(connection: ConnectionSettings, deps: ConnectorDeps, declared: ConnectorLimits): HubSpotConnector {
+export function createHubSpotConnector(
+  connection: ConnectionSettings,
+  deps: ConnectorDeps,
+  declared: ConnectorLimits,
+): HubSpotConnector {
   const options = parseHubSpotOptions(connection.name, connection.options);
   // The search index lags writes: every listing re-reads at least this far behind its cursor.
   const overlapMs = options.overlapMinutes * 60_000;
   const limits: ConnectorLimits = { ...declared, searchRateLimit: options.searchRateLimit };
   const baseURL = connection.baseUrl ?? HUBSPOT_BASE_URL;
   const mainLimiter = deps.rateLimiters(connection.name, limits.rateLimit);
-  const searchLimiter = bothLimiters(mainLimiter, deps.rateLimiters(`${connection.name}:search`, options.searchRateLimit));
-  const auth = authProviderFor(connection.name, connection.auth, { tokenUrl: `${baseURL.replace(/\/+$/, '')}/oauth/v1/token`, now: deps.clock });
+  const searchLimiter = bothLimiters(
+    mainLimiter,
+    deps.rateLimiters(`${connection.name}:search`, options.searchRateLimit),
+  );
+  const auth = authProviderFor(connection.name, connection.auth, {
+    tokenUrl: `${baseURL.replace(/\/+$/, '')}/oauth/v1/token`,
+    now: deps.clock,
+  });
   const http = deps.http({
     connection: connection.name,
     baseURL,
@@ -101,8 +111,14 @@ export function createHubSpotConnector(connection: ConnectionSettings, deps: Con
   function objectType(name: string): HubSpotObjectType {
     const found = objects.find(name);
     if (found === undefined) {
-      const known = objects.all().map((o) => o.name).join(', ');
-      throw new FrontbackError(ErrorCode.Validation, `connection "${connection.name}": unknown HubSpot object "${name}" (known: ${known}; custom objects by 2-<id> or p_<name>)`);
+      const known = objects
+        .all()
+        .map((o) => o.name)
+        .join(', ');
+      throw new FrontbackError(
+        ErrorCode.Validation,
+        `connection "${connection.name}": unknown HubSpot object "${name}" (known: ${known}; custom objects by 2-<id> or p_<name>)`,
+      );
     }
     return found;
   }
@@ -121,13 +137,24 @@ export function createHubSpotConnector(connection: ConnectionSettings, deps: Con
     return entry;
   }
 
-  async function fieldsFor(object: HubSpotObjectType, requested: readonly string[] | undefined): Promise<{ names: string[]; types: FieldTypes }> {
+  async function fieldsFor(
+    object: HubSpotObjectType,
+    requested: readonly string[] | undefined,
+  ): Promise<{ names: string[]; types: FieldTypes }> {
     const { description, types } = await described(object);
     return { names: requested === undefined ? description.fields.map((f) => f.name) : [...requested], types };
   }
 
-  function toSource(object: HubSpotObjectType, record: HubSpotRecord, types: FieldTypes, at: 'modified' | 'archived'): SourceRecord {
-    const stamp = at === 'archived' ? (record.archivedAt ?? record.updatedAt) : (record.properties[object.modifiedProperty] ?? record.updatedAt);
+  function toSource(
+    object: HubSpotObjectType,
+    record: HubSpotRecord,
+    types: FieldTypes,
+    at: 'modified' | 'archived',
+  ): SourceRecord {
+    const stamp =
+      at === 'archived'
+        ? (record.archivedAt ?? record.updatedAt)
+        : (record.properties[object.modifiedProperty] ?? record.updatedAt);
     const out: SourceRecord = {
       id: record.id,
       object: object.name,
@@ -144,7 +171,8 @@ export function createHubSpotConnector(connection: ConnectionSettings, deps: Con
     read: (object, ids) => connector.read(object, ids),
   });
 
-  const pageSizeOf = (requested: number | undefined): number => Math.max(1, Math.min(requested ?? limits.maxPageSize, limits.maxPageSize));
+  const pageSizeOf = (requested: number | undefined): number =>
+    Math.max(1, Math.min(requested ?? limits.maxPageSize, limits.maxPageSize));
 
   const connector: HubSpotConnector = {
     kind: 'hubspot',
@@ -171,14 +199,21 @@ export function createHubSpotConnector(connection: ConnectionSettings, deps: Con
         ...(listOptions.until === undefined ? {} : { until: listOptions.until }),
         ...(listOptions.signal === undefined ? {} : { signal: listOptions.signal }),
       });
-      for await (const page of pages) yield { ...page, records: await withDealAssociations(object, page.records, listOptions.fields) };
+      for await (const page of pages)
+        yield { ...page, records: await withDealAssociations(object, page.records, listOptions.fields) };
     },
 
     async *listDeleted(name, since, listOptions = {}) {
       const object = objectType(name);
       const { names, types } = await fieldsFor(object, listOptions.fields);
       yield* listArchived(rereadStart(since, Math.max(listOptions.overlapMs ?? 0, overlapMs)), {
-        list: (after) => client.list(object.path, { limit: 100, ...(after === undefined ? {} : { after }), properties: names, archived: true }),
+        list: (after) =>
+          client.list(object.path, {
+            limit: 100,
+            ...(after === undefined ? {} : { after }),
+            properties: names,
+            archived: true,
+          }),
         decode: (record) => ({ ...toSource(object, record, types, 'archived'), archived: true }),
         pageSize: pageSizeOf(listOptions.pageSize),
         ...(listOptions.signal === undefined ? {} : { signal: listOptions.signal }),
@@ -195,7 +230,13 @@ export function createHubSpotConnector(connection: ConnectionSettings, deps: Con
       for (const batch of chunk([...new Set(ids)], size)) {
         const asked = propertiesOf(object, names);
         const response = await client.batchRead(object.path, batch, asked, undefined, withTimes ? asked : undefined);
-        out.push(...response.results.map((r) => (withTimes ? withFieldTimes(toSource(object, r, types, 'modified'), r) : toSource(object, r, types, 'modified'))));
+        out.push(
+          ...response.results.map((r) =>
+            withTimes
+              ? withFieldTimes(toSource(object, r, types, 'modified'), r)
+              : toSource(object, r, types, 'modified'),
+          ),
+        );
       }
       return withDealAssociations(object, out, fields);
     },
@@ -207,16 +248,25 @@ export function createHubSpotConnector(connection: ConnectionSettings, deps: Con
       for (const field of missing) {
         const [type, fieldType] = PROPERTY_TYPES[field.type] ?? ['string', 'text'];
         // Every object has a default group `<singular>information` (contactinformation, dealinformation, ...).
-        await createIfAbsent(() => client.createProperty(object.path, {
-          name: field.name,
-          label: field.label ?? field.name,
-          type,
-          fieldType,
-          groupName: `${(object.webhookName ?? object.name).replace(/_/g, '')}information`,
-          ...(field.unique === true ? { hasUniqueValue: true } : {}),
-          // A checkbox property lists its two values.
-          ...(type === 'bool' ? { options: [{ label: 'Yes', value: 'true', displayOrder: 0 }, { label: 'No', value: 'false', displayOrder: 1 }] } : {}),
-        }));
+        await createIfAbsent(() =>
+          client.createProperty(object.path, {
+            name: field.name,
+            label: field.label ?? field.name,
+            type,
+            fieldType,
+            groupName: `${(object.webhookName ?? object.name).replace(/_/g, '')}information`,
+            ...(field.unique === true ? { hasUniqueValue: true } : {}),
+            // A checkbox property lists its two values.
+            ...(type === 'bool'
+              ? {
+                  options: [
+                    { label: 'Yes', value: 'true', displayOrder: 0 },
+                    { label: 'No', value: 'false', displayOrder: 1 },
+                  ],
+                }
+              : {}),
+          }),
+        );
       }
       if (missing.length > 0) descriptions.delete(object.name);
       return missing.map((f) => f.name);
@@ -224,11 +274,15 @@ export function createHubSpotConnector(connection: ConnectionSettings, deps: Con
 
     async find(name, query: FindQuery) {
       const object = objectType(name);
-      const { names, types, description } = { ...(await fieldsFor(object, query.fields)), description: (await described(object)).description };
+      const { names, types, description } = {
+        ...(await fieldsFor(object, query.fields)),
+        description: (await described(object)).description,
+      };
       const values = [...new Set(query.values)];
       const out: SourceRecord[] = [];
       if (query.field === 'hs_object_id') return connector.read(name, values, query.fields);
-      const unique = query.match !== 'contains' && description.fields.some((f) => f.name === query.field && f.externalId === true);
+      const unique =
+        query.match !== 'contains' && description.fields.some((f) => f.name === query.field && f.externalId === true);
       // A contains search: one filter group per value (groups are ORed; HubSpot allows 5 per search).
       const contains = query.match === 'contains';
       for (const batch of chunk(values, contains ? 5 : 100)) {
@@ -243,7 +297,15 @@ export function createHubSpotConnector(connection: ConnectionSettings, deps: Con
           const page = await client.search(object.path, {
             filterGroups: contains
               ? batch.map((value) => ({ filters: [{ propertyName: query.field, operator: 'CONTAINS_TOKEN', value }] }))
-              : [{ filters: [batch.length === 1 ? { propertyName: query.field, operator: 'EQ', value: batch[0] as string } : { propertyName: query.field, operator: 'IN', values: batch }] }],
+              : [
+                  {
+                    filters: [
+                      batch.length === 1
+                        ? { propertyName: query.field, operator: 'EQ', value: batch[0] as string }
+                        : { propertyName: query.field, operator: 'IN', values: batch },
+                    ],
+                  },
+                ],
             sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }],
             properties: [...new Set([...names, query.field])],
             limit: limits.maxPageSize,
@@ -259,13 +321,23 @@ export function createHubSpotConnector(connection: ConnectionSettings, deps: Con
     async write(name, ops) {
       const object = objectType(name);
       const { types } = await described(object);
-      return writeRecords({ client, object, batchSize: limits.maxBatchSize.create, decodeFields: (r) => decodeProperties(r.properties, types) }, ops);
+      return writeRecords(
+        {
+          client,
+          object,
+          batchSize: limits.maxBatchSize.create,
+          decodeFields: (r) => decodeProperties(r.properties, types),
+        },
+        ops,
+      );
     },
 
     webhooks: hubspotWebhooks({
       secret: connection.webhook?.secret,
       ...(connection.webhook?.publicBaseUrl === undefined ? {} : { publicBaseUrl: connection.webhook.publicBaseUrl }),
-      ...(connection.webhook?.signatureVersion === undefined ? {} : { signatureVersion: connection.webhook.signatureVersion as SignatureVersion }),
+      ...(connection.webhook?.signatureVersion === undefined
+        ? {}
+        : { signatureVersion: connection.webhook.signatureVersion as SignatureVersion }),
       objects,
     }),
 

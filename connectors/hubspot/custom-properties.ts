@@ -22,4 +22,3 @@ export const PROPERTY_TYPES: Partial<Record<FieldType, [string, string]>> = {
   datetime: ['datetime', 'date'],
   text: ['string', 'textarea'],
 };
-

@@ -20,7 +20,11 @@ export interface DealFieldSources {
 
 /** The deal-field readers over `sources`. */
 export function dealFields(sources: DealFieldSources): {
-  withDealAssociations(object: HubSpotObjectType, records: SourceRecord[], fields: readonly string[] | undefined): Promise<SourceRecord[]>;
+  withDealAssociations(
+    object: HubSpotObjectType,
+    records: SourceRecord[],
+    fields: readonly string[] | undefined,
+  ): Promise<SourceRecord[]>;
   propertiesOf(object: HubSpotObjectType, names: readonly string[]): string[];
 } {
   return {
@@ -39,10 +43,16 @@ export function dealFields(sources: DealFieldSources): {
         const out: Record<string, unknown> = { ...r.fields };
         if (companies) {
           const linked = companies.get(r.id) ?? [];
-          const primary = linked.find((c) => c.types.some((t) => t.category === 'HUBSPOT_DEFINED' && t.typeId === PRIMARY_DEAL_COMPANY)) ?? linked[0];
+          const primary =
+            linked.find((c) =>
+              c.types.some((t) => t.category === 'HUBSPOT_DEFINED' && t.typeId === PRIMARY_DEAL_COMPANY),
+            ) ?? linked[0];
           out[DEAL_COMPANY] = primary?.toId ?? null;
         }
-        if (lines) out[DEAL_LINES] = (lines.get(r.id) ?? []).flatMap((l) => (rows.has(l.toId) ? [{ ...(rows.get(l.toId) as SourceRecord).fields, hs_object_id: l.toId }] : []));
+        if (lines)
+          out[DEAL_LINES] = (lines.get(r.id) ?? []).flatMap((l) =>
+            rows.has(l.toId) ? [{ ...(rows.get(l.toId) as SourceRecord).fields, hs_object_id: l.toId }] : [],
+          );
         return { ...r, fields: out };
       });
     },

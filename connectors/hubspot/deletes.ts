@@ -4,7 +4,13 @@
  * (`GET /crm/v3/objects/{type}?archived=true`, paged by id) and reports the records
  * archived after the previous pass, in (archivedAt, id) order.
  */
-import { compareCursors, isAfterCursor, type ChangePage, type Cursor, type SourceRecord } from '../../src/connector/index.ts';
+import {
+  compareCursors,
+  isAfterCursor,
+  type ChangePage,
+  type Cursor,
+  type SourceRecord,
+} from '../../src/connector/index.ts';
 import type { ListPage } from './schemas.ts';
 
 /** What the pass needs. */

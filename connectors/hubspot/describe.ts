@@ -37,7 +37,10 @@ function describeField(object: HubSpotObjectType, p: HubSpotProperty): FieldDesc
   if (p.label !== undefined && p.label !== '') field.label = p.label;
   if (readOnly) field.readOnly = true;
   else if (p.hasUniqueValue === true || p.name === object.naturalKey) field.externalId = true;
-  if (type === 'enum') field.options = (p.options ?? []).map((o) => (o.label === undefined ? { value: o.value } : { value: o.value, label: o.label }));
+  if (type === 'enum')
+    field.options = (p.options ?? []).map((o) =>
+      o.label === undefined ? { value: o.value } : { value: o.value, label: o.label },
+    );
   if (p.name === 'hs_object_id') field.type = 'string';
   return field;
 }
@@ -54,7 +57,11 @@ export const KEY_PROPERTY = 'frontback_key';
 /** How creates of `object` are made idempotent: upsert by its natural key (contacts: email), else by {@link KEY_PROPERTY}. */
 export function createKeyOf(object: HubSpotObjectType): CreateKeySpec {
   if (object.naturalKey !== undefined) return { source: 'field', field: object.naturalKey };
-  return { source: 'generated', field: KEY_PROPERTY, ensure: { name: KEY_PROPERTY, type: 'string', unique: true, label: 'frontback key (do not edit)' } };
+  return {
+    source: 'generated',
+    field: KEY_PROPERTY,
+    ensure: { name: KEY_PROPERTY, type: 'string', unique: true, label: 'frontback key (do not edit)' },
+  };
 }
 
 /** Builds the description of `object` from its properties (archived properties left out). */
@@ -67,12 +74,35 @@ export function describeObject(object: HubSpotObjectType, properties: readonly H
   const fields = properties.filter((p) => p.archived !== true).map((p) => describeField(object, p));
   const names = new Set(fields.map((f) => f.name));
   // The id and modified date are always there in HubSpot; make sure the description says so.
-  if (!names.has('hs_object_id')) fields.unshift({ name: 'hs_object_id', label: 'Record ID', type: 'string', readOnly: true });
+  if (!names.has('hs_object_id'))
+    fields.unshift({ name: 'hs_object_id', label: 'Record ID', type: 'string', readOnly: true });
   // Deals have no company property: the connector reads the primary company from associations v4.
-  if (object.name === 'deals' && !names.has(DEAL_COMPANY)) fields.push({ name: DEAL_COMPANY, label: 'Primary company (from associations)', type: 'string', readOnly: true, reference: { object: 'companies' } });
-  if (object.name === 'deals' && !names.has(DEAL_LINES)) fields.push({ name: DEAL_LINES, label: 'Line items (from associations)', type: 'references', readOnly: true, reference: { object: 'line_items' } });
+  if (object.name === 'deals' && !names.has(DEAL_COMPANY))
+    fields.push({
+      name: DEAL_COMPANY,
+      label: 'Primary company (from associations)',
+      type: 'string',
+      readOnly: true,
+      reference: { object: 'companies' },
+    });
+  if (object.name === 'deals' && !names.has(DEAL_LINES))
+    fields.push({
+      name: DEAL_LINES,
+      label: 'Line items (from associations)',
+      type: 'references',
+      readOnly: true,
+      reference: { object: 'line_items' },
+    });
   const modified = fields.find((f) => f.name === object.modifiedProperty);
-  if (!modified) fields.push({ name: object.modifiedProperty, label: 'Last Modified Date', type: 'datetime', readOnly: true });
+  if (!modified)
+    fields.push({ name: object.modifiedProperty, label: 'Last Modified Date', type: 'datetime', readOnly: true });
   else if (modified.type !== 'datetime') modified.type = 'datetime';
-  return { name: object.name, fields, idField: 'hs_object_id', modifiedField: object.modifiedProperty, archivable: true, createKey: createKeyOf(object) };
+  return {
+    name: object.name,
+    fields,
+    idField: 'hs_object_id',
+    modifiedField: object.modifiedProperty,
+    archivable: true,
+    createKey: createKeyOf(object),
+  };
 }

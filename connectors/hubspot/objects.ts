@@ -30,11 +30,36 @@ export interface CustomObjectOption {
 
 /** The standard objects, by name. */
 export const STANDARD_OBJECTS: readonly HubSpotObjectType[] = [
-  { name: 'contacts', path: 'contacts', objectTypeId: '0-1', modifiedProperty: 'lastmodifieddate', webhookName: 'contact', naturalKey: 'email' },
-  { name: 'companies', path: 'companies', objectTypeId: '0-2', modifiedProperty: 'hs_lastmodifieddate', webhookName: 'company' },
+  {
+    name: 'contacts',
+    path: 'contacts',
+    objectTypeId: '0-1',
+    modifiedProperty: 'lastmodifieddate',
+    webhookName: 'contact',
+    naturalKey: 'email',
+  },
+  {
+    name: 'companies',
+    path: 'companies',
+    objectTypeId: '0-2',
+    modifiedProperty: 'hs_lastmodifieddate',
+    webhookName: 'company',
+  },
   { name: 'deals', path: 'deals', objectTypeId: '0-3', modifiedProperty: 'hs_lastmodifieddate', webhookName: 'deal' },
-  { name: 'products', path: 'products', objectTypeId: '0-7', modifiedProperty: 'hs_lastmodifieddate', webhookName: 'product' },
-  { name: 'line_items', path: 'line_items', objectTypeId: '0-8', modifiedProperty: 'hs_lastmodifieddate', webhookName: 'line_item' },
+  {
+    name: 'products',
+    path: 'products',
+    objectTypeId: '0-7',
+    modifiedProperty: 'hs_lastmodifieddate',
+    webhookName: 'product',
+  },
+  {
+    name: 'line_items',
+    path: 'line_items',
+    objectTypeId: '0-8',
+    modifiedProperty: 'hs_lastmodifieddate',
+    webhookName: 'line_item',
+  },
 ];
 
 const CUSTOM_TYPE_ID = /^2-\d+$/;
@@ -71,7 +96,12 @@ export class ObjectCatalog {
     if (known) return known;
     for (const o of this.byName.values()) if (o.objectTypeId === name) return o;
     if (CUSTOM_TYPE_ID.test(name) || QUALIFIED_NAME.test(name)) {
-      return { name, path: name, ...(CUSTOM_TYPE_ID.test(name) ? { objectTypeId: name } : {}), modifiedProperty: 'hs_lastmodifieddate' };
+      return {
+        name,
+        path: name,
+        ...(CUSTOM_TYPE_ID.test(name) ? { objectTypeId: name } : {}),
+        modifiedProperty: 'hs_lastmodifieddate',
+      };
     }
     return undefined;
   }

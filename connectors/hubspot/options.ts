@@ -32,13 +32,20 @@ const positiveInt = z.number().int().positive();
 const optionsSchema = z
   .object({
     searchRateLimit: z.object({ requests: positiveInt, perMs: positiveInt }).strict().optional(),
-    overlapMinutes: z.number().min(0).max(24 * 60).optional(),
+    overlapMinutes: z
+      .number()
+      .min(0)
+      .max(24 * 60)
+      .optional(),
     customObjects: z
       .array(
         z
           .object({
             name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and "_"'),
-            objectTypeId: z.string().regex(/^2-\d+$/, 'a custom object type id such as 2-1234567').optional(),
+            objectTypeId: z
+              .string()
+              .regex(/^2-\d+$/, 'a custom object type id such as 2-1234567')
+              .optional(),
           })
           .strict(),
       )
@@ -50,13 +57,20 @@ const optionsSchema = z
  * Validates a connection's options.
  * @throws FrontbackError `CONFIG_INVALID` naming every problem with its path.
  */
-export function parseHubSpotOptions(connection: string, raw: Readonly<Record<string, unknown>> | undefined): HubSpotOptions {
+export function parseHubSpotOptions(
+  connection: string,
+  raw: Readonly<Record<string, unknown>> | undefined,
+): HubSpotOptions {
   const parsed = optionsSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `options.${i.path.map(String).join('.')}: ${i.message}`);
-    throw new FrontbackError(ErrorCode.Config, `connection "${connection}": invalid HubSpot options:\n  ${problems.join('\n  ')}`, {
-      details: { connection, problems },
-    });
+    throw new FrontbackError(
+      ErrorCode.Config,
+      `connection "${connection}": invalid HubSpot options:\n  ${problems.join('\n  ')}`,
+      {
+        details: { connection, problems },
+      },
+    );
   }
   return {
     searchRateLimit: parsed.data.searchRateLimit ?? HUBSPOT_OPTION_DEFAULTS.searchRateLimit,

@@ -15,12 +15,16 @@ export const hubspotRecordSchema = z.looseObject({
   archivedAt: z.string().optional(),
   new: z.boolean().optional(),
   /** Past values of the properties asked for, newest first (`ValueWithTimestamp`). */
-  propertiesWithHistory: z.record(z.string(), z.array(z.looseObject({ value: z.string(), timestamp: z.string(), sourceType: z.string() }))).optional(),
+  propertiesWithHistory: z
+    .record(z.string(), z.array(z.looseObject({ value: z.string(), timestamp: z.string(), sourceType: z.string() })))
+    .optional(),
 });
 /** One record. */
 export type HubSpotRecord = z.infer<typeof hubspotRecordSchema>;
 
-const pagingSchema = z.looseObject({ next: z.looseObject({ after: z.string(), link: z.string().optional() }).optional() }).optional();
+const pagingSchema = z
+  .looseObject({ next: z.looseObject({ after: z.string(), link: z.string().optional() }).optional() })
+  .optional();
 
 /** `GET /crm/v3/objects/{type}` (list, archived list). */
 export const listPageSchema = z.looseObject({ results: z.array(hubspotRecordSchema), paging: pagingSchema });
@@ -28,7 +32,11 @@ export const listPageSchema = z.looseObject({ results: z.array(hubspotRecordSche
 export type ListPage = z.infer<typeof listPageSchema>;
 
 /** `POST /crm/v3/objects/{type}/search`. */
-export const searchPageSchema = z.looseObject({ total: z.number().int().nonnegative(), results: z.array(hubspotRecordSchema), paging: pagingSchema });
+export const searchPageSchema = z.looseObject({
+  total: z.number().int().nonnegative(),
+  results: z.array(hubspotRecordSchema),
+  paging: pagingSchema,
+});
 /** A search page. */
 export type SearchPage = z.infer<typeof searchPageSchema>;
 
@@ -87,7 +95,9 @@ export const propertySchema = z.looseObject({
   label: z.string().optional(),
   type: z.string(),
   fieldType: z.string().optional(),
-  options: z.array(z.looseObject({ label: z.string().optional(), value: z.string(), hidden: z.boolean().optional() })).optional(),
+  options: z
+    .array(z.looseObject({ label: z.string().optional(), value: z.string(), hidden: z.boolean().optional() }))
+    .optional(),
   hasUniqueValue: z.boolean().optional(),
   calculated: z.boolean().optional(),
   hidden: z.boolean().optional(),
@@ -100,7 +110,11 @@ export type HubSpotProperty = z.infer<typeof propertySchema>;
 /** The properties API answer. */
 export const propertiesSchema = z.looseObject({ results: z.array(propertySchema) });
 
-const associationTypeSchema = z.looseObject({ category: z.string(), typeId: z.number().int(), label: z.string().nullable().optional() });
+const associationTypeSchema = z.looseObject({
+  category: z.string(),
+  typeId: z.number().int(),
+  label: z.string().nullable().optional(),
+});
 
 /** `POST /crm/v4/associations/{from}/{to}/batch/read`: 200, or 207 for ids without links. */
 export const associationsReadSchema = z.looseObject({
@@ -115,4 +129,7 @@ export const associationsReadSchema = z.looseObject({
 });
 
 /** `PUT .../associations/default/...` and batch create answers (only the status is used). */
-export const associationWriteSchema = z.looseObject({ status: z.string().optional(), results: z.array(z.unknown()).optional() });
+export const associationWriteSchema = z.looseObject({
+  status: z.string().optional(),
+  results: z.array(z.unknown()).optional(),
+});

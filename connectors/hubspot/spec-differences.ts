@@ -33,25 +33,29 @@ export interface SpecDifference {
 export const HUBSPOT_SPEC_DIFFERENCES: readonly SpecDifference[] = [
   {
     id: 'search-sorts-objects',
-    description: 'The spec types search `sorts` as strings; the documentation sends [{propertyName, direction}]. The sandbox accepts both (and "-name" for descending).',
+    description:
+      'The spec types search `sorts` as strings; the documentation sends [{propertyName, direction}]. The sandbox accepts both (and "-name" for descending).',
     source: 'https://developers.hubspot.com/docs/api/crm/search (Sorting); CONNECTORS.md',
     appliesTo: 'request',
   },
   {
     id: 'search-optional-fields',
-    description: 'PublicObjectSearchRequest marks after, limit, properties and sorts as required; the live API treats them as optional.',
+    description:
+      'PublicObjectSearchRequest marks after, limit, properties and sorts as required; the live API treats them as optional.',
     source: 'https://developers.hubspot.com/docs/api/crm/search; CONNECTORS.md',
     appliesTo: 'request',
   },
   {
     id: 'batch-read-history-optional',
-    description: 'BatchReadInputSimplePublicObjectId marks propertiesWithHistory (and properties) as required; the live API does not.',
+    description:
+      'BatchReadInputSimplePublicObjectId marks propertiesWithHistory (and properties) as required; the live API does not.',
     source: 'CONNECTORS.md (observed with @hubspot/api-client)',
     appliesTo: 'request',
   },
   {
     id: 'create-associations-optional',
-    description: 'SimplePublicObjectInputForCreate marks associations as required; the live API creates records without it.',
+    description:
+      'SimplePublicObjectInputForCreate marks associations as required; the live API creates records without it.',
     source: 'CONNECTORS.md',
     appliesTo: 'request',
   },
@@ -64,14 +68,20 @@ export const HUBSPOT_SPEC_DIFFERENCES: readonly SpecDifference[] = [
   },
   {
     id: 'null-property-values',
-    description: 'Property values are typed as strings; the live API answers null for a requested property that has no value.',
-    source: 'Observed live responses (e.g. search results with "phone": null); @hubspot/api-client types properties as { [key: string]: string | null }',
+    description:
+      'Property values are typed as strings; the live API answers null for a requested property that has no value.',
+    source:
+      'Observed live responses (e.g. search results with "phone": null); @hubspot/api-client types properties as { [key: string]: string | null }',
     appliesTo: 'response',
-    relax: ['SimplePublicObject', 'SimplePublicObjectWithAssociations', 'SimplePublicUpsertObject'].map((schema) => ({ schema, nullableMapValues: 'properties' })),
+    relax: ['SimplePublicObject', 'SimplePublicObjectWithAssociations', 'SimplePublicUpsertObject'].map((schema) => ({
+      schema,
+      nullableMapValues: 'properties',
+    })),
   },
   {
     id: 'no-schema-properties-oauth-webhook-events',
-    description: 'The files describe no Properties API, no OAuth token endpoint and no webhook event payloads (webhooks-v3.json is the subscription-management API); those sandbox answers follow the documentation instead.',
+    description:
+      'The files describe no Properties API, no OAuth token endpoint and no webhook event payloads (webhooks-v3.json is the subscription-management API); those sandbox answers follow the documentation instead.',
     source: 'specs/hubspot/*.json; https://developers.hubspot.com/docs/api/webhooks',
     appliesTo: 'response',
   },

@@ -8,12 +8,26 @@ import { HUBSPOT_INDUSTRIES } from './industries.ts';
 
 const id: FieldDescription = { name: 'hs_object_id', label: 'Record ID', type: 'string', readOnly: true };
 const created: FieldDescription = { name: 'createdate', label: 'Create Date', type: 'datetime', readOnly: true };
-const modified = (name: string): FieldDescription => ({ name, label: 'Last Modified Date', type: 'datetime', readOnly: true });
+const modified = (name: string): FieldDescription => ({
+  name,
+  label: 'Last Modified Date',
+  type: 'datetime',
+  readOnly: true,
+});
 const text = (...names: string[]): FieldDescription[] => names.map((name) => ({ name, type: 'string' }));
 const num = (...names: string[]): FieldDescription[] => names.map((name) => ({ name, type: 'number' }));
 const options = (...values: string[]): { value: string }[] => values.map((value) => ({ value }));
 
-const LIFECYCLE = options('subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other');
+const LIFECYCLE = options(
+  'subscriber',
+  'lead',
+  'marketingqualifiedlead',
+  'salesqualifiedlead',
+  'opportunity',
+  'customer',
+  'evangelist',
+  'other',
+);
 
 /** Standard objects with the fields of the shipped mappings. */
 export const STANDARD_OBJECT_DESCRIPTIONS: ObjectDescription[] = [
@@ -28,7 +42,19 @@ export const STANDARD_OBJECT_DESCRIPTIONS: ObjectDescription[] = [
       created,
       modified('lastmodifieddate'),
       { name: 'email', label: 'Email', type: 'string', externalId: true },
-      ...text('firstname', 'lastname', 'phone', 'mobilephone', 'jobtitle', 'company', 'address', 'city', 'zip', 'state', 'country'),
+      ...text(
+        'firstname',
+        'lastname',
+        'phone',
+        'mobilephone',
+        'jobtitle',
+        'company',
+        'address',
+        'city',
+        'zip',
+        'state',
+        'country',
+      ),
       { name: 'lifecyclestage', type: 'enum', options: LIFECYCLE },
       { name: 'associatedcompanyid', type: 'string', readOnly: true, reference: { object: 'companies' } },
     ],
@@ -54,7 +80,14 @@ export const STANDARD_OBJECT_DESCRIPTIONS: ObjectDescription[] = [
     idField: 'hs_object_id',
     modifiedField: 'hs_lastmodifieddate',
     archivable: true,
-    fields: [id, created, modified('hs_lastmodifieddate'), ...text('dealname', 'dealstage', 'pipeline'), ...num('amount'), { name: 'closedate', type: 'datetime' }],
+    fields: [
+      id,
+      created,
+      modified('hs_lastmodifieddate'),
+      ...text('dealname', 'dealstage', 'pipeline'),
+      ...num('amount'),
+      { name: 'closedate', type: 'datetime' },
+    ],
   },
   {
     name: 'products',
@@ -70,6 +103,13 @@ export const STANDARD_OBJECT_DESCRIPTIONS: ObjectDescription[] = [
     idField: 'hs_object_id',
     modifiedField: 'hs_lastmodifieddate',
     archivable: true,
-    fields: [id, created, modified('hs_lastmodifieddate'), ...text('name'), ...num('quantity', 'price', 'amount'), { name: 'hs_product_id', type: 'string', reference: { object: 'products' } }],
+    fields: [
+      id,
+      created,
+      modified('hs_lastmodifieddate'),
+      ...text('name'),
+      ...num('quantity', 'price', 'amount'),
+      { name: 'hs_product_id', type: 'string', reference: { object: 'products' } },
+    ],
   },
 ];

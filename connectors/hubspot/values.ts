@@ -40,7 +40,10 @@ function safeTimestamp(raw: string): string {
 }
 
 /** Decodes a record's properties with `types` (unknown properties stay strings). */
-export function decodeProperties(properties: Record<string, string | null>, types: FieldTypes | undefined): Record<string, unknown> {
+export function decodeProperties(
+  properties: Record<string, string | null>,
+  types: FieldTypes | undefined,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(properties)) out[name] = decodeValue(raw, types?.get(name));
   return out;

@@ -48,7 +48,18 @@ export interface HubSpotWebhookOptions {
 
 // HubSpot's v3 instructions: these URL-encoded characters are decoded in the uri before signing.
 const V3_DECODE: Record<string, string> = {
-  '%3A': ':', '%2F': '/', '%3F': '?', '%40': '@', '%21': '!', '%24': '$', '%27': "'", '%28': '(', '%29': ')', '%2A': '*', '%2C': ',', '%3B': ';',
+  '%3A': ':',
+  '%2F': '/',
+  '%3F': '?',
+  '%40': '@',
+  '%21': '!',
+  '%24': '$',
+  '%27': "'",
+  '%28': '(',
+  '%29': ')',
+  '%2A': '*',
+  '%2C': ',',
+  '%3B': ';',
 };
 
 function refuse(status: 400 | 401, reason: string): WebhookVerdict {
@@ -69,8 +80,13 @@ export function signedUri(req: InboundRequest, publicBaseUrl: string | undefined
 }
 
 /** Checks one delivery's signature. Never throws: hostile input is a 401/400 verdict. */
-export function verifyHubSpotSignature(req: InboundRequest, now: number, options: Omit<HubSpotWebhookOptions, 'objects'>): WebhookVerdict {
-  if (options.secret === undefined || options.secret === '') return refuse(401, 'no webhook secret is configured for this connection');
+export function verifyHubSpotSignature(
+  req: InboundRequest,
+  now: number,
+  options: Omit<HubSpotWebhookOptions, 'objects'>,
+): WebhookVerdict {
+  if (options.secret === undefined || options.secret === '')
+    return refuse(401, 'no webhook secret is configured for this connection');
   const secret = options.secret;
   const body = req.rawBody.toString('utf8');
   const uri = signedUri(req, options.publicBaseUrl);
@@ -81,20 +97,30 @@ export function verifyHubSpotSignature(req: InboundRequest, now: number, options
   if (version === 'v3') {
     if (v3 === undefined) return refuse(401, 'missing X-HubSpot-Signature-v3');
     const stamp = headerValue(req.headers, 'x-hubspot-request-timestamp');
-    if (stamp === undefined || !/^\d{1,16}$/.test(stamp)) return refuse(401, 'missing or malformed X-HubSpot-Request-Timestamp');
-    if (Math.abs(now - Number(stamp)) > SIGNATURE_MAX_AGE_MS) return refuse(401, 'X-HubSpot-Request-Timestamp is more than 5 minutes away from now');
+    if (stamp === undefined || !/^\d{1,16}$/.test(stamp))
+      return refuse(401, 'missing or malformed X-HubSpot-Request-Timestamp');
+    if (Math.abs(now - Number(stamp)) > SIGNATURE_MAX_AGE_MS)
+      return refuse(401, 'X-HubSpot-Request-Timestamp is more than 5 minutes away from now');
     const decodedUri = uri.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (m) => V3_DECODE[m.toUpperCase()] ?? m);
-    const expected = createHmac('sha256', secret).update(`${req.method.toUpperCase()}${decodedUri}${body}${stamp}`, 'utf8').digest('base64');
+    const expected = createHmac('sha256', secret)
+      .update(`${req.method.toUpperCase()}${decodedUri}${body}${stamp}`, 'utf8')
+      .digest('base64');
     return secretsEqual(v3, expected) ? { ok: true } : refuse(401, 'invalid X-HubSpot-Signature-v3');
   }
   if (version === 'v1' || version === 'v2') {
     if (legacy === undefined) return refuse(401, 'missing X-HubSpot-Signature');
-    if (legacyVersion !== undefined && legacyVersion !== version) return refuse(401, `signature version ${legacyVersion} where ${version} is required`);
+    if (legacyVersion !== undefined && legacyVersion !== version)
+      return refuse(401, `signature version ${legacyVersion} where ${version} is required`);
     const source = version === 'v1' ? `${secret}${body}` : `${secret}${req.method.toUpperCase()}${uri}${body}`;
     const expected = createHash('sha256').update(source, 'utf8').digest('hex');
-    return secretsEqual(legacy.toLowerCase(), expected) ? { ok: true } : refuse(401, `invalid X-HubSpot-Signature (${version})`);
+    return secretsEqual(legacy.toLowerCase(), expected)
+      ? { ok: true }
+      : refuse(401, `invalid X-HubSpot-Signature (${version})`);
   }
-  return refuse(401, version === undefined ? 'missing HubSpot signature headers' : `unsupported signature version ${version}`);
+  return refuse(
+    401,
+    version === undefined ? 'missing HubSpot signature headers' : `unsupported signature version ${version}`,
+  );
 }
 
 const id = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform(String);
@@ -143,16 +169,21 @@ export function deliveryKey(event: HubSpotEvent): string {
  * @throws FrontbackError `VALIDATION_FAILED` when the body is not a JSON array of HubSpot events.
  */
 export function parseHubSpotEvents(rawBody: Buffer, objects: ObjectCatalog): ChangeHint[] {
-  if (rawBody.length > MAX_BODY_BYTES) throw invalid(`webhook body of ${rawBody.length} bytes is over the ${MAX_BODY_BYTES}-byte limit`);
+  if (rawBody.length > MAX_BODY_BYTES)
+    throw invalid(`webhook body of ${rawBody.length} bytes is over the ${MAX_BODY_BYTES}-byte limit`);
   const parsed = parseJsonBody(rawBody);
   if (!parsed.ok) throw invalid(`webhook body is not valid JSON: ${parsed.error}`);
   if (!Array.isArray(parsed.value)) throw invalid('webhook body must be a JSON array of events');
-  if (parsed.value.length > MAX_EVENTS) throw invalid(`webhook body has ${parsed.value.length} events; at most ${MAX_EVENTS} are accepted`);
+  if (parsed.value.length > MAX_EVENTS)
+    throw invalid(`webhook body has ${parsed.value.length} events; at most ${MAX_EVENTS} are accepted`);
   const hints: ChangeHint[] = [];
   parsed.value.forEach((raw: unknown, index) => {
     const result = eventSchema.safeParse(raw);
     if (!result.success) {
-      const where = result.error.issues.slice(0, 3).map((i) => `${i.path.map(String).join('.') || '(event)'}: ${i.message}`).join('; ');
+      const where = result.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.map(String).join('.') || '(event)'}: ${i.message}`)
+        .join('; ');
       throw invalid(`webhook event ${index} is not a HubSpot event: ${where}`, { index });
     }
     const hint = toHint(result.data, objects);
@@ -174,7 +205,8 @@ function toHint(event: HubSpotEvent, objects: ObjectCatalog): ChangeHint | undef
     deliveryKey: deliveryKey(event),
   };
   if (kind === 'merge') hint.mergedIds = (event.mergedObjectIds ?? []).filter((m) => m !== hint.id);
-  if (action === 'propertyChange' && event.propertyName !== undefined) hint.properties = { [event.propertyName]: event.propertyValue ?? null };
+  if (action === 'propertyChange' && event.propertyName !== undefined)
+    hint.properties = { [event.propertyName]: event.propertyValue ?? null };
   return hint;
 }
 

@@ -42,7 +42,12 @@ type Run = (batch: readonly WriteOp[]) => Promise<WriteResult[]>;
 /** Writes `ops` (any mix of kinds) and answers exactly one result per op. */
 export async function writeRecords(ctx: WriteContext, ops: readonly WriteOp[]): Promise<WriteResult[]> {
   const results: WriteResult[] = [];
-  const groups: Record<'upsert' | 'create' | 'update' | 'archive', WriteOp[]> = { upsert: [], create: [], update: [], archive: [] };
+  const groups: Record<'upsert' | 'create' | 'update' | 'archive', WriteOp[]> = {
+    upsert: [],
+    create: [],
+    update: [],
+    archive: [],
+  };
   for (const op of ops) {
     const problem = missingInput(op);
     if (problem !== undefined) results.push(refuse(op.ref, problem));
@@ -67,8 +72,10 @@ export async function writeRecords(ctx: WriteContext, ops: readonly WriteOp[]): 
 }
 
 function missingInput(op: WriteOp): string | undefined {
-  if (op.op === 'upsert' && op.idempotencyKey === undefined) return 'upsert needs an idempotencyKey (a unique property and its value)';
-  if ((op.op === 'update' || op.op === 'archive' || op.op === 'delete') && (op.id === undefined || op.id === '')) return `${op.op} needs the record id`;
+  if (op.op === 'upsert' && op.idempotencyKey === undefined)
+    return 'upsert needs an idempotencyKey (a unique property and its value)';
+  if ((op.op === 'update' || op.op === 'archive' || op.op === 'delete') && (op.id === undefined || op.id === ''))
+    return `${op.op} needs the record id`;
   return undefined;
 }
 
@@ -99,8 +106,16 @@ function isolating(run: Run): Run {
 }
 
 function isRecordRejection(err: unknown): err is ConnectorError {
-  if (!(err instanceof ConnectorError) || err.retryable || err.code === ErrorCode.Auth || err.code === ErrorCode.InvalidResponse) return false;
-  return err.status !== undefined && err.status >= 400 && err.status < 500 && ![401, 403, 408, 429].includes(err.status);
+  if (
+    !(err instanceof ConnectorError) ||
+    err.retryable ||
+    err.code === ErrorCode.Auth ||
+    err.code === ErrorCode.InvalidResponse
+  )
+    return false;
+  return (
+    err.status !== undefined && err.status >= 400 && err.status < 500 && ![401, 403, 408, 429].includes(err.status)
+  );
 }
 
 function blamedFieldsOf(err: ConnectorError): string[] {
@@ -108,25 +123,44 @@ function blamedFieldsOf(err: ConnectorError): string[] {
   return Array.isArray(fields) ? fields.filter((f): f is string => typeof f === 'string') : [];
 }
 
-function success(ctx: WriteContext, ref: string, record: HubSpotRecord, outcome: WriteSuccess['outcome']): WriteSuccess {
+function success(
+  ctx: WriteContext,
+  ref: string,
+  record: HubSpotRecord,
+  outcome: WriteSuccess['outcome'],
+): WriteSuccess {
   return { ref, ok: true, id: record.id, outcome, fields: ctx.decodeFields(record) };
 }
 
 /** A failure for ops HubSpot answered without a result (207 errors), with its message when it gave one. */
 function unanswered(ref: string, response: BatchResponse, id?: string): WriteFailure {
-  const error = response.errors?.find((e) => id === undefined || Object.values(e.context ?? {}).some((ids) => ids.includes(id))) ?? response.errors?.[0];
-  const failure: WriteFailure = { ref, ok: false, error: { message: error?.message ?? 'HubSpot answered the batch without a result for this record', retryable: error === undefined } };
+  const error =
+    response.errors?.find((e) => id === undefined || Object.values(e.context ?? {}).some((ids) => ids.includes(id))) ??
+    response.errors?.[0];
+  const failure: WriteFailure = {
+    ref,
+    ok: false,
+    error: {
+      message: error?.message ?? 'HubSpot answered the batch without a result for this record',
+      retryable: error === undefined,
+    },
+  };
   if (error?.category !== undefined) failure.error.vendorCode = error.category;
   return failure;
 }
 
-const norm = (value: string | null | undefined): string | undefined => (value === null || value === undefined ? undefined : value.toLowerCase());
+const norm = (value: string | null | undefined): string | undefined =>
+  value === null || value === undefined ? undefined : value.toLowerCase();
 
 async function upsert(ctx: WriteContext, batch: readonly WriteOp[]): Promise<WriteResult[]> {
   const inputs = batch.map((op) => {
     const key = op.idempotencyKey as { field: string; value: string };
     // The key is sent as a property too, so every result carries it and can be matched.
-    return { id: key.value, idProperty: key.field, properties: { ...encodeProperties(op.fields), [key.field]: key.value } };
+    return {
+      id: key.value,
+      idProperty: key.field,
+      properties: { ...encodeProperties(op.fields), [key.field]: key.value },
+    };
   });
   const response = await ctx.client.batchUpsert(ctx.object.path, inputs);
   const unused = new Set(response.results);
@@ -149,7 +183,9 @@ async function create(ctx: WriteContext, batch: readonly WriteOp[]): Promise<Wri
     const only = batch[0];
     if (existing === undefined || batch.length !== 1 || only === undefined) throw err;
     // The record already exists (HubSpot names it): the create becomes an update of it.
-    const updated = await ctx.client.batchUpdate(ctx.object.path, [{ id: existing, properties: encodeProperties(only.fields) }]);
+    const updated = await ctx.client.batchUpdate(ctx.object.path, [
+      { id: existing, properties: encodeProperties(only.fields) },
+    ]);
     const record = updated.results[0];
     return [record === undefined ? unanswered(only.ref, updated, existing) : success(ctx, only.ref, record, 'updated')];
   }
@@ -189,6 +225,9 @@ async function update(ctx: WriteContext, batch: readonly WriteOp[]): Promise<Wri
 }
 
 async function archive(ctx: WriteContext, batch: readonly WriteOp[]): Promise<WriteResult[]> {
-  await ctx.client.batchArchive(ctx.object.path, batch.map((op) => op.id as string));
+  await ctx.client.batchArchive(
+    ctx.object.path,
+    batch.map((op) => op.id as string),
+  );
   return batch.map((op) => ({ ref: op.ref, ok: true as const, id: op.id as string, outcome: 'archived' as const }));
 }

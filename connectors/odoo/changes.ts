@@ -57,7 +57,8 @@ export function cursorDomain(start: Cursor | null, until?: string): Domain {
     const ts = toOdooDatetime(new Date(Math.floor(ms / 1000) * 1000));
     if (ms % 1000 !== 0) domain.push(['write_date', '>', ts]);
     else if (start.id === '') domain.push(['write_date', '>=', ts]);
-    else if (/^\d+$/.test(start.id)) domain.push('|', ['write_date', '>', ts], '&', ['write_date', '=', ts], ['id', '>', Number(start.id)]);
+    else if (/^\d+$/.test(start.id))
+      domain.push('|', ['write_date', '>', ts], '&', ['write_date', '=', ts], ['id', '>', Number(start.id)]);
     else domain.push(['write_date', '>=', ts]);
   }
   if (until !== undefined) {
@@ -78,7 +79,13 @@ export async function* keysetPages(
   client: OdooClient,
   model: string,
   start: Cursor | null,
-  options: { fields: readonly string[]; pageSize: number; until?: string | undefined; withArchived: boolean; signal?: AbortSignal | undefined },
+  options: {
+    fields: readonly string[];
+    pageSize: number;
+    until?: string | undefined;
+    withArchived: boolean;
+    signal?: AbortSignal | undefined;
+  },
 ): AsyncIterable<RawRecord[]> {
   let cursor = start;
   for (;;) {
@@ -118,21 +125,37 @@ export interface IndirectSource {
 /** stock.quant (stock) and product.template (price, name) -> products. */
 export const PRODUCT_SOURCES: readonly IndirectSource[] = [
   { model: 'stock.quant', fields: ['product_id', 'write_date'], products: (raw) => relationIds(raw['product_id']) },
-  { model: 'product.template', fields: ['product_variant_ids', 'write_date'], products: (raw) => relationIds(raw['product_variant_ids']) },
+  {
+    model: 'product.template',
+    fields: ['product_variant_ids', 'write_date'],
+    products: (raw) => relationIds(raw['product_variant_ids']),
+  },
 ];
 
 function relationIds(value: unknown): number[] {
   if (typeof value === 'number') return [value];
   if (!Array.isArray(value)) return [];
   // many2one `[id, name]` or x2many `[id, ...]`.
-  return typeof value[1] === 'string' ? (typeof value[0] === 'number' ? [value[0]] : []) : value.filter((v): v is number => typeof v === 'number');
+  return typeof value[1] === 'string'
+    ? typeof value[0] === 'number'
+      ? [value[0]]
+      : []
+    : value.filter((v): v is number => typeof v === 'number');
 }
 
 /** The latest indirect change per product after `start`, sorted by (time, id). */
-async function indirectChanges(ctx: ListingContext, start: Cursor, sources: readonly IndirectSource[]): Promise<Cursor[]> {
+async function indirectChanges(
+  ctx: ListingContext,
+  start: Cursor,
+  sources: readonly IndirectSource[],
+): Promise<Cursor[]> {
   const latest = new Map<number, string>();
   for (const source of sources) {
-    for await (const rows of keysetPages(ctx.client, source.model, start, { ...ctx, fields: source.fields, withArchived: false })) {
+    for await (const rows of keysetPages(ctx.client, source.model, start, {
+      ...ctx,
+      fields: source.fields,
+      withArchived: false,
+    })) {
       for (const row of rows) {
         const at = positionOf(row).timestamp;
         for (const id of source.products(row)) {
@@ -151,7 +174,11 @@ async function indirectChanges(ctx: ListingContext, start: Cursor, sources: read
 type Pending = { kind: 'direct'; record: SourceRecord } | { kind: 'indirect'; at: Cursor };
 
 /** Changes of product.product, including stock and price changes seen on other models. */
-export async function* listProductChanges(ctx: ListingContext, start: Cursor | null, sources: readonly IndirectSource[] = PRODUCT_SOURCES): AsyncIterable<ChangePage> {
+export async function* listProductChanges(
+  ctx: ListingContext,
+  start: Cursor | null,
+  sources: readonly IndirectSource[] = PRODUCT_SOURCES,
+): AsyncIterable<ChangePage> {
   // From the beginning every product is listed directly (its stock and price are read with it).
   if (start === null) {
     yield* listModelChanges(ctx, start);
@@ -169,7 +196,8 @@ export async function* listProductChanges(ctx: ListingContext, start: Cursor | n
     while (buffer.length === 0 && !directDone) {
       const page = await direct.next();
       if (page.done === true) directDone = true;
-      else buffer = page.value.map(ctx.decode).filter((r) => isAfterCursor({ timestamp: r.modifiedAt, id: r.id }, start));
+      else
+        buffer = page.value.map(ctx.decode).filter((r) => isAfterCursor({ timestamp: r.modifiedAt, id: r.id }, start));
     }
     return buffer[0];
   };
@@ -180,7 +208,8 @@ export async function* listProductChanges(ctx: ListingContext, start: Cursor | n
     const cursor = last.kind === 'direct' ? { timestamp: last.record.modifiedAt, id: last.record.id } : last.at;
     const wanted = pending.flatMap((p) => (p.kind === 'indirect' ? [Number(p.at.id)] : []));
     const read = new Map<string, SourceRecord>();
-    if (wanted.length > 0) for (const raw of await ctx.client.read(ctx.model, wanted, ctx.fields)) read.set(String(raw.id), ctx.decode(raw));
+    if (wanted.length > 0)
+      for (const raw of await ctx.client.read(ctx.model, wanted, ctx.fields)) read.set(String(raw.id), ctx.decode(raw));
     const records: SourceRecord[] = [];
     for (const p of pending) {
       if (p.kind === 'direct') {

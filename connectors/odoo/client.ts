@@ -39,7 +39,14 @@ export class OdooClient {
   constructor(readonly transport: OdooTransport) {}
 
   /** Calls any model method; the result is validated with `schema`. */
-  call<T>(model: string, method: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>, schema: ZodType<T>, options?: CallOptions): Promise<T> {
+  call<T>(
+    model: string,
+    method: string,
+    args: readonly unknown[],
+    kwargs: Readonly<Record<string, unknown>>,
+    schema: ZodType<T>,
+    options?: CallOptions,
+  ): Promise<T> {
     return this.transport.call(model, method, args, kwargs, schema, options);
   }
 
@@ -89,6 +96,12 @@ export class OdooClient {
 
   /** `fields_get(attributes=[...])`. */
   fieldsGet(model: string): Promise<Record<string, FieldInfo>> {
-    return this.call(model, 'fields_get', [], { attributes: ['type', 'string', 'required', 'readonly', 'store', 'relation', 'selection'] }, fieldsGetSchema);
+    return this.call(
+      model,
+      'fields_get',
+      [],
+      { attributes: ['type', 'string', 'required', 'readonly', 'store', 'relation', 'selection'] },
+      fieldsGetSchema,
+    );
   }
 }

@@ -69,16 +69,25 @@ function configError(connection: string, message: string): FrontbackError {
 }
 
 function apiKeyAuth(connection: ConnectionSettings): ApiKeyAuthSettings {
-  if (connection.auth.type !== 'api-key') throw configError(connection.name, `Odoo needs auth.type "api-key" ({ login, key, database }), not "${connection.auth.type}"`);
+  if (connection.auth.type !== 'api-key')
+    throw configError(
+      connection.name,
+      `Odoo needs auth.type "api-key" ({ login, key, database }), not "${connection.auth.type}"`,
+    );
   return connection.auth;
 }
 
 /** Creates the connector for `connection` with `limits` (the descriptor's, with the connection's rate limit). */
-export function createOdooConnector(connection: ConnectionSettings, deps: ConnectorDeps, limits: ConnectorLimits): OdooConnector {
+export function createOdooConnector(
+  connection: ConnectionSettings,
+  deps: ConnectorDeps,
+  limits: ConnectorLimits,
+): OdooConnector {
   const options = parseOdooOptions(connection.name, connection.options);
   const auth = apiKeyAuth(connection);
   const baseURL = connection.baseUrl;
-  if (baseURL === undefined) throw configError(connection.name, 'Odoo needs baseUrl (https://<your-database>.odoo.com or your server)');
+  if (baseURL === undefined)
+    throw configError(connection.name, 'Odoo needs baseUrl (https://<your-database>.odoo.com or your server)');
   const common = {
     connection: connection.name,
     baseURL,
@@ -90,10 +99,15 @@ export function createOdooConnector(connection: ConnectionSettings, deps: Connec
   };
   let transport: OdooTransport;
   if (options.transport === 'json2') {
-    const http = deps.http({ ...common, auth: json2Auth(auth.key), ...(auth.database === undefined ? {} : { headers: { 'x-odoo-database': auth.database } }) });
+    const http = deps.http({
+      ...common,
+      auth: json2Auth(auth.key),
+      ...(auth.database === undefined ? {} : { headers: { 'x-odoo-database': auth.database } }),
+    });
     transport = json2Transport(http);
   } else {
-    if (auth.database === undefined || auth.login === undefined) throw configError(connection.name, 'Odoo JSON-RPC needs auth.database and auth.login next to auth.key');
+    if (auth.database === undefined || auth.login === undefined)
+      throw configError(connection.name, 'Odoo JSON-RPC needs auth.database and auth.login next to auth.key');
     const http = deps.http({ ...common, detectError: detectJsonRpcError(connection.name) });
     transport = jsonRpcTransport(http, { database: auth.database, login: auth.login, key: auth.key });
   }
@@ -104,7 +118,10 @@ export function createOdooConnector(connection: ConnectionSettings, deps: Connec
 
   function known(model: string): string {
     if (!models.has(model)) {
-      throw new FrontbackError(ErrorCode.Validation, `connection "${connection.name}": unknown Odoo model "${model}" (known: ${[...models].join(', ')}; add others with options.extraModels)`);
+      throw new FrontbackError(
+        ErrorCode.Validation,
+        `connection "${connection.name}": unknown Odoo model "${model}" (known: ${[...models].join(', ')}; add others with options.extraModels)`,
+      );
     }
     return model;
   }
@@ -202,7 +219,13 @@ export function createOdooConnector(connection: ConnectionSettings, deps: Connec
         const rows = await client.call(
           'ir.model.data',
           'search_read',
-          [[['module', '=', options.externalIdModule], ['model', '=', model], ['name', 'in', values]]],
+          [
+            [
+              ['module', '=', options.externalIdModule],
+              ['model', '=', model],
+              ['name', 'in', values],
+            ],
+          ],
           { fields: ['module', 'name', 'model', 'res_id'] },
           modelDataSchema,
         );
@@ -212,7 +235,11 @@ export function createOdooConnector(connection: ConnectionSettings, deps: Connec
       }
       const d = await described(model);
       const type = d.types.get(query.field)?.type;
-      if (type === undefined) throw new FrontbackError(ErrorCode.Validation, `connection "${connection.name}": ${model} has no field "${query.field}"`);
+      if (type === undefined)
+        throw new FrontbackError(
+          ErrorCode.Validation,
+          `connection "${connection.name}": ${model} has no field "${query.field}"`,
+        );
       const numeric = type === 'many2one' || type === 'integer';
       const wanted: (string | number)[] = numeric ? values.filter((v) => /^\d+$/.test(v)).map(Number) : values;
       const fields = wireFields(d, query.fields ? [...query.fields, query.field] : undefined);
@@ -220,13 +247,24 @@ export function createOdooConnector(connection: ConnectionSettings, deps: Connec
       if (query.match === 'contains' && !numeric) {
         // One domain ORing an `ilike` per value (Odoo's prefix notation: n-1 '|' first); the caller compares again.
         for (const batch of chunk(values, CONTAINS_BATCH)) {
-          const domain: Domain = [...Array.from({ length: batch.length - 1 }, () => '|'), ...batch.map((v) => [query.field, 'ilike', v] as const)];
-          out.push(...(await client.searchRead(model, domain, { fields, order: 'id asc', withArchived: true })).map(decoder(model, d)));
+          const domain: Domain = [
+            ...Array.from({ length: batch.length - 1 }, () => '|'),
+            ...batch.map((v) => [query.field, 'ilike', v] as const),
+          ];
+          out.push(
+            ...(await client.searchRead(model, domain, { fields, order: 'id asc', withArchived: true })).map(
+              decoder(model, d),
+            ),
+          );
         }
         return out;
       }
       for (const batch of chunk(wanted, limits.maxPageSize)) {
-        const rows = await client.searchRead(model, [[query.field, 'in', batch]], { fields, order: 'id asc', withArchived: true });
+        const rows = await client.searchRead(model, [[query.field, 'in', batch]], {
+          fields,
+          order: 'id asc',
+          withArchived: true,
+        });
         out.push(...rows.map(decoder(model, d)));
       }
       return out;
@@ -239,7 +277,8 @@ export function createOdooConnector(connection: ConnectionSettings, deps: Connec
       for (const op of ops) {
         for (const name of Object.keys(op.fields ?? {})) {
           const field = d.types.get(name);
-          if (field?.type === 'one2many' && field.relation !== undefined && !comodels.has(field.relation)) comodels.set(field.relation, (await described(field.relation)).types);
+          if (field?.type === 'one2many' && field.relation !== undefined && !comodels.has(field.relation))
+            comodels.set(field.relation, (await described(field.relation)).types);
         }
       }
       const results = await writeRecords(
@@ -254,7 +293,9 @@ export function createOdooConnector(connection: ConnectionSettings, deps: Connec
         },
         ops,
       );
-      return options.readBack ? withReadBack(results, ops, d.types, (ids, fields) => readIds(model, ids, fields)) : results;
+      return options.readBack
+        ? withReadBack(results, ops, d.types, (ids, fields) => readIds(model, ids, fields))
+        : results;
     },
 
     webhooks: odooWebhooks({

@@ -14,7 +14,12 @@
  *   or the server, which repeating will not fix; not retryable.
  */
 import { ErrorCode } from '../../src/errors.ts';
-import { ConnectorError, defaultTranslateError, isRetryableStatus, type HttpFailure } from '../../src/connector/index.ts';
+import {
+  ConnectorError,
+  defaultTranslateError,
+  isRetryableStatus,
+  type HttpFailure,
+} from '../../src/connector/index.ts';
 import { odooErrorDataSchema, type OdooErrorData } from './schemas.ts';
 
 /**
@@ -74,7 +79,10 @@ export function odooError(connection: string, data: OdooErrorData, httpStatus?: 
  * The error inside a JSON-RPC `error` member. Without Odoo's `data` (a proxy or a very old
  * server) the envelope's own message is kept and the error is not retried.
  */
-export function jsonRpcFailure(connection: string, error: { code?: number | undefined; message?: string | undefined; data?: unknown }): ConnectorError {
+export function jsonRpcFailure(
+  connection: string,
+  error: { code?: number | undefined; message?: string | undefined; data?: unknown },
+): ConnectorError {
   const data = odooErrorDataSchema.safeParse(error.data);
   if (data.success) return odooError(connection, data.data);
   return new ConnectorError(error.message ?? 'Odoo answered a JSON-RPC error without details', {
@@ -95,11 +103,22 @@ export function translateOdooError(failure: HttpFailure): ConnectorError {
   if (!data.success) return defaultTranslateError(failure);
   const error = odooError(failure.connection, data.data, response.status);
   if (response.status === 401 && error.code !== ErrorCode.Auth) {
-    return new ConnectorError(error.message, { connection: failure.connection, status: 401, vendorCode: data.data.name, retryable: false, code: ErrorCode.Auth });
+    return new ConnectorError(error.message, {
+      connection: failure.connection,
+      status: 401,
+      vendorCode: data.data.name,
+      retryable: false,
+      code: ErrorCode.Auth,
+    });
   }
   // An Odoo exception carried by a 5xx that is not a known race (a server bug) is not
   // retried; a bare 503 from a proxy in front of Odoo is (handled by the defaults above).
   return isRetryableStatus(response.status) && response.status !== 500 && !error.retryable
-    ? new ConnectorError(error.message, { connection: failure.connection, status: response.status, vendorCode: data.data.name, retryable: true })
+    ? new ConnectorError(error.message, {
+        connection: failure.connection,
+        status: response.status,
+        vendorCode: data.data.name,
+        retryable: true,
+      })
     : error;
 }

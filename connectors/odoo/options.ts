@@ -46,9 +46,18 @@ export const ODOO_OPTION_DEFAULTS: Readonly<OdooOptions> = Object.freeze({
 const optionsSchema = z
   .object({
     transport: z.enum(['jsonrpc', 'json2']).optional(),
-    overlapMinutes: z.number().min(0).max(24 * 60).optional(),
-    externalIdModule: z.string().regex(/^[a-z][a-z0-9_]*$/, 'an Odoo module name: lower-case letters, digits and "_"').optional(),
-    extraModels: z.array(z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/, 'an Odoo model name such as crm.lead')).optional(),
+    overlapMinutes: z
+      .number()
+      .min(0)
+      .max(24 * 60)
+      .optional(),
+    externalIdModule: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*$/, 'an Odoo module name: lower-case letters, digits and "_"')
+      .optional(),
+    extraModels: z
+      .array(z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/, 'an Odoo model name such as crm.lead'))
+      .optional(),
     webhookBucketSeconds: z.number().int().positive().max(86_400).optional(),
     readBack: z.boolean().optional(),
   })
@@ -62,9 +71,13 @@ export function parseOdooOptions(connection: string, raw: Readonly<Record<string
   const parsed = optionsSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `options.${i.path.map(String).join('.')}: ${i.message}`);
-    throw new FrontbackError(ErrorCode.Config, `connection "${connection}": invalid Odoo options:\n  ${problems.join('\n  ')}`, {
-      details: { connection, problems },
-    });
+    throw new FrontbackError(
+      ErrorCode.Config,
+      `connection "${connection}": invalid Odoo options:\n  ${problems.join('\n  ')}`,
+      {
+        details: { connection, problems },
+      },
+    );
   }
   const d = parsed.data;
   return {

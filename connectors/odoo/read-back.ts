@@ -19,12 +19,19 @@ import type { OdooFields } from './values.ts';
 export type ReadIds = (ids: readonly string[], fields: readonly string[]) => Promise<SourceRecord[]>;
 
 /** `results` with `fields` filled from a read-back of the created and updated records. */
-export async function withReadBack(results: WriteResult[], ops: readonly WriteOp[], types: OdooFields, read: ReadIds): Promise<WriteResult[]> {
+export async function withReadBack(
+  results: WriteResult[],
+  ops: readonly WriteOp[],
+  types: OdooFields,
+  read: ReadIds,
+): Promise<WriteResult[]> {
   const opOf = new Map(ops.map((op) => [op.ref, op]));
   const written = new Map<string, string[]>();
   for (const result of results) {
     if (!result.ok || (result.outcome !== 'created' && result.outcome !== 'updated')) continue;
-    const names = Object.keys(opOf.get(result.ref)?.fields ?? {}).filter((n) => n !== EXTERNAL_ID_FIELD && n !== 'id' && types.get(n)?.type !== 'one2many' && types.has(n));
+    const names = Object.keys(opOf.get(result.ref)?.fields ?? {}).filter(
+      (n) => n !== EXTERNAL_ID_FIELD && n !== 'id' && types.get(n)?.type !== 'one2many' && types.has(n),
+    );
     if (names.length > 0) written.set(result.id, names);
   }
   if (written.size === 0) return results;

@@ -51,7 +51,11 @@ export function odooReferences(client: OdooClient): OdooReferences {
       }
       for (const value of [...missing].filter((v) => !found.has(v))) {
         // No exact match: one case-insensitive try (`=ilike` has no wildcards).
-        const loose = await client.searchRead(model, [[by, '=ilike', value]], { fields: [by], limit: 1, withArchived: true });
+        const loose = await client.searchRead(model, [[by, '=ilike', value]], {
+          fields: [by],
+          limit: 1,
+          withArchived: true,
+        });
         if (loose[0] !== undefined) found.set(value, String(loose[0].id));
       }
       for (const [key, id] of found) cache.set(`${model}|${by}|${key}`, id);

@@ -41,7 +41,9 @@ export const fieldInfoSchema = z.looseObject({
   readonly: z.boolean().optional(),
   store: z.boolean().optional(),
   relation: z.string().optional(),
-  selection: z.union([z.array(z.tuple([z.union([z.string(), z.number()]), z.string()])), z.string(), z.literal(false)]).optional(),
+  selection: z
+    .union([z.array(z.tuple([z.union([z.string(), z.number()]), z.string()])), z.string(), z.literal(false)])
+    .optional(),
 });
 
 /** One field of `fields_get`. */
@@ -88,5 +90,11 @@ export type LoadResult = z.infer<typeof loadResultSchema>;
 
 /** An `ir.model.data` row as the connector reads it. */
 export const modelDataSchema = z.array(
-  z.looseObject({ id: z.number().int(), module: z.string(), name: z.string(), model: z.string(), res_id: z.union([z.number().int(), z.literal(false)]) }),
+  z.looseObject({
+    id: z.number().int(),
+    module: z.string(),
+    name: z.string(),
+    model: z.string(),
+    res_id: z.union([z.number().int(), z.literal(false)]),
+  }),
 );

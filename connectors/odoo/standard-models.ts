@@ -14,17 +14,47 @@ import type { FieldInfo } from './schemas.ts';
 type Fields = Record<string, FieldInfo>;
 type Selection = [string, string][];
 
-const char = (string: string, required = false): FieldInfo => ({ type: 'char', string, ...(required ? { required } : {}) });
+const char = (string: string, required = false): FieldInfo => ({
+  type: 'char',
+  string,
+  ...(required ? { required } : {}),
+});
 const text = (string: string): FieldInfo => ({ type: 'text', string });
 const html = (string: string): FieldInfo => ({ type: 'html', string });
 const int = (string: string): FieldInfo => ({ type: 'integer', string });
-const float = (string: string, readonly = false): FieldInfo => ({ type: 'float', string, ...(readonly ? { readonly } : {}) });
-const money = (string: string, readonly = false): FieldInfo => ({ type: 'monetary', string, ...(readonly ? { readonly } : {}) });
+const float = (string: string, readonly = false): FieldInfo => ({
+  type: 'float',
+  string,
+  ...(readonly ? { readonly } : {}),
+});
+const money = (string: string, readonly = false): FieldInfo => ({
+  type: 'monetary',
+  string,
+  ...(readonly ? { readonly } : {}),
+});
 const bool = (string: string): FieldInfo => ({ type: 'boolean', string });
-const date = (string: string, required = false): FieldInfo => ({ type: 'date', string, ...(required ? { required } : {}) });
-const datetime = (string: string, required = false): FieldInfo => ({ type: 'datetime', string, ...(required ? { required } : {}) });
-const select = (string: string, selection: Selection, more: Partial<FieldInfo> = {}): FieldInfo => ({ type: 'selection', string, selection, ...more });
-const m2o = (string: string, relation: string, more: Partial<FieldInfo> = {}): FieldInfo => ({ type: 'many2one', string, relation, ...more });
+const date = (string: string, required = false): FieldInfo => ({
+  type: 'date',
+  string,
+  ...(required ? { required } : {}),
+});
+const datetime = (string: string, required = false): FieldInfo => ({
+  type: 'datetime',
+  string,
+  ...(required ? { required } : {}),
+});
+const select = (string: string, selection: Selection, more: Partial<FieldInfo> = {}): FieldInfo => ({
+  type: 'selection',
+  string,
+  selection,
+  ...more,
+});
+const m2o = (string: string, relation: string, more: Partial<FieldInfo> = {}): FieldInfo => ({
+  type: 'many2one',
+  string,
+  relation,
+  ...more,
+});
 const o2m = (string: string, relation: string): FieldInfo => ({ type: 'one2many', string, relation });
 const m2m = (string: string, relation: string): FieldInfo => ({ type: 'many2many', string, relation });
 
@@ -38,7 +68,11 @@ const MAGIC: Fields = {
   write_uid: m2o('Last Updated by', 'res.users', { readonly: true }),
 };
 
-const PRODUCT_TYPE: Selection = [['consu', 'Goods'], ['service', 'Service'], ['combo', 'Combo']];
+const PRODUCT_TYPE: Selection = [
+  ['consu', 'Goods'],
+  ['service', 'Service'],
+  ['combo', 'Combo'],
+];
 
 /** Fields product.product shares with its template (`_inherits`: reads and writes go to the template). */
 const TEMPLATE_SHARED: Fields = {
@@ -70,11 +104,19 @@ const MODELS: Readonly<Record<string, { label: string; fields: Fields }>> = {
       name: char('Name', true),
       complete_name: { type: 'char', string: 'Complete Name', readonly: true },
       is_company: bool('Is a Company'),
-      company_type: select('Company Type', [['person', 'Individual'], ['company', 'Company']]),
+      company_type: select('Company Type', [
+        ['person', 'Individual'],
+        ['company', 'Company'],
+      ]),
       parent_id: m2o('Related Company', 'res.partner'),
       child_ids: o2m('Contact', 'res.partner'),
       commercial_partner_id: m2o('Commercial Entity', 'res.partner', { readonly: true }),
-      type: select('Address Type', [['contact', 'Contact'], ['invoice', 'Invoice Address'], ['delivery', 'Delivery Address'], ['other', 'Other Address']]),
+      type: select('Address Type', [
+        ['contact', 'Contact'],
+        ['invoice', 'Invoice Address'],
+        ['delivery', 'Delivery Address'],
+        ['other', 'Other Address'],
+      ]),
       email: char('Email'),
       phone: char('Phone'),
       mobile: char('Mobile'),
@@ -178,8 +220,26 @@ const MODELS: Readonly<Record<string, { label: string; fields: Fields }>> = {
       date_order: datetime('Order Date', true),
       validity_date: date('Expiration'),
       commitment_date: datetime('Delivery Date'),
-      state: select('Status', [['draft', 'Quotation'], ['sent', 'Quotation Sent'], ['sale', 'Sales Order'], ['cancel', 'Cancelled']], { readonly: true }),
-      invoice_status: select('Invoice Status', [['upselling', 'Upselling Opportunity'], ['invoiced', 'Fully Invoiced'], ['to invoice', 'To Invoice'], ['no', 'Nothing to Invoice']], { readonly: true }),
+      state: select(
+        'Status',
+        [
+          ['draft', 'Quotation'],
+          ['sent', 'Quotation Sent'],
+          ['sale', 'Sales Order'],
+          ['cancel', 'Cancelled'],
+        ],
+        { readonly: true },
+      ),
+      invoice_status: select(
+        'Invoice Status',
+        [
+          ['upselling', 'Upselling Opportunity'],
+          ['invoiced', 'Fully Invoiced'],
+          ['to invoice', 'To Invoice'],
+          ['no', 'Nothing to Invoice'],
+        ],
+        { readonly: true },
+      ),
       client_order_ref: char('Customer Reference'),
       origin: char('Source Document'),
       note: html('Terms and conditions'),
@@ -199,7 +259,10 @@ const MODELS: Readonly<Record<string, { label: string; fields: Fields }>> = {
     fields: {
       order_id: m2o('Order Reference', 'sale.order', { required: true }),
       sequence: int('Sequence'),
-      display_type: select('Display Type', [['line_section', 'Section'], ['line_note', 'Note']]),
+      display_type: select('Display Type', [
+        ['line_section', 'Section'],
+        ['line_note', 'Note'],
+      ]),
       product_id: m2o('Product', 'product.product'),
       name: { type: 'text', string: 'Description', required: true },
       product_uom_qty: float('Quantity'),
@@ -215,22 +278,34 @@ const MODELS: Readonly<Record<string, { label: string; fields: Fields }>> = {
     label: 'Journal Entry',
     fields: {
       name: char('Number'),
-      move_type: select('Type', [
-        ['entry', 'Journal Entry'],
-        ['out_invoice', 'Customer Invoice'],
-        ['out_refund', 'Customer Credit Note'],
-        ['in_invoice', 'Vendor Bill'],
-        ['in_refund', 'Vendor Credit Note'],
-        ['out_receipt', 'Sales Receipt'],
-        ['in_receipt', 'Purchase Receipt'],
-      ], { required: true }),
+      move_type: select(
+        'Type',
+        [
+          ['entry', 'Journal Entry'],
+          ['out_invoice', 'Customer Invoice'],
+          ['out_refund', 'Customer Credit Note'],
+          ['in_invoice', 'Vendor Bill'],
+          ['in_refund', 'Vendor Credit Note'],
+          ['out_receipt', 'Sales Receipt'],
+          ['in_receipt', 'Purchase Receipt'],
+        ],
+        { required: true },
+      ),
       partner_id: m2o('Partner', 'res.partner'),
       date: date('Date', true),
       invoice_date: date('Invoice/Bill Date'),
       invoice_date_due: date('Due Date'),
       invoice_origin: char('Origin'),
       ref: char('Reference'),
-      state: select('Status', [['draft', 'Draft'], ['posted', 'Posted'], ['cancel', 'Cancelled']], { required: true }),
+      state: select(
+        'Status',
+        [
+          ['draft', 'Draft'],
+          ['posted', 'Posted'],
+          ['cancel', 'Cancelled'],
+        ],
+        { required: true },
+      ),
       currency_id: m2o('Currency', 'res.currency'),
       journal_id: m2o('Journal', 'account.journal', { required: true }),
       invoice_line_ids: o2m('Invoice lines', 'account.move.line'),
@@ -238,19 +313,23 @@ const MODELS: Readonly<Record<string, { label: string; fields: Fields }>> = {
       amount_tax: money('Tax', true),
       amount_total: money('Total', true),
       amount_residual: money('Amount Due', true),
-      payment_state: select('Payment Status', [
-        ['not_paid', 'Not Paid'],
-        ['in_payment', 'In Payment'],
-        ['paid', 'Paid'],
-        ['partial', 'Partially Paid'],
-        ['reversed', 'Reversed'],
-        ['invoicing_legacy', 'Invoicing App Legacy'],
-      ], { readonly: true }),
+      payment_state: select(
+        'Payment Status',
+        [
+          ['not_paid', 'Not Paid'],
+          ['in_payment', 'In Payment'],
+          ['paid', 'Paid'],
+          ['partial', 'Partially Paid'],
+          ['reversed', 'Reversed'],
+          ['invoicing_legacy', 'Invoicing App Legacy'],
+        ],
+        { readonly: true },
+      ),
     },
   },
 };
 
 /** Offline descriptions of the standard models, in the connector's `describe()` form. */
-export const STANDARD_MODEL_DESCRIPTIONS: ObjectDescription[] = Object.entries(MODELS).map(([model, { label, fields }]) =>
-  describeModel(model, { ...MAGIC, ...fields }, { label }),
+export const STANDARD_MODEL_DESCRIPTIONS: ObjectDescription[] = Object.entries(MODELS).map(
+  ([model, { label, fields }]) => describeModel(model, { ...MAGIC, ...fields }, { label }),
 );

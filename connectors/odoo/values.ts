@@ -70,7 +70,8 @@ function requireId(field: string, value: unknown): number {
   return id;
 }
 
-const isCommand = (value: unknown): value is unknown[] => Array.isArray(value) && typeof value[0] === 'number' && value[0] >= 0 && value[0] <= 6;
+const isCommand = (value: unknown): value is unknown[] =>
+  Array.isArray(value) && typeof value[0] === 'number' && value[0] >= 0 && value[0] <= 6;
 
 function encodeLines(name: string, field: OdooField, value: unknown, fieldsOf: FieldsOf): unknown[] {
   if (!Array.isArray(value)) throw new RangeError(`field "${name}": one2many lines must be a list`);
@@ -89,7 +90,8 @@ function encodeLines(name: string, field: OdooField, value: unknown, fieldsOf: F
 export function encodeValue(name: string, field: OdooField | undefined, value: unknown, fieldsOf: FieldsOf): unknown {
   const type = field?.type;
   if (type === 'boolean') return value === true || value === 'true' || value === 1;
-  if (value === null || value === undefined || value === '') return type === 'char' || type === 'text' || type === 'html' ? (value === '' ? '' : false) : false;
+  if (value === null || value === undefined || value === '')
+    return type === 'char' || type === 'text' || type === 'html' ? (value === '' ? '' : false) : false;
   switch (type) {
     case 'many2one':
       return requireId(name, value);
@@ -117,9 +119,14 @@ export function encodeValue(name: string, field: OdooField | undefined, value: u
 }
 
 /** Encodes a record's values for `create` / `write`. */
-export function encodeValues(fields: OdooFields, values: Readonly<Record<string, unknown>> | undefined, fieldsOf: FieldsOf): Record<string, unknown> {
+export function encodeValues(
+  fields: OdooFields,
+  values: Readonly<Record<string, unknown>> | undefined,
+  fieldsOf: FieldsOf,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(values ?? {})) out[name] = encodeValue(name, fields.get(name), value, fieldsOf);
+  for (const [name, value] of Object.entries(values ?? {}))
+    out[name] = encodeValue(name, fields.get(name), value, fieldsOf);
   return out;
 }
 
@@ -130,7 +137,11 @@ export function encodeValues(fields: OdooFields, values: Readonly<Record<string,
  */
 export function loadCell(name: string, field: OdooField | undefined, value: unknown): { column: string; cell: string } {
   const type = field?.type;
-  if (type === 'many2one') return { column: `${name}/.id`, cell: value === null || value === undefined || value === '' ? '' : String(requireId(name, value)) };
+  if (type === 'many2one')
+    return {
+      column: `${name}/.id`,
+      cell: value === null || value === undefined || value === '' ? '' : String(requireId(name, value)),
+    };
   if (type === 'many2many') {
     const list = value === null || value === undefined ? [] : Array.isArray(value) ? value : [value];
     return { column: `${name}/.id`, cell: list.map((v) => String(requireId(name, v))).join(',') };
@@ -138,7 +149,12 @@ export function loadCell(name: string, field: OdooField | undefined, value: unkn
   if (value === null || value === undefined) return { column: name, cell: type === 'boolean' ? '0' : '' };
   if (type === 'boolean') return { column: name, cell: value === true || value === 'true' || value === 1 ? '1' : '0' };
   if (type === 'datetime') return { column: name, cell: toOdooDatetime(value as string) };
-  if (type === 'date') return { column: name, cell: typeof value === 'string' ? value.slice(0, 10) : toTimestamp(value as number).slice(0, 10) };
-  if (typeof value === 'object') throw new RangeError(`field "${name}": ${JSON.stringify(value)} cannot be imported as text`);
+  if (type === 'date')
+    return {
+      column: name,
+      cell: typeof value === 'string' ? value.slice(0, 10) : toTimestamp(value as number).slice(0, 10),
+    };
+  if (typeof value === 'object')
+    throw new RangeError(`field "${name}": ${JSON.stringify(value)} cannot be imported as text`);
   return { column: name, cell: String(value) };
 }

@@ -18,7 +18,15 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ErrorCode, FrontbackError } from '../../src/errors.ts';
-import { parseJsonBody, secretsEqual, toTimestamp, type ChangeHint, type ChangeKind, type InboundRequest, type WebhookHandler } from '../../src/connector/index.ts';
+import {
+  parseJsonBody,
+  secretsEqual,
+  toTimestamp,
+  type ChangeHint,
+  type ChangeKind,
+  type InboundRequest,
+  type WebhookHandler,
+} from '../../src/connector/index.ts';
 
 /** Settings of {@link odooWebhooks}. */
 export interface OdooWebhookSettings {
@@ -49,13 +57,20 @@ function tokenOf(req: InboundRequest): string | undefined {
   } catch {
     return undefined;
   }
-  const last = path.split('/').filter((s) => s !== '').pop();
+  const last = path
+    .split('/')
+    .filter((s) => s !== '')
+    .pop();
   return last === undefined ? undefined : decodeURIComponent(last);
 }
 
 function digest(body: Record<string, unknown>): string {
   const { _action: _ignored, ...fields } = body;
-  const canonical = JSON.stringify(Object.keys(fields).sort().map((k) => [k, fields[k]]));
+  const canonical = JSON.stringify(
+    Object.keys(fields)
+      .sort()
+      .map((k) => [k, fields[k]]),
+  );
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
@@ -71,8 +86,10 @@ function invalid(message: string): FrontbackError {
 export function odooWebhooks(settings: OdooWebhookSettings): WebhookHandler {
   return {
     verify(req) {
-      if (settings.secret === undefined || settings.secret === '') return { ok: false, status: 401, reason: 'no webhook secret is configured for this connection' };
-      if (!secretsEqual(tokenOf(req), settings.secret)) return { ok: false, status: 401, reason: 'missing or wrong token in the webhook URL' };
+      if (settings.secret === undefined || settings.secret === '')
+        return { ok: false, status: 401, reason: 'no webhook secret is configured for this connection' };
+      if (!secretsEqual(tokenOf(req), settings.secret))
+        return { ok: false, status: 401, reason: 'missing or wrong token in the webhook URL' };
       return { ok: true };
     },
     parse(req) {
@@ -81,7 +98,10 @@ export function odooWebhooks(settings: OdooWebhookSettings): WebhookHandler {
       const items = Array.isArray(body.value) ? body.value : [body.value];
       return items.map((item): ChangeHint => {
         const parsed = deliverySchema.safeParse(item);
-        if (!parsed.success) throw invalid(`expected {_model, _id, _action, write_date?}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+        if (!parsed.success)
+          throw invalid(
+            `expected {_model, _id, _action, write_date?}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+          );
         const d = parsed.data;
         if (!settings.models.has(d._model)) throw invalid(`model "${d._model}" is not synced by this connection`);
         const kind = kindOf(d._action);

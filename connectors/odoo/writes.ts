@@ -53,8 +53,17 @@ export interface WriteContext {
 
 type Run = (batch: readonly WriteOp[]) => Promise<WriteResult[]>;
 
-const refuse = (ref: string, message: string): WriteFailure => ({ ref, ok: false, error: { message, retryable: false } });
-const ok = (ref: string, id: number | string, outcome: WriteSuccess['outcome']): WriteSuccess => ({ ref, ok: true, id: String(id), outcome });
+const refuse = (ref: string, message: string): WriteFailure => ({
+  ref,
+  ok: false,
+  error: { message, retryable: false },
+});
+const ok = (ref: string, id: number | string, outcome: WriteSuccess['outcome']): WriteSuccess => ({
+  ref,
+  ok: true,
+  id: String(id),
+  outcome,
+});
 
 /** The external id `<module>.<key>` of an idempotency key value. */
 export function externalIdOf(module: string, value: string): string {
@@ -79,7 +88,9 @@ export async function writeRecords(ctx: WriteContext, ops: readonly WriteOp[]): 
     const key = op.idempotencyKey;
     if ((op.op === 'create' || op.op === 'upsert') && key?.field === EXTERNAL_ID_FIELD) {
       // `load` clears a column left empty, so only records setting the same fields share a call.
-      const signature = Object.keys(op.fields ?? {}).sort().join(',');
+      const signature = Object.keys(op.fields ?? {})
+        .sort()
+        .join(',');
       loads.set(signature, [...(loads.get(signature) ?? []), op]);
     } else if (op.op === 'create' || op.op === 'upsert') (key === undefined ? plain : keyed).push(op);
     else if (op.op === 'update') {
@@ -103,8 +114,19 @@ export async function writeRecords(ctx: WriteContext, ops: readonly WriteOp[]): 
     ...[...loads.values()].map((group): [WriteOp[], Run, number] => [group, (b) => loadBatch(ctx, b), ctx.batchSize]),
     [keyed, (b) => lookupThenWrite(ctx, b), 1],
     [plain, (b) => createEach(ctx, b), 1],
-    ...[...updates.values()].map((group): [WriteOp[], Run, number] => [group.ops, (b) => writeSame(ctx, b, group.vals, 'updated'), ctx.batchSize]),
-    [archives, (b) => (ctx.fields.has('active') ? writeSame(ctx, b, { active: false }, 'archived') : Promise.resolve(b.map((op) => refuse(op.ref, `${ctx.model} has no "active" field and cannot be archived`)))), ctx.batchSize],
+    ...[...updates.values()].map((group): [WriteOp[], Run, number] => [
+      group.ops,
+      (b) => writeSame(ctx, b, group.vals, 'updated'),
+      ctx.batchSize,
+    ]),
+    [
+      archives,
+      (b) =>
+        ctx.fields.has('active')
+          ? writeSame(ctx, b, { active: false }, 'archived')
+          : Promise.resolve(b.map((op) => refuse(op.ref, `${ctx.model} has no "active" field and cannot be archived`))),
+      ctx.batchSize,
+    ],
     [deletes, (b) => unlinkBatch(ctx, b), ctx.batchSize],
   ];
   for (const [group, run, size] of runs) {
@@ -114,14 +136,18 @@ export async function writeRecords(ctx: WriteContext, ops: readonly WriteOp[]): 
 }
 
 function missingInput(op: WriteOp): string | undefined {
-  if (op.op === 'upsert' && op.idempotencyKey === undefined) return `upsert needs an idempotencyKey (${EXTERNAL_ID_FIELD} or a unique field)`;
-  if ((op.op === 'update' || op.op === 'archive' || op.op === 'delete') && !/^\d+$/.test(op.id ?? '')) return `${op.op} needs the numeric Odoo record id`;
+  if (op.op === 'upsert' && op.idempotencyKey === undefined)
+    return `upsert needs an idempotencyKey (${EXTERNAL_ID_FIELD} or a unique field)`;
+  if ((op.op === 'update' || op.op === 'archive' || op.op === 'delete') && !/^\d+$/.test(op.id ?? ''))
+    return `${op.op} needs the numeric Odoo record id`;
   return undefined;
 }
 
 function stableJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }
 
@@ -129,18 +155,36 @@ function oneToManyNames(ctx: WriteContext, op: WriteOp): string[] {
   return Object.keys(op.fields ?? {}).filter((name) => ctx.fields.get(name)?.type === 'one2many');
 }
 
-async function writeSame(ctx: WriteContext, batch: readonly WriteOp[], vals: Record<string, unknown>, outcome: WriteSuccess['outcome']): Promise<WriteResult[]> {
-  await ctx.client.write(ctx.model, batch.map((op) => Number(op.id)), vals);
+async function writeSame(
+  ctx: WriteContext,
+  batch: readonly WriteOp[],
+  vals: Record<string, unknown>,
+  outcome: WriteSuccess['outcome'],
+): Promise<WriteResult[]> {
+  await ctx.client.write(
+    ctx.model,
+    batch.map((op) => Number(op.id)),
+    vals,
+  );
   return batch.map((op) => ok(op.ref, op.id as string, outcome));
 }
 
 async function unlinkBatch(ctx: WriteContext, batch: readonly WriteOp[]): Promise<WriteResult[]> {
   try {
-    await ctx.client.unlink(ctx.model, batch.map((op) => Number(op.id)));
+    await ctx.client.unlink(
+      ctx.model,
+      batch.map((op) => Number(op.id)),
+    );
   } catch (err) {
     // Deleting what is already gone (a repeat after a lost response) is done, not failed.
     const only = batch[0];
-    if (batch.length === 1 && only !== undefined && err instanceof ConnectorError && err.vendorCode === OdooException.MissingError) return [ok(only.ref, only.id as string, 'deleted')];
+    if (
+      batch.length === 1 &&
+      only !== undefined &&
+      err instanceof ConnectorError &&
+      err.vendorCode === OdooException.MissingError
+    )
+      return [ok(only.ref, only.id as string, 'deleted')];
     throw err;
   }
   return batch.map((op) => ok(op.ref, op.id as string, 'deleted'));
@@ -154,7 +198,8 @@ async function writeLines(ctx: WriteContext, op: WriteOp, id: number, names: rea
   const vals = encodeValues(ctx.fields, Object.fromEntries(names.map((n) => [n, op.fields?.[n]])), ctx.fieldsOf);
   for (const name of names) {
     const commands = vals[name];
-    if (Array.isArray(commands) && commands.every((c) => Array.isArray(c) && c[0] === 0)) vals[name] = [[5, 0, 0], ...commands];
+    if (Array.isArray(commands) && commands.every((c) => Array.isArray(c) && c[0] === 0))
+      vals[name] = [[5, 0, 0], ...commands];
   }
   await ctx.client.write(ctx.model, [id], vals);
 }
@@ -163,7 +208,12 @@ async function existingExternalIds(ctx: WriteContext, names: readonly string[]):
   const rows = await ctx.client.call(
     'ir.model.data',
     'search_read',
-    [[['module', '=', ctx.module], ['name', 'in', [...names]]]],
+    [
+      [
+        ['module', '=', ctx.module],
+        ['name', 'in', [...names]],
+      ],
+    ],
     { fields: ['module', 'name', 'model', 'res_id'] },
     modelDataSchema,
   );
@@ -174,7 +224,9 @@ async function loadBatch(ctx: WriteContext, batch: readonly WriteOp[]): Promise<
   const first = batch[0];
   if (first === undefined) return [];
   const lines = oneToManyNames(ctx, first);
-  const names = Object.keys(first.fields ?? {}).filter((n) => !lines.includes(n) && n !== EXTERNAL_ID_FIELD && n !== 'id');
+  const names = Object.keys(first.fields ?? {}).filter(
+    (n) => !lines.includes(n) && n !== EXTERNAL_ID_FIELD && n !== 'id',
+  );
   const rows: string[][] = [];
   const failures: WriteFailure[] = [];
   const sent: WriteOp[] = [];
@@ -183,22 +235,31 @@ async function loadBatch(ctx: WriteContext, batch: readonly WriteOp[]): Promise<
     try {
       const cells = names.map((n) => loadCell(n, ctx.fields.get(n), op.fields?.[n]));
       columns = ['id', ...cells.map((c) => c.column)];
-      rows.push([externalIdOf(ctx.module, (op.idempotencyKey as { value: string }).value), ...cells.map((c) => c.cell)]);
+      rows.push([
+        externalIdOf(ctx.module, (op.idempotencyKey as { value: string }).value),
+        ...cells.map((c) => c.cell),
+      ]);
       sent.push(op);
     } catch (err) {
       failures.push(refuse(op.ref, (err as Error).message));
     }
   }
   if (sent.length === 0) return failures;
-  const existing = await existingExternalIds(ctx, sent.map((op) => (op.idempotencyKey as { value: string }).value));
+  const existing = await existingExternalIds(
+    ctx,
+    sent.map((op) => (op.idempotencyKey as { value: string }).value),
+  );
   const result = await ctx.client.load(ctx.model, columns, rows);
   if (result.ids === false || result.ids.length !== sent.length) {
     const messages = result.messages.filter((m) => m.type === 'error').map((m) => m.message);
-    throw new ConnectorError(messages.length > 0 ? [...new Set(messages)].join('; ') : `${ctx.model}.load wrote nothing and said why not`, {
-      connection: ctx.connection,
-      vendorCode: LOAD_REFUSED,
-      retryable: false,
-    });
+    throw new ConnectorError(
+      messages.length > 0 ? [...new Set(messages)].join('; ') : `${ctx.model}.load wrote nothing and said why not`,
+      {
+        connection: ctx.connection,
+        vendorCode: LOAD_REFUSED,
+        retryable: false,
+      },
+    );
   }
   const ids = result.ids;
   const out: WriteResult[] = [...failures];
@@ -215,7 +276,15 @@ async function loadBatch(ctx: WriteContext, batch: readonly WriteOp[]): Promise<
           continue;
         }
         if (!(err instanceof ConnectorError) || err.retryable || err.code !== ErrorCode.Connector) throw err;
-        out.push({ ref: op.ref, ok: false, error: { message: `record ${id} written, its lines refused: ${err.message}`, retryable: false, ...(err.vendorCode === undefined ? {} : { vendorCode: err.vendorCode }) } });
+        out.push({
+          ref: op.ref,
+          ok: false,
+          error: {
+            message: `record ${id} written, its lines refused: ${err.message}`,
+            retryable: false,
+            ...(err.vendorCode === undefined ? {} : { vendorCode: err.vendorCode }),
+          },
+        });
         continue;
       }
     }
@@ -235,9 +304,17 @@ async function lookupThenWrite(ctx: WriteContext, batch: readonly WriteOp[]): Pr
       out.push(refuse(op.ref, (err as Error).message));
       continue;
     }
-    const found = await ctx.client.search(ctx.model, [[key.field, '=', vals[key.field]]], { limit: 2, withArchived: true });
+    const found = await ctx.client.search(ctx.model, [[key.field, '=', vals[key.field]]], {
+      limit: 2,
+      withArchived: true,
+    });
     if (found.length > 1) {
-      out.push(refuse(op.ref, `${found.length} ${ctx.model} records have ${key.field} = ${JSON.stringify(key.value)}; the key is not unique`));
+      out.push(
+        refuse(
+          op.ref,
+          `${found.length} ${ctx.model} records have ${key.field} = ${JSON.stringify(key.value)}; the key is not unique`,
+        ),
+      );
       continue;
     }
     const existing = found[0];
@@ -255,7 +332,9 @@ async function createEach(ctx: WriteContext, batch: readonly WriteOp[]): Promise
   const out: WriteResult[] = [];
   for (const op of batch) {
     try {
-      out.push(ok(op.ref, await ctx.client.create(ctx.model, encodeValues(ctx.fields, op.fields, ctx.fieldsOf)), 'created'));
+      out.push(
+        ok(op.ref, await ctx.client.create(ctx.model, encodeValues(ctx.fields, op.fields, ctx.fieldsOf)), 'created'),
+      );
     } catch (err) {
       if (err instanceof RangeError) out.push(refuse(op.ref, err.message));
       else throw err;

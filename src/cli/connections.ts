@@ -71,7 +71,10 @@ export interface OpenConnectors {
  * set (so N workers together stay under each vendor's budget), else in memory.
  */
 export function openConnectors(config: Config, wiring: Omit<ConnectorWiring, 'redis'>): OpenConnectors {
-  const redis = config.queue.redis === undefined ? undefined : new Redis(config.queue.redis, { maxRetriesPerRequest: 3, lazyConnect: true });
+  const redis =
+    config.queue.redis === undefined
+      ? undefined
+      : new Redis(config.queue.redis, { maxRetriesPerRequest: 3, lazyConnect: true });
   const connectors = createConnectors(config, { ...wiring, ...(redis ? { redis } : {}) });
   return {
     connectors,

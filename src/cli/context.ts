@@ -18,7 +18,9 @@ export async function openStore(url?: string, options: { mustExist?: boolean } =
   const resolved = resolveStoreUrl(url);
   const location = parseStoreUrl(resolved);
   if (options.mustExist && location.kind === 'sqlite' && location.path !== ':memory:' && !existsSync(location.path)) {
-    throw new StoreError(`no store at ${location.path} (give --store, a configuration with store.url (-c), or FRONTBACK_STORE_URL)`);
+    throw new StoreError(
+      `no store at ${location.path} (give --store, a configuration with store.url (-c), or FRONTBACK_STORE_URL)`,
+    );
   }
   return createStore({ url: resolved });
 }

@@ -31,7 +31,11 @@ export async function openEngine(command: Command): Promise<OpenEngine> {
   const { connectors } = open;
   const store = await createStore({ url: config.store.url, logger });
   return {
-    engine: syncEngine(loaded.mappings.map((m) => m.mapping), connectors, store),
+    engine: syncEngine(
+      loaded.mappings.map((m) => m.mapping),
+      connectors,
+      store,
+    ),
     store,
     async close() {
       await open.close();

@@ -13,7 +13,14 @@ import { intOption } from './int-option.ts';
 /** Builds the server from `config.server` and starts listening; answers its URL. */
 export async function listenConfigured(
   config: Config,
-  parts: { connectors: ReadonlyMap<string, Connector>; store: Store; logger: Logger; metrics: Registry; port?: string; mappings: readonly CompiledMapping[] },
+  parts: {
+    connectors: ReadonlyMap<string, Connector>;
+    store: Store;
+    logger: Logger;
+    metrics: Registry;
+    port?: string;
+    mappings: readonly CompiledMapping[];
+  },
 ): Promise<{ server: FastifyInstance; url: string }> {
   const server = await buildServer({
     connectors: parts.connectors,

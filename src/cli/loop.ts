@@ -24,7 +24,15 @@ export interface Loop {
 export async function startLoop(
   config: Config,
   mappings: readonly LoadedMapping[],
-  parts: { connectors: ReadonlyMap<string, Connector>; store: Store; logger: Logger; metrics: Registry; everyMs?: number; everyLabel?: string; concurrency?: number },
+  parts: {
+    connectors: ReadonlyMap<string, Connector>;
+    store: Store;
+    logger: Logger;
+    metrics: Registry;
+    everyMs?: number;
+    everyLabel?: string;
+    concurrency?: number;
+  },
 ): Promise<Loop> {
   for (const m of mappings) {
     const crm = parts.connectors.get(m.mapping.sides.crm.connection);
@@ -32,7 +40,10 @@ export async function startLoop(
     if (!crm || !erp) continue;
     const made = await prepareMapping(m, { crm, erp });
     for (const side of ['crm', 'erp'] as const) {
-      if (made[side].length > 0) process.stdout.write(`  created custom fields in ${m.mapping.sides[side].connection} ${m.mapping.sides[side].object}: ${made[side].join(', ')}\n`);
+      if (made[side].length > 0)
+        process.stdout.write(
+          `  created custom fields in ${m.mapping.sides[side].connection} ${m.mapping.sides[side].object}: ${made[side].join(', ')}\n`,
+        );
     }
   }
   const queue = createQueue(config.queue, 'sync');
@@ -49,7 +60,10 @@ export async function startLoop(
     concurrency: parts.concurrency ?? config.queue.concurrency,
     ...(parts.everyMs === undefined ? {} : { everyMsOverride: parts.everyMs }),
   });
-  const schedules = mappings.map((m) => `${m.mapping.id} (${parts.everyMs !== undefined ? `every ${parts.everyLabel ?? `${parts.everyMs / 1000}s`}` : 'everyMs' in m.mapping.schedule ? `every ${m.mapping.schedule.everyMs / 1000}s` : m.mapping.schedule.cron})`);
+  const schedules = mappings.map(
+    (m) =>
+      `${m.mapping.id} (${parts.everyMs !== undefined ? `every ${parts.everyLabel ?? `${parts.everyMs / 1000}s`}` : 'everyMs' in m.mapping.schedule ? `every ${m.mapping.schedule.everyMs / 1000}s` : m.mapping.schedule.cron})`,
+  );
   return {
     schedules,
     async stop() {

@@ -24,7 +24,10 @@ import { runCli } from './run.ts';
 export function buildProgram(): Command {
   const program = new Command('frontback')
     .description('Two-way CRM <-> ERP sync with field-level conflict resolution and a hash-chained audit log')
-    .option('-c, --config <file>', 'configuration file (default: $FRONTBACK_CONFIG, else config/frontback.yaml if present, else built-in defaults)')
+    .option(
+      '-c, --config <file>',
+      'configuration file (default: $FRONTBACK_CONFIG, else config/frontback.yaml if present, else built-in defaults)',
+    )
     .showHelpAfterError()
     .configureHelp({ sortSubcommands: true });
   registerDemoCommand(program);

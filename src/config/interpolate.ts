@@ -43,12 +43,7 @@ const FILE_ERRORS: Record<string, string> = {
   EISDIR: 'it is a directory',
 };
 
-function readSecretFile(
-  name: string,
-  fileVar: string,
-  options: InterpolateOptions,
-  problems: string[],
-): string {
+function readSecretFile(name: string, fileVar: string, options: InterpolateOptions, problems: string[]): string {
   const path = resolve(options.cwd ?? process.cwd(), fileVar);
   try {
     const text = (options.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(path);
@@ -81,10 +76,7 @@ function resolveReference(
  * Interpolates one string. Returns the result and the problems found (each a
  * message); with problems the result is not meaningful.
  */
-export function interpolateString(
-  text: string,
-  options: InterpolateOptions,
-): { value: string; problems: string[] } {
+export function interpolateString(text: string, options: InterpolateOptions): { value: string; problems: string[] } {
   const problems: string[] = [];
   if (!text.includes('${')) return { value: text, problems };
   let out = '';

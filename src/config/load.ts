@@ -136,7 +136,9 @@ export function loadConfig(options: LoadConfigOptions): Config {
   const issues: SourceIssue[] = [...source.issues];
   const top = source.value ?? {};
   if (!isPlainObject(top)) {
-    issues.push(source.issueAt([], `expected a mapping (key: value pairs) at the top level; got ${describeInput(top, false)}`));
+    issues.push(
+      source.issueAt([], `expected a mapping (key: value pairs) at the top level; got ${describeInput(top, false)}`),
+    );
     throw new ConfigError(issues);
   }
 

@@ -36,10 +36,7 @@ const secret = (minLength = 1) =>
 
 /** An integer in [min, max]; a decimal string such as "8080" (from `${PORT:-8080}`) is accepted. */
 const int = (min: number, max: number) =>
-  z.preprocess(
-    (v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v),
-    z.int().min(min).max(max),
-  );
+  z.preprocess((v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v), z.int().min(min).max(max));
 
 /** An http(s) URL; `refuseInternal` adds the SSRF host checks (url-safety.ts). */
 const httpUrl = (refuseInternal: boolean) =>

@@ -72,7 +72,10 @@ function refusedIpv6(g: readonly number[]): boolean {
 
 /** True when `hostname` (as `URL.hostname` gives it) is link-local or a metadata endpoint. */
 export function isRefusedHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const host = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   if (METADATA_HOSTNAMES.has(host)) return true;
   const v4 = parseIpv4(host);
   if (v4) return refusedIpv4(v4);

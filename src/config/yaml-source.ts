@@ -116,13 +116,7 @@ function findPath(doc: Document, path: YamlPath): Found {
   return { node: cur as Node | null, keyOffset, complete: true };
 }
 
-function yamlErrorIssue(
-  file: string,
-  err: YAMLError,
-  text: string,
-  lines: LineCounter,
-  doc: Document,
-): SourceIssue {
+function yamlErrorIssue(file: string, err: YAMLError, text: string, lines: LineCounter, doc: Document): SourceIssue {
   let offset = err.pos[0];
   let message = PLAIN_MESSAGES[err.code] ?? err.message.replace(/\.$/, '');
   if (err.code === 'DUPLICATE_KEY') {
@@ -185,7 +179,11 @@ function checkKeys(doc: Document, node: unknown, path: YamlPath, report: Report)
       if (checkKeys(doc, item, [...path, index], report)) unresolved = true;
     });
   } else if (isAlias(node) && node.resolve(doc) === undefined) {
-    report(node.range?.[0] ?? 0, path, `unknown alias "*${node.source}" (the anchor must be defined before it is used)`);
+    report(
+      node.range?.[0] ?? 0,
+      path,
+      `unknown alias "*${node.source}" (the anchor must be defined before it is used)`,
+    );
     unresolved = true;
   }
   return unresolved;

@@ -84,11 +84,19 @@ export function oauth2Auth(options: OAuth2Options): AuthProvider {
   const { connection, settings } = options;
   const tokenUrl = settings.tokenUrl ?? options.defaultTokenUrl;
   if (tokenUrl === undefined) {
-    throw new ConnectorError(`connection "${connection}": oauth2 needs auth.tokenUrl`, { connection, retryable: false, code: ErrorCode.Auth });
+    throw new ConnectorError(`connection "${connection}": oauth2 needs auth.tokenUrl`, {
+      connection,
+      retryable: false,
+      code: ErrorCode.Auth,
+    });
   }
   const grant = settings.grant ?? 'refresh_token';
   if (grant === 'refresh_token' && !settings.refreshToken) {
-    throw new ConnectorError(`connection "${connection}": oauth2 refresh_token grant needs auth.refreshToken`, { connection, retryable: false, code: ErrorCode.Auth });
+    throw new ConnectorError(`connection "${connection}": oauth2 refresh_token grant needs auth.refreshToken`, {
+      connection,
+      retryable: false,
+      code: ErrorCode.Auth,
+    });
   }
   const now = options.now ?? Date.now;
   const skewMs = options.skewMs ?? 60_000;
@@ -106,7 +114,11 @@ export function oauth2Auth(options: OAuth2Options): AuthProvider {
   let inFlight: Promise<void> | undefined;
 
   async function fetchToken(): Promise<void> {
-    const form = new URLSearchParams({ grant_type: grant, client_id: settings.clientId, client_secret: settings.clientSecret });
+    const form = new URLSearchParams({
+      grant_type: grant,
+      client_id: settings.clientId,
+      client_secret: settings.clientSecret,
+    });
     if (grant === 'refresh_token' && refreshToken) form.set('refresh_token', refreshToken);
     if (settings.scope) form.set('scope', settings.scope);
     let res;
@@ -115,7 +127,11 @@ export function oauth2Auth(options: OAuth2Options): AuthProvider {
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       });
     } catch (err) {
-      throw new ConnectorError(`token request failed: ${(err as Error).message}`, { connection, retryable: true, code: ErrorCode.Auth }, { cause: err });
+      throw new ConnectorError(
+        `token request failed: ${(err as Error).message}`,
+        { connection, retryable: true, code: ErrorCode.Auth },
+        { cause: err },
+      );
     }
     const body = parseJsonBody(res.data);
     if (res.status < 200 || res.status >= 300) {
@@ -132,15 +148,19 @@ export function oauth2Auth(options: OAuth2Options): AuthProvider {
     }
     const parsed = tokenResponseSchema.safeParse(body.ok ? body.value : undefined);
     if (!parsed.success) {
-      throw new ConnectorError(`token endpoint answered ${body.ok ? 'an unexpected JSON shape' : 'with malformed JSON'}`, {
-        connection,
-        status: res.status,
-        retryable: false,
-        code: ErrorCode.InvalidResponse,
-      });
+      throw new ConnectorError(
+        `token endpoint answered ${body.ok ? 'an unexpected JSON shape' : 'with malformed JSON'}`,
+        {
+          connection,
+          status: res.status,
+          retryable: false,
+          code: ErrorCode.InvalidResponse,
+        },
+      );
     }
     accessToken = parsed.data.access_token;
-    expiresAt = parsed.data.expires_in === undefined ? Number.POSITIVE_INFINITY : now() + parsed.data.expires_in * 1000 - skewMs;
+    expiresAt =
+      parsed.data.expires_in === undefined ? Number.POSITIVE_INFINITY : now() + parsed.data.expires_in * 1000 - skewMs;
     if (parsed.data.refresh_token !== undefined) refreshToken = parsed.data.refresh_token;
     options.onToken?.(parsed.data);
   }
@@ -175,7 +195,11 @@ export function oauth2Auth(options: OAuth2Options): AuthProvider {
  * authenticates another way (`api-key`: Odoo sends the key inside the JSON-RPC body;
  * `none`). `oauth1` (NetSuite TBA) signs each request and is not supported here yet.
  */
-export function authProviderFor(connection: string, auth: AuthSettings, defaults: { tokenUrl?: string; now?: () => number } = {}): AuthProvider | undefined {
+export function authProviderFor(
+  connection: string,
+  auth: AuthSettings,
+  defaults: { tokenUrl?: string; now?: () => number } = {},
+): AuthProvider | undefined {
   switch (auth.type) {
     case 'bearer':
       return bearerAuth(auth.token);
@@ -187,11 +211,14 @@ export function authProviderFor(connection: string, auth: AuthSettings, defaults
         ...(defaults.now === undefined ? {} : { now: defaults.now }),
       });
     case 'oauth1':
-      throw new ConnectorError(`connection "${connection}": oauth1 request signing is not supported by the shared HTTP client yet`, {
-        connection,
-        retryable: false,
-        code: ErrorCode.Auth,
-      });
+      throw new ConnectorError(
+        `connection "${connection}": oauth1 request signing is not supported by the shared HTTP client yet`,
+        {
+          connection,
+          retryable: false,
+          code: ErrorCode.Auth,
+        },
+      );
     case 'api-key':
     case 'none':
       return undefined;

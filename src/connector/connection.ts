@@ -74,7 +74,8 @@ export interface NoAuthSettings {
 }
 
 /** How a connection authenticates. */
-export type AuthSettings = BearerAuthSettings | OAuth2AuthSettings | ApiKeyAuthSettings | OAuth1AuthSettings | NoAuthSettings;
+export type AuthSettings =
+  BearerAuthSettings | OAuth2AuthSettings | ApiKeyAuthSettings | OAuth1AuthSettings | NoAuthSettings;
 
 /** How inbound webhooks for this connection are authenticated. */
 export interface WebhookSettings {

@@ -93,7 +93,12 @@ export interface Connector {
    * `fieldTimes`, records carry `fieldModifiedAt` where the system keeps per-field times
    * (HubSpot property history), for the conflict rule `newest`.
    */
-  read(object: string, ids: readonly string[], fields?: readonly string[], options?: ReadOptions): Promise<SourceRecord[]>;
+  read(
+    object: string,
+    ids: readonly string[],
+    fields?: readonly string[],
+    options?: ReadOptions,
+  ): Promise<SourceRecord[]>;
 
   /**
    * Creates the custom fields a mapping relies on that `object` does not have yet

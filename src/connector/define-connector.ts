@@ -55,7 +55,10 @@ const definitionSchema = z.object({
     maxPageSize: positiveInt,
     concurrency: positiveInt.optional(),
   }),
-  authTypes: z.array(z.enum(['bearer', 'oauth2', 'api-key', 'oauth1', 'none'])).min(1).optional(),
+  authTypes: z
+    .array(z.enum(['bearer', 'oauth2', 'api-key', 'oauth1', 'none']))
+    .min(1)
+    .optional(),
   create: z.custom<ConnectorDefinition['create']>((v) => typeof v === 'function', 'must be a function'),
 });
 
@@ -65,7 +68,9 @@ const definitionSchema = z.object({
  */
 export function defineConnector(definition: ConnectorDefinition): ConnectorDescriptor {
   const parsed = definitionSchema.safeParse(definition);
-  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
   const names = new Set<string>();
   for (const object of definition.objects ?? []) {
     if (names.has(object.name)) problems.push(`objects: duplicate object "${object.name}"`);
@@ -73,11 +78,17 @@ export function defineConnector(definition: ConnectorDefinition): ConnectorDescr
   }
   if (problems.length > 0) {
     const kind = typeof definition.kind === 'string' ? definition.kind : '?';
-    throw new FrontbackError(ErrorCode.ConnectorDefinition, `connector "${kind}" is invalid:\n  ${problems.join('\n  ')}`, {
-      details: { kind, problems },
-    });
+    throw new FrontbackError(
+      ErrorCode.ConnectorDefinition,
+      `connector "${kind}" is invalid:\n  ${problems.join('\n  ')}`,
+      {
+        details: { kind, problems },
+      },
+    );
   }
   const limitsFor = (connection: ConnectionSettings): ConnectorLimits =>
-    connection.rateLimit === undefined ? definition.limits : { ...definition.limits, rateLimit: { ...(connection.rateLimit as RateLimit) } };
+    connection.rateLimit === undefined
+      ? definition.limits
+      : { ...definition.limits, rateLimit: { ...(connection.rateLimit as RateLimit) } };
   return Object.freeze({ ...definition, limitsFor });
 }

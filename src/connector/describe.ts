@@ -129,10 +129,18 @@ export const fieldDescriptionSchema = z
       ctx.addIssue({ code: 'custom', path: ['options'], message: `enum field "${field.name}" needs options` });
     }
     if ((field.type === 'reference' || field.type === 'references') && field.reference === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['reference'], message: `${field.type} field "${field.name}" needs reference.object` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reference'],
+        message: `${field.type} field "${field.name}" needs reference.object`,
+      });
     }
     if (field.externalId && field.readOnly) {
-      ctx.addIssue({ code: 'custom', path: ['externalId'], message: `field "${field.name}" cannot be both readOnly and an externalId` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['externalId'],
+        message: `field "${field.name}" cannot be both readOnly and an externalId`,
+      });
     }
   });
 
@@ -149,7 +157,18 @@ export const objectDescriptionSchema = z
     deletable: z.boolean().optional(),
     createKey: z
       .union([
-        z.object({ source: z.literal('generated'), field: z.string().min(1), ensure: z.object({ name: z.string().min(1), type: z.enum(FIELD_TYPES), label: z.string().optional(), unique: z.boolean().optional() }).optional() }),
+        z.object({
+          source: z.literal('generated'),
+          field: z.string().min(1),
+          ensure: z
+            .object({
+              name: z.string().min(1),
+              type: z.enum(FIELD_TYPES),
+              label: z.string().optional(),
+              unique: z.boolean().optional(),
+            })
+            .optional(),
+        }),
         z.object({ source: z.literal('field'), field: z.string().min(1) }),
       ])
       .optional(),
@@ -163,14 +182,26 @@ export const objectDescriptionSchema = z
       seen.add(field.name);
     });
     if (!seen.has(object.idField)) {
-      ctx.addIssue({ code: 'custom', path: ['idField'], message: `idField "${object.idField}" is not one of the fields` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['idField'],
+        message: `idField "${object.idField}" is not one of the fields`,
+      });
     }
     if (object.modifiedField !== undefined) {
       const modified = object.fields.find((f) => f.name === object.modifiedField);
       if (!modified) {
-        ctx.addIssue({ code: 'custom', path: ['modifiedField'], message: `modifiedField "${object.modifiedField}" is not one of the fields` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['modifiedField'],
+          message: `modifiedField "${object.modifiedField}" is not one of the fields`,
+        });
       } else if (modified.type !== 'datetime' && modified.type !== 'date') {
-        ctx.addIssue({ code: 'custom', path: ['modifiedField'], message: `modifiedField "${object.modifiedField}" must be a date or datetime field, not ${modified.type}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['modifiedField'],
+          message: `modifiedField "${object.modifiedField}" must be a date or datetime field, not ${modified.type}`,
+        });
       }
     }
   });

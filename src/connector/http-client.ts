@@ -14,7 +14,13 @@ import type { ZodType } from 'zod';
 import { ErrorCode, FrontbackError } from '../errors.ts';
 import { safeUrl } from '../observability/logger.ts';
 import { ConnectorError, RateLimitedError } from './errors.ts';
-import { defaultTranslateError, parseRetryAfter, type HttpFailure, type HttpResponse, type ResponseHeaders } from './http-errors.ts';
+import {
+  defaultTranslateError,
+  parseRetryAfter,
+  type HttpFailure,
+  type HttpResponse,
+  type ResponseHeaders,
+} from './http-errors.ts';
 import { HTTP_DEFAULTS, type HttpClientOptions } from './http-options.ts';
 import { parseJsonBody } from './json-body.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -114,7 +120,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   function emit(req: HttpRequest, status: number | 'network', started: number): void {
-    options.onRequest?.({ connection, method: req.method, route: req.route ?? req.method, status, durationMs: performance.now() - started });
+    options.onRequest?.({
+      connection,
+      method: req.method,
+      route: req.route ?? req.method,
+      status,
+      durationMs: performance.now() - started,
+    });
   }
 
   async function send(req: HttpRequest, url: URL, headers: Record<string, string>): Promise<RawResponse> {
@@ -133,14 +145,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     } catch (err) {
       emit(req, 'network', started);
       const error = translate(networkFailure(connection, req, url, err));
-      log.warn({ route: req.route, url: safeUrl(url.toString()), code: error.vendorCode }, 'request failed without a response');
+      log.warn(
+        { route: req.route, url: safeUrl(url.toString()), code: error.vendorCode },
+        'request failed without a response',
+      );
       throw req.retry === false || !error.retryable ? new AbortError(error) : error;
     }
     emit(req, res.status, started);
     log.debug({ route: req.route, url: safeUrl(url.toString()), status: res.status }, 'vendor response');
     const text = typeof res.data === 'string' ? res.data : '';
     const parsed = parseJsonBody(text);
-    const response: RawResponse = { status: res.status, headers: normaliseHeaders(res.headers), text, body: parsed.ok ? parsed.value : undefined };
+    const response: RawResponse = {
+      status: res.status,
+      headers: normaliseHeaders(res.headers),
+      text,
+      body: parsed.ok ? parsed.value : undefined,
+    };
     if (!parsed.ok) response.bodyError = `${parsed.error} (body starts: ${JSON.stringify(parsed.snippet)})`;
     return response;
   }
@@ -160,16 +180,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (response.status === 429) {
         // A 429 means the vendor did not process the request: wait as told and send it
         // again without spending a retry attempt (RELIABILITY fault test 9).
-        const waitMs = options.retryAfter?.(response) ?? parseRetryAfter(response.headers['retry-after'], now()) ?? waits.defaultWaitMs;
+        const waitMs =
+          options.retryAfter?.(response) ??
+          parseRetryAfter(response.headers['retry-after'], now()) ??
+          waits.defaultWaitMs;
         rateLimitedWaits++;
         if (rateLimitedWaits > waits.maxWaits || waitedMs + waitMs > waits.maxTotalWaitMs) {
           const vendor = translate(responseFailure(connection, req, url, response));
           throw new AbortError(
-            new RateLimitedError(`${connection}: still rate limited after ${rateLimitedWaits} answers of 429 (${waitedMs} ms waited): ${vendor.message}`, waitMs, {
-              connection,
-              vendorCode: vendor.vendorCode,
-              correlationId: vendor.correlationId,
-            }),
+            new RateLimitedError(
+              `${connection}: still rate limited after ${rateLimitedWaits} answers of 429 (${waitedMs} ms waited): ${vendor.message}`,
+              waitMs,
+              {
+                connection,
+                vendorCode: vendor.vendorCode,
+                correlationId: vendor.correlationId,
+              },
+            ),
           );
         }
         log.warn({ route: req.route, waitMs, rateLimitedWaits }, 'rate limited by vendor; waiting');
@@ -214,7 +241,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       shouldRetry: ({ error }) => !(error instanceof FrontbackError) || error.retryable,
       onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
         if (retriesLeft > 0) {
-          log.warn({ route: req.route, attemptNumber, retriesLeft, err: { message: error.message, code: (error as ConnectorError).code } }, 'request failed; retrying');
+          log.warn(
+            {
+              route: req.route,
+              attemptNumber,
+              retriesLeft,
+              err: { message: error.message, code: (error as ConnectorError).code },
+            },
+            'request failed; retrying',
+          );
         }
       },
     });
@@ -263,7 +298,14 @@ function normaliseHeaders(raw: AxiosResponse['headers']): ResponseHeaders {
 function networkFailure(connection: string, req: HttpRequest, url: URL, err: unknown): HttpFailure {
   const error = err instanceof Error ? err : new Error(String(err));
   const code = (err as { code?: unknown }).code;
-  return { kind: 'network', connection, method: req.method, path: url.pathname, code: typeof code === 'string' ? code : undefined, error };
+  return {
+    kind: 'network',
+    connection,
+    method: req.method,
+    path: url.pathname,
+    code: typeof code === 'string' ? code : undefined,
+    error,
+  };
 }
 
 function responseFailure(connection: string, req: HttpRequest, url: URL, response: HttpResponse): HttpFailure {

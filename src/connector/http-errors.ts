@@ -57,7 +57,14 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
-const CORRELATION_HEADERS = ['x-hubspot-correlation-id', 'x-request-id', 'request-id', 'x-correlation-id', 'x-ms-request-id', 'sforce-call-id'];
+const CORRELATION_HEADERS = [
+  'x-hubspot-correlation-id',
+  'x-request-id',
+  'request-id',
+  'x-correlation-id',
+  'x-ms-request-id',
+  'sforce-call-id',
+];
 
 /** The vendor's correlation id from common headers, if present. */
 export function correlationIdFrom(headers: ResponseHeaders): string | undefined {
@@ -73,7 +80,9 @@ function str(value: unknown): string | undefined {
 }
 
 function field(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
 }
 
 /**
@@ -114,7 +123,11 @@ export function defaultTranslateError(failure: HttpFailure): ConnectorError {
   if (failure.kind === 'network') {
     return new ConnectorError(
       `${failure.method} ${failure.path} failed: ${failure.error.message}`,
-      { connection: failure.connection, retryable: true, ...(failure.code === undefined ? {} : { vendorCode: failure.code }) },
+      {
+        connection: failure.connection,
+        retryable: true,
+        ...(failure.code === undefined ? {} : { vendorCode: failure.code }),
+      },
       { cause: failure.error },
     );
   }

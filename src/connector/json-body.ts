@@ -17,7 +17,10 @@ export function parseJsonBody(text: unknown): JsonBody {
   if (raw === undefined) return { ok: true, value: text };
   if (raw.trim() === '') return { ok: true, value: undefined };
   try {
-    return { ok: true, value: sjson.parse(raw, null, { protoAction: 'remove', constructorAction: 'remove' }) as unknown };
+    return {
+      ok: true,
+      value: sjson.parse(raw, null, { protoAction: 'remove', constructorAction: 'remove' }) as unknown,
+    };
   } catch (err) {
     return { ok: false, error: (err as Error).message, snippet: raw.slice(0, SNIPPET_CHARS) };
   }

@@ -32,7 +32,8 @@ const MAX_CANDIDATES = 1000;
  */
 export function planWindows(rate: RateLimit, granularityMs: number): WindowPlan {
   const { requests, perMs } = rate;
-  if (!Number.isInteger(requests) || requests < 1) throw new RangeError(`rate limit requests must be a positive integer, got ${requests}`);
+  if (!Number.isInteger(requests) || requests < 1)
+    throw new RangeError(`rate limit requests must be a positive integer, got ${requests}`);
   if (!Number.isFinite(perMs) || perMs <= 0) throw new RangeError(`rate limit perMs must be positive, got ${perMs}`);
   let best: WindowPlan | undefined;
   const maxSplits = Math.min(requests - 1, MAX_CANDIDATES);

@@ -37,12 +37,21 @@ const REDIS_GRANULARITY_MS = 1000;
 // about to expire.
 const WAKE_SLACK_MS = 5;
 
-function wrap(limiter: RateLimiterAbstract, key: string, plan: WindowPlan, blockSeconds: (ms: number) => number, options: LimiterOptions): RateLimiter {
+function wrap(
+  limiter: RateLimiterAbstract,
+  key: string,
+  plan: WindowPlan,
+  blockSeconds: (ms: number) => number,
+  options: LimiterOptions,
+): RateLimiter {
   return {
     plan,
     async acquire(cost = 1) {
       if (!Number.isInteger(cost) || cost < 1 || cost > plan.points) {
-        throw new FrontbackError(ErrorCode.Validation, `rate limiter "${key}": cost ${cost} must be an integer from 1 to ${plan.points} (requests per ${plan.windowMs} ms window)`);
+        throw new FrontbackError(
+          ErrorCode.Validation,
+          `rate limiter "${key}": cost ${cost} must be an integer from 1 to ${plan.points} (requests per ${plan.windowMs} ms window)`,
+        );
       }
       for (;;) {
         try {

@@ -35,9 +35,13 @@ export function createRegistry(descriptors: readonly ConnectorDescriptor[]): Con
   const byKind = new Map<string, ConnectorDescriptor>();
   for (const descriptor of descriptors) {
     if (byKind.has(descriptor.kind)) {
-      throw new FrontbackError(ErrorCode.ConnectorDefinition, `two connectors registered with kind "${descriptor.kind}"`, {
-        details: { kind: descriptor.kind },
-      });
+      throw new FrontbackError(
+        ErrorCode.ConnectorDefinition,
+        `two connectors registered with kind "${descriptor.kind}"`,
+        {
+          details: { kind: descriptor.kind },
+        },
+      );
     }
     byKind.set(descriptor.kind, descriptor);
   }
@@ -46,9 +50,13 @@ export function createRegistry(descriptors: readonly ConnectorDescriptor[]): Con
     const descriptor = byKind.get(kind);
     if (descriptor === undefined) {
       const known = kinds();
-      throw new FrontbackError(ErrorCode.Config, `unknown connector kind "${kind}" (known: ${known.length === 0 ? 'none' : known.join(', ')})`, {
-        details: { kind, known },
-      });
+      throw new FrontbackError(
+        ErrorCode.Config,
+        `unknown connector kind "${kind}" (known: ${known.length === 0 ? 'none' : known.join(', ')})`,
+        {
+          details: { kind, known },
+        },
+      );
     }
     return descriptor;
   };

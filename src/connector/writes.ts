@@ -91,7 +91,11 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
  * `ref`, none invented. Returns the results in op order. A connector that breaks the
  * contract would lose or duplicate records silently, so this throws instead.
  */
-export function matchWriteResults(connection: string, ops: readonly WriteOp[], results: readonly WriteResult[]): WriteResult[] {
+export function matchWriteResults(
+  connection: string,
+  ops: readonly WriteOp[],
+  results: readonly WriteResult[],
+): WriteResult[] {
   const byRef = new Map<string, WriteResult>();
   const problems: string[] = [];
   for (const result of results) {

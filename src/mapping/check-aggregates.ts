@@ -31,25 +31,44 @@ export function checkAggregates(
     const path: YamlPath = ['fields', index, 'aggregate'];
     const from = objects.find((o) => o.name === agg.from);
     if (from === undefined) {
-      issues.push({ path: [...path, 'from'], message: `unknown object "${agg.from}" in ${kind}${didYouMean(agg.from, objects.map((o) => o.name))}` });
+      issues.push({
+        path: [...path, 'from'],
+        message: `unknown object "${agg.from}" in ${kind}${didYouMean(
+          agg.from,
+          objects.map((o) => o.name),
+        )}`,
+      });
       return;
     }
     const label = `${kind} ${from.name}`;
     const names = from.fields.map((f) => f.name);
     const field = (name: string, key: string): ReturnType<typeof from.fields.find> => {
       const found = from.fields.find((f) => f.name === name);
-      if (found === undefined) issues.push({ path: [...path, key], message: `unknown field "${name}" in ${label}${didYouMean(name, names)}` });
+      if (found === undefined)
+        issues.push({ path: [...path, key], message: `unknown field "${name}" in ${label}${didYouMean(name, names)}` });
       return found;
     };
     const by = field(agg.by, 'by');
     if (agg.key !== undefined) {
       // The rows hold a field of the record (an order's name), not a reference to it.
       if (!mapped.fields.some((f) => f.name === agg.key)) {
-        issues.push({ path: [...path, 'key'], message: `unknown field "${agg.key}" in ${kind} ${mapped.name}${didYouMean(agg.key, mapped.fields.map((f) => f.name))}` });
+        issues.push({
+          path: [...path, 'key'],
+          message: `unknown field "${agg.key}" in ${kind} ${mapped.name}${didYouMean(
+            agg.key,
+            mapped.fields.map((f) => f.name),
+          )}`,
+        });
       }
-    } else if (by !== undefined && (by.type !== 'reference' || (by.reference !== undefined && by.reference.object !== mapped.name))) {
+    } else if (
+      by !== undefined &&
+      (by.type !== 'reference' || (by.reference !== undefined && by.reference.object !== mapped.name))
+    ) {
       const is = by.type === 'reference' ? `a reference to ${by.reference?.object ?? 'another object'}` : `${by.type}`;
-      issues.push({ path: [...path, 'by'], message: `${label} field "${agg.by}" is ${is}, not a reference to ${mapped.name}: by: names the field of each ${from.name} row that points to the mapped record` });
+      issues.push({
+        path: [...path, 'by'],
+        message: `${label} field "${agg.by}" is ${is}, not a reference to ${mapped.name}: by: names the field of each ${from.name} row that points to the mapped record`,
+      });
     }
     if (agg.latest !== undefined) field(agg.latest, 'latest');
     if (agg.order !== undefined) field(agg.order, 'order');
@@ -59,7 +78,10 @@ export function checkAggregates(
       const found = field(name, op);
       const allowed = op === 'sum' ? NUMERIC : ORDERED;
       if (found !== undefined && !allowed.includes(found.type)) {
-        issues.push({ path: [...path, op], message: `${label} field "${name}" is ${found.type}; ${op} needs ${op === 'sum' ? 'numbers' : 'numbers or dates'}` });
+        issues.push({
+          path: [...path, op],
+          message: `${label} field "${name}" is ${found.type}; ${op} needs ${op === 'sum' ? 'numbers' : 'numbers or dates'}`,
+        });
       }
     }
     if (agg.where !== undefined) {
@@ -67,7 +89,11 @@ export function checkAggregates(
       // A syntax error is reported by the compiler, with its offset.
       if (!compiled.ok) return;
       const unknown = compiled.fields.filter((f) => !names.includes(f));
-      for (const name of unknown) issues.push({ path: [...path, 'where'], message: `unknown field "${name}" in ${label}${didYouMean(name, names)}` });
+      for (const name of unknown)
+        issues.push({
+          path: [...path, 'where'],
+          message: `unknown field "${name}" in ${label}${didYouMean(name, names)}`,
+        });
     }
   });
 }

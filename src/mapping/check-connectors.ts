@@ -89,7 +89,14 @@ function checkOptions(
   }
 }
 
-function checkFields(rules: readonly (FieldRuleSpec | undefined)[], base: YamlPath, side: Side, object: ObjectDescription, label: string, issues: CompileIssue[]): void {
+function checkFields(
+  rules: readonly (FieldRuleSpec | undefined)[],
+  base: YamlPath,
+  side: Side,
+  object: ObjectDescription,
+  label: string,
+  issues: CompileIssue[],
+): void {
   const names = object.fields.map((f) => f.name);
   rules.forEach((rule, index) => {
     const text = rule?.[side];
@@ -103,13 +110,27 @@ function checkFields(rules: readonly (FieldRuleSpec | undefined)[], base: YamlPa
     const flow = flowOf(rule);
     const written = flow === 'both' || flow.endsWith(`->${side}`);
     if (written && field.readOnly) {
-      issues.push({ path, message: `${label} field "${text}" is read-only, but this rule writes it: use flow: ${side}->${side === 'crm' ? 'erp' : 'crm'}` });
+      issues.push({
+        path,
+        message: `${label} field "${text}" is read-only, but this rule writes it: use flow: ${side}->${side === 'crm' ? 'erp' : 'crm'}`,
+      });
     }
     if (written && field.type === 'enum' && field.options && rule.values) {
-      checkOptions(rule, side, flow, field.options.map((o) => o.value), `${label} field "${text}"`, [...base, index, 'values'], issues);
+      checkOptions(
+        rule,
+        side,
+        flow,
+        field.options.map((o) => o.value),
+        `${label} field "${text}"`,
+        [...base, index, 'values'],
+        issues,
+      );
     }
     if (written && field.type === 'reference' && rule.lookup === undefined) {
-      issues.push({ path, message: `${label} field "${text}" is a reference to ${field.reference?.object ?? 'another object'}: add lookup: (a mapping id, or { model, by })` });
+      issues.push({
+        path,
+        message: `${label} field "${text}" is a reference to ${field.reference?.object ?? 'another object'}: add lookup: (a mapping id, or { model, by })`,
+      });
     }
   });
 }
@@ -120,7 +141,15 @@ function checkFields(rules: readonly (FieldRuleSpec | undefined)[], base: YamlPa
  * else an object of that name on the same connector (HubSpot `line_items`,
  * associated to the deal).
  */
-function childObject(child: ChildSpec, side: Side, parent: ObjectDescription, objects: readonly ObjectDescription[], kind: string, index: number, out: { issues: CompileIssue[]; warnings: string[] }): ObjectDescription | undefined {
+function childObject(
+  child: ChildSpec,
+  side: Side,
+  parent: ObjectDescription,
+  objects: readonly ObjectDescription[],
+  kind: string,
+  index: number,
+  out: { issues: CompileIssue[]; warnings: string[] },
+): ObjectDescription | undefined {
   const name = child[side];
   const field = parent.fields.find((f) => f.name === name);
   const target = field?.type === 'references' ? field.reference?.object : field === undefined ? name : undefined;
@@ -128,12 +157,23 @@ function childObject(child: ChildSpec, side: Side, parent: ObjectDescription, ob
   if (found !== undefined) return found;
   const path: YamlPath = ['children', index, side];
   if (field !== undefined && field.type !== 'references') {
-    out.issues.push({ path, message: `${kind} ${parent.name} field "${name}" is not a collection (it is ${field.type}); a child collection is a field listing records (one2many) or an associated object` });
+    out.issues.push({
+      path,
+      message: `${kind} ${parent.name} field "${name}" is not a collection (it is ${field.type}); a child collection is a field listing records (one2many) or an associated object`,
+    });
   } else if (target !== undefined && target !== name) {
-    out.warnings.push(`children[${index}] ${side} fields not checked: connector "${kind}" gives no offline description of ${target}`);
+    out.warnings.push(
+      `children[${index}] ${side} fields not checked: connector "${kind}" gives no offline description of ${target}`,
+    );
   } else {
-    const candidates = [...parent.fields.filter((f) => f.type === 'references').map((f) => f.name), ...objects.map((o) => o.name)];
-    out.issues.push({ path, message: `unknown collection "${name}" in ${kind} ${parent.name}${didYouMean(name, candidates)}: not a field of ${parent.name} that lists records, nor an object of the ${kind} connector` });
+    const candidates = [
+      ...parent.fields.filter((f) => f.type === 'references').map((f) => f.name),
+      ...objects.map((o) => o.name),
+    ];
+    out.issues.push({
+      path,
+      message: `unknown collection "${name}" in ${kind} ${parent.name}${didYouMean(name, candidates)}: not a field of ${parent.name} that lists records, nor an object of the ${kind} connector`,
+    });
   }
   return undefined;
 }
@@ -151,7 +191,10 @@ export function checkAgainstConnectors(spec: MappingSpec, catalog: ConnectorCata
     const kind = catalog.connections.get(connection);
     if (kind === undefined) {
       const known = connectionNames.length === 0 ? 'none are configured' : `configured: ${connectionNames.join(', ')}`;
-      issues.push({ path: ['sides', side, 'connection'], message: `unknown connection "${connection}"${didYouMean(connection, connectionNames)} (${known})` });
+      issues.push({
+        path: ['sides', side, 'connection'],
+        message: `unknown connection "${connection}"${didYouMean(connection, connectionNames)} (${known})`,
+      });
       continue;
     }
     const objects = catalog.objectsOf(kind);
@@ -161,12 +204,21 @@ export function checkAgainstConnectors(spec: MappingSpec, catalog: ConnectorCata
     }
     const found = objects.find((o) => o.name === object);
     if (!found) {
-      issues.push({ path: ['sides', side, 'object'], message: `unknown object "${object}" in ${kind}${didYouMean(object, objects.map((o) => o.name))}` });
+      issues.push({
+        path: ['sides', side, 'object'],
+        message: `unknown object "${object}" in ${kind}${didYouMean(
+          object,
+          objects.map((o) => o.name),
+        )}`,
+      });
       continue;
     }
     // Custom fields the file declares are taken as they are (their type is known only live).
     const custom = (spec.sides[side].custom ?? []).filter((n) => !found.fields.some((f) => f.name === n));
-    const withCustom: ObjectDescription = custom.length === 0 ? found : { ...found, fields: [...found.fields, ...custom.map((n) => ({ name: n, type: 'json' as const }))] };
+    const withCustom: ObjectDescription =
+      custom.length === 0
+        ? found
+        : { ...found, fields: [...found.fields, ...custom.map((n) => ({ name: n, type: 'json' as const }))] };
     described[side] = found;
     const label = `${kind} ${object}`;
     fit[side] = { object: withCustom, label };
@@ -199,8 +251,10 @@ export function checkAgainstConnectors(spec: MappingSpec, catalog: ConnectorCata
   checkFit(spec.fields, ['fields'], fit, flowOf, issues);
   spec.children?.forEach((child, index) => {
     const sides = childFit[index];
-    if (child !== undefined && sides !== undefined) checkFit(child.fields, ['children', index, 'fields'], sides, flowOf, issues);
+    if (child !== undefined && sides !== undefined)
+      checkFit(child.fields, ['children', index, 'fields'], sides, flowOf, issues);
   });
-  const typeOf = (side: Side, field: string): FieldType | undefined => described[side]?.fields.find((f) => f.name === field)?.type;
+  const typeOf = (side: Side, field: string): FieldType | undefined =>
+    described[side]?.fields.find((f) => f.name === field)?.type;
   return { issues, warnings, typeOf };
 }

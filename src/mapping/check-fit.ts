@@ -62,7 +62,9 @@ function lastStep(spec: TransformSpec): string | undefined {
 
 /** The kind a value table writes (crm -> erp, or a one-way field's way), when all its values agree. */
 function tableKind(rule: FieldRuleSpec): Kind | undefined {
-  const values = [...Object.values(rule.values?.map ?? {}), rule.values?.default].filter((v) => v !== undefined && v !== null);
+  const values = [...Object.values(rule.values?.map ?? {}), rule.values?.default].filter(
+    (v) => v !== undefined && v !== null,
+  );
   const kinds = new Set(values.map((v) => typeof v));
   if (kinds.size !== 1) return undefined;
   const [only] = kinds;
@@ -70,7 +72,13 @@ function tableKind(rule: FieldRuleSpec): Kind | undefined {
 }
 
 /** What the rule gives the target on the way from `from`, when it can be known. */
-function given(rule: FieldRuleSpec, flow: Flow, from: Side, source: FieldDescription | undefined, sourceLabel: string): Given | undefined {
+function given(
+  rule: FieldRuleSpec,
+  flow: Flow,
+  from: Side,
+  source: FieldDescription | undefined,
+  sourceLabel: string,
+): Given | undefined {
   if (rule.lookup !== undefined || rule.aggregate !== undefined) return undefined;
   const forward = flow !== 'both' || from === 'crm';
   const steps = forward ? rule.transform : rule.inverse;
@@ -90,7 +98,9 @@ function given(rule: FieldRuleSpec, flow: Flow, from: Side, source: FieldDescrip
   }
   if (source === undefined) return undefined;
   const what = `${sourceLabel} field "${source.name}"`;
-  return source.type === 'enum' && source.options ? { kind: 'enum', what, options: source.options.map((o) => o.value) } : { kind: source.type, what };
+  return source.type === 'enum' && source.options
+    ? { kind: 'enum', what, options: source.options.map((o) => o.value) }
+    : { kind: source.type, what };
 }
 
 /** The problem with feeding `target` with `value`, and what to add; undefined when it can work. */
@@ -100,28 +110,34 @@ function misfit(target: FieldDescription, value: Given, rule: FieldRuleSpec): st
     case 'boolean':
       if (isText(kind)) return 'add transform: boolean';
       if (kind === 'enum') return 'add values: { map: { <option>: true, ... }, default: false }';
-      if (kind === 'date' || kind === 'datetime' || kind === 'list') return 'use an expression that gives true or false';
+      if (kind === 'date' || kind === 'datetime' || kind === 'list')
+        return 'use an expression that gives true or false';
       return undefined;
     case 'number':
     case 'integer':
       if (isText(kind)) return 'add transform: number';
-      if (kind === 'enum' && !(value.options ?? []).every((o) => NUMERIC.test(o))) return 'add values: { map: { <option>: <number>, ... }, strict: true }';
+      if (kind === 'enum' && !(value.options ?? []).every((o) => NUMERIC.test(o)))
+        return 'add values: { map: { <option>: <number>, ... }, strict: true }';
       if (kind === 'date' || kind === 'datetime' || kind === 'list') return 'use an expression that gives a number';
       return undefined;
     case 'date':
     case 'datetime':
       if (isText(kind)) return `add transform: { ${target.type}: { from: <its format, e.g. iso or dd/MM/yyyy> } }`;
-      if (kind === 'boolean' || kind === 'enum' || kind === 'list') return `use an expression that gives ${WORDS[target.type]}`;
+      if (kind === 'boolean' || kind === 'enum' || kind === 'list')
+        return `use an expression that gives ${WORDS[target.type]}`;
       return undefined;
     case 'enum': {
       if (rule.values !== undefined) return undefined;
       const options = (target.options ?? []).map((o) => o.value);
-      if (isText(kind)) return `add values: { map: { <value>: <option>, ... }, strict: true } (options: ${options.join(', ')})`;
+      if (isText(kind))
+        return `add values: { map: { <value>: <option>, ... }, strict: true } (options: ${options.join(', ')})`;
       if (kind === 'enum') {
         const missing = (value.options ?? []).filter((o) => !options.includes(o));
-        if (missing.length > 0) return `its options ${missing.map((o) => `"${o}"`).join(', ')} are not options here: add values: { map: { ... }, strict: true } (options: ${options.join(', ')})`;
+        if (missing.length > 0)
+          return `its options ${missing.map((o) => `"${o}"`).join(', ')} are not options here: add values: { map: { ... }, strict: true } (options: ${options.join(', ')})`;
       }
-      if (kind === 'boolean' || kind === 'date' || kind === 'datetime' || kind === 'list') return `add values: { map: { ... }, strict: true } (options: ${options.join(', ')})`;
+      if (kind === 'boolean' || kind === 'date' || kind === 'datetime' || kind === 'list')
+        return `add values: { map: { ... }, strict: true } (options: ${options.join(', ')})`;
       return undefined;
     }
     default:
@@ -152,7 +168,10 @@ export function checkFit(
       const field = into.object.fields.find((f) => f.name === targetName);
       if (field === undefined) continue;
       const sourceName = rule[from];
-      const source = sourceName !== undefined && isFieldName(sourceName) ? sides[from]?.object.fields.find((f) => f.name === sourceName) : undefined;
+      const source =
+        sourceName !== undefined && isFieldName(sourceName)
+          ? sides[from]?.object.fields.find((f) => f.name === sourceName)
+          : undefined;
       const value = given(rule, flow, from, source, sides[from]?.label ?? from);
       if (value === undefined || value.kind === 'json') continue;
       const fix = misfit(field, value, rule);

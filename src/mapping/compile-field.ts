@@ -15,7 +15,14 @@ import type { FieldRuleSpec, Flow, Side } from './spec.ts';
 import { compileChain, forwardOf, inverseOf } from './transform-chain.ts';
 import type { MappingValue, TransformFn } from './transforms/index.ts';
 import type { CompileIssue, LookupRequest, SourceRecord } from './types.ts';
-import { buildTranslator, lookupStage, transformStage, type DirectWrite, type FieldWrite, type Stage } from './translation.ts';
+import {
+  buildTranslator,
+  lookupStage,
+  transformStage,
+  type DirectWrite,
+  type FieldWrite,
+  type Stage,
+} from './translation.ts';
 import { compileTable } from './value-table.ts';
 
 /** What compiling a field needs from the mapping compiler. */
@@ -45,7 +52,13 @@ export interface CompiledField {
   /** Worked out from other records (an aggregate), not read from its side: compared as it is now, never against a snapshot. */
   readonly derived?: true;
   /** For an aggregate: the rows it rolls up (`from` on `side`) and their field that references the record (`by`). */
-  readonly rollsUp?: { readonly side: Side; readonly from: string; readonly by: string; readonly key?: string; readonly split?: string };
+  readonly rollsUp?: {
+    readonly side: Side;
+    readonly from: string;
+    readonly by: string;
+    readonly key?: string;
+    readonly split?: string;
+  };
   /** What is read on each side the field flows from, for traces: `email`, `firstname + " " + lastname`. */
   readonly source: Partial<Record<Side, string>>;
   /** Readers for the sides the field flows from; undefined when the record does not carry the field. */
@@ -90,7 +103,9 @@ function carriesAny(record: SourceRecord, fields: readonly string[]): boolean {
 }
 
 /** The value of a reader that reads no field, when it is a scalar and does not throw. */
-function constantOf(read: (record: SourceRecord) => MappingValue | undefined): { value: MappingValue | undefined } | undefined {
+function constantOf(
+  read: (record: SourceRecord) => MappingValue | undefined,
+): { value: MappingValue | undefined } | undefined {
   try {
     const value = read({});
     return value === null || value === undefined || typeof value !== 'object' ? { value } : undefined;
@@ -120,19 +135,30 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
 
   for (const side of ['crm', 'erp'] as const) {
     if (spec[side] === undefined && side !== aggSide) {
-      issues.push({ path, message: `missing "${side}": a field rule names a field on both sides (or an aggregate: on one)` });
+      issues.push({
+        path,
+        message: `missing "${side}": a field rule names a field on both sides (or an aggregate: on one)`,
+      });
     }
     if (spec[side] !== undefined && side === aggSide) {
-      issues.push({ path: [...path, side], message: `the ${side} value comes from aggregate:, so ${side}: must not be given`, at: 'key' });
+      issues.push({
+        path: [...path, side],
+        message: `the ${side} value comes from aggregate:, so ${side}: must not be given`,
+        at: 'key',
+      });
     }
   }
   const isExpr = (side: Side): boolean => spec[side] !== undefined && !isFieldName(spec[side] as string);
-  let flow: Flow = spec.flow ?? (aggSide ? oneWay(aggSide) : isExpr('crm') ? 'crm->erp' : isExpr('erp') ? 'erp->crm' : 'both');
+  let flow: Flow =
+    spec.flow ?? (aggSide ? oneWay(aggSide) : isExpr('crm') ? 'crm->erp' : isExpr('erp') ? 'erp->crm' : 'both');
   for (const side of ['crm', 'erp'] as const) {
     const source = aggSide === side || isExpr(side);
-    if (source && !flowsFrom(flow, side) || (source && flow === 'both')) {
+    if ((source && !flowsFrom(flow, side)) || (source && flow === 'both')) {
       const what = aggSide === side ? 'an aggregate' : 'an expression';
-      issues.push({ path: [...path, 'flow'], message: `the ${side} side is ${what}, which can only be read: use flow: ${side}->${other(side)}` });
+      issues.push({
+        path: [...path, 'flow'],
+        message: `the ${side} side is ${what}, which can only be read: use flow: ${side}->${other(side)}`,
+      });
       flow = oneWay(side);
     }
   }
@@ -150,20 +176,31 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
     if (aggSide === side && agg) {
       const op = (['sum', 'min', 'max', 'count', 'latest'] as const).filter((k) => agg[k] !== undefined);
       if (op.length !== 1) {
-        issues.push({ path: [...path, 'aggregate'], message: `an aggregate needs exactly one of sum, min, max, count, latest; got ${op.length === 0 ? 'none' : op.join(', ')}` });
+        issues.push({
+          path: [...path, 'aggregate'],
+          message: `an aggregate needs exactly one of sum, min, max, count, latest; got ${op.length === 0 ? 'none' : op.join(', ')}`,
+        });
         continue;
       }
       const kind = op[0] as 'sum' | 'min' | 'max' | 'count' | 'latest';
       const matches = agg.where === undefined ? undefined : ctx.expression(agg.where, [...path, 'aggregate', 'where']);
       const fieldName = kind === 'count' ? undefined : (agg[kind] as string);
       const request: Extract<LookupRequest, { kind: 'aggregate' }> = {
-        kind: 'aggregate', side, from: agg.from, by: agg.by, op: kind,
-        ...(fieldName ? { field: fieldName } : {}), ...(agg.where ? { where: agg.where } : {}), ...(matches ? { matches } : {}),
-        ...(agg.order ? { order: agg.order } : {}), ...(agg.key ? { key: agg.key } : {}), ...(agg.split ? { split: agg.split } : {}),
+        kind: 'aggregate',
+        side,
+        from: agg.from,
+        by: agg.by,
+        op: kind,
+        ...(fieldName ? { field: fieldName } : {}),
+        ...(agg.where ? { where: agg.where } : {}),
+        ...(matches ? { matches } : {}),
+        ...(agg.order ? { order: agg.order } : {}),
+        ...(agg.key ? { key: agg.key } : {}),
+        ...(agg.split ? { split: agg.split } : {}),
       };
       // What the rows reference (the record's id, or its `key` field); the resolver does the roll-up in toPatch.
       const keyField = agg.key ?? 'id';
-      read[side] = (record) => ((record[keyField] ?? null) as MappingValue);
+      read[side] = (record) => (record[keyField] ?? null) as MappingValue;
       aggregate = request;
     } else if (text !== undefined && !isFieldName(text)) {
       const fn = ctx.expression(text, [...path, side]);
@@ -212,12 +249,18 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
     if (!flowsFrom(flow, from)) continue;
     const targetField = spec[target];
     if (targetField === undefined || !isFieldName(targetField)) {
-      issues.push({ path: [...path, target], message: `the ${target} side is written, so it must be a field name, not an expression` });
+      issues.push({
+        path: [...path, target],
+        message: `the ${target} side is written, so it must be a field name, not an expression`,
+      });
       continue;
     }
     if (targetField === '__proto__') {
       // Assigning it would set the patch's prototype and lose the value.
-      issues.push({ path: [...path, target], message: `"__proto__" cannot be written: it is not a field of any system, and JavaScript treats it as the object's prototype` });
+      issues.push({
+        path: [...path, target],
+        message: `"__proto__" cannot be written: it is not a field of any system, and JavaScript treats it as the object's prototype`,
+      });
       continue;
     }
     const stages: Stage[] = [];
@@ -227,7 +270,8 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
       stages.push(stage);
       transformOnly = stages.length === 1 ? stage : undefined;
     };
-    if (aggregate) stages.push({ rule: `aggregate ${aggregate.op} of ${aggregate.from}`, run: (v, r) => r(aggregate, v) });
+    if (aggregate)
+      stages.push({ rule: `aggregate ${aggregate.op} of ${aggregate.from}`, run: (v, r) => r(aggregate, v) });
     const lookup = lookupStage(spec, from, target);
     // A code/name lookup on the source side turns the id into its key before anything else.
     if (lookup?.first) stages.push(lookup.stage);
@@ -243,7 +287,8 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
     }
     const transformStages = stages.length;
     if (lookup && !lookup.first) stages.push(lookup.stage);
-    const plainStages = !aggregate && !lookup?.first && transformStages <= 1 && (transformStages === 0 || transformOnly !== undefined);
+    const plainStages =
+      !aggregate && !lookup?.first && transformStages <= 1 && (transformStages === 0 || transformOnly !== undefined);
     const direct: DirectWrite | undefined =
       plainStages && spec.default === undefined && stages.length > 0
         ? {
@@ -254,7 +299,12 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
             fromReference: lookup?.fromReference ?? false,
           }
         : undefined;
-    write[target] = { target: targetField, identity: stages.length === 0 && spec.default === undefined, ...(direct ? { direct } : {}), translate: buildTranslator(stages, spec.default) };
+    write[target] = {
+      target: targetField,
+      identity: stages.length === 0 && spec.default === undefined,
+      ...(direct ? { direct } : {}),
+      translate: buildTranslator(stages, spec.default),
+    };
   }
   if (issues.length > before) return undefined;
 
@@ -266,6 +316,31 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
     extra: chain?.steps.flatMap((s) => (s.normalize ? [s.normalize] : [])) ?? [],
   });
   const sourceText: CompiledField['source'] = {};
-  for (const side of ['crm', 'erp'] as const) if (read[side]) sourceText[side] = aggSide === side ? `id (for the aggregate)` : (spec[side] ?? '');
-  return { name, path: formatPath(path), flow, ...(spec.owner ? { owner: spec.owner } : {}), ...(aggregate ? { derived: true as const, rollsUp: { side: aggregate.side, from: aggregate.from, by: aggregate.by, ...(aggregate.key ? { key: aggregate.key } : {}), ...(aggregate.split ? { split: aggregate.split } : {}) } } : {}), source: sourceText, read, plain, constant: constants, text: texts, write, normalize };
+  for (const side of ['crm', 'erp'] as const)
+    if (read[side]) sourceText[side] = aggSide === side ? `id (for the aggregate)` : (spec[side] ?? '');
+  return {
+    name,
+    path: formatPath(path),
+    flow,
+    ...(spec.owner ? { owner: spec.owner } : {}),
+    ...(aggregate
+      ? {
+          derived: true as const,
+          rollsUp: {
+            side: aggregate.side,
+            from: aggregate.from,
+            by: aggregate.by,
+            ...(aggregate.key ? { key: aggregate.key } : {}),
+            ...(aggregate.split ? { split: aggregate.split } : {}),
+          },
+        }
+      : {}),
+    source: sourceText,
+    read,
+    plain,
+    constant: constants,
+    text: texts,
+    write,
+    normalize,
+  };
 }

@@ -64,7 +64,10 @@ function compileGuard(maxCreates: number | string | undefined, issues: CompileIs
   const path: YamlPath = ['guard', 'maxCreates'];
   if (typeof maxCreates === 'number') {
     if (Number.isInteger(maxCreates) && maxCreates >= 0) return { maxCreates };
-    issues.push({ path, message: `expected a whole number of records (0 or more), or a share such as "10%"; got ${maxCreates}` });
+    issues.push({
+      path,
+      message: `expected a whole number of records (0 or more), or a share such as "10%"; got ${maxCreates}`,
+    });
     return {};
   }
   const percent = Number(SHARE.exec(maxCreates)?.[1]);
@@ -115,7 +118,11 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions = {}):
     if (child === undefined) return;
     const set = compileFieldSet(child.fields, ['children', index, 'fields'], ctx);
     const name = child.name ?? child.crm;
-    if (root.fields.some((f) => f.name === name)) issues.push({ path: ['children', index], message: `child collection "${name}" has the name of a field; give it another name:` });
+    if (root.fields.some((f) => f.name === name))
+      issues.push({
+        path: ['children', index],
+        message: `child collection "${name}" has the name of a field; give it another name:`,
+      });
     addChild(root, { name, crm: child.crm, erp: child.erp, set });
   });
   const collectLinks = (specs: readonly (FieldRuleSpec | undefined)[], base: YamlPath): void =>
@@ -137,21 +144,36 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions = {}):
   // Parts naming a field rule read what each side writes there: its field, or its expression's value (whichever way
   // the rule flows: a name built from first and last names in the CRM is compared with the ERP's name).
   const sideText = (field: string, side: Side): string | undefined =>
-    (spec.fields as readonly (FieldRuleSpec | undefined)[]).find((f, i) => f !== undefined && fieldRuleName(f, ['fields', i]) === field)?.[side];
-  const readers = new Map<string, ((record: Readonly<Record<string, unknown>>) => MappingValue | undefined) | undefined>();
+    (spec.fields as readonly (FieldRuleSpec | undefined)[]).find(
+      (f, i) => f !== undefined && fieldRuleName(f, ['fields', i]) === field,
+    )?.[side];
+  const readers = new Map<
+    string,
+    ((record: Readonly<Record<string, unknown>>) => MappingValue | undefined) | undefined
+  >();
   const match = compileMatchRules(spec.match ?? [], spec.fields, issues, links, {
     read(field, record, side) {
       const id = `${side}|${field}`;
       if (!readers.has(id)) {
         const text = sideText(field, side);
-        const fn = text === undefined ? undefined : isFieldName(text) ? (r: Readonly<Record<string, unknown>>) => r[text] as MappingValue | undefined : ctx.expression(text, ['fields']);
-        readers.set(id, fn === undefined ? undefined : (r) => {
-          try {
-            return fn(r as Record<string, unknown>) as MappingValue | undefined;
-          } catch {
-            return undefined;
-          }
-        });
+        const fn =
+          text === undefined
+            ? undefined
+            : isFieldName(text)
+              ? (r: Readonly<Record<string, unknown>>) => r[text] as MappingValue | undefined
+              : ctx.expression(text, ['fields']);
+        readers.set(
+          id,
+          fn === undefined
+            ? undefined
+            : (r) => {
+                try {
+                  return fn(r as Record<string, unknown>) as MappingValue | undefined;
+                } catch {
+                  return undefined;
+                }
+              },
+        );
       }
       return readers.get(id)?.(record);
     },
@@ -167,7 +189,12 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions = {}):
 
   const byName = new Map(root.fields.map((f) => [f.name, f]));
   const every = spec.schedule ? SCHEDULE_EVERY.exec(spec.schedule.trim()) : null;
-  const schedule = spec.schedule === undefined ? { everyMs: FIVE_MINUTES } : every ? { everyMs: Number(every[1]) * UNIT_MS[every[2] as 's' | 'm' | 'h'] } : { cron: spec.schedule.trim() };
+  const schedule =
+    spec.schedule === undefined
+      ? { everyMs: FIVE_MINUTES }
+      : every
+        ? { everyMs: Number(every[1]) * UNIT_MS[every[2] as 's' | 'm' | 'h'] }
+        : { cron: spec.schedule.trim() };
 
   const mapping: CompiledMapping = {
     id: spec.id,
@@ -198,7 +225,8 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions = {}):
     guard,
     toCanonical: (record, side): CanonicalRecord => new SlotRecord(side, root, readSlots(root, record, side)),
     toPatch(canonical, target, resolver, opts): PatchResult {
-      if (canonical.side === target) throw new RangeError(`toPatch: the canonical record already comes from ${target}; ask for the other side`);
+      if (canonical.side === target)
+        throw new RangeError(`toPatch: the canonical record already comes from ${target}; ask for the other side`);
       const out = patchOut(opts?.trace === true);
       out.patch = writeSlots(root, slotsOf(root, canonical), target, resolver, out);
       return out;
@@ -210,7 +238,14 @@ export function compileMapping(spec: MappingSpec, options: CompileOptions = {}):
     },
   };
   // The same entry points, generated for this mapping where the runtime allows it (generate.ts).
-  const generated = options.generate === false ? undefined : generateEntryPoints(root, filters, { accepts: mapping.accepts, toCanonical: mapping.toCanonical, toPatch: mapping.toPatch });
+  const generated =
+    options.generate === false
+      ? undefined
+      : generateEntryPoints(root, filters, {
+          accepts: mapping.accepts,
+          toCanonical: mapping.toCanonical,
+          toPatch: mapping.toPatch,
+        });
   if (generated) Object.assign(mapping, generated);
   return { ok: true, mapping, links, generated: generated !== undefined, warnings: createWarnings(spec, creates) };
 }

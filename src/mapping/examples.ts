@@ -19,12 +19,12 @@ const show = (value: unknown): string => {
 /** The key an example's `resolve:` table uses for a lookup. */
 export function exampleLookupKey(lookup: LookupRequest, value: MappingValue): string {
   const scope = lookup.kind === 'link' ? lookup.mapping : lookup.kind === 'reference' ? lookup.model : lookup.from;
-  return `${scope}:${typeof value === 'string' ? value : stringify(value) ?? ''}`;
+  return `${scope}:${typeof value === 'string' ? value : (stringify(value) ?? '')}`;
 }
 
 /** The finer key of an aggregate (`account.move.count:S00012`, `account.move.latest.name:S00012`), for mappings with several. */
 function aggregateKey(lookup: Extract<LookupRequest, { kind: 'aggregate' }>, value: MappingValue): string {
-  return `${lookup.from}.${lookup.op}${lookup.field === undefined ? '' : `.${lookup.field}`}:${typeof value === 'string' ? value : stringify(value) ?? ''}`;
+  return `${lookup.from}.${lookup.op}${lookup.field === undefined ? '' : `.${lookup.field}`}:${typeof value === 'string' ? value : (stringify(value) ?? '')}`;
 }
 
 function exampleResolver(table: Readonly<Record<string, MappingValue>> | undefined): Resolver {
@@ -45,25 +45,41 @@ export function runExamples(mapping: CompiledMapping, examples: readonly Example
     const target = example.from === 'crm' ? 'erp' : 'crm';
     let result;
     try {
-      result = mapping.toPatch(mapping.toCanonical(example.input, example.from), target, exampleResolver(example.resolve));
+      result = mapping.toPatch(
+        mapping.toCanonical(example.input, example.from),
+        target,
+        exampleResolver(example.resolve),
+      );
     } catch (err) {
       issues.push({ path: [...base, 'input'], message: `example fails: ${(err as Error).message}` });
       return;
     }
     for (const problem of result.problems) {
-      issues.push({ path: [...base, 'input'], message: `example fails: ${problem.path} (${problem.field}): ${problem.message}` });
+      issues.push({
+        path: [...base, 'input'],
+        message: `example fails: ${problem.path} (${problem.field}): ${problem.message}`,
+      });
     }
     const expect = example.expect;
     for (const [key, want] of Object.entries(expect)) {
       if (!Object.hasOwn(result.patch, key)) {
-        issues.push({ path: [...base, 'expect', key], message: `example fails: expected ${key} = ${show(want)}, but the patch does not set ${key}` });
+        issues.push({
+          path: [...base, 'expect', key],
+          message: `example fails: expected ${key} = ${show(want)}, but the patch does not set ${key}`,
+        });
       } else if (stringify(result.patch[key]) !== stringify(want)) {
-        issues.push({ path: [...base, 'expect', key], message: `example fails: expected ${show(want)}, got ${show(result.patch[key])}` });
+        issues.push({
+          path: [...base, 'expect', key],
+          message: `example fails: expected ${show(want)}, got ${show(result.patch[key])}`,
+        });
       }
     }
     for (const key of Object.keys(result.patch)) {
       if (!Object.hasOwn(expect, key)) {
-        issues.push({ path: [...base, 'expect'], message: `example fails: the patch also sets ${key} = ${show(result.patch[key])}; add it to expect` });
+        issues.push({
+          path: [...base, 'expect'],
+          message: `example fails: the patch also sets ${key} = ${show(result.patch[key])}; add it to expect`,
+        });
       }
     }
   });

@@ -165,8 +165,10 @@ export function compileTextReader(ast: unknown): TextReader | undefined {
   const parts: TextPart[] = [];
   for (const item of plusChain(ast)) {
     if (!isNode(item)) return undefined;
-    if (item.op === 'id' && typeof item.args === 'string' && !(item.args in Object.prototype)) parts.push({ field: item.args, text: '', visible: false });
-    else if (item.op === 'value' && typeof item.args === 'string') parts.push({ field: undefined, text: item.args, visible: !blankText(item.args) });
+    if (item.op === 'id' && typeof item.args === 'string' && !(item.args in Object.prototype))
+      parts.push({ field: item.args, text: '', visible: false });
+    else if (item.op === 'value' && typeof item.args === 'string')
+      parts.push({ field: undefined, text: item.args, visible: !blankText(item.args) });
     else return undefined;
   }
   // Literals only: a constant, which compile-field works out once.
@@ -229,7 +231,9 @@ export function compileFast(ast: unknown): Fast | undefined {
       const [left, list] = args as [unknown, unknown];
       const value = compileFast(left);
       if (!value || !isNode(list) || list.op !== 'list' || !Array.isArray(list.args)) return undefined;
-      const items = (list.args as unknown[]).map((i) => (isNode(i) && i.op === 'value' && typeof i.args === 'string' ? i.args : undefined));
+      const items = (list.args as unknown[]).map((i) =>
+        isNode(i) && i.op === 'value' && typeof i.args === 'string' ? i.args : undefined,
+      );
       if (items.some((i) => i === undefined)) return undefined;
       const set = new Set(items as string[]);
       // A filter on one plain field (`stage in [...]`) reads it here: one call less per record.

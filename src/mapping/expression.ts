@@ -64,7 +64,9 @@ function createEnvironment(): Environment {
     homogeneousAggregateLiterals: false,
     limits: { maxAstNodes: 2000, maxDepth: 50, maxListElements: 500, maxMapEntries: 500, maxCallArguments: 16 },
   });
-  env = env.registerOperator('string + null', (a: string) => a).registerOperator('null + string', (_a: null, b: string) => b);
+  env = env
+    .registerOperator('string + null', (a: string) => a)
+    .registerOperator('null + string', (_a: null, b: string) => b);
   for (const op of NUMERIC_OPS) {
     env = env
       .registerOperator(`double ${op} int`, (a: number, b: bigint) => apply(op, a, Number(b)))

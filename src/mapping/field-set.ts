@@ -73,7 +73,11 @@ export interface FieldSet {
 
 // Entries may be undefined when the loader compiles a file whose other entries failed the schema.
 /** Compiles the rules at `base` (`['fields']`, `['children', 0, 'fields']`); problems go to `ctx.issues`. */
-export function compileFieldSet(specs: readonly (FieldRuleSpec | undefined)[], base: YamlPath, ctx: FieldCompileContext): FieldSet {
+export function compileFieldSet(
+  specs: readonly (FieldRuleSpec | undefined)[],
+  base: YamlPath,
+  ctx: FieldCompileContext,
+): FieldSet {
   const fields: CompiledField[] = [];
   const seen = new Map<string, string>();
   const targets = new Map<string, string>();
@@ -84,7 +88,10 @@ export function compileFieldSet(specs: readonly (FieldRuleSpec | undefined)[], b
     if (!field) return;
     const earlier = seen.get(field.name);
     if (earlier !== undefined) {
-      ctx.issues.push({ path, message: `duplicate field "${field.name}" (also ${earlier}); give one of them a different name:` });
+      ctx.issues.push({
+        path,
+        message: `duplicate field "${field.name}" (also ${earlier}); give one of them a different name:`,
+      });
       return;
     }
     seen.set(field.name, field.path);
@@ -93,7 +100,11 @@ export function compileFieldSet(specs: readonly (FieldRuleSpec | undefined)[], b
       if (target === undefined) continue;
       const key = `${side}.${target}`;
       const writer = targets.get(key);
-      if (writer !== undefined) ctx.issues.push({ path: [...path, side], message: `${side} field "${target}" is already written by ${writer}; one field rule per target field and direction` });
+      if (writer !== undefined)
+        ctx.issues.push({
+          path: [...path, side],
+          message: `${side} field "${target}" is already written by ${writer}; one field rule per target field and direction`,
+        });
       else targets.set(key, field.path);
     }
     fields.push(field);
@@ -106,7 +117,20 @@ export function compileFieldSet(specs: readonly (FieldRuleSpec | undefined)[], b
   const writers = (side: Side): Writer[] =>
     fields.flatMap((f, slot) => {
       const w = f.write[side];
-      return w ? [{ slot, name: f.name, path: f.path, target: w.target, source: f.source, identity: w.identity, direct: w.direct, translate: w.translate }] : [];
+      return w
+        ? [
+            {
+              slot,
+              name: f.name,
+              path: f.path,
+              target: w.target,
+              source: f.source,
+              identity: w.identity,
+              direct: w.direct,
+              translate: w.translate,
+            },
+          ]
+        : [];
     });
   const all = { crm: readers('crm'), erp: readers('erp') };
   const plain = (side: Side): PlainReads => {
@@ -157,7 +181,9 @@ export function readSlots(set: FieldSet, record: SourceRecord, side: Side): Slot
   for (const child of set.children) {
     if (child.set.readers[side].length === 0) continue;
     const rows = record[child[side]];
-    slots[child.slot] = Array.isArray(rows) ? rows.map((row) => readSlots(child.set, (row ?? {}) as SourceRecord, side)) : [];
+    slots[child.slot] = Array.isArray(rows)
+      ? rows.map((row) => readSlots(child.set, (row ?? {}) as SourceRecord, side))
+      : [];
   }
   return slots;
 }
@@ -183,7 +209,10 @@ function fromValues(set: FieldSet, values: Readonly<Record<string, MappingValue>
   });
   for (const child of set.children) {
     const rows = values[child.name];
-    if (Array.isArray(rows)) slots[child.slot] = rows.map((row: MappingValue) => fromValues(child.set, (row ?? {}) as Record<string, MappingValue>));
+    if (Array.isArray(rows))
+      slots[child.slot] = rows.map((row: MappingValue) =>
+        fromValues(child.set, (row ?? {}) as Record<string, MappingValue>),
+      );
   }
   return slots;
 }
@@ -235,7 +264,13 @@ export function reportProblem(out: PatchOut, problem: FieldProblem): void {
 }
 
 /** Translates slots read on the other side into a patch for `target`; problems and trace go to `out`. */
-export function writeSlots(set: FieldSet, slots: Slots, target: Side, resolver: Resolver, out: PatchOut): Record<string, MappingValue> {
+export function writeSlots(
+  set: FieldSet,
+  slots: Slots,
+  target: Side,
+  resolver: Resolver,
+  out: PatchOut,
+): Record<string, MappingValue> {
   const patch: Record<string, MappingValue> = {};
   const writers = set.writers[target];
   const trace = out.trace;
@@ -252,7 +287,8 @@ export function writeSlots(set: FieldSet, slots: Slots, target: Side, resolver: 
       }
       const direct = writer.direct;
       const result = direct === undefined ? writer.translate(input, resolver) : runDirect(direct, input, resolver);
-      if (result instanceof TranslationFailure) reportProblem(out, { field: writer.name, path: writer.path, message: result.reason });
+      if (result instanceof TranslationFailure)
+        reportProblem(out, { field: writer.name, path: writer.path, message: result.reason });
       else storeAt(patch, i, writer.target, result);
       continue;
     }
@@ -261,7 +297,14 @@ export function writeSlots(set: FieldSet, slots: Slots, target: Side, resolver: 
     const failed = result instanceof TranslationFailure;
     if (failed) reportProblem(out, { field: writer.name, path: writer.path, message: result.reason });
     else storeAt(patch, i, writer.target, result);
-    trace.push({ field: writer.name, path: writer.path, target: writer.target, steps, outcome: failed ? result.outcome : 'set', ...(failed ? { reason: result.reason } : {}) });
+    trace.push({
+      field: writer.name,
+      path: writer.path,
+      target: writer.target,
+      steps,
+      outcome: failed ? result.outcome : 'set',
+      ...(failed ? { reason: result.reason } : {}),
+    });
   }
   for (const child of set.children) {
     if (child.set.writers[target].length === 0) continue;

@@ -67,7 +67,11 @@ const lit = (name: string): string => {
   return JSON.stringify(name);
 };
 
-function generateRead(set: FieldSet, side: Side, childRead: readonly ((record: SourceRecord) => Slots)[]): (record: SourceRecord) => Slots {
+function generateRead(
+  set: FieldSet,
+  side: Side,
+  childRead: readonly ((record: SourceRecord) => Slots)[],
+): (record: SourceRecord) => Slots {
   const lines: string[] = [];
   const slot: string[] = Array.from({ length: set.names.length }, () => 'undefined');
   const plain = set.plain[side];
@@ -93,7 +97,9 @@ function generateRead(set: FieldSet, side: Side, childRead: readonly ((record: S
     lines.push(`const c${i} = r[${lit(child[side])}];`);
     slot[child.slot] = `Array.isArray(c${i}) ? c${i}.map((row) => C${i}(row ?? {})) : []`;
   });
-  const prelude = computed.map((_, i) => `const R${i} = K[${i}].read, V${i} = K[${i}].constant?.value, L${i} = K[${i}].text?.parts;`);
+  const prelude = computed.map(
+    (_, i) => `const R${i} = K[${i}].read, V${i} = K[${i}].constant?.value, L${i} = K[${i}].text?.parts;`,
+  );
   prelude.push(...set.children.map((_, i) => `const C${i} = C[${i}];`));
   const body = `${prelude.join('\n')}\nreturn function read(r) {\n${lines.join('\n')}\nreturn [${slot.join(', ')}];\n};`;
   return factory(['K', 'C', 'blankText'], body)(computed, childRead, blankText) as (record: SourceRecord) => Slots;
@@ -121,7 +127,9 @@ function textLines(at: number, i: number, parts: readonly TextPart[]): string[] 
       );
     }
     // text + null and null + text give the text; null + null is for the general reader.
-    lines.push(k === 0 ? '  x = y;' : `  if (x === null) { if (y === null) ${general} x = y; } else if (y !== null) x = x + y;`);
+    lines.push(
+      k === 0 ? '  x = y;' : `  if (x === null) { if (y === null) ${general} x = y; } else if (y !== null) x = x + y;`,
+    );
   });
   lines.push(`  s${at} = c ? (v ? x : null) : undefined;`, '}');
   return lines;
@@ -138,11 +146,15 @@ function directLines(i: number, direct: DirectWrite, store: string): string[] {
     const key = direct.fromReference ? 'referenceId(y)' : 'y';
     lines.push(`if (y !== null && !(y instanceof Failure)) {`);
     lines.push(`  const z = y;`);
-    lines.push(`  try { y = resolver(Q${i}, ${key}); } catch (e) { y = translationError(W${i}.direct.lookupRule, e); }`);
+    lines.push(
+      `  try { y = resolver(Q${i}, ${key}); } catch (e) { y = translationError(W${i}.direct.lookupRule, e); }`,
+    );
     lines.push(`  if (y === undefined) y = nothingFound(W${i}.direct.lookupRule, z);`);
     lines.push('}');
   }
-  lines.push(`if (y instanceof Failure) report(out, { field: W${i}.name, path: W${i}.path, message: y.reason }); else ${store}`);
+  lines.push(
+    `if (y instanceof Failure) report(out, { field: W${i}.name, path: W${i}.path, message: y.reason }); else ${store}`,
+  );
   return lines;
 }
 
@@ -164,18 +176,31 @@ function generateWrite(
       lines.push(...directLines(i, writer.direct, store).map((l) => `  ${l}`));
     } else {
       lines.push(`  y = W${i}.translate(x, resolver);`);
-      lines.push(`  if (y instanceof Failure) report(out, { field: W${i}.name, path: W${i}.path, message: y.reason }); else ${store}`);
+      lines.push(
+        `  if (y instanceof Failure) report(out, { field: W${i}.name, path: W${i}.path, message: y.reason }); else ${store}`,
+      );
     }
     lines.push('}');
   });
   set.children.forEach((child, i) => {
     if (child.set.writers[target].length === 0) return;
     prelude.push(`const C${i} = C[${i}];`);
-    lines.push(`x = s[${child.slot}];`, `if (x !== undefined) p[${lit(child[target])}] = x.map((row) => C${i}(row, resolver, out));`);
+    lines.push(
+      `x = s[${child.slot}];`,
+      `if (x !== undefined) p[${lit(child[target])}] = x.map((row) => C${i}(row, resolver, out));`,
+    );
   });
   const body = `${prelude.join('\n')}\nreturn function write(s, resolver, out) {\n${lines.join('\n')}\nreturn p;\n};`;
   const params = ['W', 'C', 'Failure', 'report', 'translationError', 'nothingFound', 'referenceId'];
-  return factory(params, body)(writers, childWrite, TranslationFailure, reportProblem, translationError, nothingFound, referenceId) as ReturnType<typeof generateWrite>;
+  return factory(params, body)(
+    writers,
+    childWrite,
+    TranslationFailure,
+    reportProblem,
+    translationError,
+    nothingFound,
+    referenceId,
+  ) as ReturnType<typeof generateWrite>;
 }
 
 /** The entry points of a compiled mapping that run per record. */
@@ -192,13 +217,15 @@ export interface EntryPoints {
  * mapping, every call they make (filter, read, write) is seen by this mapping only.
  * Undefined when code generation is refused or a name is not plain.
  */
-export function generateEntryPoints(root: FieldSet, filters: Partial<Record<Side, (record: SourceRecord) => MappingValue>>, shared: EntryPoints): EntryPoints | undefined {
+export function generateEntryPoints(
+  root: FieldSet,
+  filters: Partial<Record<Side, (record: SourceRecord) => MappingValue>>,
+  shared: EntryPoints,
+): EntryPoints | undefined {
   const loops = generateFieldSet(root);
   if (loops === undefined) return undefined;
   const filter = (side: Side): string =>
-    filters[side] === undefined
-      ? 'return true;'
-      : `try { return FILTER_${side}(r) === true; } catch { return false; }`;
+    filters[side] === undefined ? 'return true;' : `try { return FILTER_${side}(r) === true; } catch { return false; }`;
   const body = `const FILTER_crm = filters.crm, FILTER_erp = filters.erp;
 const READ_crm = loops.read.crm, READ_erp = loops.read.erp, WRITE_crm = loops.write.crm, WRITE_erp = loops.write.erp;
 return {
@@ -216,7 +243,14 @@ return {
     return out;
   },
 };`;
-  return factory(['filters', 'loops', 'root', 'shared', 'SlotRecord', 'patchOut'], body)(filters, loops, root, shared, SlotRecord, patchOut) as EntryPoints;
+  return factory(['filters', 'loops', 'root', 'shared', 'SlotRecord', 'patchOut'], body)(
+    filters,
+    loops,
+    root,
+    shared,
+    SlotRecord,
+    patchOut,
+  ) as EntryPoints;
 }
 
 /**

@@ -55,7 +55,10 @@ export interface LoadMappingsResult {
 
 /** The mapping version: SHA-256 of the canonical JSON of the parsed file, first 12 hex characters. */
 export function mappingVersion(spec: MappingSpec): string {
-  return createHash('sha256').update(stringify(spec) ?? '').digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(stringify(spec) ?? '')
+    .digest('hex')
+    .slice(0, 12);
 }
 
 function listFiles(path: string): string[] {
@@ -93,7 +96,10 @@ const LIST_SENTINELS: Readonly<Record<string, unknown>> = {
  * the spec with those entries left out (as holes, so indexes still match the
  * file); otherwise undefined.
  */
-function partialSpec(raw: Record<string, unknown>, zodIssues: readonly { path: readonly PropertyKey[] }[]): MappingSpec | undefined {
+function partialSpec(
+  raw: Record<string, unknown>,
+  zodIssues: readonly { path: readonly PropertyKey[] }[],
+): MappingSpec | undefined {
   const holes = new Map<string, Set<number>>();
   for (const issue of zodIssues) {
     const [list, index] = issue.path;
@@ -123,16 +129,34 @@ interface FileResult {
   lines: readonly string[];
 }
 
-function loadFile(file: string, text: string, options: LoadMappingsOptions, issues: SourceIssue[], warnings: string[]): FileResult {
+function loadFile(
+  file: string,
+  text: string,
+  options: LoadMappingsOptions,
+  issues: SourceIssue[],
+  warnings: string[],
+): FileResult {
   const source = parseYamlSource(text, file);
   const lines = text.split('\n');
   issues.push(...source.issues);
   if (source.value === undefined) {
-    if (source.issues.length === 0) issues.push({ file, line: 1, column: 1, path: '', message: 'the file is empty; a mapping needs id, sides and fields' });
+    if (source.issues.length === 0)
+      issues.push({
+        file,
+        line: 1,
+        column: 1,
+        path: '',
+        message: 'the file is empty; a mapping needs id, sides and fields',
+      });
     return { links: [], lines };
   }
   if (typeof source.value !== 'object' || source.value === null || Array.isArray(source.value)) {
-    issues.push(source.issueAt([], `expected a mapping (key: value pairs) at the top level; got ${describeInput(source.value, false)}`));
+    issues.push(
+      source.issueAt(
+        [],
+        `expected a mapping (key: value pairs) at the top level; got ${describeInput(source.value, false)}`,
+      ),
+    );
     return { links: [], lines };
   }
   const translator = createIssueTranslator(() => false);
@@ -140,7 +164,9 @@ function loadFile(file: string, text: string, options: LoadMappingsOptions, issu
   let spec: MappingSpec;
   if (parsed.success) spec = parsed.data;
   else {
-    issues.push(...translator.toSourceIssues(parsed.error.issues, (path, message, where) => source.issueAt(path, message, where)));
+    issues.push(
+      ...translator.toSourceIssues(parsed.error.issues, (path, message, where) => source.issueAt(path, message, where)),
+    );
     // Still check the sound entries, so the file's other problems show in the same run.
     const partial = partialSpec(source.value as Record<string, unknown>, parsed.error.issues);
     if (partial === undefined) return { links: [], source, lines };
@@ -200,7 +226,8 @@ export function loadMappings(path: string, options: LoadMappingsOptions = {}): L
     const id = result.loaded?.spec.id ?? (result.source?.value as { id?: unknown } | undefined)?.id;
     if (typeof id !== 'string' || !result.source) continue;
     const earlier = ids.get(id);
-    if (earlier !== undefined) issues.push(result.source.issueAt(['id'], `duplicate mapping id "${id}" (also in ${earlier})`));
+    if (earlier !== undefined)
+      issues.push(result.source.issueAt(['id'], `duplicate mapping id "${id}" (also in ${earlier})`));
     else ids.set(id, file);
   }
   const failed = new Set<string>();

@@ -117,7 +117,13 @@ function partLabel(part: CompiledMatchPart): string {
 }
 
 /** The key of one part of a compound rule, read on `side`. */
-function partKey(part: PartReader, record: SourceRecord, side: Side, links: LinkResolver | undefined, reader: FieldRuleReader): string | undefined {
+function partKey(
+  part: PartReader,
+  record: SourceRecord,
+  side: Side,
+  links: LinkResolver | undefined,
+  reader: FieldRuleReader,
+): string | undefined {
   if (part.field !== undefined) return keyThrough(part.normalize[side], reader.read(part.field, record, side));
   const raw = record[part.fields[side]];
   if (part.via === undefined) return keyThrough(part.normalize[side], raw);
@@ -143,14 +149,25 @@ function simpleRule(index: number, part: PartReader, confirm: readonly string[])
   };
 }
 
-function compoundRule(index: number, parts: readonly PartReader[], confirm: readonly string[], reader: FieldRuleReader): CompiledMatchRule {
+function compoundRule(
+  index: number,
+  parts: readonly PartReader[],
+  confirm: readonly string[],
+  reader: FieldRuleReader,
+): CompiledMatchRule {
   return {
     index,
     label: `all(${parts.map(partLabel).join(', ')})`,
     compound: true,
-    parts: parts.map((p) => ({ fields: p.fields, ...(p.via === undefined ? {} : { via: p.via }), ...(p.field === undefined ? {} : { field: p.field }) })),
+    parts: parts.map((p) => ({
+      fields: p.fields,
+      ...(p.via === undefined ? {} : { via: p.via }),
+      ...(p.field === undefined ? {} : { field: p.field }),
+    })),
     confirm,
-    indexFields: (side) => [...new Set(parts.flatMap((p) => (p.field === undefined ? [p.fields[side]] : reader.sources(p.field, side))))],
+    indexFields: (side) => [
+      ...new Set(parts.flatMap((p) => (p.field === undefined ? [p.fields[side]] : reader.sources(p.field, side)))),
+    ],
     key(record, side, links) {
       const keys: string[] = [];
       for (const part of parts) {
@@ -189,25 +206,46 @@ function checkConfirm(
   });
 }
 
-function compilePart(spec: MatchPartSpec, path: YamlPath, issues: CompileIssue[], links: ViaLink[], known?: ReadonlySet<string>): PartReader {
+function compilePart(
+  spec: MatchPartSpec,
+  path: YamlPath,
+  issues: CompileIssue[],
+  links: ViaLink[],
+  known?: ReadonlySet<string>,
+): PartReader {
   if (spec.field !== undefined) {
     for (const key of ['crm', 'erp', 'via'] as const) {
-      if (spec[key] !== undefined) issues.push({ path: [...path, key], message: `a part naming a field rule (field: ${spec.field}) reads it on both sides; remove ${key}:`, at: 'key' });
+      if (spec[key] !== undefined)
+        issues.push({
+          path: [...path, key],
+          message: `a part naming a field rule (field: ${spec.field}) reads it on both sides; remove ${key}:`,
+          at: 'key',
+        });
     }
     if (known !== undefined && !known.has(spec.field)) {
-      issues.push({ path: [...path, 'field'], message: `unknown field rule "${spec.field}"${didYouMean(spec.field, [...known])}; field: names a field rule of this mapping (by name)` });
+      issues.push({
+        path: [...path, 'field'],
+        message: `unknown field rule "${spec.field}"${didYouMean(spec.field, [...known])}; field: names a field rule of this mapping (by name)`,
+      });
     }
     const normalize = compileNormalize(spec.normalize, [...path, 'normalize'], issues);
     return { fields: { crm: spec.field, erp: spec.field }, field: spec.field, normalize };
   }
   if (spec.crm === undefined || spec.erp === undefined) {
-    issues.push({ path, message: 'a part names a field on both sides ({ crm, erp }), or a field rule of this mapping ({ field: <name> })' });
-    return { fields: { crm: spec.crm ?? '', erp: spec.erp ?? '' }, normalize: compileNormalize(undefined, path, issues) };
+    issues.push({
+      path,
+      message: 'a part names a field on both sides ({ crm, erp }), or a field rule of this mapping ({ field: <name> })',
+    });
+    return {
+      fields: { crm: spec.crm ?? '', erp: spec.erp ?? '' },
+      normalize: compileNormalize(undefined, path, issues),
+    };
   }
   if (spec.via !== undefined) {
     links.push({ path: [...path, 'via'], mapping: spec.via, role: 'via' });
     if (spec.normalize !== undefined) {
-      const message = 'a via part compares record ids through the links of another mapping: normalize does not apply; remove it';
+      const message =
+        'a via part compares record ids through the links of another mapping: normalize does not apply; remove it';
       issues.push({ path: [...path, 'normalize'], message, at: 'key' });
     }
   }

@@ -77,5 +77,8 @@ export function sameValue(a: MappingValue, b: MappingValue): boolean {
   const ao = a as Record<string, MappingValue>;
   const bo = b as Record<string, MappingValue>;
   const keys = Object.keys(ao);
-  return keys.length === Object.keys(bo).length && keys.every((k) => Object.hasOwn(bo, k) && sameValue(ao[k] as MappingValue, bo[k] as MappingValue));
+  return (
+    keys.length === Object.keys(bo).length &&
+    keys.every((k) => Object.hasOwn(bo, k) && sameValue(ao[k] as MappingValue, bo[k] as MappingValue))
+  );
 }

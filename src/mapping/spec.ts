@@ -37,17 +37,18 @@ const sideSpec = (example: string) =>
     custom: z
       .array(z.string().min(1))
       .optional()
-      .describe('custom fields this mapping relies on that the connector does not describe offline (e.g. HubSpot properties the integration creates)'),
+      .describe(
+        'custom fields this mapping relies on that the connector does not describe offline (e.g. HubSpot properties the integration creates)',
+      ),
   });
 
 /** A transform step: `trim`, or `{ round: { decimals: 2 } }` (name -> arguments). */
-const transformStep = z.union([
-  z.string().min(1),
-  z.record(z.string(), z.unknown()),
-]);
+const transformStep = z.union([z.string().min(1), z.record(z.string(), z.unknown())]);
 const transformSpec = z
   .union([transformStep, z.array(transformStep).min(1)])
-  .describe('transform(s) applied on the way crm -> erp (inverses on the way back): `e164`, `[trim, lower]`, `{ round: { decimals: 2 } }`');
+  .describe(
+    'transform(s) applied on the way crm -> erp (inverses on the way back): `e164`, `[trim, lower]`, `{ round: { decimals: 2 } }`',
+  );
 
 const valuesSpec = z
   .strictObject({
@@ -85,22 +86,50 @@ const aggregateSpec = z
     max: z.string().min(1).optional().describe('field whose largest value is taken'),
     count: z.literal(true).optional().describe('count the rows'),
     latest: z.string().min(1).optional().describe('field whose value on the newest row is taken (newest by `order`)'),
-    order: z.string().min(1).optional().describe('with latest: field that orders the rows (a date); ties and absent values by id'),
-    key: z.string().min(1).optional().describe('field of this record the rows reference (by holds it); default its id, e.g. name for an order number'),
-    split: z.string().min(1).optional().describe('separator when one row references several records in one text, e.g. "," for invoice_origin "S001, S002"'),
+    order: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('with latest: field that orders the rows (a date); ties and absent values by id'),
+    key: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('field of this record the rows reference (by holds it); default its id, e.g. name for an order number'),
+    split: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'separator when one row references several records in one text, e.g. "," for invoice_origin "S001, S002"',
+      ),
     side: side.optional().describe('side the object lives on; default erp'),
   })
   .describe('a roll-up over related records (read-only: the field flows to the other side)');
 
 const fieldRule = z
   .strictObject({
-    name: z.string().regex(/^[A-Za-z_][\w-]*$/, 'must be a plain name').optional().describe('key of this field in canonical records and traces; default: the crm field, else the erp field'),
-    crm: z.string().min(1).optional().describe('CRM field name, or an expression over CRM fields (then the field flows crm->erp)'),
-    erp: z.string().min(1).optional().describe('ERP field name, or an expression over ERP fields (then the field flows erp->crm)'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z_][\w-]*$/, 'must be a plain name')
+      .optional()
+      .describe('key of this field in canonical records and traces; default: the crm field, else the erp field'),
+    crm: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('CRM field name, or an expression over CRM fields (then the field flows crm->erp)'),
+    erp: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('ERP field name, or an expression over ERP fields (then the field flows erp->crm)'),
     flow: z.enum(FLOWS).optional().describe('both (default), crm->erp or erp->crm'),
     owner: side.optional().describe('side that wins when both changed the field'),
     transform: transformSpec.optional(),
-    inverse: transformSpec.optional().describe('transform(s) for the way erp -> crm, when the forward ones have no inverse'),
+    inverse: transformSpec
+      .optional()
+      .describe('transform(s) for the way erp -> crm, when the forward ones have no inverse'),
     values: valuesSpec.optional(),
     lookup: lookupSpec.optional(),
     aggregate: aggregateSpec.optional(),
@@ -129,7 +158,9 @@ const matchPart = z
       .string()
       .min(1)
       .optional()
-      .describe('a field rule of this mapping (by name): its value as each side reads it, e.g. a name built from first and last names (instead of crm/erp)'),
+      .describe(
+        'a field rule of this mapping (by name): its value as each side reads it, e.g. a name built from first and last names (instead of crm/erp)',
+      ),
     normalize: normalizeSpec.optional(),
     via: z
       .string()
@@ -166,7 +197,11 @@ const maxCreatesSpec = z
   .describe('most records one pass may create: a number, or a share of the records the pass read ("10%")');
 
 const childSpec = z.strictObject({
-  name: z.string().regex(/^[A-Za-z_][\w-]*$/, 'must be a plain name').optional().describe('key in canonical records; default: the crm collection'),
+  name: z
+    .string()
+    .regex(/^[A-Za-z_][\w-]*$/, 'must be a plain name')
+    .optional()
+    .describe('key in canonical records; default: the crm collection'),
   crm: name('CRM collection (e.g. line_items)'),
   erp: name('ERP collection (e.g. order_line)'),
   fields: z.array(fieldRule).min(1),
@@ -195,7 +230,10 @@ export function isSchedule(text: string): boolean {
 /** The mapping file schema. */
 export const mappingSpecSchema = z
   .strictObject({
-    id: z.string().regex(MAPPING_ID, 'must be lower-case words joined by "-", e.g. contacts-partners').describe('unique mapping id (audit log, metrics, lookups)'),
+    id: z
+      .string()
+      .regex(MAPPING_ID, 'must be lower-case words joined by "-", e.g. contacts-partners')
+      .describe('unique mapping id (audit log, metrics, lookups)'),
     description: z.string().optional().describe('what this mapping is for'),
     sides: z
       .strictObject({
@@ -224,8 +262,14 @@ export const mappingSpecSchema = z
       .refine(isSchedule, 'expected "every <n>s|m|h" or a 5-field cron expression')
       .optional()
       .describe('polling schedule: every 5m, or cron "*/10 * * * *"; default every 5m'),
-    conflicts: z.enum(CONFLICT_RULES).optional().describe('rule when both sides changed a field: newest (default), prefer crm, prefer erp, manual'),
-    deletes: z.enum(DELETE_POLICIES).optional().describe('what a delete does on the other side: ignore (default), archive, delete'),
+    conflicts: z
+      .enum(CONFLICT_RULES)
+      .optional()
+      .describe('rule when both sides changed a field: newest (default), prefer crm, prefer erp, manual'),
+    deletes: z
+      .enum(DELETE_POLICIES)
+      .optional()
+      .describe('what a delete does on the other side: ignore (default), archive, delete'),
     fields: z.array(fieldRule).min(1).describe('field rules'),
     children: z.array(childSpec).optional().describe('child collections, e.g. deal line items <-> order_line'),
     examples: z.array(exampleSpec).optional().describe('input -> expected patch; run by frontback validate'),

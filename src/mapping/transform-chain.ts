@@ -53,7 +53,10 @@ export function compileChain(spec: TransformSpec, path: YamlPath, issues: Compil
     } else {
       const keys = Object.keys(item);
       if (keys.length !== 1) {
-        issues.push({ path: at, message: `a transform with arguments is written { name: { ...arguments } }, with exactly one name; got ${keys.length} keys` });
+        issues.push({
+          path: at,
+          message: `a transform with arguments is written { name: { ...arguments } }, with exactly one name; got ${keys.length} keys`,
+        });
         return;
       }
       name = keys[0] as string;
@@ -62,13 +65,20 @@ export function compileChain(spec: TransformSpec, path: YamlPath, issues: Compil
     const definition = TRANSFORMS.get(name);
     if (definition === undefined) {
       const where = typeof item === 'string' ? at : [...at, name];
-      issues.push({ path: where, message: `unknown transform "${name}"${didYouMean(name, transformNames())}`, ...(typeof item === 'string' ? {} : { at: 'key' as const }) });
+      issues.push({
+        path: where,
+        message: `unknown transform "${name}"${didYouMean(name, transformNames())}`,
+        ...(typeof item === 'string' ? {} : { at: 'key' as const }),
+      });
       return;
     }
     const parsed = definition.args.safeParse(args);
     if (!parsed.success) {
       const takesNone = definition.args.safeParse(undefined).success && !definition.args.safeParse({}).success;
-      const message = takesNone && args !== undefined ? `transform "${name}" takes no arguments` : `transform "${name}": bad arguments: ${argumentProblem(parsed.error)}`;
+      const message =
+        takesNone && args !== undefined
+          ? `transform "${name}" takes no arguments`
+          : `transform "${name}": bad arguments: ${argumentProblem(parsed.error)}`;
       issues.push({ path: typeof item === 'string' ? at : [...at, name], message });
       return;
     }

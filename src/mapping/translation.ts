@@ -30,7 +30,8 @@ const isEmpty = (v: MappingValue | undefined): boolean => v === undefined || v =
  */
 export function referenceId(value: MappingValue): MappingValue {
   if (typeof value === 'number') return String(value);
-  if (Array.isArray(value)) return value.length > 0 && value[0] !== false && value[0] !== null ? String(value[0] as string | number) : null;
+  if (Array.isArray(value))
+    return value.length > 0 && value[0] !== false && value[0] !== null ? String(value[0] as string | number) : null;
   if (typeof value === 'object' && value !== null && 'id' in value) {
     const id = (value as { id: MappingValue }).id;
     return id === null ? null : String(id as string | number);
@@ -128,7 +129,10 @@ export interface DirectWrite {
 
 /** A stage that threw: the failure, worded `<rule>: <reason>`. */
 export function translationError(rule: string, err: unknown): TranslationFailure {
-  return new TranslationFailure('error', `${rule}: ${err instanceof TransformError ? err.reason : (err as Error).message}`);
+  return new TranslationFailure(
+    'error',
+    `${rule}: ${err instanceof TransformError ? err.reason : (err as Error).message}`,
+  );
 }
 
 /** A stage that found nothing for `value` (a lookup without a match). */
@@ -174,7 +178,11 @@ export function waitsForLink(problem: { readonly message: string }): boolean {
   return UNRESOLVED_LINK.test(problem.message);
 }
 
-export function lookupStage(spec: FieldRuleSpec, from: Side, to: Side): { stage: Stage; first: boolean; request: LookupRequest; fromReference: boolean } | undefined {
+export function lookupStage(
+  spec: FieldRuleSpec,
+  from: Side,
+  to: Side,
+): { stage: Stage; first: boolean; request: LookupRequest; fromReference: boolean } | undefined {
   const lookup = spec.lookup;
   if (lookup === undefined) return undefined;
   let request: LookupRequest;
@@ -191,8 +199,9 @@ export function lookupStage(spec: FieldRuleSpec, from: Side, to: Side): { stage:
   const fromReference = request.kind === 'link' || request.want === 'key';
   const stage: Stage = {
     rule,
-    run: fromReference ? (value, resolver) => (value === null ? null : resolver(request, referenceId(value))) : (value, resolver) => (value === null ? null : resolver(request, value)),
+    run: fromReference
+      ? (value, resolver) => (value === null ? null : resolver(request, referenceId(value)))
+      : (value, resolver) => (value === null ? null : resolver(request, value)),
   };
   return { stage, first: request.kind === 'reference' && request.want === 'key', request, fromReference };
 }
-

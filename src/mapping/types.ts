@@ -227,7 +227,14 @@ export interface CompiledMapping {
   /** True for a field worked out from other records (an aggregate such as the open invoice amount): always recomputed and compared as it is now. */
   derived(field: string): boolean;
   /** The aggregates' sources: which rows (`from` on `side`, referencing the record by `by`) each derived field rolls up. */
-  readonly rollUps: readonly { readonly field: string; readonly side: Side; readonly from: string; readonly by: string; readonly key?: string; readonly split?: string }[];
+  readonly rollUps: readonly {
+    readonly field: string;
+    readonly side: Side;
+    readonly from: string;
+    readonly by: string;
+    readonly key?: string;
+    readonly split?: string;
+  }[];
   /** True when the side's filter accepts the record (always true without a filter). */
   accepts(record: SourceRecord, side: Side): boolean;
   /** Match keys of an unlinked record for its simple rules, in rule order (empty values skipped; compound rules give none). */

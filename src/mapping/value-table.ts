@@ -21,14 +21,22 @@ export interface CompiledTable {
 
 const keyOf = (value: MappingValue): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
-function lookupFn(table: ReadonlyMap<string, MappingValue>, strict: boolean, fallback: MappingValue | undefined, way: string): TransformFn {
+function lookupFn(
+  table: ReadonlyMap<string, MappingValue>,
+  strict: boolean,
+  fallback: MappingValue | undefined,
+  way: string,
+): TransformFn {
   const listed = [...table.keys()].slice(0, 8).join(', ');
   return (value) => {
     if (value === null) return null;
     const hit = table.get(keyOf(value));
     if (hit !== undefined) return hit;
     if (fallback !== undefined) return fallback;
-    if (strict) throw new TransformError(`${JSON.stringify(value)} is not in the table (${way}; listed: ${listed})`, { transform: 'values' });
+    if (strict)
+      throw new TransformError(`${JSON.stringify(value)} is not in the table (${way}; listed: ${listed})`, {
+        transform: 'values',
+      });
     return value;
   };
 }
@@ -58,7 +66,8 @@ function backwardTable(
   for (const [erp, crm] of Object.entries(spec.inverse ?? {})) {
     const at: YamlPath = [...path, 'inverse', erp];
     if (!bothWays) {
-      const message = 'inverse: is the way back (erp -> crm) of a field that flows both ways; this field flows one way: remove it';
+      const message =
+        'inverse: is the way back (erp -> crm) of a field that flows both ways; this field flows one way: remove it';
       issues.push({ path: [...path, 'inverse'], message, at: 'key' });
       return undefined;
     }
@@ -68,12 +77,18 @@ function backwardTable(
       chosen.set(erp, crm);
       continue;
     }
-    const choose = from.length > 0 ? `choose one of ${quoted(from)}` : `no CRM value maps to ${JSON.stringify(erp)}: add one to map:`;
+    const choose =
+      from.length > 0
+        ? `choose one of ${quoted(from)}`
+        : `no CRM value maps to ${JSON.stringify(erp)}: add one to map:`;
     const why =
       forward === undefined
         ? `${JSON.stringify(crm)} is not listed in map:, so the next sync would not give ${JSON.stringify(erp)} back`
         : `${JSON.stringify(crm)} maps to ${JSON.stringify(forward)}: the value would flip on every sync`;
-    issues.push({ path: at, message: `the way back gives ${JSON.stringify(crm)} for ${JSON.stringify(erp)}, but ${why}; ${choose}` });
+    issues.push({
+      path: at,
+      message: `the way back gives ${JSON.stringify(crm)} for ${JSON.stringify(erp)}, but ${why}; ${choose}`,
+    });
   }
   const backward = new Map<string, MappingValue>();
   let oneToOne = true;
@@ -98,13 +113,25 @@ function backwardTable(
  * Compiles `spec` at `path`. `bothWays` says the field flows both ways, which
  * needs a way back: the table one-to-one, or settled by `inverse`.
  */
-export function compileTable(spec: ValuesSpec, path: YamlPath, bothWays: boolean, issues: CompileIssue[]): CompiledTable | undefined {
+export function compileTable(
+  spec: ValuesSpec,
+  path: YamlPath,
+  bothWays: boolean,
+  issues: CompileIssue[],
+): CompiledTable | undefined {
   const before = issues.length;
   if (spec.strict === true && spec.default !== undefined) {
-    issues.push({ path: [...path, 'strict'], message: 'strict: true and a default contradict each other (with a default no value is refused); keep one' });
+    issues.push({
+      path: [...path, 'strict'],
+      message: 'strict: true and a default contradict each other (with a default no value is refused); keep one',
+    });
   }
   if (spec.strict === undefined && spec.default === undefined) {
-    issues.push({ path, message: 'say what happens to a value the table does not list: add default: <value>, strict: true (refuse it) or strict: false (pass it unchanged)' });
+    issues.push({
+      path,
+      message:
+        'say what happens to a value the table does not list: add default: <value>, strict: true (refuse it) or strict: false (pass it unchanged)',
+    });
   }
   const forward = new Map<string, MappingValue>(Object.entries(spec.map));
   const backward = backwardTable(spec, path, bothWays, issues);

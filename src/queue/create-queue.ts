@@ -10,5 +10,7 @@ import { createMemoryQueue } from './memory/memory-queue.ts';
 
 /** Creates the queue named `name` for `config`. */
 export function createQueue(config: QueueConfig, name: string): JobQueue {
-  return config.redis === undefined ? createMemoryQueue(name) : createBullMqQueue(name, { redisUrl: config.redis, prefix: config.prefix });
+  return config.redis === undefined
+    ? createMemoryQueue(name)
+    : createBullMqQueue(name, { redisUrl: config.redis, prefix: config.prefix });
 }

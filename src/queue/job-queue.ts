@@ -113,7 +113,10 @@ export interface JobQueue {
 export const JOB_DEFAULTS = Object.freeze({ attempts: 5, backoffMs: 1_000, delayMs: 0 });
 
 /** How many ended jobs are kept (and so still deduplicate a re-added jobId). */
-export const KEEP = Object.freeze({ completed: { count: 1_000, ageSeconds: 3_600 }, failed: { count: 10_000, ageSeconds: 7 * 24 * 3_600 } });
+export const KEEP = Object.freeze({
+  completed: { count: 1_000, ageSeconds: 3_600 },
+  failed: { count: 10_000, ageSeconds: 7 * 24 * 3_600 },
+});
 
 /**
  * Throw it from a handler to fail the job at once, without further attempts (a poison
@@ -130,7 +133,8 @@ export class UnrecoverableJobError extends FrontbackError {
 /** Checks a jobId: BullMQ keys use `:`, so an id holding one would collide. */
 export function checkJobId(jobId: string | undefined): void {
   if (jobId === undefined) return;
-  if (jobId === '' || jobId.includes(':')) throw new FrontbackError(ErrorCode.Validation, `jobId ${JSON.stringify(jobId)} must be non-empty and hold no ":"`);
+  if (jobId === '' || jobId.includes(':'))
+    throw new FrontbackError(ErrorCode.Validation, `jobId ${JSON.stringify(jobId)} must be non-empty and hold no ":"`);
 }
 
 /** Delay before attempt `next` (2, 3, ...): backoff doubling from `backoffMs`. */

@@ -47,7 +47,11 @@ function isBullMqUnrecoverable(err: unknown): boolean {
 export function decideRetry(err: unknown, run: RunFacts): RetryDecision {
   if (!isRetryable(err) || isBullMqUnrecoverable(err)) return { retry: false, why: 'not-retryable' };
   const delayMs = retryDelayOf(err);
-  if (delayMs !== undefined && errorCodeOf(err) === ErrorCode.RateLimited && run.rateLimitWaits < RATE_LIMIT_FREE_WAITS) {
+  if (
+    delayMs !== undefined &&
+    errorCodeOf(err) === ErrorCode.RateLimited &&
+    run.rateLimitWaits < RATE_LIMIT_FREE_WAITS
+  ) {
     return { retry: true, counted: false, delayMs };
   }
   if (run.attempt >= run.attempts) return { retry: false, why: 'attempts-used' };
@@ -66,10 +70,14 @@ export function describeRetry(err: unknown, run: RunFacts): string {
   const decision = decideRetry(err, run);
   if (!decision.retry) {
     if (decision.why === 'attempts-used') return `not retried: its ${run.attempts} attempts are used up`;
-    const code = errorCodeOf(err) ?? (typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined);
+    const code =
+      errorCodeOf(err) ?? (typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined);
     return `not retried: ${typeof code === 'string' ? `${code} ` : 'the error '}is not retryable (it would fail the same way again)`;
   }
-  if (!decision.counted) return `retried in ${decision.delayMs ?? 0} ms, as the target asked (a rate-limited run does not count as an attempt)`;
+  if (!decision.counted)
+    return `retried in ${decision.delayMs ?? 0} ms, as the target asked (a rate-limited run does not count as an attempt)`;
   const next = `attempt ${run.attempt + 1} of ${run.attempts}`;
-  return decision.delayMs === undefined ? `retried with backoff (${next})` : `retried in ${decision.delayMs} ms, as the error asked (${next})`;
+  return decision.delayMs === undefined
+    ? `retried with backoff (${next})`
+    : `retried in ${decision.delayMs} ms, as the error asked (${next})`;
 }

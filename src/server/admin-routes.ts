@@ -53,18 +53,37 @@ const replayBody = z.strictObject({ by }).default({ by: 'admin-api' });
 const discardBody = z.strictObject({ reason: z.string().trim().min(1).max(2000), by });
 const dryRunBody = z.strictObject({ from: z.enum(['crm', 'erp', 'both']).default('both') }).default({ from: 'both' });
 const inboxQuery = z.strictObject({ status: z.enum(['pending', 'processing', 'failed']).optional(), limit });
-const plansQuery = z.strictObject({ after: z.coerce.number().int().min(0).optional(), limit, action: z.enum(['sync', 'create', 'archive', 'delete', 'skip']).optional() });
-const matchQuery = z.strictObject({ mapping: z.string().min(1).optional(), kind: z.enum(['ambiguous', 'waiting']).optional(), status: z.enum(['open', 'resolved', 'closed']).optional(), after: z.string().min(1).max(200).optional(), limit });
+const plansQuery = z.strictObject({
+  after: z.coerce.number().int().min(0).optional(),
+  limit,
+  action: z.enum(['sync', 'create', 'archive', 'delete', 'skip']).optional(),
+});
+const matchQuery = z.strictObject({
+  mapping: z.string().min(1).optional(),
+  kind: z.enum(['ambiguous', 'waiting']).optional(),
+  status: z.enum(['open', 'resolved', 'closed']).optional(),
+  after: z.string().min(1).max(200).optional(),
+  limit,
+});
 const matchResolveBody = z
-  .strictObject({ choice: z.enum(['link', 'create', 'never']), partnerId: z.string().trim().min(1).max(200).optional(), by })
-  .refine((b) => (b.choice === 'link') === (b.partnerId !== undefined), { message: 'partnerId is needed with choice "link", and only then', path: ['partnerId'] });
+  .strictObject({
+    choice: z.enum(['link', 'create', 'never']),
+    partnerId: z.string().trim().min(1).max(200).optional(),
+    by,
+  })
+  .refine((b) => (b.choice === 'link') === (b.partnerId !== undefined), {
+    message: 'partnerId is needed with choice "link", and only then',
+    path: ['partnerId'],
+  });
 const auditQuery = z.strictObject({ after: z.coerce.number().int().min(0).optional(), limit });
 
 /** Parses `value` with `schema`, or throws a 400 that names each bad field of `where`. */
 function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   const result = schema.safeParse(value ?? undefined);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `${where}${i.path.length > 0 ? `.${i.path.join('.')}` : ''}: ${i.message}`);
+  const problems = result.error.issues.map(
+    (i) => `${where}${i.path.length > 0 ? `.${i.path.join('.')}` : ''}: ${i.message}`,
+  );
   throw new FrontbackError(ErrorCode.Validation, problems.join('; '), { details: { problems } });
 }
 
@@ -72,14 +91,36 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
 export async function adminRoutes(app: FastifyInstance, options: AdminOptions): Promise<void> {
   const { store } = options;
   if (options.token === undefined) {
-    app.all('/admin', (_request, reply) => reply.code(404).send(envelope(ErrorCode.NotFound, 'the admin API is off: set server.adminToken (e.g. adminToken: ${FRONTBACK_ADMIN_TOKEN}) to turn it on')));
-    app.all('/admin/*', (_request, reply) => reply.code(404).send(envelope(ErrorCode.NotFound, 'the admin API is off: set server.adminToken (e.g. adminToken: ${FRONTBACK_ADMIN_TOKEN}) to turn it on')));
+    app.all('/admin', (_request, reply) =>
+      reply
+        .code(404)
+        .send(
+          envelope(
+            ErrorCode.NotFound,
+            'the admin API is off: set server.adminToken (e.g. adminToken: ${FRONTBACK_ADMIN_TOKEN}) to turn it on',
+          ),
+        ),
+    );
+    app.all('/admin/*', (_request, reply) =>
+      reply
+        .code(404)
+        .send(
+          envelope(
+            ErrorCode.NotFound,
+            'the admin API is off: set server.adminToken (e.g. adminToken: ${FRONTBACK_ADMIN_TOKEN}) to turn it on',
+          ),
+        ),
+    );
     return;
   }
   const token = options.token;
   const engine = options.engine;
-  if (engine === undefined) throw new FrontbackError(ErrorCode.Internal, 'the admin API needs the sync engine (mappings and connectors)');
-  const redis = options.redisUrl === undefined ? undefined : new Redis(options.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: false });
+  if (engine === undefined)
+    throw new FrontbackError(ErrorCode.Internal, 'the admin API needs the sync engine (mappings and connectors)');
+  const redis =
+    options.redisUrl === undefined
+      ? undefined
+      : new Redis(options.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: false });
   if (redis) app.addHook('onClose', async () => void (await redis.quit().catch(() => undefined)));
 
   await app.register(
@@ -92,14 +133,24 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
         timeWindow: 60_000,
         ...(redis ? { redis, nameSpace: 'frontback-admin-rl-' } : {}),
         // Thrown by the plugin; the error envelope answers it as 429 (Retry-After is already set).
-        errorResponseBuilder: (_request, context) => new FrontbackError(ErrorCode.RateLimited, `too many admin requests: ${context.max} a minute; try again in ${context.after}`),
+        errorResponseBuilder: (_request, context) =>
+          new FrontbackError(
+            ErrorCode.RateLimited,
+            `too many admin requests: ${context.max} a minute; try again in ${context.after}`,
+          ),
       });
       admin.addHook('onRequest', admin.rateLimit());
       await admin.register(bearerAuth, {
         keys: new Set([token]),
         verifyErrorLogLevel: 'warn',
         // Its types say `{ error: string }`; it sends whatever is returned: our envelope.
-        errorResponse: ((err: Error) => envelope(ErrorCode.Auth, /missing/i.test(err.message) ? 'the admin API needs Authorization: Bearer <server.adminToken>' : 'the admin token is not valid')) as unknown as (err: Error) => { error: string },
+        errorResponse: ((err: Error) =>
+          envelope(
+            ErrorCode.Auth,
+            /missing/i.test(err.message)
+              ? 'the admin API needs Authorization: Bearer <server.adminToken>'
+              : 'the admin token is not valid',
+          )) as unknown as (err: Error) => { error: string },
       });
       admin.addHook('onSend', async (_request, reply, payload) => {
         if (reply.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="frontback-admin"');
@@ -111,7 +162,16 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
         for (const m of engine.mappings) {
           const [last] = await store.runs.list({ mappingId: m.id, limit: 1 });
           const hold = await store.holds.get(m.id);
-          mappings.push({ id: m.id, version: m.version, sides: m.sides, conflicts: m.conflicts, deletes: m.deletes, schedule: m.schedule, lastRun: last ?? null, held: hold && hold.acceptedAt === null && hold.mappingVersion === m.version ? hold : null });
+          mappings.push({
+            id: m.id,
+            version: m.version,
+            sides: m.sides,
+            conflicts: m.conflicts,
+            deletes: m.deletes,
+            schedule: m.schedule,
+            lastRun: last ?? null,
+            held: hold && hold.acceptedAt === null && hold.mappingVersion === m.version ? hold : null,
+          });
         }
         return { mappings };
       });
@@ -124,7 +184,11 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
         const passes = [];
         for (const side of sides) {
           // The plans are stored page by page (bounded memory whatever the size); the answer says where to page through them.
-          const report = await runPass(ctx, side, { apply: false, actor: 'admin', ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }) });
+          const report = await runPass(ctx, side, {
+            apply: false,
+            actor: 'admin',
+            ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }),
+          });
           const { sync, create, archive, skip } = report.counts;
           passes.push({
             from: side,
@@ -155,19 +219,34 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
       admin.get('/runs/:id/plans', async (request) => {
         const { id } = parse(idParams, request.params, 'path');
         const q = parse(plansQuery, request.query, 'query');
-        if ((await store.runs.get(id)) === undefined) throw new FrontbackError(ErrorCode.NotFound, `no run ${id}`, { details: { run: id } });
-        const rows = await store.plans.list(id, { afterSeq: q.after ?? 0, limit: q.limit, ...(q.action ? { action: q.action } : {}) });
+        if ((await store.runs.get(id)) === undefined)
+          throw new FrontbackError(ErrorCode.NotFound, `no run ${id}`, { details: { run: id } });
+        const rows = await store.plans.list(id, {
+          afterSeq: q.after ?? 0,
+          limit: q.limit,
+          ...(q.action ? { action: q.action } : {}),
+        });
         const last = rows.at(-1);
         return {
           run: id,
           plans: rows.map((row) => ({ seq: row.seq, ...viewOfStored(row) })),
-          ...(rows.length === q.limit && last ? { next: `/admin/runs/${id}/plans?after=${last.seq}&limit=${q.limit}${q.action ? `&action=${q.action}` : ''}` } : {}),
+          ...(rows.length === q.limit && last
+            ? {
+                next: `/admin/runs/${id}/plans?after=${last.seq}&limit=${q.limit}${q.action ? `&action=${q.action}` : ''}`,
+              }
+            : {}),
         };
       });
 
       admin.get('/conflicts', async (request) => {
         const q = parse(conflictQuery, request.query, 'query');
-        return { conflicts: await store.conflicts.list({ status: q.status ?? 'open', ...(q.mapping ? { mappingId: q.mapping } : {}), limit: q.limit }) };
+        return {
+          conflicts: await store.conflicts.list({
+            status: q.status ?? 'open',
+            ...(q.mapping ? { mappingId: q.mapping } : {}),
+            limit: q.limit,
+          }),
+        };
       });
       admin.get('/conflicts/:id', async (request) => {
         const { id } = parse(idParams, request.params, 'path');
@@ -186,7 +265,13 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
 
       admin.get('/matches', async (request) => {
         const q = parse(matchQuery, request.query, 'query');
-        const matches = await store.matches.list({ ...(q.mapping ? { mappingId: q.mapping } : {}), ...(q.kind ? { kind: q.kind } : {}), ...(q.status ? { status: q.status } : { status: 'open' as const }), ...(q.after ? { afterId: q.after } : {}), limit: q.limit });
+        const matches = await store.matches.list({
+          ...(q.mapping ? { mappingId: q.mapping } : {}),
+          ...(q.kind ? { kind: q.kind } : {}),
+          ...(q.status ? { status: q.status } : { status: 'open' as const }),
+          ...(q.after ? { afterId: q.after } : {}),
+          limit: q.limit,
+        });
         return { matches };
       });
 
@@ -195,9 +280,14 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
         const body = parse(matchResolveBody, request.body, 'body');
         const match = await store.matches.get(id);
         if (!match) throw new FrontbackError(ErrorCode.NotFound, `no match ${id}`);
-        const decision: MatchDecision = body.choice === 'link' ? { choice: 'link', partnerId: body.partnerId ?? '' } : { choice: body.choice };
+        const decision: MatchDecision =
+          body.choice === 'link' ? { choice: 'link', partnerId: body.partnerId ?? '' } : { choice: body.choice };
         const outcome = await resolveMatch(engine.context(match.mappingId), id, decision, body.by);
-        return { match: outcome.match, ...(outcome.runId ? { runId: outcome.runId } : {}), ...(outcome.applied ? { status: outcome.applied.status, partnerId: outcome.applied.partnerId ?? null } : {}) };
+        return {
+          match: outcome.match,
+          ...(outcome.runId ? { runId: outcome.runId } : {}),
+          ...(outcome.applied ? { status: outcome.applied.status, partnerId: outcome.applied.partnerId ?? null } : {}),
+        };
       });
 
       admin.post('/mappings/:id/accept', async (request) => {
@@ -206,7 +296,13 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
         engine.context(id);
         const hold = await store.transaction(async (tx) => {
           const accepted = await tx.holds.accept(id, who);
-          await tx.audit.append({ mappingId: id, action: 'accepted', rule: `held: ${accepted.reason}`, actor: 'admin', details: { run: accepted.runId, counts: accepted.counts, by: who } });
+          await tx.audit.append({
+            mappingId: id,
+            action: 'accepted',
+            rule: `held: ${accepted.reason}`,
+            actor: 'admin',
+            details: { run: accepted.runId, counts: accepted.counts, by: who },
+          });
           return accepted;
         });
         return { hold };
@@ -229,7 +325,13 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
         const deadLetter = await store.deadLetters.get(id);
         if (!deadLetter) throw new FrontbackError(ErrorCode.NotFound, `no dead letter ${id}`);
         const outcome = await replayDeadLetter(engine.context(deadLetter.mappingId), id, body.by);
-        return { deadLetter: outcome.deadLetter, runId: outcome.runId, status: outcome.applied.status, ...(outcome.applied.message ? { message: outcome.applied.message } : {}), reason: outcome.applied.plan.reason };
+        return {
+          deadLetter: outcome.deadLetter,
+          runId: outcome.runId,
+          status: outcome.applied.status,
+          ...(outcome.applied.message ? { message: outcome.applied.message } : {}),
+          reason: outcome.applied.plan.reason,
+        };
       });
       admin.post('/dead-letters/:id/discard', async (request) => {
         const { id } = parse(idParams, request.params, 'path');
@@ -239,7 +341,12 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
 
       admin.get('/inbox', async (request) => {
         const q = parse(inboxQuery, request.query, 'query');
-        return { deliveries: await store.inbox.listOpen({ statuses: q.status ? [q.status] : ['pending', 'processing', 'failed'], limit: q.limit }) };
+        return {
+          deliveries: await store.inbox.listOpen({
+            statuses: q.status ? [q.status] : ['pending', 'processing', 'failed'],
+            limit: q.limit,
+          }),
+        };
       });
       admin.post('/inbox/:id/retry', async (request) => {
         const { id } = parse(idParams, request.params, 'path');
@@ -251,7 +358,9 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
 
       admin.get('/audit', async (request) => {
         const q = parse(auditQuery, request.query, 'query');
-        return { entries: q.after === undefined ? await store.audit.tail(q.limit) : await store.audit.after(q.after, q.limit) };
+        return {
+          entries: q.after === undefined ? await store.audit.tail(q.limit) : await store.audit.after(q.after, q.limit),
+        };
       });
       admin.get('/audit/verify', async () => store.audit.verify());
     },

@@ -40,7 +40,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   useErrorEnvelope(app);
   app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unknown',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
   });
   opsRoutes(app, { store: options.store, metrics: options.metrics });
   await webhookRoutes(app, {
@@ -60,7 +68,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
  * worker` asked to listen: no webhooks, no admin API.
  */
 export function buildOpsServer(options: Pick<ServerOptions, 'store' | 'logger' | 'metrics'>): FastifyInstance {
-  const app = Fastify({ loggerInstance: options.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   useErrorEnvelope(app);
   opsRoutes(app, { store: options.store, metrics: options.metrics });
   return app;

@@ -33,7 +33,9 @@ const CODE_OF_STATUS: ReadonlyMap<number, string> = new Map([...STATUS].map(([co
 
 /** Installs the error and not-found handlers on `app`. */
 export function useErrorEnvelope(app: FastifyInstance): void {
-  app.setNotFoundHandler((request, reply) => reply.code(404).send(envelope(ErrorCode.NotFound, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(envelope(ErrorCode.NotFound, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`)),
+  );
   app.setErrorHandler((error: FastifyError | FrontbackError, request, reply) => {
     if (error instanceof FrontbackError) {
       const status = STATUS.get(error.code) ?? 500;
@@ -46,6 +48,14 @@ export function useErrorEnvelope(app: FastifyInstance): void {
       return reply.code(500).send(envelope(ErrorCode.Internal, 'internal error; see the server log'));
     }
     // fastify's own refusals (FST_ERR_CTP_BODY_TOO_LARGE, FST_ERR_CTP_INVALID_MEDIA_TYPE, ...): its message, our code.
-    return reply.code(status).send(envelope(CODE_OF_STATUS.get(status) ?? ErrorCode.Validation, error.message, error.code ? { reason: error.code } : {}));
+    return reply
+      .code(status)
+      .send(
+        envelope(
+          CODE_OF_STATUS.get(status) ?? ErrorCode.Validation,
+          error.message,
+          error.code ? { reason: error.code } : {},
+        ),
+      );
   });
 }

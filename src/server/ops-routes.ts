@@ -16,7 +16,11 @@ export function opsRoutes(app: FastifyInstance, options: { store: Store; metrics
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const up = await options.store.ping().catch(() => false);
-    return up ? { status: 'ready', store: options.store.kind } : reply.code(503).send(envelope(ErrorCode.Store, 'the store does not answer'));
+    return up
+      ? { status: 'ready', store: options.store.kind }
+      : reply.code(503).send(envelope(ErrorCode.Store, 'the store does not answer'));
   });
-  app.get('/metrics', async (_request, reply) => reply.type(options.metrics.contentType).send(await options.metrics.metrics()));
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(options.metrics.contentType).send(await options.metrics.metrics()),
+  );
 }

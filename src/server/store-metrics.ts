@@ -24,9 +24,19 @@ export function registerStoreGauges(registry: Registry, store: Store): void {
       },
     });
   };
-  perMapping('frontback_dead_letters_open', 'Changes a target refused, waiting for a replay or a discard, per mapping', () => store.deadLetters.countOpen());
-  perMapping('frontback_conflicts_open', 'Fields parked for a person to decide (rule manual), per mapping', () => store.conflicts.countOpen());
-  perMapping('frontback_mappings_held', 'Mappings held by their create guard until a person accepts (1 per held mapping)', async () => Object.fromEntries((await store.holds.listHeld()).map((h) => [h.mappingId, 1])));
+  perMapping(
+    'frontback_dead_letters_open',
+    'Changes a target refused, waiting for a replay or a discard, per mapping',
+    () => store.deadLetters.countOpen(),
+  );
+  perMapping('frontback_conflicts_open', 'Fields parked for a person to decide (rule manual), per mapping', () =>
+    store.conflicts.countOpen(),
+  );
+  perMapping(
+    'frontback_mappings_held',
+    'Mappings held by their create guard until a person accepts (1 per held mapping)',
+    async () => Object.fromEntries((await store.holds.listHeld()).map((h) => [h.mappingId, 1])),
+  );
   new Gauge({
     name: 'frontback_matches_open',
     help: 'Records waiting for a person (ambiguous) or for their partner (waiting), per mapping and kind',

@@ -63,49 +63,70 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookRouteO
   await app.register(async (scope) => {
     // Only JSON, kept as the raw bytes: signatures are computed over them, never over re-serialised JSON.
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser(['application/json', 'application/x-json'], { parseAs: 'buffer', bodyLimit: options.bodyLimitBytes }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser(
+      ['application/json', 'application/x-json'],
+      { parseAs: 'buffer', bodyLimit: options.bodyLimitBytes },
+      (_req, body, done) => done(null, body),
+    );
 
-    scope.post<{ Params: { connection: string } }>('/webhooks/:connection', { bodyLimit: options.bodyLimitBytes }, async (request, reply) => {
-      const name = request.params.connection;
-      const handler = options.connectors.get(name)?.webhooks;
-      if (handler === undefined) return reply.code(404).send(envelope(ErrorCode.NotFound, `no connection "${name}" that takes webhooks`));
-      const req = inbound(request, options.publicBaseUrl ?? `${request.protocol}://${request.host}`);
-      const handshake = handler.handshake?.(req);
-      if (handshake !== undefined) return reply.code(handshake.status).type(handshake.contentType ?? 'text/plain').send(handshake.body);
+    scope.post<{ Params: { connection: string } }>(
+      '/webhooks/:connection',
+      { bodyLimit: options.bodyLimitBytes },
+      async (request, reply) => {
+        const name = request.params.connection;
+        const handler = options.connectors.get(name)?.webhooks;
+        if (handler === undefined)
+          return reply.code(404).send(envelope(ErrorCode.NotFound, `no connection "${name}" that takes webhooks`));
+        const req = inbound(request, options.publicBaseUrl ?? `${request.protocol}://${request.host}`);
+        const handshake = handler.handshake?.(req);
+        if (handshake !== undefined)
+          return reply
+            .code(handshake.status)
+            .type(handshake.contentType ?? 'text/plain')
+            .send(handshake.body);
 
-      const verdict = handler.verify(req, options.clock());
-      if (!verdict.ok) {
-        deliveries.inc({ connection: name, outcome: 'refused' });
-        request.log.warn({ connection: name, status: verdict.status, reason: verdict.reason }, 'webhook refused');
-        return reply.code(verdict.status).send(envelope(verdict.status === 401 ? ErrorCode.Auth : ErrorCode.Validation, verdict.reason));
-      }
-      if (req.rawBody.length > 0) {
+        const verdict = handler.verify(req, options.clock());
+        if (!verdict.ok) {
+          deliveries.inc({ connection: name, outcome: 'refused' });
+          request.log.warn({ connection: name, status: verdict.status, reason: verdict.reason }, 'webhook refused');
+          return reply
+            .code(verdict.status)
+            .send(envelope(verdict.status === 401 ? ErrorCode.Auth : ErrorCode.Validation, verdict.reason));
+        }
+        if (req.rawBody.length > 0) {
+          try {
+            sjson.parse(req.rawBody, null, { protoAction: 'error', constructorAction: 'error' });
+          } catch (err) {
+            deliveries.inc({ connection: name, outcome: 'invalid' });
+            return reply
+              .code(400)
+              .send(envelope(ErrorCode.Validation, `webhook body refused: ${(err as Error).message}`));
+          }
+        }
+        let hints;
         try {
-          sjson.parse(req.rawBody, null, { protoAction: 'error', constructorAction: 'error' });
+          hints = handler.parse(req);
         } catch (err) {
           deliveries.inc({ connection: name, outcome: 'invalid' });
-          return reply.code(400).send(envelope(ErrorCode.Validation, `webhook body refused: ${(err as Error).message}`));
+          throw err;
         }
-      }
-      let hints;
-      try {
-        hints = handler.parse(req);
-      } catch (err) {
-        deliveries.inc({ connection: name, outcome: 'invalid' });
-        throw err;
-      }
-      // Written before the 2xx: once answered, the delivery is the store's to keep.
-      const result = await options.store.transaction(async (tx) => {
-        let duplicates = 0;
-        for (const hint of hints) {
-          const { duplicate } = await tx.inbox.accept({ source: name, deliveryKey: hint.deliveryKey, payload: hint as unknown as JsonValue });
-          if (duplicate) duplicates += 1;
-        }
-        return { accepted: hints.length - duplicates, duplicates };
-      });
-      if (result.accepted > 0) deliveries.inc({ connection: name, outcome: 'accepted' }, result.accepted);
-      if (result.duplicates > 0) deliveries.inc({ connection: name, outcome: 'duplicate' }, result.duplicates);
-      return reply.code(200).send(result satisfies WebhookAccepted);
-    });
+        // Written before the 2xx: once answered, the delivery is the store's to keep.
+        const result = await options.store.transaction(async (tx) => {
+          let duplicates = 0;
+          for (const hint of hints) {
+            const { duplicate } = await tx.inbox.accept({
+              source: name,
+              deliveryKey: hint.deliveryKey,
+              payload: hint as unknown as JsonValue,
+            });
+            if (duplicate) duplicates += 1;
+          }
+          return { accepted: hints.length - duplicates, duplicates };
+        });
+        if (result.accepted > 0) deliveries.inc({ connection: name, outcome: 'accepted' }, result.accepted);
+        if (result.duplicates > 0) deliveries.inc({ connection: name, outcome: 'duplicate' }, result.duplicates);
+        return reply.code(200).send(result satisfies WebhookAccepted);
+      },
+    );
   });
 }

@@ -2,14 +2,7 @@ import type { JsonObject, JsonValue } from './json.ts';
 
 /** What was decided about a change. Free-form strings are allowed for later kinds. */
 export type AuditAction =
-  | 'applied'
-  | 'skipped'
-  | 'conflicted'
-  | 'failed'
-  | 'resolved'
-  | 'replayed'
-  | 'admin'
-  | (string & {});
+  'applied' | 'skipped' | 'conflicted' | 'failed' | 'resolved' | 'replayed' | 'admin' | (string & {});
 
 /** Who caused the decision. */
 export type AuditActor = 'poll' | 'webhook' | 'admin' | 'replay' | 'system';
@@ -106,8 +99,7 @@ export interface AuditBreak {
 
 /** The answer of {@link AuditRepository.verify}. */
 export type AuditVerifyResult =
-  | { ok: true; count: number; head: AuditHead | null }
-  | { ok: false; count: number; firstBroken: AuditBreak };
+  { ok: true; count: number; head: AuditHead | null } | { ok: false; count: number; firstBroken: AuditBreak };
 
 /** The append-only, hash-chained audit log. */
 export interface AuditRepository {

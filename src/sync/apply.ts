@@ -64,12 +64,19 @@ export function opsOf(plan: PlannedRecord): Partial<Record<Side, WriteOp>> {
   const to = other(plan.from);
   const ops: Partial<Record<Side, WriteOp>> = {};
   if (plan.action === 'create') {
-    ops[to] = { op: 'create', ref: refOf(plan, to), fields: plan.patch[to], ...(plan.createKey ? { idempotencyKey: plan.createKey } : {}) };
+    ops[to] = {
+      op: 'create',
+      ref: refOf(plan, to),
+      fields: plan.patch[to],
+      ...(plan.createKey ? { idempotencyKey: plan.createKey } : {}),
+    };
   } else if ((plan.action === 'archive' || plan.action === 'delete') && plan.partnerId) {
     ops[to] = { op: plan.action, ref: refOf(plan, to), id: plan.partnerId };
   } else if (plan.action === 'sync') {
-    if (nonEmpty(plan.patch[to]) && plan.partnerId) ops[to] = { op: 'update', ref: refOf(plan, to), id: plan.partnerId, fields: plan.patch[to] };
-    if (nonEmpty(plan.patch[plan.from])) ops[plan.from] = { op: 'update', ref: refOf(plan, plan.from), id: plan.id, fields: plan.patch[plan.from] };
+    if (nonEmpty(plan.patch[to]) && plan.partnerId)
+      ops[to] = { op: 'update', ref: refOf(plan, to), id: plan.partnerId, fields: plan.patch[to] };
+    if (nonEmpty(plan.patch[plan.from]))
+      ops[plan.from] = { op: 'update', ref: refOf(plan, plan.from), id: plan.id, fields: plan.patch[plan.from] };
   }
   return ops;
 }
@@ -92,11 +99,24 @@ export async function applyPage(ctx: ApplyContext, page: PagePlan, options: Appl
       if (!(err instanceof WriteAborted)) throw err;
       for (const [ref, result] of err.answered.results) results.set(ref, result);
       // Record what was answered (links to records just made must not be lost); the cursor stays.
-      const answered = new Set(page.plans.flatMap((_, i) => (SIDES.every((s) => ops[i]?.[s] === undefined || results.has((ops[i]?.[s] as WriteOp).ref)) && Object.keys(ops[i] ?? {}).length > 0 ? [i] : [])));
+      const answered = new Set(
+        page.plans.flatMap((_, i) =>
+          SIDES.every((s) => ops[i]?.[s] === undefined || results.has((ops[i]?.[s] as WriteOp).ref)) &&
+          Object.keys(ops[i] ?? {}).length > 0
+            ? [i]
+            : [],
+        ),
+      );
       if (answered.size > 0) await recordPage(ctx, { page, ops, results, only: answered, onLost: 'dead-letter' });
       throw err.cause;
     }
   }
-  const recorded = await recordPage(ctx, { page, ops, results, onLost: options.onLost, ...(options.cursor ? { cursor: options.cursor } : {}) });
+  const recorded = await recordPage(ctx, {
+    page,
+    ops,
+    results,
+    onLost: options.onLost,
+    ...(options.cursor ? { cursor: options.cursor } : {}),
+  });
   return { ...recorded, writeCalls, strays };
 }

@@ -25,7 +25,11 @@ export interface TargetCapabilities {
 /** The capabilities of `object` as described. An object the connector does not describe allows what the contract defaults to. */
 export function capabilitiesOf(object: string, described: ObjectDescription | undefined): TargetCapabilities {
   const key = described?.createKey;
-  const usable = key !== undefined && (key.source === 'field' || key.ensure === undefined || described?.fields.some((f) => f.name === key.field) === true);
+  const usable =
+    key !== undefined &&
+    (key.source === 'field' ||
+      key.ensure === undefined ||
+      described?.fields.some((f) => f.name === key.field) === true);
   return {
     object,
     creatable: described?.creatable !== false,
@@ -37,5 +41,8 @@ export function capabilitiesOf(object: string, described: ObjectDescription | un
 
 /** The capabilities of `object` on `connector` (its description is cached by the connector). */
 export async function targetCapabilities(connector: Connector, object: string): Promise<TargetCapabilities> {
-  return capabilitiesOf(object, (await connector.describe()).find((o) => o.name === object));
+  return capabilitiesOf(
+    object,
+    (await connector.describe()).find((o) => o.name === object),
+  );
 }

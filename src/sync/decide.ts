@@ -45,7 +45,13 @@ export interface DecideInput {
 const EMPTY: Readonly<Record<Side, Record<string, MappingValue>>> = Object.freeze({ crm: {}, erp: {} });
 
 /** The key a create is made idempotent with, as the target declares it; undefined when it has none. */
-export function createKeyFor(spec: CreateKeySpec | undefined, mappingId: string, from: Side, id: string, patch: Record<string, MappingValue>): { field: string; value: string } | undefined {
+export function createKeyFor(
+  spec: CreateKeySpec | undefined,
+  mappingId: string,
+  from: Side,
+  id: string,
+  patch: Record<string, MappingValue>,
+): { field: string; value: string } | undefined {
   if (spec === undefined) return undefined;
   if (spec.source === 'field') {
     const value = patch[spec.field];
@@ -56,15 +62,24 @@ export function createKeyFor(spec: CreateKeySpec | undefined, mappingId: string,
 
 /** Whether a computed value and what a system holds are the same (`150.5` and HubSpot's `"150.5"` are). */
 function sameFigure(mapping: CompiledMapping, field: string, computed: MappingValue, held: MappingValue): boolean {
-  const numeric = (v: MappingValue): boolean => typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));
+  const numeric = (v: MappingValue): boolean =>
+    typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));
   if (numeric(computed) && numeric(held)) return Number(computed) === Number(held);
   return mapping.equal(field, computed, held);
 }
 
 /** Translates only `fields` of `canonical` for `target`. */
-function patchOf(mapping: CompiledMapping, canonical: CanonicalRecord, fields: readonly string[], target: Side, resolver: Resolver): { patch: Record<string, MappingValue>; problems: readonly FieldProblem[] } {
+function patchOf(
+  mapping: CompiledMapping,
+  canonical: CanonicalRecord,
+  fields: readonly string[],
+  target: Side,
+  resolver: Resolver,
+): { patch: Record<string, MappingValue>; problems: readonly FieldProblem[] } {
   if (fields.length === 0) return { patch: {}, problems: [] };
-  const values = Object.fromEntries(fields.filter((f) => Object.hasOwn(canonical.values, f)).map((f) => [f, canonical.values[f] as MappingValue]));
+  const values = Object.fromEntries(
+    fields.filter((f) => Object.hasOwn(canonical.values, f)).map((f) => [f, canonical.values[f] as MappingValue]),
+  );
   return mapping.toPatch({ side: canonical.side, values }, target, resolver);
 }
 
@@ -72,7 +87,12 @@ function patchOf(mapping: CompiledMapping, canonical: CanonicalRecord, fields: r
  * Whether the two sides' current values of each field mean the same: one side's value is
  * translated for the other (the way the field flows) and compared there with `equal`.
  */
-function agreement(mapping: CompiledMapping, canonical: Record<Side, CanonicalRecord>, records: Record<Side, SourceRecord>, resolvers: Readonly<Record<Side, Resolver>>): (field: string) => boolean {
+function agreement(
+  mapping: CompiledMapping,
+  canonical: Record<Side, CanonicalRecord>,
+  records: Record<Side, SourceRecord>,
+  resolvers: Readonly<Record<Side, Resolver>>,
+): (field: string) => boolean {
   const cache = new Map<Side, CanonicalRecord>();
   const translated = (from: Side): CanonicalRecord => {
     let hit = cache.get(from);
@@ -91,7 +111,12 @@ function agreement(mapping: CompiledMapping, canonical: Record<Side, CanonicalRe
       // The side it is written to does not read it back as a mapped value: compare its raw field with the figure now.
       const { patch } = patchOf(mapping, canonical[from], [field], to, resolvers[to]);
       const keys = Object.keys(patch);
-      return keys.length > 0 && keys.every((k) => sameFigure(mapping, field, patch[k] as MappingValue, (records[to].fields[k] ?? null) as MappingValue));
+      return (
+        keys.length > 0 &&
+        keys.every((k) =>
+          sameFigure(mapping, field, patch[k] as MappingValue, (records[to].fields[k] ?? null) as MappingValue),
+        )
+      );
     }
     const now = canonical[to].values[field];
     const then = translated(from).values[field];
@@ -109,8 +134,16 @@ export function decide(input: DecideInput): PlannedRecord {
   const { partner, link } = item;
   const waiting = partner.partnerId === undefined ? partner.reason : undefined;
   const waitOf = partner.partnerId === undefined ? partner.wait : undefined;
-  const base = { from, id: r.id, ...(link ? { link } : {}), ...(partner.partnerId === undefined ? {} : { partnerId: partner.partnerId }) };
-  const skip = (reason: string, extra: { problems?: readonly FieldProblem[]; own?: CanonicalRecord } = {}): PlannedRecord => ({
+  const base = {
+    from,
+    id: r.id,
+    ...(link ? { link } : {}),
+    ...(partner.partnerId === undefined ? {} : { partnerId: partner.partnerId }),
+  };
+  const skip = (
+    reason: string,
+    extra: { problems?: readonly FieldProblem[]; own?: CanonicalRecord } = {},
+  ): PlannedRecord => ({
     ...base,
     action: 'skip',
     reason,
@@ -120,7 +153,12 @@ export function decide(input: DecideInput): PlannedRecord {
     canonical: extra.own ? { [from]: extra.own } : {},
     records: { [from]: r },
   });
-  const park = (kind: 'ambiguous' | 'waiting', reason: string, candidates: readonly { id: string; rule: string; key?: string }[], own?: CanonicalRecord): PlannedRecord => ({
+  const park = (
+    kind: 'ambiguous' | 'waiting',
+    reason: string,
+    candidates: readonly { id: string; rule: string; key?: string }[],
+    own?: CanonicalRecord,
+  ): PlannedRecord => ({
     ...skip(reason, own ? { own } : {}),
     wait: { kind, reason, candidates },
   });
@@ -131,10 +169,24 @@ export function decide(input: DecideInput): PlannedRecord {
   if (r.archived === true) {
     if (!link || mapping.deletes === 'ignore') return skip(waiting ?? `archived; deletes: ${mapping.deletes}`, { own });
     // A deletion read again (the listing's overlap window, a late webhook): done already.
-    if (theirsRecord === undefined || theirsRecord.archived === true) return skip(`archived in ${from}; the ${to} partner is ${theirsRecord ? 'archived' : 'gone'} already`, { own });
+    if (theirsRecord === undefined || theirsRecord.archived === true)
+      return skip(`archived in ${from}; the ${to} partner is ${theirsRecord ? 'archived' : 'gone'} already`, { own });
     const allowed = mapping.deletes === 'archive' ? target.archivable : target.deletable;
-    if (!allowed) return skip(`archived in ${from}; deletes: ${mapping.deletes}, but ${to} ${target.object} cannot be ${mapping.deletes === 'archive' ? 'archived' : 'deleted'}`, { own });
-    return { ...base, action: mapping.deletes, reason: `archived in ${from}; deletes: ${mapping.deletes}`, decisions: [], patch: EMPTY, problems: [], canonical: { [from]: own }, records: { [from]: r } };
+    if (!allowed)
+      return skip(
+        `archived in ${from}; deletes: ${mapping.deletes}, but ${to} ${target.object} cannot be ${mapping.deletes === 'archive' ? 'archived' : 'deleted'}`,
+        { own },
+      );
+    return {
+      ...base,
+      action: mapping.deletes,
+      reason: `archived in ${from}; deletes: ${mapping.deletes}`,
+      decisions: [],
+      patch: EMPTY,
+      problems: [],
+      canonical: { [from]: own },
+      records: { [from]: r },
+    };
   }
 
   if (partner.partnerId === undefined || theirsRecord === undefined) {
@@ -144,18 +196,42 @@ export function decide(input: DecideInput): PlannedRecord {
     const { patch, problems } = mapping.toPatch(own, to, resolvers[to]);
     // A mapping whose fields all flow the other way (products: Odoo -> HubSpot) never creates from this side.
     if (Object.keys(patch).length === 0) {
-      return skip(problems.length > 0 ? `no ${to} record matches, and nothing could be translated to create one` : `no ${to} record matches, and no field flows from ${from} to create one`, { problems, own });
+      return skip(
+        problems.length > 0
+          ? `no ${to} record matches, and nothing could be translated to create one`
+          : `no ${to} record matches, and no field flows from ${from} to create one`,
+        { problems, own },
+      );
     }
     // A record the other side's own filter would leave out is not made there (an Odoo order does not
     // make a HubSpot deal that is not closed-won; a partner does not make a contact that is not a customer).
-    if (!mapping.accepts(patch, to)) return skip(`no ${to} record matches, and one made from this would not pass the ${to} filter`, { problems, own });
-    if (!target.creatable) return skip(`no ${to} record matches, and ${to} ${target.object} does not allow creates`, { problems, own });
-    if (!mapping.creates[to]) return park('waiting', `no ${to} record matches, and this mapping does not create in ${to} (creates.${to}: false)`, [], own);
+    if (!mapping.accepts(patch, to))
+      return skip(`no ${to} record matches, and one made from this would not pass the ${to} filter`, { problems, own });
+    if (!target.creatable)
+      return skip(`no ${to} record matches, and ${to} ${target.object} does not allow creates`, { problems, own });
+    if (!mapping.creates[to])
+      return park(
+        'waiting',
+        `no ${to} record matches, and this mapping does not create in ${to} (creates.${to}: false)`,
+        [],
+        own,
+      );
     // A link it needs is not there yet (a contact's company not synced yet): made without it, it would never get it.
     const missing = problems.filter((p) => waitsForLink(p));
-    if (missing.length > 0) return park('waiting', `waits for ${missing.map((p) => `${p.field} (${p.message})`).join('; ')}`, [], own);
+    if (missing.length > 0)
+      return park('waiting', `waits for ${missing.map((p) => `${p.field} (${p.message})`).join('; ')}`, [], own);
     const key = createKeyFor(target.createKey, mapping.id, from, r.id, patch);
-    return { ...base, action: 'create', reason: `no ${to} record matches: create one`, decisions: [], patch: { ...EMPTY, [to]: patch }, problems, canonical: { [from]: own }, records: { [from]: r }, ...(key ? { createKey: key } : {}) };
+    return {
+      ...base,
+      action: 'create',
+      reason: `no ${to} record matches: create one`,
+      decisions: [],
+      patch: { ...EMPTY, [to]: patch },
+      problems,
+      canonical: { [from]: own },
+      records: { [from]: r },
+      ...(key ? { createKey: key } : {}),
+    };
   }
 
   const theirs = mapping.toCanonical(flatten(theirsRecord), to);
@@ -165,17 +241,40 @@ export function decide(input: DecideInput): PlannedRecord {
   const agree = agreement(mapping, canonical, records, resolvers);
   // Weak evidence (a name-only match): the confirming fields must agree where both sides have a value.
   if (!link && partner.confirm !== undefined) {
-    const present = (side: Side, field: string): boolean => canonical[side].values[field] !== undefined && canonical[side].values[field] !== null && canonical[side].values[field] !== '';
+    const present = (side: Side, field: string): boolean =>
+      canonical[side].values[field] !== undefined &&
+      canonical[side].values[field] !== null &&
+      canonical[side].values[field] !== '';
     const differ = partner.confirm.filter((field) => present('crm', field) && present('erp', field) && !agree(field));
     if (differ.length > 0) {
-      const what = differ.map((f) => `${f} (crm ${JSON.stringify(canonical.crm.values[f])}, erp ${JSON.stringify(canonical.erp.values[f])})`).join(', ');
-      return park('ambiguous', `matched by ${partner.rule}, but ${what} differ: weak evidence, a person decides`, [{ id: partner.partnerId, rule: partner.rule }], own);
+      const what = differ
+        .map(
+          (f) =>
+            `${f} (crm ${JSON.stringify(canonical.crm.values[f])}, erp ${JSON.stringify(canonical.erp.values[f])})`,
+        )
+        .join(', ');
+      return park(
+        'ambiguous',
+        `matched by ${partner.rule}, but ${what} differ: weak evidence, a person decides`,
+        [{ id: partner.partnerId, rule: partner.rule }],
+        own,
+      );
     }
   }
   const merged = mergePair(mapping, {
-    snapshot: snapshot ? { crm: snapshot.crm as Record<string, MappingValue>, erp: snapshot.erp as Record<string, MappingValue> } : undefined,
-    crm: { values: canonical.crm.values, modifiedAt: records.crm.modifiedAt, ...(records.crm.fieldModifiedAt ? { fieldModifiedAt: records.crm.fieldModifiedAt } : {}) },
-    erp: { values: canonical.erp.values, modifiedAt: records.erp.modifiedAt, ...(records.erp.fieldModifiedAt ? { fieldModifiedAt: records.erp.fieldModifiedAt } : {}) },
+    snapshot: snapshot
+      ? { crm: snapshot.crm as Record<string, MappingValue>, erp: snapshot.erp as Record<string, MappingValue> }
+      : undefined,
+    crm: {
+      values: canonical.crm.values,
+      modifiedAt: records.crm.modifiedAt,
+      ...(records.crm.fieldModifiedAt ? { fieldModifiedAt: records.crm.fieldModifiedAt } : {}),
+    },
+    erp: {
+      values: canonical.erp.values,
+      modifiedAt: records.erp.modifiedAt,
+      ...(records.erp.fieldModifiedAt ? { fieldModifiedAt: records.erp.fieldModifiedAt } : {}),
+    },
     agree,
     ...(input.decided ? { decided: input.decided } : {}),
   });
@@ -184,14 +283,22 @@ export function decide(input: DecideInput): PlannedRecord {
   const writes = Object.keys(toErp.patch).length + Object.keys(toCrm.patch).length;
   // Changes that need no write (made on both sides alike, or to a field that does not flow back) still
   // refresh the snapshot, so they are not merged again, and a conflict they settle is closed.
-  const stale = merged.decisions.some((d) => d.action === 'keep' && d.rule !== 'unchanged' && !mapping.derived(d.field));
+  const stale = merged.decisions.some(
+    (d) => d.action === 'keep' && d.rule !== 'unchanged' && !mapping.derived(d.field),
+  );
   const matched = `matched by ${partner.partnerId !== undefined && partner.rule !== 'link' ? partner.rule : 'key'}`;
   const reason =
-    writes > 0 ? (link ? 'changed since the last sync' : `${matched}: linked now`)
-    : merged.conflicts.length > 0 ? 'conflict parked'
-    : !link ? `${matched}: linked now, already in agreement`
-    : stale ? 'changed, but nothing to write: the other side already agrees (snapshot refreshed)'
-    : 'nothing changed (or the change is already on both sides)';
+    writes > 0
+      ? link
+        ? 'changed since the last sync'
+        : `${matched}: linked now`
+      : merged.conflicts.length > 0
+        ? 'conflict parked'
+        : !link
+          ? `${matched}: linked now, already in agreement`
+          : stale
+            ? 'changed, but nothing to write: the other side already agrees (snapshot refreshed)'
+            : 'nothing changed (or the change is already on both sides)';
   return {
     ...base,
     ...(snapshot ? { snapshot } : {}),

@@ -19,7 +19,11 @@ export interface SyncEngine {
 }
 
 /** Builds the engine's contexts from compiled mappings and live connectors by connection name. */
-export function syncEngine(mappings: readonly CompiledMapping[], connectors: ReadonlyMap<string, Connector>, store: Store): SyncEngine {
+export function syncEngine(
+  mappings: readonly CompiledMapping[],
+  connectors: ReadonlyMap<string, Connector>,
+  store: Store,
+): SyncEngine {
   const byId = new Map(mappings.map((m) => [m.id, m]));
   return {
     mappings,
@@ -27,13 +31,21 @@ export function syncEngine(mappings: readonly CompiledMapping[], connectors: Rea
       const mapping = byId.get(id);
       if (mapping === undefined) {
         const ids = [...byId.keys()];
-        throw new FrontbackError(ErrorCode.NotFound, `no mapping "${id}"${didYouMean(id, ids)} (known: ${ids.join(', ') || 'none'})`, { details: { mapping: id } });
+        throw new FrontbackError(
+          ErrorCode.NotFound,
+          `no mapping "${id}"${didYouMean(id, ids)} (known: ${ids.join(', ') || 'none'})`,
+          { details: { mapping: id } },
+        );
       }
       const connections = { crm: mapping.sides.crm.connection, erp: mapping.sides.erp.connection };
       const crm = connectors.get(connections.crm);
       const erp = connectors.get(connections.erp);
       if (crm === undefined || erp === undefined) {
-        throw new FrontbackError(ErrorCode.NotFound, `mapping ${id}: connection "${crm ? connections.erp : connections.crm}" has no connector in this configuration`, { details: { mapping: id } });
+        throw new FrontbackError(
+          ErrorCode.NotFound,
+          `mapping ${id}: connection "${crm ? connections.erp : connections.crm}" has no connector in this configuration`,
+          { details: { mapping: id } },
+        );
       }
       return { mapping, connectors: { crm, erp }, store, connections };
     },

@@ -37,7 +37,10 @@ export function describeGuard(mapping: CompiledMapping): string {
 }
 
 /** What a pass may do about a mapping's hold. */
-export type HoldState = { readonly state: 'free' } | { readonly state: 'held'; readonly hold: Hold } | { readonly state: 'accepted'; readonly hold: Hold };
+export type HoldState =
+  | { readonly state: 'free' }
+  | { readonly state: 'held'; readonly hold: Hold }
+  | { readonly state: 'accepted'; readonly hold: Hold };
 
 /** The mapping's hold as it stands for a pass from `side` (a hold of an older mapping version is void and forgotten). */
 export async function holdState(store: StoreRepositories, mapping: CompiledMapping, side: Side): Promise<HoldState> {

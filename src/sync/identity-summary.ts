@@ -25,7 +25,15 @@ export interface IdentitySummary {
 }
 
 /** An empty summary. */
-export const emptyIdentity = (): IdentitySummary => ({ linked: 0, matched: {}, ambiguous: 0, waiting: 0, create: 0, aside: 0, examples: {} });
+export const emptyIdentity = (): IdentitySummary => ({
+  linked: 0,
+  matched: {},
+  ambiguous: 0,
+  waiting: 0,
+  create: 0,
+  aside: 0,
+  examples: {},
+});
 
 function example(summary: IdentitySummary, category: string, text: string): void {
   const list = (summary.examples[category] ??= []);
@@ -53,6 +61,8 @@ export function tallyIdentity(summary: IdentitySummary, plan: PlannedRecord): vo
 /** One line for people: `12 linked, 40 matched (email 38, name 2), 3 ambiguous, 1 waiting, 5 to create, 9 aside`. */
 export function describeIdentity(summary: IdentitySummary): string {
   const matched = Object.values(summary.matched).reduce((a, b) => a + b, 0);
-  const rules = Object.entries(summary.matched).map(([rule, n]) => `${rule} ${n}`).join(', ');
+  const rules = Object.entries(summary.matched)
+    .map(([rule, n]) => `${rule} ${n}`)
+    .join(', ');
   return `${summary.linked} linked, ${matched} matched${rules ? ` (${rules})` : ''}, ${summary.ambiguous} ambiguous, ${summary.waiting} waiting, ${summary.create} to create, ${summary.aside} aside`;
 }

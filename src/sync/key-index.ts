@@ -39,26 +39,50 @@ export function indexScope(mapping: CompiledMapping): string {
 const cursorKeyOf = (scope: string, side: Side): string => `index:${scope}:${side}`;
 
 /** Loads the links `via` parts of the rules need for `records` of `side`: one query per mapping named. */
-export async function viaResolver(rules: readonly CompiledMatchRule[], links: LinkRepository, side: Side, records: readonly SourceRecord[]): Promise<LinkResolver> {
+export async function viaResolver(
+  rules: readonly CompiledMatchRule[],
+  links: LinkRepository,
+  side: Side,
+  records: readonly SourceRecord[],
+): Promise<LinkResolver> {
   const answers = new Map<string, string>();
   if (side === 'crm') {
-    for (const via of new Set(rules.flatMap((r) => r.parts.flatMap((p) => (p.via === undefined ? [] : [{ mapping: p.via, field: p.fields.crm }]))).map((v) => JSON.stringify(v)))) {
+    for (const via of new Set(
+      rules
+        .flatMap((r) => r.parts.flatMap((p) => (p.via === undefined ? [] : [{ mapping: p.via, field: p.fields.crm }])))
+        .map((v) => JSON.stringify(v)),
+    )) {
       const { mapping, field } = JSON.parse(via) as { mapping: string; field: string };
-      const ids = [...new Set(records.flatMap((r) => (r.fields[field] === null || r.fields[field] === undefined || r.fields[field] === '' ? [] : [String(r.fields[field])])))];
+      const ids = [
+        ...new Set(
+          records.flatMap((r) =>
+            r.fields[field] === null || r.fields[field] === undefined || r.fields[field] === ''
+              ? []
+              : [String(r.fields[field])],
+          ),
+        ),
+      ];
       if (ids.length === 0) continue;
-      for (const [id, link] of await links.findManyBySide(mapping, 'crm', ids)) answers.set(`${mapping}|${id}`, link.erpId);
+      for (const [id, link] of await links.findManyBySide(mapping, 'crm', ids))
+        answers.set(`${mapping}|${id}`, link.erpId);
     }
   }
   return (mapping, from, id) => (from === 'crm' ? answers.get(`${mapping}|${id}`) : id);
 }
 
 /** The index entries of `records` of `side`: one per rule and record (null key: no key). Archived records keep theirs: matching one parks the record for a person rather than creating a twin. */
-export async function entriesOf(mapping: CompiledMapping, links: LinkRepository, side: Side, records: readonly SourceRecord[]): Promise<MatchIndexEntry[]> {
+export async function entriesOf(
+  mapping: CompiledMapping,
+  links: LinkRepository,
+  side: Side,
+  records: readonly SourceRecord[],
+): Promise<MatchIndexEntry[]> {
   const resolve = await viaResolver(mapping.matchRules, links, side, records);
   const out: MatchIndexEntry[] = [];
   for (const record of records) {
     const flat = flatten(record);
-    for (const rule of mapping.matchRules) out.push({ recordId: record.id, rule: rule.index, key: rule.key(flat, side, resolve) ?? null });
+    for (const rule of mapping.matchRules)
+      out.push({ recordId: record.id, rule: rule.index, key: rule.key(flat, side, resolve) ?? null });
   }
   return out;
 }
@@ -83,13 +107,18 @@ export interface IndexRefresh {
  * side's changes since the index's cursor. Each page's keys and the cursor are written
  * together, so an interrupted build goes on where it stopped.
  */
-export async function refreshIndex(ctx: IndexContext, side: Side, options: { overlapMs?: number; signal?: AbortSignal } = {}): Promise<IndexRefresh> {
+export async function refreshIndex(
+  ctx: IndexContext,
+  side: Side,
+  options: { overlapMs?: number; signal?: AbortSignal } = {},
+): Promise<IndexRefresh> {
   const { mapping, store } = ctx;
   if (mapping.matchRules.length === 0) return { listed: 0, pages: 0, built: false };
   const scope = indexScope(mapping);
   const key = cursorKeyOf(scope, side);
   const saved = await store.cursors.get(key);
-  const since: Cursor | null = saved?.timestamp && saved.id !== null ? { timestamp: saved.timestamp, id: saved.id } : null;
+  const since: Cursor | null =
+    saved?.timestamp && saved.id !== null ? { timestamp: saved.timestamp, id: saved.id } : null;
   const fields = [...new Set(mapping.matchRules.flatMap((r) => r.indexFields(side)))];
   const connector = ctx.connectors[side];
   let listed = 0;
@@ -104,7 +133,11 @@ export async function refreshIndex(ctx: IndexContext, side: Side, options: { ove
     listed += page.records.length;
     await store.matchIndex.putMany(scope, side, await entriesOf(mapping, store.links, side, page.records));
     // `state: built` marks a finished first listing; until then a build in progress says `building`.
-    await store.cursors.set(key, { timestamp: page.cursor.timestamp, id: page.cursor.id, state: saved?.state === 'built' ? 'built' : 'building' });
+    await store.cursors.set(key, {
+      timestamp: page.cursor.timestamp,
+      id: page.cursor.id,
+      state: saved?.state === 'built' ? 'built' : 'building',
+    });
   }
   const cursor = await store.cursors.get(key);
   await store.cursors.set(key, { timestamp: cursor?.timestamp ?? null, id: cursor?.id ?? null, state: 'built' });
@@ -115,10 +148,19 @@ export async function refreshIndex(ctx: IndexContext, side: Side, options: { ove
 /** Puts the keys of records a pass read of `side` into its index (no cursor: the refresh lists them again, cheaply). */
 export async function indexRecords(ctx: IndexContext, side: Side, records: readonly SourceRecord[]): Promise<void> {
   if (ctx.mapping.matchRules.length === 0 || records.length === 0) return;
-  await ctx.store.matchIndex.putMany(indexScope(ctx.mapping), side, await entriesOf(ctx.mapping, ctx.store.links, side, records));
+  await ctx.store.matchIndex.putMany(
+    indexScope(ctx.mapping),
+    side,
+    await entriesOf(ctx.mapping, ctx.store.links, side, records),
+  );
 }
 
 /** Candidate ids for `keys` of `rule` in the index of `side`. */
-export async function lookupCandidates(ctx: IndexContext, side: Side, rule: CompiledMatchRule, keys: readonly string[]): Promise<Map<string, string[]>> {
+export async function lookupCandidates(
+  ctx: IndexContext,
+  side: Side,
+  rule: CompiledMatchRule,
+  keys: readonly string[],
+): Promise<Map<string, string[]>> {
   return ctx.store.matchIndex.lookup(indexScope(ctx.mapping), side, rule.index, keys);
 }

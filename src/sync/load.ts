@@ -67,10 +67,16 @@ export async function loadPage(ctx: PlanContext, from: Side, records: readonly S
   const to = other(from);
   const toObject = mapping.sides[to].object;
   const ids = [...new Set(records.map((r) => r.id))];
-  const filtered = new Set(records.filter((r) => r.archived !== true && !mapping.accepts(flatten(r), from)).map((r) => r.id));
+  const filtered = new Set(
+    records.filter((r) => r.archived !== true && !mapping.accepts(flatten(r), from)).map((r) => r.id),
+  );
   const live = records.filter((r) => !filtered.has(r.id));
 
-  const links = await store.links.findManyBySide(mapping.id, from, live.map((r) => r.id));
+  const links = await store.links.findManyBySide(
+    mapping.id,
+    from,
+    live.map((r) => r.id),
+  );
   const matches = ids.length === 0 ? new Map<string, Match>() : await store.matches.forRecords(mapping.id, from, ids);
   const partners = new Map<string, MatchOutcome>();
   const chosen = new Map<string, string>();
@@ -79,7 +85,8 @@ export async function loadPage(ctx: PlanContext, from: Side, records: readonly S
     const decision = matches.get(r.id)?.decision;
     if (link) partners.set(r.id, { partnerId: from === 'crm' ? link.erpId : link.crmId, rule: 'link' });
     else if (r.archived === true) partners.set(r.id, { reason: 'archived and never linked: nothing to do' });
-    else if (decision?.choice === 'never') partners.set(r.id, { reason: `never linked: decided by ${matches.get(r.id)?.decidedBy ?? 'a person'}` });
+    else if (decision?.choice === 'never')
+      partners.set(r.id, { reason: `never linked: decided by ${matches.get(r.id)?.decidedBy ?? 'a person'}` });
     else if (decision?.choice === 'create') partners.set(r.id, {});
     else if (decision?.choice === 'link') chosen.set(r.id, decision.partnerId);
   }
@@ -90,23 +97,55 @@ export async function loadPage(ctx: PlanContext, from: Side, records: readonly S
   const wanted = new Set<string>([...chosen.values(), ...found.candidateIds]);
   for (const p of partners.values()) if (p.partnerId !== undefined) wanted.add(p.partnerId);
   const fieldTimes = mapping.conflicts === 'newest';
-  const read = new Map((await ctx.connectors[to].read(toObject, [...wanted], undefined, { fieldTimes })).map((r) => [r.id, r]));
+  const read = new Map(
+    (await ctx.connectors[to].read(toObject, [...wanted], undefined, { fieldTimes })).map((r) => [r.id, r]),
+  );
   const taken = await store.links.findManyBySide(mapping.id, to, [...found.candidateIds, ...chosen.values()]);
   for (const [id, partnerId] of chosen) {
     const other = taken.get(partnerId);
-    partners.set(id, other ? { reason: `the ${to} record ${partnerId} a person chose is linked to another record meanwhile`, wait: { kind: 'ambiguous', candidates: [{ id: partnerId, rule: 'a person' }] } } : { partnerId, rule: `a person's choice (${matches.get(id)?.decidedBy ?? 'admin'})` });
+    partners.set(
+      id,
+      other
+        ? {
+            reason: `the ${to} record ${partnerId} a person chose is linked to another record meanwhile`,
+            wait: { kind: 'ambiguous', candidates: [{ id: partnerId, rule: 'a person' }] },
+          }
+        : { partnerId, rule: `a person's choice (${matches.get(id)?.decidedBy ?? 'admin'})` },
+    );
   }
   const candidates = new Map<number, SourceRecord[]>();
-  for (const [rule, list] of found.byRule) candidates.set(rule, list.flatMap((id) => read.get(id) ?? found.records.get(id) ?? []));
-  const resolvers = { [from]: found.links, [to]: await viaResolver(mapping.matchRules, store.links, to, [...read.values()]) } as Record<Side, LinkResolver>;
+  for (const [rule, list] of found.byRule)
+    candidates.set(
+      rule,
+      list.flatMap((id) => read.get(id) ?? found.records.get(id) ?? []),
+    );
+  const resolvers = {
+    [from]: found.links,
+    [to]: await viaResolver(mapping.matchRules, store.links, to, [...read.values()]),
+  } as Record<Side, LinkResolver>;
   // A candidate takes part only if its own side's filter accepts it; a linked pair stays linked whatever it holds.
   const accepts = (candidate: SourceRecord): boolean => mapping.accepts(flatten(candidate), to);
-  for (const [id, outcome] of matchPartners({ from, records: unlinked, rules: mapping.matchRules, candidates, taken, links: resolvers, accepts })) partners.set(id, outcome);
+  for (const [id, outcome] of matchPartners({
+    from,
+    records: unlinked,
+    rules: mapping.matchRules,
+    candidates,
+    taken,
+    links: resolvers,
+    accepts,
+  }))
+    partners.set(id, outcome);
 
   const snapshots = await store.snapshots.getMany([...links.values()].map((l) => l.id));
   const deadLetters = new Map<string, DeadLetter[]>();
   if (ids.length > 0) {
-    for (const dl of await store.deadLetters.list({ status: 'open', mappingId: mapping.id, side: from, recordIds: ids, limit: ids.length * 4 + 100 })) {
+    for (const dl of await store.deadLetters.list({
+      status: 'open',
+      mappingId: mapping.id,
+      side: from,
+      recordIds: ids,
+      limit: ids.length * 4 + 100,
+    })) {
       deadLetters.set(dl.recordId, [...(deadLetters.get(dl.recordId) ?? []), dl]);
     }
   }
@@ -117,7 +156,15 @@ export async function loadPage(ctx: PlanContext, from: Side, records: readonly S
     const partner = partners.get(record.id) ?? {};
     const partnerRecord = partner.partnerId === undefined ? undefined : read.get(partner.partnerId);
     const decision = matches.get(record.id)?.decision;
-    return { record, filtered: filtered.has(record.id), partner, ...(link ? { link } : {}), ...(snapshot ? { snapshot } : {}), ...(partnerRecord ? { partnerRecord } : {}), ...(decision ? { decision } : {}) };
+    return {
+      record,
+      filtered: filtered.has(record.id),
+      partner,
+      ...(link ? { link } : {}),
+      ...(snapshot ? { snapshot } : {}),
+      ...(partnerRecord ? { partnerRecord } : {}),
+      ...(decision ? { decision } : {}),
+    };
   });
 
   const canonicals: Record<Side, ReturnType<typeof mapping.toCanonical>[]> = { crm: [], erp: [] };
@@ -131,7 +178,14 @@ export async function loadPage(ctx: PlanContext, from: Side, records: readonly S
     erp: await preloadLookups(mapping, canonicals.crm, 'erp', sources),
     crm: await preloadLookups(mapping, canonicals.erp, 'crm', sources),
   };
-  return { from, items, resolvers: lookups, target: await targetCapabilities(ctx.connectors[to], toObject), deadLetters, matches };
+  return {
+    from,
+    items,
+    resolvers: lookups,
+    target: await targetCapabilities(ctx.connectors[to], toObject),
+    deadLetters,
+    matches,
+  };
 }
 
 /** Candidates of unlinked records: ids per rule from the other side's key index, or (no index yet) records from its `find`. */
@@ -139,7 +193,12 @@ async function findCandidates(
   ctx: PlanContext,
   from: Side,
   unlinked: readonly SourceRecord[],
-): Promise<{ byRule: Map<number, string[]>; candidateIds: Set<string>; records: Map<string, SourceRecord>; links: LinkResolver }> {
+): Promise<{
+  byRule: Map<number, string[]>;
+  candidateIds: Set<string>;
+  records: Map<string, SourceRecord>;
+  links: LinkResolver;
+}> {
   const { mapping } = ctx;
   const to = other(from);
   const byRule = new Map<number, string[]>();
@@ -157,7 +216,10 @@ async function findCandidates(
     } else if (rule.fields !== undefined) {
       // No index yet (a record synced on its own before any pass built one): the vendor's search, compared again in memory.
       const field = rule.fields[to];
-      const hits = await ctx.connectors[to].find(mapping.sides[to].object, { field, values: keys.map((k) => rule.searchValue(k)) });
+      const hits = await ctx.connectors[to].find(mapping.sides[to].object, {
+        field,
+        values: keys.map((k) => rule.searchValue(k)),
+      });
       for (const hit of hits) records.set(hit.id, hit);
       ids = hits.map((h) => h.id);
     } else continue;

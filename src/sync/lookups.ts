@@ -43,28 +43,43 @@ const aggregateGroup = (lookup: Extract<LookupRequest, { kind: 'aggregate' }>): 
 export function referencedKeys(value: unknown, split: string | undefined): string[] {
   if (value === null || value === undefined || value === false || value === '') return [];
   const text = String(value);
-  return split === undefined ? [text] : text.split(split).map((part) => part.trim()).filter((part) => part !== '');
+  return split === undefined
+    ? [text]
+    : text
+        .split(split)
+        .map((part) => part.trim())
+        .filter((part) => part !== '');
 }
 
 /** The newest of `rows` by `order` (absent values first), then by id: deterministic whatever order they came in. */
-function newest(rows: readonly Record<string, unknown>[], order: string | undefined): Record<string, unknown> | undefined {
+function newest(
+  rows: readonly Record<string, unknown>[],
+  order: string | undefined,
+): Record<string, unknown> | undefined {
   const rank = (row: Record<string, unknown>): [string, number] => {
     const value = order === undefined ? undefined : row[order];
     return [value === null || value === undefined || value === false ? '' : String(value), Number(row.id) || 0];
   };
-  return [...rows].sort((a, b) => {
-    const [ra, ia] = rank(a);
-    const [rb, ib] = rank(b);
-    return ra === rb ? ia - ib : ra < rb ? -1 : 1;
-  }).at(-1);
+  return [...rows]
+    .sort((a, b) => {
+      const [ra, ia] = rank(a);
+      const [rb, ib] = rank(b);
+      return ra === rb ? ia - ib : ra < rb ? -1 : 1;
+    })
+    .at(-1);
 }
 
 /** The roll-up of `rows` (already filtered) for one record. */
-function rollUp(lookup: Extract<LookupRequest, { kind: 'aggregate' }>, rows: readonly Record<string, unknown>[]): MappingValue {
+function rollUp(
+  lookup: Extract<LookupRequest, { kind: 'aggregate' }>,
+  rows: readonly Record<string, unknown>[],
+): MappingValue {
   const { op, field } = lookup;
   if (op === 'count') return rows.length;
   if (op === 'latest') return (newest(rows, lookup.order)?.[field ?? ''] ?? null) as MappingValue;
-  const values = rows.map((r) => r[field ?? '']).filter((v): v is number | string => typeof v === 'number' || (typeof v === 'string' && v !== ''));
+  const values = rows
+    .map((r) => r[field ?? ''])
+    .filter((v): v is number | string => typeof v === 'number' || (typeof v === 'string' && v !== ''));
   if (op === 'sum') return Math.round(values.reduce<number>((total, v) => total + Number(v), 0) * 1e6) / 1e6;
   if (values.length === 0) return null;
   // Numbers by value; dates (ISO text) by their order as text.
@@ -74,7 +89,12 @@ function rollUp(lookup: Extract<LookupRequest, { kind: 'aggregate' }>, rows: rea
 }
 
 /** A resolver for translating `canonicals` into patches for `target`, with every lookup loaded first. */
-export async function preloadLookups(mapping: CompiledMapping, canonicals: readonly CanonicalRecord[], target: Side, sources: LookupSources): Promise<Resolver> {
+export async function preloadLookups(
+  mapping: CompiledMapping,
+  canonicals: readonly CanonicalRecord[],
+  target: Side,
+  sources: LookupSources,
+): Promise<Resolver> {
   const asked = new Map<string, { lookup: LookupRequest; value: MappingValue }>();
   for (const canonical of canonicals) {
     mapping.toPatch(canonical, target, (lookup, value) => {
@@ -107,11 +127,16 @@ export async function preloadLookups(mapping: CompiledMapping, canonicals: reado
   }
   // Links of other mappings: one store query per (mapping, direction).
   for (const { lookup, values } of linkGroups.values()) {
-    for (const [id, link] of await sources.links.findManyBySide(lookup.mapping, lookup.from, [...values])) answers.set(keyOf(lookup, id), lookup.to === 'crm' ? link.crmId : link.erpId);
+    for (const [id, link] of await sources.links.findManyBySide(lookup.mapping, lookup.from, [...values]))
+      answers.set(keyOf(lookup, id), lookup.to === 'crm' ? link.crmId : link.erpId);
   }
   for (const { lookup, values } of aggregates.values()) {
     // Rows that name several records in one text ("S001, S002") are found by a contains search, then split here.
-    const query = { field: lookup.by, values: [...values], ...(lookup.split === undefined ? {} : { match: 'contains' as const }) };
+    const query = {
+      field: lookup.by,
+      values: [...values],
+      ...(lookup.split === undefined ? {} : { match: 'contains' as const }),
+    };
     const rows = await sources.connectors[lookup.side].find(lookup.from, query);
     const byRecord = new Map<string, Record<string, unknown>[]>();
     const seen = new Set<string>();
@@ -119,7 +144,8 @@ export async function preloadLookups(mapping: CompiledMapping, canonicals: reado
       const fields = { ...row.fields, id: row.id };
       if (seen.has(row.id) || row.archived === true || (lookup.matches && lookup.matches(fields) !== true)) continue;
       seen.add(row.id);
-      for (const key of referencedKeys(row.fields[lookup.by], lookup.split)) byRecord.set(key, [...(byRecord.get(key) ?? []), fields]);
+      for (const key of referencedKeys(row.fields[lookup.by], lookup.split))
+        byRecord.set(key, [...(byRecord.get(key) ?? []), fields]);
     }
     for (const value of values) answers.set(keyOf(lookup, value), rollUp(lookup, byRecord.get(value) ?? []));
   }

@@ -22,24 +22,46 @@ export interface MatchResolution {
 }
 
 /** Resolves waiting match `id` of `ctx.mapping` with `decision`; `by` names the person (audited). */
-export async function resolveMatch(ctx: SyncContext, id: string, decision: MatchDecision, by: string): Promise<MatchResolution> {
+export async function resolveMatch(
+  ctx: SyncContext,
+  id: string,
+  decision: MatchDecision,
+  by: string,
+): Promise<MatchResolution> {
   const { store, mapping } = ctx;
   const match = await store.matches.get(id);
   if (match === undefined) throw new FrontbackError(ErrorCode.NotFound, `no match ${id}`, { details: { match: id } });
-  if (match.mappingId !== mapping.id) throw new FrontbackError(ErrorCode.Validation, `match ${id} belongs to mapping ${match.mappingId}, not ${mapping.id}`, { details: { match: id } });
+  if (match.mappingId !== mapping.id)
+    throw new FrontbackError(
+      ErrorCode.Validation,
+      `match ${id} belongs to mapping ${match.mappingId}, not ${mapping.id}`,
+      { details: { match: id } },
+    );
   if (decision.choice === 'link') {
     const to = other(match.side);
     const [partner] = await ctx.connectors[to].read(mapping.sides[to].object, [decision.partnerId]);
-    if (partner === undefined) throw new FrontbackError(ErrorCode.NotFound, `${to} record ${mapping.sides[to].object} ${decision.partnerId} is not there (deleted, or a typo)`, { details: { match: id, partner: decision.partnerId } });
+    if (partner === undefined)
+      throw new FrontbackError(
+        ErrorCode.NotFound,
+        `${to} record ${mapping.sides[to].object} ${decision.partnerId} is not there (deleted, or a typo)`,
+        { details: { match: id, partner: decision.partnerId } },
+      );
     const taken = await store.links.findBySide(mapping.id, to, decision.partnerId);
-    if (taken) throw new FrontbackError(ErrorCode.Conflict, `${to} record ${decision.partnerId} is already linked to ${match.side} record ${match.side === 'crm' ? taken.crmId : taken.erpId}`, { details: { match: id } });
+    if (taken)
+      throw new FrontbackError(
+        ErrorCode.Conflict,
+        `${to} record ${decision.partnerId} is already linked to ${match.side} record ${match.side === 'crm' ? taken.crmId : taken.erpId}`,
+        { details: { match: id } },
+      );
   }
   const resolved = await store.transaction(async (tx) => {
     const done = await tx.matches.resolve(id, decision, by);
     await tx.audit.append({
       mappingId: mapping.id,
       mappingVersion: mapping.version,
-      ...(match.side === 'crm' ? { crmId: match.recordId, erpId: decision.choice === 'link' ? decision.partnerId : null } : { erpId: match.recordId, crmId: decision.choice === 'link' ? decision.partnerId : null }),
+      ...(match.side === 'crm'
+        ? { crmId: match.recordId, erpId: decision.choice === 'link' ? decision.partnerId : null }
+        : { erpId: match.recordId, crmId: decision.choice === 'link' ? decision.partnerId : null }),
       action: 'resolved',
       rule: `match ${decision.choice}${decision.choice === 'link' ? ` ${decision.partnerId}` : ''}, decided by a person (was: ${match.reason})`,
       actor: 'admin',
@@ -48,6 +70,10 @@ export async function resolveMatch(ctx: SyncContext, id: string, decision: Match
     return done;
   });
   if (decision.choice === 'never') return { match: resolved };
-  const { runId, applied } = await resyncRecord(ctx, match.side, match.recordId, { actor: 'admin', trigger: `match:${id}`, by });
+  const { runId, applied } = await resyncRecord(ctx, match.side, match.recordId, {
+    actor: 'admin',
+    trigger: `match:${id}`,
+    by,
+  });
   return { match: (await store.matches.get(id)) ?? resolved, runId, applied };
 }

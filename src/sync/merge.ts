@@ -102,7 +102,10 @@ function newest(field: string, crm: SideNow, erp: SideNow): { from: Side; rule: 
   const erpAt = perField ? erpField : erp.modifiedAt;
   const from: Side = Date.parse(erpAt) > Date.parse(crmAt) ? 'erp' : 'crm';
   const what = perField ? 'field times' : 'record times';
-  return { from, rule: `newest (${what}: crm ${crmAt}, erp ${erpAt}${crmAt === erpAt ? ', a tie goes to the crm' : ''})` };
+  return {
+    from,
+    rule: `newest (${what}: crm ${crmAt}, erp ${erpAt}${crmAt === erpAt ? ', a tie goes to the crm' : ''})`,
+  };
 }
 
 function decide(mapping: CompiledMapping, input: MergeInput, field: string): FieldDecision {
@@ -114,15 +117,18 @@ function decide(mapping: CompiledMapping, input: MergeInput, field: string): Fie
   };
   const chosen = input.decided?.[field];
   if (chosen !== undefined) {
-    if (input.agree?.(field) === true) return { field, action: 'keep', rule: `manual: ${chosen} chosen, and the other side already agrees` };
-    if (!flowsFrom(mapping, field, chosen)) return { field, action: 'keep', rule: `manual: ${chosen} chosen, but the field does not flow from ${chosen}` };
+    if (input.agree?.(field) === true)
+      return { field, action: 'keep', rule: `manual: ${chosen} chosen, and the other side already agrees` };
+    if (!flowsFrom(mapping, field, chosen))
+      return { field, action: 'keep', rule: `manual: ${chosen} chosen, but the field does not flow from ${chosen}` };
     return { field, action: 'push', from: chosen, rule: `manual: ${chosen} chosen by a person` };
   }
   if (mapping.derived(field)) {
     // Worked out from other records (open invoices of a company): what it should be now is compared with what the
     // other side holds, never with a snapshot (the rows it sums change without the record changing).
     const from: Side = mapping.flow(field) === 'crm->erp' ? 'crm' : 'erp';
-    if (input[from] === undefined) return { field, action: 'keep', rule: `derived from ${from}, which was not read this time` };
+    if (input[from] === undefined)
+      return { field, action: 'keep', rule: `derived from ${from}, which was not read this time` };
     if (input.agree?.(field) === true) return { field, action: 'keep', rule: 'derived: up to date' };
     return { field, action: 'push', from, rule: `derived from ${from}: recomputed` };
   }
@@ -132,8 +138,10 @@ function decide(mapping: CompiledMapping, input: MergeInput, field: string): Fie
   if (crmChanged !== erpChanged) {
     const side: Side = crmChanged ? 'crm' : 'erp';
     // The other side already holds the same (someone made the change there too, or a first sync finds them equal).
-    if (input.agree?.(field) === true) return { field, action: 'keep', rule: `only ${side} changed, and the other side already agrees` };
-    if (!flowsFrom(mapping, field, side)) return { field, action: 'keep', rule: `only ${side} changed, and the field does not flow from ${side}` };
+    if (input.agree?.(field) === true)
+      return { field, action: 'keep', rule: `only ${side} changed, and the other side already agrees` };
+    if (!flowsFrom(mapping, field, side))
+      return { field, action: 'keep', rule: `only ${side} changed, and the field does not flow from ${side}` };
     return { field, action: 'push', from: side, rule: `only ${side} changed` };
   }
   if (input.agree?.(field) === true) return { field, action: 'keep', rule: 'both changed, to values that agree' };
@@ -163,6 +171,12 @@ function decide(mapping: CompiledMapping, input: MergeInput, field: string): Fie
 /** Merges one pair: a decision per field rule of `mapping`. */
 export function mergePair(mapping: CompiledMapping, input: MergeInput): MergeResult {
   const decisions = mapping.fields.map((field) => decide(mapping, input, field));
-  const pushed = (from: Side): string[] => decisions.filter((d) => d.action === 'push' && d.from === from).map((d) => d.field);
-  return { decisions, toErp: pushed('crm'), toCrm: pushed('erp'), conflicts: decisions.filter((d) => d.action === 'conflict').map((d) => d.field) };
+  const pushed = (from: Side): string[] =>
+    decisions.filter((d) => d.action === 'push' && d.from === from).map((d) => d.field);
+  return {
+    decisions,
+    toErp: pushed('crm'),
+    toCrm: pushed('erp'),
+    conflicts: decisions.filter((d) => d.action === 'conflict').map((d) => d.field),
+  };
 }

@@ -40,11 +40,26 @@ export interface PageOutcome {
 
 /** A plan for a record that changed under another sync and was gone when read again. */
 function gone(from: Side, id: string): PlannedRecord {
-  return { from, id, action: 'skip', reason: 'changed under another sync, then gone when read again', decisions: [], patch: { crm: {}, erp: {} }, problems: [], canonical: {}, records: {} };
+  return {
+    from,
+    id,
+    action: 'skip',
+    reason: 'changed under another sync, then gone when read again',
+    decisions: [],
+    patch: { crm: {}, erp: {} },
+    problems: [],
+    canonical: {},
+    records: {},
+  };
 }
 
 /** Plans, writes and records one page of records read from `from`. */
-export async function syncPage(ctx: ApplyContext, from: Side, records: readonly SourceRecord[], options: SyncPageOptions = {}): Promise<PageOutcome> {
+export async function syncPage(
+  ctx: ApplyContext,
+  from: Side,
+  records: readonly SourceRecord[],
+  options: SyncPageOptions = {},
+): Promise<PageOutcome> {
   const decided = ctx.decided ? { decided: ctx.decided } : {};
   let page = await planPage(ctx, from, records, decided);
   let cursor: { cursor?: SyncPageOptions['cursor'] } = options.cursor ? { cursor: options.cursor } : {};
@@ -62,11 +77,32 @@ export async function syncPage(ctx: ApplyContext, from: Side, records: readonly 
     }
   }
   const first = await applyPage(ctx, page, { onLost: 'retry', ...cursor });
-  if (first.lost.length === 0) return { applied: first.applied, writeCalls: first.writeCalls, strays: first.strays, retried: 0, guarded, unhandled };
+  if (first.lost.length === 0)
+    return {
+      applied: first.applied,
+      writeCalls: first.writeCalls,
+      strays: first.strays,
+      retried: 0,
+      guarded,
+      unhandled,
+    };
   const ids = first.lost.map((p) => p.id);
-  const again = await ctx.connectors[from].read(ctx.mapping.sides[from].object, ids, undefined, { fieldTimes: ctx.mapping.conflicts === 'newest' });
+  const again = await ctx.connectors[from].read(ctx.mapping.sides[from].object, ids, undefined, {
+    fieldTimes: ctx.mapping.conflicts === 'newest',
+  });
   const replanned = await planPage(ctx, from, again, decided);
   const missing = ids.filter((id) => !again.some((r) => r.id === id)).map((id) => gone(from, id));
-  const second = await applyPage(ctx, { ...replanned, plans: [...replanned.plans, ...missing] }, { onLost: 'dead-letter', ...cursor });
-  return { applied: [...first.applied, ...second.applied], writeCalls: first.writeCalls + second.writeCalls, strays: first.strays + second.strays, retried: ids.length, guarded, unhandled };
+  const second = await applyPage(
+    ctx,
+    { ...replanned, plans: [...replanned.plans, ...missing] },
+    { onLost: 'dead-letter', ...cursor },
+  );
+  return {
+    applied: [...first.applied, ...second.applied],
+    writeCalls: first.writeCalls + second.writeCalls,
+    strays: first.strays + second.strays,
+    retried: ids.length,
+    guarded,
+    unhandled,
+  };
 }

@@ -53,7 +53,12 @@ export interface MatchInput {
 }
 
 /** Groups the live candidates of one rule by their key, read with the rule's normaliser. */
-function byKey(rule: CompiledMatchRule, side: Side, candidates: readonly SourceRecord[], links: LinkResolver | undefined): Map<string, SourceRecord[]> {
+function byKey(
+  rule: CompiledMatchRule,
+  side: Side,
+  candidates: readonly SourceRecord[],
+  links: LinkResolver | undefined,
+): Map<string, SourceRecord[]> {
   const out = new Map<string, SourceRecord[]>();
   const seen = new Set<string>();
   for (const candidate of candidates) {
@@ -68,14 +73,20 @@ function byKey(rule: CompiledMatchRule, side: Side, candidates: readonly SourceR
   return out;
 }
 
-const candidate = (record: SourceRecord, rule: CompiledMatchRule, key: string): MatchCandidate => ({ id: record.id, rule: rule.label, key });
+const candidate = (record: SourceRecord, rule: CompiledMatchRule, key: string): MatchCandidate => ({
+  id: record.id,
+  rule: rule.label,
+  key,
+});
 
 /** The partner of each record (by record id), or the reason it has none. */
 export function matchPartners(input: MatchInput): Map<string, MatchOutcome> {
   const { from, rules } = input;
   const to = other(from);
   const accepts = input.accepts ?? (() => true);
-  const keyed = new Map(rules.map((rule) => [rule.index, byKey(rule, to, input.candidates.get(rule.index) ?? [], input.links?.[to])]));
+  const keyed = new Map(
+    rules.map((rule) => [rule.index, byKey(rule, to, input.candidates.get(rule.index) ?? [], input.links?.[to])]),
+  );
   const out = new Map<string, MatchOutcome>();
   const keysOf = new Map<string, { rule: CompiledMatchRule; key: string }>();
   for (const record of input.records) {
@@ -89,24 +100,35 @@ export function matchPartners(input: MatchInput): Map<string, MatchOutcome> {
       const all = keyedHits.filter((h) => h.archived !== true);
       const archived = keyedHits.filter((h) => h.archived === true);
       if (all.length === 0 && archived.length > 0) {
-        found = { reason: `matches archived ${to} record ${archived.map((h) => h.id).join(', ')} (${field}): not linked or created automatically`, wait: { kind: 'ambiguous', candidates: archived.map((h) => candidate(h, rule, key)) } };
+        found = {
+          reason: `matches archived ${to} record ${archived.map((h) => h.id).join(', ')} (${field}): not linked or created automatically`,
+          wait: { kind: 'ambiguous', candidates: archived.map((h) => candidate(h, rule, key)) },
+        };
         break;
       }
       // Only a record its own side's filter accepts can be a partner (a HubSpot lead is not an Odoo customer).
       const hits = all.filter(accepts);
       if (hits.length === 0 && all.length > 0) {
-        found = { reason: `matches ${to} record ${all.map((h) => h.id).join(', ')}, which the ${to} filter leaves out` };
+        found = {
+          reason: `matches ${to} record ${all.map((h) => h.id).join(', ')}, which the ${to} filter leaves out`,
+        };
         break;
       }
       if (hits.length === 0) continue;
       if (hits.length > 1) {
-        found = { reason: `${hits.length} ${to} records match ${field} = ${JSON.stringify(key)}: not linked automatically`, wait: { kind: 'ambiguous', candidates: hits.map((h) => candidate(h, rule, key)) } };
+        found = {
+          reason: `${hits.length} ${to} records match ${field} = ${JSON.stringify(key)}: not linked automatically`,
+          wait: { kind: 'ambiguous', candidates: hits.map((h) => candidate(h, rule, key)) },
+        };
         break;
       }
       const hit = hits[0] as SourceRecord;
       const taken = input.taken.get(hit.id);
       if (taken) {
-        found = { reason: `the ${to} record ${hit.id} matching ${field} is already linked to ${from === 'crm' ? taken.crmId : taken.erpId}`, wait: { kind: 'ambiguous', candidates: [candidate(hit, rule, key)] } };
+        found = {
+          reason: `the ${to} record ${hit.id} matching ${field} is already linked to ${from === 'crm' ? taken.crmId : taken.erpId}`,
+          wait: { kind: 'ambiguous', candidates: [candidate(hit, rule, key)] },
+        };
       } else {
         found = { partnerId: hit.id, rule: rule.label, ...(rule.confirm.length > 0 ? { confirm: rule.confirm } : {}) };
         keysOf.set(record.id, { rule, key });
@@ -125,8 +147,13 @@ export function matchPartners(input: MatchInput): Map<string, MatchOutcome> {
       continue;
     }
     const how = keysOf.get(id);
-    const candidates = how ? [{ id: found.partnerId, rule: how.rule.label, key: how.key }] : [{ id: found.partnerId, rule: found.rule }];
-    out.set(id, { reason: `matches ${to} record ${found.partnerId}, as ${from} record ${first} does: not linked automatically`, wait: { kind: 'ambiguous', candidates } });
+    const candidates = how
+      ? [{ id: found.partnerId, rule: how.rule.label, key: how.key }]
+      : [{ id: found.partnerId, rule: found.rule }];
+    out.set(id, {
+      reason: `matches ${to} record ${found.partnerId}, as ${from} record ${first} does: not linked automatically`,
+      wait: { kind: 'ambiguous', candidates },
+    });
   }
   return out;
 }

@@ -103,19 +103,62 @@ export interface PassReport {
   readonly guarded: boolean;
 }
 
-const emptyCounts = (): PassCounts => ({ read: 0, sync: 0, create: 0, archive: 0, delete: 0, skip: 0, applied: 0, skipped: 0, conflicted: 0, failed: 0, writeCalls: 0, retried: 0, strays: 0, guarded: 0, indexPages: 0, identity: emptyIdentity() });
+const emptyCounts = (): PassCounts => ({
+  read: 0,
+  sync: 0,
+  create: 0,
+  archive: 0,
+  delete: 0,
+  skip: 0,
+  applied: 0,
+  skipped: 0,
+  conflicted: 0,
+  failed: 0,
+  writeCalls: 0,
+  retried: 0,
+  strays: 0,
+  guarded: 0,
+  indexPages: 0,
+  identity: emptyIdentity(),
+});
 
 /** What a run records: the outcomes of a pass that writes, the plan counts of a dry run, and the identity summary. */
 function runCounts(counts: PassCounts, dryRun: boolean): JsonObject {
-  const { read, sync, create, archive, skip, applied, skipped, conflicted, failed, writeCalls, retried, strays, guarded, indexPages } = counts;
+  const {
+    read,
+    sync,
+    create,
+    archive,
+    skip,
+    applied,
+    skipped,
+    conflicted,
+    failed,
+    writeCalls,
+    retried,
+    strays,
+    guarded,
+    indexPages,
+  } = counts;
   const { examples: _examples, ...identity } = counts.identity;
-  const extra = { ...(retried > 0 ? { retried } : {}), ...(strays > 0 ? { strays } : {}), ...(guarded > 0 ? { guarded } : {}), ...(indexPages > 0 ? { indexPages } : {}), identity };
-  if (dryRun) return { read, planned: read - skip, skipped: skip, sync, create, archive: archive + counts.delete, ...extra };
+  const extra = {
+    ...(retried > 0 ? { retried } : {}),
+    ...(strays > 0 ? { strays } : {}),
+    ...(guarded > 0 ? { guarded } : {}),
+    ...(indexPages > 0 ? { indexPages } : {}),
+    identity,
+  };
+  if (dryRun)
+    return { read, planned: read - skip, skipped: skip, sync, create, archive: archive + counts.delete, ...extra };
   return { read, applied, skipped, conflicted, failed, writeCalls, ...extra };
 }
 
 /** Runs one pass of `ctx.mapping` from `from`. */
-export async function runPass(ctx: Omit<ApplyContext, 'runId' | 'actor'>, from: Side, options: PassOptions): Promise<PassReport> {
+export async function runPass(
+  ctx: Omit<ApplyContext, 'runId' | 'actor'>,
+  from: Side,
+  options: PassOptions,
+): Promise<PassReport> {
   const { mapping, store } = ctx;
   const dryRun = !options.apply;
   const hold = dryRun ? { state: 'free' as const } : await holdState(store, mapping, from);
@@ -144,7 +187,8 @@ export async function runPass(ctx: Omit<ApplyContext, 'runId' | 'actor'>, from: 
     for (const stream of streams) {
       if (stopped() || guarded) break;
       const saved = stream.cursorKey === undefined ? undefined : await store.cursors.get(stream.cursorKey);
-      const since: Cursor | null = saved?.timestamp && saved.id !== null ? { timestamp: saved.timestamp, id: saved.id } : null;
+      const since: Cursor | null =
+        saved?.timestamp && saved.id !== null ? { timestamp: saved.timestamp, id: saved.id } : null;
       if (stream.name === 'changes') cursor = since;
       for await (const page of stream.pages(since)) {
         if (stopped()) break;
@@ -157,11 +201,14 @@ export async function runPass(ctx: Omit<ApplyContext, 'runId' | 'actor'>, from: 
           ({ plans } = await planPage(ctx, from, page.records));
           if (plans.length > 0) await store.plans.addMany(run.id, plans.map(storedPlanOf));
           // Whether a real pass would stop at the guard here.
-          if (counts.create + plans.filter((p) => p.action === 'create').length > createAllowance(mapping, counts.read)) guarded = true;
+          if (counts.create + plans.filter((p) => p.action === 'create').length > createAllowance(mapping, counts.read))
+            guarded = true;
         } else {
           const key = stream.cursorKey;
           const outcome = await syncPage(applyCtx, from, page.records, {
-            ...(key === undefined ? {} : { cursor: { key, value: { timestamp: page.cursor.timestamp, id: page.cursor.id } } }),
+            ...(key === undefined
+              ? {}
+              : { cursor: { key, value: { timestamp: page.cursor.timestamp, id: page.cursor.id } } }),
             ...(guard ? { createAllowance: Math.max(0, createAllowance(mapping, counts.read) - counts.create) } : {}),
           });
           applied = outcome.applied;
@@ -184,18 +231,46 @@ export async function runPass(ctx: Omit<ApplyContext, 'runId' | 'actor'>, from: 
     }
     if (guarded && !dryRun) {
       const reason = `the pass from ${from} would create more than the guard allows (${counts.create} created of ${counts.read} read; ${counts.guarded} records of the page left for after acceptance)`;
-      await store.holds.hold({ mappingId: mapping.id, mappingVersion: mapping.version, runId: run.id, reason, counts: { side: from, read: counts.read, created: counts.create, allowance: createAllowance(mapping, counts.read) } });
+      await store.holds.hold({
+        mappingId: mapping.id,
+        mappingVersion: mapping.version,
+        runId: run.id,
+        reason,
+        counts: {
+          side: from,
+          read: counts.read,
+          created: counts.create,
+          allowance: createAllowance(mapping, counts.read),
+        },
+      });
     } else if (hold.state === 'accepted' && !stopped()) await store.holds.clear(mapping.id);
     await store.runs.finish(run.id, {
       status: guarded && !dryRun ? 'guarded' : 'succeeded',
       counts: runCounts(counts, dryRun),
       timings: { total: Date.now() - started },
-      ...(stopped() ? { error: 'stopped between pages (the process was stopping); the next pass goes on from the cursor' } : {}),
+      ...(stopped()
+        ? { error: 'stopped between pages (the process was stopping); the next pass goes on from the cursor' }
+        : {}),
     });
     if (dryRun) await store.plans.prune(mapping.id, DRY_RUNS_KEPT);
   } catch (err) {
-    await store.runs.finish(run.id, { status: 'failed', counts: runCounts(counts, dryRun), timings: { total: Date.now() - started }, error: (err as Error).message });
+    await store.runs.finish(run.id, {
+      status: 'failed',
+      counts: runCounts(counts, dryRun),
+      timings: { total: Date.now() - started },
+      error: (err as Error).message,
+    });
     throw err;
   }
-  return { mapping: mapping.id, from, dryRun, runId: run.id, read: counts.read, counts, cursor, stopped: stopped(), guarded };
+  return {
+    mapping: mapping.id,
+    from,
+    dryRun,
+    runId: run.id,
+    read: counts.read,
+    counts,
+    cursor,
+    stopped: stopped(),
+    guarded,
+  };
 }

@@ -51,12 +51,24 @@ export function storedPlanOf(plan: PlannedRecord): StoredPlanInput {
   const body: Record<string, unknown> = { patch: view.patch, decisions: view.decisions };
   if (view.createKey) body.createKey = view.createKey;
   if (view.problems.length > 0) body.problems = view.problems;
-  return { side: plan.from, recordId: plan.id, partnerId: plan.partnerId ?? null, action: plan.action, reason: plan.reason, plan: JSON.parse(JSON.stringify(body)) as JsonObject };
+  return {
+    side: plan.from,
+    recordId: plan.id,
+    partnerId: plan.partnerId ?? null,
+    action: plan.action,
+    reason: plan.reason,
+    plan: JSON.parse(JSON.stringify(body)) as JsonObject,
+  };
 }
 
 /** The view of a stored plan. */
 export function viewOfStored(stored: StoredPlan): PlanView {
-  const body = stored.plan as { patch?: PlanView['patch']; decisions?: FieldDecision[]; createKey?: PlanView['createKey']; problems?: FieldProblem[] };
+  const body = stored.plan as {
+    patch?: PlanView['patch'];
+    decisions?: FieldDecision[];
+    createKey?: PlanView['createKey'];
+    problems?: FieldProblem[];
+  };
   return {
     from: stored.side,
     id: stored.recordId,
@@ -76,7 +88,10 @@ export function describePlan(plan: PlanView): string {
   const pair = `${plan.from} ${plan.id}${plan.partnerId ? ` <-> ${to} ${plan.partnerId}` : ''}`;
   const fields = (side: Side): string => Object.keys(plan.patch[side]).join(', ');
   const parts: string[] = [];
-  if (plan.action === 'create') parts.push(`create in ${to}${plan.createKey ? ` (key ${plan.createKey.field} ${plan.createKey.value})` : ''}: ${fields(to)}`);
+  if (plan.action === 'create')
+    parts.push(
+      `create in ${to}${plan.createKey ? ` (key ${plan.createKey.field} ${plan.createKey.value})` : ''}: ${fields(to)}`,
+    );
   else if (plan.action === 'archive' || plan.action === 'delete') parts.push(`${plan.action} in ${to}`);
   else if (plan.action === 'skip') parts.push(`nothing: ${plan.reason}`);
   else {
@@ -86,6 +101,7 @@ export function describePlan(plan: PlanView): string {
     if (parked.length > 0) parts.push(`conflict parked: ${parked.join(', ')}`);
     if (parts.length === 0) parts.push('link only (already in agreement)');
   }
-  const left = plan.problems.length > 0 ? `; left out: ${plan.problems.map((p) => `${p.field} (${p.message})`).join('; ')}` : '';
+  const left =
+    plan.problems.length > 0 ? `; left out: ${plan.problems.map((p) => `${p.field} (${p.message})`).join('; ')}` : '';
   return `${pair}: ${parts.join('; ')}${left}`;
 }

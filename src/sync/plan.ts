@@ -90,8 +90,22 @@ export interface PagePlan {
 }
 
 /** Plans one page of changes read from `from`: load in bulk, then decide per record. */
-export async function planPage(ctx: PlanContext, from: Side, page: readonly SourceRecord[], options: PlanOptions = {}): Promise<PagePlan> {
+export async function planPage(
+  ctx: PlanContext,
+  from: Side,
+  page: readonly SourceRecord[],
+  options: PlanOptions = {},
+): Promise<PagePlan> {
   const loaded = await loadPage(ctx, from, page);
-  const plans = loaded.items.map((item) => decide({ mapping: ctx.mapping, from, item, resolvers: loaded.resolvers, target: loaded.target, ...(options.decided ? { decided: options.decided } : {}) }));
+  const plans = loaded.items.map((item) =>
+    decide({
+      mapping: ctx.mapping,
+      from,
+      item,
+      resolvers: loaded.resolvers,
+      target: loaded.target,
+      ...(options.decided ? { decided: options.decided } : {}),
+    }),
+  );
   return { from, plans, deadLetters: loaded.deadLetters, matches: loaded.matches };
 }

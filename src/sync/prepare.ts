@@ -31,7 +31,11 @@ async function keyFieldOf(loaded: LoadedMapping, connector: Connector, side: Sid
 }
 
 /** Creates the missing custom fields of `loaded` (with `dryRun`, only finds them); answers them, by side. */
-export async function prepareMapping(loaded: LoadedMapping, connectors: Readonly<Record<Side, Connector>>, options: { dryRun?: boolean } = {}): Promise<Record<Side, string[]>> {
+export async function prepareMapping(
+  loaded: LoadedMapping,
+  connectors: Readonly<Record<Side, Connector>>,
+  options: { dryRun?: boolean } = {},
+): Promise<Record<Side, string[]>> {
   const created: Record<Side, string[]> = { crm: [], erp: [] };
   for (const side of ['crm', 'erp'] as const) {
     const custom = loaded.spec.sides[side].custom ?? [];
@@ -41,7 +45,15 @@ export async function prepareMapping(loaded: LoadedMapping, connectors: Readonly
     const there = other(side);
     const thereObjects = await connectors[there].describe();
     const described = thereObjects.find((o) => o.name === loaded.spec.sides[there].object);
-    const plain = (type: FieldType | undefined): FieldType => (type === 'number' || type === 'integer' || type === 'boolean' || type === 'date' || type === 'datetime' || type === 'text' ? type : 'string');
+    const plain = (type: FieldType | undefined): FieldType =>
+      type === 'number' ||
+      type === 'integer' ||
+      type === 'boolean' ||
+      type === 'date' ||
+      type === 'datetime' ||
+      type === 'text'
+        ? type
+        : 'string';
     const typeOf = (name: string): FieldType => {
       const rule = loaded.spec.fields.find((f) => f?.[side] === name);
       const agg = rule?.aggregate;
@@ -58,7 +70,9 @@ export async function prepareMapping(loaded: LoadedMapping, connectors: Readonly
     };
     if (options.dryRun === true) {
       const mine = (await connector.describe()).find((o) => o.name === loaded.spec.sides[side].object);
-      created[side] = [...custom, ...(keyField ? [keyField.name] : [])].filter((name) => !(mine?.fields.some((f) => f.name === name) ?? false));
+      created[side] = [...custom, ...(keyField ? [keyField.name] : [])].filter(
+        (name) => !(mine?.fields.some((f) => f.name === name) ?? false),
+      );
       continue;
     }
     const requests: FieldRequest[] = custom.map((name) => ({ name, type: typeOf(name) }));

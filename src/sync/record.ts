@@ -54,10 +54,16 @@ export interface RecordOutcome {
 }
 
 /** The message of a pair lost twice. */
-const LOST_TWICE = 'the pair changed under another sync twice while this pass wrote it: not recorded; replay this dead letter to sync it again';
+const LOST_TWICE =
+  'the pair changed under another sync twice while this pass wrote it: not recorded; replay this dead letter to sync it again';
 
 /** What `side` holds after the write, as canonical values. */
-function after(ctx: ApplyContext, plan: PlannedRecord, side: Side, result: WriteResult | undefined): CanonicalRecord | undefined {
+function after(
+  ctx: ApplyContext,
+  plan: PlannedRecord,
+  side: Side,
+  result: WriteResult | undefined,
+): CanonicalRecord | undefined {
   const before = plan.records[side];
   if (result === undefined) return plan.canonical[side];
   if (!result.ok) return undefined;
@@ -69,9 +75,13 @@ function changesOf(plan: PlannedRecord, side: Side, now: CanonicalRecord | undef
   const out: Record<string, FieldChange> = {};
   for (const d of plan.decisions) {
     if (d.action !== 'push' || d.from === side) continue;
-    out[d.field] = { before: (plan.canonical[side]?.values[d.field] ?? null) as JsonValue, after: (now?.values[d.field] ?? null) as JsonValue };
+    out[d.field] = {
+      before: (plan.canonical[side]?.values[d.field] ?? null) as JsonValue,
+      after: (now?.values[d.field] ?? null) as JsonValue,
+    };
   }
-  if (plan.action === 'create' && now) for (const [field, value] of Object.entries(now.values)) out[field] = { before: null, after: value as JsonValue };
+  if (plan.action === 'create' && now)
+    for (const [field, value] of Object.entries(now.values)) out[field] = { before: null, after: value as JsonValue };
   return out;
 }
 
@@ -90,19 +100,49 @@ export function recordPage(ctx: ApplyContext, input: RecordInput): Promise<Recor
       if (plan.wait) {
         // Parked (again): one row per record; audited when it is new or its reason changed, not at every re-check.
         const wait = plan.wait;
-        waits.push({ mappingId: mapping.id, side: plan.from, recordId: plan.id, kind: wait.kind, reason: wait.reason, candidates: wait.candidates });
-        const fresh = known === undefined || known.status !== 'open' || known.reason !== wait.reason || known.kind !== wait.kind;
+        waits.push({
+          mappingId: mapping.id,
+          side: plan.from,
+          recordId: plan.id,
+          kind: wait.kind,
+          reason: wait.reason,
+          candidates: wait.candidates,
+        });
+        const fresh =
+          known === undefined || known.status !== 'open' || known.reason !== wait.reason || known.kind !== wait.kind;
         const ids = plan.from === 'crm' ? { crmId: plan.id, erpId: null } : { crmId: null, erpId: plan.id };
-        if (fresh) audit.push({ runId: ctx.runId, mappingId: mapping.id, mappingVersion: mapping.version, ...ids, actor: ctx.actor, action: 'waiting', rule: wait.reason, details: { kind: wait.kind, candidates: wait.candidates.map((c) => ({ ...c })) } });
+        if (fresh)
+          audit.push({
+            runId: ctx.runId,
+            mappingId: mapping.id,
+            mappingVersion: mapping.version,
+            ...ids,
+            actor: ctx.actor,
+            action: 'waiting',
+            rule: wait.reason,
+            details: { kind: wait.kind, candidates: wait.candidates.map((c) => ({ ...c })) },
+          });
         applied.push({ plan, status: 'skipped', message: wait.reason });
         continue;
       }
       const to = other(plan.from);
       const mine = input.ops[i] ?? {};
-      const result = { crm: mine.crm ? input.results.get(mine.crm.ref) : undefined, erp: mine.erp ? input.results.get(mine.erp.ref) : undefined };
+      const result = {
+        crm: mine.crm ? input.results.get(mine.crm.ref) : undefined,
+        erp: mine.erp ? input.results.get(mine.erp.ref) : undefined,
+      };
       const partnerId = result[to]?.ok ? result[to].id : plan.partnerId;
-      const ids = plan.from === 'crm' ? { crmId: plan.id, erpId: partnerId ?? null } : { crmId: partnerId ?? null, erpId: plan.id };
-      const entry = { runId: ctx.runId, mappingId: mapping.id, mappingVersion: mapping.version, ...ids, actor: ctx.actor };
+      const ids =
+        plan.from === 'crm'
+          ? { crmId: plan.id, erpId: partnerId ?? null }
+          : { crmId: partnerId ?? null, erpId: plan.id };
+      const entry = {
+        runId: ctx.runId,
+        mappingId: mapping.id,
+        mappingVersion: mapping.version,
+        ...ids,
+        actor: ctx.actor,
+      };
       const open = input.page.deadLetters.get(plan.id) ?? [];
 
       const deadLetter = async (side: Side, message: string, extra: JsonObject = {}): Promise<string> => {
@@ -112,8 +152,25 @@ export function recordPage(ctx: ApplyContext, input: RecordInput): Promise<Recor
           return known.id;
         }
         const op = mine[side];
-        const payload = { op: op?.op ?? plan.action, ...(op?.id === undefined ? {} : { targetId: op.id }), fields: (op?.fields ?? {}) as JsonObject, from: plan.from, sourceId: plan.id, ...extra };
-        return (await tx.deadLetters.add({ mappingId: mapping.id, side: plan.from, connection: ctx.connections[side], recordId: plan.id, payload, message, attempts: 1 })).id;
+        const payload = {
+          op: op?.op ?? plan.action,
+          ...(op?.id === undefined ? {} : { targetId: op.id }),
+          fields: (op?.fields ?? {}) as JsonObject,
+          from: plan.from,
+          sourceId: plan.id,
+          ...extra,
+        };
+        return (
+          await tx.deadLetters.add({
+            mappingId: mapping.id,
+            side: plan.from,
+            connection: ctx.connections[side],
+            recordId: plan.id,
+            payload,
+            message,
+            attempts: 1,
+          })
+        ).id;
       };
 
       const failed = SIDES.flatMap((s) => {
@@ -123,7 +180,17 @@ export function recordPage(ctx: ApplyContext, input: RecordInput): Promise<Recor
       if (failed.length > 0) {
         for (const { side, error } of failed) {
           const id = await deadLetter(side, error.message);
-          audit.push({ ...entry, action: 'failed', rule: plan.reason, details: { side, message: error.message, deadLetter: id, ...(error.vendorCode ? { vendorCode: error.vendorCode } : {}) } });
+          audit.push({
+            ...entry,
+            action: 'failed',
+            rule: plan.reason,
+            details: {
+              side,
+              message: error.message,
+              deadLetter: id,
+              ...(error.vendorCode ? { vendorCode: error.vendorCode } : {}),
+            },
+          });
         }
         applied.push({ plan, status: 'failed', message: failed.map((f) => f.error.message).join('; ') });
         continue;
@@ -135,7 +202,12 @@ export function recordPage(ctx: ApplyContext, input: RecordInput): Promise<Recor
       };
       if (plan.action === 'skip') {
         const settled = await settle();
-        audit.push({ ...entry, action: 'skipped', rule: plan.reason, ...(open.length > 0 ? { details: settled } : {}) });
+        audit.push({
+          ...entry,
+          action: 'skipped',
+          rule: plan.reason,
+          ...(open.length > 0 ? { details: settled } : {}),
+        });
         applied.push({ plan, status: 'skipped' });
         continue;
       }
@@ -149,15 +221,25 @@ export function recordPage(ctx: ApplyContext, input: RecordInput): Promise<Recor
       let link = plan.link;
       if (link === undefined && partnerId) {
         // Linked since it was planned (a person's resync, a pass elsewhere that lost its lease): that link stands.
-        const [byCrm, byErp] = [await tx.links.findBySide(mapping.id, 'crm', ids.crmId as string), await tx.links.findBySide(mapping.id, 'erp', ids.erpId as string)];
+        const [byCrm, byErp] = [
+          await tx.links.findBySide(mapping.id, 'crm', ids.crmId as string),
+          await tx.links.findBySide(mapping.id, 'erp', ids.erpId as string),
+        ];
         const existing = byCrm ?? byErp;
         if (existing && (existing.crmId !== ids.crmId || existing.erpId !== ids.erpId)) {
           const settled = await settle();
-          audit.push({ ...entry, action: 'skipped', rule: `linked meanwhile: crm ${existing.crmId} <-> erp ${existing.erpId}; not linked again`, details: { op: plan.action, ...settled } });
+          audit.push({
+            ...entry,
+            action: 'skipped',
+            rule: `linked meanwhile: crm ${existing.crmId} <-> erp ${existing.erpId}; not linked again`,
+            details: { op: plan.action, ...settled },
+          });
           applied.push({ plan, status: 'skipped', message: 'linked meanwhile to another record' });
           continue;
         }
-        link = existing ?? (await tx.links.create({ mappingId: mapping.id, crmId: ids.crmId as string, erpId: ids.erpId as string }));
+        link =
+          existing ??
+          (await tx.links.create({ mappingId: mapping.id, crmId: ids.crmId as string, erpId: ids.erpId as string }));
       }
       const now = { crm: after(ctx, plan, 'crm', result.crm), erp: after(ctx, plan, 'erp', result.erp) };
       const conflicts = plan.decisions.filter((d) => d.action === 'conflict').map((d) => d.field);
@@ -166,11 +248,15 @@ export function recordPage(ctx: ApplyContext, input: RecordInput): Promise<Recor
         // A parked field keeps its old snapshot value, so it stays a conflict until someone decides.
         const keep = (side: Side): JsonObject => {
           const values = { ...(now[side]?.values ?? {}) } as Record<string, JsonValue>;
-          for (const f of conflicts) values[f] = ((plan.snapshot?.[side] as JsonObject | undefined)?.[f] ?? null) as JsonValue;
+          for (const f of conflicts)
+            values[f] = ((plan.snapshot?.[side] as JsonObject | undefined)?.[f] ?? null) as JsonValue;
           return values;
         };
         try {
-          await tx.snapshots.compareAndSet(link.id, plan.snapshot?.version ?? 0, { crm: keep('crm'), erp: keep('erp') });
+          await tx.snapshots.compareAndSet(link.id, plan.snapshot?.version ?? 0, {
+            crm: keep('crm'),
+            erp: keep('erp'),
+          });
         } catch (err) {
           if (!(err instanceof VersionConflictError)) throw err;
           if (input.onLost === 'retry') {
@@ -178,22 +264,41 @@ export function recordPage(ctx: ApplyContext, input: RecordInput): Promise<Recor
             continue;
           }
           const id = await deadLetter(to, LOST_TWICE, { lostCompareAndSet: true });
-          audit.push({ ...entry, action: 'failed', rule: plan.reason, details: { side: to, message: LOST_TWICE, deadLetter: id } });
+          audit.push({
+            ...entry,
+            action: 'failed',
+            rule: plan.reason,
+            details: { side: to, message: LOST_TWICE, deadLetter: id },
+          });
           applied.push({ plan, status: 'failed', message: LOST_TWICE });
           continue;
         }
         const parked = plan.snapshot ? await tx.conflicts.list({ linkId: link.id, status: 'open' }) : [];
         for (const field of conflicts) {
           if (parked.some((c) => c.field === field)) continue;
-          await tx.conflicts.open({ mappingId: mapping.id, linkId: link.id, field, crmValue: (now.crm.values[field] ?? null) as JsonValue, erpValue: (now.erp.values[field] ?? null) as JsonValue });
+          await tx.conflicts.open({
+            mappingId: mapping.id,
+            linkId: link.id,
+            field,
+            crmValue: (now.crm.values[field] ?? null) as JsonValue,
+            erpValue: (now.erp.values[field] ?? null) as JsonValue,
+          });
         }
         // A parked field that is no conflict any more: a person chose a side, one side gave in, or both now agree.
         for (const c of parked) {
           if (conflicts.includes(c.field)) continue;
           const chosen = ctx.decided?.[c.field];
           const decision = plan.decisions.find((d) => d.field === c.field);
-          const choice: ConflictResolution = chosen ? { choice: chosen } : decision?.action === 'push' && decision.from ? { choice: decision.from } : { choice: 'value', value: (now.crm.values[c.field] ?? null) as JsonValue };
-          await tx.conflicts.resolve(c.id, choice, chosen ? (ctx.by ?? ctx.actor) : `sync: ${decision?.rule ?? 'settled'}`);
+          const choice: ConflictResolution = chosen
+            ? { choice: chosen }
+            : decision?.action === 'push' && decision.from
+              ? { choice: decision.from }
+              : { choice: 'value', value: (now.crm.values[c.field] ?? null) as JsonValue };
+          await tx.conflicts.resolve(
+            c.id,
+            choice,
+            chosen ? (ctx.by ?? ctx.actor) : `sync: ${decision?.rule ?? 'settled'}`,
+          );
           resolved.push(c.id);
         }
       }
@@ -206,7 +311,13 @@ export function recordPage(ctx: ApplyContext, input: RecordInput): Promise<Recor
       const status = conflicts.length > 0 ? 'conflicted' : 'applied';
       const decidedHere = ctx.decided ? plan.decisions.filter((d) => ctx.decided?.[d.field] !== undefined) : [];
       if (decidedHere.length > 0 && resolved.length > 0) {
-        audit.push({ ...entry, action: 'resolved', rule: decidedHere.map((d) => `${d.field}: ${d.rule}`).join('; '), changes, details });
+        audit.push({
+          ...entry,
+          action: 'resolved',
+          rule: decidedHere.map((d) => `${d.field}: ${d.rule}`).join('; '),
+          changes,
+          details,
+        });
       } else {
         audit.push({ ...entry, action: status, rule: plan.reason, changes, details });
       }
@@ -214,10 +325,17 @@ export function recordPage(ctx: ApplyContext, input: RecordInput): Promise<Recor
     }
     // Records that were waiting and are handled now (linked, created, or no longer needing a partner) close their match.
     const lostIds = new Set(lost.map((p) => p.id));
-    for (const a of applied) if (a.status !== 'failed' && !a.plan.wait && !lostIds.has(a.plan.id) && input.page.matches.has(a.plan.id)) settledMatches.push(a.plan.id);
+    for (const a of applied)
+      if (a.status !== 'failed' && !a.plan.wait && !lostIds.has(a.plan.id) && input.page.matches.has(a.plan.id))
+        settledMatches.push(a.plan.id);
     if (waits.length > 0) await tx.matches.upsertOpenMany(waits);
     if (settledMatches.length > 0) await tx.matches.closeMany(mapping.id, input.page.from, settledMatches);
-    if (audit.length > 0) await tx.audit.appendMany(ctx.by === undefined ? audit : audit.map((a) => ({ ...a, details: { ...(a.details ?? {}), by: ctx.by ?? null } })));
+    if (audit.length > 0)
+      await tx.audit.appendMany(
+        ctx.by === undefined
+          ? audit
+          : audit.map((a) => ({ ...a, details: { ...(a.details ?? {}), by: ctx.by ?? null } })),
+      );
     const cursorMoved = input.cursor !== undefined && lost.length === 0;
     if (cursorMoved && input.cursor) await tx.cursors.set(input.cursor.key, input.cursor.value);
     return { applied, lost, cursorMoved };

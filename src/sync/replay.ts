@@ -25,8 +25,12 @@ const RACE_ATTEMPTS = 3;
 /** Loads an open dead letter, or says clearly why not. */
 export async function openDeadLetter(store: Store, id: string): Promise<DeadLetter> {
   const dl = await store.deadLetters.get(id);
-  if (dl === undefined) throw new FrontbackError(ErrorCode.NotFound, `no dead letter ${id}`, { details: { deadLetter: id } });
-  if (dl.status !== 'open') throw new FrontbackError(ErrorCode.Conflict, `dead letter ${id} is ${dl.status} already (at ${dl.updatedAt})`, { details: { deadLetter: id, status: dl.status } });
+  if (dl === undefined)
+    throw new FrontbackError(ErrorCode.NotFound, `no dead letter ${id}`, { details: { deadLetter: id } });
+  if (dl.status !== 'open')
+    throw new FrontbackError(ErrorCode.Conflict, `dead letter ${id} is ${dl.status} already (at ${dl.updatedAt})`, {
+      details: { deadLetter: id, status: dl.status },
+    });
   return dl;
 }
 
@@ -34,7 +38,11 @@ export async function openDeadLetter(store: Store, id: string): Promise<DeadLett
 function sourceSide(dl: DeadLetter): Side {
   const from = (dl.payload as { from?: unknown } | null)?.from;
   if (from !== 'crm' && from !== 'erp') {
-    throw new FrontbackError(ErrorCode.Validation, `dead letter ${dl.id} does not say which side its change came from (payload.from): it cannot be replayed; discard it and sync the record again`, { details: { deadLetter: dl.id } });
+    throw new FrontbackError(
+      ErrorCode.Validation,
+      `dead letter ${dl.id} does not say which side its change came from (payload.from): it cannot be replayed; discard it and sync the record again`,
+      { details: { deadLetter: dl.id } },
+    );
   }
   return from;
 }
@@ -42,11 +50,20 @@ function sourceSide(dl: DeadLetter): Side {
 /** Replays dead letter `id` of `ctx.mapping`; `by` names the person (audited). */
 export async function replayDeadLetter(ctx: SyncContext, id: string, by: string): Promise<ReplayOutcome> {
   const dl = await openDeadLetter(ctx.store, id);
-  if (dl.mappingId !== ctx.mapping.id) throw new FrontbackError(ErrorCode.Validation, `dead letter ${id} belongs to mapping ${dl.mappingId}, not ${ctx.mapping.id}`, { details: { deadLetter: id } });
+  if (dl.mappingId !== ctx.mapping.id)
+    throw new FrontbackError(
+      ErrorCode.Validation,
+      `dead letter ${id} belongs to mapping ${dl.mappingId}, not ${ctx.mapping.id}`,
+      { details: { deadLetter: id } },
+    );
   const from = sourceSide(dl);
   for (let attempt = 1; ; attempt++) {
     try {
-      const { runId, applied } = await resyncRecord(ctx, from, dl.recordId, { actor: 'replay', trigger: `replay:${id}`, by });
+      const { runId, applied } = await resyncRecord(ctx, from, dl.recordId, {
+        actor: 'replay',
+        trigger: `replay:${id}`,
+        by,
+      });
       const after = (await ctx.store.deadLetters.get(id)) ?? dl;
       return { deadLetter: after, runId, applied };
     } catch (err) {

@@ -28,10 +28,20 @@ const RACE_ATTEMPTS = 3;
 /** Loads an open conflict of `ctx.mapping`, or says clearly why not. */
 export async function openConflict(ctx: SyncContext, id: string): Promise<Conflict> {
   const conflict = await ctx.store.conflicts.get(id);
-  if (conflict === undefined) throw new FrontbackError(ErrorCode.NotFound, `no conflict ${id}`, { details: { conflict: id } });
-  if (conflict.mappingId !== ctx.mapping.id) throw new FrontbackError(ErrorCode.Validation, `conflict ${id} belongs to mapping ${conflict.mappingId}, not ${ctx.mapping.id}`, { details: { conflict: id, mapping: conflict.mappingId } });
+  if (conflict === undefined)
+    throw new FrontbackError(ErrorCode.NotFound, `no conflict ${id}`, { details: { conflict: id } });
+  if (conflict.mappingId !== ctx.mapping.id)
+    throw new FrontbackError(
+      ErrorCode.Validation,
+      `conflict ${id} belongs to mapping ${conflict.mappingId}, not ${ctx.mapping.id}`,
+      { details: { conflict: id, mapping: conflict.mappingId } },
+    );
   if (conflict.status !== 'open') {
-    throw new FrontbackError(ErrorCode.Conflict, `conflict ${id} was already resolved by ${conflict.resolvedBy ?? 'someone'} at ${conflict.resolvedAt ?? 'an unknown time'}`, { details: { conflict: id, resolution: conflict.resolution } });
+    throw new FrontbackError(
+      ErrorCode.Conflict,
+      `conflict ${id} was already resolved by ${conflict.resolvedBy ?? 'someone'} at ${conflict.resolvedAt ?? 'an unknown time'}`,
+      { details: { conflict: id, resolution: conflict.resolution } },
+    );
   }
   return conflict;
 }
@@ -42,23 +52,45 @@ export async function resolveConflict(ctx: SyncContext, id: string, choice: Side
   const { mapping, store } = ctx;
   const field = conflict.field;
   if (!mapping.fields.includes(field)) {
-    throw new FrontbackError(ErrorCode.Validation, `conflict ${id} is about field ${field}, which mapping ${mapping.id} no longer has`, { details: { conflict: id, field } });
+    throw new FrontbackError(
+      ErrorCode.Validation,
+      `conflict ${id} is about field ${field}, which mapping ${mapping.id} no longer has`,
+      { details: { conflict: id, field } },
+    );
   }
   const flow = mapping.flow(field);
   if (flow !== 'both' && flow !== `${choice}->${choice === 'crm' ? 'erp' : 'crm'}`) {
-    throw new FrontbackError(ErrorCode.Validation, `field ${field} of mapping ${mapping.id} does not flow from ${choice} (flow: ${flow ?? 'none'}): choose the other side`, { details: { conflict: id, field, flow } });
+    throw new FrontbackError(
+      ErrorCode.Validation,
+      `field ${field} of mapping ${mapping.id} does not flow from ${choice} (flow: ${flow ?? 'none'}): choose the other side`,
+      { details: { conflict: id, field, flow } },
+    );
   }
   const link = await store.links.get(conflict.linkId);
   if (link === undefined) {
-    throw new FrontbackError(ErrorCode.Conflict, `conflict ${id}: the pair it is about is no longer linked (a record was deleted)`, { details: { conflict: id, link: conflict.linkId } });
+    throw new FrontbackError(
+      ErrorCode.Conflict,
+      `conflict ${id}: the pair it is about is no longer linked (a record was deleted)`,
+      { details: { conflict: id, link: conflict.linkId } },
+    );
   }
   for (let attempt = 1; ; attempt++) {
     try {
-      const { runId, applied } = await resyncRecord(ctx, 'crm', link.crmId, { actor: 'admin', trigger: `resolve:${id}`, by, decided: { [field]: choice } });
+      const { runId, applied } = await resyncRecord(ctx, 'crm', link.crmId, {
+        actor: 'admin',
+        trigger: `resolve:${id}`,
+        by,
+        decided: { [field]: choice },
+      });
       const after = await store.conflicts.get(id);
       if (after?.status !== 'resolved') {
-        const why = applied.status === 'failed' ? `the write was refused: ${applied.message ?? 'no message'} (dead-lettered)` : applied.plan.reason;
-        throw new FrontbackError(ErrorCode.Conflict, `conflict ${id} is still open: ${why}`, { details: { conflict: id, run: runId, status: applied.status } });
+        const why =
+          applied.status === 'failed'
+            ? `the write was refused: ${applied.message ?? 'no message'} (dead-lettered)`
+            : applied.plan.reason;
+        throw new FrontbackError(ErrorCode.Conflict, `conflict ${id} is still open: ${why}`, {
+          details: { conflict: id, run: runId, status: applied.status },
+        });
       }
       return { conflict: after, runId, applied };
     } catch (err) {

@@ -35,22 +35,55 @@ export interface ResyncOptions {
 }
 
 /** Reads record `id` of side `from` and syncs it as a one-record run. */
-export async function resyncRecord(ctx: SyncContext, from: Side, id: string, options: ResyncOptions): Promise<ResyncOutcome> {
+export async function resyncRecord(
+  ctx: SyncContext,
+  from: Side,
+  id: string,
+  options: ResyncOptions,
+): Promise<ResyncOutcome> {
   const { mapping, store } = ctx;
   const object = mapping.sides[from].object;
   const run = await store.runs.start(mapping.id, options.trigger);
   const started = Date.now();
   try {
-    const [record] = await ctx.connectors[from].read(object, [id], undefined, { fieldTimes: mapping.conflicts === 'newest' });
+    const [record] = await ctx.connectors[from].read(object, [id], undefined, {
+      fieldTimes: mapping.conflicts === 'newest',
+    });
     if (record === undefined) {
-      throw new FrontbackError(ErrorCode.NotFound, `${from} record ${object} ${id} is not there any more (deleted or archived): nothing to sync`, { details: { mapping: mapping.id, side: from, id } });
+      throw new FrontbackError(
+        ErrorCode.NotFound,
+        `${from} record ${object} ${id} is not there any more (deleted or archived): nothing to sync`,
+        { details: { mapping: mapping.id, side: from, id } },
+      );
     }
-    const { applied: [applied] } = await syncPage({ ...ctx, runId: run.id, actor: options.actor, ...(options.by === undefined ? {} : { by: options.by }), ...(options.decided ? { decided: options.decided } : {}) }, from, [record]);
-    if (applied === undefined) throw new FrontbackError(ErrorCode.Internal, `planning ${from} record ${id} gave no plan`);
-    await store.runs.finish(run.id, { status: 'succeeded', counts: { read: 1, [applied.status]: 1 }, timings: { total: Date.now() - started } });
+    const {
+      applied: [applied],
+    } = await syncPage(
+      {
+        ...ctx,
+        runId: run.id,
+        actor: options.actor,
+        ...(options.by === undefined ? {} : { by: options.by }),
+        ...(options.decided ? { decided: options.decided } : {}),
+      },
+      from,
+      [record],
+    );
+    if (applied === undefined)
+      throw new FrontbackError(ErrorCode.Internal, `planning ${from} record ${id} gave no plan`);
+    await store.runs.finish(run.id, {
+      status: 'succeeded',
+      counts: { read: 1, [applied.status]: 1 },
+      timings: { total: Date.now() - started },
+    });
     return { runId: run.id, applied };
   } catch (err) {
-    await store.runs.finish(run.id, { status: 'failed', counts: { read: 0 }, timings: { total: Date.now() - started }, error: (err as Error).message });
+    await store.runs.finish(run.id, {
+      status: 'failed',
+      counts: { read: 0 },
+      timings: { total: Date.now() - started },
+      error: (err as Error).message,
+    });
     throw err;
   }
 }

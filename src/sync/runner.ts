@@ -93,7 +93,10 @@ export function startRunner(options: RunnerOptions): Runner {
   const running = new Map<string, Promise<void>>();
   const serially = (key: string, work: () => Promise<void>): Promise<void> => {
     const next = (running.get(key) ?? Promise.resolve()).then(work, work);
-    running.set(key, next.catch(() => undefined));
+    running.set(
+      key,
+      next.catch(() => undefined),
+    );
     return next;
   };
 
@@ -105,20 +108,30 @@ export function startRunner(options: RunnerOptions): Runner {
    * While another process holds it: a scheduled pass (`dropIfSameSide`) is dropped when that
    * process runs the same side (answers false); anything else waits for the mapping.
    */
-  const withMapping = async (mapping: string, side: Side, dropIfSameSide: boolean, work: () => Promise<void>): Promise<boolean> => {
+  const withMapping = async (
+    mapping: string,
+    side: Side,
+    dropIfSameSide: boolean,
+    work: () => Promise<void>,
+  ): Promise<boolean> => {
     const name = passLease(mapping);
     // The holder names the side, so a process waiting can tell which side runs.
     const me = `${holder}/${side}`;
     const until = clock() + WAIT_FOR_MAPPING_MS;
     while (!(await store.leases.acquire(name, me, leaseMs))) {
       if (dropIfSameSide && (await store.leases.get(name))?.holder.endsWith(`/${side}`) === true) return false;
-      if (stopped || clock() > until) throw new Error(`${mapping}: another process kept this mapping's passes busy; the job is retried`);
+      if (stopped || clock() > until)
+        throw new Error(`${mapping}: another process kept this mapping's passes busy; the job is retried`);
       await sleep(Math.min(1_000, leaseMs / 4));
     }
     const renew = setInterval(() => {
       store.leases.acquire(name, me, leaseMs).then(
         (held) => {
-          if (!held) logger.warn({ mapping, side, holder }, 'lost the lease of this pass (it ran past the lease, another process may run it too); the store keeps the writes safe');
+          if (!held)
+            logger.warn(
+              { mapping, side, holder },
+              'lost the lease of this pass (it ran past the lease, another process may run it too); the store keeps the writes safe',
+            );
         },
         (err: unknown) => logger.warn({ err, mapping, side }, 'could not renew the lease of this pass'),
       );
@@ -127,7 +140,9 @@ export function startRunner(options: RunnerOptions): Runner {
       await work();
     } finally {
       clearInterval(renew);
-      await store.leases.release(name, me).catch((err: unknown) => logger.warn({ err, mapping, side }, 'could not release the lease of this pass'));
+      await store.leases
+        .release(name, me)
+        .catch((err: unknown) => logger.warn({ err, mapping, side }, 'could not release the lease of this pass'));
     }
     return true;
   };
@@ -140,23 +155,55 @@ export function startRunner(options: RunnerOptions): Runner {
     const erp = options.connectors.get(mapping.sides.erp.connection);
     if (!crm || !erp) return;
     await serially(data.mapping, async () => {
-      const ran = await withMapping(data.mapping, data.side, data.inbox === undefined, () => pass(job, data, mapping, { crm, erp }));
-      if (!ran) logger.debug({ mapping: data.mapping, side: data.side }, 'scheduled pass dropped: another process runs this side now');
+      const ran = await withMapping(data.mapping, data.side, data.inbox === undefined, () =>
+        pass(job, data, mapping, { crm, erp }),
+      );
+      if (!ran)
+        logger.debug(
+          { mapping: data.mapping, side: data.side },
+          'scheduled pass dropped: another process runs this side now',
+        );
     });
   };
 
   const registers = options.metrics ? [options.metrics] : [];
-  const passes = new Counter({ name: 'frontback_passes_total', help: 'Sync passes run, by mapping, side and outcome (succeeded, failed, held: skipped while the mapping is held by its create guard)', labelNames: ['mapping', 'side', 'outcome'] as const, registers });
-  const passSeconds = new Histogram({ name: 'frontback_pass_duration_seconds', help: 'Sync pass durations in seconds', labelNames: ['mapping', 'side'] as const, buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900], registers });
-  const records = new Counter({ name: 'frontback_records_total', help: 'Records a pass handled, by mapping, side read and status (applied, skipped, conflicted, failed)', labelNames: ['mapping', 'side', 'status'] as const, registers });
+  const passes = new Counter({
+    name: 'frontback_passes_total',
+    help: 'Sync passes run, by mapping, side and outcome (succeeded, failed, held: skipped while the mapping is held by its create guard)',
+    labelNames: ['mapping', 'side', 'outcome'] as const,
+    registers,
+  });
+  const passSeconds = new Histogram({
+    name: 'frontback_pass_duration_seconds',
+    help: 'Sync pass durations in seconds',
+    labelNames: ['mapping', 'side'] as const,
+    buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900],
+    registers,
+  });
+  const records = new Counter({
+    name: 'frontback_records_total',
+    help: 'Records a pass handled, by mapping, side read and status (applied, skipped, conflicted, failed)',
+    labelNames: ['mapping', 'side', 'status'] as const,
+    registers,
+  });
 
-  const pass = async (job: Job, data: PassJob, mapping: LoadedMapping['mapping'], connectors: { crm: Connector; erp: Connector }): Promise<void> => {
+  const pass = async (
+    job: Job,
+    data: PassJob,
+    mapping: LoadedMapping['mapping'],
+    connectors: { crm: Connector; erp: Connector },
+  ): Promise<void> => {
     for (const id of data.inbox ?? []) await store.inbox.markProcessing(id);
     const labels = { mapping: data.mapping, side: data.side };
     const timer = passSeconds.startTimer(labels);
     try {
       const report = await runPass(
-        { mapping, connectors, store, connections: { crm: mapping.sides.crm.connection, erp: mapping.sides.erp.connection } },
+        {
+          mapping,
+          connectors,
+          store,
+          connections: { crm: mapping.sides.crm.connection, erp: mapping.sides.erp.connection },
+        },
         data.side,
         {
           apply: true,
@@ -166,12 +213,33 @@ export function startRunner(options: RunnerOptions): Runner {
           ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
         },
       );
-      for (const status of ['applied', 'skipped', 'conflicted', 'failed'] as const) if (report.counts[status] > 0) records.inc({ ...labels, status }, report.counts[status]);
+      for (const status of ['applied', 'skipped', 'conflicted', 'failed'] as const)
+        if (report.counts[status] > 0) records.inc({ ...labels, status }, report.counts[status]);
       passes.inc({ ...labels, outcome: report.guarded ? 'guarded' : 'succeeded' });
-      if (report.guarded) logger.warn({ mapping: data.mapping, side: data.side, run: report.runId, created: report.counts.create, read: report.read }, 'pass stopped at the create guard: the mapping is held until a person accepts (frontback accept)');
-      logger.info({ mapping: data.mapping, side: data.side, run: report.runId, read: report.read, applied: report.counts.applied }, 'pass done');
+      if (report.guarded)
+        logger.warn(
+          {
+            mapping: data.mapping,
+            side: data.side,
+            run: report.runId,
+            created: report.counts.create,
+            read: report.read,
+          },
+          'pass stopped at the create guard: the mapping is held until a person accepts (frontback accept)',
+        );
+      logger.info(
+        {
+          mapping: data.mapping,
+          side: data.side,
+          run: report.runId,
+          read: report.read,
+          applied: report.counts.applied,
+        },
+        'pass done',
+      );
       // A pass stopped between pages may not have reached these deliveries' changes: they wait for the next one.
-      for (const id of data.inbox ?? []) await (stopping.signal.aborted ? store.inbox.release(id) : store.inbox.markDone(id));
+      for (const id of data.inbox ?? [])
+        await (stopping.signal.aborted ? store.inbox.release(id) : store.inbox.markDone(id));
     } catch (err) {
       if (hasErrorCode(err, ErrorCode.MappingHeld)) {
         // Held by its create guard until a person accepts: skipped, not failed (the changes stay behind the cursor).
@@ -183,7 +251,10 @@ export function startRunner(options: RunnerOptions): Runner {
       passes.inc({ ...labels, outcome: 'failed' });
       for (const id of data.inbox ?? []) await store.inbox.markFailed(id, (err as Error).message);
       // What the queue does next, from the same rule it follows (retry-policy.ts).
-      logger.warn({ mapping: data.mapping, side: data.side, attempt: job.attempt, err }, `pass failed; ${describeRetry(err, job)}`);
+      logger.warn(
+        { mapping: data.mapping, side: data.side, attempt: job.attempt, err },
+        `pass failed; ${describeRetry(err, job)}`,
+      );
       throw err;
     } finally {
       timer();
@@ -204,12 +275,15 @@ export function startRunner(options: RunnerOptions): Runner {
       // Rows a crashed scheduler's process left `processing` are taken again (their jobs are deduplicated by id).
       reconcileLogged(['pending', 'processing']);
     }
-    if (!leader && was) logger.warn({ holder }, 'this process no longer holds the scheduler lease; another one schedules now');
+    if (!leader && was)
+      logger.warn({ holder }, 'this process no longer holds the scheduler lease; another one schedules now');
   };
 
   const enqueue = (mapping: string, side: Side, slot: string): void => {
     if (!leader) return;
-    queue.add('pass', { mapping, side } satisfies PassJob, { jobId: `pass-${mapping}-${side}-${slot}` }).catch((err: unknown) => logger.error({ err }, 'could not enqueue a pass'));
+    queue
+      .add('pass', { mapping, side } satisfies PassJob, { jobId: `pass-${mapping}-${side}-${slot}` })
+      .catch((err: unknown) => logger.error({ err }, 'could not enqueue a pass'));
   };
 
   // Scheduler: every mapping side when this process becomes the scheduler, then on its schedule.
@@ -226,12 +300,17 @@ export function startRunner(options: RunnerOptions): Runner {
         const cron = mapping.schedule.cron;
         const arm = (): void => {
           if (stopped) return;
-          const at = CronExpressionParser.parse(cron, { currentDate: new Date(clock()) }).next().getTime();
-          const timer = setTimeout(() => {
-            timers.delete(timer);
-            enqueue(id, side, String(at));
-            arm();
-          }, Math.max(0, at - clock()));
+          const at = CronExpressionParser.parse(cron, { currentDate: new Date(clock()) })
+            .next()
+            .getTime();
+          const timer = setTimeout(
+            () => {
+              timers.delete(timer);
+              enqueue(id, side, String(at));
+              arm();
+            },
+            Math.max(0, at - clock()),
+          );
           timers.add(timer);
         };
         arm();
@@ -262,7 +341,9 @@ export function startRunner(options: RunnerOptions): Runner {
     for (const g of groups.values()) {
       // The job id names the first row's attempts: a row back to pending (a pass stopped early, a retry asked for)
       // gets a new job, where the queue would ignore the id of the ended job it still keeps.
-      await queue.add('pass', { mapping: g.mapping, side: g.side, inbox: g.ids } satisfies PassJob, { jobId: `inbox-${g.ids[0] ?? ''}-a${g.attempts}-${g.mapping}-${g.side}` });
+      await queue.add('pass', { mapping: g.mapping, side: g.side, inbox: g.ids } satisfies PassJob, {
+        jobId: `inbox-${g.ids[0] ?? ''}-a${g.attempts}-${g.mapping}-${g.side}`,
+      });
     }
   };
   const reconcileLogged = (statuses: readonly ('pending' | 'processing')[]): void => {

@@ -46,10 +46,19 @@ export interface Stream {
 export const cursorKey = (mappingId: string, side: Side): string => `sync:${mappingId}:${side}`;
 
 /** The distinct row sources of the aggregates on `side` (one listing each, even when several fields roll them up). */
-function rollUpSources(rollUps: CompiledMapping['rollUps'], side: Side): { from: string; by: string; key?: string; split?: string }[] {
+function rollUpSources(
+  rollUps: CompiledMapping['rollUps'],
+  side: Side,
+): { from: string; by: string; key?: string; split?: string }[] {
   const seen = new Map<string, { from: string; by: string; key?: string; split?: string }>();
   for (const r of rollUps) {
-    if (r.side === side) seen.set(`${r.from}|${r.by}|${r.key ?? ''}|${r.split ?? ''}`, { from: r.from, by: r.by, ...(r.key ? { key: r.key } : {}), ...(r.split ? { split: r.split } : {}) });
+    if (r.side === side)
+      seen.set(`${r.from}|${r.by}|${r.key ?? ''}|${r.split ?? ''}`, {
+        from: r.from,
+        by: r.by,
+        ...(r.key ? { key: r.key } : {}),
+        ...(r.split ? { split: r.split } : {}),
+      });
   }
   return [...seen.values()];
 }
@@ -65,7 +74,10 @@ export function streamsOf(ctx: PlanContext, from: Side, options: StreamOptions =
     ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   };
-  const pageSize = Math.max(1, Math.min(options.pageSize ?? connector.limits.maxPageSize, connector.limits.maxPageSize));
+  const pageSize = Math.max(
+    1,
+    Math.min(options.pageSize ?? connector.limits.maxPageSize, connector.limits.maxPageSize),
+  );
   const streams: Stream[] = [
     {
       name: 'waiting',
@@ -74,7 +86,9 @@ export function streamsOf(ctx: PlanContext, from: Side, options: StreamOptions =
         for (let i = 0; i < ids.length; i += pageSize) {
           if (options.signal?.aborted === true) return;
           const batch = ids.slice(i, i + pageSize);
-          const records = await connector.read(object, batch, undefined, { fieldTimes: mapping.conflicts === 'newest' });
+          const records = await connector.read(object, batch, undefined, {
+            fieldTimes: mapping.conflicts === 'newest',
+          });
           // A record gone meanwhile (deleted at its source) has nothing left to wait for.
           const gone = batch.filter((id) => !records.some((r) => r.id === id));
           if (gone.length > 0) await ctx.store.matches.closeMany(mapping.id, from, gone);
@@ -90,7 +104,8 @@ export function streamsOf(ctx: PlanContext, from: Side, options: StreamOptions =
       name: 'deletions',
       cursorKey: `${key}:deleted`,
       async *pages(since) {
-        for await (const page of listDeleted(object, since, listing)) yield { ...page, records: page.records.map((r) => ({ ...r, archived: true })) };
+        for await (const page of listDeleted(object, since, listing))
+          yield { ...page, records: page.records.map((r) => ({ ...r, archived: true })) };
       },
     });
   }
@@ -102,8 +117,16 @@ export function streamsOf(ctx: PlanContext, from: Side, options: StreamOptions =
         for await (const page of connector.listChanges(source.from, since, { ...listing, fields: [source.by] })) {
           const keys = [...new Set(page.records.flatMap((r) => referencedKeys(r.fields[source.by], source.split)))];
           // Rows reference their records by id, or by another field of theirs (an order's name): then found by it first.
-          const ids = source.key === undefined || source.key === 'id' || keys.length === 0 ? keys : (await connector.find(object, { field: source.key, values: keys, fields: [source.key] })).map((r) => r.id);
-          const records = ids.length === 0 ? [] : await connector.read(object, ids, undefined, { fieldTimes: mapping.conflicts === 'newest' });
+          const ids =
+            source.key === undefined || source.key === 'id' || keys.length === 0
+              ? keys
+              : (await connector.find(object, { field: source.key, values: keys, fields: [source.key] })).map(
+                  (r) => r.id,
+                );
+          const records =
+            ids.length === 0
+              ? []
+              : await connector.read(object, ids, undefined, { fieldTimes: mapping.conflicts === 'newest' });
           yield { records, cursor: page.cursor };
         }
       },

@@ -52,7 +52,11 @@ function limitFor(limits: BatchLimits, op: WriteOp): number | undefined {
 }
 
 /** Checks one chunk's answer against what was sent: exactly one result per op. */
-export function checkResults(ops: readonly WriteOp[], answered: readonly WriteResult[], connection: string): { results: WriteResult[]; strays: number } {
+export function checkResults(
+  ops: readonly WriteOp[],
+  answered: readonly WriteResult[],
+  connection: string,
+): { results: WriteResult[]; strays: number } {
   const byRef = new Map<string, WriteResult[]>();
   for (const result of answered) byRef.set(result.ref, [...(byRef.get(result.ref) ?? []), result]);
   const sent = new Set(ops.map((op) => op.ref));
@@ -71,7 +75,11 @@ export function checkResults(ops: readonly WriteOp[], answered: readonly WriteRe
 }
 
 /** Writes `ops` to `object` through `connector` in chunks of its declared limits. */
-export async function writeInBatches(connector: Connector, object: string, ops: readonly WriteOp[]): Promise<BatchedWrite> {
+export async function writeInBatches(
+  connector: Connector,
+  object: string,
+  ops: readonly WriteOp[],
+): Promise<BatchedWrite> {
   const results = new Map<string, WriteResult>();
   let strays = 0;
   let calls = 0;
@@ -79,7 +87,11 @@ export async function writeInBatches(connector: Connector, object: string, ops: 
   for (const op of ops) {
     const size = limitFor(connector.limits.maxBatchSize, op);
     if (size === undefined) {
-      results.set(op.ref, { ref: op.ref, ok: false, error: { message: `connection "${connector.connection}" cannot ${op.op} ${object} records`, retryable: false } });
+      results.set(op.ref, {
+        ref: op.ref,
+        ok: false,
+        error: { message: `connection "${connector.connection}" cannot ${op.op} ${object} records`, retryable: false },
+      });
       continue;
     }
     const kind: WriteOpKind | 'create-keyed' = op.op === 'create' && op.idempotencyKey ? 'create-keyed' : op.op;

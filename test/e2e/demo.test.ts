@@ -40,7 +40,9 @@ describe('frontback demo', () => {
     expect(first.stdout).toMatch(/hubspot\s+contacts\s+30 contacts in \d+ page/);
     expect(first.stdout).toMatch(/odoo\s+res\.partner\s+\d+ partners in \d+ page/);
     // The identity preview pairs most seeded people across the two systems, some only after normalising.
-    const preview = /(\d+) of 30 HubSpot contacts match one Odoo partner; (\d+) of those only after normalising/.exec(first.stdout);
+    const preview = /(\d+) of 30 HubSpot contacts match one Odoo partner; (\d+) of those only after normalising/.exec(
+      first.stdout,
+    );
     expect(Number(preview?.[1])).toBeGreaterThan(20);
     expect(Number(preview?.[2])).toBeGreaterThan(0);
     // A dry run of the shipped contacts mapping on one matched pair: a patch, compared field by field.
@@ -50,7 +52,9 @@ describe('frontback demo', () => {
     expect(first.stdout).toMatch(/=> \d+ field\(s\) would change, \d+ already agree/);
     // The merge agrees with the dry run: every field that would change is pushed to Odoo, nothing parked.
     const changing = Number(/=> (\d+) field\(s\) would change/.exec(first.stdout)?.[1]);
-    const pushed = Number(/the merge would push (\d+) field\(s\) to Odoo and 0 to HubSpot, and park 0/.exec(first.stdout)?.[1]);
+    const pushed = Number(
+      /the merge would push (\d+) field\(s\) to Odoo and 0 to HubSpot, and park 0/.exec(first.stdout)?.[1],
+    );
     expect(pushed).toBeGreaterThanOrEqual(changing);
     expect(first.stdout).toMatch(/crm -> erp +only crm changed/);
     // One change through the API, then the incremental read from the saved cursor sees exactly it.

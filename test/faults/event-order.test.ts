@@ -25,11 +25,28 @@ let deliveries = 0;
 
 beforeEach(async () => {
   rig = await startSyncRig({ seed: 61, records: 12 });
-  const loaded = loadMappings('mappings/hubspot-odoo', { cwd: projectRoot }).mappings.find((m) => m.mapping.id === 'contacts-partners')!;
-  const ctx = { mapping: loaded.mapping, connectors: rig.connectors, store: rig.store, connections: { crm: 'hubspot', erp: 'odoo' } };
+  const loaded = loadMappings('mappings/hubspot-odoo', { cwd: projectRoot }).mappings.find(
+    (m) => m.mapping.id === 'contacts-partners',
+  )!;
+  const ctx = {
+    mapping: loaded.mapping,
+    connectors: rig.connectors,
+    store: rig.store,
+    connections: { crm: 'hubspot', erp: 'odoo' },
+  };
   await runPass(ctx, 'crm', { apply: true });
   await runPass(ctx, 'erp', { apply: true });
-  runner = startRunner({ mappings: [loaded], connectors: rig.byName, store: rig.store, queue: createMemoryQueue('sync'), logger: createLogger({ level: 'silent' }), overlapMs: 0, concurrency: 2, everyMsOverride: 3_600_000, inboxEveryMs: 100 });
+  runner = startRunner({
+    mappings: [loaded],
+    connectors: rig.byName,
+    store: rig.store,
+    queue: createMemoryQueue('sync'),
+    logger: createLogger({ level: 'silent' }),
+    overlapMs: 0,
+    concurrency: 2,
+    everyMsOverride: 3_600_000,
+    inboxEveryMs: 100,
+  });
   // The runner's first poll of each side (at start) is over before anything is edited: from here on, only deliveries move things.
   await until('the first polls', async () => {
     const runs = await rig.store.runs.list({ mappingId: 'contacts-partners' });
@@ -41,8 +58,16 @@ afterEach(async () => {
   await rig.close();
 });
 
-const deliver = async (crmId: string): Promise<string> => (await rig.store.inbox.accept({ source: 'hubspot', deliveryKey: `d${++deliveries}`, payload: { object: 'contacts', id: crmId } })).id;
-const done = async (ids: string[]): Promise<boolean> => (await Promise.all(ids.map((id) => rig.store.inbox.get(id)))).every((r) => r?.status === 'done');
+const deliver = async (crmId: string): Promise<string> =>
+  (
+    await rig.store.inbox.accept({
+      source: 'hubspot',
+      deliveryKey: `d${++deliveries}`,
+      payload: { object: 'contacts', id: crmId },
+    })
+  ).id;
+const done = async (ids: string[]): Promise<boolean> =>
+  (await Promise.all(ids.map((id) => rig.store.inbox.get(id)))).every((r) => r?.status === 'done');
 async function until(what: string, check: () => Promise<boolean>): Promise<void> {
   for (const end = Date.now() + 20_000; Date.now() < end; await sleep(100)) if (await check()) return;
   throw new Error(`timed out waiting for ${what}`);
@@ -58,8 +83,12 @@ describe('deliveries out of order, and edits during a pass', () => {
   it('7: the later edit delivered first, then the earlier: the newest value wins; the stale delivery is skipped', async () => {
     const [pair] = await rig.store.links.list('contacts-partners');
     const start = await head();
-    await rig.connectors.crm.write('contacts', [{ op: 'update', ref: 'v1', id: pair!.crmId, fields: { jobtitle: 'Version 1' } }]);
-    await rig.connectors.crm.write('contacts', [{ op: 'update', ref: 'v2', id: pair!.crmId, fields: { jobtitle: 'Version 2' } }]);
+    await rig.connectors.crm.write('contacts', [
+      { op: 'update', ref: 'v1', id: pair!.crmId, fields: { jobtitle: 'Version 1' } },
+    ]);
+    await rig.connectors.crm.write('contacts', [
+      { op: 'update', ref: 'v2', id: pair!.crmId, fields: { jobtitle: 'Version 2' } },
+    ]);
     const second = await deliver(pair!.crmId);
     await until('the first delivery done', () => done([second]));
     const first = await deliver(pair!.crmId);
@@ -73,7 +102,9 @@ describe('deliveries out of order, and edits during a pass', () => {
   it('7: a deletion delivered before an update: the partner ends archived; the update delivery changes nothing', async () => {
     const [pair] = await rig.store.links.list('contacts-partners');
     const start = await head();
-    await rig.connectors.crm.write('contacts', [{ op: 'update', ref: 'u', id: pair!.crmId, fields: { jobtitle: 'Before leaving' } }]);
+    await rig.connectors.crm.write('contacts', [
+      { op: 'update', ref: 'u', id: pair!.crmId, fields: { jobtitle: 'Before leaving' } },
+    ]);
     await rig.connectors.crm.write('contacts', [{ op: 'archive', ref: 'd', id: pair!.crmId }]);
     const deletion = await deliver(pair!.crmId);
     await until('the deletion delivery done', () => done([deletion]));
@@ -82,7 +113,9 @@ describe('deliveries out of order, and edits during a pass', () => {
     expect((await fn(pair!.erpId))?.archived).toBe(true);
     const mine = await entriesFor(pair!.crmId, start);
     expect(mine.filter((e) => e.action === 'applied').map((e) => e.details?.['op'])).toEqual(['archive']);
-    expect(mine.filter((e) => e.action === 'skipped').map((e) => e.rule)).toContain('archived in crm; the erp partner is archived already');
+    expect(mine.filter((e) => e.action === 'skipped').map((e) => e.rule)).toContain(
+      'archived in crm; the erp partner is archived already',
+    );
   }, 60_000);
 
   it('a delivery put back to pending (its pass stopped early, or a retry asked for) is taken again, not ignored as a finished job', async () => {
@@ -91,16 +124,28 @@ describe('deliveries out of order, and edits during a pass', () => {
     await until('the delivery done', () => done([id]));
     const before = (await rig.store.inbox.get(id))?.attempts ?? 0;
     await rig.store.inbox.release(id);
-    await until('the delivery done again', async () => (await rig.store.inbox.get(id))?.status === 'done' && ((await rig.store.inbox.get(id))?.attempts ?? 0) > before);
+    await until(
+      'the delivery done again',
+      async () =>
+        (await rig.store.inbox.get(id))?.status === 'done' && ((await rig.store.inbox.get(id))?.attempts ?? 0) > before,
+    );
   }, 60_000);
 
   it('8: edited again while its pass runs: the newer value still arrives', async () => {
     const [pair] = await rig.store.links.list('contacts-partners');
-    await fetch(`${rig.urls.odoo}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 150 }) });
-    await rig.connectors.crm.write('contacts', [{ op: 'update', ref: 'a', id: pair!.crmId, fields: { jobtitle: 'First edit' } }]);
+    await fetch(`${rig.urls.odoo}/_sandbox/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ latencyMs: 150 }),
+    });
+    await rig.connectors.crm.write('contacts', [
+      { op: 'update', ref: 'a', id: pair!.crmId, fields: { jobtitle: 'First edit' } },
+    ]);
     const first = await deliver(pair!.crmId);
     await until('its pass running', async () => (await rig.store.inbox.get(first))?.status === 'processing');
-    await rig.connectors.crm.write('contacts', [{ op: 'update', ref: 'b', id: pair!.crmId, fields: { jobtitle: 'Second edit' } }]);
+    await rig.connectors.crm.write('contacts', [
+      { op: 'update', ref: 'b', id: pair!.crmId, fields: { jobtitle: 'Second edit' } },
+    ]);
     const second = await deliver(pair!.crmId);
     await until('both deliveries done', () => done([first, second]));
     expect((await fn(pair!.erpId))?.fields.function).toBe('Second edit');

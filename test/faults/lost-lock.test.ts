@@ -37,7 +37,14 @@ let crmIds: Set<string>;
 beforeAll(async () => {
   if (!ready) return;
   rig = await startSyncRig({ seed: 81, records: 6 });
-  const created = await rig.connectors.crm.write('contacts', EMAILS.map((email, i) => ({ op: 'create' as const, ref: `c${i}`, fields: { email, firstname: 'Lock', lastname: `Test ${i}`, lifecyclestage: 'customer' } })));
+  const created = await rig.connectors.crm.write(
+    'contacts',
+    EMAILS.map((email, i) => ({
+      op: 'create' as const,
+      ref: `c${i}`,
+      fields: { email, firstname: 'Lock', lastname: `Test ${i}`, lifecyclestage: 'customer' },
+    })),
+  );
   crmIds = new Set(created.flatMap((r) => (r.ok ? [r.id] : [])));
 });
 
@@ -52,7 +59,8 @@ afterAll(async () => {
 
 const partners = async (): Promise<Map<string, number>> => {
   const counts = new Map<string, number>();
-  for (const p of await rig.connectors.erp.find('res.partner', { field: 'email', values: EMAILS })) counts.set(String(p.fields.email), (counts.get(String(p.fields.email)) ?? 0) + 1);
+  for (const p of await rig.connectors.erp.find('res.partner', { field: 'email', values: EMAILS }))
+    counts.set(String(p.fields.email), (counts.get(String(p.fields.email)) ?? 0) + 1);
   return counts;
 };
 
@@ -60,30 +68,57 @@ describe.skipIf(!ready)('a worker that loses its lock in the middle of a pass', 
   it('another runs the job again; the writes stay single', async () => {
     a = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'test/faults/fixtures/blocking-worker.ts')], {
       cwd: projectRoot,
-      env: { ...process.env, FB_HUBSPOT: rig.urls.hubspot, FB_ODOO: rig.urls.odoo, FB_STORE: rig.storePath, FB_REDIS: REDIS_URL, FB_PREFIX: prefix, FB_BLOCK_MS: '4000', FB_ROOT: projectRoot },
+      env: {
+        ...process.env,
+        FB_HUBSPOT: rig.urls.hubspot,
+        FB_ODOO: rig.urls.odoo,
+        FB_STORE: rig.storePath,
+        FB_REDIS: REDIS_URL,
+        FB_PREFIX: prefix,
+        FB_BLOCK_MS: '4000',
+        FB_ROOT: projectRoot,
+      },
     });
     a.stdout?.on('data', (d: Buffer) => (aOutput += d.toString()));
     a.stderr?.on('data', (d: Buffer) => (aOutput += d.toString()));
     expect(await waitUntil(async () => aOutput.includes('blocking'), 60_000), aOutput).toBe(true);
 
     // A is stuck after its Odoo write; B starts on the same queue and store.
-    const mappings = loadMappings('mappings/hubspot-odoo', { cwd: projectRoot }).mappings.filter((m) => m.mapping.id === 'contacts-partners');
+    const mappings = loadMappings('mappings/hubspot-odoo', { cwd: projectRoot }).mappings.filter(
+      (m) => m.mapping.id === 'contacts-partners',
+    );
     queue = createBullMqQueue('sync', { redisUrl: REDIS_URL, prefix, lockDurationMs: 1_000, stalledIntervalMs: 500 });
-    b = startRunner({ mappings, connectors: rig.byName, store: rig.store, queue, logger: createLogger({ level: 'silent' }), overlapMs: 0, concurrency: 1, everyMsOverride: 1_000, holder: 'worker-b', leaseMs: 1_000 });
+    b = startRunner({
+      mappings,
+      connectors: rig.byName,
+      store: rig.store,
+      queue,
+      logger: createLogger({ level: 'silent' }),
+      overlapMs: 0,
+      concurrency: 1,
+      everyMsOverride: 1_000,
+      holder: 'worker-b',
+      leaseMs: 1_000,
+    });
     // B links every customer to the partner A wrote (no second one), while A is still blocked.
-    const linked = async () => (await rig.store.links.list('contacts-partners')).filter((l) => crmIds.has(l.crmId)).length;
+    const linked = async () =>
+      (await rig.store.links.list('contacts-partners')).filter((l) => crmIds.has(l.crmId)).length;
     expect(await waitUntil(async () => (await linked()) === N, 20_000, 100)).toBe(true);
     expect(aOutput).not.toContain('unblocked');
     // A wakes up and goes on; give both a few more passes.
     expect(await waitUntil(async () => aOutput.includes('unblocked'), 20_000), aOutput).toBe(true);
     await new Promise((r) => setTimeout(r, 4_000));
 
-    expect([...(await partners())].filter(([, n]) => n !== 1), aOutput).toEqual([]);
+    expect(
+      [...(await partners())].filter(([, n]) => n !== 1),
+      aOutput,
+    ).toEqual([]);
     const links = await rig.store.links.list('contacts-partners');
     expect(new Set(links.map((l) => l.crmId)).size).toBe(links.length);
     expect(new Set(links.map((l) => l.erpId)).size).toBe(links.length);
     const ids = new Set(links.map((l) => l.erpId));
-    for (const p of await rig.connectors.erp.find('res.partner', { field: 'email', values: EMAILS })) expect(ids.has(p.id), `partner ${p.id} unlinked`).toBe(true);
+    for (const p of await rig.connectors.erp.find('res.partner', { field: 'email', values: EMAILS }))
+      expect(ids.has(p.id), `partner ${p.id} unlinked`).toBe(true);
     expect(await linked()).toBe(N);
     expect((await rig.store.audit.verify()).ok).toBe(true);
   }, 120_000);

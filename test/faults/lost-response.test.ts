@@ -21,16 +21,29 @@ let companies: LoadedMapping;
 beforeEach(async () => {
   // HubSpot's search index lags writes (by seconds in real life): the match by name cannot see the dropped create.
   rig = await startSyncRig({ seed: 41, records: 8, hubspot: { searchLag: 30_000 } });
-  const loaded = loadMappings('mappings/hubspot-odoo', { cwd: projectRoot }).mappings.find((m) => m.mapping.id === 'companies-partners');
+  const loaded = loadMappings('mappings/hubspot-odoo', { cwd: projectRoot }).mappings.find(
+    (m) => m.mapping.id === 'companies-partners',
+  );
   if (!loaded) throw new Error('companies-partners not loaded');
   companies = loaded;
 });
 afterEach(() => rig.close());
 
 const NAME = 'Lost Response SARL';
-const ctx = () => ({ mapping: companies.mapping, connectors: rig.connectors, store: rig.store, connections: { crm: 'hubspot', erp: 'odoo' } });
-const named = () => rig.hubspot.store.records(rig.hubspot.store.requireType('companies')).filter((r) => r.properties.name === NAME);
-const dropNextWrite = () => fetch(`${rig.hubspot.url}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dropAfterCommit: 1 }) });
+const ctx = () => ({
+  mapping: companies.mapping,
+  connectors: rig.connectors,
+  store: rig.store,
+  connections: { crm: 'hubspot', erp: 'odoo' },
+});
+const named = () =>
+  rig.hubspot.store.records(rig.hubspot.store.requireType('companies')).filter((r) => r.properties.name === NAME);
+const dropNextWrite = () =>
+  fetch(`${rig.hubspot.url}/_sandbox/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ dropAfterCommit: 1 }),
+  });
 
 /** Runs passes from Odoo until one goes through (a dropped answer may fail one). */
 async function syncFromOdoo(): Promise<void> {
@@ -48,7 +61,9 @@ describe('a create whose answer is lost (HubSpot companies)', () => {
   it('makes the company once, through the frontback_key upsert', async () => {
     await prepareMapping(companies, rig.connectors);
     await runPass(ctx(), 'erp', { apply: true });
-    await rig.connectors.erp.write('res.partner', [{ op: 'create', ref: 'c', fields: { name: NAME, is_company: true, city: 'Lille' } }]);
+    await rig.connectors.erp.write('res.partner', [
+      { op: 'create', ref: 'c', fields: { name: NAME, is_company: true, city: 'Lille' } },
+    ]);
     const [odoo] = await rig.connectors.erp.find('res.partner', { field: 'name', values: [NAME] });
     await dropNextWrite();
     await syncFromOdoo();
@@ -61,9 +76,14 @@ describe('a create whose answer is lost (HubSpot companies)', () => {
 
   it('without the key, the same fault makes two: what the key prevents', async () => {
     // The mapping's own custom properties, but not frontback_key.
-    await rig.connectors.crm.ensureFields?.('companies', [{ name: 'erp_credit_limit', type: 'number' }, { name: 'erp_open_invoices', type: 'number' }]);
+    await rig.connectors.crm.ensureFields?.('companies', [
+      { name: 'erp_credit_limit', type: 'number' },
+      { name: 'erp_open_invoices', type: 'number' },
+    ]);
     await runPass(ctx(), 'erp', { apply: true });
-    await rig.connectors.erp.write('res.partner', [{ op: 'create', ref: 'c', fields: { name: NAME, is_company: true, city: 'Lille' } }]);
+    await rig.connectors.erp.write('res.partner', [
+      { op: 'create', ref: 'c', fields: { name: NAME, is_company: true, city: 'Lille' } },
+    ]);
     await dropNextWrite();
     await syncFromOdoo();
     await syncFromOdoo();

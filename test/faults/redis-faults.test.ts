@@ -30,7 +30,9 @@ import { startSyncRig, type SyncRig } from '../integration/sync/support.ts';
 const haveBinary = spawnSync('redis-server', ['--version']).status === 0;
 if (!haveBinary) {
   if (isCI) throw new Error('CI=true and redis-server is not installed; this suite is mandatory in CI');
-  process.stderr.write('\n*** SKIPPED: redis-server is not installed (these fault tests start a Redis of their own); set CI=true to make this a failure ***\n');
+  process.stderr.write(
+    '\n*** SKIPPED: redis-server is not installed (these fault tests start a Redis of their own); set CI=true to make this a failure ***\n',
+  );
 }
 
 let port: number;
@@ -38,10 +40,28 @@ let redisProcess: ChildProcess | undefined;
 let rig: SyncRig;
 let queue: JobQueue;
 let runner: Runner;
-const mapping = () => loadMappings('mappings/hubspot-odoo', { cwd: projectRoot }).mappings.find((m) => m.mapping.id === 'contacts-partners')!;
+const mapping = () =>
+  loadMappings('mappings/hubspot-odoo', { cwd: projectRoot }).mappings.find(
+    (m) => m.mapping.id === 'contacts-partners',
+  )!;
 
 async function startRedis(): Promise<void> {
-  redisProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+  redisProcess = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
+    { stdio: 'ignore' },
+  );
   const probe = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => undefined);
   for (let i = 0; i < 100; i++) {
@@ -80,13 +100,33 @@ beforeAll(async () => {
   rig = await startSyncRig({ seed: 51, records: 30 });
   const loaded = mapping();
   // Linked first, so the edits below are plain updates.
-  const ctx = { mapping: loaded.mapping, connectors: rig.connectors, store: rig.store, connections: { crm: 'hubspot', erp: 'odoo' } };
+  const ctx = {
+    mapping: loaded.mapping,
+    connectors: rig.connectors,
+    store: rig.store,
+    connections: { crm: 'hubspot', erp: 'odoo' },
+  };
   await runPass(ctx, 'crm', { apply: true });
   await runPass(ctx, 'erp', { apply: true });
   queue = createBullMqQueue('sync', { redisUrl: `redis://127.0.0.1:${port}`, prefix: 'fbfault' });
-  runner = startRunner({ mappings: [loaded], connectors: rig.byName, store: rig.store, queue, logger: createLogger({ level: 'silent' }), overlapMs: 0, concurrency: 2, everyMsOverride: 3_600_000, inboxEveryMs: 200, leaseMs: 3_000 });
+  runner = startRunner({
+    mappings: [loaded],
+    connectors: rig.byName,
+    store: rig.store,
+    queue,
+    logger: createLogger({ level: 'silent' }),
+    overlapMs: 0,
+    concurrency: 2,
+    everyMsOverride: 3_600_000,
+    inboxEveryMs: 200,
+    leaseMs: 3_000,
+  });
   // Slow Odoo calls keep passes running while Redis is hit.
-  await fetch(`${rig.urls.odoo}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 20 }) });
+  await fetch(`${rig.urls.odoo}/_sandbox/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ latencyMs: 20 }),
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -100,16 +140,28 @@ afterAll(async () => {
 /** Edits `count` linked contacts (a new job title each) and files a webhook delivery for each in the inbox, as `serve` does. */
 async function editWithDeliveries(count: number, title: string): Promise<{ erpIds: string[]; inbox: string[] }> {
   const links = (await rig.store.links.list('contacts-partners')).slice(0, count);
-  await rig.connectors.crm.write('contacts', links.map((l, i) => ({ op: 'update' as const, ref: `e${i}`, id: l.crmId, fields: { jobtitle: `${title} ${i}` } })));
+  await rig.connectors.crm.write(
+    'contacts',
+    links.map((l, i) => ({ op: 'update' as const, ref: `e${i}`, id: l.crmId, fields: { jobtitle: `${title} ${i}` } })),
+  );
   const inbox: string[] = [];
   for (const [i, l] of links.entries()) {
-    const accepted = await rig.store.inbox.accept({ source: 'hubspot', deliveryKey: `${title}-${i}`, payload: { object: 'contacts', id: l.crmId } });
+    const accepted = await rig.store.inbox.accept({
+      source: 'hubspot',
+      deliveryKey: `${title}-${i}`,
+      payload: { object: 'contacts', id: l.crmId },
+    });
     inbox.push(accepted.id);
   }
   return { erpIds: links.map((l) => l.erpId), inbox };
 }
 
-async function arrived(erpIds: string[], title: string, inbox: string[], ms: number): Promise<{ titles: unknown[]; open: string[] }> {
+async function arrived(
+  erpIds: string[],
+  title: string,
+  inbox: string[],
+  ms: number,
+): Promise<{ titles: unknown[]; open: string[] }> {
   const end = Date.now() + ms;
   let titles: unknown[] = [];
   let open: string[] = inbox;

@@ -85,18 +85,42 @@ describe('secrets never reach the output', () => {
         'logging: { level: trace }',
       ].join('\n'),
     );
-    const env = { HUBSPOT_TOKEN: SECRETS.hubspotToken, HUBSPOT_WEBHOOK_SECRET: SECRETS.hubspotWebhook, ODOO_KEY: SECRETS.odooKey, ODOO_WEBHOOK_SECRET: SECRETS.odooWebhook, ADMIN_TOKEN: SECRETS.adminToken };
+    const env = {
+      HUBSPOT_TOKEN: SECRETS.hubspotToken,
+      HUBSPOT_WEBHOOK_SECRET: SECRETS.hubspotWebhook,
+      ODOO_KEY: SECRETS.odooKey,
+      ODOO_WEBHOOK_SECRET: SECRETS.odooWebhook,
+      ADMIN_TOKEN: SECRETS.adminToken,
+    };
     const serve = startFrontback(['serve', '-c', config], env);
     expect(await serve.waitFor('listening on'), serve.output()).toBe(true);
     const base = `http://127.0.0.1:${port}`;
-    const delivery = JSON.stringify({ _model: 'res.partner', _id: 7, _action: 'write', write_date: '2026-11-27 10:00:00' });
-    const accepted = await fetch(`${base}/webhooks/odoo?token=${SECRETS.odooWebhook}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: delivery });
+    const delivery = JSON.stringify({
+      _model: 'res.partner',
+      _id: 7,
+      _action: 'write',
+      write_date: '2026-11-27 10:00:00',
+    });
+    const accepted = await fetch(`${base}/webhooks/odoo?token=${SECRETS.odooWebhook}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: delivery,
+    });
     expect(accepted.status).toBe(200);
-    const refused = await fetch(`${base}/webhooks/hubspot`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hubspot-signature-v3': 'AAAA', 'x-hubspot-request-timestamp': String(Date.now()) }, body: '[]' });
+    const refused = await fetch(`${base}/webhooks/hubspot`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hubspot-signature-v3': 'AAAA',
+        'x-hubspot-request-timestamp': String(Date.now()),
+      },
+      body: '[]',
+    });
     expect(refused.status).toBe(401);
     expect(await serve.stop()).toBe(0);
     const output = serve.output();
     expect(output.split('\n').filter((l) => l.startsWith('{"level":')).length).toBeGreaterThan(2);
-    for (const [name, secret] of Object.entries(SECRETS)) expect(output.includes(secret), `${name} leaked into the serve output`).toBe(false);
+    for (const [name, secret] of Object.entries(SECRETS))
+      expect(output.includes(secret), `${name} leaked into the serve output`).toBe(false);
   }, 60_000);
 });

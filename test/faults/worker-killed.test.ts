@@ -33,7 +33,12 @@ afterAll(async () => {
 
 const total = async (): Promise<number> => [...(await w.partners()).values()].reduce((a, b) => a + b, 0);
 const odooFaults = async (patch?: object): Promise<FaultSettings> =>
-  (await fetch(`${w.rig.urls.odoo}/_sandbox/faults`, patch ? { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) } : {})).json() as Promise<FaultSettings>;
+  (
+    await fetch(
+      `${w.rig.urls.odoo}/_sandbox/faults`,
+      patch ? { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) } : {},
+    )
+  ).json() as Promise<FaultSettings>;
 
 describe.skipIf(!ready)('a worker SIGKILLed in the middle of a pass', () => {
   it('the next worker finishes the work; every customer has exactly one partner', async () => {
@@ -52,13 +57,20 @@ describe.skipIf(!ready)('a worker SIGKILLed in the middle of a pass', () => {
 
     const port = await freePort();
     const second = w.worker(['--port', String(port)]);
-    expect(await waitUntil(async () => (await w.partners()).size === w.emails.length, 90_000, 250), second.output()).toBe(true);
+    expect(
+      await waitUntil(async () => (await w.partners()).size === w.emails.length, 90_000, 250),
+      second.output(),
+    ).toBe(true);
     // Another pass or two over the same records, then a clean stop.
     await sleep(2_500);
     // What it did shows on its /metrics: passes, records, vendor calls.
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    expect(metrics).toMatch(/^frontback_passes_total\{mapping="contacts-partners",side="crm",outcome="succeeded",role="worker"\} [1-9]/m);
-    expect(metrics).toMatch(/^frontback_records_total\{mapping="contacts-partners",side="crm",status="applied",role="worker"\} [1-9]/m);
+    expect(metrics).toMatch(
+      /^frontback_passes_total\{mapping="contacts-partners",side="crm",outcome="succeeded",role="worker"\} [1-9]/m,
+    );
+    expect(metrics).toMatch(
+      /^frontback_records_total\{mapping="contacts-partners",side="crm",status="applied",role="worker"\} [1-9]/m,
+    );
     expect(metrics).toMatch(/^frontback_connector_requests_total\{connection="odoo",.*\} [1-9]/m);
     expect(metrics).toContain('frontback_dead_letters_open');
     expect(await second.stop('SIGTERM'), second.output()).toBe(0);
@@ -68,7 +80,8 @@ describe.skipIf(!ready)('a worker SIGKILLed in the middle of a pass', () => {
     const links = await w.rig.store.links.list('contacts-partners');
     expect(new Set(links.map((l) => l.crmId)).size).toBe(links.length);
     const erpIds = new Set(links.map((l) => l.erpId));
-    for (const p of await w.rig.connectors.erp.find('res.partner', { field: 'email', values: w.emails })) expect(erpIds.has(p.id), `partner ${p.id} not linked`).toBe(true);
+    for (const p of await w.rig.connectors.erp.find('res.partner', { field: 'email', values: w.emails }))
+      expect(erpIds.has(p.id), `partner ${p.id} not linked`).toBe(true);
     expect((await w.rig.store.audit.verify()).ok).toBe(true);
   }, 180_000);
 });

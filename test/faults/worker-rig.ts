@@ -47,7 +47,10 @@ export async function startWorkerRig(name: string, seed: number, options: Worker
   for (const file of ['deals-orders.yaml', 'products.yaml']) rmSync(join(mappings, file));
   // The new customers are all creates on purpose: a guard that lets them through (the default would hold the mapping).
   const contacts = join(mappings, 'contacts-partners.yaml');
-  writeFileSync(contacts, readFileSync(contacts, 'utf8').replace(/^schedule:/m, 'guard: { maxCreates: 1000 }\nschedule:'));
+  writeFileSync(
+    contacts,
+    readFileSync(contacts, 'utf8').replace(/^schedule:/m, 'guard: { maxCreates: 1000 }\nschedule:'),
+  );
   const config = writeCliConfig(rig, [
     `queue: { redis: "${REDIS_URL}", prefix: ${prefix}, concurrency: 2 }`,
     `mappings: { dir: ${JSON.stringify(mappings)} }`,
@@ -57,10 +60,18 @@ export async function startWorkerRig(name: string, seed: number, options: Worker
   const emails = Array.from({ length: count }, (_, i) => `${name}.${i}@worker.test`);
   const created = await rig.connectors.crm.write(
     'contacts',
-    emails.map((email, i) => ({ op: 'create' as const, ref: `c${i}`, fields: { email, firstname: 'Worker', lastname: `Test ${i}`, lifecyclestage: 'customer' } })),
+    emails.map((email, i) => ({
+      op: 'create' as const,
+      ref: `c${i}`,
+      fields: { email, firstname: 'Worker', lastname: `Test ${i}`, lifecyclestage: 'customer' },
+    })),
   );
   const crmIds = new Set(created.flatMap((r) => (r.ok ? [r.id] : [])));
-  await fetch(`${rig.urls.odoo}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 25 }) });
+  await fetch(`${rig.urls.odoo}/_sandbox/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ latencyMs: 25 }),
+  });
   const started: RunningFrontback[] = [];
   return {
     rig,
@@ -74,7 +85,8 @@ export async function startWorkerRig(name: string, seed: number, options: Worker
     },
     async partners() {
       const counts = new Map<string, number>();
-      for (const p of await rig.connectors.erp.find('res.partner', { field: 'email', values: emails })) counts.set(String(p.fields.email), (counts.get(String(p.fields.email)) ?? 0) + 1);
+      for (const p of await rig.connectors.erp.find('res.partner', { field: 'email', values: emails }))
+        counts.set(String(p.fields.email), (counts.get(String(p.fields.email)) ?? 0) + 1);
       return counts;
     },
     async linked() {
@@ -90,6 +102,7 @@ export async function startWorkerRig(name: string, seed: number, options: Worker
 
 /** Waits until `check` holds (polling every `everyMs`), or `ms` passes; answers whether it held. */
 export async function waitUntil(check: () => Promise<boolean>, ms: number, everyMs = 100): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, everyMs))) if (await check()) return true;
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, everyMs)))
+    if (await check()) return true;
   return check();
 }

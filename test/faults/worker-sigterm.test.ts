@@ -38,7 +38,14 @@ describe.skipIf(!ready)('a worker stopped by SIGTERM in the middle of a pass', (
     // Stopped only once it runs (its signal handlers are set) and has linked every customer: the first worker may
     // have written every partner already, so partners alone would not say that the second one did anything yet.
     expect(await second.waitFor('frontback worker: running', 60_000), second.output()).toBe(true);
-    expect(await waitUntil(async () => (await w.partners()).size === w.emails.length && (await w.linked()) === w.emails.length, 60_000, 250), second.output()).toBe(true);
+    expect(
+      await waitUntil(
+        async () => (await w.partners()).size === w.emails.length && (await w.linked()) === w.emails.length,
+        60_000,
+        250,
+      ),
+      second.output(),
+    ).toBe(true);
     expect(await second.stop('SIGTERM'), second.output()).toBe(0);
     expect([...(await w.partners())].filter(([, n]) => n !== 1)).toEqual([]);
     expect(await w.linked()).toBe(w.emails.length);

@@ -50,7 +50,10 @@ export interface RunningFrontback {
 
 /** Starts `bin/frontback.js args...` in the background; FRONTBACK_CONFIG is cleared. */
 export function startFrontback(args: readonly string[], env: Record<string, string> = {}): RunningFrontback {
-  const child = spawn(process.execPath, [join(projectRoot, 'bin/frontback.js'), ...args], { cwd: projectRoot, env: { ...process.env, FRONTBACK_CONFIG: '', ...env } });
+  const child = spawn(process.execPath, [join(projectRoot, 'bin/frontback.js'), ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, FRONTBACK_CONFIG: '', ...env },
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -74,10 +74,24 @@ describe('frontback error codes', () => {
       "reply.send({ error: { code: 'NOT_FOUND', message } });",
     ];
     for (const line of forms) {
-      expect(Object.values(ErrorCode).flatMap(patternsFor).some((p) => p.test(line)), line).toBe(true);
+      expect(
+        Object.values(ErrorCode)
+          .flatMap(patternsFor)
+          .some((p) => p.test(line)),
+        line,
+      ).toBe(true);
     }
-    for (const line of ["if (err.code === 'ECONNRESET') retry();", "if (err.code === ErrorCode.Connector) throw err;", "vendorCode: 'odoo.exceptions.MissingError',"]) {
-      expect(Object.values(ErrorCode).flatMap(patternsFor).some((p) => p.test(line)), line).toBe(false);
+    for (const line of [
+      "if (err.code === 'ECONNRESET') retry();",
+      'if (err.code === ErrorCode.Connector) throw err;',
+      "vendorCode: 'odoo.exceptions.MissingError',",
+    ]) {
+      expect(
+        Object.values(ErrorCode)
+          .flatMap(patternsFor)
+          .some((p) => p.test(line)),
+        line,
+      ).toBe(false);
     }
   });
 });

@@ -34,13 +34,28 @@ export interface LinkType {
   typeId: number;
 }
 
-function pair(from: string, to: string, typeId: number, inverseTypeId: number, base: string, label?: string): AssociationTypeDef[] {
+function pair(
+  from: string,
+  to: string,
+  typeId: number,
+  inverseTypeId: number,
+  base: string,
+  label?: string,
+): AssociationTypeDef[] {
   const [a, b] = base.split('_to_') as [string, string];
   const suffix = label ? '' : '_unlabeled';
   const isDefault = !label;
   return [
     { from, to, typeId, inverseTypeId, label, name: `${base}${suffix}`, isDefault },
-    { from: to, to: from, typeId: inverseTypeId, inverseTypeId: typeId, label, name: `${b}_to_${a}${suffix}`, isDefault },
+    {
+      from: to,
+      to: from,
+      typeId: inverseTypeId,
+      inverseTypeId: typeId,
+      label,
+      name: `${b}_to_${a}${suffix}`,
+      isDefault,
+    },
   ];
 }
 

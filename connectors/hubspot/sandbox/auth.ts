@@ -15,7 +15,10 @@ export class TokenRegistry {
   /** token -> expiry epoch ms (Infinity for static private-app tokens). */
   private readonly tokens = new Map<string, number>();
 
-  constructor(private readonly clock: SandboxClock, staticTokens: readonly string[]) {
+  constructor(
+    private readonly clock: SandboxClock,
+    staticTokens: readonly string[],
+  ) {
     for (const t of staticTokens) this.tokens.set(t, Number.POSITIVE_INFINITY);
   }
 
@@ -34,7 +37,11 @@ export class TokenRegistry {
     const now = this.clock.now();
     if (expiry <= now) {
       const ago = Math.max(1, Math.floor((now - expiry) / 1000));
-      throw new HubSpotApiError(401, `The OAuth token used to make this call expired ${ago} second(s) ago.`, 'EXPIRED_AUTHENTICATION');
+      throw new HubSpotApiError(
+        401,
+        `The OAuth token used to make this call expired ${ago} second(s) ago.`,
+        'EXPIRED_AUTHENTICATION',
+      );
     }
   }
 }

@@ -101,7 +101,11 @@ export class HubSpotStore {
   /** What search sees (lagging behind writes when a lag is set). */
   readonly searchIndex: SearchIndex;
 
-  constructor(private readonly clock: SandboxClock, types: ObjectTypeDef[], private readonly portalId: number) {
+  constructor(
+    private readonly clock: SandboxClock,
+    types: ObjectTypeDef[],
+    private readonly portalId: number,
+  ) {
     for (const t of types) this.addType(t);
     this.searchIndex = new SearchIndex(clock);
   }
@@ -190,11 +194,19 @@ export class HubSpotStore {
     const clash = this.uniqueClash(type, props, selfId);
     if (!clash) return;
     if (clash.prop === 'email') throw hubspotErrors.conflict(`Contact already exists. Existing ID: ${clash.id}`);
-    throw new HubSpotApiError(409, `A ${type.messageName.toLowerCase()} with ${clash.prop}=${clash.value} already exists. Existing ID: ${clash.id}`, 'CONFLICT');
+    throw new HubSpotApiError(
+      409,
+      `A ${type.messageName.toLowerCase()} with ${clash.prop}=${clash.value} already exists. Existing ID: ${clash.id}`,
+      'CONFLICT',
+    );
   }
 
   /** The first unique value of `props` already held by a record other than `selfId`. */
-  uniqueClash(type: ObjectTypeDef, props: Record<string, string>, selfId?: string): { prop: string; value: string; id: string } | undefined {
+  uniqueClash(
+    type: ObjectTypeDef,
+    props: Record<string, string>,
+    selfId?: string,
+  ): { prop: string; value: string; id: string } | undefined {
     for (const [prop, value] of Object.entries(props)) {
       if (value === '' || !type.properties.get(prop)?.hasUniqueValue || prop === 'hs_object_id') continue;
       const id = this.td(type).unique.get(prop)?.get(this.uniqueKey(prop, value));
@@ -284,10 +296,16 @@ export class HubSpotStore {
   /** Drops every record of every type (reset with reseed). */
   clear(): void {
     this.searchIndex.clear();
-    for (const t of this.types.values()) this.data.set(t.name, { byId: new Map(), order: [], unique: new Map(), nextId: 1 });
+    for (const t of this.types.values())
+      this.data.set(t.name, { byId: new Map(), order: [], unique: new Map(), nextId: 1 });
   }
 
-  private insert(type: ObjectTypeDef, props: Record<string, string>, createdAt: number, modifiedAt: number): StoredRecord {
+  private insert(
+    type: ObjectTypeDef,
+    props: Record<string, string>,
+    createdAt: number,
+    modifiedAt: number,
+  ): StoredRecord {
     const td = this.td(type);
     const id = String(td.nextId);
     td.nextId += 1;
@@ -312,7 +330,8 @@ export class HubSpotStore {
   private index(type: ObjectTypeDef, record: StoredRecord): void {
     const td = this.td(type);
     for (const [name, value] of Object.entries(record.properties)) {
-      if (name !== 'hs_object_id' && type.properties.get(name)?.hasUniqueValue) this.uniqueIndex(td, name).set(this.uniqueKey(name, value), record.id);
+      if (name !== 'hs_object_id' && type.properties.get(name)?.hasUniqueValue)
+        this.uniqueIndex(td, name).set(this.uniqueKey(name, value), record.id);
     }
   }
 

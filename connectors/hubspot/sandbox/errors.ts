@@ -65,7 +65,8 @@ export const hubspotErrors = {
     new HubSpotApiError(400, message, 'VALIDATION_ERROR', errors ? { errors } : {}),
   notFound: (message = 'resource not found') => new HubSpotApiError(404, message, 'OBJECT_NOT_FOUND'),
   conflict: (message: string) => new HubSpotApiError(409, message, 'CONFLICT'),
-  unknownObjectType: (type: string) => new HubSpotApiError(400, `Unable to infer object type from: ${type}`, 'VALIDATION_ERROR'),
+  unknownObjectType: (type: string) =>
+    new HubSpotApiError(400, `Unable to infer object type from: ${type}`, 'VALIDATION_ERROR'),
 };
 
 /** Sends `err` as HubSpot does. */

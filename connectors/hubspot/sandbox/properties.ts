@@ -67,12 +67,25 @@ export interface ObjectTypeDef {
   properties: Map<string, PropertyDef>;
 }
 
-type Extra = Partial<Pick<PropertyDef, 'hasUniqueValue' | 'readOnlyValue' | 'options' | 'hubspotDefined' | 'description'>>;
+type Extra = Partial<
+  Pick<PropertyDef, 'hasUniqueValue' | 'readOnlyValue' | 'options' | 'hubspotDefined' | 'description'>
+>;
 
 /** Builds a property definition with HubSpot's defaults. */
-export function defineProperty(name: string, label: string, type: PropertyType, fieldType: string, groupName: string, extra: Extra = {}): PropertyDef {
+export function defineProperty(
+  name: string,
+  label: string,
+  type: PropertyType,
+  fieldType: string,
+  groupName: string,
+  extra: Extra = {},
+): PropertyDef {
   return {
-    name, label, type, fieldType, groupName,
+    name,
+    label,
+    type,
+    fieldType,
+    groupName,
     options: extra.options ?? [],
     hasUniqueValue: extra.hasUniqueValue ?? false,
     readOnlyValue: extra.readOnlyValue ?? false,
@@ -84,15 +97,38 @@ export function defineProperty(name: string, label: string, type: PropertyType, 
 /** Options from a list of values, labelled by capitalising. */
 export function optionsOf(values: readonly string[]): PropertyOption[] {
   return values.map((value, i) => ({
-    label: value.toLowerCase().split(/[_\s]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' '),
-    value, displayOrder: i, hidden: false,
+    label: value
+      .toLowerCase()
+      .split(/[_\s]+/)
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+      .join(' '),
+    value,
+    displayOrder: i,
+    hidden: false,
   }));
 }
 
 // HubSpot's own options (the World uses some of them; any it adds is kept, after them).
 const INDUSTRIES = [...new Set([...HUBSPOT_INDUSTRIES, ...WORLD_INDUSTRIES])];
-const LIFECYCLE = ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other'];
-const DEAL_STAGES = ['appointmentscheduled', 'qualifiedtobuy', 'presentationscheduled', 'decisionmakerboughtin', 'contractsent', 'closedwon', 'closedlost'];
+const LIFECYCLE = [
+  'subscriber',
+  'lead',
+  'marketingqualifiedlead',
+  'salesqualifiedlead',
+  'opportunity',
+  'customer',
+  'evangelist',
+  'other',
+];
+const DEAL_STAGES = [
+  'appointmentscheduled',
+  'qualifiedtobuy',
+  'presentationscheduled',
+  'decisionmakerboughtin',
+  'contractsent',
+  'closedwon',
+  'closedlost',
+];
 
 const ro = { readOnlyValue: true };
 const common = (created: string, modified: string, group: string): PropertyDef[] => [
@@ -109,9 +145,16 @@ function objectType(def: Omit<ObjectTypeDef, 'properties'>, props: PropertyDef[]
 export function standardObjectTypes(): ObjectTypeDef[] {
   const ci = 'contactinformation';
   const contacts = objectType(
-    { name: 'contacts', objectTypeId: '0-1', webhookName: 'contact', messageName: 'CONTACT', modifiedProperty: 'lastmodifieddate', createdProperty: 'createdate',
+    {
+      name: 'contacts',
+      objectTypeId: '0-1',
+      webhookName: 'contact',
+      messageName: 'CONTACT',
+      modifiedProperty: 'lastmodifieddate',
+      createdProperty: 'createdate',
       defaultProperties: ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'],
-      queryProperties: ['email', 'firstname', 'lastname', 'phone', 'company'] },
+      queryProperties: ['email', 'firstname', 'lastname', 'phone', 'company'],
+    },
     [
       ...common('createdate', 'lastmodifieddate', ci),
       defineProperty('email', 'Email', 'string', 'text', ci, { hasUniqueValue: true }),
@@ -126,15 +169,24 @@ export function standardObjectTypes(): ObjectTypeDef[] {
       defineProperty('zip', 'Postal Code', 'string', 'text', ci),
       defineProperty('state', 'State/Region', 'string', 'text', ci),
       defineProperty('country', 'Country/Region', 'string', 'text', ci),
-      defineProperty('lifecyclestage', 'Lifecycle Stage', 'enumeration', 'radio', ci, { options: optionsOf(LIFECYCLE) }),
+      defineProperty('lifecyclestage', 'Lifecycle Stage', 'enumeration', 'radio', ci, {
+        options: optionsOf(LIFECYCLE),
+      }),
       defineProperty('associatedcompanyid', 'Primary Associated Company ID', 'number', 'number', ci, ro),
     ],
   );
   const cg = 'companyinformation';
   const companies = objectType(
-    { name: 'companies', objectTypeId: '0-2', webhookName: 'company', messageName: 'COMPANY', modifiedProperty: 'hs_lastmodifieddate', createdProperty: 'createdate',
+    {
+      name: 'companies',
+      objectTypeId: '0-2',
+      webhookName: 'company',
+      messageName: 'COMPANY',
+      modifiedProperty: 'hs_lastmodifieddate',
+      createdProperty: 'createdate',
       defaultProperties: ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name'],
-      queryProperties: ['name', 'domain', 'phone', 'website'] },
+      queryProperties: ['name', 'domain', 'phone', 'website'],
+    },
     [
       ...common('createdate', 'hs_lastmodifieddate', cg),
       defineProperty('name', 'Company name', 'string', 'text', cg),
@@ -149,14 +201,32 @@ export function standardObjectTypes(): ObjectTypeDef[] {
       defineProperty('industry', 'Industry', 'enumeration', 'select', cg, { options: optionsOf(INDUSTRIES) }),
       defineProperty('numberofemployees', 'Number of Employees', 'number', 'number', cg),
       defineProperty('annualrevenue', 'Annual Revenue', 'number', 'number', cg),
-      defineProperty('lifecyclestage', 'Lifecycle Stage', 'enumeration', 'radio', cg, { options: optionsOf(LIFECYCLE) }),
+      defineProperty('lifecyclestage', 'Lifecycle Stage', 'enumeration', 'radio', cg, {
+        options: optionsOf(LIFECYCLE),
+      }),
     ],
   );
   const dg = 'dealinformation';
   const deals = objectType(
-    { name: 'deals', objectTypeId: '0-3', webhookName: 'deal', messageName: 'DEAL', modifiedProperty: 'hs_lastmodifieddate', createdProperty: 'createdate',
-      defaultProperties: ['amount', 'closedate', 'createdate', 'dealname', 'dealstage', 'hs_lastmodifieddate', 'hs_object_id', 'pipeline'],
-      queryProperties: ['dealname'] },
+    {
+      name: 'deals',
+      objectTypeId: '0-3',
+      webhookName: 'deal',
+      messageName: 'DEAL',
+      modifiedProperty: 'hs_lastmodifieddate',
+      createdProperty: 'createdate',
+      defaultProperties: [
+        'amount',
+        'closedate',
+        'createdate',
+        'dealname',
+        'dealstage',
+        'hs_lastmodifieddate',
+        'hs_object_id',
+        'pipeline',
+      ],
+      queryProperties: ['dealname'],
+    },
     [
       ...common('createdate', 'hs_lastmodifieddate', dg),
       defineProperty('dealname', 'Deal Name', 'string', 'text', dg),
@@ -168,9 +238,16 @@ export function standardObjectTypes(): ObjectTypeDef[] {
   );
   const pg = 'productinformation';
   const products = objectType(
-    { name: 'products', objectTypeId: '0-7', webhookName: 'product', messageName: 'PRODUCT', modifiedProperty: 'hs_lastmodifieddate', createdProperty: 'createdate',
+    {
+      name: 'products',
+      objectTypeId: '0-7',
+      webhookName: 'product',
+      messageName: 'PRODUCT',
+      modifiedProperty: 'hs_lastmodifieddate',
+      createdProperty: 'createdate',
       defaultProperties: ['createdate', 'description', 'hs_lastmodifieddate', 'hs_object_id', 'name', 'price'],
-      queryProperties: ['name', 'description', 'hs_sku'] },
+      queryProperties: ['name', 'description', 'hs_sku'],
+    },
     [
       ...common('createdate', 'hs_lastmodifieddate', pg),
       defineProperty('name', 'Name', 'string', 'text', pg),
@@ -181,9 +258,25 @@ export function standardObjectTypes(): ObjectTypeDef[] {
   );
   const lg = 'lineiteminformation';
   const lineItems = objectType(
-    { name: 'line_items', objectTypeId: '0-8', webhookName: 'line_item', messageName: 'LINE_ITEM', modifiedProperty: 'hs_lastmodifieddate', createdProperty: 'createdate',
-      defaultProperties: ['amount', 'createdate', 'hs_lastmodifieddate', 'hs_object_id', 'hs_product_id', 'name', 'price', 'quantity'],
-      queryProperties: ['name'] },
+    {
+      name: 'line_items',
+      objectTypeId: '0-8',
+      webhookName: 'line_item',
+      messageName: 'LINE_ITEM',
+      modifiedProperty: 'hs_lastmodifieddate',
+      createdProperty: 'createdate',
+      defaultProperties: [
+        'amount',
+        'createdate',
+        'hs_lastmodifieddate',
+        'hs_object_id',
+        'hs_product_id',
+        'name',
+        'price',
+        'quantity',
+      ],
+      queryProperties: ['name'],
+    },
     [
       ...common('createdate', 'hs_lastmodifieddate', lg),
       defineProperty('name', 'Name', 'string', 'text', lg),
@@ -212,8 +305,18 @@ export interface CustomObjectOptions {
 export function customObjectType(opts: CustomObjectOptions): ObjectTypeDef {
   const display = opts.primaryDisplayProperty ?? opts.properties[0]?.name;
   return objectType(
-    { name: opts.name, objectTypeId: opts.objectTypeId, messageName: opts.name.toUpperCase(), modifiedProperty: 'hs_lastmodifieddate', createdProperty: 'hs_createdate',
-      defaultProperties: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'], queryProperties: display ? [display] : [] },
-    [...common('hs_createdate', 'hs_lastmodifieddate', opts.name), ...opts.properties.map((p) => ({ ...p, hubspotDefined: false }))],
+    {
+      name: opts.name,
+      objectTypeId: opts.objectTypeId,
+      messageName: opts.name.toUpperCase(),
+      modifiedProperty: 'hs_lastmodifieddate',
+      createdProperty: 'hs_createdate',
+      defaultProperties: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+      queryProperties: display ? [display] : [],
+    },
+    [
+      ...common('hs_createdate', 'hs_lastmodifieddate', opts.name),
+      ...opts.properties.map((p) => ({ ...p, hubspotDefined: false })),
+    ],
   );
 }

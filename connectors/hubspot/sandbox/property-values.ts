@@ -30,25 +30,32 @@ function normalise(def: PropertyDef, raw: InputValue): string | Invalid {
     case 'number':
       return Number.isFinite(Number(value)) ? value.trim() : bad('INVALID_LONG', `${value} was not a valid number.`);
     case 'bool':
-      return value === 'true' || value === 'false' ? value : bad('INVALID_BOOLEAN', `${value} was not a valid boolean.`);
+      return value === 'true' || value === 'false'
+        ? value
+        : bad('INVALID_BOOLEAN', `${value} was not a valid boolean.`);
     case 'date':
     case 'datetime': {
       const ms = dateMs(value);
       if (Number.isNaN(ms)) return bad('INVALID_DATE', `${value} was not a valid date.`);
       // A date-only property holds midnight UTC (HubSpot refuses other times of day).
-      if (def.type === 'date' && ms % 86_400_000 !== 0) return bad('INVALID_DATE', `${value} is at a time other than midnight UTC.`);
+      if (def.type === 'date' && ms % 86_400_000 !== 0)
+        return bad('INVALID_DATE', `${value} is at a time other than midnight UTC.`);
       return new Date(ms).toISOString();
     }
     case 'enumeration': {
       const allowed = new Set(def.options.map((o) => o.value));
       const parts = value.split(';');
       const wrong = parts.find((p) => !allowed.has(p));
-      return wrong === undefined ? value : bad('INVALID_OPTION', `${wrong} was not one of the allowed options: [${[...allowed].join(', ')}]`);
+      return wrong === undefined
+        ? value
+        : bad('INVALID_OPTION', `${wrong} was not one of the allowed options: [${[...allowed].join(', ')}]`);
     }
     default:
       if (def.name === 'email') {
         const email = value.trim().toLowerCase();
-        return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email) ? email : bad('INVALID_EMAIL', `Email address ${value} is invalid`);
+        return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)
+          ? email
+          : bad('INVALID_EMAIL', `Email address ${value} is invalid`);
       }
       return value;
   }
@@ -64,11 +71,21 @@ export function normaliseProperties(type: ObjectTypeDef, input: Record<string, I
   for (const [name, raw] of Object.entries(input)) {
     const def = type.properties.get(name);
     if (!def) {
-      invalid.push({ isValid: false, message: `Property "${name}" does not exist`, error: 'PROPERTY_DOESNT_EXIST', name });
+      invalid.push({
+        isValid: false,
+        message: `Property "${name}" does not exist`,
+        error: 'PROPERTY_DOESNT_EXIST',
+        name,
+      });
       continue;
     }
     if (def.readOnlyValue) {
-      invalid.push({ isValid: false, message: `"${name}" is a read only property; its value cannot be set.`, error: 'READ_ONLY_VALUE', name });
+      invalid.push({
+        isValid: false,
+        message: `"${name}" is a read only property; its value cannot be set.`,
+        error: 'READ_ONLY_VALUE',
+        name,
+      });
       continue;
     }
     const value = normalise(def, raw);
@@ -76,7 +93,11 @@ export function normaliseProperties(type: ObjectTypeDef, input: Record<string, I
     else invalid.push(value);
   }
   if (invalid.length > 0) {
-    const details: HubSpotErrorDetail[] = invalid.map((i) => ({ message: i.message, code: i.error, context: { propertyName: [i.name] } }));
+    const details: HubSpotErrorDetail[] = invalid.map((i) => ({
+      message: i.message,
+      code: i.error,
+      context: { propertyName: [i.name] },
+    }));
     throw hubspotErrors.validation(`Property values were not valid: ${JSON.stringify(invalid)}`, details);
   }
   return out;

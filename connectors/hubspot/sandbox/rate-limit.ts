@@ -53,7 +53,10 @@ export class RateLimiter {
   private day = -1;
   private usedToday = 0;
 
-  constructor(private readonly clock: SandboxClock, readonly settings: RateLimitSettings = defaultRateLimits()) {}
+  constructor(
+    private readonly clock: SandboxClock,
+    readonly settings: RateLimitSettings = defaultRateLimits(),
+  ) {}
 
   /** Counts one request (a search when `search`), or refuses it. */
   take(search: boolean): RateDecision {
@@ -78,8 +81,10 @@ export class RateLimiter {
       refused: { status: 'error', message, errorType: 'RATE_LIMIT', correlationId: randomUUID(), policyName },
     });
     if (this.usedToday >= s.daily) return refuse('You have reached your daily limit.', 'DAILY');
-    if (this.window.length >= s.max) return refuse('You have reached your ten_secondly_rolling limit.', 'TEN_SECONDLY_ROLLING');
-    if (search && this.searches.length >= s.searchPerSecond) return refuse('You have reached your secondly limit.', 'SECONDLY');
+    if (this.window.length >= s.max)
+      return refuse('You have reached your ten_secondly_rolling limit.', 'TEN_SECONDLY_ROLLING');
+    if (search && this.searches.length >= s.searchPerSecond)
+      return refuse('You have reached your secondly limit.', 'SECONDLY');
     this.window.push(now);
     if (search) this.searches.push(now);
     this.usedToday += 1;

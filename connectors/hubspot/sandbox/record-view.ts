@@ -41,7 +41,11 @@ export function selectedProperties(type: ObjectTypeDef, requested: string[] | un
 }
 
 /** Renders one record with the given property names (and the history of `withHistory`, when given). */
-export function toPublic(record: StoredRecord, names: readonly string[], withHistory?: readonly string[]): PublicObject {
+export function toPublic(
+  record: StoredRecord,
+  names: readonly string[],
+  withHistory?: readonly string[],
+): PublicObject {
   const properties: Record<string, string | null> = {};
   for (const n of names) properties[n] = record.properties[n] ?? null;
   const out: PublicObject = {
@@ -54,7 +58,14 @@ export function toPublic(record: StoredRecord, names: readonly string[], withHis
   if (record.archivedAt !== undefined) out.archivedAt = new Date(record.archivedAt).toISOString();
   if (withHistory !== undefined && withHistory.length > 0) {
     out.propertiesWithHistory = Object.fromEntries(
-      withHistory.map((n) => [n, propertyHistory(record, n).map((v) => ({ value: v.value, timestamp: new Date(v.timestamp).toISOString(), sourceType: v.sourceType }))]),
+      withHistory.map((n) => [
+        n,
+        propertyHistory(record, n).map((v) => ({
+          value: v.value,
+          timestamp: new Date(v.timestamp).toISOString(),
+          sourceType: v.sourceType,
+        })),
+      ]),
     );
   }
   return out;

@@ -10,8 +10,19 @@ import type { ObjectTypeDef, PropertyType } from './properties.ts';
 
 /** Search operators HubSpot documents. */
 export const OPERATORS = [
-  'EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'IN', 'NOT_IN',
-  'HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN',
+  'EQ',
+  'NEQ',
+  'LT',
+  'LTE',
+  'GT',
+  'GTE',
+  'BETWEEN',
+  'IN',
+  'NOT_IN',
+  'HAS_PROPERTY',
+  'NOT_HAS_PROPERTY',
+  'CONTAINS_TOKEN',
+  'NOT_CONTAINS_TOKEN',
 ] as const;
 /** One search operator. */
 export type Operator = (typeof OPERATORS)[number];
@@ -49,11 +60,18 @@ function comparable(kind: Kind, value: string): number | string {
 }
 
 function tokens(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((t) => t !== '');
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t !== '');
 }
 
 function wildcard(pattern: string): RegExp {
-  const body = pattern.toLowerCase().split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const body = pattern
+    .toLowerCase()
+    .split('*')
+    .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${body}$`, 'u');
 }
 
@@ -75,7 +93,9 @@ function containsToken(value: string, needle: string): boolean {
 function need(filter: SearchFilter, field: 'value' | 'highValue'): string {
   const v = filter[field];
   if (v === undefined || v === null) {
-    throw hubspotErrors.validation(`There was a problem with the request: ${field} is required for operator ${filter.operator} on ${filter.propertyName}.`);
+    throw hubspotErrors.validation(
+      `There was a problem with the request: ${field} is required for operator ${filter.operator} on ${filter.propertyName}.`,
+    );
   }
   return String(v);
 }
@@ -84,7 +104,9 @@ function need(filter: SearchFilter, field: 'value' | 'highValue'): string {
 export function compileFilter(type: ObjectTypeDef, filter: SearchFilter): RecordPredicate {
   const def = type.properties.get(filter.propertyName);
   if (!def) {
-    throw hubspotErrors.validation(`There was a problem with the request: Invalid property name ${filter.propertyName} for object type ${type.messageName}.`);
+    throw hubspotErrors.validation(
+      `There was a problem with the request: Invalid property name ${filter.propertyName} for object type ${type.messageName}.`,
+    );
   }
   const name = def.name;
   const kind = kindOf(def.type);
@@ -103,10 +125,14 @@ export function compileFilter(type: ObjectTypeDef, filter: SearchFilter): Record
       const target = comparable(kind, need(filter, 'value'));
       return (p) => !has(p) || comparable(kind, p[name] ?? '') !== target;
     }
-    case 'LT': return ordered((c) => c < 0);
-    case 'LTE': return ordered((c) => c <= 0);
-    case 'GT': return ordered((c) => c > 0);
-    case 'GTE': return ordered((c) => c >= 0);
+    case 'LT':
+      return ordered((c) => c < 0);
+    case 'LTE':
+      return ordered((c) => c <= 0);
+    case 'GT':
+      return ordered((c) => c > 0);
+    case 'GTE':
+      return ordered((c) => c >= 0);
     case 'BETWEEN': {
       const low = comparable(kind, need(filter, 'value'));
       const high = comparable(kind, need(filter, 'highValue'));
@@ -119,15 +145,19 @@ export function compileFilter(type: ObjectTypeDef, filter: SearchFilter): Record
     case 'IN':
     case 'NOT_IN': {
       if (!Array.isArray(filter.values)) {
-        throw hubspotErrors.validation(`There was a problem with the request: values is required for operator ${filter.operator} on ${name}.`);
+        throw hubspotErrors.validation(
+          `There was a problem with the request: values is required for operator ${filter.operator} on ${name}.`,
+        );
       }
       const set = new Set(filter.values.map((v) => comparable(kind, String(v))));
       return filter.operator === 'IN'
         ? (p) => has(p) && set.has(comparable(kind, p[name] ?? ''))
         : (p) => !has(p) || !set.has(comparable(kind, p[name] ?? ''));
     }
-    case 'HAS_PROPERTY': return has;
-    case 'NOT_HAS_PROPERTY': return (p) => !has(p);
+    case 'HAS_PROPERTY':
+      return has;
+    case 'NOT_HAS_PROPERTY':
+      return (p) => !has(p);
     case 'CONTAINS_TOKEN': {
       const needle = need(filter, 'value');
       return (p) => has(p) && containsToken(p[name] ?? '', needle);
@@ -157,9 +187,15 @@ export function compileQuery(type: ObjectTypeDef, query: string | undefined): Re
 }
 
 /** Sort key extractor for a property of `type` (numbers and dates numerically). */
-export function sortKey(type: ObjectTypeDef, propertyName: string): (p: Record<string, string>) => number | string | undefined {
+export function sortKey(
+  type: ObjectTypeDef,
+  propertyName: string,
+): (p: Record<string, string>) => number | string | undefined {
   const def = type.properties.get(propertyName);
-  if (!def) throw hubspotErrors.validation(`There was a problem with the request: Invalid property name ${propertyName} for sort on ${type.messageName}.`);
+  if (!def)
+    throw hubspotErrors.validation(
+      `There was a problem with the request: Invalid property name ${propertyName} for sort on ${type.messageName}.`,
+    );
   const kind = kindOf(def.type);
   return (p) => {
     const v = p[def.name];

@@ -30,7 +30,11 @@ interface Entry {
   pending: { at: number; view: IndexedView }[];
 }
 
-const copy = (r: StoredRecord): IndexedView => ({ properties: { ...r.properties }, archived: r.archived, updatedAt: r.updatedAt });
+const copy = (r: StoredRecord): IndexedView => ({
+  properties: { ...r.properties },
+  archived: r.archived,
+  updatedAt: r.updatedAt,
+});
 
 /** A small stable hash (FNV-1a) for a deterministic per-change lag. */
 function spread(text: string, max: number): number {
@@ -70,7 +74,10 @@ export class SearchIndex {
     const key = `${type.name}:${record.id}`;
     const entry = this.#entries.get(key) ?? { visible: created ? null : copy(record), pending: [] };
     const now = this.clock.now();
-    const lag = typeof this.#lag === 'number' ? spread(`${key}:${now}`, this.#lag) : Math.max(0, this.#lag(type.name, record.id, now));
+    const lag =
+      typeof this.#lag === 'number'
+        ? spread(`${key}:${now}`, this.#lag)
+        : Math.max(0, this.#lag(type.name, record.id, now));
     // A later change is never indexed before an earlier one of the same record.
     const last = entry.pending[entry.pending.length - 1];
     entry.pending.push({ at: Math.max(now + lag, last?.at ?? 0), view: copy(record) });
@@ -83,7 +90,8 @@ export class SearchIndex {
     const entry = this.#entries.get(key);
     if (entry === undefined) return record;
     const now = this.clock.now();
-    while (entry.pending.length > 0 && (entry.pending[0] as { at: number }).at <= now) entry.visible = (entry.pending.shift() as { view: IndexedView }).view;
+    while (entry.pending.length > 0 && (entry.pending[0] as { at: number }).at <= now)
+      entry.visible = (entry.pending.shift() as { view: IndexedView }).view;
     // Fully indexed: search sees the record itself again.
     if (entry.pending.length === 0) {
       this.#entries.delete(key);

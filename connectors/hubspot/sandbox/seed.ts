@@ -28,7 +28,11 @@ export interface SeedCounts {
 }
 
 /** Seeds `store` and `associations` (which should be empty). */
-export function seedHubSpot(store: HubSpotStore, associations: AssociationStore, options: HubSpotSeedOptions): SeedCounts {
+export function seedHubSpot(
+  store: HubSpotStore,
+  associations: AssociationStore,
+  options: HubSpotSeedOptions,
+): SeedCounts {
   const n = Math.max(0, Math.floor(options.records));
   const world = generateWorld({
     seed: options.seed,
@@ -50,47 +54,95 @@ export function seedHubSpot(store: HubSpotStore, associations: AssociationStore,
   const companyIds = new Map<string, string>();
   const companyByKey = new Map(world.companies.map((c) => [c.key, c]));
   for (const c of world.companies) {
-    companyIds.set(c.key, insert('companies', {
-      name: c.name, domain: c.domain, website: `https://www.${c.domain}`, phone: c.phone, address: c.street, city: c.city, zip: c.zip,
-      state: c.state, country: c.country, industry: c.industry, numberofemployees: String(c.employees), annualrevenue: String(c.annualRevenue),
-      lifecyclestage: 'customer',
-    }));
+    companyIds.set(
+      c.key,
+      insert('companies', {
+        name: c.name,
+        domain: c.domain,
+        website: `https://www.${c.domain}`,
+        phone: c.phone,
+        address: c.street,
+        city: c.city,
+        zip: c.zip,
+        state: c.state,
+        country: c.country,
+        industry: c.industry,
+        numberofemployees: String(c.employees),
+        annualrevenue: String(c.annualRevenue),
+        lifecyclestage: 'customer',
+      }),
+    );
   }
   const contactIds = new Map<string, string>();
   for (const p of world.people.slice(0, n)) {
     const company = companyByKey.get(p.companyKey);
     const companyId = companyIds.get(p.companyKey) ?? '';
     const id = insert('contacts', {
-      email: p.email, firstname: p.firstName, lastname: p.lastName, phone: p.phone, mobilephone: p.mobile, jobtitle: p.jobTitle,
-      company: company?.name ?? '', address: company?.street ?? '', city: company?.city ?? '', zip: company?.zip ?? '',
-      state: company?.state ?? '', country: company?.country ?? '', lifecyclestage: p.lifecycleStage, associatedcompanyid: companyId,
+      email: p.email,
+      firstname: p.firstName,
+      lastname: p.lastName,
+      phone: p.phone,
+      mobilephone: p.mobile,
+      jobtitle: p.jobTitle,
+      company: company?.name ?? '',
+      address: company?.street ?? '',
+      city: company?.city ?? '',
+      zip: company?.zip ?? '',
+      state: company?.state ?? '',
+      country: company?.country ?? '',
+      lifecyclestage: p.lifecycleStage,
+      associatedcompanyid: companyId,
     });
     contactIds.set(p.key, id);
-    if (companyId) associations.add('contacts', id, 'companies', companyId, [{ ...hs, typeId: 1 }, { ...hs, typeId: 279 }]);
+    if (companyId)
+      associations.add('contacts', id, 'companies', companyId, [
+        { ...hs, typeId: 1 },
+        { ...hs, typeId: 279 },
+      ]);
   }
   const productIds = new Map<string, string>();
   const productByKey = new Map(world.products.map((g) => [g.key, g]));
   for (const g of world.products) {
-    productIds.set(g.key, insert('products', { name: g.name, description: g.description, price: g.price.toFixed(2), hs_sku: g.sku }));
+    productIds.set(
+      g.key,
+      insert('products', { name: g.name, description: g.description, price: g.price.toFixed(2), hs_sku: g.sku }),
+    );
   }
   let lineItems = 0;
   for (const d of world.deals) {
     const dealId = insert('deals', {
-      dealname: d.name, amount: d.amount.toFixed(2), dealstage: d.stage, pipeline: 'default', closedate: `${d.closeDate}T00:00:00.000Z`,
+      dealname: d.name,
+      amount: d.amount.toFixed(2),
+      dealstage: d.stage,
+      pipeline: 'default',
+      closedate: `${d.closeDate}T00:00:00.000Z`,
     });
     const companyId = companyIds.get(d.companyKey);
-    if (companyId) associations.add('deals', dealId, 'companies', companyId, [{ ...hs, typeId: 5 }, { ...hs, typeId: 341 }]);
+    if (companyId)
+      associations.add('deals', dealId, 'companies', companyId, [
+        { ...hs, typeId: 5 },
+        { ...hs, typeId: 341 },
+      ]);
     const contactId = contactIds.get(d.contactKey);
     if (contactId) associations.add('deals', dealId, 'contacts', contactId, [{ ...hs, typeId: 3 }]);
     for (const line of d.lines) {
       const product = productByKey.get(line.productKey);
       const lineId = insert('line_items', {
-        name: product?.name ?? line.productKey, quantity: String(line.quantity), price: line.price.toFixed(2),
-        amount: (line.quantity * line.price).toFixed(2), hs_product_id: productIds.get(line.productKey) ?? '',
+        name: product?.name ?? line.productKey,
+        quantity: String(line.quantity),
+        price: line.price.toFixed(2),
+        amount: (line.quantity * line.price).toFixed(2),
+        hs_product_id: productIds.get(line.productKey) ?? '',
       });
       associations.add('deals', dealId, 'line_items', lineId, [{ ...hs, typeId: 19 }]);
       lineItems += 1;
     }
   }
-  return { companies: companyIds.size, contacts: contactIds.size, products: productIds.size, deals: world.deals.length, lineItems };
+  return {
+    companies: companyIds.size,
+    contacts: contactIds.size,
+    products: productIds.size,
+    deals: world.deals.length,
+    lineItems,
+  };
 }

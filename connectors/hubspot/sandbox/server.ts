@@ -26,7 +26,12 @@ import { registerObjectRoutes } from './routes/objects.ts';
 import { registerPropertyRoutes } from './routes/properties.ts';
 import { registerSearchRoutes } from './routes/search.ts';
 import { seedHubSpot, type SeedCounts } from './seed.ts';
-import { createHubSpotDispatcher, WebhookEventFactory, type HubSpotWebhookEvent, type HubSpotWebhookOptions } from './webhooks.ts';
+import {
+  createHubSpotDispatcher,
+  WebhookEventFactory,
+  type HubSpotWebhookEvent,
+  type HubSpotWebhookOptions,
+} from './webhooks.ts';
 
 /** The sandbox-only fake access token accepted by default. Not a secret. */
 export const DEFAULT_SANDBOX_TOKEN = 'sandbox-hubspot-token';
@@ -104,11 +109,22 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions = {}):
   const clock = options.clock ?? systemClock;
   const portalId = options.portalId ?? 62515;
   const appId = options.appId ?? 54321;
-  const seedOptions = { seed: options.seed ?? 42, records: options.records ?? 30, seedEpochMs: options.seedEpochMs ?? Date.UTC(2024, 5, 1) };
+  const seedOptions = {
+    seed: options.seed ?? 42,
+    records: options.records ?? 30,
+    seedEpochMs: options.seedEpochMs ?? Date.UTC(2024, 5, 1),
+  };
   const app: FastifyInstance = options.logger
-    ? Fastify({ loggerInstance: options.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) })
+    ? Fastify({
+        loggerInstance: options.logger as FastifyBaseLogger,
+        logController: new LogController({ disableRequestLogging: true }),
+      })
     : Fastify({ logger: false });
-  const store = new HubSpotStore(clock, [...standardObjectTypes(), ...(options.customObjects ?? []).map(customObjectType)], portalId);
+  const store = new HubSpotStore(
+    clock,
+    [...standardObjectTypes(), ...(options.customObjects ?? []).map(customObjectType)],
+    portalId,
+  );
   if (options.searchLag !== undefined) store.searchIndex.setLag(options.searchLag);
   const associations = new AssociationStore();
   const rateLimiter = new RateLimiter(clock, { ...defaultRateLimits(), ...options.rateLimits });
@@ -145,7 +161,10 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions = {}):
   });
 
   const ctx: SandboxContext = {
-    store, associations, kit, clock,
+    store,
+    associations,
+    kit,
+    clock,
     apiChangeSource: options.apiChangeSource ?? 'INTEGRATION',
     baseUrl: () => options.publicUrl ?? listeningUrl,
   };
@@ -169,10 +188,22 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions = {}):
     return sendHubSpotError(reply, new HubSpotApiError(500, 'internal error', 'INTERNAL_ERROR'));
   });
   app.setNotFoundHandler((request, reply) =>
-    sendHubSpotError(reply, new HubSpotApiError(404, `Unable to find a resource for ${request.method} ${request.url.split('?')[0] ?? ''}`, 'OBJECT_NOT_FOUND')));
+    sendHubSpotError(
+      reply,
+      new HubSpotApiError(
+        404,
+        `Unable to find a resource for ${request.method} ${request.url.split('?')[0] ?? ''}`,
+        'OBJECT_NOT_FOUND',
+      ),
+    ),
+  );
 
   registerOAuthRoutes(app, tokens, {
-    clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', refreshToken: 'sandbox-refresh-token', expiresInSec: 1800, ...options.oauth,
+    clientId: 'sandbox-client-id',
+    clientSecret: 'sandbox-client-secret',
+    refreshToken: 'sandbox-refresh-token',
+    expiresInSec: 1800,
+    ...options.oauth,
   });
   registerObjectRoutes(app, ctx);
   registerSearchRoutes(app, ctx);
@@ -189,7 +220,13 @@ export async function createHubSpotSandbox(options: HubSpotSandboxOptions = {}):
   await app.ready();
 
   return {
-    app, store, associations, kit, rateLimiter, tokens, dispatcher,
+    app,
+    store,
+    associations,
+    kit,
+    rateLimiter,
+    tokens,
+    dispatcher,
     get seeded() {
       return seeded;
     },

@@ -63,11 +63,20 @@ export interface HubSpotWebhookOptions {
 }
 
 /** Signing headers for one delivery (CONNECTORS.md "Webhook signatures"). */
-export function signatureHeaders(versions: readonly SignatureVersion[], secret: string, method: string, uri: string, body: string, timestampMs: number): Record<string, string> {
+export function signatureHeaders(
+  versions: readonly SignatureVersion[],
+  secret: string,
+  method: string,
+  uri: string,
+  body: string,
+  timestampMs: number,
+): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const v of versions) {
     if (v === 'v3') {
-      headers['X-HubSpot-Signature-v3'] = createHmac('sha256', secret).update(`${method}${uri}${body}${timestampMs}`).digest('base64');
+      headers['X-HubSpot-Signature-v3'] = createHmac('sha256', secret)
+        .update(`${method}${uri}${body}${timestampMs}`)
+        .digest('base64');
       headers['X-HubSpot-Request-Timestamp'] = String(timestampMs);
     } else {
       const source = v === 'v1' ? `${secret}${body}` : `${secret}${method}${uri}${body}`;
@@ -90,7 +99,10 @@ export function subscriptionId(subscriptionType: string): number {
 /** Turns store changes into webhook events. */
 export class WebhookEventFactory {
   private nextEventId = 1;
-  constructor(private readonly portalId: number, private readonly appId: number) {}
+  constructor(
+    private readonly portalId: number,
+    private readonly appId: number,
+  ) {}
 
   /** Events for one change; none for object types without webhook subscriptions. */
   eventsFor(change: StoreChange): Omit<HubSpotWebhookEvent, 'attemptNumber'>[] {
@@ -117,20 +129,38 @@ export class WebhookEventFactory {
         return this.propertyEvents(change, base);
       case 'merge': {
         const merged = (change.mergedIds ?? []).map(Number);
-        return [{ ...base('merge'), primaryObjectId: Number(change.id), mergedObjectIds: merged, newObjectId: Number(change.id) }];
+        return [
+          {
+            ...base('merge'),
+            primaryObjectId: Number(change.id),
+            mergedObjectIds: merged,
+            newObjectId: Number(change.id),
+          },
+        ];
       }
       default:
         return [base(change.kind)];
     }
   }
 
-  private propertyEvents(change: StoreChange, base: (kind: string) => Omit<HubSpotWebhookEvent, 'attemptNumber'>): Omit<HubSpotWebhookEvent, 'attemptNumber'>[] {
-    return change.changes.map(([propertyName, propertyValue]) => ({ ...base('propertyChange'), propertyName, propertyValue }));
+  private propertyEvents(
+    change: StoreChange,
+    base: (kind: string) => Omit<HubSpotWebhookEvent, 'attemptNumber'>,
+  ): Omit<HubSpotWebhookEvent, 'attemptNumber'>[] {
+    return change.changes.map(([propertyName, propertyValue]) => ({
+      ...base('propertyChange'),
+      propertyName,
+      propertyValue,
+    }));
   }
 }
 
 /** A dispatcher delivering HubSpot events as HubSpot does. */
-export function createHubSpotDispatcher(options: HubSpotWebhookOptions, clock: SandboxClock, logger?: Logger): WebhookDispatcher<Omit<HubSpotWebhookEvent, 'attemptNumber'>> {
+export function createHubSpotDispatcher(
+  options: HubSpotWebhookOptions,
+  clock: SandboxClock,
+  logger?: Logger,
+): WebhookDispatcher<Omit<HubSpotWebhookEvent, 'attemptNumber'>> {
   const versions = options.signatureVersions ?? ['v3'];
   return new WebhookDispatcher<Omit<HubSpotWebhookEvent, 'attemptNumber'>>({
     url: options.url,

@@ -54,14 +54,23 @@ export class OdooAuth {
     this.db = options.db ?? DEFAULT_DB;
     this.users = [
       { uid: 2, login: 'admin', name: 'Mitchell Admin', apiKey: options.apiKey ?? DEFAULT_API_KEY, canWrite: true },
-      { uid: 3, login: 'readonly', name: 'Read Only', apiKey: options.readonlyApiKey ?? DEFAULT_READONLY_KEY, canWrite: false },
+      {
+        uid: 3,
+        login: 'readonly',
+        name: 'Read Only',
+        apiKey: options.readonlyApiKey ?? DEFAULT_READONLY_KEY,
+        canWrite: false,
+      },
     ];
   }
 
   /** Raises what Odoo raises for an unknown database name. */
   checkDb(db: unknown): void {
     if (db !== this.db) {
-      throw new OdooError('psycopg2.OperationalError', `connection to server failed: FATAL:  database "${String(db)}" does not exist`);
+      throw new OdooError(
+        'psycopg2.OperationalError',
+        `connection to server failed: FATAL:  database "${String(db)}" does not exist`,
+      );
     }
   }
 

@@ -28,12 +28,16 @@ const lateCommitSchema = z
 const stockSchema = z.object({ productId: z.number().int().positive(), quantity: z.number() }).strict();
 
 function invalid(reply: FastifyReply, issues: unknown): FastifyReply {
-  return reply.code(400).send({ error: { code: ErrorCode.Validation, message: 'invalid control request', details: { issues } } });
+  return reply
+    .code(400)
+    .send({ error: { code: ErrorCode.Validation, message: 'invalid control request', details: { issues } } });
 }
 
 function failed(reply: FastifyReply, err: unknown): FastifyReply {
   if (!(err instanceof OdooError)) throw err;
-  return reply.code(422).send({ error: { code: ErrorCode.Validation, message: err.message, details: { name: err.odooName } } });
+  return reply
+    .code(422)
+    .send({ error: { code: ErrorCode.Validation, message: err.message, details: { name: err.odooName } } });
 }
 
 /** Registers the Odoo control routes. */
@@ -61,15 +65,26 @@ export function registerOdooControl(app: FastifyInstance, orm: OdooOrm): void {
     const { productId, quantity } = parsed.data;
     try {
       const done = orm.transaction({ uid: 2, canWrite: true }, (env) => {
-        if (!env.row('product.product', productId)) throw new OdooError('odoo.exceptions.MissingError', `product.product(${productId},) does not exist`);
-        const internal = new Set([...env.rows('stock.location')].filter((l) => l['usage'] === 'internal').map((l) => l.id));
+        if (!env.row('product.product', productId))
+          throw new OdooError('odoo.exceptions.MissingError', `product.product(${productId},) does not exist`);
+        const internal = new Set(
+          [...env.rows('stock.location')].filter((l) => l['usage'] === 'internal').map((l) => l.id),
+        );
         const [location] = internal;
         if (location === undefined) throw new OdooError('odoo.exceptions.UserError', 'no internal stock location');
-        const quants = [...env.rows('stock.quant')].filter((q) => q['product_id'] === productId && internal.has(q['location_id'] as number));
+        const quants = [...env.rows('stock.quant')].filter(
+          (q) => q['product_id'] === productId && internal.has(q['location_id'] as number),
+        );
         const [first, ...others] = quants;
         if (first) {
           write(env, 'stock.quant', [first.id], { quantity });
-          if (others.length > 0) write(env, 'stock.quant', others.map((q) => q.id), { quantity: 0 });
+          if (others.length > 0)
+            write(
+              env,
+              'stock.quant',
+              others.map((q) => q.id),
+              { quantity: 0 },
+            );
         } else {
           create(env, 'stock.quant', { product_id: productId, location_id: location, quantity });
         }

@@ -54,7 +54,8 @@ export class OdooError extends Error {
 }
 
 /** `ValidationError(message)`. */
-export const validationError = (message: string): OdooError => new OdooError('odoo.exceptions.ValidationError', message);
+export const validationError = (message: string): OdooError =>
+  new OdooError('odoo.exceptions.ValidationError', message);
 /** `UserError(message)`. */
 export const userError = (message: string): OdooError => new OdooError('odoo.exceptions.UserError', message);
 /** `AccessError(message)`. */

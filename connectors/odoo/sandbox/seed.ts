@@ -15,16 +15,26 @@ import { formatDatetime } from './orm/datetime.ts';
 
 /** Odoo's standard industries (base/data/res_partner_industry_data.xml), letter = xid suffix. */
 export const ODOO_INDUSTRIES: readonly (readonly [string, string, string])[] = [
-  ['A', 'Agriculture', 'A - AGRICULTURE, FORESTRY AND FISHING'], ['B', 'Mining', 'B - MINING AND QUARRYING'],
-  ['C', 'Manufacturing', 'C - MANUFACTURING'], ['D', 'Energy supply', 'D - ELECTRICITY, GAS, STEAM AND AIR CONDITIONING SUPPLY'],
-  ['E', 'Water supply', 'E - WATER SUPPLY; SEWERAGE, WASTE MANAGEMENT AND REMEDIATION ACTIVITIES'], ['F', 'Construction', 'F - CONSTRUCTION'],
-  ['G', 'Wholesale/Retail', 'G - WHOLESALE AND RETAIL TRADE; REPAIR OF MOTOR VEHICLES AND MOTORCYCLES'], ['H', 'Transportation/Logistics', 'H - TRANSPORTATION AND STORAGE'],
-  ['I', 'Food/Hospitality', 'I - ACCOMMODATION AND FOOD SERVICE ACTIVITIES'], ['J', 'IT/Communication', 'J - INFORMATION AND COMMUNICATION'],
-  ['K', 'Finance/Insurance', 'K - FINANCIAL AND INSURANCE ACTIVITIES'], ['L', 'Real Estate', 'L - REAL ESTATE ACTIVITIES'],
-  ['M', 'Scientific', 'M - PROFESSIONAL, SCIENTIFIC AND TECHNICAL ACTIVITIES'], ['N', 'Administrative', 'N - ADMINISTRATIVE AND SUPPORT SERVICE ACTIVITIES'],
-  ['O', 'Public Administration', 'O - PUBLIC ADMINISTRATION AND DEFENCE; COMPULSORY SOCIAL SECURITY'], ['P', 'Education', 'P - EDUCATION'],
-  ['Q', 'Health/Social', 'Q - HUMAN HEALTH AND SOCIAL WORK ACTIVITIES'], ['R', 'Entertainment', 'R - ARTS, ENTERTAINMENT AND RECREATION'],
-  ['S', 'Other Services', 'S - OTHER SERVICE ACTIVITIES'], ['T', 'Households', 'T - ACTIVITIES OF HOUSEHOLDS AS EMPLOYERS'],
+  ['A', 'Agriculture', 'A - AGRICULTURE, FORESTRY AND FISHING'],
+  ['B', 'Mining', 'B - MINING AND QUARRYING'],
+  ['C', 'Manufacturing', 'C - MANUFACTURING'],
+  ['D', 'Energy supply', 'D - ELECTRICITY, GAS, STEAM AND AIR CONDITIONING SUPPLY'],
+  ['E', 'Water supply', 'E - WATER SUPPLY; SEWERAGE, WASTE MANAGEMENT AND REMEDIATION ACTIVITIES'],
+  ['F', 'Construction', 'F - CONSTRUCTION'],
+  ['G', 'Wholesale/Retail', 'G - WHOLESALE AND RETAIL TRADE; REPAIR OF MOTOR VEHICLES AND MOTORCYCLES'],
+  ['H', 'Transportation/Logistics', 'H - TRANSPORTATION AND STORAGE'],
+  ['I', 'Food/Hospitality', 'I - ACCOMMODATION AND FOOD SERVICE ACTIVITIES'],
+  ['J', 'IT/Communication', 'J - INFORMATION AND COMMUNICATION'],
+  ['K', 'Finance/Insurance', 'K - FINANCIAL AND INSURANCE ACTIVITIES'],
+  ['L', 'Real Estate', 'L - REAL ESTATE ACTIVITIES'],
+  ['M', 'Scientific', 'M - PROFESSIONAL, SCIENTIFIC AND TECHNICAL ACTIVITIES'],
+  ['N', 'Administrative', 'N - ADMINISTRATIVE AND SUPPORT SERVICE ACTIVITIES'],
+  ['O', 'Public Administration', 'O - PUBLIC ADMINISTRATION AND DEFENCE; COMPULSORY SOCIAL SECURITY'],
+  ['P', 'Education', 'P - EDUCATION'],
+  ['Q', 'Health/Social', 'Q - HUMAN HEALTH AND SOCIAL WORK ACTIVITIES'],
+  ['R', 'Entertainment', 'R - ARTS, ENTERTAINMENT AND RECREATION'],
+  ['S', 'Other Services', 'S - OTHER SERVICE ACTIVITIES'],
+  ['T', 'Households', 'T - ACTIVITIES OF HOUSEHOLDS AS EMPLOYERS'],
   ['U', 'Extraterritorial', 'U - ACTIVITIES OF EXTRATERRITORIAL ORGANISATIONS AND BODIES'],
 ];
 
@@ -42,7 +52,33 @@ export const HUBSPOT_TO_ODOO_INDUSTRY: Readonly<Record<string, string>> = {
   LOGISTICS_AND_SUPPLY_CHAIN: 'Transportation/Logistics',
 };
 
-const BASE_COUNTRIES = ['US', 'CA', 'MX', 'BR', 'GB', 'IE', 'FR', 'DE', 'BE', 'NL', 'LU', 'ES', 'PT', 'IT', 'CH', 'AT', 'DK', 'SE', 'NO', 'FI', 'PL', 'IN', 'CN', 'JP', 'AU'];
+const BASE_COUNTRIES = [
+  'US',
+  'CA',
+  'MX',
+  'BR',
+  'GB',
+  'IE',
+  'FR',
+  'DE',
+  'BE',
+  'NL',
+  'LU',
+  'ES',
+  'PT',
+  'IT',
+  'CH',
+  'AT',
+  'DK',
+  'SE',
+  'NO',
+  'FI',
+  'PL',
+  'IN',
+  'CN',
+  'JP',
+  'AU',
+];
 
 /** Options of {@link seedOdoo}. */
 export interface SeedOptions {
@@ -123,7 +159,8 @@ export function seedOdoo(orm: OdooOrm, options: SeedOptions): void {
   world.companies.forEach((c, i) => {
     orm.transaction(at(horizon - 1 - i), (env) => {
       const roll = rnd();
-      const name = roll < 0.1 ? c.name.toUpperCase() : roll < 0.2 ? c.name.replaceAll(',', '').replace(/ and /g, ' & ') : c.name;
+      const name =
+        roll < 0.1 ? c.name.toUpperCase() : roll < 0.2 ? c.name.replaceAll(',', '').replace(/ and /g, ' & ') : c.name;
       const id = create(env, 'res.partner', {
         name,
         is_company: true,
@@ -148,18 +185,26 @@ export function seedOdoo(orm: OdooOrm, options: SeedOptions): void {
         const e = rnd();
         const email = e < 0.1 ? p.email.toUpperCase() : e < 0.15 ? `  ${p.email} ` : e < 0.2 ? false : p.email;
         const n = rnd();
-        const personName = n < 0.1 ? `${p.firstName} ${p.lastName.toUpperCase()}` : n < 0.15 ? `${p.firstName}  ${p.lastName}` : `${p.firstName} ${p.lastName}`;
-        personIds.set(p.key, create(env, 'res.partner', {
-          name: personName,
-          parent_id: id,
-          type: 'contact',
-          email,
-          phone: p.phone,
-          mobile: p.mobile,
-          function: p.jobTitle,
-          country_id: refs.countries.get(c.country) ?? false,
-          active: rnd() >= 0.03,
-        }));
+        const personName =
+          n < 0.1
+            ? `${p.firstName} ${p.lastName.toUpperCase()}`
+            : n < 0.15
+              ? `${p.firstName}  ${p.lastName}`
+              : `${p.firstName} ${p.lastName}`;
+        personIds.set(
+          p.key,
+          create(env, 'res.partner', {
+            name: personName,
+            parent_id: id,
+            type: 'contact',
+            email,
+            phone: p.phone,
+            mobile: p.mobile,
+            function: p.jobTitle,
+            country_id: refs.countries.get(c.country) ?? false,
+            active: rnd() >= 0.03,
+          }),
+        );
       }
     });
   });
@@ -178,11 +223,17 @@ export function seedOdoo(orm: OdooOrm, options: SeedOptions): void {
       const variant = [...env.rows('product.product')].find((p) => p['product_tmpl_id'] === tmpl);
       if (!variant) return;
       productIds.set(g.key, variant.id);
-      if (g.stockQty > 0) create(env, 'stock.quant', { product_id: variant.id, location_id: refs.stock, quantity: g.stockQty });
+      if (g.stockQty > 0)
+        create(env, 'stock.quant', { product_id: variant.id, location_id: refs.stock, quantity: g.stockQty });
     });
   });
 
-  const ORDER_STATE: Record<string, string> = { closedwon: 'sale', contractsent: 'sent', closedlost: 'cancel', decisionmakerboughtin: 'draft' };
+  const ORDER_STATE: Record<string, string> = {
+    closedwon: 'sale',
+    contractsent: 'sent',
+    closedlost: 'cancel',
+    decisionmakerboughtin: 'draft',
+  };
   world.deals.forEach((d) => {
     const state = ORDER_STATE[d.stage];
     const partner = companyIds.get(d.companyKey);
@@ -190,14 +241,23 @@ export function seedOdoo(orm: OdooOrm, options: SeedOptions): void {
     orm.transaction({ ...system, now: `${d.closeDate} 10:00:00` }, (env) => {
       const lines = d.lines.flatMap((l) => {
         const product = productIds.get(l.productKey);
-        return product === undefined ? [] : [[0, 0, { product_id: product, product_uom_qty: l.quantity, price_unit: l.price }]];
+        return product === undefined
+          ? []
+          : [[0, 0, { product_id: product, product_uom_qty: l.quantity, price_unit: l.price }]];
       });
-      const order = create(env, 'sale.order', { partner_id: partner, date_order: `${d.closeDate} 10:00:00`, state, client_order_ref: d.name, order_line: lines });
+      const order = create(env, 'sale.order', {
+        partner_id: partner,
+        date_order: `${d.closeDate} 10:00:00`,
+        state,
+        client_order_ref: d.name,
+        order_line: lines,
+      });
       if (state !== 'sale') return;
       const row = env.row('sale.order', order);
       const total = typeof row?.['amount_total'] === 'number' ? row['amount_total'] : 0;
       const p = rnd();
-      const [paymentState, residual] = p < 0.5 ? ['paid', 0] : p < 0.8 ? ['not_paid', total] : ['partial', Math.round(total * 50) / 100];
+      const [paymentState, residual] =
+        p < 0.5 ? ['paid', 0] : p < 0.8 ? ['not_paid', total] : ['partial', Math.round(total * 50) / 100];
       create(env, 'account.move', {
         move_type: 'out_invoice',
         partner_id: partner,

@@ -106,8 +106,11 @@ export function createOdooSandbox(options: OdooSandboxOptions = {}): OdooSandbox
     faults: options.faults,
     // Odoo answers server errors on /jsonrpc with HTTP 200 and an error envelope; the
     // injected fault uses that shape (an XML-RPC or JSON-2 client sees a non-XML/200 body).
-    errorBody: (status) =>
-      ({ jsonrpc: '2.0', id: null, error: jsonRpcError(new OdooError('builtins.KeyError', `injected fault: HTTP ${status}`)) }),
+    errorBody: (status) => ({
+      jsonrpc: '2.0',
+      id: null,
+      error: jsonRpcError(new OdooError('builtins.KeyError', `injected fault: HTTP ${status}`)),
+    }),
     errorStatusOverride: 200,
     onReset: ({ data }) => {
       if (data) reseed();

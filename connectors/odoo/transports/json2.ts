@@ -37,13 +37,19 @@ export function json2Auth(key: string): AuthProvider {
 }
 
 /** Turns positional arguments into JSON-2's named ones. */
-export function json2Body(method: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function json2Body(
+  method: string,
+  args: readonly unknown[],
+  kwargs: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const names = PARAMETERS[method];
-  if (names === undefined && args.length > 0) throw new RangeError(`json2: positional arguments of "${method}" are unknown; pass them by name`);
+  if (names === undefined && args.length > 0)
+    throw new RangeError(`json2: positional arguments of "${method}" are unknown; pass them by name`);
   const body: Record<string, unknown> = {};
   args.forEach((value, index) => {
     const name = names?.[index];
-    if (name === undefined) throw new RangeError(`json2: "${method}" takes ${names?.length ?? 0} positional arguments, got ${args.length}`);
+    if (name === undefined)
+      throw new RangeError(`json2: "${method}" takes ${names?.length ?? 0} positional arguments, got ${args.length}`);
     body[name] = value;
   });
   return { ...body, ...kwargs };
@@ -58,7 +64,10 @@ export function json2Transport(http: HttpClient): OdooTransport {
     async call(model, method, args, kwargs, schema, options = {}) {
       const route = `${model}.${method}`;
       const body = json2Body(method, args, kwargs);
-      const raw = await http.request({ method: 'POST', path: `/json/2/${model}/${method}`, body, route, retry: options.retry ?? true }, anyBody);
+      const raw = await http.request(
+        { method: 'POST', path: `/json/2/${model}/${method}`, body, route, retry: options.retry ?? true },
+        anyBody,
+      );
       return checkResult(http.connection, route, raw, schema);
     },
     close: () => http.close(),

@@ -37,27 +37,45 @@ export function jsonRpcTransport(http: HttpClient, credentials: JsonRpcCredentia
   let nextId = 1;
   let uid: Promise<number> | undefined;
 
-  async function rpc<T>(service: string, method: string, args: unknown[], schema: ZodType<T>, route: string, options: CallOptions): Promise<T> {
+  async function rpc<T>(
+    service: string,
+    method: string,
+    args: unknown[],
+    schema: ZodType<T>,
+    route: string,
+    options: CallOptions,
+  ): Promise<T> {
     const body = { jsonrpc: '2.0', method: 'call', params: { service, method, args }, id: nextId++ };
-    const envelope = await http.request({ method: 'POST', path: '/jsonrpc', body, route, retry: options.retry ?? true }, jsonRpcResponseSchema);
+    const envelope = await http.request(
+      { method: 'POST', path: '/jsonrpc', body, route, retry: options.retry ?? true },
+      jsonRpcResponseSchema,
+    );
     if (envelope.error !== undefined) throw jsonRpcFailure(connection, envelope.error);
     return checkResult(connection, route, envelope.result, schema);
   }
 
   function authenticate(): Promise<number> {
-    uid ??= rpc('common', 'authenticate', [credentials.database, credentials.login, credentials.key, {}], authenticateResultSchema, 'common.authenticate', {}).then(
-      (answer) => {
-        if (answer === false) {
-          throw new ConnectorError(`Odoo refused the login "${credentials.login}" with this API key on database "${credentials.database}"`, {
+    uid ??= rpc(
+      'common',
+      'authenticate',
+      [credentials.database, credentials.login, credentials.key, {}],
+      authenticateResultSchema,
+      'common.authenticate',
+      {},
+    ).then((answer) => {
+      if (answer === false) {
+        throw new ConnectorError(
+          `Odoo refused the login "${credentials.login}" with this API key on database "${credentials.database}"`,
+          {
             connection,
             retryable: false,
             code: ErrorCode.Auth,
             vendorCode: OdooException.AccessDenied,
-          });
-        }
-        return answer;
-      },
-    );
+          },
+        );
+      }
+      return answer;
+    });
     // A failed authentication is not cached: the next call asks again.
     uid.catch(() => {
       uid = undefined;
@@ -69,7 +87,14 @@ export function jsonRpcTransport(http: HttpClient, credentials: JsonRpcCredentia
     kind: 'jsonrpc',
     async call(model, method, args, kwargs, schema, options = {}) {
       const id = await authenticate();
-      return rpc('object', 'execute_kw', [credentials.database, id, credentials.key, model, method, [...args], { ...kwargs }], schema, `${model}.${method}`, options);
+      return rpc(
+        'object',
+        'execute_kw',
+        [credentials.database, id, credentials.key, model, method, [...args], { ...kwargs }],
+        schema,
+        `${model}.${method}`,
+        options,
+      );
     },
     close: () => http.close(),
   };

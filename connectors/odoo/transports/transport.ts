@@ -23,7 +23,14 @@ export interface OdooTransport {
    * record methods (`read`, `write`, `unlink`) `args[0]` is the list of ids.
    * @throws ConnectorError translated from Odoo's exception name.
    */
-  call<T>(model: string, method: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>, schema: ZodType<T>, options?: CallOptions): Promise<T>;
+  call<T>(
+    model: string,
+    method: string,
+    args: readonly unknown[],
+    kwargs: Readonly<Record<string, unknown>>,
+    schema: ZodType<T>,
+    options?: CallOptions,
+  ): Promise<T>;
   /** Closes the keep-alive sockets. */
   close(): void;
 }
@@ -36,5 +43,9 @@ export function checkResult<T>(connection: string, route: string, value: unknown
     .slice(0, 5)
     .map((issue) => `${issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.')}: ${issue.message}`)
     .join('; ');
-  throw new ConnectorError(`${connection}: ${route} answered an unexpected result: ${where}`, { connection, retryable: false, code: ErrorCode.InvalidResponse });
+  throw new ConnectorError(`${connection}: ${route} answered an unexpected result: ${where}`, {
+    connection,
+    retryable: false,
+    code: ErrorCode.InvalidResponse,
+  });
 }

@@ -30,7 +30,12 @@ export async function auditVerify(store: Store, out: Writable): Promise<void> {
 }
 
 /** `audit export`: entries at or after `since`, as JSON lines or CSV; returns how many were written. */
-export async function auditExport(store: Store, out: Writable, since: string, format: 'jsonl' | 'csv'): Promise<number> {
+export async function auditExport(
+  store: Store,
+  out: Writable,
+  since: string,
+  format: 'jsonl' | 'csv',
+): Promise<number> {
   let n = 0;
   if (format === 'csv') await write(out, CSV_HEADER);
   for await (const entry of store.audit.since(since)) {
@@ -86,13 +91,18 @@ async function withStore<T>(url: string | undefined, work: (store: Store) => Pro
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('verify, export and watch the hash-chained audit log');
   const storeOption = (): Option =>
-    new Option('--store <url>', "store URL (default: the configuration's store.url: -c file, $FRONTBACK_STORE_URL, else ./data/frontback.db)");
+    new Option(
+      '--store <url>',
+      "store URL (default: the configuration's store.url: -c file, $FRONTBACK_STORE_URL, else ./data/frontback.db)",
+    );
 
   audit
     .command('verify')
     .description('recompute every hash; exit 0 with the count when intact, 1 naming the first broken entry')
     .addOption(storeOption())
-    .action((opts: { store?: string }, command: Command) => withStore(storeUrl(opts.store, command), (store) => auditVerify(store, process.stdout)));
+    .action((opts: { store?: string }, command: Command) =>
+      withStore(storeUrl(opts.store, command), (store) => auditVerify(store, process.stdout)),
+    );
 
   audit
     .command('export')

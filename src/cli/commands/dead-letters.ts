@@ -31,10 +31,12 @@ interface ListOptions {
 
 /** Registers `dead-letters list|replay|discard`. */
 export function registerDeadLettersCommand(program: Command): void {
-  const dead = program.command('dead-letters').description('changes a target refused: list them, replay or discard them');
+  const dead = program
+    .command('dead-letters')
+    .description('changes a target refused: list them, replay or discard them');
   dead
     .command('list', { isDefault: true })
-    .description('dead letters, oldest first, with the target\'s message')
+    .description("dead letters, oldest first, with the target's message")
     .option('--mapping <id>', 'only this mapping')
     .addOption(new Option('--side <side>', 'only source records on this side').choices(['crm', 'erp']))
     .addOption(new Option('--status <status>', 'which ones').choices(['open', 'replayed', 'discarded']).default('open'))
@@ -48,7 +50,8 @@ export function registerDeadLettersCommand(program: Command): void {
           ...(options.side ? { side: options.side } : {}),
         });
         for (const dl of rows) process.stdout.write(options.json ? `${JSON.stringify(dl)}\n` : line(dl));
-        if (!options.json) process.stdout.write(`${rows.length} ${options.status} dead letter${rows.length === 1 ? '' : 's'}\n`);
+        if (!options.json)
+          process.stdout.write(`${rows.length} ${options.status} dead letter${rows.length === 1 ? '' : 's'}\n`);
       } finally {
         await open.close();
       }
@@ -61,11 +64,19 @@ export function registerDeadLettersCommand(program: Command): void {
     .option('--mapping <id>', 'with --all: only this mapping')
     .option('--by <name>', 'who replays (audited); default $USER')
     .action(async (ids: string[], options: { all?: boolean; mapping?: string; by?: string }, command: Command) => {
-      if ((ids.length === 0) === (options.all !== true)) throw new FrontbackError(ErrorCode.Validation, 'give dead letter ids, or --all (not both)');
+      if ((ids.length === 0) === (options.all !== true))
+        throw new FrontbackError(ErrorCode.Validation, 'give dead letter ids, or --all (not both)');
       const open = await openEngine(command);
       let refused = 0;
       try {
-        const targets = options.all ? (await open.store.deadLetters.list({ status: 'open', ...(options.mapping ? { mappingId: options.mapping } : {}) })).map((dl) => dl.id) : ids;
+        const targets = options.all
+          ? (
+              await open.store.deadLetters.list({
+                status: 'open',
+                ...(options.mapping ? { mappingId: options.mapping } : {}),
+              })
+            ).map((dl) => dl.id)
+          : ids;
         for (const id of targets) {
           try {
             const dl = await open.store.deadLetters.get(id);
@@ -73,9 +84,13 @@ export function registerDeadLettersCommand(program: Command): void {
             const outcome = await replayDeadLetter(open.engine.context(dl.mappingId), id, actorName(options.by));
             if (outcome.deadLetter.status === 'open') {
               refused += 1;
-              process.stdout.write(`${id}: refused again (attempt ${outcome.deadLetter.attempts}): ${outcome.deadLetter.message}\n`);
+              process.stdout.write(
+                `${id}: refused again (attempt ${outcome.deadLetter.attempts}): ${outcome.deadLetter.message}\n`,
+              );
             } else {
-              process.stdout.write(`${id}: ${outcome.applied.status} (${outcome.applied.plan.reason}), dead letter ${outcome.deadLetter.status} (run ${outcome.runId})\n`);
+              process.stdout.write(
+                `${id}: ${outcome.applied.status} (${outcome.applied.plan.reason}), dead letter ${outcome.deadLetter.status} (run ${outcome.runId})\n`,
+              );
             }
           } catch (err) {
             if (!(err instanceof FrontbackError)) throw err;

@@ -63,13 +63,17 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('run frontback on embedded defaults: local HubSpot and Odoo sandboxes, SQLite store, audit log')
-    .option('--seed <n>', 'seed of the sandboxes\' generated data', '42')
+    .option('--seed <n>', "seed of the sandboxes' generated data", '42')
     .option('--records <n>', 'contacts/people to generate per sandbox', '60')
     .option('--keep-running', 'leave the sandboxes running afterwards (Ctrl-C to stop)')
     .action(async (options: DemoOptions, command: Command) => {
       const print = (line = ''): void => void process.stdout.write(`${line}\n`);
       const { config: file } = command.optsWithGlobals<{ config?: string }>();
-      const config = loadConfig({ file: file ?? DEMO_CONFIG, env: process.env, knownConnectorKinds: connectorRegistry.kinds() });
+      const config = loadConfig({
+        file: file ?? DEMO_CONFIG,
+        env: process.env,
+        knownConnectorKinds: connectorRegistry.kinds(),
+      });
       const logger = createLogger({ level: process.env.FRONTBACK_LOG_LEVEL ?? 'warn' });
       print('frontback demo: embedded mode (SQLite store, in-process), sandboxes on this machine');
       for (const line of describeConfig(config).split('\n')) print(`   ${line}`);
@@ -83,18 +87,37 @@ export function registerDemoCommand(program: Command): void {
         print();
         const connectors = createConnectors(config, { logger });
         for (const name of Object.keys(config.connections)) {
-          if (!connectors.has(name)) print(`   (connection ${name}: no ${config.connections[name]?.kind} connector is registered yet; skipped)`);
+          if (!connectors.has(name))
+            print(`   (connection ${name}: no ${config.connections[name]?.kind} connector is registered yet; skipped)`);
         }
         const runId = `demo-${randomUUID()}`;
         // The mappings folder as configured (relative to the working directory), else the shipped one.
-        const dir = existsSync(resolve(config.mappings.dir)) ? resolve(config.mappings.dir) : join(PACKAGE_ROOT, 'mappings');
+        const dir = existsSync(resolve(config.mappings.dir))
+          ? resolve(config.mappings.dir)
+          : join(PACKAGE_ROOT, 'mappings');
         const loaded = loadMappings(dir, { catalog: mappingCatalog(config) });
         if (loaded.issues.length > 0) throw new MappingError(loaded.issues);
-        print(`   mappings: ${loaded.mappings.length} loaded and validated (${loaded.mappings.map((l) => l.mapping.id).join(', ')})`);
-        const forgotten = await forgetSyncState(store, loaded.mappings.map((l) => l.mapping.id));
-        if (forgotten > 0) print(`   the sandboxes start fresh, so ${forgotten} link(s) and the sync cursors of earlier demo runs in ${config.store.url} were dropped`);
+        print(
+          `   mappings: ${loaded.mappings.length} loaded and validated (${loaded.mappings.map((l) => l.mapping.id).join(', ')})`,
+        );
+        const forgotten = await forgetSyncState(
+          store,
+          loaded.mappings.map((l) => l.mapping.id),
+        );
+        if (forgotten > 0)
+          print(
+            `   the sandboxes start fresh, so ${forgotten} link(s) and the sync cursors of earlier demo runs in ${config.store.url} were dropped`,
+          );
         print();
-        const appended = await runDemoScenario({ config, store, connectors, logger, runId, mappings: loaded.mappings, print });
+        const appended = await runDemoScenario({
+          config,
+          store,
+          connectors,
+          logger,
+          runId,
+          mappings: loaded.mappings,
+          print,
+        });
 
         const verdict = await store.audit.verify();
         print(`5. Audit log (${config.store.url}): appended ${appended} entries for run ${runId}`);

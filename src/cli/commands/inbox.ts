@@ -20,7 +20,9 @@ function line(row: InboxItem): string {
 
 /** Registers `inbox list|retry`. */
 export function registerInboxCommand(program: Command): void {
-  const inbox = program.command('inbox').description('webhook deliveries not done yet: list them, put failed ones back');
+  const inbox = program
+    .command('inbox')
+    .description('webhook deliveries not done yet: list them, put failed ones back');
   inbox
     .command('list', { isDefault: true })
     .description('deliveries not done, oldest first (default: every status but done)')
@@ -29,9 +31,14 @@ export function registerInboxCommand(program: Command): void {
     .action(async (options: { status?: InboxStatus; json?: boolean }, command: Command) => {
       const open = await openEngine(command);
       try {
-        const rows = await open.store.inbox.listOpen({ statuses: options.status ? [options.status] : ['pending', 'processing', 'failed'] });
+        const rows = await open.store.inbox.listOpen({
+          statuses: options.status ? [options.status] : ['pending', 'processing', 'failed'],
+        });
         for (const row of rows) process.stdout.write(options.json ? `${JSON.stringify(row)}\n` : line(row));
-        if (!options.json) process.stdout.write(`${rows.length} ${options.status ?? 'open'} deliver${rows.length === 1 ? 'y' : 'ies'}\n`);
+        if (!options.json)
+          process.stdout.write(
+            `${rows.length} ${options.status ?? 'open'} deliver${rows.length === 1 ? 'y' : 'ies'}\n`,
+          );
       } finally {
         await open.close();
       }
@@ -42,10 +49,13 @@ export function registerInboxCommand(program: Command): void {
     .argument('[ids...]', 'delivery ids (from inbox list)')
     .option('--failed', 'every failed delivery')
     .action(async (ids: string[], options: { failed?: boolean }, command: Command) => {
-      if ((ids.length === 0) === (options.failed !== true)) throw new FrontbackError(ErrorCode.Validation, 'give delivery ids, or --failed (not both)');
+      if ((ids.length === 0) === (options.failed !== true))
+        throw new FrontbackError(ErrorCode.Validation, 'give delivery ids, or --failed (not both)');
       const open = await openEngine(command);
       try {
-        const targets = options.failed ? (await open.store.inbox.listOpen({ statuses: ['failed'] })).map((r) => r.id) : ids;
+        const targets = options.failed
+          ? (await open.store.inbox.listOpen({ statuses: ['failed'] })).map((r) => r.id)
+          : ids;
         for (const id of targets) {
           const row = await open.store.inbox.get(id);
           if (!row) throw new FrontbackError(ErrorCode.NotFound, `no delivery ${id} (frontback inbox list shows them)`);

@@ -43,7 +43,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function pick(loaded: readonly LoadedMapping[], wanted: string): LoadedMapping {
-  const hit = loaded.find((m) => m.mapping.id === wanted) ?? (loaded.length === 1 && existsSync(wanted) ? loaded[0] : undefined);
+  const hit =
+    loaded.find((m) => m.mapping.id === wanted) ?? (loaded.length === 1 && existsSync(wanted) ? loaded[0] : undefined);
   if (hit) return hit;
   const known = loaded.map((m) => m.mapping.id).join(', ') || 'none';
   throw new ConfigError([{ file: wanted, path: '', message: `no mapping "${wanted}" (known: ${known})` }]);
@@ -59,12 +60,15 @@ export function formatPreview(loaded: LoadedMapping, from: Side, accepted: boole
     `mapping ${mapping.id} (version ${mapping.version}, ${loaded.file}): ${from} -> ${target} (${mapping.sides[target].connection} ${mapping.sides[target].object})`,
     accepted ? `filter (${from}): accepted` : `filter (${from}): REJECTED: this record would not be synced`,
     'patch:',
-    ...JSON.stringify(result.patch, null, 2).split('\n').map((l) => `  ${l}`),
+    ...JSON.stringify(result.patch, null, 2)
+      .split('\n')
+      .map((l) => `  ${l}`),
     'trace:',
   ];
   for (const t of result.trace ?? []) {
     const steps = t.steps.map((s) => `${s.rule} ${show(s.value)}`).join(' -> ');
-    const outcome = t.outcome === 'set' ? `=> ${t.target}` : `=> ${t.target} left out (${t.outcome}: ${t.reason ?? ''})`;
+    const outcome =
+      t.outcome === 'set' ? `=> ${t.target}` : `=> ${t.target} left out (${t.outcome}: ${t.reason ?? ''})`;
     lines.push(`  ${t.path} ${t.field}: ${steps} ${outcome}`);
   }
   return `${lines.join('\n')}\n`;
@@ -83,7 +87,10 @@ export function registerPreviewCommand(program: Command): void {
     .action((wanted: string, options: PreviewOptions, command: Command) => {
       const config = loadCliConfig(command);
       const fromFile = existsSync(resolve(process.cwd(), wanted)) && /\.ya?ml$/.test(wanted);
-      const result = loadMappings(fromFile ? wanted : config.mappings.dir, { catalog: mappingCatalog(config), examples: false });
+      const result = loadMappings(fromFile ? wanted : config.mappings.dir, {
+        catalog: mappingCatalog(config),
+        examples: false,
+      });
       if (result.issues.length > 0) throw new MappingError(result.issues);
       const loaded = pick(result.mappings, wanted);
       const record = readJson(options.record, 'record file');
@@ -98,7 +105,10 @@ export function registerPreviewCommand(program: Command): void {
       const target: Side = options.from === 'crm' ? 'erp' : 'crm';
       const patch = mapping.toPatch(mapping.toCanonical(record, options.from), target, resolver, { trace: true });
       const accepted = mapping.accepts(record, options.from);
-      if (options.json === true) process.stdout.write(`${JSON.stringify({ mapping: mapping.id, version: mapping.version, accepted, ...patch }, null, 2)}\n`);
+      if (options.json === true)
+        process.stdout.write(
+          `${JSON.stringify({ mapping: mapping.id, version: mapping.version, accepted, ...patch }, null, 2)}\n`,
+        );
       else process.stdout.write(formatPreview(loaded, options.from, accepted, patch));
       if (patch.problems.length > 0) process.exitCode = 1;
     });

@@ -17,8 +17,12 @@ import { openStore } from '../context.ts';
 import { intOption } from '../int-option.ts';
 
 function line(run: Run): string {
-  const took = run.finishedAt ? `${((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s` : 'running';
-  const counts = Object.entries(run.counts).map(([k, v]) => `${k} ${String(v)}`).join(', ');
+  const took = run.finishedAt
+    ? `${((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s`
+    : 'running';
+  const counts = Object.entries(run.counts)
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(', ');
   return `${run.id}  ${run.mappingId}  ${run.trigger}  ${run.status}  ${run.startedAt}  ${took}  ${counts}${run.error ? `\n    ${run.error}` : ''}\n`;
 }
 
@@ -34,7 +38,10 @@ export function registerRunsCommand(program: Command): void {
     .action(async (options: { mapping?: string; limit: string; json?: boolean }, command: Command) => {
       const store = await openStore(loadCliConfig(command).store.url, { mustExist: true });
       try {
-        const rows = await store.runs.list({ limit: intOption('--limit', options.limit, 20, 1, 1000) ?? 20, ...(options.mapping ? { mappingId: options.mapping } : {}) });
+        const rows = await store.runs.list({
+          limit: intOption('--limit', options.limit, 20, 1, 1000) ?? 20,
+          ...(options.mapping ? { mappingId: options.mapping } : {}),
+        });
         for (const run of rows) process.stdout.write(options.json ? `${JSON.stringify(run)}\n` : line(run));
       } finally {
         await store.close();
@@ -42,33 +49,65 @@ export function registerRunsCommand(program: Command): void {
     });
   runs
     .command('show')
-    .description("a run and a page of its stored plans (dry runs store theirs)")
+    .description('a run and a page of its stored plans (dry runs store theirs)')
     .argument('<run>', 'run id (from runs list, or what plan printed)')
-    .addOption(new Option('--action <action>', 'only plans of this action').choices(['sync', 'create', 'archive', 'delete', 'skip']))
+    .addOption(
+      new Option('--action <action>', 'only plans of this action').choices([
+        'sync',
+        'create',
+        'archive',
+        'delete',
+        'skip',
+      ]),
+    )
     .option('--after <seq>', 'plans after this position', '0')
     .option('--limit <n>', 'plans per page', '50')
     .option('--json', 'one JSON object per plan')
-    .action(async (id: string, options: { action?: string; after: string; limit: string; json?: boolean }, command: Command) => {
-      const store = await openStore(loadCliConfig(command).store.url, { mustExist: true });
-      try {
-        const run = await store.runs.get(id);
-        if (run === undefined) throw new FrontbackError(ErrorCode.NotFound, `no run ${id} (frontback runs list shows the newest)`);
-        const limit = intOption('--limit', options.limit, 50, 1, 1000) ?? 50;
-        const plans = await store.plans.list(id, { afterSeq: intOption('--after', options.after, 0, 0) ?? 0, limit, ...(options.action ? { action: options.action } : {}) });
-        if (!options.json) {
-          process.stdout.write(line(run));
-          const counts = await store.plans.counts(id);
-          const total = Object.values(counts).reduce((a, b) => a + b, 0);
-          process.stdout.write(total === 0 ? 'no stored plans (only dry runs store theirs, and the newest of each mapping keep them)\n' : `${total} plans: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
+    .action(
+      async (
+        id: string,
+        options: { action?: string; after: string; limit: string; json?: boolean },
+        command: Command,
+      ) => {
+        const store = await openStore(loadCliConfig(command).store.url, { mustExist: true });
+        try {
+          const run = await store.runs.get(id);
+          if (run === undefined)
+            throw new FrontbackError(ErrorCode.NotFound, `no run ${id} (frontback runs list shows the newest)`);
+          const limit = intOption('--limit', options.limit, 50, 1, 1000) ?? 50;
+          const plans = await store.plans.list(id, {
+            afterSeq: intOption('--after', options.after, 0, 0) ?? 0,
+            limit,
+            ...(options.action ? { action: options.action } : {}),
+          });
+          if (!options.json) {
+            process.stdout.write(line(run));
+            const counts = await store.plans.counts(id);
+            const total = Object.values(counts).reduce((a, b) => a + b, 0);
+            process.stdout.write(
+              total === 0
+                ? 'no stored plans (only dry runs store theirs, and the newest of each mapping keep them)\n'
+                : `${total} plans: ${Object.entries(counts)
+                    .map(([k, v]) => `${v} ${k}`)
+                    .join(', ')}\n`,
+            );
+          }
+          for (const stored of plans) {
+            const view = viewOfStored(stored);
+            process.stdout.write(
+              options.json
+                ? `${JSON.stringify({ seq: stored.seq, ...view })}\n`
+                : `  ${String(stored.seq).padStart(6)}  ${describePlan(view)}\n`,
+            );
+          }
+          const last = plans.at(-1);
+          if (!options.json && last && plans.length === limit)
+            process.stdout.write(
+              `  ... more: frontback runs show ${id} --after ${last.seq}${options.action ? ` --action ${options.action}` : ''}\n`,
+            );
+        } finally {
+          await store.close();
         }
-        for (const stored of plans) {
-          const view = viewOfStored(stored);
-          process.stdout.write(options.json ? `${JSON.stringify({ seq: stored.seq, ...view })}\n` : `  ${String(stored.seq).padStart(6)}  ${describePlan(view)}\n`);
-        }
-        const last = plans.at(-1);
-        if (!options.json && last && plans.length === limit) process.stdout.write(`  ... more: frontback runs show ${id} --after ${last.seq}${options.action ? ` --action ${options.action}` : ''}\n`);
-      } finally {
-        await store.close();
-      }
-    });
+      },
+    );
 }

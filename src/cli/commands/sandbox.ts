@@ -52,7 +52,9 @@ export const SANDBOXES: Record<string, (opts: SandboxCliOptions) => Promise<Star
       records: opts.records,
       ...(opts.rateLimit === undefined ? {} : { rateLimits: { max: opts.rateLimit } }),
       ...(opts.searchLagMs === undefined ? {} : { searchLag: opts.searchLagMs }),
-      ...(opts.webhookUrl ? { webhooks: { url: opts.webhookUrl, secret: opts.webhookSecret ?? 'sandbox-client-secret' } } : {}),
+      ...(opts.webhookUrl
+        ? { webhooks: { url: opts.webhookUrl, secret: opts.webhookSecret ?? 'sandbox-client-secret' } }
+        : {}),
     });
     const url = await sandbox.listen(opts.port);
     const s = sandbox.seeded;
@@ -101,13 +103,22 @@ export function registerSandboxCommand(program: Command): void {
     .option('--webhook-url <url>', 'deliver webhooks to this URL')
     .option('--webhook-secret <s>', 'webhook signing secret (default sandbox-client-secret)')
     .option('--rate-limit <n>', 'requests allowed per rolling window')
-    .option('--search-lag-ms <n>', 'hubspot: search sees each change up to this many ms late, as the real index does (default 0)')
+    .option(
+      '--search-lag-ms <n>',
+      'hubspot: search sees each change up to this many ms late, as the real index does (default 0)',
+    )
     .option('--db <name>', 'database name (odoo; default odoo)')
     .option('--api-key <key>', 'API key accepted as the password (odoo; default sandbox-odoo-key)')
     .action(async (kind: string, raw: Record<string, string | undefined>) => {
       const start = SANDBOXES[kind];
       if (!start) {
-        throw new ConfigError([{ file: '(command line)', path: 'kind', message: `unknown sandbox "${kind}"; expected one of ${Object.keys(SANDBOXES).join(', ')}` }]);
+        throw new ConfigError([
+          {
+            file: '(command line)',
+            path: 'kind',
+            message: `unknown sandbox "${kind}"; expected one of ${Object.keys(SANDBOXES).join(', ')}`,
+          },
+        ]);
       }
       const rateLimit = intOption('--rate-limit', raw.rateLimit, undefined, 1);
       const searchLagMs = intOption('--search-lag-ms', raw.searchLagMs, undefined, 0);
@@ -123,7 +134,9 @@ export function registerSandboxCommand(program: Command): void {
         ...(raw.apiKey ? { apiKey: raw.apiKey } : {}),
       };
       const sandbox = await start(opts);
-      process.stdout.write(`${kind} sandbox listening on ${sandbox.url}\n${sandbox.summary.map((l) => `  ${l}\n`).join('')}`);
+      process.stdout.write(
+        `${kind} sandbox listening on ${sandbox.url}\n${sandbox.summary.map((l) => `  ${l}\n`).join('')}`,
+      );
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off('SIGINT', stop);

@@ -19,22 +19,38 @@ import { mappingCatalog } from '../mapping-catalog.ts';
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('receive webhooks into the inbox (POST /webhooks/<connection>), with the admin API (/admin), /healthz, /readyz and /metrics')
+    .description(
+      'receive webhooks into the inbox (POST /webhooks/<connection>), with the admin API (/admin), /healthz, /readyz and /metrics',
+    )
     .option('--port <n>', 'port to listen on (default: server.port of the configuration, 8080)')
     .action(async (options: { port?: string }, command: Command) => {
       const config = loadCliConfig(command);
       // The admin API resolves conflicts and replays dead letters with the mappings: they are loaded (and must
       // be valid) when it is on; webhook intake alone needs none.
-      const loaded = config.server.adminToken === undefined ? { mappings: [], issues: [] } : loadMappings(config.mappings.dir, { catalog: mappingCatalog(config) });
+      const loaded =
+        config.server.adminToken === undefined
+          ? { mappings: [], issues: [] }
+          : loadMappings(config.mappings.dir, { catalog: mappingCatalog(config) });
       if (loaded.issues.length > 0) throw new MappingError(loaded.issues);
       const logger = createLogger({ level: config.logging.level });
       const store = await createStore({ url: config.store.url, logger });
       const metrics = createMetricsRegistry({ defaultLabels: { role: 'serve' } });
       const open = openConnectors(config, { logger, metrics });
       const { connectors } = open;
-      const { server, url } = await listenConfigured(config, { connectors, store, logger, metrics, mappings: loaded.mappings.map((m) => m.mapping), ...(options.port === undefined ? {} : { port: options.port }) });
-      const hooks = [...connectors.entries()].filter(([, c]) => c.webhooks !== undefined).map(([name]) => `${url}/webhooks/${name}`);
-      process.stdout.write(`frontback serve listening on ${url} (store: ${config.store.kind})\n  webhooks: ${hooks.length > 0 ? hooks.join(', ') : 'no connection takes webhooks'}\n  admin API: ${config.server.adminToken === undefined ? 'off (set server.adminToken)' : `${url}/admin`}\n`);
+      const { server, url } = await listenConfigured(config, {
+        connectors,
+        store,
+        logger,
+        metrics,
+        mappings: loaded.mappings.map((m) => m.mapping),
+        ...(options.port === undefined ? {} : { port: options.port }),
+      });
+      const hooks = [...connectors.entries()]
+        .filter(([, c]) => c.webhooks !== undefined)
+        .map(([name]) => `${url}/webhooks/${name}`);
+      process.stdout.write(
+        `frontback serve listening on ${url} (store: ${config.store.kind})\n  webhooks: ${hooks.length > 0 ? hooks.join(', ') : 'no connection takes webhooks'}\n  admin API: ${config.server.adminToken === undefined ? 'off (set server.adminToken)' : `${url}/admin`}\n`,
+      );
       await untilStopSignal();
       await server.close();
       await open.close();

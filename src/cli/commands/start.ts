@@ -22,7 +22,9 @@ import { mappingCatalog } from '../mapping-catalog.ts';
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
-    .description('run everything in one process: webhooks into the inbox, and every mapping synced on its schedule and on each webhook')
+    .description(
+      'run everything in one process: webhooks into the inbox, and every mapping synced on its schedule and on each webhook',
+    )
     .option('--port <n>', 'port to listen on (default: server.port of the configuration, 8080)')
     .option('--every <duration>', 'poll every mapping this often (30s, 5m) instead of its own schedule')
     .action(async (options: { port?: string; every?: string }, command: Command) => {
@@ -36,8 +38,21 @@ export function registerStartCommand(program: Command): void {
       const open = openConnectors(config, { logger, metrics });
       const { connectors } = open;
       // Listening first: a port already taken stops here, before any pass is scheduled.
-      const { server, url } = await listenConfigured(config, { connectors, store, logger, metrics, mappings: loaded.mappings.map((m) => m.mapping), ...(options.port === undefined ? {} : { port: options.port }) });
-      const loop = await startLoop(config, loaded.mappings, { connectors, store, logger, metrics, ...(every === undefined ? {} : { everyMs: every, everyLabel: options.every ?? '' }) });
+      const { server, url } = await listenConfigured(config, {
+        connectors,
+        store,
+        logger,
+        metrics,
+        mappings: loaded.mappings.map((m) => m.mapping),
+        ...(options.port === undefined ? {} : { port: options.port }),
+      });
+      const loop = await startLoop(config, loaded.mappings, {
+        connectors,
+        store,
+        logger,
+        metrics,
+        ...(every === undefined ? {} : { everyMs: every, everyLabel: options.every ?? '' }),
+      });
       process.stdout.write(
         `frontback start: listening on ${url} (store: ${config.store.kind}, queue: ${config.queue.kind})\n  syncing: ${loop.schedules.join(', ') || 'no mappings'}\n`,
       );

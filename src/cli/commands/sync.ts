@@ -34,7 +34,8 @@ interface SyncOptions {
 
 function summary(report: PassReport): string {
   const c = report.counts;
-  if (report.dryRun) return `${report.read} read: ${c.sync} to sync or link, ${c.create} to create, ${c.archive + c.delete} to archive/delete, ${c.skip} nothing to do`;
+  if (report.dryRun)
+    return `${report.read} read: ${c.sync} to sync or link, ${c.create} to create, ${c.archive + c.delete} to archive/delete, ${c.skip} nothing to do`;
   return `${report.read} read: ${c.applied} applied, ${c.skipped} skipped, ${c.conflicted} conflicted, ${c.failed} failed (dead-lettered)`;
 }
 
@@ -44,7 +45,9 @@ export function registerSyncCommand(program: Command): void {
     .command('sync')
     .description('run one sync pass of a mapping (--dry-run: show what it would do, write nothing)')
     .argument('<mapping>', 'mapping id')
-    .addOption(new Option('--from <side>', 'side(s) whose changes are read').choices(['crm', 'erp', 'both']).default('both'))
+    .addOption(
+      new Option('--from <side>', 'side(s) whose changes are read').choices(['crm', 'erp', 'both']).default('both'),
+    )
     .option('--dry-run', 'plan only: nothing is written to either system; the store records only the run')
     .option('--limit <n>', 'records listed per pass', '50')
     .action(syncAction);
@@ -52,9 +55,13 @@ export function registerSyncCommand(program: Command): void {
     .command('plan')
     .description('what one sync pass of a mapping would do, record by record; writes nothing (sync --dry-run)')
     .argument('<mapping>', 'mapping id')
-    .addOption(new Option('--from <side>', 'side(s) whose changes are read').choices(['crm', 'erp', 'both']).default('both'))
+    .addOption(
+      new Option('--from <side>', 'side(s) whose changes are read').choices(['crm', 'erp', 'both']).default('both'),
+    )
     .option('--limit <n>', 'records listed per pass', '50')
-    .action((wanted: string, options: SyncOptions, command: Command) => syncAction(wanted, { ...options, dryRun: true }, command));
+    .action((wanted: string, options: SyncOptions, command: Command) =>
+      syncAction(wanted, { ...options, dryRun: true }, command),
+    );
 }
 
 async function syncAction(wanted: string, options: SyncOptions, command: Command): Promise<void> {
@@ -64,7 +71,13 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
   const loaded = result.mappings.find((m) => m.mapping.id === wanted);
   if (!loaded) {
     const ids = result.mappings.map((m) => m.mapping.id);
-    throw new ConfigError([{ file: config.mappings.dir, path: '', message: `no mapping "${wanted}"${didYouMean(wanted, ids)} (known: ${ids.join(', ') || 'none'})` }]);
+    throw new ConfigError([
+      {
+        file: config.mappings.dir,
+        path: '',
+        message: `no mapping "${wanted}"${didYouMean(wanted, ids)} (known: ${ids.join(', ') || 'none'})`,
+      },
+    ]);
   }
   const { mapping } = loaded;
   const logger = createLogger({ level: config.logging.level === 'info' ? 'warn' : config.logging.level });
@@ -73,14 +86,23 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
   const connections = { crm: mapping.sides.crm.connection, erp: mapping.sides.erp.connection };
   const crm = live.get(connections.crm);
   const erp = live.get(connections.erp);
-  if (!crm || !erp) throw new ConfigError([{ file: loaded.file, path: 'sides', message: `connection "${crm ? connections.erp : connections.crm}" has no connector` }]);
+  if (!crm || !erp)
+    throw new ConfigError([
+      {
+        file: loaded.file,
+        path: 'sides',
+        message: `connection "${crm ? connections.erp : connections.crm}" has no connector`,
+      },
+    ]);
   const store = await createStore({ url: config.store.url, logger });
   const limit = Math.max(0, Number(options.limit) || 0);
   try {
     const fields = await prepareMapping(loaded, { crm, erp }, { dryRun: options.dryRun === true });
     for (const side of ['crm', 'erp'] as const) {
       if (fields[side].length === 0) continue;
-      process.stdout.write(`${options.dryRun ? 'would create' : 'created'} custom fields in ${connections[side]} ${mapping.sides[side].object}: ${fields[side].join(', ')}\n`);
+      process.stdout.write(
+        `${options.dryRun ? 'would create' : 'created'} custom fields in ${connections[side]} ${mapping.sides[side].object}: ${fields[side].join(', ')}\n`,
+      );
     }
     const sides: Side[] = options.from === 'both' ? ['crm', 'erp'] : [options.from];
     for (const from of sides) {
@@ -91,10 +113,17 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
       const leaseMs = config.sync.leaseSeconds * 1_000;
       if (options.dryRun !== true && !(await store.leases.acquire(lease, me, leaseMs))) {
         const held = await store.leases.get(lease);
-        throw new FrontbackError(ErrorCode.Conflict, `a pass of ${mapping.id} is running elsewhere (${held?.holder ?? 'another process'}, lease until ${held?.expiresAt ?? '?'}): try again when it is done, or use --dry-run`, { details: { mapping: mapping.id } });
+        throw new FrontbackError(
+          ErrorCode.Conflict,
+          `a pass of ${mapping.id} is running elsewhere (${held?.holder ?? 'another process'}, lease until ${held?.expiresAt ?? '?'}): try again when it is done, or use --dry-run`,
+          { details: { mapping: mapping.id } },
+        );
       }
       let report: PassReport;
-      const renew = options.dryRun === true ? undefined : setInterval(() => void store.leases.acquire(lease, me, leaseMs).catch(() => undefined), leaseMs / 3);
+      const renew =
+        options.dryRun === true
+          ? undefined
+          : setInterval(() => void store.leases.acquire(lease, me, leaseMs).catch(() => undefined), leaseMs / 3);
       const lines: string[] = [];
       let more = 0;
       try {
@@ -122,10 +151,13 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
         clearInterval(renew);
         if (options.dryRun !== true) await store.leases.release(lease, me);
       }
-      process.stdout.write(`${options.dryRun ? 'dry run' : 'pass'} ${mapping.id} from ${from} (run ${report.runId}): ${summary(report)}\n`);
+      process.stdout.write(
+        `${options.dryRun ? 'dry run' : 'pass'} ${mapping.id} from ${from} (run ${report.runId}): ${summary(report)}\n`,
+      );
       const identity = report.counts.identity;
       process.stdout.write(`  identity: ${describeIdentity(identity)}\n`);
-      for (const [category, examples] of Object.entries(identity.examples)) for (const example of examples) process.stdout.write(`    e.g. ${category}: ${example}\n`);
+      for (const [category, examples] of Object.entries(identity.examples))
+        for (const example of examples) process.stdout.write(`    e.g. ${category}: ${example}\n`);
       if (report.guarded) {
         process.stdout.write(
           options.dryRun
@@ -135,7 +167,10 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
         if (!options.dryRun) process.exitCode = 1;
       }
       for (const line of lines) process.stdout.write(`${line}\n`);
-      if (more > 0) process.stdout.write(`  ... and ${more} more (--limit${options.dryRun ? `; every plan: frontback runs show ${report.runId}` : ''})\n`);
+      if (more > 0)
+        process.stdout.write(
+          `  ... and ${more} more (--limit${options.dryRun ? `; every plan: frontback runs show ${report.runId}` : ''})\n`,
+        );
     }
   } finally {
     await open.close();

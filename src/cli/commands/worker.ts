@@ -25,14 +25,17 @@ import { mappingCatalog } from '../mapping-catalog.ts';
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
-    .description('run sync passes from the queue (distributed mode: many workers, one store, one Redis); one of them also schedules')
+    .description(
+      'run sync passes from the queue (distributed mode: many workers, one store, one Redis); one of them also schedules',
+    )
     .option('--concurrency <n>', 'jobs at once in this worker (default: queue.concurrency of the configuration)')
     .option('--every <duration>', 'poll every mapping this often (30s, 5m) instead of its own schedule')
     .option('--port <n>', 'also answer /healthz, /readyz and /metrics on this port (on server.host)')
     .action(async (options: { concurrency?: string; every?: string; port?: string }, command: Command) => {
       const config = loadCliConfig(command);
       const every = durationOption('--every', options.every);
-      const concurrency = intOption('--concurrency', options.concurrency, config.queue.concurrency, 1, 1_000) ?? config.queue.concurrency;
+      const concurrency =
+        intOption('--concurrency', options.concurrency, config.queue.concurrency, 1, 1_000) ?? config.queue.concurrency;
       const loaded = loadMappings(config.mappings.dir, { catalog: mappingCatalog(config) });
       if (loaded.issues.length > 0) throw new MappingError(loaded.issues);
       const logger = createLogger({ level: config.logging.level });
@@ -44,9 +47,21 @@ export function registerWorkerCommand(program: Command): void {
       // Listening first, when asked: a port already taken stops here, before any job is taken.
       const ops = port === undefined ? undefined : buildOpsServer({ store, logger, metrics });
       const opsUrl = ops ? await ops.listen({ host: config.server.host, port: port ?? 0 }) : undefined;
-      const loop = await startLoop(config, loaded.mappings, { connectors, store, logger, metrics, concurrency, ...(every === undefined ? {} : { everyMs: every, everyLabel: options.every ?? '' }) });
-      const alone = config.queue.kind === 'memory' ? ' (queue.redis is not set: jobs stay in this process; other workers would not share them)' : '';
-      process.stdout.write(`frontback worker: running (store: ${config.store.kind}, queue: ${config.queue.kind}, concurrency ${concurrency})${alone}\n  syncing: ${loop.schedules.join(', ') || 'no mappings'}\n${opsUrl ? `  metrics: ${opsUrl}/metrics\n` : ''}`);
+      const loop = await startLoop(config, loaded.mappings, {
+        connectors,
+        store,
+        logger,
+        metrics,
+        concurrency,
+        ...(every === undefined ? {} : { everyMs: every, everyLabel: options.every ?? '' }),
+      });
+      const alone =
+        config.queue.kind === 'memory'
+          ? ' (queue.redis is not set: jobs stay in this process; other workers would not share them)'
+          : '';
+      process.stdout.write(
+        `frontback worker: running (store: ${config.store.kind}, queue: ${config.queue.kind}, concurrency ${concurrency})${alone}\n  syncing: ${loop.schedules.join(', ') || 'no mappings'}\n${opsUrl ? `  metrics: ${opsUrl}/metrics\n` : ''}`,
+      );
       await untilStopSignal();
       await ops?.close();
       await loop.stop();

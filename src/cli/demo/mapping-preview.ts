@@ -12,7 +12,10 @@ import type { LookupRequest, Resolver } from '../../mapping/types.ts';
 import { mergePair } from '../../sync/merge.ts';
 
 /** Lookups the patch asked for, answered through the target connector before the real pass. */
-async function answerReferences(erp: Connector, requests: Array<{ lookup: LookupRequest; value: MappingValue }>): Promise<Map<string, MappingValue>> {
+async function answerReferences(
+  erp: Connector,
+  requests: Array<{ lookup: LookupRequest; value: MappingValue }>,
+): Promise<Map<string, MappingValue>> {
   const answers = new Map<string, MappingValue>();
   for (const { lookup, value } of requests) {
     if (lookup.kind !== 'reference' || lookup.want !== 'id' || typeof value !== 'string') continue;
@@ -35,7 +38,13 @@ export async function previewPair(
   erpRecord: SourceRecord,
   erp: Connector,
   print: (line?: string) => void,
-): Promise<{ changes: number; agree: number; reformatted: number; leftOut: number; merge: { toErp: number; toCrm: number; conflicts: number } }> {
+): Promise<{
+  changes: number;
+  agree: number;
+  reformatted: number;
+  leftOut: number;
+  merge: { toErp: number; toCrm: number; conflicts: number };
+}> {
   const { mapping } = loaded;
   const crm = flat(crmRecord, 'hs_object_id');
   const current = flat(erpRecord, 'id');
@@ -62,7 +71,9 @@ export async function previewPair(
   for (const t of result.trace ?? []) {
     if (t.outcome !== 'set') {
       const why = t.reason ?? t.outcome;
-      print(`   ${t.field.padEnd(12)} left out: ${why}${why.includes('lookup companies-') ? ' (no links yet: the sync engine writes them)' : ''}`);
+      print(
+        `   ${t.field.padEnd(12)} left out: ${why}${why.includes('lookup companies-') ? ' (no links yet: the sync engine writes them)' : ''}`,
+      );
       continue;
     }
     const proposed = result.patch[t.target];
@@ -71,14 +82,22 @@ export async function previewPair(
     const b = after.values[t.field];
     // One-way rules (crm->erp) are not read back from Odoo: compare the raw values there.
     const same =
-      a !== undefined && b !== undefined ? mapping.equal(t.field, a, b) : JSON.stringify(now ?? null) === JSON.stringify(proposed);
+      a !== undefined && b !== undefined
+        ? mapping.equal(t.field, a, b)
+        : JSON.stringify(now ?? null) === JSON.stringify(proposed);
     if (same && JSON.stringify(now) !== JSON.stringify(proposed)) reformatted += 1;
     if (same) {
       agree += 1;
       agreeing.add(t.field);
     } else changes += 1;
-    const verdict = same ? (JSON.stringify(now) === JSON.stringify(proposed) ? 'same' : 'same after normalising') : 'would change';
-    print(`   ${t.field.padEnd(12)} ${t.target.padEnd(11)} ${show(proposed).padEnd(34)} Odoo has ${show(now).padEnd(34)} ${verdict}`);
+    const verdict = same
+      ? JSON.stringify(now) === JSON.stringify(proposed)
+        ? 'same'
+        : 'same after normalising'
+      : 'would change';
+    print(
+      `   ${t.field.padEnd(12)} ${t.target.padEnd(11)} ${show(proposed).padEnd(34)} Odoo has ${show(now).padEnd(34)} ${verdict}`,
+    );
   }
   const leftOut = (result.trace ?? []).filter((t) => t.outcome !== 'set').length;
 
@@ -91,13 +110,24 @@ export async function previewPair(
     erp: { values: before.values, modifiedAt: erpRecord.modifiedAt },
     agree: (field) => agreeing.has(field),
   });
-  print(`   If they were linked now (first sync, no snapshot), the three-way merge would decide (conflicts: ${mapping.conflicts}):`);
+  print(
+    `   If they were linked now (first sync, no snapshot), the three-way merge would decide (conflicts: ${mapping.conflicts}):`,
+  );
   const unwritable = new Set((result.trace ?? []).filter((t) => t.outcome !== 'set').map((t) => t.field));
   for (const d of merged.decisions) {
     if (d.action === 'keep' && d.rule === 'unchanged') continue;
     const what = d.action === 'push' ? `${d.from} -> ${d.from === 'crm' ? 'erp' : 'crm'}` : d.action;
-    const note = d.action === 'push' && d.from === 'crm' && unwritable.has(d.field) ? ' (left out of the patch until its lookup finds something)' : '';
+    const note =
+      d.action === 'push' && d.from === 'crm' && unwritable.has(d.field)
+        ? ' (left out of the patch until its lookup finds something)'
+        : '';
     print(`   ${d.field.padEnd(20)} ${what.padEnd(11)} ${d.rule}${note}`);
   }
-  return { changes, agree, reformatted, leftOut, merge: { toErp: merged.toErp.length, toCrm: merged.toCrm.length, conflicts: merged.conflicts.length } };
+  return {
+    changes,
+    agree,
+    reformatted,
+    leftOut,
+    merge: { toErp: merged.toErp.length, toCrm: merged.toCrm.length, conflicts: merged.conflicts.length },
+  };
 }

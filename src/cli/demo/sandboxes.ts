@@ -22,7 +22,11 @@ function localPort(name: string, baseUrl: string | undefined): number {
   const url = new URL(baseUrl ?? 'http://invalid');
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) || url.port === '') {
     throw new ConfigError([
-      { file: 'demo', path: `connections.${name}.baseUrl`, message: `the demo starts sandboxes on this machine: expected http://127.0.0.1:<port>, got ${baseUrl ?? 'nothing'}` },
+      {
+        file: 'demo',
+        path: `connections.${name}.baseUrl`,
+        message: `the demo starts sandboxes on this machine: expected http://127.0.0.1:<port>, got ${baseUrl ?? 'nothing'}`,
+      },
     ]);
   }
   return Number(url.port);
@@ -73,7 +77,13 @@ export async function startDemoSandboxes(config: Config, seed: number, records: 
     await Promise.allSettled(started.map((s) => s.close()));
     const code = (err as { code?: unknown }).code;
     if (code === 'EADDRINUSE') {
-      throw new ConfigError([{ file: 'demo', path: 'connections', message: `a sandbox port is already in use (${(err as Error).message}); stop the other process or change the port in the demo config` }]);
+      throw new ConfigError([
+        {
+          file: 'demo',
+          path: 'connections',
+          message: `a sandbox port is already in use (${(err as Error).message}); stop the other process or change the port in the demo config`,
+        },
+      ]);
     }
     throw err;
   }

@@ -85,7 +85,9 @@ export async function runDemoScenario(ctx: DemoContext): Promise<number> {
     const { records, pages, cursor } = await readAll(side, null);
     read.set(side.connection, records);
     await saveCursor(ctx, side, cursor);
-    print(`   ${side.connection.padEnd(8)} ${side.object.padEnd(12)} ${String(records.length).padStart(5)} ${side.label} in ${pages} page(s), ${Date.now() - started} ms; cursor saved ${describeCursor(cursor)}`);
+    print(
+      `   ${side.connection.padEnd(8)} ${side.object.padEnd(12)} ${String(records.length).padStart(5)} ${side.label} in ${pages} page(s), ${Date.now() - started} ms; cursor saved ${describeCursor(cursor)}`,
+    );
     await audit('demo.read', { connection: side.connection, object: side.object, records: records.length, pages });
   }
 
@@ -93,30 +95,59 @@ export async function runDemoScenario(ctx: DemoContext): Promise<number> {
   const erp = sides.find((s) => s.kind === 'odoo');
   print();
   if (crm && erp) {
-    print('3. Identity preview: which CRM contacts already exist in the ERP (match rule: email, trimmed and lower-cased)');
+    print(
+      '3. Identity preview: which CRM contacts already exist in the ERP (match rule: email, trimmed and lower-cased)',
+    );
     const crmPeople = read.get(crm.connection) ?? [];
     // Odoo partners include companies; only people carry a contact's email.
     const erpPeople = (read.get(erp.connection) ?? []).filter((r) => r.fields.is_company !== true);
     const emailOf = (r: SourceRecord): string | undefined => normalizeEmail(r.fields.email);
     const m = matchByKey(crmPeople, erpPeople, emailOf, emailOf);
     const reformatted = m.pairs.filter((p) => p.left.fields.email !== p.right.fields.email);
-    print(`   ${m.pairs.length} of ${crmPeople.length} HubSpot contacts match one Odoo partner; ${reformatted.length} of those only after normalising the email`);
+    print(
+      `   ${m.pairs.length} of ${crmPeople.length} HubSpot contacts match one Odoo partner; ${reformatted.length} of those only after normalising the email`,
+    );
     for (const p of reformatted.slice(0, 3)) {
-      print(`     HubSpot ${p.left.id} ${JSON.stringify(p.left.fields.email)}  <->  Odoo ${p.right.id} ${JSON.stringify(p.right.fields.email)}`);
+      print(
+        `     HubSpot ${p.left.id} ${JSON.stringify(p.left.fields.email)}  <->  Odoo ${p.right.id} ${JSON.stringify(p.right.fields.email)}`,
+      );
     }
-    print(`   ${m.leftOnly.length} only in HubSpot, ${m.rightOnly.length} only in Odoo (no email or none in common), ${m.ambiguous.length} ambiguous (never linked automatically)`);
-    await audit('demo.match-preview', { pairs: m.pairs.length, reformatted: reformatted.length, crmOnly: m.leftOnly.length, erpOnly: m.rightOnly.length, ambiguous: m.ambiguous.length });
+    print(
+      `   ${m.leftOnly.length} only in HubSpot, ${m.rightOnly.length} only in Odoo (no email or none in common), ${m.ambiguous.length} ambiguous (never linked automatically)`,
+    );
+    await audit('demo.match-preview', {
+      pairs: m.pairs.length,
+      reformatted: reformatted.length,
+      crmOnly: m.leftOnly.length,
+      erpOnly: m.rightOnly.length,
+      ambiguous: m.ambiguous.length,
+    });
     print();
     const loaded = ctx.mappings.find((l) => l.mapping.id === 'contacts-partners');
     const pair = reformatted[0] ?? m.pairs[0];
     if (loaded && pair) {
       print(`   Dry run of mapping ${loaded.mapping.id} (${loaded.file}, version ${loaded.mapping.version}):`);
-      print(`   HubSpot contact ${pair.left.id} -> the patch Odoo partner ${pair.right.id} would get (nothing is written)`);
+      print(
+        `   HubSpot contact ${pair.left.id} -> the patch Odoo partner ${pair.right.id} would get (nothing is written)`,
+      );
       const counts = await previewPair(loaded, pair.left, pair.right, erp.connector, print);
-      print(`   => ${counts.changes} field(s) would change, ${counts.agree} already agree (${counts.reformatted} only after normalising), ${counts.leftOut} left out`);
-      print(`   => the merge would push ${counts.merge.toErp} field(s) to Odoo and ${counts.merge.toCrm} to HubSpot, and park ${counts.merge.conflicts}`);
+      print(
+        `   => ${counts.changes} field(s) would change, ${counts.agree} already agree (${counts.reformatted} only after normalising), ${counts.leftOut} left out`,
+      );
+      print(
+        `   => the merge would push ${counts.merge.toErp} field(s) to Odoo and ${counts.merge.toCrm} to HubSpot, and park ${counts.merge.conflicts}`,
+      );
       const { merge, ...fields } = counts;
-      await audit('demo.mapping-dry-run', { mapping: loaded.mapping.id, mappingVersion: loaded.mapping.version, crmId: pair.left.id, erpId: pair.right.id, ...fields, mergeToErp: merge.toErp, mergeToCrm: merge.toCrm, mergeConflicts: merge.conflicts });
+      await audit('demo.mapping-dry-run', {
+        mapping: loaded.mapping.id,
+        mappingVersion: loaded.mapping.version,
+        crmId: pair.left.id,
+        erpId: pair.right.id,
+        ...fields,
+        mergeToErp: merge.toErp,
+        mergeToCrm: merge.toCrm,
+        mergeConflicts: merge.conflicts,
+      });
       print();
     }
   } else {
@@ -129,8 +160,12 @@ export async function runDemoScenario(ctx: DemoContext): Promise<number> {
     const first = (read.get(crm.connection) ?? [])[0];
     if (first) {
       const phone = `+1 555 ${String(Date.now() % 10_000_000).padStart(7, '0')}`;
-      const [result] = await crm.connector.write(crm.object, [{ op: 'update', ref: 'demo', id: first.id, fields: { phone } }]);
-      print(`   updated contact ${first.id}: phone -> ${phone} (${result?.ok ? 'ok' : `failed: ${result?.error.message ?? 'no result'}`})`);
+      const [result] = await crm.connector.write(crm.object, [
+        { op: 'update', ref: 'demo', id: first.id, fields: { phone } },
+      ]);
+      print(
+        `   updated contact ${first.id}: phone -> ${phone} (${result?.ok ? 'ok' : `failed: ${result?.error.message ?? 'no result'}`})`,
+      );
       const saved = await ctx.store.cursors.get(cursorKey(crm));
       const since = saved?.timestamp && saved.id ? { timestamp: saved.timestamp, id: saved.id } : null;
       const { records, cursor } = await readAll(crm, since);
@@ -138,8 +173,15 @@ export async function runDemoScenario(ctx: DemoContext): Promise<number> {
       // The connector re-reads a window behind the cursor (HubSpot's search index lags writes):
       // what falls inside it was seen before, and the engine's snapshot comparison skips it unchanged.
       const fresh = records.filter((r) => isAfterCursor({ timestamp: r.modifiedAt, id: r.id }, since));
-      print(`   read since ${describeCursor(since)}: ${fresh.length} record(s) changed after the cursor [${fresh.map((r) => r.id).join(', ')}], ${records.length - fresh.length} re-read inside the connector's overlap window (seen before); cursor now ${describeCursor(cursor)}`);
-      await audit('demo.incremental-read', { connection: crm.connection, object: crm.object, changed: first.id, seen: records.length });
+      print(
+        `   read since ${describeCursor(since)}: ${fresh.length} record(s) changed after the cursor [${fresh.map((r) => r.id).join(', ')}], ${records.length - fresh.length} re-read inside the connector's overlap window (seen before); cursor now ${describeCursor(cursor)}`,
+      );
+      await audit('demo.incremental-read', {
+        connection: crm.connection,
+        object: crm.object,
+        changed: first.id,
+        seen: records.length,
+      });
     }
     print();
   }

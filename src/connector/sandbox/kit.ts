@@ -190,7 +190,11 @@ export function registerSandboxKit(app: FastifyInstance, options: SandboxKitOpti
     const clock = options.clock;
     if (!(clock instanceof ManualClock)) {
       return reply.code(409).send({
-        error: { code: ErrorCode.Conflict, message: 'this sandbox runs on the system clock; start it with a manual clock', details: {} },
+        error: {
+          code: ErrorCode.Conflict,
+          message: 'this sandbox runs on the system clock; start it with a manual clock',
+          details: {},
+        },
       });
     }
     const parsed = clockSchema.safeParse(request.body ?? {});

@@ -134,7 +134,11 @@ export class WebhookDispatcher<E> {
       // Drain the body so the connection can be reused.
       await res.arrayBuffer().catch(() => undefined);
       ok = res.ok;
-      if (!ok) this.options.logger?.warn({ status: res.status, attempt: batch.attempts }, 'webhook receiver refused a delivery');
+      if (!ok)
+        this.options.logger?.warn(
+          { status: res.status, attempt: batch.attempts },
+          'webhook receiver refused a delivery',
+        );
     } catch (err) {
       this.options.logger?.warn({ err, attempt: batch.attempts }, 'webhook delivery failed');
     }

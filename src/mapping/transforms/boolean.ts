@@ -37,7 +37,8 @@ const booleanArgs = z
   .superRefine((a, ctx) => {
     const yes = new Set([...TRUE_WORDS, ...a.trueWords.map((w) => w.trim().toLowerCase())]);
     const both = [...FALSE_WORDS, ...a.falseWords.map((w) => w.trim().toLowerCase())].filter((w) => yes.has(w));
-    if (both.length > 0) ctx.addIssue({ code: 'custom', message: `words read as both true and false: ${both.join(', ')}` });
+    if (both.length > 0)
+      ctx.addIssue({ code: 'custom', message: `words read as both true and false: ${both.join(', ')}` });
   })
   .prefault({});
 
@@ -52,7 +53,8 @@ function parser(args: BooleanArgs): TransformFn {
       if (value === 1 || value === 0) return value === 1;
       throw fail('boolean', `the number ${value} is neither 1 nor 0`);
     }
-    if (typeof value !== 'string') throw fail('boolean', `expects yes/no text or a boolean, got ${kindOf(value)} ${show(value)}`);
+    if (typeof value !== 'string')
+      throw fail('boolean', `expects yes/no text or a boolean, got ${kindOf(value)} ${show(value)}`);
     const key = value.trim().toLowerCase();
     if (key === '') return null;
     const found = words.get(key);

@@ -27,7 +27,16 @@ export interface CompanyNameKey {
 const MARKS = /\p{M}+/gu;
 // Letters that are not "a letter plus an accent" in Unicode, so NFKD keeps them.
 const FOLD: Readonly<Record<string, string>> = {
-  ß: 'ss', ø: 'o', æ: 'ae', œ: 'oe', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i', ħ: 'h',
+  ß: 'ss',
+  ø: 'o',
+  æ: 'ae',
+  œ: 'oe',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+  ħ: 'h',
 };
 const FOLDABLE = /[ßøæœłđðþıħ]/g;
 // Apostrophes and dots join what they separate ("McDonald's", "S.A.S."); other punctuation separates.

@@ -16,7 +16,9 @@ type CodeRow = [alpha2: string, alpha3: string, numeric: string, ...rest: string
 
 const CODES = require('i18n-iso-countries/codes.json') as CodeRow[];
 /** Languages the list has names in (ISO 639-1 codes such as `en`, `de`). */
-export const COUNTRY_LANGUAGES: readonly string[] = (require('i18n-iso-countries/supportedLocales.json') as string[]).slice().sort();
+export const COUNTRY_LANGUAGES: readonly string[] = (require('i18n-iso-countries/supportedLocales.json') as string[])
+  .slice()
+  .sort();
 
 const ALPHA3 = new Map(CODES.map(([a2, a3]) => [a3, a2]));
 const NUMERIC = new Map(CODES.map(([a2, , num]) => [num, a2]));
@@ -74,7 +76,11 @@ export interface CountryTable {
  * means different countries in two languages) and writing names in `nameLanguage`;
  * `overrides` (alpha-2 -> name) replace written names and are read too.
  */
-export function countryTable(languages: readonly string[], nameLanguage: string, overrides: Readonly<Record<string, string>> = {}): CountryTable {
+export function countryTable(
+  languages: readonly string[],
+  nameLanguage: string,
+  overrides: Readonly<Record<string, string>> = {},
+): CountryTable {
   const byName = new Map<string, string>();
   for (const [code, name] of Object.entries(overrides)) byName.set(nameKey(name), code);
   for (const lang of [nameLanguage, ...languages]) {

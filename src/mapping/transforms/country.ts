@@ -23,7 +23,9 @@ export interface CountryArgs {
   onUnknown: 'error' | 'keep' | 'null';
 }
 
-const language = z.string().refine((l) => COUNTRY_LANGUAGES.includes(l), { message: `not a language of the country list; known: ${COUNTRY_LANGUAGES.join(', ')}` });
+const language = z.string().refine((l) => COUNTRY_LANGUAGES.includes(l), {
+  message: `not a language of the country list; known: ${COUNTRY_LANGUAGES.join(', ')}`,
+});
 
 const countryArgs = z
   .object({
@@ -36,7 +38,12 @@ const countryArgs = z
   .strict()
   .superRefine((a, ctx) => {
     for (const code of Object.keys(a.names)) {
-      if (!ALPHA2_TO_ALPHA3.has(code)) ctx.addIssue({ code: 'custom', path: ['names', code], message: `"${code}" is not an ISO 3166-1 alpha-2 code (upper case, e.g. US)` });
+      if (!ALPHA2_TO_ALPHA3.has(code))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['names', code],
+          message: `"${code}" is not an ISO 3166-1 alpha-2 code (upper case, e.g. US)`,
+        });
     }
   })
   .prefault({});
@@ -57,7 +64,8 @@ function toCode(name: string, args: CountryArgs): TransformFn {
   return textFn(name, (text) => {
     if (text.trim() === '') return null;
     const alpha2 = t.code(text);
-    if (alpha2 === undefined) return unknown(name, args, text, `a country name or ISO 3166 code known in ${args.languages.join(', ')}`);
+    if (alpha2 === undefined)
+      return unknown(name, args, text, `a country name or ISO 3166 code known in ${args.languages.join(', ')}`);
     return args.code === 'alpha2' ? alpha2 : (ALPHA2_TO_ALPHA3.get(alpha2) ?? alpha2);
   });
 }

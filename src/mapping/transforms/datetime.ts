@@ -8,7 +8,15 @@
  * formats, so "2024-01-02T03:04:05.120Z" and "2024-01-02 03:04:05" are equal.
  */
 import { z } from 'zod';
-import { dateFormatter, dateParser, instantFormatter, instantParser, isUsablePattern, isValidZone, NAMED_FORMATS } from './instant.ts';
+import {
+  dateFormatter,
+  dateParser,
+  instantFormatter,
+  instantParser,
+  isUsablePattern,
+  isValidZone,
+  NAMED_FORMATS,
+} from './instant.ts';
 import type { MappingValue, TransformDefinition, TransformFn } from './types.ts';
 
 /** Arguments of `datetime` and `date`. */
@@ -37,16 +45,30 @@ function argsSchema(dateOnly: boolean): z.ZodType<DateTimeArgs> {
     })
     .strict()
     .superRefine((a, ctx) => {
-      if (a.to === 'auto') ctx.addIssue({ code: 'custom', path: ['to'], message: '"auto" can only read; name the output format (iso, odoo, epoch-ms, epoch-s or a pattern)' });
+      if (a.to === 'auto')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['to'],
+          message: '"auto" can only read; name the output format (iso, odoo, epoch-ms, epoch-s or a pattern)',
+        });
       for (const key of ['from', 'to'] as const) {
         const f = a[key];
         if (!NAMED_FORMATS.includes(f as (typeof NAMED_FORMATS)[number]) && !isUsablePattern(f, dateOnly)) {
-          ctx.addIssue({ code: 'custom', path: [key], message: `"${f}" is neither ${NAMED_FORMATS.join(', ')} nor a usable date pattern (e.g. ${dateOnly ? 'dd/MM/yyyy' : 'dd/MM/yyyy HH:mm'})` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `"${f}" is neither ${NAMED_FORMATS.join(', ')} nor a usable date pattern (e.g. ${dateOnly ? 'dd/MM/yyyy' : 'dd/MM/yyyy HH:mm'})`,
+          });
         }
       }
       for (const key of ['zone', 'fromZone', 'toZone'] as const) {
         const zone = a[key];
-        if (zone !== undefined && !isValidZone(zone)) ctx.addIssue({ code: 'custom', path: [key], message: `"${zone}" is not an IANA time zone (e.g. Europe/Paris, UTC)` });
+        if (zone !== undefined && !isValidZone(zone))
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `"${zone}" is not an IANA time zone (e.g. Europe/Paris, UTC)`,
+          });
       }
     })
     .prefault({});

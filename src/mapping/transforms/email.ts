@@ -59,7 +59,10 @@ export const email: TransformDefinition<EmailArgs> = {
   name: 'email',
   output: 'text',
   summary: 'trim and lower-case an email address (" A@B.com" -> "a@b.com")',
-  args: z.object({ validate: z.boolean().default(false) }).strict().prefault({}),
+  args: z
+    .object({ validate: z.boolean().default(false) })
+    .strict()
+    .prefault({}),
   compile: normaliser,
   inverse: normaliser,
   normalize: normaliser,

@@ -32,14 +32,41 @@ export { domainKey, type DomainOptions } from './domain.ts';
 export { emailKey } from './email.ts';
 export { LEGAL_FORMS, type LegalForm } from './legal-forms.ts';
 export { phoneKey, type PhoneKeyOptions } from './phone-key.ts';
-export type { MappingValue, TransformDefinition, TransformErrorContext, TransformErrorOptions, TransformFn, TransformOutput } from './types.ts';
+export type {
+  MappingValue,
+  TransformDefinition,
+  TransformErrorContext,
+  TransformErrorOptions,
+  TransformFn,
+  TransformOutput,
+} from './types.ts';
 
 // Each definition is typed by its own args; the registry holds them by name only,
 // and the compiler hands each the output of its own `args` schema.
 const ALL = [
-  trim, lower, upper, title, template, concat, split, replace, defaultValue, number, round, boolean,
-  date, datetime, e164, countryCode, countryName, email, valueMap,
-  domain, companyName, phone, digits,
+  trim,
+  lower,
+  upper,
+  title,
+  template,
+  concat,
+  split,
+  replace,
+  defaultValue,
+  number,
+  round,
+  boolean,
+  date,
+  datetime,
+  e164,
+  countryCode,
+  countryName,
+  email,
+  valueMap,
+  domain,
+  companyName,
+  phone,
+  digits,
 ] as unknown as readonly TransformDefinition[];
 
 /** Every transform by its name in mapping files. */

@@ -29,7 +29,10 @@ export function isValidZone(zone: string): boolean {
 
 /** True when `pattern` is a usable luxon pattern (it formats a date and reads it back). */
 export function isUsablePattern(pattern: string, dateOnly: boolean): boolean {
-  const sample = DateTime.fromObject({ year: 2024, month: 11, day: 23, hour: dateOnly ? 0 : 13, minute: dateOnly ? 0 : 47 }, { zone: 'UTC' });
+  const sample = DateTime.fromObject(
+    { year: 2024, month: 11, day: 23, hour: dateOnly ? 0 : 13, minute: dateOnly ? 0 : 47 },
+    { zone: 'UTC' },
+  );
   const back = DateTime.fromFormat(sample.toFormat(pattern), pattern, { zone: 'UTC' });
   // A date-time pattern may be coarser than milliseconds (or even a date): equality
   // then compares at its precision; it must at least keep the day.
@@ -54,9 +57,15 @@ function textOf(name: string, value: MappingValue): string | null {
 }
 
 function epoch(name: string, value: MappingValue, scale: number): number | null {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && DIGITS.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && DIGITS.test(value.trim())
+        ? Number(value.trim())
+        : Number.NaN;
   if (typeof value === 'string' && value.trim() === '') return null;
-  if (!Number.isFinite(n)) throw fail(name, `${show(value)} is not an epoch time in ${scale === 1 ? 'milliseconds' : 'seconds'}`);
+  if (!Number.isFinite(n))
+    throw fail(name, `${show(value)} is not an epoch time in ${scale === 1 ? 'milliseconds' : 'seconds'}`);
   return Math.round(n * scale);
 }
 
@@ -71,7 +80,11 @@ function iso(name: string, text: string, zone: string): number {
   if (fast && validFields(fast)) return Date.parse(text);
   // No offset in the text: the wall-clock time is read in the field's zone.
   const dt = DateTime.fromISO(text, { zone, setZone: false });
-  if (!dt.isValid) throw fail(name, `${show(text)} is not an ISO 8601 date-time (${dt.invalidExplanation ?? dt.invalidReason ?? 'unreadable'})`);
+  if (!dt.isValid)
+    throw fail(
+      name,
+      `${show(text)} is not an ISO 8601 date-time (${dt.invalidExplanation ?? dt.invalidReason ?? 'unreadable'})`,
+    );
   return dt.toMillis();
 }
 
@@ -85,7 +98,8 @@ export function instantParser(name: string, format: string, zone: string): Insta
       case 'epoch-s':
         return epoch(name, value, 1000);
       case 'auto':
-        if (typeof value === 'number' || (typeof value === 'string' && EPOCH_TEXT.test(value.trim()))) return epoch(name, value, 1);
+        if (typeof value === 'number' || (typeof value === 'string' && EPOCH_TEXT.test(value.trim())))
+          return epoch(name, value, 1);
         break;
       default:
         break;
@@ -137,7 +151,8 @@ export function dateParser(name: string, format: string, zone: string): DatePars
       if (text === '') return null;
       const m = DATE_ONLY.exec(text);
       if (m && (format === 'auto' || format === 'iso' || format === 'odoo')) {
-        if (!validYmd(Number(m[1]), Number(m[2]), Number(m[3]))) throw fail(name, `${show(value)} is not a calendar date`);
+        if (!validYmd(Number(m[1]), Number(m[2]), Number(m[3])))
+          throw fail(name, `${show(value)} is not a calendar date`);
         return text;
       }
       if (!NAMED_FORMATS.includes(format as (typeof NAMED_FORMATS)[number])) {

@@ -32,7 +32,10 @@ const numberArgs = z
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** Builds a parser: text or number in, finite number (or null for empty) out. */
-export function numberParser(name: string, args: Pick<NumberArgs, 'decimal' | 'thousands'> = { decimal: '.' }): TransformFn {
+export function numberParser(
+  name: string,
+  args: Pick<NumberArgs, 'decimal' | 'thousands'> = { decimal: '.' },
+): TransformFn {
   const { decimal, thousands } = args;
   return (value: MappingValue): MappingValue => {
     if (value === null) return null;
@@ -40,14 +43,18 @@ export function numberParser(name: string, args: Pick<NumberArgs, 'decimal' | 't
       if (!Number.isFinite(value)) throw fail(name, `expects a finite number, got ${String(value)}`);
       return value === 0 ? 0 : value;
     }
-    if (typeof value !== 'string') throw fail(name, `expects a number or numeric text, got ${kindOf(value)} ${show(value)}`);
+    if (typeof value !== 'string')
+      throw fail(name, `expects a number or numeric text, got ${kindOf(value)} ${show(value)}`);
     let text = value.trim();
     if (text === '') return null;
     if (thousands !== undefined) text = text.split(thousands).join('');
     if (decimal === ',') text = text.replace(',', '.');
     const n = DECIMAL.test(text) ? Number(text) : Number.NaN;
     if (!Number.isFinite(n)) {
-      const hint = thousands === undefined && /\d[,.' ]\d{3}\b/.test(value) ? ' (thousands separators need the `thousands` argument)' : '';
+      const hint =
+        thousands === undefined && /\d[,.' ]\d{3}\b/.test(value)
+          ? ' (thousands separators need the `thousands` argument)'
+          : '';
       throw fail(name, `${show(value)} is not a number${hint}`);
     }
     return n === 0 ? 0 : n;
@@ -100,7 +107,10 @@ export const round: TransformDefinition<RoundArgs> = {
   name: 'round',
   output: 'number',
   summary: 'round to `decimals` digits, half away from zero (1.005 -> 1.01)',
-  args: z.object({ decimals: z.number().int().min(0).max(12).default(0) }).strict().prefault({}),
+  args: z
+    .object({ decimals: z.number().int().min(0).max(12).default(0) })
+    .strict()
+    .prefault({}),
   compile(args) {
     const parse = numberParser('round');
     return (value) => {

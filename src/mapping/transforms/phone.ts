@@ -5,7 +5,13 @@
  * without a country prefix needs `country`. The inverse re-validates and writes
  * E.164 (default) or a readable international/national form.
  */
-import { isSupportedCountry, parsePhoneNumberWithError, ParseError, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
+import {
+  isSupportedCountry,
+  parsePhoneNumberWithError,
+  ParseError,
+  type CountryCode,
+  type PhoneNumber,
+} from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { asText, fail, show } from './support.ts';
 import type { MappingValue, TransformDefinition, TransformFn } from './types.ts';
@@ -27,7 +33,9 @@ const phoneArgs = z
     country: z
       .string()
       .transform((c) => c.toUpperCase())
-      .refine((c) => isSupportedCountry(c), { message: 'not a country code libphonenumber knows (ISO 3166-1 alpha-2, e.g. FR, US)' })
+      .refine((c) => isSupportedCountry(c), {
+        message: 'not a country code libphonenumber knows (ISO 3166-1 alpha-2, e.g. FR, US)',
+      })
       .optional(),
     onInvalid: z.enum(['error', 'keep', 'null']).default('error'),
     extension: z.enum(['keep', 'drop']).default('keep'),
@@ -76,7 +84,8 @@ function formatter(args: PhoneArgs, format: PhoneArgs['inverseFormat']): Transfo
     throw fail('e164', `${show(value)} is not a valid phone number: ${why} (${where})`);
   };
   const write = (phone: PhoneNumber): string => {
-    if (format === 'e164') return phone.ext === undefined || args.extension === 'drop' ? phone.number : `${phone.number};ext=${phone.ext}`;
+    if (format === 'e164')
+      return phone.ext === undefined || args.extension === 'drop' ? phone.number : `${phone.number};ext=${phone.ext}`;
     // A national form drops the country: only the default country's numbers may use
     // it, or a US number written back to a French CRM would read as French.
     const national = format === 'national' && defaultCountry !== undefined && phone.country === defaultCountry;

@@ -32,7 +32,11 @@ const replaceArgs = z
     try {
       new RegExp(a.pattern, 'gu');
     } catch (err) {
-      ctx.addIssue({ code: 'custom', path: ['pattern'], message: `not a valid regular expression: ${(err as Error).message}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pattern'],
+        message: `not a valid regular expression: ${(err as Error).message}`,
+      });
     }
   });
 
@@ -51,7 +55,9 @@ export const replace: TransformDefinition<ReplaceArgs> = {
     const re = new RegExp(source, args.ignoreCase ? 'giu' : 'gu');
     // A literal replacement must not interpret `$&` and friends: use a function.
     const replacement = args.with;
-    return textFn('replace', (text) => (args.regex ? text.replace(re, replacement) : text.replace(re, () => replacement)));
+    return textFn('replace', (text) =>
+      args.regex ? text.replace(re, replacement) : text.replace(re, () => replacement),
+    );
   },
   normalize(args) {
     return replace.compile(args);

@@ -46,7 +46,9 @@ function splitter(args: SplitArgs): TransformFn {
   return (value) => {
     if (value === null) return null;
     // Already a list (the other side stores lists): split each item, flatten.
-    const texts = Array.isArray(value) ? (value as readonly MappingValue[]).filter((v) => v !== null).map((v) => asText('split', v)) : [asText('split', value)];
+    const texts = Array.isArray(value)
+      ? (value as readonly MappingValue[]).filter((v) => v !== null).map((v) => asText('split', v))
+      : [asText('split', value)];
     const out: string[] = [];
     for (const text of texts) {
       for (const raw of text.split(args.separator)) {
@@ -66,7 +68,8 @@ function joiner(args: ConcatArgs): TransformFn {
     const parts: string[] = [];
     for (const item of items) {
       if (args.skipEmpty && isBlank(item)) continue;
-      if (item !== null && typeof item === 'object') throw fail('concat', `cannot join a nested ${kindOf(item)} ${show(item)}`);
+      if (item !== null && typeof item === 'object')
+        throw fail('concat', `cannot join a nested ${kindOf(item)} ${show(item)}`);
       parts.push(item === null ? '' : asText('concat', item));
     }
     return parts.length === 0 ? null : parts.join(args.separator);
@@ -93,7 +96,10 @@ export const concat: TransformDefinition<ConcatArgs> = {
   compile: joiner,
   inverse(args) {
     if (args.separator === '') {
-      throw fail('concat', 'has no inverse with an empty separator (the parts cannot be told apart); declare the field one-way');
+      throw fail(
+        'concat',
+        'has no inverse with an empty separator (the parts cannot be told apart); declare the field one-way',
+      );
     }
     return splitter({ separator: args.separator, trim: false, removeEmpty: args.skipEmpty });
   },

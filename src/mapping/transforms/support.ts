@@ -45,7 +45,12 @@ export function asText(transform: string, value: MappingValue): string {
 export function textFn(transform: string, fn: (text: string) => MappingValue): TransformFn {
   const one = (value: MappingValue): MappingValue => (value === null ? null : fn(asText(transform, value)));
   // Text, by far the most common input, goes straight to `fn`: one call instead of three.
-  return (value) => (typeof value === 'string' ? fn(value) : Array.isArray(value) ? (value as readonly MappingValue[]).map(one) : one(value));
+  return (value) =>
+    typeof value === 'string'
+      ? fn(value)
+      : Array.isArray(value)
+        ? (value as readonly MappingValue[]).map(one)
+        : one(value);
 }
 
 /**
@@ -71,5 +76,12 @@ export function isBlank(value: MappingValue): boolean {
 
 /** zod schema of any {@link MappingValue} (for arguments that carry values: defaults, value maps). */
 export const mappingValueSchema: z.ZodType<MappingValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(mappingValueSchema), z.record(z.string(), mappingValueSchema)]),
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(mappingValueSchema),
+    z.record(z.string(), mappingValueSchema),
+  ]),
 );

@@ -32,7 +32,8 @@ export function parseTemplate(format: string): Part[] {
       const end = format.indexOf('}', i);
       if (end < 0) throw fail('template', `unclosed "{" at character ${i + 1} of ${show(format)}`);
       const key = format.slice(i + 1, end).trim();
-      if (key.includes('{')) throw fail('template', `"{" inside a placeholder at character ${i + 1} of ${show(format)}`);
+      if (key.includes('{'))
+        throw fail('template', `"{" inside a placeholder at character ${i + 1} of ${show(format)}`);
       if (literal !== '') parts.push({ literal });
       literal = '';
       parts.push({ key: key === '' ? 'value' : key });
@@ -55,7 +56,8 @@ const templateArgs = z
   .superRefine((a, ctx) => {
     try {
       const parts = parseTemplate(a.format);
-      if (!parts.some((p) => 'key' in p)) ctx.addIssue({ code: 'custom', message: `${show(a.format)} has no {placeholder}` });
+      if (!parts.some((p) => 'key' in p))
+        ctx.addIssue({ code: 'custom', message: `${show(a.format)} has no {placeholder}` });
     } catch (err) {
       ctx.addIssue({ code: 'custom', message: (err as Error).message });
     }
@@ -79,7 +81,8 @@ function render(args: TemplateArgs): TransformFn {
         continue;
       }
       const v = pick(value, part.key);
-      if (v === undefined) throw fail('template', `placeholder {${part.key}} has nothing to read in ${kindOf(value)} ${show(value)}`);
+      if (v === undefined)
+        throw fail('template', `placeholder {${part.key}} has nothing to read in ${kindOf(value)} ${show(value)}`);
       if (v === null) continue;
       if (typeof v === 'object') throw fail('template', `placeholder {${part.key}} is a ${kindOf(v)}, not text`);
       const text = asText('template', v);
@@ -108,9 +111,16 @@ function parser(args: TemplateArgs): TransformFn {
       return;
     }
     if (previousWasKey) {
-      throw fail('template', `${show(args.format)} has no inverse: {${keys.at(-1) ?? ''}} and {${part.key}} have no text between them; declare the field one-way`);
+      throw fail(
+        'template',
+        `${show(args.format)} has no inverse: {${keys.at(-1) ?? ''}} and {${part.key}} have no text between them; declare the field one-way`,
+      );
     }
-    if (keys.includes(part.key)) throw fail('template', `${show(args.format)} has no inverse: {${part.key}} appears twice; declare the field one-way`);
+    if (keys.includes(part.key))
+      throw fail(
+        'template',
+        `${show(args.format)} has no inverse: {${part.key}} appears twice; declare the field one-way`,
+      );
     keys.push(part.key);
     // Each part takes as little as it can, except the last, which takes the rest:
     // "Jean Luc Picard" -> first "Jean", last "Luc Picard".

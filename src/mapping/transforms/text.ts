@@ -25,7 +25,32 @@ function simple(name: string, summary: string, fn: (text: string) => string): Tr
 
 // Small words stay lower case inside a title, as in "Bank of America"; the first
 // word is always capitalised.
-const SMALL_WORDS = new Set(['a', 'an', 'and', 'as', 'at', 'but', 'by', 'de', 'del', 'der', 'di', 'du', 'for', 'in', 'la', 'le', 'of', 'on', 'or', 'the', 'to', 'van', 'von', 'y']);
+const SMALL_WORDS = new Set([
+  'a',
+  'an',
+  'and',
+  'as',
+  'at',
+  'but',
+  'by',
+  'de',
+  'del',
+  'der',
+  'di',
+  'du',
+  'for',
+  'in',
+  'la',
+  'le',
+  'of',
+  'on',
+  'or',
+  'the',
+  'to',
+  'van',
+  'von',
+  'y',
+]);
 
 /**
  * Title case: each word's first letter upper case, the rest lower case; words are

@@ -9,12 +9,7 @@ import { ErrorCode, FrontbackError } from '../../errors.ts';
 
 /** A value as mappings see it after connector normalisation: string, number, boolean, null, arrays/objects of those. */
 export type MappingValue =
-  | string
-  | number
-  | boolean
-  | null
-  | readonly MappingValue[]
-  | { readonly [key: string]: MappingValue };
+  string | number | boolean | null | readonly MappingValue[] | { readonly [key: string]: MappingValue };
 
 /** A compiled transform: pure, synchronous, no I/O. Throws {@link TransformError} (with a message that says what and why) on bad input. */
 export type TransformFn = (value: MappingValue) => MappingValue;

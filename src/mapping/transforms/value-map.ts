@@ -55,7 +55,10 @@ function keyer(ignoreCase: boolean): Key {
 }
 
 function listed(keys: readonly string[]): string {
-  const shown = keys.slice(0, MAX_LISTED).map((k) => JSON.stringify(k)).join(', ');
+  const shown = keys
+    .slice(0, MAX_LISTED)
+    .map((k) => JSON.stringify(k))
+    .join(', ');
   return keys.length > MAX_LISTED ? `${shown} and ${keys.length - MAX_LISTED} more` : shown;
 }
 
@@ -78,7 +81,10 @@ function mapper(table: Table, key: Key, direction: string): TransformFn {
       case 'pass':
         return value;
       default:
-        throw fail('map', `${show(value)} is not mapped${direction}; allowed: ${listed(table.allowed)}`, { value, allowed: table.allowed });
+        throw fail('map', `${show(value)} is not mapped${direction}; allowed: ${listed(table.allowed)}`, {
+          value,
+          allowed: table.allowed,
+        });
     }
   };
   return (value) => (Array.isArray(value) ? (value as readonly MappingValue[]).map(one) : one(value));
@@ -90,12 +96,20 @@ function forwardTable(args: ValueMapArgs, key: Key): Table {
   for (const [from, to] of Object.entries(args.map)) {
     const k = key(from);
     const twin = written.get(k);
-    if (twin !== undefined) throw fail('map', `keys ${show(twin)} and ${show(from)} are the same value${args.ignoreCase ? ' ignoring case' : ''}; keep one`);
+    if (twin !== undefined)
+      throw fail(
+        'map',
+        `keys ${show(twin)} and ${show(from)} are the same value${args.ignoreCase ? ' ignoring case' : ''}; keep one`,
+      );
     written.set(k, from);
     entries.set(k, to);
   }
   const fallback: Table['fallback'] =
-    args.default !== undefined ? { kind: 'default', value: args.default } : args.strict ? { kind: 'strict' } : { kind: 'pass' };
+    args.default !== undefined
+      ? { kind: 'default', value: args.default }
+      : args.strict
+        ? { kind: 'strict' }
+        : { kind: 'pass' };
   return { entries, allowed: Object.keys(args.map), fallback };
 }
 
@@ -105,7 +119,10 @@ function inverseTable(args: ValueMapArgs, key: Key): Table {
   const targets = new Map<string, MappingValue>();
   for (const [from, to] of Object.entries(args.map)) {
     if (to === null || typeof to === 'object') {
-      throw fail('map', `has no way back: ${show(from)} maps to ${kindOf(to)} ${show(to)}; add inverse entries or declare the field one-way`);
+      throw fail(
+        'map',
+        `has no way back: ${show(from)} maps to ${kindOf(to)} ${show(to)}; add inverse entries or declare the field one-way`,
+      );
     }
     const k = key(to);
     sources.set(k, [...(sources.get(k) ?? []), from]);
@@ -125,7 +142,11 @@ function inverseTable(args: ValueMapArgs, key: Key): Table {
   }
   for (const [k, v] of explicit) entries.set(k, v);
   const fallback: Table['fallback'] =
-    args.inverseDefault !== undefined ? { kind: 'default', value: args.inverseDefault } : args.strict ? { kind: 'strict' } : { kind: 'pass' };
+    args.inverseDefault !== undefined
+      ? { kind: 'default', value: args.inverseDefault }
+      : args.strict
+        ? { kind: 'strict' }
+        : { kind: 'pass' };
   const allowed = [...new Set([...Object.values(args.map).map((v) => String(v)), ...Object.keys(args.inverse ?? {})])];
   return { entries, allowed, fallback };
 }

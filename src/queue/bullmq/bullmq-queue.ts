@@ -17,7 +17,15 @@
  *   version know it: stop older workers before newer ones add jobs.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job as BullJob, type MinimalJob } from 'bullmq';
+import {
+  DelayedError,
+  Queue,
+  UnrecoverableError,
+  Worker,
+  type ConnectionOptions,
+  type Job as BullJob,
+  type MinimalJob,
+} from 'bullmq';
 import { retryDelayOf } from '../../errors.ts';
 import {
   backoffBefore,
@@ -171,13 +179,33 @@ export function createBullMqQueue(name: string, options: BullMqQueueOptions): Jo
     },
 
     async counts(): Promise<JobCounts> {
-      const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'waiting-children');
-      return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c['waiting-children'] ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0, completed: c.completed ?? 0, failed: c.failed ?? 0 };
+      const c = await queue.getJobCounts(
+        'waiting',
+        'active',
+        'delayed',
+        'completed',
+        'failed',
+        'prioritized',
+        'waiting-children',
+      );
+      return {
+        waiting: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c['waiting-children'] ?? 0),
+        active: c.active ?? 0,
+        delayed: c.delayed ?? 0,
+        completed: c.completed ?? 0,
+        failed: c.failed ?? 0,
+      };
     },
 
     async failed(limit = 100): Promise<FailedJob[]> {
       const jobs = await queue.getFailed(0, limit - 1);
-      return jobs.map((j) => ({ id: String(j.id), name: j.name, data: j.data as unknown, attemptsMade: j.attemptsMade, error: j.failedReason }));
+      return jobs.map((j) => ({
+        id: String(j.id),
+        name: j.name,
+        data: j.data as unknown,
+        attemptsMade: j.attemptsMade,
+        error: j.failedReason,
+      }));
     },
 
     async close(): Promise<void> {
@@ -188,7 +216,10 @@ export function createBullMqQueue(name: string, options: BullMqQueueOptions): Jo
 
 /** Deletes every key of queue `name` (tests and `frontback` maintenance; not for a running queue). */
 export async function obliterateBullMqQueue(name: string, options: BullMqQueueOptions): Promise<void> {
-  const queue = new Queue(name, { connection: connectionOf(options.redisUrl, false), prefix: options.prefix ?? 'frontback' });
+  const queue = new Queue(name, {
+    connection: connectionOf(options.redisUrl, false),
+    prefix: options.prefix ?? 'frontback',
+  });
   try {
     await queue.obliterate({ force: true });
   } finally {

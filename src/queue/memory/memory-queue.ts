@@ -55,13 +55,19 @@ export function createMemoryQueue(name: string, clock: () => number = Date.now):
     const now = clock();
     let best: Entry | undefined;
     for (const job of jobs.values()) {
-      if ((job.state === 'waiting' || job.state === 'delayed') && job.runAt <= now && (best === undefined || job.runAt < best.runAt)) best = job;
+      if (
+        (job.state === 'waiting' || job.state === 'delayed') &&
+        job.runAt <= now &&
+        (best === undefined || job.runAt < best.runAt)
+      )
+        best = job;
     }
     return best;
   };
   const soonest = (): number | undefined => {
     let at: number | undefined;
-    for (const job of jobs.values()) if (job.state === 'delayed' && (at === undefined || job.runAt < at)) at = job.runAt;
+    for (const job of jobs.values())
+      if (job.state === 'delayed' && (at === undefined || job.runAt < at)) at = job.runAt;
     return at;
   };
 
@@ -158,7 +164,9 @@ export function createMemoryQueue(name: string, clock: () => number = Date.now):
       return Promise.resolve(
         ids.flatMap((id) => {
           const job = jobs.get(id);
-          return job ? [{ id, name: job.name, data: job.data, attemptsMade: job.attemptsMade, error: job.error ?? '' }] : [];
+          return job
+            ? [{ id, name: job.name, data: job.data, attemptsMade: job.attemptsMade, error: job.error ?? '' }]
+            : [];
         }),
       );
     },

@@ -32,8 +32,20 @@ export interface AuditRow {
 
 /** Every audit column, in the order raw (array) readers select them. */
 export const AUDIT_ROW_COLUMNS = [
-  'seq', 'at', 'run_id', 'job_id', 'mapping_id', 'mapping_version', 'crm_id', 'erp_id',
-  'action', 'rule', 'actor', 'prev_hash', 'hash', 'canonical',
+  'seq',
+  'at',
+  'run_id',
+  'job_id',
+  'mapping_id',
+  'mapping_version',
+  'crm_id',
+  'erp_id',
+  'action',
+  'rule',
+  'actor',
+  'prev_hash',
+  'hash',
+  'canonical',
 ] as const satisfies ReadonlyArray<keyof AuditRow>;
 
 /** Builds a row from an array read in {@link AUDIT_ROW_COLUMNS} order. */

@@ -14,6 +14,12 @@ export function toAuditRow(row: AuditLogTable): AuditRow {
 
 /** Up to `limit` full rows after `after`. */
 export async function readFullPage(db: Kysely<Database>, after: number, limit: number): Promise<AuditRow[]> {
-  const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(limit).execute();
+  const rows = await db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('seq', '>', after)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
   return rows.map(toAuditRow);
 }

@@ -130,7 +130,12 @@ export class SqlAuditRepository implements AuditRepository {
     return this.#ctx.run(() => {
       const out: Array<{ row: ChainRow; issue: string | undefined }> = [];
       for (const [seq, prevHash, hash, canonical, agrees] of fast.readVerifyPage(after, limit)) {
-        const row: ChainRow = { seq: Number(seq), prev_hash: prevHash as string, hash: hash as string, canonical: canonical as string };
+        const row: ChainRow = {
+          seq: Number(seq),
+          prev_hash: prevHash as string,
+          hash: hash as string,
+          canonical: canonical as string,
+        };
         if (agrees === 1) {
           out.push({ row, issue: undefined });
           continue;
@@ -179,7 +184,10 @@ export class SqlAuditRepository implements AuditRepository {
 
   async count(): Promise<number> {
     const row = await this.#ctx.run((db) =>
-      db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+      db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow(),
     );
     return Number(row.n);
   }

@@ -54,7 +54,9 @@ export class SqlConflictRepository implements ConflictRepository {
   }
 
   async get(id: string): Promise<Conflict | undefined> {
-    const row = await this.#ctx.run((db) => db.selectFrom('conflicts').selectAll().where('id', '=', id).executeTakeFirst());
+    const row = await this.#ctx.run((db) =>
+      db.selectFrom('conflicts').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
     return row && toConflict(row);
   }
 
@@ -77,7 +79,12 @@ export class SqlConflictRepository implements ConflictRepository {
     const updated = await this.#ctx.write((db) =>
       db
         .updateTable('conflicts')
-        .set({ status: 'resolved', resolution: JSON.stringify(resolution), resolved_by: resolvedBy, resolved_at: this.#ctx.now() })
+        .set({
+          status: 'resolved',
+          resolution: JSON.stringify(resolution),
+          resolved_by: resolvedBy,
+          resolved_at: this.#ctx.now(),
+        })
         .where('id', '=', id)
         .where('status', '=', 'open')
         .executeTakeFirst(),
@@ -92,7 +99,12 @@ export class SqlConflictRepository implements ConflictRepository {
 
   async countOpen(): Promise<Record<string, number>> {
     const rows = await this.#ctx.run((db) =>
-      db.selectFrom('conflicts').select((eb) => ['mapping_id', eb.fn.countAll().as('n')]).where('status', '=', 'open').groupBy('mapping_id').execute(),
+      db
+        .selectFrom('conflicts')
+        .select((eb) => ['mapping_id', eb.fn.countAll().as('n')])
+        .where('status', '=', 'open')
+        .groupBy('mapping_id')
+        .execute(),
     );
     return Object.fromEntries(rows.map((r) => [r.mapping_id, Number(r.n)]));
   }

@@ -21,7 +21,9 @@ export class SqlCursorRepository implements CursorRepository {
   }
 
   async get(key: string): Promise<Cursor | undefined> {
-    const row = await this.#ctx.run((db) => db.selectFrom('cursors').selectAll().where('key', '=', key).executeTakeFirst());
+    const row = await this.#ctx.run((db) =>
+      db.selectFrom('cursors').selectAll().where('key', '=', key).executeTakeFirst(),
+    );
     return row && toCursor(row);
   }
 
@@ -38,7 +40,9 @@ export class SqlCursorRepository implements CursorRepository {
         .insertInto('cursors')
         .values(row)
         .onConflict((oc) =>
-          oc.column('key').doUpdateSet({ ts: row.ts, record_id: row.record_id, state: row.state, updated_at: row.updated_at }),
+          oc
+            .column('key')
+            .doUpdateSet({ ts: row.ts, record_id: row.record_id, state: row.state, updated_at: row.updated_at }),
         )
         .execute(),
     );

@@ -57,7 +57,9 @@ export class SqlDeadLetterRepository implements DeadLetterRepository {
   }
 
   async get(id: string): Promise<DeadLetter | undefined> {
-    const row = await this.#ctx.run((db) => db.selectFrom('dead_letters').selectAll().where('id', '=', id).executeTakeFirst());
+    const row = await this.#ctx.run((db) =>
+      db.selectFrom('dead_letters').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
     return row && toDeadLetter(row);
   }
 
@@ -98,7 +100,12 @@ export class SqlDeadLetterRepository implements DeadLetterRepository {
 
   async countOpen(): Promise<Record<string, number>> {
     const rows = await this.#ctx.run((db) =>
-      db.selectFrom('dead_letters').select((eb) => ['mapping_id', eb.fn.countAll().as('n')]).where('status', '=', 'open').groupBy('mapping_id').execute(),
+      db
+        .selectFrom('dead_letters')
+        .select((eb) => ['mapping_id', eb.fn.countAll().as('n')])
+        .where('status', '=', 'open')
+        .groupBy('mapping_id')
+        .execute(),
     );
     return Object.fromEntries(rows.map((r) => [r.mapping_id, Number(r.n)]));
   }

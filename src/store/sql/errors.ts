@@ -38,9 +38,13 @@ export function translateStoreError(err: unknown): FrontbackError {
   const message = err instanceof Error ? err.message : String(err);
   const driverCode = (err as { code?: unknown } | null)?.code;
   if (message.includes(AUDIT_IMMUTABLE_MESSAGE)) {
-    return new AuditError(ErrorCode.AuditImmutable, 'the audit log is append-only: UPDATE, DELETE and TRUNCATE are refused', {
-      cause: err,
-    });
+    return new AuditError(
+      ErrorCode.AuditImmutable,
+      'the audit log is append-only: UPDATE, DELETE and TRUNCATE are refused',
+      {
+        cause: err,
+      },
+    );
   }
   return new StoreError(`store operation failed: ${message}`, {
     cause: err,

@@ -74,7 +74,10 @@ export class SqlInboxRepository implements InboxRepository {
     const statuses = options.statuses ?? ['pending', 'processing'];
     if (statuses.length === 0) return [];
     const rows = await this.#ctx.run((db) => {
-      let query = db.selectFrom('inbox').selectAll().where('status', 'in', [...statuses]);
+      let query = db
+        .selectFrom('inbox')
+        .selectAll()
+        .where('status', 'in', [...statuses]);
       if (options.receivedBefore !== undefined) query = query.where('received_at', '<', options.receivedBefore);
       return query
         .orderBy('received_at')
@@ -119,7 +122,12 @@ export class SqlInboxRepository implements InboxRepository {
 
   async countOpen(): Promise<Partial<Record<InboxStatus, number>>> {
     const rows = await this.#ctx.run((db) =>
-      db.selectFrom('inbox').select((eb) => ['status', eb.fn.countAll().as('n')]).where('status', '!=', 'done').groupBy('status').execute(),
+      db
+        .selectFrom('inbox')
+        .select((eb) => ['status', eb.fn.countAll().as('n')])
+        .where('status', '!=', 'done')
+        .groupBy('status')
+        .execute(),
     );
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }

@@ -29,11 +29,15 @@ export class SqlLeaseRepository implements LeaseRepository {
   }
 
   async release(name: string, holder: string): Promise<void> {
-    await this.#ctx.write((db) => db.deleteFrom('leases').where('name', '=', name).where('holder', '=', holder).execute());
+    await this.#ctx.write((db) =>
+      db.deleteFrom('leases').where('name', '=', name).where('holder', '=', holder).execute(),
+    );
   }
 
   async get(name: string): Promise<Lease | undefined> {
-    const row = await this.#ctx.run((db) => db.selectFrom('leases').selectAll().where('name', '=', name).executeTakeFirst());
+    const row = await this.#ctx.run((db) =>
+      db.selectFrom('leases').selectAll().where('name', '=', name).executeTakeFirst(),
+    );
     return row && { name: row.name, holder: row.holder, expiresAt: row.expires_at };
   }
 }

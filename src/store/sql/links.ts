@@ -27,7 +27,12 @@ export class SqlLinkRepository implements LinkRepository {
     // ON CONFLICT DO NOTHING instead of catching the unique violation: on
     // PostgreSQL an error would abort the caller's whole transaction.
     const inserted = await this.#ctx.write((db) =>
-      db.insertInto('links').values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst(),
+      db
+        .insertInto('links')
+        .values(row)
+        .onConflict((oc) => oc.doNothing())
+        .returning('id')
+        .executeTakeFirst(),
     );
     if (!inserted) {
       throw new VersionConflictError(
@@ -72,7 +77,10 @@ export class SqlLinkRepository implements LinkRepository {
     const rows = await this.#ctx.run((db) => {
       let query = db.selectFrom('links').selectAll().where('mapping_id', '=', mappingId);
       if (options.afterId !== undefined) query = query.where('id', '>', options.afterId);
-      return query.orderBy('id').limit(options.limit ?? 1000).execute();
+      return query
+        .orderBy('id')
+        .limit(options.limit ?? 1000)
+        .execute();
     });
     return rows.map(toLink);
   }

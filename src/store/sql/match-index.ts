@@ -53,7 +53,13 @@ export class SqlMatchIndexRepository implements MatchIndexRepository {
           .deleteFrom('match_keys')
           .where('scope', '=', scope)
           .where('side', '=', side)
-          .where((eb) => eb(eb.refTuple('rule', 'record_id'), 'in', page.map((e) => eb.tuple(e.rule, e.recordId))))
+          .where((eb) =>
+            eb(
+              eb.refTuple('rule', 'record_id'),
+              'in',
+              page.map((e) => eb.tuple(e.rule, e.recordId)),
+            ),
+          )
           .execute();
       }
     });

@@ -123,7 +123,9 @@ export function openSqliteDialect(options: SqliteOpenOptions): { dialect: Dialec
       return verifyPage.all(after, limit) as unknown[][];
     },
     insert(rows) {
-      insert ??= raw.prepare(`insert into audit_log (${columns}) values (${AUDIT_ROW_COLUMNS.map((c) => `@${c}`).join(', ')})`);
+      insert ??= raw.prepare(
+        `insert into audit_log (${columns}) values (${AUDIT_ROW_COLUMNS.map((c) => `@${c}`).join(', ')})`,
+      );
       for (const row of rows) insert.run(row);
     },
   };

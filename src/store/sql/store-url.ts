@@ -2,8 +2,7 @@ import { StoreError } from '../../errors.ts';
 
 /** Where the store lives, parsed from a store URL. */
 export type StoreLocation =
-  | { kind: 'sqlite'; path: string }
-  | { kind: 'postgres'; url: string; schema: string | undefined };
+  { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; schema: string | undefined };
 
 /** The default store: a SQLite file under ./data. */
 export const DEFAULT_STORE_URL = './data/frontback.db';

@@ -34,7 +34,12 @@ const redis = await haveRedis();
 const prefix = 'frontback-test';
 const adapters: Adapter[] = [
   { name: 'memory', available: true, create: (n) => createMemoryQueue(n), dispose: () => Promise.resolve() },
-  { name: 'bullmq', available: redis, create: (n) => createBullMqQueue(n, { redisUrl: REDIS_URL, prefix }), dispose: (n) => obliterateBullMqQueue(n, { redisUrl: REDIS_URL, prefix }) },
+  {
+    name: 'bullmq',
+    available: redis,
+    create: (n) => createBullMqQueue(n, { redisUrl: REDIS_URL, prefix }),
+    dispose: (n) => obliterateBullMqQueue(n, { redisUrl: REDIS_URL, prefix }),
+  },
 ];
 
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -67,7 +72,14 @@ for (const adapter of adapters) {
       workers.push(q.work(async (job) => void seen.push(job)));
       const { id } = await q.add('poll', { mapping: 'contacts-partners', side: 'crm' });
       await until(() => seen.length === 1);
-      expect(seen[0]).toMatchObject({ id, name: 'poll', data: { mapping: 'contacts-partners', side: 'crm' }, attempt: 1, attempts: 5, rateLimitWaits: 0 });
+      expect(seen[0]).toMatchObject({
+        id,
+        name: 'poll',
+        data: { mapping: 'contacts-partners', side: 'crm' },
+        attempt: 1,
+        attempts: 5,
+        rateLimitWaits: 0,
+      });
       await until(async () => (await q.counts()).completed === 1);
       expect(seen).toHaveLength(1);
     });
@@ -85,7 +97,9 @@ for (const adapter of adapters) {
       await q.add('push', { n: 3 }, { jobId: 'push-contacts-51' });
       await new Promise((r) => setTimeout(r, 200));
       expect(seen).toEqual([{ n: 1 }]);
-      await expect(q.add('push', {}, { jobId: 'push:contacts:51' })).rejects.toThrow(/must be non-empty and hold no ":"/);
+      await expect(q.add('push', {}, { jobId: 'push:contacts:51' })).rejects.toThrow(
+        /must be non-empty and hold no ":"/,
+      );
     });
 
     it('retries a failing job with its attempt number until it succeeds', async () => {
@@ -109,7 +123,8 @@ for (const adapter of adapters) {
       workers.push(
         q.work(async (job) => {
           runs += 1;
-          if (job.name === 'poison') throw new UnrecoverableJobError('Odoo refused the record: Contacts require a name');
+          if (job.name === 'poison')
+            throw new UnrecoverableJobError('Odoo refused the record: Contacts require a name');
           throw new Error(`still down (attempt ${job.attempt})`);
         }),
       );
@@ -118,8 +133,17 @@ for (const adapter of adapters) {
       await until(async () => (await q.counts()).failed === 2);
       const failed = await q.failed();
       const byId = new Map(failed.map((f) => [f.id, f]));
-      expect(byId.get('always-fails')).toMatchObject({ name: 'push', data: { ref: 'a' }, attemptsMade: 2, error: 'still down (attempt 2)' });
-      expect(byId.get('poison-1')).toMatchObject({ name: 'poison', attemptsMade: 1, error: 'Odoo refused the record: Contacts require a name' });
+      expect(byId.get('always-fails')).toMatchObject({
+        name: 'push',
+        data: { ref: 'a' },
+        attemptsMade: 2,
+        error: 'still down (attempt 2)',
+      });
+      expect(byId.get('poison-1')).toMatchObject({
+        name: 'poison',
+        attemptsMade: 1,
+        error: 'Odoo refused the record: Contacts require a name',
+      });
       expect(runs).toBe(3);
     });
 
@@ -127,9 +151,19 @@ for (const adapter of adapters) {
       const q = open();
       const errors: Record<string, unknown> = {
         validation: new FrontbackError(ErrorCode.Validation, 'Odoo answered a partner without a name'),
-        refused: new ConnectorError('Contacts require a name', { connection: 'odoo', vendorCode: 'odoo.exceptions.ValidationError', retryable: false }),
-        config: new ConfigError([{ file: 'frontback.yaml', line: 3, column: 5, path: 'connections.odoo', message: 'unknown connector' }]),
-        'plain-retryable-false': { code: ErrorCode.Connector, retryable: false, message: 'refused, said another process' },
+        refused: new ConnectorError('Contacts require a name', {
+          connection: 'odoo',
+          vendorCode: 'odoo.exceptions.ValidationError',
+          retryable: false,
+        }),
+        config: new ConfigError([
+          { file: 'frontback.yaml', line: 3, column: 5, path: 'connections.odoo', message: 'unknown connector' },
+        ]),
+        'plain-retryable-false': {
+          code: ErrorCode.Connector,
+          retryable: false,
+          message: 'refused, said another process',
+        },
         'plain-code-only': { code: ErrorCode.Mapping, message: 'mapping invalid, said another process' },
       };
       const runs = new Map<string, number>();
@@ -139,13 +173,26 @@ for (const adapter of adapters) {
           throw errors[job.name];
         }),
       );
-      for (const jobName of Object.keys(errors)) await q.add(jobName, {}, { jobId: jobName, attempts: 5, backoffMs: 20 });
+      for (const jobName of Object.keys(errors))
+        await q.add(jobName, {}, { jobId: jobName, attempts: 5, backoffMs: 20 });
       await until(async () => (await q.counts()).failed === 5);
-      expect(Object.fromEntries(runs)).toEqual({ validation: 1, refused: 1, config: 1, 'plain-retryable-false': 1, 'plain-code-only': 1 });
+      expect(Object.fromEntries(runs)).toEqual({
+        validation: 1,
+        refused: 1,
+        config: 1,
+        'plain-retryable-false': 1,
+        'plain-code-only': 1,
+      });
       const byId = new Map((await q.failed()).map((f) => [f.id, f]));
       expect(byId.get('refused')).toMatchObject({ attemptsMade: 1, error: 'Contacts require a name' });
-      expect(byId.get('plain-retryable-false')).toMatchObject({ attemptsMade: 1, error: 'refused, said another process' });
-      expect(byId.get('plain-code-only')).toMatchObject({ attemptsMade: 1, error: 'mapping invalid, said another process' });
+      expect(byId.get('plain-retryable-false')).toMatchObject({
+        attemptsMade: 1,
+        error: 'refused, said another process',
+      });
+      expect(byId.get('plain-code-only')).toMatchObject({
+        attemptsMade: 1,
+        error: 'mapping invalid, said another process',
+      });
     });
 
     it('retries retryable errors (a version conflict, a TypeError, a plain object saying retryable) with a growing backoff', async () => {
@@ -158,7 +205,8 @@ for (const adapter of adapters) {
           attempts.push(job.attempt);
           if (job.attempt === 1) throw new VersionConflictError('snapshot of link 7 is no longer at version 3');
           if (job.attempt === 2) throw new TypeError("Cannot read properties of undefined (reading 'id')");
-          if (job.attempt === 3) throw { code: ErrorCode.Store, retryable: true, message: 'database restarting, said another process' };
+          if (job.attempt === 3)
+            throw { code: ErrorCode.Store, retryable: true, message: 'database restarting, said another process' };
         }),
       );
       await q.add('push', {}, { attempts: 5, backoffMs: 150 });
@@ -194,16 +242,28 @@ for (const adapter of adapters) {
           const list = runs[job.name] as { attempt: number; waits: number; at: number }[];
           list.push({ attempt: job.attempt, waits: job.rateLimitWaits, at: Date.now() });
           if (list.length > 1) return;
-          if (job.name === 'instance') throw new RateLimitedError('hubspot: still rate limited after 10 answers of 429', 600);
-          throw { code: ErrorCode.RateLimited, retryable: true, retryAfterMs: 400, message: 'rate limited, said another process' };
+          if (job.name === 'instance')
+            throw new RateLimitedError('hubspot: still rate limited after 10 answers of 429', 600);
+          throw {
+            code: ErrorCode.RateLimited,
+            retryable: true,
+            retryAfterMs: 400,
+            message: 'rate limited, said another process',
+          };
         }),
       );
       // One attempt in all, and a backoff far below the wait asked: it can only complete if the wait did not count, after retryAfterMs.
       await q.add('instance', {}, { attempts: 1, backoffMs: 10 });
       await q.add('plain', {}, { attempts: 1, backoffMs: 10 });
       await until(async () => (await q.counts()).completed === 2);
-      for (const [jobName, wait] of [['instance', 600], ['plain', 400]] as const) {
-        const [first, second] = runs[jobName] as [{ attempt: number; waits: number; at: number }, { attempt: number; waits: number; at: number }];
+      for (const [jobName, wait] of [
+        ['instance', 600],
+        ['plain', 400],
+      ] as const) {
+        const [first, second] = runs[jobName] as [
+          { attempt: number; waits: number; at: number },
+          { attempt: number; waits: number; at: number },
+        ];
         expect(runs[jobName]).toHaveLength(2);
         expect([first.attempt, second.attempt]).toEqual([1, 1]);
         expect([first.waits, second.waits]).toEqual([0, 1]);
@@ -218,14 +278,19 @@ for (const adapter of adapters) {
       workers.push(
         q.work(async (job) => {
           runs.push({ attempt: job.attempt, at: Date.now() });
-          throw new FrontbackError(ErrorCode.Connector, 'odoo answered 503 with Retry-After: 1', { retryable: true, details: { retryAfterMs: 500 } });
+          throw new FrontbackError(ErrorCode.Connector, 'odoo answered 503 with Retry-After: 1', {
+            retryable: true,
+            details: { retryAfterMs: 500 },
+          });
         }),
       );
       await q.add('push', {}, { jobId: 'retry-after', attempts: 2, backoffMs: 10 });
       await until(async () => (await q.counts()).failed === 1);
       expect(runs.map((r) => r.attempt)).toEqual([1, 2]);
       expect((runs[1] as { at: number }).at - (runs[0] as { at: number }).at).toBeGreaterThanOrEqual(490);
-      expect(await q.failed()).toMatchObject([{ id: 'retry-after', attemptsMade: 2, error: 'odoo answered 503 with Retry-After: 1' }]);
+      expect(await q.failed()).toMatchObject([
+        { id: 'retry-after', attemptsMade: 2, error: 'odoo answered 503 with Retry-After: 1' },
+      ]);
     });
 
     it('stops giving rate-limited runs back after RATE_LIMIT_FREE_WAITS, so a limit that never lifts still ends', async () => {

@@ -54,7 +54,13 @@ for (const backend of all) {
 
     it('chains entries from the genesis hash and reads them back', async () => {
       const first = await store.audit.append(entry(1));
-      expect(first).toMatchObject({ seq: 1, prevHash: GENESIS_HASH, action: 'applied', crmId: 'c1', at: '2025-03-01T10:00:00.000Z' });
+      expect(first).toMatchObject({
+        seq: 1,
+        prevHash: GENESIS_HASH,
+        action: 'applied',
+        crmId: 'c1',
+        at: '2025-03-01T10:00:00.000Z',
+      });
       expect(first.hash).toBe(hashCanonical(first.canonical));
       expect(JSON.parse(first.canonical)).toMatchObject({ seq: 1, prevHash: GENESIS_HASH, v: 1 });
       const more = await store.audit.appendMany([entry(2), entry(3)]);
@@ -113,11 +119,26 @@ for (const backend of all) {
       });
 
       it.each([
-        ['action', "update audit_log set action = 'skipped' where seq = 7", 7, 'column action differs from the hashed entry'],
-        ['crm id', "update audit_log set crm_id = 'c999' where seq = 4", 4, 'column crm_id differs from the hashed entry'],
+        [
+          'action',
+          "update audit_log set action = 'skipped' where seq = 7",
+          7,
+          'column action differs from the hashed entry',
+        ],
+        [
+          'crm id',
+          "update audit_log set crm_id = 'c999' where seq = 4",
+          4,
+          'column crm_id differs from the hashed entry',
+        ],
         ['time', "update audit_log set at = '2024-01-01T00:00:00.000Z' where seq = 12", 12, 'column at differs'],
         ['seq', 'update audit_log set seq = 100 where seq = 12', 12, 'gap: expected seq 12, found 100'],
-        ['canonical text', "update audit_log set canonical = replace(canonical, 'new9@', 'evil@') where seq = 9", 9, 'hash mismatch'],
+        [
+          'canonical text',
+          "update audit_log set canonical = replace(canonical, 'new9@', 'evil@') where seq = 9",
+          9,
+          'hash mismatch',
+        ],
         ['a deleted entry', 'delete from audit_log where seq = 5', 5, 'gap: expected seq 5, found 6'],
         ['the first entry deleted', 'delete from audit_log where seq = 1', 1, 'gap: expected seq 1, found 2'],
         [
@@ -126,7 +147,12 @@ for (const backend of all) {
           3,
           'column seq differs from the hashed entry',
         ],
-        ['the canonical text made invalid', "update audit_log set canonical = 'not json', hash = '" + hashCanonical('not json') + "' where seq = 6", 6, 'canonical text is not JSON'],
+        [
+          'the canonical text made invalid',
+          "update audit_log set canonical = 'not json', hash = '" + hashCanonical('not json') + "' where seq = 6",
+          6,
+          'canonical text is not JSON',
+        ],
       ])('reports a changed %s at the right entry', async (_what, tamper, seq, reason) => {
         await (await rawDb()).exec(tamper);
         const result = await store.audit.verify({ pageSize: 5 });
@@ -143,7 +169,11 @@ for (const backend of all) {
         const hash = hashCanonical(forged);
         await (await rawDb()).exec(`update audit_log set canonical = '${forged}', hash = '${hash}' where seq = 8`);
         const result = await store.audit.verify();
-        expect(result).toEqual({ ok: false, count: 8, firstBroken: { seq: 9, reason: 'prev_hash does not match entry 8' } });
+        expect(result).toEqual({
+          ok: false,
+          count: 8,
+          firstBroken: { seq: 9, reason: 'prev_hash does not match entry 8' },
+        });
       });
     });
 

@@ -124,7 +124,8 @@ function postgresBackend(available: boolean): Backend {
           const dialect = await openPostgresDialect({ url: POSTGRES_URL, schema, poolSize: 1, onPoolError: () => {} });
           await migrateWith(dialect, 'postgres', name);
         },
-        dropTriggersSql: 'drop trigger audit_log_no_change on audit_log; drop trigger audit_log_no_truncate on audit_log;',
+        dropTriggersSql:
+          'drop trigger audit_log_no_change on audit_log; drop trigger audit_log_no_truncate on audit_log;',
         async dispose() {
           await Promise.all(stores.map((s) => s.close()));
           const client = new pg.Client({ connectionString: POSTGRES_URL });

@@ -37,7 +37,12 @@ for (const backend of all) {
       const b = await store.links.create({ mappingId: 'm1', crmId: 'c2', erpId: 'e2' });
       await store.links.create({ mappingId: 'm2', crmId: 'c3', erpId: 'e3' });
       const byCrm = await store.links.findManyBySide('m1', 'crm', ['c1', 'c2', 'c3', 'e1', 'c1']);
-      expect(new Map([...byCrm].sort())).toEqual(new Map([['c1', a], ['c2', b]]));
+      expect(new Map([...byCrm].sort())).toEqual(
+        new Map([
+          ['c1', a],
+          ['c2', b],
+        ]),
+      );
       const byErp = await store.links.findManyBySide('m1', 'erp', ['e2', 'c2', 'e3']);
       expect([...byErp]).toEqual([['e2', b]]);
       expect((await store.links.findManyBySide('m1', 'crm', [])).size).toBe(0);
@@ -61,12 +66,24 @@ for (const backend of all) {
         links.push(await store.links.create({ mappingId: 'm1', crmId, erpId: `e${i}` }));
       }
       for (const link of links) await store.snapshots.compareAndSet(link.id, 0, { crm: {}, erp: {} });
-      const letter = { mappingId: 'm1', connection: 'odoo', side: 'crm', payload: {}, message: 'm', attempts: 1 } as const;
+      const letter = {
+        mappingId: 'm1',
+        connection: 'odoo',
+        side: 'crm',
+        payload: {},
+        message: 'm',
+        attempts: 1,
+      } as const;
       for (const recordId of ['c1', 'c2', 'c3']) await store.deadLetters.add({ ...letter, recordId });
 
       const byCrm = await store.links.findManyBySide('m1', 'crm', haystack('c', ['c1', 'c2', 'c3']));
       expect([...byCrm.keys()].sort()).toEqual(['c1', 'c2', 'c3']);
-      const snaps = await store.snapshots.getMany(haystack('l', links.map((l) => l.id)));
+      const snaps = await store.snapshots.getMany(
+        haystack(
+          'l',
+          links.map((l) => l.id),
+        ),
+      );
       expect(snaps.size).toBe(3);
       const wanted = haystack('c', ['c3', 'c1', 'c2']);
       const letters = await store.deadLetters.list({ mappingId: 'm1', side: 'crm', recordIds: wanted });

@@ -73,15 +73,23 @@ for (const backend of all) {
       it('writes version 1 from 0, then advances only from the current version', async () => {
         const link = await store.links.create({ mappingId: 'm1', crmId: 'c1', erpId: 'e1' });
         expect(await store.snapshots.get(link.id)).toBeUndefined();
-        expect(await store.snapshots.compareAndSet(link.id, 0, { crm: { email: 'a@x' }, erp: { email: 'a@x' } })).toBe(1);
-        expect(await store.snapshots.compareAndSet(link.id, 1, { crm: { email: 'b@x' }, erp: { email: 'b@x' } })).toBe(2);
+        expect(await store.snapshots.compareAndSet(link.id, 0, { crm: { email: 'a@x' }, erp: { email: 'a@x' } })).toBe(
+          1,
+        );
+        expect(await store.snapshots.compareAndSet(link.id, 1, { crm: { email: 'b@x' }, erp: { email: 'b@x' } })).toBe(
+          2,
+        );
         await expect(store.snapshots.compareAndSet(link.id, 1, { crm: {}, erp: {} })).rejects.toBeInstanceOf(
           VersionConflictError,
         );
         await expect(store.snapshots.compareAndSet(link.id, 0, { crm: {}, erp: {} })).rejects.toBeInstanceOf(
           VersionConflictError,
         );
-        expect(await store.snapshots.get(link.id)).toMatchObject({ version: 2, crm: { email: 'b@x' }, erp: { email: 'b@x' } });
+        expect(await store.snapshots.get(link.id)).toMatchObject({
+          version: 2,
+          crm: { email: 'b@x' },
+          erp: { email: 'b@x' },
+        });
       });
 
       it.each([0, 1])('lets exactly one of two writers on version %i win; the other is told', async (start) => {
@@ -110,7 +118,11 @@ for (const backend of all) {
         expect(again).toEqual({ id: first.id, duplicate: true });
         expect(otherSource.duplicate).toBe(false);
         expect(await store.inbox.listOpen()).toHaveLength(2);
-        expect(await store.inbox.get(first.id)).toMatchObject({ status: 'pending', attempts: 0, payload: { objectId: 1 } });
+        expect(await store.inbox.get(first.id)).toMatchObject({
+          status: 'pending',
+          attempts: 0,
+          payload: { objectId: 1 },
+        });
       });
 
       it('dedupes concurrent deliveries of one key from two stores', async () => {
@@ -144,7 +156,11 @@ for (const backend of all) {
     });
 
     it('keeps cursors across a reopen', async () => {
-      await store.cursors.set('contacts:crm', { timestamp: '2025-01-01T00:00:00.000Z', id: '42', state: { page: 'p2' } });
+      await store.cursors.set('contacts:crm', {
+        timestamp: '2025-01-01T00:00:00.000Z',
+        id: '42',
+        state: { page: 'p2' },
+      });
       await store.cursors.set('contacts:erp', { timestamp: null, id: null });
       await store.close();
       store = await db.open();
@@ -162,13 +178,27 @@ for (const backend of all) {
 
     it('parks and resolves conflicts once', async () => {
       const link = await store.links.create({ mappingId: 'm1', crmId: 'c1', erpId: 'e1' });
-      const c = await store.conflicts.open({ mappingId: 'm1', linkId: link.id, field: 'phone', crmValue: '+1', erpValue: '+2' });
+      const c = await store.conflicts.open({
+        mappingId: 'm1',
+        linkId: link.id,
+        field: 'phone',
+        crmValue: '+1',
+        erpValue: '+2',
+      });
       expect(await store.conflicts.list({ status: 'open' })).toEqual([c]);
       expect(await store.conflicts.countOpen()).toEqual({ m1: 1 });
       const resolved = await store.conflicts.resolve(c.id, { choice: 'erp' }, 'admin@example.com');
-      expect(resolved).toMatchObject({ status: 'resolved', resolution: { choice: 'erp' }, resolvedBy: 'admin@example.com' });
-      await expect(store.conflicts.resolve(c.id, { choice: 'crm' }, 'someone')).rejects.toBeInstanceOf(VersionConflictError);
-      await expect(store.conflicts.resolve('missing', { choice: 'crm' }, 'x')).rejects.toMatchObject({ code: ErrorCode.Store });
+      expect(resolved).toMatchObject({
+        status: 'resolved',
+        resolution: { choice: 'erp' },
+        resolvedBy: 'admin@example.com',
+      });
+      await expect(store.conflicts.resolve(c.id, { choice: 'crm' }, 'someone')).rejects.toBeInstanceOf(
+        VersionConflictError,
+      );
+      await expect(store.conflicts.resolve('missing', { choice: 'crm' }, 'x')).rejects.toMatchObject({
+        code: ErrorCode.Store,
+      });
       expect(await store.conflicts.list({ status: 'open' })).toEqual([]);
       expect(await store.conflicts.countOpen()).toEqual({});
     });
@@ -184,14 +214,38 @@ for (const backend of all) {
         attempts: 3,
       });
       await store.deadLetters.recordAttempt(d.id, 'ValidationError: still invalid');
-      expect(await store.deadLetters.get(d.id)).toMatchObject({ attempts: 4, message: 'ValidationError: still invalid', status: 'open' });
+      expect(await store.deadLetters.get(d.id)).toMatchObject({
+        attempts: 4,
+        message: 'ValidationError: still invalid',
+        status: 'open',
+      });
       await store.deadLetters.setStatus(d.id, 'replayed');
       expect(await store.deadLetters.list({ status: 'open' })).toEqual([]);
       expect(await store.deadLetters.list({ mappingId: 'm1' })).toHaveLength(1);
       // By source record (what a pass asks for its page): only those, none for an empty list.
-      await store.deadLetters.add({ mappingId: 'm1', connection: 'odoo', side: 'crm', recordId: 'c10', payload: {}, message: 'm', attempts: 1 });
-      await store.deadLetters.add({ mappingId: 'm1', connection: 'odoo', side: 'crm', recordId: 'c11', payload: {}, message: 'm', attempts: 1 });
-      expect((await store.deadLetters.list({ mappingId: 'm1', status: 'open', recordIds: ['c9', 'c10', 'c12'] })).map((x) => x.recordId)).toEqual(['c10']);
+      await store.deadLetters.add({
+        mappingId: 'm1',
+        connection: 'odoo',
+        side: 'crm',
+        recordId: 'c10',
+        payload: {},
+        message: 'm',
+        attempts: 1,
+      });
+      await store.deadLetters.add({
+        mappingId: 'm1',
+        connection: 'odoo',
+        side: 'crm',
+        recordId: 'c11',
+        payload: {},
+        message: 'm',
+        attempts: 1,
+      });
+      expect(
+        (await store.deadLetters.list({ mappingId: 'm1', status: 'open', recordIds: ['c9', 'c10', 'c12'] })).map(
+          (x) => x.recordId,
+        ),
+      ).toEqual(['c10']);
       expect(await store.deadLetters.list({ recordIds: [] })).toEqual([]);
       expect(await store.deadLetters.countOpen()).toEqual({ m1: 2 });
     });
@@ -203,7 +257,11 @@ for (const backend of all) {
       expect(await early.leases.acquire('scheduler', 'a', 1_000)).toBe(true);
       expect(await early.leases.acquire('scheduler', 'b', 1_000)).toBe(false);
       expect(await early.leases.acquire('scheduler', 'a', 5_000)).toBe(true);
-      expect(await early.leases.get('scheduler')).toEqual({ name: 'scheduler', holder: 'a', expiresAt: '2026-01-01T00:00:05.000Z' });
+      expect(await early.leases.get('scheduler')).toEqual({
+        name: 'scheduler',
+        holder: 'a',
+        expiresAt: '2026-01-01T00:00:05.000Z',
+      });
       // Before it runs out, b waits; after, b takes it and a cannot renew.
       expect(await (await at(4_999)).leases.acquire('scheduler', 'b', 1_000)).toBe(false);
       const late = await at(5_001);
@@ -214,15 +272,26 @@ for (const backend of all) {
       await late.leases.release('scheduler', 'b');
       expect(await late.leases.get('scheduler')).toBeUndefined();
       // Many asking at once: exactly one gets it.
-      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => store.leases.acquire('pass:m:crm', `w${i}`, 60_000)));
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => store.leases.acquire('pass:m:crm', `w${i}`, 60_000)),
+      );
       expect(answers.filter(Boolean)).toHaveLength(1);
     });
 
     it('records runs with counts and timings', async () => {
       const run = await store.runs.start('m1', 'poll');
       expect(run.status).toBe('running');
-      const done = await store.runs.finish(run.id, { status: 'succeeded', counts: { read: 3, applied: 1 }, timings: { read: 12 } });
-      expect(done).toMatchObject({ status: 'succeeded', counts: { read: 3, applied: 1 }, timings: { read: 12 }, error: null });
+      const done = await store.runs.finish(run.id, {
+        status: 'succeeded',
+        counts: { read: 3, applied: 1 },
+        timings: { read: 12 },
+      });
+      expect(done).toMatchObject({
+        status: 'succeeded',
+        counts: { read: 3, applied: 1 },
+        timings: { read: 12 },
+        error: null,
+      });
       expect(done.finishedAt).not.toBeNull();
       expect((await store.runs.list({ mappingId: 'm1' })).map((r) => r.id)).toEqual([run.id]);
     });
@@ -233,7 +302,15 @@ for (const backend of all) {
           const link = await tx.links.create({ mappingId: 'm1', crmId: 'c1', erpId: 'e1' });
           await tx.snapshots.compareAndSet(link.id, 0, { crm: { a: 1 }, erp: { a: 1 } });
           await tx.audit.append({ action: 'applied', actor: 'poll', mappingId: 'm1', crmId: 'c1', erpId: 'e1' });
-          await tx.deadLetters.add({ mappingId: 'm1', connection: 'odoo', side: 'crm', recordId: 'c2', payload: {}, message: 'no', attempts: 1 });
+          await tx.deadLetters.add({
+            mappingId: 'm1',
+            connection: 'odoo',
+            side: 'crm',
+            recordId: 'c2',
+            payload: {},
+            message: 'no',
+            attempts: 1,
+          });
           await tx.cursors.set('m1:crm', { timestamp: '2025-01-01T00:00:00.000Z', id: 'c2' });
         });
         expect(await store.links.findBySide('m1', 'crm', 'c1')).toBeDefined();

@@ -36,7 +36,9 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function server(options: { token?: string; requestsPerMinute?: number } = { token: TOKEN }): Promise<{ app: FastifyInstance; ctx: ReturnType<ReturnType<typeof syncEngine>['context']> }> {
+async function server(
+  options: { token?: string; requestsPerMinute?: number } = { token: TOKEN },
+): Promise<{ app: FastifyInstance; ctx: ReturnType<ReturnType<typeof syncEngine>['context']> }> {
   const mappings = loadMappings(dir).mappings.map((m) => m.mapping);
   const engine = syncEngine(mappings, rig.byName, rig.store);
   const app = await buildServer({
@@ -45,7 +47,11 @@ async function server(options: { token?: string; requestsPerMinute?: number } = 
     logger: createLogger({ level: 'silent' }),
     metrics: createMetricsRegistry({ defaultMetrics: false }),
     bodyLimitBytes: 1_048_576,
-    admin: { token: options.token, engine, ...(options.requestsPerMinute ? { requestsPerMinute: options.requestsPerMinute } : {}) },
+    admin: {
+      token: options.token,
+      engine,
+      ...(options.requestsPerMinute ? { requestsPerMinute: options.requestsPerMinute } : {}),
+    },
   });
   return { app, ctx: engine.context('contacts-partners') };
 }
@@ -56,8 +62,15 @@ describe('the admin API', () => {
     const missing = await app.inject({ method: 'GET', url: '/admin/conflicts' });
     expect(missing.statusCode).toBe(401);
     expect(missing.headers['www-authenticate']).toMatch(/^Bearer/);
-    expect(missing.json()).toMatchObject({ error: { code: 'UNAUTHORIZED', message: expect.stringMatching(/Authorization: Bearer/) } });
-    for (const wrong of [`Bearer ${TOKEN.slice(0, -1)}x`, 'Bearer short', `Basic ${TOKEN}`, `Bearer ${TOKEN}${TOKEN}`]) {
+    expect(missing.json()).toMatchObject({
+      error: { code: 'UNAUTHORIZED', message: expect.stringMatching(/Authorization: Bearer/) },
+    });
+    for (const wrong of [
+      `Bearer ${TOKEN.slice(0, -1)}x`,
+      'Bearer short',
+      `Basic ${TOKEN}`,
+      `Bearer ${TOKEN}${TOKEN}`,
+    ]) {
       const res = await app.inject({ method: 'GET', url: '/admin/conflicts', headers: { authorization: wrong } });
       expect([wrong, res.statusCode]).toEqual([wrong, 401]);
     }
@@ -76,12 +89,27 @@ describe('the admin API', () => {
     const unknown = await app.inject({ method: 'GET', url: '/admin/conflicts?stauts=open', headers: auth });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error.message).toMatch(/query: Unrecognized key.*stauts/);
-    const side = await app.inject({ method: 'POST', url: '/admin/conflicts/x/resolve', headers: auth, payload: { take: 'both' } });
+    const side = await app.inject({
+      method: 'POST',
+      url: '/admin/conflicts/x/resolve',
+      headers: auth,
+      payload: { take: 'both' },
+    });
     expect(side.statusCode).toBe(400);
     expect(side.json().error.message).toMatch(/body\.take/);
-    const proto = await app.inject({ method: 'POST', url: '/admin/dead-letters/x/discard', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"reason":"r","__proto__":{"x":1}}' });
+    const proto = await app.inject({
+      method: 'POST',
+      url: '/admin/dead-letters/x/discard',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: '{"reason":"r","__proto__":{"x":1}}',
+    });
     expect(proto.statusCode).toBe(400);
-    const mapping = await app.inject({ method: 'POST', url: '/admin/mappings/contact-partners/dry-run', headers: auth, payload: {} });
+    const mapping = await app.inject({
+      method: 'POST',
+      url: '/admin/mappings/contact-partners/dry-run',
+      headers: auth,
+      payload: {},
+    });
     expect(mapping.statusCode).toBe(404);
     expect(mapping.json().error.message).toMatch(/no mapping "contact-partners".*contacts-partners/);
     await app.close();
@@ -89,7 +117,12 @@ describe('the admin API', () => {
 
   it('a dry run shows the plan and writes nothing; conflicts are listed and resolved once', async () => {
     const { app, ctx } = await server();
-    const dry = await app.inject({ method: 'POST', url: '/admin/mappings/contacts-partners/dry-run', headers: auth, payload: { from: 'crm' } });
+    const dry = await app.inject({
+      method: 'POST',
+      url: '/admin/mappings/contacts-partners/dry-run',
+      headers: auth,
+      payload: { from: 'crm' },
+    });
     expect(dry.statusCode).toBe(200);
     const [pass] = dry.json().passes;
     expect(pass.counts.sync + pass.counts.create).toBeGreaterThan(0);
@@ -97,32 +130,61 @@ describe('the admin API', () => {
 
     await runPass(ctx, 'crm', { apply: true });
     const [pair] = await rig.store.links.list('contacts-partners');
-    await rig.connectors.crm.write('contacts', [{ op: 'update', ref: 'c', id: pair!.crmId, fields: { jobtitle: 'CRM title' } }]);
-    await rig.connectors.erp.write('res.partner', [{ op: 'update', ref: 'e', id: pair!.erpId, fields: { function: 'ERP title' } }]);
+    await rig.connectors.crm.write('contacts', [
+      { op: 'update', ref: 'c', id: pair!.crmId, fields: { jobtitle: 'CRM title' } },
+    ]);
+    await rig.connectors.erp.write('res.partner', [
+      { op: 'update', ref: 'e', id: pair!.erpId, fields: { function: 'ERP title' } },
+    ]);
     await runPass(ctx, 'crm', { apply: true });
 
-    const listed = await app.inject({ method: 'GET', url: '/admin/conflicts?mapping=contacts-partners', headers: auth });
+    const listed = await app.inject({
+      method: 'GET',
+      url: '/admin/conflicts?mapping=contacts-partners',
+      headers: auth,
+    });
     const [conflict] = listed.json().conflicts;
     expect(conflict).toMatchObject({ field: 'jobtitle', crmValue: 'CRM title', erpValue: 'ERP title', status: 'open' });
-    const resolved = await app.inject({ method: 'POST', url: `/admin/conflicts/${conflict.id}/resolve`, headers: auth, payload: { take: 'crm', by: 'dana' } });
+    const resolved = await app.inject({
+      method: 'POST',
+      url: `/admin/conflicts/${conflict.id}/resolve`,
+      headers: auth,
+      payload: { take: 'crm', by: 'dana' },
+    });
     expect(resolved.statusCode).toBe(200);
-    expect(resolved.json()).toMatchObject({ conflict: { status: 'resolved', resolvedBy: 'dana' }, written: { erp: { function: 'CRM title' } } });
+    expect(resolved.json()).toMatchObject({
+      conflict: { status: 'resolved', resolvedBy: 'dana' },
+      written: { erp: { function: 'CRM title' } },
+    });
     const [partner] = await rig.connectors.erp.read('res.partner', [pair!.erpId], ['function']);
     expect(partner?.fields.function).toBe('CRM title');
-    const twice = await app.inject({ method: 'POST', url: `/admin/conflicts/${conflict.id}/resolve`, headers: auth, payload: { take: 'erp' } });
+    const twice = await app.inject({
+      method: 'POST',
+      url: `/admin/conflicts/${conflict.id}/resolve`,
+      headers: auth,
+      payload: { take: 'erp' },
+    });
     expect(twice.statusCode).toBe(409);
     expect(twice.json().error.message).toMatch(/already resolved by dana/);
 
-    const row = await rig.store.inbox.accept({ source: 'hubspot', deliveryKey: 'admin-failed', payload: { object: 'contacts', id: pair!.crmId } });
+    const row = await rig.store.inbox.accept({
+      source: 'hubspot',
+      deliveryKey: 'admin-failed',
+      payload: { object: 'contacts', id: pair!.crmId },
+    });
     await rig.store.inbox.markFailed(row.id, 'Odoo was down');
     const inbox = await app.inject({ method: 'GET', url: '/admin/inbox?status=failed', headers: auth });
-    expect(inbox.json().deliveries.map((d: { id: string; lastError: string }) => [d.id, d.lastError])).toEqual([[row.id, 'Odoo was down']]);
+    expect(inbox.json().deliveries.map((d: { id: string; lastError: string }) => [d.id, d.lastError])).toEqual([
+      [row.id, 'Odoo was down'],
+    ]);
     const retried = await app.inject({ method: 'POST', url: `/admin/inbox/${row.id}/retry`, headers: auth });
     expect(retried.json()).toMatchObject({ was: 'failed', delivery: { status: 'pending' } });
 
     const audit = await app.inject({ method: 'GET', url: '/admin/audit?limit=5', headers: auth });
     expect(audit.json().entries.some((e: { action: string }) => e.action === 'resolved')).toBe(true);
-    expect((await app.inject({ method: 'GET', url: '/admin/audit/verify', headers: auth })).json()).toMatchObject({ ok: true });
+    expect((await app.inject({ method: 'GET', url: '/admin/audit/verify', headers: auth })).json()).toMatchObject({
+      ok: true,
+    });
     const runs = await app.inject({ method: 'GET', url: '/admin/runs?mapping=contacts-partners', headers: auth });
     expect(runs.json().runs[0]).toMatchObject({ trigger: `resolve:${conflict.id}`, status: 'succeeded' });
     await app.close();
@@ -135,7 +197,14 @@ describe('the admin API', () => {
       { op: 'create', ref: 'b', fields: { email: 'nameless.two@x.test', lifecyclestage: 'customer' } },
     ]);
     await runPass(ctx, 'crm', { apply: true });
-    const listed = (await app.inject({ method: 'GET', url: '/admin/dead-letters', headers: auth })).json().deadLetters as { id: string; side: string; recordId: string; message: string; payload: { fields: { email: string } } }[];
+    const listed = (await app.inject({ method: 'GET', url: '/admin/dead-letters', headers: auth })).json()
+      .deadLetters as {
+      id: string;
+      side: string;
+      recordId: string;
+      message: string;
+      payload: { fields: { email: string } };
+    }[];
     expect(listed).toHaveLength(2);
     expect(listed.map((d) => d.side)).toEqual(['crm', 'crm']);
     const bySide = (side: string) =>
@@ -147,27 +216,59 @@ describe('the admin API', () => {
     const two = listed.find((d) => d.payload.fields.email === 'nameless.two@x.test')!;
     expect(one.message).toMatch(/name/i);
 
-    await rig.connectors.crm.write('contacts', [{ op: 'update', ref: 'fix', id: one.recordId, fields: { firstname: 'One' } }]);
+    await rig.connectors.crm.write('contacts', [
+      { op: 'update', ref: 'fix', id: one.recordId, fields: { firstname: 'One' } },
+    ]);
     const replay = await app.inject({ method: 'POST', url: `/admin/dead-letters/${one.id}/replay`, headers: auth });
     expect(replay.statusCode).toBe(200);
     expect(replay.json()).toMatchObject({ status: 'applied', deadLetter: { status: 'replayed' } });
-    const still = await app.inject({ method: 'POST', url: `/admin/dead-letters/${two.id}/replay`, headers: auth, payload: { by: 'erin' } });
+    const still = await app.inject({
+      method: 'POST',
+      url: `/admin/dead-letters/${two.id}/replay`,
+      headers: auth,
+      payload: { by: 'erin' },
+    });
     expect(still.json()).toMatchObject({ status: 'failed', deadLetter: { status: 'open', attempts: 2 } });
-    const noReason = await app.inject({ method: 'POST', url: `/admin/dead-letters/${two.id}/discard`, headers: auth, payload: {} });
+    const noReason = await app.inject({
+      method: 'POST',
+      url: `/admin/dead-letters/${two.id}/discard`,
+      headers: auth,
+      payload: {},
+    });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json().error.message).toMatch(/body\.reason/);
-    const discard = await app.inject({ method: 'POST', url: `/admin/dead-letters/${two.id}/discard`, headers: auth, payload: { reason: 'a test address', by: 'erin' } });
+    const discard = await app.inject({
+      method: 'POST',
+      url: `/admin/dead-letters/${two.id}/discard`,
+      headers: auth,
+      payload: { reason: 'a test address', by: 'erin' },
+    });
     expect(discard.json()).toMatchObject({ deadLetter: { status: 'discarded' } });
-    expect((await app.inject({ method: 'GET', url: '/admin/dead-letters', headers: auth })).json().deadLetters).toEqual([]);
+    expect((await app.inject({ method: 'GET', url: '/admin/dead-letters', headers: auth })).json().deadLetters).toEqual(
+      [],
+    );
     await app.close();
   });
 
   it('answers 429 past the rate limit, wrong tokens included', async () => {
     const { app } = await server({ token: TOKEN, requestsPerMinute: 3 });
     const answers = [];
-    for (let i = 0; i < 5; i++) answers.push(await app.inject({ method: 'GET', url: '/admin/runs', headers: i % 2 === 0 ? auth : { authorization: 'Bearer guess' } }));
+    for (let i = 0; i < 5; i++)
+      answers.push(
+        await app.inject({
+          method: 'GET',
+          url: '/admin/runs',
+          headers: i % 2 === 0 ? auth : { authorization: 'Bearer guess' },
+        }),
+      );
     expect(answers.map((a) => a.statusCode)).toEqual([200, 401, 200, 429, 429]);
-    expect(answers[4]?.json()).toEqual({ error: { code: 'RATE_LIMITED', message: expect.stringMatching(/^too many admin requests: 3 a minute; try again in \d+ (?:seconds?|minutes?)$/), details: {} } });
+    expect(answers[4]?.json()).toEqual({
+      error: {
+        code: 'RATE_LIMITED',
+        message: expect.stringMatching(/^too many admin requests: 3 a minute; try again in \d+ (?:seconds?|minutes?)$/),
+        details: {},
+      },
+    });
     expect(answers[4]?.headers['retry-after']).toBeDefined();
     await app.close();
   });

@@ -13,7 +13,12 @@ import { connectorRegistry } from '../../../connectors/index.ts';
 import { createHubSpotSandbox, DEFAULT_SANDBOX_TOKEN } from '../../../connectors/hubspot/sandbox/server.ts';
 import { DEFAULT_API_KEY } from '../../../connectors/odoo/sandbox/auth.ts';
 import { createOdooSandbox } from '../../../connectors/odoo/sandbox/server.ts';
-import { createHttpClient, memoryRateLimiterFactory, type Connector, type ConnectionSettings } from '../../../src/connector/index.ts';
+import {
+  createHttpClient,
+  memoryRateLimiterFactory,
+  type Connector,
+  type ConnectionSettings,
+} from '../../../src/connector/index.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { createMetricsRegistry } from '../../../src/observability/metrics.ts';
 import { buildServer } from '../../../src/server/app.ts';
@@ -25,7 +30,12 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const deps = { http: (o: Parameters<typeof createHttpClient>[0]) => createHttpClient(o), logger: createLogger({ level: 'silent' }), clock: Date.now, rateLimiters: memoryRateLimiterFactory() };
+const deps = {
+  http: (o: Parameters<typeof createHttpClient>[0]) => createHttpClient(o),
+  logger: createLogger({ level: 'silent' }),
+  clock: Date.now,
+  rateLimiters: memoryRateLimiterFactory(),
+};
 
 describe('webhooks from the sandboxes into the inbox', () => {
   it('a HubSpot UI edit and an Odoo write each become an inbox row', async () => {
@@ -33,31 +43,76 @@ describe('webhooks from the sandboxes into the inbox', () => {
     const serverUrl = `http://127.0.0.1:${port}`;
     const secret = 'hubspot-app-secret-for-this-test';
     const token = 'odoo-token-for-this-test';
-    const hubspot = await createHubSpotSandbox({ records: 3, webhooks: { url: `${serverUrl}/webhooks/hubspot`, secret, flushIntervalMs: 0 } });
+    const hubspot = await createHubSpotSandbox({
+      records: 3,
+      webhooks: { url: `${serverUrl}/webhooks/hubspot`, secret, flushIntervalMs: 0 },
+    });
     const hubspotUrl = await hubspot.listen(0);
     cleanups.push(() => hubspot.close());
-    const odoo = createOdooSandbox({ records: 3, webhookUrl: `${serverUrl}/webhooks/odoo?token=${token}`, webhookFlushIntervalMs: 0 });
+    const odoo = createOdooSandbox({
+      records: 3,
+      webhookUrl: `${serverUrl}/webhooks/odoo?token=${token}`,
+      webhookFlushIntervalMs: 0,
+    });
     const odooUrl = await odoo.listen();
     cleanups.push(() => odoo.close());
 
     const store = await createStore({ url: ':memory:' });
     cleanups.push(() => store.close());
     const connectors = new Map<string, Connector>([
-      ['hubspot', connectorRegistry.create({ name: 'hubspot', kind: 'hubspot', baseUrl: hubspotUrl, auth: { type: 'bearer', token: DEFAULT_SANDBOX_TOKEN }, webhook: { secret } } as ConnectionSettings, deps)],
-      ['odoo', connectorRegistry.create({ name: 'odoo', kind: 'odoo', baseUrl: odooUrl, auth: { type: 'api-key', login: 'admin', key: DEFAULT_API_KEY, database: 'odoo' }, webhook: { secret: token } } as ConnectionSettings, deps)],
+      [
+        'hubspot',
+        connectorRegistry.create(
+          {
+            name: 'hubspot',
+            kind: 'hubspot',
+            baseUrl: hubspotUrl,
+            auth: { type: 'bearer', token: DEFAULT_SANDBOX_TOKEN },
+            webhook: { secret },
+          } as ConnectionSettings,
+          deps,
+        ),
+      ],
+      [
+        'odoo',
+        connectorRegistry.create(
+          {
+            name: 'odoo',
+            kind: 'odoo',
+            baseUrl: odooUrl,
+            auth: { type: 'api-key', login: 'admin', key: DEFAULT_API_KEY, database: 'odoo' },
+            webhook: { secret: token },
+          } as ConnectionSettings,
+          deps,
+        ),
+      ],
     ]);
-    const server = await buildServer({ connectors, store, logger: createLogger({ level: 'silent' }), metrics: createMetricsRegistry({ defaultMetrics: false }), bodyLimitBytes: 1_048_576 });
+    const server = await buildServer({
+      connectors,
+      store,
+      logger: createLogger({ level: 'silent' }),
+      metrics: createMetricsRegistry({ defaultMetrics: false }),
+      bodyLimitBytes: 1_048_576,
+    });
     await server.listen({ host: '127.0.0.1', port });
     cleanups.push(() => server.close());
 
-    await hubspot.app.inject({ method: 'PATCH', url: '/_sandbox/objects/contacts/1', payload: { properties: { city: 'Gent' } } });
+    await hubspot.app.inject({
+      method: 'PATCH',
+      url: '/_sandbox/objects/contacts/1',
+      payload: { properties: { city: 'Gent' } },
+    });
     await hubspot.flushWebhooks();
-    const [written] = await connectors.get('odoo')!.write('res.partner', [{ op: 'update', ref: 'r', id: '1', fields: { city: 'Lyon' } }]);
+    const [written] = await connectors
+      .get('odoo')!
+      .write('res.partner', [{ op: 'update', ref: 'r', id: '1', fields: { city: 'Lyon' } }]);
     expect(written?.ok).toBe(true);
     await odoo.webhooks?.flush();
 
     const rows = await store.inbox.listOpen();
-    expect(rows.map((r) => [r.source, (r.payload as { object: string }).object, (r.payload as { id: string }).id]).sort()).toEqual([
+    expect(
+      rows.map((r) => [r.source, (r.payload as { object: string }).object, (r.payload as { id: string }).id]).sort(),
+    ).toEqual([
       ['hubspot', 'contacts', '1'],
       ['odoo', 'res.partner', '1'],
     ]);
@@ -70,7 +125,10 @@ describe('frontback serve', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const port = await freePort();
     const config = join(dir, 'frontback.yaml');
-    writeFileSync(config, `store:\n  url: ${join(dir, 'serve.db')}\nserver:\n  port: ${port}\nlogging:\n  level: warn\n`);
+    writeFileSync(
+      config,
+      `store:\n  url: ${join(dir, 'serve.db')}\nserver:\n  port: ${port}\nlogging:\n  level: warn\n`,
+    );
     const serve = startFrontback(['serve', '-c', config]);
     expect(await serve.waitFor('listening on'), serve.output()).toBe(true);
     expect(serve.output()).toContain(`listening on http://127.0.0.1:${port}`);

@@ -28,13 +28,20 @@ let mapping: CompiledMapping;
 beforeEach(async () => {
   rig = await startSyncRig({ seed: 5, records: 0 });
   store = rig.store;
-  const loaded = loadMappings('mappings/hubspot-odoo', { cwd: projectRoot }).mappings.find((m) => m.mapping.id === 'contacts-partners');
+  const loaded = loadMappings('mappings/hubspot-odoo', { cwd: projectRoot }).mappings.find(
+    (m) => m.mapping.id === 'contacts-partners',
+  );
   if (!loaded) throw new Error('contacts-partners not loaded');
   mapping = loaded.mapping;
 });
 afterEach(() => rig.close());
 
-const ctx = (connectors: { crm: Connector; erp: Connector } = rig.connectors) => ({ mapping, connectors, store, connections: { crm: 'hubspot', erp: 'odoo' } });
+const ctx = (connectors: { crm: Connector; erp: Connector } = rig.connectors) => ({
+  mapping,
+  connectors,
+  store,
+  connections: { crm: 'hubspot', erp: 'odoo' },
+});
 const odooCalls = (): number => Object.values(rig.odoo.kit.counters().requests).reduce((a, b) => a + b, 0);
 
 /** `count` HubSpot customers; the first `inOdoo` of them also exist in Odoo, their email typed in capitals there. */
@@ -43,11 +50,20 @@ async function customers(count: number, inOdoo: number): Promise<string[]> {
   const contacts = rig.hubspot.store.requireType('contacts');
   rig.hubspot.store.bulkInsert(
     contacts,
-    emails.map((email, i) => ({ email, firstname: 'Person', lastname: String(i), lifecyclestage: 'customer', country: 'France' })),
+    emails.map((email, i) => ({
+      email,
+      firstname: 'Person',
+      lastname: String(i),
+      lifecyclestage: 'customer',
+      country: 'France',
+    })),
     { createdAt: Date.now(), modifiedAt: Date.now() },
   );
-  const partners: WriteOp[] = emails.slice(0, inOdoo).map((email, i) => ({ op: 'create', ref: `p${i}`, fields: { name: `Person ${i}`, email, is_company: false } }));
-  for (let i = 0; i < partners.length; i += 100) await rig.connectors.erp.write('res.partner', partners.slice(i, i + 100));
+  const partners: WriteOp[] = emails
+    .slice(0, inOdoo)
+    .map((email, i) => ({ op: 'create', ref: `p${i}`, fields: { name: `Person ${i}`, email, is_company: false } }));
+  for (let i = 0; i < partners.length; i += 100)
+    await rig.connectors.erp.write('res.partner', partners.slice(i, i + 100));
   return emails;
 }
 
@@ -69,7 +85,9 @@ function racingStore(linkId: string, times: number): Store {
         return tx.snapshots.compareAndSet(id, expected, next);
       },
     };
-    return new Proxy(tx, { get: (target, property) => (property === 'snapshots' ? snapshots : Reflect.get(target, property, target)) });
+    return new Proxy(tx, {
+      get: (target, property) => (property === 'snapshots' ? snapshots : Reflect.get(target, property, target)),
+    });
   };
   const transaction: Store['transaction'] = (work) => store.transaction((tx) => work(racing(tx)));
   return new Proxy(store, {
@@ -82,9 +100,22 @@ function racingStore(linkId: string, times: number): Store {
 }
 
 /** The erp connector with `write` wrapped. */
-function wrapWrite(write: (object: string, ops: readonly WriteOp[]) => Promise<WriteResult[]>): { crm: Connector; erp: Connector } {
+function wrapWrite(write: (object: string, ops: readonly WriteOp[]) => Promise<WriteResult[]>): {
+  crm: Connector;
+  erp: Connector;
+} {
   const erp = rig.connectors.erp;
-  return { crm: rig.connectors.crm, erp: { ...erp, describe: () => erp.describe(), listChanges: (o, s, x) => erp.listChanges(o, s, x), read: (o, i, f, x) => erp.read(o, i, f, x), find: (o, q) => erp.find(o, q), write } };
+  return {
+    crm: rig.connectors.crm,
+    erp: {
+      ...erp,
+      describe: () => erp.describe(),
+      listChanges: (o, s, x) => erp.listChanges(o, s, x),
+      read: (o, i, f, x) => erp.read(o, i, f, x),
+      find: (o, q) => erp.find(o, q),
+      write,
+    },
+  };
 }
 
 describe('a pass as bulk phases', () => {
@@ -108,7 +139,13 @@ describe('a pass as bulk phases', () => {
     const links = await store.links.list(mapping.id);
     expect(links).toHaveLength(3);
     const contacts = rig.hubspot.store.requireType('contacts');
-    for (const l of links) rig.hubspot.store.update(contacts, rig.hubspot.store.get(contacts, l.crmId)!, { jobtitle: `Title ${l.crmId}` }, 'CRM_UI');
+    for (const l of links)
+      rig.hubspot.store.update(
+        contacts,
+        rig.hubspot.store.get(contacts, l.crmId)!,
+        { jobtitle: `Title ${l.crmId}` },
+        'CRM_UI',
+      );
     const victim = links[1]!;
     const versions = async () => Promise.all(links.map(async (l) => (await store.snapshots.get(l.id))?.version));
     expect(await versions()).toEqual([1, 1, 1]);
@@ -120,7 +157,11 @@ describe('a pass as bulk phases', () => {
     expect(pass.counts.failed).toBe(0);
     // Everyone's change landed; the victim's snapshot moved twice (the other writer, then this pass).
     expect(await versions()).toEqual([2, 3, 2]);
-    const partners = await rig.connectors.erp.read('res.partner', links.map((l) => l.erpId), ['function']);
+    const partners = await rig.connectors.erp.read(
+      'res.partner',
+      links.map((l) => l.erpId),
+      ['function'],
+    );
     expect(partners.map((p) => p.fields.function).sort()).toEqual(links.map((l) => `Title ${l.crmId}`).sort());
     // One audit entry per record of the page: the two kept, the victim's once, after its retry.
     const entries = (await store.audit.tail(10)).filter((e) => e.runId === pass.runId);
@@ -133,11 +174,22 @@ describe('a pass as bulk phases', () => {
     await runPass(ctx(), 'crm', { apply: true });
     const links = await store.links.list(mapping.id);
     const contacts = rig.hubspot.store.requireType('contacts');
-    for (const l of links) rig.hubspot.store.update(contacts, rig.hubspot.store.get(contacts, l.crmId)!, { jobtitle: `Again ${l.crmId}` }, 'CRM_UI');
+    for (const l of links)
+      rig.hubspot.store.update(
+        contacts,
+        rig.hubspot.store.get(contacts, l.crmId)!,
+        { jobtitle: `Again ${l.crmId}` },
+        'CRM_UI',
+      );
     const victim = links[0]!;
     // The other writer wins every time.
     const pass = await collectPass({ ...ctx(), store: racingStore(victim.id, Infinity) }, 'crm', { apply: true });
-    expect(pass.applied.filter((a) => a.status === 'applied').map((a) => a.plan.id).sort()).toEqual([links[1]!.crmId, links[2]!.crmId].sort());
+    expect(
+      pass.applied
+        .filter((a) => a.status === 'applied')
+        .map((a) => a.plan.id)
+        .sort(),
+    ).toEqual([links[1]!.crmId, links[2]!.crmId].sort());
     const failed = pass.applied.filter((a) => a.status === 'failed');
     expect(failed.map((a) => a.plan.id)).toEqual([victim.crmId]);
     const [letter] = await store.deadLetters.list({ mappingId: mapping.id, status: 'open' });
@@ -155,24 +207,61 @@ describe('a pass as bulk phases', () => {
     });
     const pass = await collectPass(ctx(connectors), 'crm', { apply: true });
     const byEmail = new Map(pass.applied.map((a) => [String(a.plan.patch.erp.email), a]));
-    expect(byEmail.get(emails[0]!)).toMatchObject({ status: 'failed', message: expect.stringMatching(/answered no result for this record/) });
-    expect(byEmail.get(emails[1]!)).toMatchObject({ status: 'failed', message: expect.stringMatching(/answered 2 results for this record/) });
+    expect(byEmail.get(emails[0]!)).toMatchObject({
+      status: 'failed',
+      message: expect.stringMatching(/answered no result for this record/),
+    });
+    expect(byEmail.get(emails[1]!)).toMatchObject({
+      status: 'failed',
+      message: expect.stringMatching(/answered 2 results for this record/),
+    });
     expect(byEmail.get(emails[2]!)?.status).toBe('applied');
     expect(await store.links.list(mapping.id)).toHaveLength(1);
     expect(await store.deadLetters.list({ mappingId: mapping.id, status: 'open' })).toHaveLength(2);
   }, 60_000);
 
-  it("the dead letter of HubSpot contact N is not settled by a pass over Odoo partner N", async () => {
+  it('the dead letter of HubSpot contact N is not settled by a pass over Odoo partner N', async () => {
     await customers(5, 5);
     await runPass(ctx(), 'crm', { apply: true });
     // An Odoo partner and a HubSpot contact that share an id (both systems number from 1).
-    const partners = await rig.connectors.erp.find('res.partner', { field: 'email', values: ['person.0@bulk.test', 'person.1@bulk.test', 'person.2@bulk.test', 'person.3@bulk.test', 'person.4@bulk.test'] });
-    const contacts = await rig.connectors.crm.find('contacts', { field: 'email', values: ['person.0@bulk.test', 'person.1@bulk.test', 'person.2@bulk.test', 'person.3@bulk.test', 'person.4@bulk.test'] });
+    const partners = await rig.connectors.erp.find('res.partner', {
+      field: 'email',
+      values: [
+        'person.0@bulk.test',
+        'person.1@bulk.test',
+        'person.2@bulk.test',
+        'person.3@bulk.test',
+        'person.4@bulk.test',
+      ],
+    });
+    const contacts = await rig.connectors.crm.find('contacts', {
+      field: 'email',
+      values: [
+        'person.0@bulk.test',
+        'person.1@bulk.test',
+        'person.2@bulk.test',
+        'person.3@bulk.test',
+        'person.4@bulk.test',
+      ],
+    });
     const shared = partners.map((p) => p.id).find((id) => contacts.some((c) => c.id === id));
-    if (shared === undefined) throw new Error(`no shared id between ${partners.map((p) => p.id).join(',')} and ${contacts.map((c) => c.id).join(',')}`);
-    const letter = await store.deadLetters.add({ mappingId: mapping.id, side: 'crm', connection: 'odoo', recordId: shared, payload: { op: 'update', from: 'crm', sourceId: shared }, message: 'Odoo refused it', attempts: 1 });
+    if (shared === undefined)
+      throw new Error(
+        `no shared id between ${partners.map((p) => p.id).join(',')} and ${contacts.map((c) => c.id).join(',')}`,
+      );
+    const letter = await store.deadLetters.add({
+      mappingId: mapping.id,
+      side: 'crm',
+      connection: 'odoo',
+      recordId: shared,
+      payload: { op: 'update', from: 'crm', sourceId: shared },
+      message: 'Odoo refused it',
+      attempts: 1,
+    });
     // The partner with that id changes in Odoo and its pass syncs it.
-    await rig.connectors.erp.write('res.partner', [{ op: 'update', ref: 'u', id: shared, fields: { function: 'Odoo edit' } }]);
+    await rig.connectors.erp.write('res.partner', [
+      { op: 'update', ref: 'u', id: shared, fields: { function: 'Odoo edit' } },
+    ]);
     const back = await collectPass(ctx(), 'erp', { apply: true });
     expect(back.applied.some((a) => a.plan.id === shared && a.status === 'applied')).toBe(true);
     expect((await store.deadLetters.get(letter.id))?.status).toBe('open');
@@ -188,7 +277,10 @@ describe('a pass as bulk phases', () => {
     expect([...first, ...rest].map((p) => p.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     const created = await store.plans.list(dry.runId, { action: 'create', limit: 100 });
     expect(created).toHaveLength(20);
-    expect(created[0]?.plan).toMatchObject({ patch: { erp: { email: expect.stringMatching(/@bulk\.test$/) } }, createKey: { field: 'external_id' } });
+    expect(created[0]?.plan).toMatchObject({
+      patch: { erp: { email: expect.stringMatching(/@bulk\.test$/) } },
+      createKey: { field: 'external_id' },
+    });
     // Nothing was written anywhere.
     expect(await store.links.list(mapping.id)).toEqual([]);
     expect((await store.runs.get(dry.runId))?.counts).toMatchObject({ read: 30, planned: 30, create: 20 });

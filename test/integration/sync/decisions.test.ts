@@ -52,8 +52,12 @@ afterEach(async () => {
 });
 
 const ctx = () => ({ mapping, connectors, store, connections: { crm: 'hubspot', erp: 'odoo' } });
-const both = async () => [...(await collectPass(ctx(), 'crm', { apply: true })).applied, ...(await collectPass(ctx(), 'erp', { apply: true })).applied];
-const writes = (applied: Awaited<ReturnType<typeof both>>) => applied.filter((a) => Object.keys(a.plan.patch.crm).length + Object.keys(a.plan.patch.erp).length > 0);
+const both = async () => [
+  ...(await collectPass(ctx(), 'crm', { apply: true })).applied,
+  ...(await collectPass(ctx(), 'erp', { apply: true })).applied,
+];
+const writes = (applied: Awaited<ReturnType<typeof both>>) =>
+  applied.filter((a) => Object.keys(a.plan.patch.crm).length + Object.keys(a.plan.patch.erp).length > 0);
 async function allEntries(): Promise<AuditEntry[]> {
   const out: AuditEntry[] = [];
   for await (const e of store.audit.since('1970-01-01T00:00:00.000Z')) out.push(e);
@@ -67,14 +71,20 @@ describe('conflicts parked by the rule manual, and a person resolving them', () 
     await both();
     const [pair, other] = await store.links.list(mapping.id);
     if (!pair || !other) throw new Error('no links');
-    await connectors.crm.write('contacts', [{ op: 'update', ref: 'c', id: pair.crmId, fields: { jobtitle: 'Buyer (CRM)' } }]);
-    await connectors.erp.write('res.partner', [{ op: 'update', ref: 'e', id: pair.erpId, fields: { function: 'Head buyer (ERP)' } }]);
+    await connectors.crm.write('contacts', [
+      { op: 'update', ref: 'c', id: pair.crmId, fields: { jobtitle: 'Buyer (CRM)' } },
+    ]);
+    await connectors.erp.write('res.partner', [
+      { op: 'update', ref: 'e', id: pair.erpId, fields: { function: 'Head buyer (ERP)' } },
+    ]);
 
     const parked = await both();
     expect(parked.filter((a) => a.status === 'conflicted').map((a) => a.plan.id)).toContain(pair.crmId);
     expect(writes(parked).filter((a) => a.plan.id === pair.crmId || a.plan.id === pair.erpId)).toEqual([]);
     const open = await store.conflicts.list({ status: 'open' });
-    expect(open.map((c) => [c.linkId, c.field, c.crmValue, c.erpValue])).toEqual([[pair.id, 'jobtitle', 'Buyer (CRM)', 'Head buyer (ERP)']]);
+    expect(open.map((c) => [c.linkId, c.field, c.crmValue, c.erpValue])).toEqual([
+      [pair.id, 'jobtitle', 'Buyer (CRM)', 'Head buyer (ERP)'],
+    ]);
     // Each side keeps its own value until someone decides; more passes park nothing new.
     await both();
     expect([await jobtitle(pair.crmId), await fn(pair.erpId)]).toEqual(['Buyer (CRM)', 'Head buyer (ERP)']);
@@ -87,7 +97,13 @@ describe('conflicts parked by the rule manual, and a person resolving them', () 
     expect([await jobtitle(pair.crmId), await fn(pair.erpId)]).toEqual(['Head buyer (ERP)', 'Head buyer (ERP)']);
     const resolved = (await allEntries()).filter((e) => e.action === 'resolved');
     expect(resolved).toHaveLength(1);
-    expect(resolved[0]).toMatchObject({ actor: 'admin', crmId: pair.crmId, erpId: pair.erpId, rule: 'jobtitle: manual: erp chosen by a person', details: { by: 'alice' } });
+    expect(resolved[0]).toMatchObject({
+      actor: 'admin',
+      crmId: pair.crmId,
+      erpId: pair.erpId,
+      rule: 'jobtitle: manual: erp chosen by a person',
+      details: { by: 'alice' },
+    });
     expect(resolved[0]?.changes.jobtitle).toEqual({ before: 'Buyer (CRM)', after: 'Head buyer (ERP)' });
 
     // Our own write comes back from HubSpot: an echo, nothing written, no new conflict.
@@ -125,7 +141,14 @@ describe('conflicts parked by the rule manual, and a person resolving them', () 
     await both();
     const [conflict] = await store.conflicts.list({ status: 'open' });
     // zip flows both ways, so both choices are valid; a field of another mapping is not.
-    await expect(resolveConflict({ ...ctx(), mapping: { ...mapping, id: 'other' } as CompiledMapping }, conflict!.id, 'crm', 'bob')).rejects.toThrow(/belongs to mapping contacts-partners, not other/);
+    await expect(
+      resolveConflict(
+        { ...ctx(), mapping: { ...mapping, id: 'other' } as CompiledMapping },
+        conflict!.id,
+        'crm',
+        'bob',
+      ),
+    ).rejects.toThrow(/belongs to mapping contacts-partners, not other/);
     const outcome = await resolveConflict(ctx(), conflict!.id, 'crm', 'bob');
     expect(outcome.applied.plan.patch.erp).toEqual({ zip: '75001' });
   }, 60_000);
@@ -135,14 +158,21 @@ describe('dead letters: one per refused record, replayed or discarded by a perso
   const NAMELESS = 'nameless@only-hubspot.test';
 
   it('a refusal again counts an attempt on the same dead letter; the replay after the fix writes once and closes it', async () => {
-    await connectors.crm.write('contacts', [{ op: 'create', ref: 'b', fields: { email: NAMELESS, lifecyclestage: 'customer' } }]);
+    await connectors.crm.write('contacts', [
+      { op: 'create', ref: 'b', fields: { email: NAMELESS, lifecyclestage: 'customer' } },
+    ]);
     await collectPass(ctx(), 'crm', { apply: true });
     // The next pass re-reads it (the cursor's overlap window) and Odoo refuses it again.
     await collectPass(ctx(), 'crm', { apply: true });
     const letters = await store.deadLetters.list({ mappingId: mapping.id });
     expect(letters).toHaveLength(1);
     const [letter] = letters;
-    expect(letter).toMatchObject({ connection: 'odoo', status: 'open', attempts: 2, payload: { op: 'create', from: 'crm' } });
+    expect(letter).toMatchObject({
+      connection: 'odoo',
+      status: 'open',
+      attempts: 2,
+      payload: { op: 'create', from: 'crm' },
+    });
     expect(letter?.message).toMatch(/name/i);
 
     // Replayed while still broken: refused again, one more attempt, still open.
@@ -151,13 +181,19 @@ describe('dead letters: one per refused record, replayed or discarded by a perso
     expect(again.deadLetter).toMatchObject({ status: 'open', attempts: 3 });
 
     // Fixed at the source, then replayed: written once, closed, audited with who.
-    await connectors.crm.write('contacts', [{ op: 'update', ref: 'fix', id: letter!.recordId, fields: { firstname: 'Named', lastname: 'Now' } }]);
+    await connectors.crm.write('contacts', [
+      { op: 'update', ref: 'fix', id: letter!.recordId, fields: { firstname: 'Named', lastname: 'Now' } },
+    ]);
     const replay = await replayDeadLetter(ctx(), letter!.id, 'bob');
     expect(replay.applied.status).toBe('applied');
     expect(replay.deadLetter.status).toBe('replayed');
     expect(await connectors.erp.find('res.partner', { field: 'email', values: [NAMELESS] })).toHaveLength(1);
     const entry = (await allEntries()).find((e) => e.runId === replay.runId);
-    expect(entry).toMatchObject({ actor: 'replay', action: 'applied', details: { by: 'bob', deadLettersSettled: [letter!.id] } });
+    expect(entry).toMatchObject({
+      actor: 'replay',
+      action: 'applied',
+      details: { by: 'bob', deadLettersSettled: [letter!.id] },
+    });
     await expect(replayDeadLetter(ctx(), letter!.id, 'bob')).rejects.toThrow(/is replayed already/);
     // A pass over it again writes nothing new.
     await collectPass(ctx(), 'crm', { apply: true });
@@ -185,17 +221,26 @@ describe('dead letters: one per refused record, replayed or discarded by a perso
     ]);
     await collectPass(ctx(), 'crm', { apply: true });
     const letters = await store.deadLetters.list({ mappingId: mapping.id });
-    const byEmail = (email: string) => letters.find((l) => (l.payload as { fields: { email?: string } }).fields.email === email);
+    const byEmail = (email: string) =>
+      letters.find((l) => (l.payload as { fields: { email?: string } }).fields.email === email);
     const [first, second] = [byEmail(NAMELESS), byEmail('second.nameless@only-hubspot.test')];
-    await connectors.crm.write('contacts', [{ op: 'update', ref: 'fix', id: first!.recordId, fields: { lastname: 'Fixed' } }]);
+    await connectors.crm.write('contacts', [
+      { op: 'update', ref: 'fix', id: first!.recordId, fields: { lastname: 'Fixed' } },
+    ]);
     await collectPass(ctx(), 'crm', { apply: true });
     expect((await store.deadLetters.get(first!.id))?.status).toBe('replayed');
 
     const discarded = await discardDeadLetter(store, second!.id, 'carol', 'test address, never a customer');
     expect(discarded.status).toBe('discarded');
     const entry = (await allEntries()).find((e) => e.action === 'discarded');
-    expect(entry).toMatchObject({ actor: 'admin', rule: 'test address, never a customer', details: { by: 'carol', deadLetter: second!.id } });
+    expect(entry).toMatchObject({
+      actor: 'admin',
+      rule: 'test address, never a customer',
+      details: { by: 'carol', deadLetter: second!.id },
+    });
     await expect(discardDeadLetter(store, second!.id, 'carol', 'again')).rejects.toBeInstanceOf(FrontbackError);
-    expect(await connectors.erp.find('res.partner', { field: 'email', values: ['second.nameless@only-hubspot.test'] })).toEqual([]);
+    expect(
+      await connectors.erp.find('res.partner', { field: 'email', values: ['second.nameless@only-hubspot.test'] }),
+    ).toEqual([]);
   }, 60_000);
 });

@@ -27,7 +27,8 @@ const before = new Map<string, number>();
 
 async function all(side: 'crm' | 'erp', object: string): Promise<SourceRecord[]> {
   const byId = new Map<string, SourceRecord>();
-  for await (const page of rig.connectors[side].listChanges(object, null, {})) for (const r of page.records) byId.set(r.id, r);
+  for await (const page of rig.connectors[side].listChanges(object, null, {}))
+    for (const r of page.records) byId.set(r.id, r);
   return [...byId.values()];
 }
 
@@ -46,11 +47,30 @@ beforeAll(async () => {
   rig = await startSyncRig({ seed: 7, records: 300 });
   const loaded = loadMappings('mappings/hubspot-odoo', { cwd: projectRoot }).mappings;
   mappings = ORDER.map((id) => loaded.find((m) => m.mapping.id === id) as LoadedMapping);
-  for (const [side, object] of [['crm', 'companies'], ['crm', 'contacts'], ['crm', 'deals'], ['erp', 'res.partner'], ['erp', 'sale.order']] as const) before.set(`${side} ${object}`, (await all(side, object)).length);
+  for (const [side, object] of [
+    ['crm', 'companies'],
+    ['crm', 'contacts'],
+    ['crm', 'deals'],
+    ['erp', 'res.partner'],
+    ['erp', 'sale.order'],
+  ] as const)
+    before.set(`${side} ${object}`, (await all(side, object)).length);
   for (const m of mappings) await prepareMapping(m, rig.connectors);
   for (const m of mappings) {
     for (const from of ['crm', 'erp'] as const) {
-      reports.set(`${m.mapping.id} ${from}`, await collectPass({ mapping: m.mapping, connectors: rig.connectors, store: rig.store, connections: { crm: 'hubspot', erp: 'odoo' } }, from, { apply: true }));
+      reports.set(
+        `${m.mapping.id} ${from}`,
+        await collectPass(
+          {
+            mapping: m.mapping,
+            connectors: rig.connectors,
+            store: rig.store,
+            connections: { crm: 'hubspot', erp: 'odoo' },
+          },
+          from,
+          { apply: true },
+        ),
+      );
     }
   }
 }, 300_000);
@@ -60,7 +80,13 @@ const report = (id: string): PassReport => reports.get(id) as PassReport;
 
 describe('a first sync over two systems that already share customers', () => {
   it('starts from what the seeds hold', () => {
-    expect(Object.fromEntries(before)).toEqual({ 'crm companies': 100, 'crm contacts': 300, 'crm deals': 60, 'erp res.partner': 384, 'erp sale.order': 39 });
+    expect(Object.fromEntries(before)).toEqual({
+      'crm companies': 100,
+      'crm contacts': 300,
+      'crm deals': 60,
+      'erp res.partner': 384,
+      'erp sale.order': 39,
+    });
   });
 
   it('companies: all 100 linked by their domain (bare host against https://www.), none created on either side', async () => {
@@ -77,7 +103,10 @@ describe('a first sync over two systems that already share customers', () => {
   it('contacts: matched by email whatever its case and spaces, or by name at the same company where Odoo has none; archived twins parked; only CRM-only customers created', async () => {
     const crm = report('contacts-partners crm');
     // 146 by email (some upper-cased or padded in Odoo), 6 by name + company (Odoo has no email for them).
-    expect(crm.counts.identity.matched).toEqual({ email: 146, 'all(name, crm associatedcompanyid = erp parent_id via companies-partners)': 6 });
+    expect(crm.counts.identity.matched).toEqual({
+      email: 146,
+      'all(name, crm associatedcompanyid = erp parent_id via companies-partners)': 6,
+    });
     // Odoo archived these people's twins: likely on purpose, so a person decides; nothing is made for them.
     expect(crm.counts.identity.ambiguous).toBe(5);
     // The customers Odoo never had.
@@ -95,20 +124,35 @@ describe('a first sync over two systems that already share customers', () => {
 
   it("products: linked by SKU; won deals: linked to the orders Odoo already had (company + amount), their invoices' figures on the deal, no deal created", async () => {
     expect(report('products crm').counts.identity.matched).toEqual({ 'crm hs_sku = erp default_code': 30 });
-    expect(report('deals-orders crm').counts.identity.matched).toEqual({ 'all(crm associatedcompanyid = erp partner_id via companies-partners, crm amount = erp amount_untaxed)': 17 });
+    expect(report('deals-orders crm').counts.identity.matched).toEqual({
+      'all(crm associatedcompanyid = erp partner_id via companies-partners, crm amount = erp amount_untaxed)': 17,
+    });
     expect(report('deals-orders crm').counts.create).toBe(0);
     expect(await all('erp', 'sale.order')).toHaveLength(39);
     expect(report('deals-orders erp').counts.create).toBe(0);
     expect(await all('crm', 'deals')).toHaveLength(60);
     // Each won deal carries what is still due on its order's posted invoices (Odoo's own figures, summed).
     const links = await rig.store.links.list('deals-orders', { limit: 1000 });
-    const deals = new Map((await rig.connectors.crm.read('deals', links.map((l) => l.crmId), ['erp_amount_due', 'erp_invoice_count', 'erp_order_ref'])).map((d) => [d.id, d]));
-    const invoices = (await all('erp', 'account.move')).filter((m) => m.fields.move_type === 'out_invoice' && m.fields.state === 'posted');
+    const deals = new Map(
+      (
+        await rig.connectors.crm.read(
+          'deals',
+          links.map((l) => l.crmId),
+          ['erp_amount_due', 'erp_invoice_count', 'erp_order_ref'],
+        )
+      ).map((d) => [d.id, d]),
+    );
+    const invoices = (await all('erp', 'account.move')).filter(
+      (m) => m.fields.move_type === 'out_invoice' && m.fields.state === 'posted',
+    );
     for (const link of links) {
       const deal = deals.get(link.crmId);
       const mine = invoices.filter((m) => m.fields.invoice_origin === deal?.fields.erp_order_ref);
       expect(mine.length, `deal ${link.crmId}`).toBeGreaterThan(0);
-      expect([deal?.fields.erp_invoice_count, deal?.fields.erp_amount_due], `deal ${link.crmId}`).toEqual([mine.length, mine.reduce((a, m) => a + Number(m.fields.amount_residual), 0)]);
+      expect([deal?.fields.erp_invoice_count, deal?.fields.erp_amount_due], `deal ${link.crmId}`).toEqual([
+        mine.length,
+        mine.reduce((a, m) => a + Number(m.fields.amount_residual), 0),
+      ]);
     }
     expect(await rig.store.deadLetters.list({ status: 'open' })).toEqual([]);
     expect((await rig.store.audit.verify()).ok).toBe(true);

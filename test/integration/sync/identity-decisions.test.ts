@@ -43,12 +43,22 @@ function mappingWith(edit: (yaml: string) => string): CompiledMapping {
   expect(loaded.issues).toEqual([]);
   return loaded.mappings.find((m) => m.mapping.id === 'contacts-partners')!.mapping;
 }
-const ctx = (mapping: CompiledMapping) => ({ mapping, connectors: rig.connectors, store: rig.store, connections: { crm: 'hubspot', erp: 'odoo' } });
+const ctx = (mapping: CompiledMapping) => ({
+  mapping,
+  connectors: rig.connectors,
+  store: rig.store,
+  connections: { crm: 'hubspot', erp: 'odoo' },
+});
 
 function customers(emails: readonly string[]): void {
-  rig.hubspot.store.bulkInsert(rig.hubspot.store.requireType('contacts'), emails.map((email, i) => ({ email, firstname: 'Only', lastname: `Hubspot ${i}`, lifecyclestage: 'customer' })), { createdAt: Date.now(), modifiedAt: Date.now() });
+  rig.hubspot.store.bulkInsert(
+    rig.hubspot.store.requireType('contacts'),
+    emails.map((email, i) => ({ email, firstname: 'Only', lastname: `Hubspot ${i}`, lifecyclestage: 'customer' })),
+    { createdAt: Date.now(), modifiedAt: Date.now() },
+  );
 }
-const inOdoo = async (emails: readonly string[]): Promise<number> => (await rig.connectors.erp.find('res.partner', { field: 'email', values: [...emails] })).length;
+const inOdoo = async (emails: readonly string[]): Promise<number> =>
+  (await rig.connectors.erp.find('res.partner', { field: 'email', values: [...emails] })).length;
 
 describe('what a first sync leaves to a person', () => {
   it('the create guard stops the pass at its threshold and holds the mapping until accepted', async () => {
@@ -62,7 +72,11 @@ describe('what a first sync leaves to a person', () => {
     expect(first.counts.create).toBe(3);
     expect(await inOdoo(emails)).toBe(3);
     expect((await rig.store.runs.get(first.runId))?.status).toBe('guarded');
-    expect(await rig.store.holds.get(mapping.id)).toMatchObject({ runId: first.runId, acceptedAt: null, counts: { side: 'crm', created: 3 } });
+    expect(await rig.store.holds.get(mapping.id)).toMatchObject({
+      runId: first.runId,
+      acceptedAt: null,
+      counts: { side: 'crm', created: 3 },
+    });
     // Held: no pass of it runs, from either side, until a person accepts.
     await expect(runPass(ctx(mapping), 'erp', { apply: true })).rejects.toMatchObject({ code: 'MAPPING_HELD' });
     const config = writeCliConfig(rig, [`mappings: { dir: ${JSON.stringify(dir)} }`]);
@@ -71,7 +85,9 @@ describe('what a first sync leaves to a person', () => {
     expect(refused.stderr).toMatch(/mapping contacts-partners is held since .*frontback accept contacts-partners/);
     const accepted = await runFrontback(['accept', 'contacts-partners', '--by', 'zoe', '-c', config]);
     expect(accepted.code, accepted.stderr).toBe(0);
-    expect(accepted.stdout).toMatch(/^accepted contacts-partners .*: its next pass from crm goes on without the guard$/m);
+    expect(accepted.stdout).toMatch(
+      /^accepted contacts-partners .*: its next pass from crm goes on without the guard$/m,
+    );
     expect((await rig.store.audit.tail(1))[0]).toMatchObject({ action: 'accepted', details: { by: 'zoe' } });
     const rest = await runPass(ctx(mapping), 'crm', { apply: true });
     expect([rest.guarded, rest.counts.create]).toEqual([false, 5]);
@@ -93,7 +109,9 @@ describe('what a first sync leaves to a person', () => {
     expect(pass.counts.create).toBe(0);
     expect(pass.counts.identity.ambiguous).toBe(2);
     const open = await rig.store.matches.list({ mappingId: mapping.id, status: 'open' });
-    expect(open.map((m) => m.candidates.map((c) => c.id).sort()).sort()).toEqual([[ids[0], ids[1]].sort(), [ids[2], ids[3]].sort()].sort());
+    expect(open.map((m) => m.candidates.map((c) => c.id).sort()).sort()).toEqual(
+      [[ids[0], ids[1]].sort(), [ids[2], ids[3]].sort()].sort(),
+    );
     // Parked once: the next pass re-checks them (they did not change) without a second audit entry or row.
     const audited = (await rig.store.audit.verify()).count;
     await runPass(ctx(mapping), 'crm', { apply: true });
@@ -112,13 +130,18 @@ describe('what a first sync leaves to a person', () => {
     expect(await rig.store.links.findBySide(mapping.id, 'erp', ids[1]!)).toMatchObject({ crmId: twin.recordId });
     expect((await rig.store.matches.get(twin.id))?.status).toBe('closed');
     const decided = (await rig.store.audit.tail(5)).find((e) => e.action === 'resolved');
-    expect(decided).toMatchObject({ actor: 'admin', details: { by: 'zoe', decision: { choice: 'link', partnerId: ids[1] } } });
+    expect(decided).toMatchObject({
+      actor: 'admin',
+      details: { by: 'zoe', decision: { choice: 'link', partnerId: ids[1] } },
+    });
 
     const other = open.find((m) => m !== twin && m.candidates.some((c) => c.id === ids[2]))!;
     await resolveMatch(ctx(mapping), other.id, { choice: 'never' }, 'zoe');
     const again = await collectPass(ctx(mapping), 'crm', { apply: true });
     // Read again (the listing's overlap window): skipped for good, not parked again.
-    expect(again.plans.filter((p) => p.id === other.recordId).map((p) => [p.action, p.reason, p.wait])).toEqual([['skip', 'never linked: decided by zoe', undefined]]);
+    expect(again.plans.filter((p) => p.id === other.recordId).map((p) => [p.action, p.reason, p.wait])).toEqual([
+      ['skip', 'never linked: decided by zoe', undefined],
+    ]);
     expect(await rig.store.matches.list({ mappingId: mapping.id, status: 'open' })).toEqual([]);
     expect(await rig.store.links.findBySide(mapping.id, 'crm', other.recordId)).toBeUndefined();
     expect(await inOdoo(['other@shared.test', 'Other@Shared.test'])).toBe(2);
@@ -130,13 +153,20 @@ describe('what a first sync leaves to a person', () => {
     const first = await collectPass(ctx(mapping), 'crm', { apply: true });
     expect([first.counts.create, first.counts.identity.waiting]).toEqual([0, 1]);
     const [waiting] = await rig.store.matches.list({ mappingId: mapping.id });
-    expect(waiting).toMatchObject({ kind: 'waiting', reason: 'no erp record matches, and this mapping does not create in erp (creates.erp: false)' });
+    expect(waiting).toMatchObject({
+      kind: 'waiting',
+      reason: 'no erp record matches, and this mapping does not create in erp (creates.erp: false)',
+    });
     expect(await inOdoo(['later@erp.test'])).toBe(0);
     // Accounting types the partner in Odoo, in capitals; the HubSpot contact does not change.
-    const [made] = await rig.connectors.erp.write('res.partner', [{ op: 'create', ref: 'p', fields: { name: 'Later', email: 'LATER@ERP.TEST' } }]);
+    const [made] = await rig.connectors.erp.write('res.partner', [
+      { op: 'create', ref: 'p', fields: { name: 'Later', email: 'LATER@ERP.TEST' } },
+    ]);
     const next = await collectPass(ctx(mapping), 'crm', { apply: true });
     expect(next.plans.find((p) => p.id === waiting!.recordId)?.reason).toBe('matched by email: linked now');
-    expect(await rig.store.links.findBySide(mapping.id, 'crm', waiting!.recordId)).toMatchObject({ erpId: made!.ok ? made!.id : '' });
+    expect(await rig.store.links.findBySide(mapping.id, 'crm', waiting!.recordId)).toMatchObject({
+      erpId: made!.ok ? made!.id : '',
+    });
     expect((await rig.store.matches.get(waiting!.id))?.status).toBe('closed');
   }, 60_000);
 });

@@ -26,7 +26,9 @@ let mapping: CompiledMapping;
 beforeEach(async () => {
   rig = await startSyncRig({ seed: 7, records: 24 });
   ({ hubspot, store, connectors } = rig);
-  const loaded = loadMappings('mappings/hubspot-odoo', { cwd: projectRoot }).mappings.find((m) => m.mapping.id === 'contacts-partners');
+  const loaded = loadMappings('mappings/hubspot-odoo', { cwd: projectRoot }).mappings.find(
+    (m) => m.mapping.id === 'contacts-partners',
+  );
   if (!loaded) throw new Error('contacts-partners not loaded');
   mapping = loaded.mapping;
 });
@@ -36,14 +38,34 @@ afterEach(() => rig.close());
 const ctx = () => ({ mapping, connectors, store, connections: { crm: 'hubspot', erp: 'odoo' } });
 const NEW = ['new.one@only-hubspot.test', 'new.two@only-hubspot.test'];
 /** Odoo partners holding the two new contacts' emails. */
-const inOdoo = async (): Promise<number> => (await connectors.erp.find('res.partner', { field: 'email', values: NEW })).length;
+const inOdoo = async (): Promise<number> =>
+  (await connectors.erp.find('res.partner', { field: 'email', values: NEW })).length;
 
 describe('sync passes of contacts-partners between the sandboxes', () => {
   it('a dry run plans and writes nothing; the pass links, creates, records; the way back is all echoes', async () => {
     // Two customers only HubSpot has.
     await connectors.crm.write('contacts', [
-      { op: 'create', ref: 'a', fields: { email: 'new.one@only-hubspot.test', firstname: 'New', lastname: 'One', lifecyclestage: 'customer', country: 'France' } },
-      { op: 'create', ref: 'b', fields: { email: 'new.two@only-hubspot.test', firstname: 'New', lastname: 'Two', lifecyclestage: 'opportunity' } },
+      {
+        op: 'create',
+        ref: 'a',
+        fields: {
+          email: 'new.one@only-hubspot.test',
+          firstname: 'New',
+          lastname: 'One',
+          lifecyclestage: 'customer',
+          country: 'France',
+        },
+      },
+      {
+        op: 'create',
+        ref: 'b',
+        fields: {
+          email: 'new.two@only-hubspot.test',
+          firstname: 'New',
+          lastname: 'Two',
+          lifecyclestage: 'opportunity',
+        },
+      },
     ]);
     const dry = await collectPass(ctx(), 'crm', { apply: false });
     expect(dry.read).toBe(26);
@@ -77,7 +99,12 @@ describe('sync passes of contacts-partners between the sandboxes', () => {
     expect(back.applied.filter((a) => a.status === 'failed')).toEqual([]);
     const linkedBack = back.plans.filter((p) => p.link !== undefined);
     expect(linkedBack.length).toBe(links.length);
-    for (const p of linkedBack) expect([p.id, p.action, p.reason]).toEqual([p.id, 'skip', 'nothing changed (or the change is already on both sides)']);
+    for (const p of linkedBack)
+      expect([p.id, p.action, p.reason]).toEqual([
+        p.id,
+        'skip',
+        'nothing changed (or the change is already on both sides)',
+      ]);
     // Odoo people whose HubSpot twin is a lead (not a customer) are not linked to it.
     const leads = back.plans.filter((p) => /which the crm filter leaves out/.test(p.reason));
     expect(leads.length).toBeGreaterThan(0);
@@ -93,13 +120,19 @@ describe('sync passes of contacts-partners between the sandboxes', () => {
     const [odooNow] = await connectors.erp.read('res.partner', [pair.erpId], ['function']);
     expect(odooNow?.fields.function).toBe('Chief Buyer');
     const again = await collectPass(ctx(), 'crm', { apply: true });
-    expect(again.applied.filter((a) => Object.keys(a.plan.patch.erp).length > 0 || Object.keys(a.plan.patch.crm).length > 0)).toEqual([]);
+    expect(
+      again.applied.filter((a) => Object.keys(a.plan.patch.erp).length > 0 || Object.keys(a.plan.patch.crm).length > 0),
+    ).toEqual([]);
     expect((await store.audit.verify()).ok).toBe(true);
   }, 60_000);
 
-  it('a record Odoo refuses is dead-lettered with Odoo\'s message; the rest are written and the cursor moves', async () => {
+  it("a record Odoo refuses is dead-lettered with Odoo's message; the rest are written and the cursor moves", async () => {
     await connectors.crm.write('contacts', [
-      { op: 'create', ref: 'a', fields: { email: 'new.one@only-hubspot.test', firstname: 'New', lastname: 'One', lifecyclestage: 'customer' } },
+      {
+        op: 'create',
+        ref: 'a',
+        fields: { email: 'new.one@only-hubspot.test', firstname: 'New', lastname: 'One', lifecyclestage: 'customer' },
+      },
       // No name at all: Odoo requires one for a contact.
       { op: 'create', ref: 'b', fields: { email: 'nameless@only-hubspot.test', lifecyclestage: 'customer' } },
     ]);
@@ -110,23 +143,39 @@ describe('sync passes of contacts-partners between the sandboxes', () => {
     const letters = await store.deadLetters.list({ mappingId: mapping.id });
     expect(letters.map((l) => [l.connection, l.message])).toEqual([['odoo', failed[0]?.message]]);
     expect(pass.applied.filter((a) => a.status === 'applied').length).toBeGreaterThan(10);
-    expect(await connectors.erp.find('res.partner', { field: 'email', values: ['new.one@only-hubspot.test'] })).toHaveLength(1);
+    expect(
+      await connectors.erp.find('res.partner', { field: 'email', values: ['new.one@only-hubspot.test'] }),
+    ).toHaveLength(1);
     expect(await store.cursors.get(cursorKey(mapping.id, 'crm'))).toMatchObject({ timestamp: pass.cursor?.timestamp });
     const entries = [];
     for await (const e of store.audit.since('1970-01-01T00:00:00.000Z')) entries.push(e);
-    expect(entries.filter((e) => e.action === 'failed').map((e) => e.details?.['message'])).toEqual([failed[0]?.message]);
+    expect(entries.filter((e) => e.action === 'failed').map((e) => e.details?.['message'])).toEqual([
+      failed[0]?.message,
+    ]);
   }, 60_000);
 
   it('a pair linked elsewhere between plan and apply is not linked again: skipped with the reason, the page recorded', async () => {
-    await connectors.crm.write('contacts', [{ op: 'create', ref: 'a', fields: { email: 'racing@x.test', firstname: 'Ra', lastname: 'Cing', lifecyclestage: 'customer' } }]);
-    const [partner] = await connectors.erp.write('res.partner', [{ op: 'create', ref: 'p', fields: { name: 'Ra Cing', email: 'racing@x.test' } }]);
-    const [other] = await connectors.erp.write('res.partner', [{ op: 'create', ref: 'o', fields: { name: 'Someone else' } }]);
+    await connectors.crm.write('contacts', [
+      {
+        op: 'create',
+        ref: 'a',
+        fields: { email: 'racing@x.test', firstname: 'Ra', lastname: 'Cing', lifecyclestage: 'customer' },
+      },
+    ]);
+    const [partner] = await connectors.erp.write('res.partner', [
+      { op: 'create', ref: 'p', fields: { name: 'Ra Cing', email: 'racing@x.test' } },
+    ]);
+    const [other] = await connectors.erp.write('res.partner', [
+      { op: 'create', ref: 'o', fields: { name: 'Someone else' } },
+    ]);
     const [contact] = await connectors.crm.find('contacts', { field: 'email', values: ['racing@x.test'] });
     const page = await planPage(ctx(), 'crm', [contact!]);
     expect(page.plans[0]).toMatchObject({ action: 'sync', partnerId: partner!.ok ? partner!.id : '' });
     // Meanwhile the contact got linked to another partner (a resolution, a replay, a pass elsewhere).
     await store.links.create({ mappingId: mapping.id, crmId: contact!.id, erpId: other!.ok ? other!.id : '' });
-    const { applied: [applied] } = await applyPage({ ...ctx(), runId: 'r', actor: 'poll' }, page, { onLost: 'retry' });
+    const {
+      applied: [applied],
+    } = await applyPage({ ...ctx(), runId: 'r', actor: 'poll' }, page, { onLost: 'retry' });
     expect(applied).toMatchObject({ status: 'skipped', message: 'linked meanwhile to another record' });
     expect((await store.audit.tail(1))[0]?.rule).toMatch(/^linked meanwhile: crm \d+ <-> erp \d+; not linked again$/);
   }, 60_000);
@@ -134,11 +183,17 @@ describe('sync passes of contacts-partners between the sandboxes', () => {
   it('two records of one page matching the same partner: the first is linked, the other waits with the reason', async () => {
     const contacts = hubspot.store.requireType('contacts');
     // One address twice in HubSpot, once with spaces and capitals (HubSpot keeps both; the match key normalises them).
-    hubspot.store.bulkInsert(contacts, [
-      { email: 'twin@x.test', firstname: 'Twin', lastname: 'A', lifecyclestage: 'customer' },
-      { email: ' TWIN@x.test ', firstname: 'Twin', lastname: 'B', lifecyclestage: 'customer' },
-    ], { createdAt: Date.now(), modifiedAt: Date.now() });
-    await connectors.erp.write('res.partner', [{ op: 'create', ref: 'p', fields: { name: 'Twin', email: 'twin@x.test' } }]);
+    hubspot.store.bulkInsert(
+      contacts,
+      [
+        { email: 'twin@x.test', firstname: 'Twin', lastname: 'A', lifecyclestage: 'customer' },
+        { email: ' TWIN@x.test ', firstname: 'Twin', lastname: 'B', lifecyclestage: 'customer' },
+      ],
+      { createdAt: Date.now(), modifiedAt: Date.now() },
+    );
+    await connectors.erp.write('res.partner', [
+      { op: 'create', ref: 'p', fields: { name: 'Twin', email: 'twin@x.test' } },
+    ]);
     const pass = await collectPass(ctx(), 'crm', { apply: true });
     const twins = pass.plans.filter((p) => /twin@x\.test/i.test(String(p.canonical.crm?.values.email ?? '')));
     expect(twins.map((p) => p.action)).toEqual(['sync', 'skip']);
@@ -152,7 +207,9 @@ describe('sync passes of contacts-partners between the sandboxes', () => {
     if (!pair) throw new Error('no link');
     await connectors.crm.write('contacts', [{ op: 'archive', ref: 'gone', id: pair.crmId }]);
     const pass = await collectPass(ctx(), 'crm', { apply: true });
-    expect(pass.applied.filter((a) => a.plan.action === 'archive').map((a) => [a.plan.id, a.status])).toEqual([[pair.crmId, 'applied']]);
+    expect(pass.applied.filter((a) => a.plan.action === 'archive').map((a) => [a.plan.id, a.status])).toEqual([
+      [pair.crmId, 'applied'],
+    ]);
     const [partner] = await connectors.erp.read('res.partner', [pair.erpId], ['active']);
     expect(partner?.archived).toBe(true);
     // The deletion has its own cursor: the next pass reads it at most again inside the overlap, harmlessly.

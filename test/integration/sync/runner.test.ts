@@ -27,7 +27,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const contactsOnly = () => loadMappings('mappings/hubspot-odoo', { cwd: projectRoot }).mappings.filter((m) => m.mapping.id === 'contacts-partners');
+const contactsOnly = () =>
+  loadMappings('mappings/hubspot-odoo', { cwd: projectRoot }).mappings.filter(
+    (m) => m.mapping.id === 'contacts-partners',
+  );
 
 async function until(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -40,16 +43,42 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 20_000): Pro
 async function rig(options: { webhooks: boolean; everyMs: number }) {
   const port = await freePort();
   const secret = 'hubspot-app-secret-runner-test';
-  const r = await startSyncRig({ seed: 5, records: 12, webhookSecret: secret, ...(options.webhooks ? { hubspot: { webhooks: { url: `http://127.0.0.1:${port}/webhooks/hubspot`, secret, flushIntervalMs: 0 } } } : {}) });
+  const r = await startSyncRig({
+    seed: 5,
+    records: 12,
+    webhookSecret: secret,
+    ...(options.webhooks
+      ? { hubspot: { webhooks: { url: `http://127.0.0.1:${port}/webhooks/hubspot`, secret, flushIntervalMs: 0 } } }
+      : {}),
+  });
   cleanups.push(() => r.close());
-  const server = await buildServer({ connectors: r.byName, store: r.store, logger: createLogger({ level: 'silent' }), metrics: createMetricsRegistry({ defaultMetrics: false }), bodyLimitBytes: 1_048_576 });
+  const server = await buildServer({
+    connectors: r.byName,
+    store: r.store,
+    logger: createLogger({ level: 'silent' }),
+    metrics: createMetricsRegistry({ defaultMetrics: false }),
+    bodyLimitBytes: 1_048_576,
+  });
   await server.listen({ host: '127.0.0.1', port });
   const queue = createMemoryQueue('sync');
-  const runner = startRunner({ mappings: contactsOnly(), connectors: r.byName, store: r.store, queue, logger: createLogger({ level: 'silent' }), overlapMs: 0, concurrency: 2, everyMsOverride: options.everyMs, inboxEveryMs: 100 });
-  cleanups.push(() => server.close(), async () => {
-    await runner.stop();
-    await queue.close();
+  const runner = startRunner({
+    mappings: contactsOnly(),
+    connectors: r.byName,
+    store: r.store,
+    queue,
+    logger: createLogger({ level: 'silent' }),
+    overlapMs: 0,
+    concurrency: 2,
+    everyMsOverride: options.everyMs,
+    inboxEveryMs: 100,
   });
+  cleanups.push(
+    () => server.close(),
+    async () => {
+      await runner.stop();
+      await queue.close();
+    },
+  );
   return { hubspot: r.hubspot, connectors: r.byName, store: r.store };
 }
 
@@ -65,7 +94,11 @@ describe('the engine loop', () => {
     const erpId = (await partnerOf(r, '1')) as string;
     const contacts = r.hubspot.store.requireType('contacts');
     r.hubspot.store.update(contacts, r.hubspot.store.get(contacts, '1')!, { jobtitle: 'Scheduled Buyer' }, 'CRM_UI');
-    await until(async () => (await r.connectors.get('odoo')!.read('res.partner', [erpId], ['function']))[0]?.fields.function === 'Scheduled Buyer');
+    await until(
+      async () =>
+        (await r.connectors.get('odoo')!.read('res.partner', [erpId], ['function']))[0]?.fields.function ===
+        'Scheduled Buyer',
+    );
   }, 40_000);
 
   it('carries it through the webhook when the next poll is far away; the inbox row ends done', async () => {
@@ -80,14 +113,22 @@ describe('the engine loop', () => {
     const contacts = r.hubspot.store.requireType('contacts');
     r.hubspot.store.update(contacts, r.hubspot.store.get(contacts, '1')!, { jobtitle: 'Webhook Buyer' }, 'CRM_UI');
     await r.hubspot.flushWebhooks();
-    await until(async () => (await r.connectors.get('odoo')!.read('res.partner', [erpId], ['function']))[0]?.fields.function === 'Webhook Buyer');
+    await until(
+      async () =>
+        (await r.connectors.get('odoo')!.read('res.partner', [erpId], ['function']))[0]?.fields.function ===
+        'Webhook Buyer',
+    );
     await until(async () => (await r.store.inbox.listOpen()).length === 0);
     const done = await r.store.inbox.listOpen({ statuses: ['done'] });
     expect(done.length).toBeGreaterThan(0);
     // The pass that carried it was the webhook's.
     const entries = [];
     for await (const e of r.store.audit.since('1970-01-01T00:00:00.000Z')) entries.push(e);
-    expect(entries.filter((e) => e.actor === 'webhook' && e.action === 'applied' && Object.hasOwn(e.changes, 'jobtitle')).map((e) => e.crmId)).toEqual(['1']);
+    expect(
+      entries
+        .filter((e) => e.actor === 'webhook' && e.action === 'applied' && Object.hasOwn(e.changes, 'jobtitle'))
+        .map((e) => e.crmId),
+    ).toEqual(['1']);
   }, 40_000);
 });
 
@@ -96,7 +137,10 @@ describe('frontback start', () => {
     const hubspot = await createHubSpotSandbox({ seed: 9, records: 9 });
     const odoo = createOdooSandbox({ seed: 9, records: 9 });
     const [hubspotUrl, odooUrl] = [await hubspot.listen(0), await odoo.listen()];
-    cleanups.push(() => hubspot.close(), () => odoo.close());
+    cleanups.push(
+      () => hubspot.close(),
+      () => odoo.close(),
+    );
     const dir = mkdtempSync(join(tmpdir(), 'frontback-start-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const port = await freePort();

@@ -28,16 +28,35 @@ beforeAll(async () => {
 
 afterAll(() => rig.close());
 
-const pass = (m: LoadedMapping, from: 'crm' | 'erp') => collectPass({ mapping: m.mapping, connectors, store, connections: { crm: 'hubspot', erp: 'odoo' } }, from, { apply: true });
+const pass = (m: LoadedMapping, from: 'crm' | 'erp') =>
+  collectPass({ mapping: m.mapping, connectors, store, connections: { crm: 'hubspot', erp: 'odoo' } }, from, {
+    apply: true,
+  });
 
 describe('every shipped mapping between the sandboxes', () => {
   it('creates the custom HubSpot properties once', async () => {
     const first = [];
     for (const m of mappings) first.push(await prepareMapping(m, connectors));
-    expect(first.flatMap((c) => c.crm).sort()).toEqual(['erp_amount_due', 'erp_credit_limit', 'erp_invoice_count', 'erp_invoice_date', 'erp_invoice_number', 'erp_invoice_status', 'erp_open_invoices', 'erp_order_ref', 'erp_qty_available', 'frontback_key', 'frontback_key', 'frontback_key']);
+    expect(first.flatMap((c) => c.crm).sort()).toEqual([
+      'erp_amount_due',
+      'erp_credit_limit',
+      'erp_invoice_count',
+      'erp_invoice_date',
+      'erp_invoice_number',
+      'erp_invoice_status',
+      'erp_open_invoices',
+      'erp_order_ref',
+      'erp_qty_available',
+      'frontback_key',
+      'frontback_key',
+      'frontback_key',
+    ]);
     // The idempotency key of creates, unique, on the three HubSpot objects that receive them (contacts have email).
     const described = await connectors.crm.describe();
-    const keyed = described.filter((o) => o.fields.some((f) => f.name === 'frontback_key' && f.externalId === true)).map((o) => o.name).sort();
+    const keyed = described
+      .filter((o) => o.fields.some((f) => f.name === 'frontback_key' && f.externalId === true))
+      .map((o) => o.name)
+      .sort();
     expect(keyed).toEqual(['companies', 'deals', 'products']);
     // Two processes preparing at once: whoever comes second finds them there.
     const again = await Promise.all(mappings.map((m) => prepareMapping(m, connectors)));
@@ -48,7 +67,11 @@ describe('every shipped mapping between the sandboxes', () => {
     for (const m of mappings) {
       for (const from of ['crm', 'erp'] as const) {
         const report = await pass(m, from);
-        expect(report.applied.filter((a) => a.status === 'failed').map((a) => `${m.mapping.id} ${from} ${a.plan.id}: ${a.message ?? ''}`)).toEqual([]);
+        expect(
+          report.applied
+            .filter((a) => a.status === 'failed')
+            .map((a) => `${m.mapping.id} ${from} ${a.plan.id}: ${a.message ?? ''}`),
+        ).toEqual([]);
       }
     }
     const orders = (await store.links.list('deals-orders')).map((l) => l.erpId);
@@ -61,7 +84,9 @@ describe('every shipped mapping between the sandboxes', () => {
     for (const m of mappings) {
       for (const from of ['crm', 'erp'] as const) {
         const report = await pass(m, from);
-        const writes = report.applied.filter((a) => a.status !== 'skipped').map((a) => `${m.mapping.id} ${from} ${a.plan.id}: ${a.plan.reason}`);
+        const writes = report.applied
+          .filter((a) => a.status !== 'skipped')
+          .map((a) => `${m.mapping.id} ${from} ${a.plan.id}: ${a.plan.reason}`);
         expect(writes).toEqual([]);
       }
     }

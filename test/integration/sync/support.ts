@@ -6,10 +6,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectorRegistry } from '../../../connectors/index.ts';
-import { createHubSpotSandbox, DEFAULT_SANDBOX_TOKEN, type HubSpotSandbox, type HubSpotSandboxOptions } from '../../../connectors/hubspot/sandbox/server.ts';
+import {
+  createHubSpotSandbox,
+  DEFAULT_SANDBOX_TOKEN,
+  type HubSpotSandbox,
+  type HubSpotSandboxOptions,
+} from '../../../connectors/hubspot/sandbox/server.ts';
 import { DEFAULT_API_KEY } from '../../../connectors/odoo/sandbox/auth.ts';
 import { createOdooSandbox, type OdooSandbox } from '../../../connectors/odoo/sandbox/server.ts';
-import { createHttpClient, memoryRateLimiterFactory, type Connector, type ConnectionSettings } from '../../../src/connector/index.ts';
+import {
+  createHttpClient,
+  memoryRateLimiterFactory,
+  type Connector,
+  type ConnectionSettings,
+} from '../../../src/connector/index.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { createStore } from '../../../src/store/sql/create-store.ts';
 import type { Store } from '../../../src/store/store.ts';
@@ -34,10 +44,20 @@ export interface SyncRig {
   close(): Promise<void>;
 }
 
-const deps = { http: (o: Parameters<typeof createHttpClient>[0]) => createHttpClient(o), logger: createLogger({ level: 'silent' }), clock: Date.now, rateLimiters: memoryRateLimiterFactory() };
+const deps = {
+  http: (o: Parameters<typeof createHttpClient>[0]) => createHttpClient(o),
+  logger: createLogger({ level: 'silent' }),
+  clock: Date.now,
+  rateLimiters: memoryRateLimiterFactory(),
+};
 
 /** Starts the rig: both sandboxes seeded alike (`seed`, `records`). */
-export async function startSyncRig(options: { seed: number; records: number; hubspot?: HubSpotSandboxOptions; webhookSecret?: string }): Promise<SyncRig> {
+export async function startSyncRig(options: {
+  seed: number;
+  records: number;
+  hubspot?: HubSpotSandboxOptions;
+  webhookSecret?: string;
+}): Promise<SyncRig> {
   const dir = mkdtempSync(join(tmpdir(), 'frontback-sync-'));
   const hubspot = await createHubSpotSandbox({ seed: options.seed, records: options.records, ...options.hubspot });
   const odoo = createOdooSandbox({ seed: options.seed, records: options.records });
@@ -56,7 +76,16 @@ export async function startSyncRig(options: { seed: number; records: number; hub
     } as ConnectionSettings,
     deps,
   );
-  const erp = connectorRegistry.create({ name: 'odoo', kind: 'odoo', baseUrl: odooUrl, auth: { type: 'api-key', login: 'admin', key: DEFAULT_API_KEY, database: 'odoo' }, rateLimit: { requests: 10_000, perMs: 1_000 } } as ConnectionSettings, deps);
+  const erp = connectorRegistry.create(
+    {
+      name: 'odoo',
+      kind: 'odoo',
+      baseUrl: odooUrl,
+      auth: { type: 'api-key', login: 'admin', key: DEFAULT_API_KEY, database: 'odoo' },
+      rateLimit: { requests: 10_000, perMs: 1_000 },
+    } as ConnectionSettings,
+    deps,
+  );
   return {
     hubspot,
     odoo,

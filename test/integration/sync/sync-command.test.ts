@@ -7,7 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHubSpotSandbox, DEFAULT_SANDBOX_TOKEN, type HubSpotSandbox } from '../../../connectors/hubspot/sandbox/server.ts';
+import {
+  createHubSpotSandbox,
+  DEFAULT_SANDBOX_TOKEN,
+  type HubSpotSandbox,
+} from '../../../connectors/hubspot/sandbox/server.ts';
 import { DEFAULT_API_KEY } from '../../../connectors/odoo/sandbox/auth.ts';
 import { createOdooSandbox, type OdooSandbox } from '../../../connectors/odoo/sandbox/server.ts';
 import { createStore } from '../../../src/store/sql/create-store.ts';
@@ -47,7 +51,9 @@ describe('frontback sync', () => {
   it('--dry-run shows the plan and writes nothing; the pass applies; the next finds nothing to do', async () => {
     const dry = await runFrontback(['sync', 'contacts-partners', '--from', 'crm', '--dry-run', '-c', config]);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toMatch(/^dry run contacts-partners from crm \(run [0-9a-f-]+\): 15 read: \d+ to sync or link, \d+ to create/m);
+    expect(dry.stdout).toMatch(
+      /^dry run contacts-partners from crm \(run [0-9a-f-]+\): 15 read: \d+ to sync or link, \d+ to create/m,
+    );
     expect(dry.stdout).toMatch(/crm \d+ <-> erp \d+: erp gets /);
     let store = await createStore({ url: storePath });
     expect(await store.links.list('contacts-partners')).toEqual([]);
@@ -56,7 +62,9 @@ describe('frontback sync', () => {
 
     const pass = await runFrontback(['sync', 'contacts-partners', '-c', config]);
     expect(pass.code, pass.stderr).toBe(0);
-    expect(pass.stdout).toMatch(/^pass contacts-partners from crm .*: 15 read: \d+ applied, \d+ skipped, 0 conflicted, 0 failed/m);
+    expect(pass.stdout).toMatch(
+      /^pass contacts-partners from crm .*: 15 read: \d+ applied, \d+ skipped, 0 conflicted, 0 failed/m,
+    );
     expect(pass.stdout).toMatch(/^pass contacts-partners from erp /m);
     expect(pass.stdout).toContain('[applied]');
     const again = await runFrontback(['sync', 'contacts-partners', '-c', config]);
@@ -85,7 +93,9 @@ describe('frontback sync', () => {
     expect(await store.leases.acquire('pass:products', 'worker-elsewhere/erp', 60_000)).toBe(true);
     const busy = await runFrontback(['sync', 'products', '--from', 'erp', '-c', config]);
     expect(busy.code).toBe(1);
-    expect(busy.stderr).toMatch(/a pass of products is running elsewhere \(worker-elsewhere\/erp, lease until .*\): try again when it is done, or use --dry-run/);
+    expect(busy.stderr).toMatch(
+      /a pass of products is running elsewhere \(worker-elsewhere\/erp, lease until .*\): try again when it is done, or use --dry-run/,
+    );
     expect((await runFrontback(['plan', 'products', '--from', 'erp', '-c', config])).code).toBe(0);
     await store.leases.release('pass:products', 'worker-elsewhere/erp');
     const free = await runFrontback(['sync', 'products', '--from', 'erp', '-c', config]);

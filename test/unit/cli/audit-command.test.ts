@@ -14,7 +14,10 @@ const bin = join(projectRoot, 'bin', 'frontback.js');
 
 async function frontback(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: projectRoot, env: { ...process.env, FRONTBACK_STORE_URL: '' } });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, FRONTBACK_STORE_URL: '' },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -33,10 +36,20 @@ describe('frontback audit', () => {
     let now = new Date('2025-03-01T00:00:00.000Z');
     const store = await createStore({ url: path, clock: () => now });
     await store.audit.appendMany(
-      Array.from({ length: 40 }, (_, i) => ({ action: 'applied', actor: 'poll' as const, mappingId: 'm1', crmId: `c${i + 1}` })),
+      Array.from({ length: 40 }, (_, i) => ({
+        action: 'applied',
+        actor: 'poll' as const,
+        mappingId: 'm1',
+        crmId: `c${i + 1}`,
+      })),
     );
     now = new Date();
-    const last = await store.audit.append({ action: 'admin', actor: 'admin', rule: 'manual', changes: { phone: { before: '1', after: '2' } } });
+    const last = await store.audit.append({
+      action: 'admin',
+      actor: 'admin',
+      rule: 'manual',
+      changes: { phone: { before: '1', after: '2' } },
+    });
     headHash = last.hash;
     await store.close();
   }, 60_000);
@@ -75,9 +88,25 @@ describe('frontback audit', () => {
   it('export: entries since a duration, as JSON lines and CSV to a file', async () => {
     const jsonl = await frontback('audit', 'export', '--since', '1h', '--format', 'jsonl', '--store', path);
     expect(jsonl.code).toBe(0);
-    expect(jsonl.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([41]);
+    expect(
+      jsonl.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { seq: number }).seq),
+    ).toEqual([41]);
     const out = join(dir, 'all.csv');
-    const csv = await frontback('audit', 'export', '--since', '2025-01-01T00:00:00Z', '--format', 'csv', '--out', out, '--store', path);
+    const csv = await frontback(
+      'audit',
+      'export',
+      '--since',
+      '2025-01-01T00:00:00Z',
+      '--format',
+      'csv',
+      '--out',
+      out,
+      '--store',
+      path,
+    );
     expect(csv.code).toBe(0);
     expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(42);
   });

@@ -23,7 +23,9 @@ describe('audit tail --follow', () => {
     await expect.poll(() => text.split('\n').filter(Boolean).length, { timeout: 5000 }).toBe(3);
     controller.abort();
     await following;
-    expect(text).toMatch(/^#1 .* applied poll crm:c1\n#2 .* skipped webhook crm:c2 rule=echo\n#3 .* failed poll crm:c3\n$/);
+    expect(text).toMatch(
+      /^#1 .* applied poll crm:c1\n#2 .* skipped webhook crm:c2 rule=echo\n#3 .* failed poll crm:c3\n$/,
+    );
     await store.close();
   });
 });

@@ -83,54 +83,120 @@ describe('frontback validate with mappings', () => {
   it('lists every problem of every mapping with file:line:col and exits 1', async () => {
     const root = setup('bad', {
       'contacts.yaml': GOOD.replace('"Ann Lee"', '"Ann"'),
-      'other.yaml': GOOD.replace('id: contacts-partners', 'id: other').replace('connection: hubspot', 'connection: hubspt'),
-      'third.yaml': GOOD.replace('id: contacts-partners', 'id: third').replace('email, erp: email,', 'emial, erp: email,'),
+      'other.yaml': GOOD.replace('id: contacts-partners', 'id: other').replace(
+        'connection: hubspot',
+        'connection: hubspt',
+      ),
+      'third.yaml': GOOD.replace('id: contacts-partners', 'id: third').replace(
+        'email, erp: email,',
+        'emial, erp: email,',
+      ),
     });
     const { stderr, exitCode } = await cli(['validate', '-c', join(root, 'frontback.yaml')]);
     expect(exitCode).toBe(1);
     const file = (n: string): string => relative(process.cwd(), join(root, 'mappings', n));
     expect(stderr).toContain('invalid mapping: 3 problems');
-    expect(stderr).toContain(`${file('other.yaml')}:3:22 sides.crm.connection: unknown connection "hubspt" (did you mean "hubspot"?) (configured: hubspot, odoo)`);
-    expect(stderr).toContain(`${file('contacts.yaml')}:14:39 examples[0].expect.name: example fails: expected "Ann", got "Ann Lee"`);
-    expect(stderr).toContain(`${file('third.yaml')}:8:12 fields[0].crm: unknown field "emial" in hubspot contacts (did you mean "email"?)`);
+    expect(stderr).toContain(
+      `${file('other.yaml')}:3:22 sides.crm.connection: unknown connection "hubspt" (did you mean "hubspot"?) (configured: hubspot, odoo)`,
+    );
+    expect(stderr).toContain(
+      `${file('contacts.yaml')}:14:39 examples[0].expect.name: example fails: expected "Ann", got "Ann Lee"`,
+    );
+    expect(stderr).toContain(
+      `${file('third.yaml')}:8:12 fields[0].crm: unknown field "emial" in hubspot contacts (did you mean "email"?)`,
+    );
   });
 });
 
 describe('frontback preview', () => {
   const root = setup('preview', { 'contacts.yaml': GOOD });
-  writeFileSync(join(root, 'record.json'), JSON.stringify({ email: ' Ann@X.com', firstname: 'Ann', lastname: 'Lee', country: 'Deutschland', lifecyclestage: 'lead' }));
+  writeFileSync(
+    join(root, 'record.json'),
+    JSON.stringify({
+      email: ' Ann@X.com',
+      firstname: 'Ann',
+      lastname: 'Lee',
+      country: 'Deutschland',
+      lifecyclestage: 'lead',
+    }),
+  );
   writeFileSync(join(root, 'resolve.json'), JSON.stringify({ 'res.country:DE': '57' }));
   const config = join(root, 'frontback.yaml');
 
   it('prints the patch for the other side with a per-field trace', async () => {
-    const { stdout, exitCode } = await cli(['-c', config, 'preview', 'contacts-partners', '--from', 'crm', '--record', join(root, 'record.json'), '--resolve', join(root, 'resolve.json')]);
+    const { stdout, exitCode } = await cli([
+      '-c',
+      config,
+      'preview',
+      'contacts-partners',
+      '--from',
+      'crm',
+      '--record',
+      join(root, 'record.json'),
+      '--resolve',
+      join(root, 'resolve.json'),
+    ]);
     expect(exitCode).toBe(0);
     expect(stdout).toContain('): crm -> erp (odoo res.partner)');
     expect(stdout).toContain('filter (crm): REJECTED: this record would not be synced');
     expect(stdout).toContain('"country_id": "57"');
     expect(stdout).toContain('fields[0] email: read crm email " Ann@X.com" -> transform email "ann@x.com" => email');
     expect(stdout).toContain('fields[1] fullname: read crm firstname + " " + lastname "Ann Lee" => name');
-    expect(stdout).toContain('fields[2] country: read crm country "Deutschland" -> transform country-code "DE" -> lookup res.country by code "57" => country_id');
+    expect(stdout).toContain(
+      'fields[2] country: read crm country "Deutschland" -> transform country-code "DE" -> lookup res.country by code "57" => country_id',
+    );
   });
 
   it('prints JSON with --json, and exits 1 when a field could not be translated', async () => {
-    const { stdout, exitCode } = await cli(['-c', config, 'preview', 'contacts-partners', '--from', 'crm', '--record', join(root, 'record.json'), '--json']);
+    const { stdout, exitCode } = await cli([
+      '-c',
+      config,
+      'preview',
+      'contacts-partners',
+      '--from',
+      'crm',
+      '--record',
+      join(root, 'record.json'),
+      '--json',
+    ]);
     expect(exitCode).toBe(1);
-    const out = JSON.parse(stdout) as { patch: Record<string, unknown>; problems: { field: string }[]; accepted: boolean };
+    const out = JSON.parse(stdout) as {
+      patch: Record<string, unknown>;
+      problems: { field: string }[];
+      accepted: boolean;
+    };
     expect(out.patch).toEqual({ email: 'ann@x.com', name: 'Ann Lee' });
     expect(out.problems.map((p) => p.field)).toEqual(['country']);
     expect(out.accepted).toBe(false);
   });
 
   it('names the known mappings when the one asked for does not exist', async () => {
-    const { stderr, exitCode } = await cli(['-c', config, 'preview', 'contacts', '--from', 'crm', '--record', join(root, 'record.json')]);
+    const { stderr, exitCode } = await cli([
+      '-c',
+      config,
+      'preview',
+      'contacts',
+      '--from',
+      'crm',
+      '--record',
+      join(root, 'record.json'),
+    ]);
     expect(exitCode).toBe(1);
     expect(stderr).toContain('no mapping "contacts" (known: contacts-partners)');
   });
 
   it('refuses a record file with __proto__', async () => {
     writeFileSync(join(root, 'evil.json'), '{"__proto__": {"x": 1}}');
-    const { stderr, exitCode } = await cli(['-c', config, 'preview', 'contacts-partners', '--from', 'crm', '--record', join(root, 'evil.json')]);
+    const { stderr, exitCode } = await cli([
+      '-c',
+      config,
+      'preview',
+      'contacts-partners',
+      '--from',
+      'crm',
+      '--record',
+      join(root, 'evil.json'),
+    ]);
     expect(exitCode).toBe(1);
     expect(stderr).toContain('the record file is not valid JSON');
   });

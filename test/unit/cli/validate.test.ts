@@ -45,7 +45,9 @@ describe('frontback validate', () => {
     const { stdout, exitCode } = await cli(['validate', '-c', join(projectRoot, 'config/demo.yaml')]);
     expect(exitCode).toBe(0);
     expect(stdout).toContain('hubspot: hubspot at http://127.0.0.1:4010/, auth bearer (token ********)');
-    expect(stdout).toContain('odoo: odoo at http://127.0.0.1:4020/, auth api-key (login admin, database odoo, key ********)');
+    expect(stdout).toContain(
+      'odoo: odoo at http://127.0.0.1:4020/, auth api-key (login admin, database odoo, key ********)',
+    );
     expect(stdout).toContain('store: sqlite ./data/demo.db');
     expect(stdout).toContain('queue: embedded (in-process), concurrency 4');
     expect(stdout).toContain('server: 127.0.0.1:8080');
@@ -77,7 +79,10 @@ describe('frontback validate', () => {
       join(folder, 'orders.yaml'),
       'id: deals-orders\nsides:\n  crm: { connection: hubspot, object: deals }\n  erp: { connection: odoo, object: sale.order }\ncreates: { crm: false }\nfields:\n  - { crm: dealname, erp: client_order_ref }\n',
     );
-    writeFileSync(join(dir, 'warn.yaml'), `${readFileSync(join(projectRoot, 'config/demo.yaml'), 'utf8')}\nmappings:\n  dir: ${folder}\n`);
+    writeFileSync(
+      join(dir, 'warn.yaml'),
+      `${readFileSync(join(projectRoot, 'config/demo.yaml'), 'utf8')}\nmappings:\n  dir: ${folder}\n`,
+    );
     const { stdout, exitCode } = await cli(['validate', '-c', join(dir, 'warn.yaml')]);
     expect(exitCode).toBe(0);
     expect(stdout).toContain(
@@ -114,6 +119,8 @@ describe('frontback validate', () => {
     writeFileSync(file, 'connections:\n  crm:\n    kind: salesforce\n    auth: { type: none }\n');
     const { stderr, exitCode } = await cli(['validate', '-c', file]);
     expect(exitCode).toBe(1);
-    expect(stderr).toContain(`${file}:3:11 connections.crm.kind: unknown connector kind "salesforce"; known kinds: hubspot, odoo`);
+    expect(stderr).toContain(
+      `${file}:3:11 connections.crm.kind: unknown connector kind "salesforce"; known kinds: hubspot, odoo`,
+    );
   });
 });

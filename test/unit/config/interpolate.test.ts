@@ -59,7 +59,11 @@ describe('secrets from VAR_FILE', () => {
     { name: 'strips a CRLF', env: { T_FILE: '/run/secrets/crlf' }, value: 'windows' },
     { name: 'strips only one newline', env: { T_FILE: '/run/secrets/two-newlines' }, value: 'kept\n' },
     { name: 'resolves a relative path against cwd', env: { T_FILE: 'relative/key' }, value: 'from-cwd' },
-    { name: 'the variable itself wins over the file', env: { T: 'direct', T_FILE: '/run/secrets/token' }, value: 'direct' },
+    {
+      name: 'the variable itself wins over the file',
+      env: { T: 'direct', T_FILE: '/run/secrets/token' },
+      value: 'direct',
+    },
   ])('$name', ({ env, value }) => {
     expect(run('${T}', env)).toEqual({ value, problems: [] });
   });
@@ -83,7 +87,10 @@ describe('secrets from VAR_FILE', () => {
     const dir = mkdtempSync(join(tmpdir(), 'frontback-interp-'));
     try {
       writeFileSync(join(dir, 'secret'), 'on-disk\n');
-      expect(interpolateString('${S}', { env: { S_FILE: 'secret' }, cwd: dir })).toEqual({ value: 'on-disk', problems: [] });
+      expect(interpolateString('${S}', { env: { S_FILE: 'secret' }, cwd: dir })).toEqual({
+        value: 'on-disk',
+        problems: [],
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -54,7 +54,9 @@ const cases: Case[] = [
   {
     name: 'malformed YAML: bad indentation',
     yaml: 'server:\n  port: 8080\n   host: 0.0.0.0\n',
-    expected: ['bad.yaml:2:9: bad indentation, or an unquoted value containing ": " (indent keys evenly; quote such values)'],
+    expected: [
+      'bad.yaml:2:9: bad indentation, or an unquoted value containing ": " (indent keys evenly; quote such values)',
+    ],
   },
   {
     name: 'duplicate key',
@@ -91,13 +93,17 @@ const cases: Case[] = [
   {
     name: 'unset ${VAR} without default',
     yaml: hubspot({ auth: '      type: bearer\n      token: ${HUBSPOT_TOKEN}' }),
-    expected: ['bad.yaml:7:14 connections.hubspot.auth.token: environment variable HUBSPOT_TOKEN is not set (nor HUBSPOT_TOKEN_FILE)'],
+    expected: [
+      'bad.yaml:7:14 connections.hubspot.auth.token: environment variable HUBSPOT_TOKEN is not set (nor HUBSPOT_TOKEN_FILE)',
+    ],
   },
   {
     name: 'unreadable VAR_FILE',
     yaml: hubspot({ auth: '      type: bearer\n      token: ${HUBSPOT_TOKEN}' }),
     env: { HUBSPOT_TOKEN_FILE: 'missing/token' },
-    expected: ['bad.yaml:7:14 connections.hubspot.auth.token: cannot read HUBSPOT_TOKEN_FILE (missing/token): no such file'],
+    expected: [
+      'bad.yaml:7:14 connections.hubspot.auth.token: cannot read HUBSPOT_TOKEN_FILE (missing/token): no such file',
+    ],
   },
   {
     name: 'empty secret after interpolation',
@@ -123,7 +129,9 @@ const cases: Case[] = [
   {
     name: 'invalid log level, with did-you-mean',
     yaml: 'logging:\n  level: warning\n',
-    expected: ['bad.yaml:2:10 logging.level: expected one of fatal, error, warn, info, debug, trace; got "warning" (did you mean "warn"?)'],
+    expected: [
+      'bad.yaml:2:10 logging.level: expected one of fatal, error, warn, info, debug, trace; got "warning" (did you mean "warn"?)',
+    ],
   },
   {
     name: 'base URL at the cloud metadata address',
@@ -142,12 +150,16 @@ const cases: Case[] = [
   {
     name: 'base URL with ftp://',
     yaml: hubspot({ baseUrl: 'ftp://files.example.com' }),
-    expected: ['bad.yaml:4:14 connections.hubspot.baseUrl: expected an http:// or https:// URL; got "ftp://files.example.com"'],
+    expected: [
+      'bad.yaml:4:14 connections.hubspot.baseUrl: expected an http:// or https:// URL; got "ftp://files.example.com"',
+    ],
   },
   {
     name: 'base URL with userinfo (the password is not echoed)',
     yaml: hubspot({ baseUrl: 'https://admin:hunter2@api.hubapi.com' }),
-    expected: ['bad.yaml:4:14 connections.hubspot.baseUrl: must not contain a user name or password (put credentials under auth)'],
+    expected: [
+      'bad.yaml:4:14 connections.hubspot.baseUrl: must not contain a user name or password (put credentials under auth)',
+    ],
   },
   {
     name: 'redis URL that is not redis://',
@@ -179,7 +191,9 @@ const cases: Case[] = [
   {
     name: 'oauth2 refresh_token grant without a refresh token',
     yaml: hubspot({ auth: '      type: oauth2\n      clientId: app\n      clientSecret: s3cret' }),
-    expected: ['bad.yaml:5:5 connections.hubspot.auth.refreshToken: required when grant is refresh_token (the default)'],
+    expected: [
+      'bad.yaml:5:5 connections.hubspot.auth.refreshToken: required when grant is refresh_token (the default)',
+    ],
   },
   {
     name: 'connection name that is not a lowercase identifier',
@@ -207,7 +221,9 @@ const cases: Case[] = [
     name: 'bad value from an environment override names the variable',
     yaml: 'logging:\n  level: info\n',
     env: { FRONTBACK_LOG_LEVEL: 'verbose' },
-    expected: ['env FRONTBACK_LOG_LEVEL logging.level: expected one of fatal, error, warn, info, debug, trace; got "verbose"'],
+    expected: [
+      'env FRONTBACK_LOG_LEVEL logging.level: expected one of fatal, error, warn, info, debug, trace; got "verbose"',
+    ],
   },
   {
     name: 'unterminated ${',

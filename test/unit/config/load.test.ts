@@ -82,10 +82,14 @@ describe('loadConfig defaults and file selection', () => {
     expect(loadConfig({ file, env: { PORT: '9100' }, cwd: dir }).server.port).toBe(9100);
   });
 
-  it('sync.pageSize: unset by default (each connector\'s maximum), or the records per page of every pass', () => {
+  it("sync.pageSize: unset by default (each connector's maximum), or the records per page of every pass", () => {
     expect(loadConfig({ env: {}, cwd: dir }).sync.pageSize).toBeUndefined();
     const file = write('pages.yaml', 'sync:\n  pageSize: ${PAGE:-25}\n');
-    expect(loadConfig({ file, env: {}, cwd: dir }).sync).toEqual({ overlapMinutes: 10, leaseSeconds: 30, pageSize: 25 });
+    expect(loadConfig({ file, env: {}, cwd: dir }).sync).toEqual({
+      overlapMinutes: 10,
+      leaseSeconds: 30,
+      pageSize: 25,
+    });
     expect(describeConfig(loadConfig({ file, env: {}, cwd: dir }))).toContain('pages of 25 records');
     expect(describeConfig(loadConfig({ env: {}, cwd: dir }))).toContain("pages of each connector's maximum records");
   });
@@ -108,11 +112,31 @@ describe('environment overrides', () => {
   );
 
   it.each([
-    { env: { FRONTBACK_STORE_URL: 'postgres://app@db:5432/frontback' }, pick: (c: ReturnType<typeof loadConfig>) => c.store, expected: { url: 'postgres://app@db:5432/frontback', kind: 'postgres' } },
-    { env: { FRONTBACK_STORE_URL: 'postgresql://app@db/frontback' }, pick: (c: ReturnType<typeof loadConfig>) => c.store.kind, expected: 'postgres' },
-    { env: { FRONTBACK_REDIS_URL: 'rediss://redis:6380' }, pick: (c: ReturnType<typeof loadConfig>) => c.queue, expected: { redis: 'rediss://redis:6380', prefix: 'frontback', concurrency: 8, kind: 'bullmq' } },
-    { env: { FRONTBACK_ADMIN_TOKEN: 'a-long-enough-admin-token' }, pick: (c: ReturnType<typeof loadConfig>) => c.server.adminToken, expected: 'a-long-enough-admin-token' },
-    { env: { FRONTBACK_LOG_LEVEL: 'debug' }, pick: (c: ReturnType<typeof loadConfig>) => c.logging.level, expected: 'debug' },
+    {
+      env: { FRONTBACK_STORE_URL: 'postgres://app@db:5432/frontback' },
+      pick: (c: ReturnType<typeof loadConfig>) => c.store,
+      expected: { url: 'postgres://app@db:5432/frontback', kind: 'postgres' },
+    },
+    {
+      env: { FRONTBACK_STORE_URL: 'postgresql://app@db/frontback' },
+      pick: (c: ReturnType<typeof loadConfig>) => c.store.kind,
+      expected: 'postgres',
+    },
+    {
+      env: { FRONTBACK_REDIS_URL: 'rediss://redis:6380' },
+      pick: (c: ReturnType<typeof loadConfig>) => c.queue,
+      expected: { redis: 'rediss://redis:6380', prefix: 'frontback', concurrency: 8, kind: 'bullmq' },
+    },
+    {
+      env: { FRONTBACK_ADMIN_TOKEN: 'a-long-enough-admin-token' },
+      pick: (c: ReturnType<typeof loadConfig>) => c.server.adminToken,
+      expected: 'a-long-enough-admin-token',
+    },
+    {
+      env: { FRONTBACK_LOG_LEVEL: 'debug' },
+      pick: (c: ReturnType<typeof loadConfig>) => c.logging.level,
+      expected: 'debug',
+    },
   ])('$env overrides the file', ({ env, pick, expected }) => {
     const config = loadConfig({ file, env, cwd: dir });
     expect(pick(config)).toEqual(expected);
@@ -183,12 +207,24 @@ describe('shipped configuration files', () => {
 
   it('config/frontback.example.yaml without its variables names each one', () => {
     expect(() =>
-      loadConfig({ file: 'config/frontback.example.yaml', env: {}, cwd: projectRoot, knownConnectorKinds: KNOWN_CONNECTOR_KINDS }),
-    ).toThrow(/4 problems[\s\S]*HUBSPOT_TOKEN is not set[\s\S]*HUBSPOT_CLIENT_SECRET is not set[\s\S]*ODOO_API_KEY is not set[\s\S]*FRONTBACK_ADMIN_TOKEN is not set/);
+      loadConfig({
+        file: 'config/frontback.example.yaml',
+        env: {},
+        cwd: projectRoot,
+        knownConnectorKinds: KNOWN_CONNECTOR_KINDS,
+      }),
+    ).toThrow(
+      /4 problems[\s\S]*HUBSPOT_TOKEN is not set[\s\S]*HUBSPOT_CLIENT_SECRET is not set[\s\S]*ODOO_API_KEY is not set[\s\S]*FRONTBACK_ADMIN_TOKEN is not set/,
+    );
   });
 
   it('config/demo.yaml loads with no environment: sandboxes, SQLite, in-process queue', () => {
-    const config = loadConfig({ file: 'config/demo.yaml', env: {}, cwd: projectRoot, knownConnectorKinds: KNOWN_CONNECTOR_KINDS });
+    const config = loadConfig({
+      file: 'config/demo.yaml',
+      env: {},
+      cwd: projectRoot,
+      knownConnectorKinds: KNOWN_CONNECTOR_KINDS,
+    });
     expect(config.connections.hubspot).toMatchObject({ kind: 'hubspot', baseUrl: 'http://127.0.0.1:4010' });
     expect(config.connections.odoo).toMatchObject({ kind: 'odoo', baseUrl: 'http://127.0.0.1:4020' });
     expect(config.store).toEqual({ url: './data/demo.db', kind: 'sqlite' });
@@ -205,7 +241,11 @@ describe('shipped configuration files', () => {
 describe('describeConfig and maskConfig', () => {
   const config = loadConfig({
     file: 'config/frontback.example.yaml',
-    env: { ...EXAMPLE_ENV, FRONTBACK_STORE_URL: 'postgres://app:FAKE-pg-password-5555@db/frontback', FRONTBACK_REDIS_URL: 'redis://:FAKE-redis-password-6666@redis:6379' },
+    env: {
+      ...EXAMPLE_ENV,
+      FRONTBACK_STORE_URL: 'postgres://app:FAKE-pg-password-5555@db/frontback',
+      FRONTBACK_REDIS_URL: 'redis://:FAKE-redis-password-6666@redis:6379',
+    },
     cwd: projectRoot,
   });
   const secrets = [...Object.values(EXAMPLE_ENV), 'FAKE-pg-password-5555', 'FAKE-redis-password-6666'];
@@ -226,7 +266,10 @@ describe('describeConfig and maskConfig', () => {
     const json = JSON.stringify(masked);
     for (const secret of secrets) expect(json).not.toContain(secret);
     expect(masked).toMatchObject({
-      connections: { hubspot: { auth: { type: 'bearer', token: MASK }, webhook: { secret: MASK } }, odoo: { auth: { key: MASK } } },
+      connections: {
+        hubspot: { auth: { type: 'bearer', token: MASK }, webhook: { secret: MASK } },
+        odoo: { auth: { key: MASK } },
+      },
       server: { adminToken: MASK, port: 8080 },
     });
   });

@@ -50,8 +50,14 @@ describe('checkHttpUrl with the SSRF checks', () => {
     { url: 'file:///etc/passwd', message: 'expected an http:// or https:// URL; got "file:///etc/passwd"' },
     { url: 'gopher://x', message: 'expected an http:// or https:// URL; got "gopher://x"' },
     { url: 'api.hubapi.com', message: 'expected an http:// or https:// URL; got "api.hubapi.com"' },
-    { url: 'https://user:pass@api.hubapi.com', message: 'must not contain a user name or password (put credentials under auth)' },
-    { url: 'https://token@api.hubapi.com', message: 'must not contain a user name or password (put credentials under auth)' },
+    {
+      url: 'https://user:pass@api.hubapi.com',
+      message: 'must not contain a user name or password (put credentials under auth)',
+    },
+    {
+      url: 'https://token@api.hubapi.com',
+      message: 'must not contain a user name or password (put credentials under auth)',
+    },
     { url: 'user:pass@host', message: 'expected an http:// or https:// URL; got a value containing "@"' },
   ])('refuses $url: $message', ({ url, message }) => {
     expect(checkHttpUrl(url, { refuseInternal: true })).toBe(message);

@@ -70,18 +70,43 @@ describe('parseYamlSource', () => {
   });
 
   it.each([
-    { name: 'unknown alias', text: 'a: 1\nb: *nope\n', issue: 'y.yaml:2:4 b: unknown alias "*nope" (the anchor must be defined before it is used)' },
-    { name: 'complex key', text: '? [a, b]\n: 1\n', issue: 'y.yaml:1:3: keys must be plain scalars, not collections or aliases' },
-    { name: 'constructor key', text: 'a:\n  constructor: 1\n', issue: 'y.yaml:2:3 a: key "constructor" is not allowed (reserved JavaScript property name)' },
-    { name: 'prototype key', text: 'prototype: 1\n', issue: 'y.yaml:1:1: key "prototype" is not allowed (reserved JavaScript property name)' },
-    { name: 'two documents', text: 'a: 1\n---\nb: 2\n', issue: 'y.yaml:2:1: only one YAML document is allowed per file (remove the "---" separator)' },
+    {
+      name: 'unknown alias',
+      text: 'a: 1\nb: *nope\n',
+      issue: 'y.yaml:2:4 b: unknown alias "*nope" (the anchor must be defined before it is used)',
+    },
+    {
+      name: 'complex key',
+      text: '? [a, b]\n: 1\n',
+      issue: 'y.yaml:1:3: keys must be plain scalars, not collections or aliases',
+    },
+    {
+      name: 'constructor key',
+      text: 'a:\n  constructor: 1\n',
+      issue: 'y.yaml:2:3 a: key "constructor" is not allowed (reserved JavaScript property name)',
+    },
+    {
+      name: 'prototype key',
+      text: 'prototype: 1\n',
+      issue: 'y.yaml:1:1: key "prototype" is not allowed (reserved JavaScript property name)',
+    },
+    {
+      name: 'two documents',
+      text: 'a: 1\n---\nb: 2\n',
+      issue: 'y.yaml:2:1: only one YAML document is allowed per file (remove the "---" separator)',
+    },
     { name: 'unknown tag', text: 'a: !vault 1\n', issue: 'y.yaml:1:4: unknown YAML tag !vault' },
     {
       name: 'unquoted ${VAR} inside a flow mapping, once, with the fix',
       text: 'auth: { type: bearer, token: ${X} }\n',
-      issue: 'y.yaml:1:31: Unexpected flow-map-start at node end; inside { } or [ ], quote values that contain "${...}"',
+      issue:
+        'y.yaml:1:31: Unexpected flow-map-start at node end; inside { } or [ ], quote values that contain "${...}"',
     },
-    { name: 'single-quoted string left open', text: "a: 'open\n", issue: 'y.yaml:1:4: unclosed quote: this string has no closing quote' },
+    {
+      name: 'single-quoted string left open',
+      text: "a: 'open\n",
+      issue: 'y.yaml:1:4: unclosed quote: this string has no closing quote',
+    },
   ])('reports $name', async ({ text: t, issue }) => {
     const { formatSourceIssue } = await import('../../../src/errors.ts');
     const s = parseYamlSource(t, 'y.yaml');

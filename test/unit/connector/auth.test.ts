@@ -26,7 +26,12 @@ describe('oauth2Auth', () => {
     });
     nock(AUTH)
       .post('/services/oauth2/token', 'grant_type=refresh_token&client_id=cid&client_secret=cs&refresh_token=rt-1')
-      .reply(200, { access_token: 'at-1', expires_in: 60, refresh_token: 'rt-2', instance_url: 'https://na1.vendor.test' })
+      .reply(200, {
+        access_token: 'at-1',
+        expires_in: 60,
+        refresh_token: 'rt-2',
+        instance_url: 'https://na1.vendor.test',
+      })
       .post('/services/oauth2/token', 'grant_type=refresh_token&client_id=cid&client_secret=cs&refresh_token=rt-2')
       .reply(200, { access_token: 'at-2', expires_in: '60' });
     const headers: Record<string, string> = {};
@@ -42,9 +47,22 @@ describe('oauth2Auth', () => {
   });
 
   it('uses client credentials with a scope', async () => {
-    const auth = oauth2Auth({ connection: 'bc', settings: { type: 'oauth2', grant: 'client_credentials', clientId: 'cid', clientSecret: 'cs', scope: 'https://api.businesscentral.dynamics.com/.default', tokenUrl } });
+    const auth = oauth2Auth({
+      connection: 'bc',
+      settings: {
+        type: 'oauth2',
+        grant: 'client_credentials',
+        clientId: 'cid',
+        clientSecret: 'cs',
+        scope: 'https://api.businesscentral.dynamics.com/.default',
+        tokenUrl,
+      },
+    });
     nock(AUTH)
-      .post('/services/oauth2/token', 'grant_type=client_credentials&client_id=cid&client_secret=cs&scope=https%3A%2F%2Fapi.businesscentral.dynamics.com%2F.default')
+      .post(
+        '/services/oauth2/token',
+        'grant_type=client_credentials&client_id=cid&client_secret=cs&scope=https%3A%2F%2Fapi.businesscentral.dynamics.com%2F.default',
+      )
       .reply(200, { access_token: 'cc', expires_in: 3599, token_type: 'Bearer' });
     const headers: Record<string, string> = {};
     await auth.apply(headers);
@@ -52,7 +70,10 @@ describe('oauth2Auth', () => {
   });
 
   it('a token answer without access_token is INVALID_RESPONSE and is not logged or echoed', async () => {
-    const auth = oauth2Auth({ connection: 'sf', settings: { type: 'oauth2', clientId: 'cid', clientSecret: 'cs', refreshToken: 'rt', tokenUrl } });
+    const auth = oauth2Auth({
+      connection: 'sf',
+      settings: { type: 'oauth2', clientId: 'cid', clientSecret: 'cs', refreshToken: 'rt', tokenUrl },
+    });
     nock(AUTH).post('/services/oauth2/token').reply(200, { refresh_token: 'LEAK-ME' });
     const err = await auth.apply({}).then(
       () => undefined,
@@ -63,8 +84,15 @@ describe('oauth2Auth', () => {
   });
 
   it('refuses incomplete settings at creation', () => {
-    expect(() => oauth2Auth({ connection: 'x', settings: { type: 'oauth2', clientId: 'a', clientSecret: 'b', refreshToken: 'c' } })).toThrow('oauth2 needs auth.tokenUrl');
-    expect(() => oauth2Auth({ connection: 'x', settings: { type: 'oauth2', clientId: 'a', clientSecret: 'b', tokenUrl } })).toThrow('needs auth.refreshToken');
+    expect(() =>
+      oauth2Auth({
+        connection: 'x',
+        settings: { type: 'oauth2', clientId: 'a', clientSecret: 'b', refreshToken: 'c' },
+      }),
+    ).toThrow('oauth2 needs auth.tokenUrl');
+    expect(() =>
+      oauth2Auth({ connection: 'x', settings: { type: 'oauth2', clientId: 'a', clientSecret: 'b', tokenUrl } }),
+    ).toThrow('needs auth.refreshToken');
   });
 });
 
@@ -75,6 +103,15 @@ describe('authProviderFor', () => {
     expect(headers.authorization).toBe('Bearer pat-1');
     expect(authProviderFor('o', { type: 'api-key', key: 'k', login: 'admin', database: 'db' })).toBeUndefined();
     expect(authProviderFor('n', { type: 'none' })).toBeUndefined();
-    expect(() => authProviderFor('ns', { type: 'oauth1', consumerKey: 'a', consumerSecret: 'b', tokenId: 'c', tokenSecret: 'd', realm: 'e' })).toThrow(/oauth1 request signing is not supported/);
+    expect(() =>
+      authProviderFor('ns', {
+        type: 'oauth1',
+        consumerKey: 'a',
+        consumerSecret: 'b',
+        tokenId: 'c',
+        tokenSecret: 'd',
+        realm: 'e',
+      }),
+    ).toThrow(/oauth1 request signing is not supported/);
   });
 });

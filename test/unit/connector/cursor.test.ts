@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareCursors, compareIds, cursorSchema, isAfterCursor, maxCursor, rereadStart, toTimestamp, type Cursor } from '../../../src/connector/cursor.ts';
+import {
+  compareCursors,
+  compareIds,
+  cursorSchema,
+  isAfterCursor,
+  maxCursor,
+  rereadStart,
+  toTimestamp,
+  type Cursor,
+} from '../../../src/connector/cursor.ts';
 
 describe('toTimestamp', () => {
   it.each([
@@ -73,7 +82,10 @@ describe('rereadStart', () => {
   it('keeps null (first run) and rejects a negative overlap', () => {
     expect(rereadStart(null, 600_000)).toBeNull();
     expect(() => rereadStart({ timestamp: '2024-01-01T00:00:00.000Z', id: '1' }, -1)).toThrow(RangeError);
-    expect(rereadStart({ timestamp: '2024-01-01T00:10:00.000Z', id: '7' }, 600_000)).toEqual({ timestamp: '2024-01-01T00:00:00.000Z', id: '' });
+    expect(rereadStart({ timestamp: '2024-01-01T00:10:00.000Z', id: '7' }, 600_000)).toEqual({
+      timestamp: '2024-01-01T00:00:00.000Z',
+      id: '',
+    });
   });
 });
 

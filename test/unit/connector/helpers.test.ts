@@ -18,11 +18,36 @@ describe('parseRetryAfter', () => {
 
 describe('describeVendorError', () => {
   it.each([
-    ['HubSpot', { status: 'error', message: 'Property values were not valid', correlationId: 'c1', category: 'VALIDATION_ERROR' }, { message: 'Property values were not valid', vendorCode: 'VALIDATION_ERROR', correlationId: 'c1' }],
-    ['Business Central', { error: { code: 'Request_EntityChanged', message: 'Another user has already changed the record.' } }, { message: 'Another user has already changed the record.', vendorCode: 'Request_EntityChanged' }],
-    ['Salesforce', [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }], { message: 'Session expired or invalid', vendorCode: 'INVALID_SESSION_ID' }],
-    ['OAuth', { error: 'invalid_grant', error_description: 'authentication failure' }, { message: 'authentication failure', vendorCode: 'invalid_grant' }],
-    ['NetSuite', { type: 'x', title: 'Bad Request', status: 400, 'o:errorDetails': [{ detail: 'Invalid field value', 'o:errorCode': 'INVALID_VALUE' }] }, { message: 'Invalid field value', vendorCode: 'INVALID_VALUE' }],
+    [
+      'HubSpot',
+      { status: 'error', message: 'Property values were not valid', correlationId: 'c1', category: 'VALIDATION_ERROR' },
+      { message: 'Property values were not valid', vendorCode: 'VALIDATION_ERROR', correlationId: 'c1' },
+    ],
+    [
+      'Business Central',
+      { error: { code: 'Request_EntityChanged', message: 'Another user has already changed the record.' } },
+      { message: 'Another user has already changed the record.', vendorCode: 'Request_EntityChanged' },
+    ],
+    [
+      'Salesforce',
+      [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }],
+      { message: 'Session expired or invalid', vendorCode: 'INVALID_SESSION_ID' },
+    ],
+    [
+      'OAuth',
+      { error: 'invalid_grant', error_description: 'authentication failure' },
+      { message: 'authentication failure', vendorCode: 'invalid_grant' },
+    ],
+    [
+      'NetSuite',
+      {
+        type: 'x',
+        title: 'Bad Request',
+        status: 400,
+        'o:errorDetails': [{ detail: 'Invalid field value', 'o:errorCode': 'INVALID_VALUE' }],
+      },
+      { message: 'Invalid field value', vendorCode: 'INVALID_VALUE' },
+    ],
     ['nothing', 'plain text', {}],
   ])('%s', (_vendor, body, expected) => {
     expect(describeVendorError(body)).toEqual(expected);

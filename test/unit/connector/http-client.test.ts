@@ -82,7 +82,9 @@ describe('request shape', () => {
         'if-match': 'W/"etag"',
       },
     })
-      .post('/api/v1/objects/contacts/search', { filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: 'a@b.c' }] }] })
+      .post('/api/v1/objects/contacts/search', {
+        filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: 'a@b.c' }] }],
+      })
       .query({ archived: 'false', properties: ['email', 'name'] })
       .reply(200, { id: '1', name: 'Ada' });
     const result = await client.request(
@@ -108,7 +110,9 @@ describe('request shape', () => {
 
   it('returns status, headers and empty body from requestRaw (204 + Location)', async () => {
     const { client } = harness();
-    nock(BASE).post('/api/v1/customer').reply(204, '', { Location: `${BASE}/api/v1/customer/42` });
+    nock(BASE)
+      .post('/api/v1/customer')
+      .reply(204, '', { Location: `${BASE}/api/v1/customer/42` });
     const res = await client.requestRaw({ method: 'POST', path: '/customer', body: { name: 'x' } });
     expect(res.status).toBe(204);
     expect(res.headers.location).toBe(`${BASE}/api/v1/customer/42`);
@@ -119,7 +123,9 @@ describe('request shape', () => {
     const { client } = harness();
     nock(BASE).get('/api/v1/objects').query({ after: '100' }).reply(200, { id: '2', name: 'b' });
     await client.request({ method: 'GET', path: `${BASE}/api/v1/objects?after=100` }, okSchema);
-    const err = await failure(client.request({ method: 'GET', path: 'https://169.254.169.254/latest/meta-data' }, okSchema));
+    const err = await failure(
+      client.request({ method: 'GET', path: 'https://169.254.169.254/latest/meta-data' }, okSchema),
+    );
     expect(err).toBeInstanceOf(ConnectorError);
     expect(err.message).toMatch(/refusing to call https:\/\/169\.254\.169\.254/);
   });
@@ -129,14 +135,19 @@ describe('retries', () => {
   it.each([502, 503, 500])('retries a %i with backoff and then succeeds', async (status) => {
     const { client, events } = harness();
     nock(BASE).get('/api/v1/x').reply(status, { message: 'busy' }).get('/api/v1/x').reply(200, { id: '1', name: 'a' });
-    await expect(client.request({ method: 'GET', path: 'x', route: 'get x' }, okSchema)).resolves.toEqual({ id: '1', name: 'a' });
+    await expect(client.request({ method: 'GET', path: 'x', route: 'get x' }, okSchema)).resolves.toEqual({
+      id: '1',
+      name: 'a',
+    });
     expect(events.map((e) => e.status)).toEqual([status, 200]);
     expect(events[0]?.route).toBe('get x');
   });
 
   // nock 14 does not surface replyWithError through axios (the request hangs until its
   // timeout), so connection resets come from a real local server that drops the socket.
-  async function resettingServer(resets: number): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
+  async function resettingServer(
+    resets: number,
+  ): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
     let hits = 0;
     const server = createServer((req, res) => {
       hits++;
@@ -189,7 +200,9 @@ describe('retries', () => {
     const server = await resettingServer(10);
     try {
       const { client } = harness({ baseURL: server.url });
-      const err = (await failure(client.request({ method: 'POST', path: 'x', body: {}, retry: false }, okSchema))) as ConnectorError;
+      const err = (await failure(
+        client.request({ method: 'POST', path: 'x', body: {}, retry: false }, okSchema),
+      )) as ConnectorError;
       expect(err.retryable).toBe(true);
       expect(server.hits()).toBe(1);
       client.close();
@@ -209,10 +222,12 @@ describe('retries', () => {
 
   it('a 5xx after all retries keeps the vendor message and correlation id', async () => {
     const { client } = harness();
-    nock(BASE)
-      .get('/api/v1/x')
-      .times(3)
-      .reply(503, { status: 'error', message: 'Service temporarily unavailable', correlationId: 'corr-1', category: 'SERVICE_UNAVAILABLE' });
+    nock(BASE).get('/api/v1/x').times(3).reply(503, {
+      status: 'error',
+      message: 'Service temporarily unavailable',
+      correlationId: 'corr-1',
+      category: 'SERVICE_UNAVAILABLE',
+    });
     const err = (await failure(client.request({ method: 'GET', path: 'x' }, okSchema))) as ConnectorError;
     expect(err.message).toBe('Service temporarily unavailable');
     expect(err.status).toBe(503);
@@ -224,10 +239,35 @@ describe('retries', () => {
 
 describe('4xx are not retried and keep the vendor words', () => {
   it.each([
-    [400, { status: 'error', message: 'Property values were not valid', category: 'VALIDATION_ERROR', correlationId: 'c-400' }, 'Property values were not valid', 'VALIDATION_ERROR'],
-    [404, { error: { code: 'BadRequest_NotFound', message: 'The customer does not exist.' } }, 'The customer does not exist.', 'BadRequest_NotFound'],
-    [409, { status: 'error', message: 'Contact already exists. Existing ID: 51', category: 'CONFLICT' }, 'Contact already exists. Existing ID: 51', 'CONFLICT'],
-    [403, [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }], 'TotalRequests Limit exceeded.', 'REQUEST_LIMIT_EXCEEDED'],
+    [
+      400,
+      {
+        status: 'error',
+        message: 'Property values were not valid',
+        category: 'VALIDATION_ERROR',
+        correlationId: 'c-400',
+      },
+      'Property values were not valid',
+      'VALIDATION_ERROR',
+    ],
+    [
+      404,
+      { error: { code: 'BadRequest_NotFound', message: 'The customer does not exist.' } },
+      'The customer does not exist.',
+      'BadRequest_NotFound',
+    ],
+    [
+      409,
+      { status: 'error', message: 'Contact already exists. Existing ID: 51', category: 'CONFLICT' },
+      'Contact already exists. Existing ID: 51',
+      'CONFLICT',
+    ],
+    [
+      403,
+      [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
+      'TotalRequests Limit exceeded.',
+      'REQUEST_LIMIT_EXCEEDED',
+    ],
   ] as const)('%i', async (status, body, message, vendorCode) => {
     const { client } = harness();
     nock(BASE).get('/api/v1/x').once().reply(status, body, { 'x-request-id': 'req-9' });
@@ -265,25 +305,44 @@ describe('4xx are not retried and keep the vendor words', () => {
 describe('429', () => {
   it('waits Retry-After seconds and does not spend retry attempts (3 x 429 then 200 with retries: 1)', async () => {
     const { client, sleeps } = harness({ retry: { retries: 1, minTimeoutMs: 1 } });
-    nock(BASE).get('/api/v1/x').times(3).reply(429, { message: 'slow down' }, { 'Retry-After': '2' }).get('/api/v1/x').reply(200, { id: '1', name: 'a' });
+    nock(BASE)
+      .get('/api/v1/x')
+      .times(3)
+      .reply(429, { message: 'slow down' }, { 'Retry-After': '2' })
+      .get('/api/v1/x')
+      .reply(200, { id: '1', name: 'a' });
     await expect(client.request({ method: 'GET', path: 'x' }, okSchema)).resolves.toEqual({ id: '1', name: 'a' });
     expect(sleeps).toEqual([2000, 2000, 2000]);
   });
 
   it('waits until an HTTP-date Retry-After', async () => {
     const { client, sleeps } = harness();
-    nock(BASE).get('/api/v1/x').reply(429, '', { 'Retry-After': 'Wed, 01 May 2024 12:00:07 GMT' }).get('/api/v1/x').reply(200, { id: '1', name: 'a' });
+    nock(BASE)
+      .get('/api/v1/x')
+      .reply(429, '', { 'Retry-After': 'Wed, 01 May 2024 12:00:07 GMT' })
+      .get('/api/v1/x')
+      .reply(200, { id: '1', name: 'a' });
     await client.request({ method: 'GET', path: 'x' }, okSchema);
     expect(sleeps).toEqual([7000]);
   });
 
   it('uses the vendor hook (HubSpot policy) over Retry-After, and the default wait without either', async () => {
     const { client, sleeps } = harness({
-      retryAfter: (res) => ((res.body as { policyName?: string } | undefined)?.policyName === 'TEN_SECONDLY_ROLLING' ? 10_000 : undefined),
+      retryAfter: (res) =>
+        (res.body as { policyName?: string } | undefined)?.policyName === 'TEN_SECONDLY_ROLLING' ? 10_000 : undefined,
     });
     nock(BASE)
       .get('/api/v1/x')
-      .reply(429, { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' }, { 'Retry-After': '1' })
+      .reply(
+        429,
+        {
+          status: 'error',
+          message: 'You have reached your ten_secondly_rolling limit.',
+          errorType: 'RATE_LIMIT',
+          policyName: 'TEN_SECONDLY_ROLLING',
+        },
+        { 'Retry-After': '1' },
+      )
       .get('/api/v1/x')
       .reply(429, { message: 'other' })
       .get('/api/v1/x')
@@ -294,7 +353,14 @@ describe('429', () => {
 
   it('gives up with RateLimitedError after maxWaits, carrying the last wait', async () => {
     const { client, sleeps } = harness({ rateLimited: { maxWaits: 2 } });
-    nock(BASE).get('/api/v1/x').times(3).reply(429, { message: 'You have reached your secondly limit.', errorType: 'RATE_LIMIT' }, { 'Retry-After': '3' });
+    nock(BASE)
+      .get('/api/v1/x')
+      .times(3)
+      .reply(
+        429,
+        { message: 'You have reached your secondly limit.', errorType: 'RATE_LIMIT' },
+        { 'Retry-After': '3' },
+      );
     const err = await failure(client.request({ method: 'GET', path: 'x' }, okSchema));
     expect(err).toBeInstanceOf(RateLimitedError);
     expect((err as RateLimitedError).retryAfterMs).toBe(3000);
@@ -325,11 +391,18 @@ describe('429', () => {
           return Promise.resolve();
         },
       },
-      pauseAfter: (res) => (res.headers['x-hubspot-ratelimit-remaining'] === '0' ? Number(res.headers['x-hubspot-ratelimit-interval-milliseconds']) : undefined),
+      pauseAfter: (res) =>
+        res.headers['x-hubspot-ratelimit-remaining'] === '0'
+          ? Number(res.headers['x-hubspot-ratelimit-interval-milliseconds'])
+          : undefined,
     });
     nock(BASE)
       .get('/api/v1/x')
-      .reply(200, { id: '1', name: 'a' }, { 'X-HubSpot-RateLimit-Remaining': '0', 'X-HubSpot-RateLimit-Interval-Milliseconds': '10000' });
+      .reply(
+        200,
+        { id: '1', name: 'a' },
+        { 'X-HubSpot-RateLimit-Remaining': '0', 'X-HubSpot-RateLimit-Interval-Milliseconds': '10000' },
+      );
     await client.request({ method: 'GET', path: 'x' }, okSchema);
     expect(paused).toEqual([10_000]);
     expect(acquired).toBe(1);
@@ -339,7 +412,10 @@ describe('429', () => {
 describe('401 and refresh', () => {
   const tokenUrl = 'https://auth.vendor.test/oauth/token';
   function oauth(): ReturnType<typeof oauth2Auth> {
-    return oauth2Auth({ connection: 'vendor', settings: { type: 'oauth2', clientId: 'cid', clientSecret: 'csecret', refreshToken: 'rt-1', tokenUrl } });
+    return oauth2Auth({
+      connection: 'vendor',
+      settings: { type: 'oauth2', clientId: 'cid', clientSecret: 'csecret', refreshToken: 'rt-1', tokenUrl },
+    });
   }
 
   it('refreshes once on 401 and retries with the new token', async () => {
@@ -349,8 +425,12 @@ describe('401 and refresh', () => {
       .reply(200, { access_token: 'at-1', expires_in: 1800 })
       .post('/oauth/token')
       .reply(200, { access_token: 'at-2', expires_in: 1800 });
-    nock(BASE, { reqheaders: { authorization: 'Bearer at-1' } }).get('/api/v1/x').reply(401, { message: 'expired' });
-    nock(BASE, { reqheaders: { authorization: 'Bearer at-2' } }).get('/api/v1/x').reply(200, { id: '1', name: 'a' });
+    nock(BASE, { reqheaders: { authorization: 'Bearer at-1' } })
+      .get('/api/v1/x')
+      .reply(401, { message: 'expired' });
+    nock(BASE, { reqheaders: { authorization: 'Bearer at-2' } })
+      .get('/api/v1/x')
+      .reply(200, { id: '1', name: 'a' });
     await expect(client.request({ method: 'GET', path: 'x' }, okSchema)).resolves.toEqual({ id: '1', name: 'a' });
     expect(tokens.isDone()).toBe(true);
   });
@@ -358,9 +438,17 @@ describe('401 and refresh', () => {
   it('a second 401 after the refresh is a non-retryable UNAUTHORIZED error', async () => {
     const { client } = harness({ auth: oauth() });
     nock('https://auth.vendor.test').post('/oauth/token').times(2).reply(200, { access_token: 'at', expires_in: 1800 });
-    nock(BASE).get('/api/v1/x').times(2).reply(401, { message: 'This app has been uninstalled', category: 'INVALID_AUTHENTICATION' });
+    nock(BASE)
+      .get('/api/v1/x')
+      .times(2)
+      .reply(401, { message: 'This app has been uninstalled', category: 'INVALID_AUTHENTICATION' });
     const err = (await failure(client.request({ method: 'GET', path: 'x' }, okSchema))) as ConnectorError;
-    expect([err.status, err.code, err.retryable, err.message]).toEqual([401, 'UNAUTHORIZED', false, 'This app has been uninstalled']);
+    expect([err.status, err.code, err.retryable, err.message]).toEqual([
+      401,
+      'UNAUTHORIZED',
+      false,
+      'This app has been uninstalled',
+    ]);
   });
 
   it('a refused refresh is a clear ConnectorError with the vendor reason', async () => {
@@ -374,14 +462,26 @@ describe('401 and refresh', () => {
     const err = (await failure(client.request({ method: 'GET', path: 'x' }, okSchema))) as ConnectorError;
     expect(err).toBeInstanceOf(ConnectorError);
     expect(err.message).toBe('token refresh refused: expired access/refresh token');
-    expect([err.code, err.vendorCode, err.status, err.retryable]).toEqual(['UNAUTHORIZED', 'invalid_grant', 400, false]);
+    expect([err.code, err.vendorCode, err.status, err.retryable]).toEqual([
+      'UNAUTHORIZED',
+      'invalid_grant',
+      400,
+      false,
+    ]);
   });
 
   it('a token refused before the first request is not retried', async () => {
     const { client } = harness({ auth: oauth() });
-    nock('https://auth.vendor.test').post('/oauth/token').once().reply(401, { error: 'invalid_client', error_description: 'bad client secret' });
+    nock('https://auth.vendor.test')
+      .post('/oauth/token')
+      .once()
+      .reply(401, { error: 'invalid_client', error_description: 'bad client secret' });
     const err = (await failure(client.request({ method: 'GET', path: 'x' }, okSchema))) as ConnectorError;
-    expect([err.message, err.code, err.retryable]).toEqual(['token refresh refused: bad client secret', 'UNAUTHORIZED', false]);
+    expect([err.message, err.code, err.retryable]).toEqual([
+      'token refresh refused: bad client secret',
+      'UNAUTHORIZED',
+      false,
+    ]);
   });
 
   it('concurrent 401s trigger exactly one refresh', async () => {
@@ -394,9 +494,18 @@ describe('401 and refresh', () => {
       .once()
       .delay(30)
       .reply(200, { access_token: 'new', expires_in: 1800 });
-    nock(BASE, { reqheaders: { authorization: 'Bearer old' } }).get(/\/api\/v1\/r\d/).times(4).delay(10).reply(401, {});
-    nock(BASE, { reqheaders: { authorization: 'Bearer new' } }).get(/\/api\/v1\/r\d/).times(4).reply(200, { id: '1', name: 'a' });
-    const results = await Promise.all([1, 2, 3, 4].map((i) => client.request({ method: 'GET', path: `r${i}` }, okSchema)));
+    nock(BASE, { reqheaders: { authorization: 'Bearer old' } })
+      .get(/\/api\/v1\/r\d/)
+      .times(4)
+      .delay(10)
+      .reply(401, {});
+    nock(BASE, { reqheaders: { authorization: 'Bearer new' } })
+      .get(/\/api\/v1\/r\d/)
+      .times(4)
+      .reply(200, { id: '1', name: 'a' });
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((i) => client.request({ method: 'GET', path: `r${i}` }, okSchema)),
+    );
     expect(results).toHaveLength(4);
   });
 });
@@ -412,9 +521,13 @@ describe('response validation', () => {
 
   it('a schema mismatch says which path failed', async () => {
     const { client } = harness();
-    nock(BASE).get('/api/v1/list').reply(200, { results: [{ id: '1' }, { id: 2 }] });
+    nock(BASE)
+      .get('/api/v1/list')
+      .reply(200, { results: [{ id: '1' }, { id: 2 }] });
     const schema = z.object({ results: z.array(z.object({ id: z.string() })) });
-    const err = (await failure(client.request({ method: 'GET', path: 'list', route: 'list objects' }, schema))) as ConnectorError;
+    const err = (await failure(
+      client.request({ method: 'GET', path: 'list', route: 'list objects' }, schema),
+    )) as ConnectorError;
     expect(err.code).toBe('INVALID_RESPONSE');
     expect(err.message).toMatch(/^vendor: list objects answered 200 with unexpected response shape: results\.1\.id: /);
   });
@@ -431,14 +544,31 @@ describe('response validation', () => {
     const { client } = harness({
       detectError: (res) => {
         const error = (res.body as { error?: { data?: { name?: string; message?: string } } }).error;
-        return error ? new ConnectorError(error.data?.message ?? 'odoo error', { connection: 'vendor', status: res.status, vendorCode: error.data?.name, retryable: false }) : undefined;
+        return error
+          ? new ConnectorError(error.data?.message ?? 'odoo error', {
+              connection: 'vendor',
+              status: res.status,
+              vendorCode: error.data?.name,
+              retryable: false,
+            })
+          : undefined;
       },
     });
     nock(BASE)
       .post('/api/v1/jsonrpc')
       .once()
-      .reply(200, { jsonrpc: '2.0', id: 1, error: { code: 200, message: 'Odoo Server Error', data: { name: 'odoo.exceptions.ValidationError', message: 'Invalid email' } } });
-    const err = (await failure(client.request({ method: 'POST', path: 'jsonrpc', body: {} }, z.unknown()))) as ConnectorError;
+      .reply(200, {
+        jsonrpc: '2.0',
+        id: 1,
+        error: {
+          code: 200,
+          message: 'Odoo Server Error',
+          data: { name: 'odoo.exceptions.ValidationError', message: 'Invalid email' },
+        },
+      });
+    const err = (await failure(
+      client.request({ method: 'POST', path: 'jsonrpc', body: {} }, z.unknown()),
+    )) as ConnectorError;
     expect([err.message, err.vendorCode]).toEqual(['Invalid email', 'odoo.exceptions.ValidationError']);
   });
 });
@@ -446,7 +576,13 @@ describe('response validation', () => {
 describe('logging', () => {
   it('never logs tokens, auth headers or secret query parameters', async () => {
     const { client, lines } = harness({ auth: bearerAuth('SECRET-TOKEN-abc') });
-    nock(BASE).get('/api/v1/x').query(true).reply(503, {}).get('/api/v1/x').query(true).reply(200, { id: '1', name: 'a' });
+    nock(BASE)
+      .get('/api/v1/x')
+      .query(true)
+      .reply(503, {})
+      .get('/api/v1/x')
+      .query(true)
+      .reply(200, { id: '1', name: 'a' });
     await client.request({ method: 'GET', path: 'x', query: { hapikey: 'SECRET-KEY-xyz', q: 'ok' } }, okSchema);
     const all = lines.join('');
     expect(all).toContain('hapikey=%5Bredacted%5D');

@@ -55,7 +55,11 @@ describe('planWindows', () => {
         (requests, perMs, granularity, arrivals) => {
           const plan = planWindows({ requests, perMs }, granularity);
           expect(plan.windowMs % granularity).toBe(0);
-          const sent = simulate(plan.points, plan.windowMs, arrivals.sort((a, b) => a - b));
+          const sent = simulate(
+            plan.points,
+            plan.windowMs,
+            arrivals.sort((a, b) => a - b),
+          );
           expect(maxInRollingWindow(sent, perMs)).toBeLessThanOrEqual(requests);
         },
       ),
@@ -64,7 +68,12 @@ describe('planWindows', () => {
   });
 
   it('uses a useful share of the budget (at least 40% for budgets of 10 or more)', () => {
-    for (const [requests, perMs] of [[10, 1000], [100, 10_000], [190, 10_000], [6000, 300_000]] as const) {
+    for (const [requests, perMs] of [
+      [10, 1000],
+      [100, 10_000],
+      [190, 10_000],
+      [6000, 300_000],
+    ] as const) {
       const plan = planWindows({ requests, perMs }, 1000);
       expect((plan.points / plan.windowMs) * perMs).toBeGreaterThanOrEqual(requests * 0.4);
     }

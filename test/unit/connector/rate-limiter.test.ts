@@ -1,7 +1,11 @@
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from '../../../src/connector/rate-limiter.ts';
+import {
+  createMemoryRateLimiter,
+  createRedisRateLimiter,
+  type RateLimiter,
+} from '../../../src/connector/rate-limiter.ts';
 import { REDIS_URL, haveRedis } from '../../support/env.ts';
 
 /** Largest number of grants inside any span shorter than `windowMs`. */

@@ -29,7 +29,11 @@ function fakeDefinition(overrides: Partial<ConnectorDefinition> = {}): Connector
         ],
       },
     ],
-    limits: { maxBatchSize: { create: 2, update: 2, read: 10 }, rateLimit: { requests: 10, perMs: 1000 }, maxPageSize: 2 },
+    limits: {
+      maxBatchSize: { create: 2, update: 2, read: 10 },
+      rateLimit: { requests: 10, perMs: 1000 },
+      maxPageSize: 2,
+    },
     create(connection: ConnectionSettings): Connector {
       const rows: SourceRecord[] = [];
       return {
@@ -41,11 +45,13 @@ function fakeDefinition(overrides: Partial<ConnectorDefinition> = {}): Connector
           yield { records: rows, cursor: { timestamp: '2024-01-01T00:00:00.000Z', id: '' } };
         },
         read: (_object, ids) => Promise.resolve(rows.filter((r) => ids.includes(r.id))),
-        find: (_object, query) => Promise.resolve(rows.filter((r) => query.values.includes(String(r.fields[query.field])))),
+        find: (_object, query) =>
+          Promise.resolve(rows.filter((r) => query.values.includes(String(r.fields[query.field])))),
         write(object, ops) {
           return Promise.resolve(
             ops.map((op, i) => {
-              if (op.op !== 'create') return { ref: op.ref, ok: false as const, error: { message: `cannot ${op.op}`, retryable: false } };
+              if (op.op !== 'create')
+                return { ref: op.ref, ok: false as const, error: { message: `cannot ${op.op}`, retryable: false } };
               const id = String(rows.length + i + 1);
               rows.push({ id, object, modifiedAt: '2024-01-01T00:00:00.000Z', fields: { ...op.fields } });
               return { ref: op.ref, ok: true as const, id, outcome: 'created' as const };
@@ -58,7 +64,12 @@ function fakeDefinition(overrides: Partial<ConnectorDefinition> = {}): Connector
   };
 }
 
-const deps: ConnectorDeps = { http: createHttpClient, logger: createLogger({ level: 'silent' }), clock: Date.now, rateLimiters: memoryRateLimiterFactory() };
+const deps: ConnectorDeps = {
+  http: createHttpClient,
+  logger: createLogger({ level: 'silent' }),
+  clock: Date.now,
+  rateLimiters: memoryRateLimiterFactory(),
+};
 const connection: ConnectionSettings = { name: 'crm', kind: 'fake', auth: { type: 'none' } };
 
 describe('defineConnector', () => {
@@ -66,25 +77,76 @@ describe('defineConnector', () => {
     const d = defineConnector(fakeDefinition());
     expect(Object.isFrozen(d)).toBe(true);
     expect(d.limitsFor(connection).rateLimit).toEqual({ requests: 10, perMs: 1000 });
-    expect(d.limitsFor({ ...connection, rateLimit: { requests: 190, perMs: 10_000 } }).rateLimit).toEqual({ requests: 190, perMs: 10_000 });
+    expect(d.limitsFor({ ...connection, rateLimit: { requests: 190, perMs: 10_000 } }).rateLimit).toEqual({
+      requests: 190,
+      perMs: 10_000,
+    });
   });
 
   it.each([
     ['bad kind', { kind: 'Fake CRM' }, 'kind: must be lower-case'],
-    ['zero batch', { limits: { maxBatchSize: { create: 0, update: 1, read: 1 }, rateLimit: { requests: 1, perMs: 1 }, maxPageSize: 1 } }, 'limits.maxBatchSize.create'],
-    ['idField missing', { objects: [{ name: 'x', idField: 'nope', fields: [{ name: 'id', type: 'string' as const }] }] }, 'idField "nope" is not one of the fields'],
-    ['modifiedField not a date', { objects: [{ name: 'x', idField: 'id', modifiedField: 'id', fields: [{ name: 'id', type: 'string' as const }] }] }, 'must be a date or datetime field'],
-    ['enum without options', { objects: [{ name: 'x', idField: 'id', fields: [{ name: 'id', type: 'enum' as const }] }] }, 'enum field "id" needs options'],
-    ['reference without target', { objects: [{ name: 'x', idField: 'id', fields: [{ name: 'id', type: 'string' as const }, { name: 'p', type: 'reference' as const }] }] }, 'needs reference.object'],
-    ['duplicate object', { objects: [fakeDefinition().objects?.[0], fakeDefinition().objects?.[0]] as ConnectorDefinition['objects'] }, 'duplicate object "contacts"'],
+    [
+      'zero batch',
+      {
+        limits: {
+          maxBatchSize: { create: 0, update: 1, read: 1 },
+          rateLimit: { requests: 1, perMs: 1 },
+          maxPageSize: 1,
+        },
+      },
+      'limits.maxBatchSize.create',
+    ],
+    [
+      'idField missing',
+      { objects: [{ name: 'x', idField: 'nope', fields: [{ name: 'id', type: 'string' as const }] }] },
+      'idField "nope" is not one of the fields',
+    ],
+    [
+      'modifiedField not a date',
+      {
+        objects: [{ name: 'x', idField: 'id', modifiedField: 'id', fields: [{ name: 'id', type: 'string' as const }] }],
+      },
+      'must be a date or datetime field',
+    ],
+    [
+      'enum without options',
+      { objects: [{ name: 'x', idField: 'id', fields: [{ name: 'id', type: 'enum' as const }] }] },
+      'enum field "id" needs options',
+    ],
+    [
+      'reference without target',
+      {
+        objects: [
+          {
+            name: 'x',
+            idField: 'id',
+            fields: [
+              { name: 'id', type: 'string' as const },
+              { name: 'p', type: 'reference' as const },
+            ],
+          },
+        ],
+      },
+      'needs reference.object',
+    ],
+    [
+      'duplicate object',
+      { objects: [fakeDefinition().objects?.[0], fakeDefinition().objects?.[0]] as ConnectorDefinition['objects'] },
+      'duplicate object "contacts"',
+    ],
     ['metadata base URL scheme', { defaultBaseUrl: 'ftp://x' }, 'defaultBaseUrl'],
   ])('fails fast on %s with a clear message', (_name, override, message) => {
-    expect(() => defineConnector(fakeDefinition(override as Partial<ConnectorDefinition>))).toThrow(expect.objectContaining({ code: 'CONNECTOR_DEFINITION_INVALID', message: expect.stringContaining(message) }));
+    expect(() => defineConnector(fakeDefinition(override as Partial<ConnectorDefinition>))).toThrow(
+      expect.objectContaining({ code: 'CONNECTOR_DEFINITION_INVALID', message: expect.stringContaining(message) }),
+    );
   });
 });
 
 describe('createRegistry', () => {
-  const registry = createRegistry([defineConnector(fakeDefinition()), defineConnector(fakeDefinition({ kind: 'another', displayName: 'Another' }))]);
+  const registry = createRegistry([
+    defineConnector(fakeDefinition()),
+    defineConnector(fakeDefinition({ kind: 'another', displayName: 'Another' })),
+  ]);
 
   it('looks up by kind and lists kinds sorted', () => {
     expect(registry.kinds()).toEqual(['another', 'fake']);
@@ -108,8 +170,12 @@ describe('createRegistry', () => {
   });
 
   it('refuses an auth type the connector does not support, and duplicate kinds', () => {
-    expect(() => registry.create({ ...connection, auth: { type: 'api-key', key: 'k' } }, deps)).toThrow('does not support auth type "api-key" (use bearer or none)');
-    expect(() => createRegistry([defineConnector(fakeDefinition()), defineConnector(fakeDefinition())])).toThrow('two connectors registered with kind "fake"');
+    expect(() => registry.create({ ...connection, auth: { type: 'api-key', key: 'k' } }, deps)).toThrow(
+      'does not support auth type "api-key" (use bearer or none)',
+    );
+    expect(() => createRegistry([defineConnector(fakeDefinition()), defineConnector(fakeDefinition())])).toThrow(
+      'two connectors registered with kind "fake"',
+    );
   });
 
   it('the shipped registry is a real registry', () => {

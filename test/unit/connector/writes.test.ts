@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../src/connector/errors.ts';
-import { chunk, matchWriteResults, writeIsolatingFailures, type WriteOp, type WriteResult } from '../../../src/connector/writes.ts';
+import {
+  chunk,
+  matchWriteResults,
+  writeIsolatingFailures,
+  type WriteOp,
+  type WriteResult,
+} from '../../../src/connector/writes.ts';
 
-const ops = (n: number): WriteOp[] => Array.from({ length: n }, (_, i) => ({ op: 'create', ref: `r${i}`, fields: { email: `u${i}@x.test` } }));
+const ops = (n: number): WriteOp[] =>
+  Array.from({ length: n }, (_, i) => ({ op: 'create', ref: `r${i}`, fields: { email: `u${i}@x.test` } }));
 
 describe('chunk', () => {
   it('splits into batches of at most size', () => {
@@ -14,7 +21,11 @@ describe('chunk', () => {
 describe('matchWriteResults', () => {
   const ok = (ref: string): WriteResult => ({ ref, ok: true, id: ref, outcome: 'created' });
   it('orders results by op', () => {
-    expect(matchWriteResults('c', ops(3), [ok('r2'), ok('r0'), ok('r1')]).map((r) => r.ref)).toEqual(['r0', 'r1', 'r2']);
+    expect(matchWriteResults('c', ops(3), [ok('r2'), ok('r0'), ok('r1')]).map((r) => r.ref)).toEqual([
+      'r0',
+      'r1',
+      'r2',
+    ]);
   });
   it.each([
     ['a missing result', [ok('r0')], 'no result for ref "r1"'],
@@ -31,8 +42,17 @@ describe('writeIsolatingFailures', () => {
     return (batch: readonly WriteOp[]): Promise<WriteResult[]> => {
       calls.push(batch.map((o) => o.ref));
       const clash = batch.find((o) => bad.has(o.ref));
-      if (clash) return Promise.reject(new ConnectorError(`Contact already exists. Existing ID: ${clash.ref}`, { connection: 'hs', status: 409, retryable: false }));
-      return Promise.resolve(batch.map((o) => ({ ref: o.ref, ok: true as const, id: `id-${o.ref}`, outcome: 'created' as const })));
+      if (clash)
+        return Promise.reject(
+          new ConnectorError(`Contact already exists. Existing ID: ${clash.ref}`, {
+            connection: 'hs',
+            status: 409,
+            retryable: false,
+          }),
+        );
+      return Promise.resolve(
+        batch.map((o) => ({ ref: o.ref, ok: true as const, id: `id-${o.ref}`, outcome: 'created' as const })),
+      );
     };
   }
 
@@ -41,15 +61,26 @@ describe('writeIsolatingFailures', () => {
     const results = await writeIsolatingFailures(ops(8), allOrNothing(new Set(['r2', 'r5']), calls));
     expect(results.filter((r) => r.ok).map((r) => r.ref)).toEqual(['r0', 'r1', 'r3', 'r4', 'r6', 'r7']);
     expect(results.filter((r) => !r.ok)).toEqual([
-      { ref: 'r2', ok: false, error: { message: 'Contact already exists. Existing ID: r2', status: 409, retryable: false } },
-      { ref: 'r5', ok: false, error: { message: 'Contact already exists. Existing ID: r5', status: 409, retryable: false } },
+      {
+        ref: 'r2',
+        ok: false,
+        error: { message: 'Contact already exists. Existing ID: r2', status: 409, retryable: false },
+      },
+      {
+        ref: 'r5',
+        ok: false,
+        error: { message: 'Contact already exists. Existing ID: r5', status: 409, retryable: false },
+      },
     ]);
     expect(calls.length).toBeLessThan(16);
   });
 
   it.each([
     ['a retryable failure', new ConnectorError('down', { connection: 'hs', status: 503, retryable: true })],
-    ['an auth failure', new ConnectorError('expired', { connection: 'hs', status: 401, retryable: false, code: 'UNAUTHORIZED' })],
+    [
+      'an auth failure',
+      new ConnectorError('expired', { connection: 'hs', status: 401, retryable: false, code: 'UNAUTHORIZED' }),
+    ],
   ])('rethrows %s without splitting', async (_n, error) => {
     let calls = 0;
     await expect(

@@ -113,5 +113,10 @@ export const testCatalog: ConnectorCatalog = {
     ['odoo', 'odoo'],
     ['netsuite', 'netsuite'],
   ]),
-  objectsOf: (kind) => (kind === 'hubspot' ? [contacts, deals, lineItems] : kind === 'odoo' ? [partner, saleOrder, saleOrderLine, accountMove] : undefined),
+  objectsOf: (kind) =>
+    kind === 'hubspot'
+      ? [contacts, deals, lineItems]
+      : kind === 'odoo'
+        ? [partner, saleOrder, saleOrderLine, accountMove]
+        : undefined,
 };

@@ -35,34 +35,64 @@ describe('compiled mapping: crm -> erp', () => {
   const { mapping } = loadYaml(CONTACTS, testCatalog);
   const countries: Record<string, string> = { FR: '75', DE: '57' };
   const resolver: Resolver = (lookup, value) => {
-    if (lookup.kind === 'reference' && lookup.model === 'res.country' && lookup.want === 'id') return countries[String(value)];
-    if (lookup.kind === 'reference' && lookup.want === 'key') return Object.entries(countries).find(([, id]) => id === value)?.[0];
+    if (lookup.kind === 'reference' && lookup.model === 'res.country' && lookup.want === 'id')
+      return countries[String(value)];
+    if (lookup.kind === 'reference' && lookup.want === 'key')
+      return Object.entries(countries).find(([, id]) => id === value)?.[0];
     if (lookup.kind === 'link' && lookup.mapping === 'contacts-partners') return value === '900' ? '7' : undefined;
     return undefined;
   };
 
   it('reads a HubSpot record and writes an Odoo patch (transform, expression, value table, lookups)', () => {
     const canonical = mapping.toCanonical(
-      { email: ' Ann@Example.COM ', firstname: 'Ann', lastname: 'Lee', lifecyclestage: 'customer', country: 'France', associatedcompanyid: '900', amount: '5' },
+      {
+        email: ' Ann@Example.COM ',
+        firstname: 'Ann',
+        lastname: 'Lee',
+        lifecyclestage: 'customer',
+        country: 'France',
+        associatedcompanyid: '900',
+        amount: '5',
+      },
       'crm',
     );
     const { patch, problems } = mapping.toPatch(canonical, 'erp', resolver);
     expect(problems).toEqual([]);
     // credit_limit flows erp->crm only, so it is not in a patch for the ERP.
-    expect(patch).toEqual({ email: 'ann@example.com', name: 'Ann Lee', customer_rank: 1, country_id: '75', parent_id: '7' });
+    expect(patch).toEqual({
+      email: 'ann@example.com',
+      name: 'Ann Lee',
+      customer_rank: 1,
+      country_id: '75',
+      parent_id: '7',
+    });
   });
 
   it('reads an Odoo record and writes a HubSpot patch through the inverses (reversed table, id -> code -> name)', () => {
-    const canonical = mapping.toCanonical({ id: 7, email: 'ann@example.com', name: 'Ann Lee', customer_rank: 0, country_id: '57', parent_id: '3', credit_limit: 2500 }, 'erp');
+    const canonical = mapping.toCanonical(
+      {
+        id: 7,
+        email: 'ann@example.com',
+        name: 'Ann Lee',
+        customer_rank: 0,
+        country_id: '57',
+        parent_id: '3',
+        credit_limit: 2500,
+      },
+      'erp',
+    );
     const { patch, problems } = mapping.toPatch(canonical, 'crm', resolver);
     expect(problems).toEqual([]);
     expect(patch).toEqual({ email: 'ann@example.com', lifecyclestage: 'lead', country: 'Germany', amount: 2500 });
   });
 
-  it.each([['57'], [57], [[57, 'Germany']], [{ id: 57, name: 'Germany' }]])('reads the reference %j as the id 57', (countryId) => {
-    const { patch } = mapping.toPatch(mapping.toCanonical({ country_id: countryId }, 'erp'), 'crm', resolver);
-    expect(patch).toEqual({ country: 'Germany' });
-  });
+  it.each([['57'], [57], [[57, 'Germany']], [{ id: 57, name: 'Germany' }]])(
+    'reads the reference %j as the id 57',
+    (countryId) => {
+      const { patch } = mapping.toPatch(mapping.toCanonical({ country_id: countryId }, 'erp'), 'crm', resolver);
+      expect(patch).toEqual({ country: 'Germany' });
+    },
+  );
 
   it('writes the default when the source value is empty', () => {
     const { patch } = mapping.toPatch(mapping.toCanonical({ credit_limit: null }, 'erp'), 'crm', none);
@@ -70,22 +100,43 @@ describe('compiled mapping: crm -> erp', () => {
   });
 
   it('leaves out a field whose lookup finds nothing and says why', () => {
-    const { patch, problems } = mapping.toPatch(mapping.toCanonical({ email: 'a@b.c', country: 'Spain' }, 'crm'), 'erp', resolver);
+    const { patch, problems } = mapping.toPatch(
+      mapping.toCanonical({ email: 'a@b.c', country: 'Spain' }, 'crm'),
+      'erp',
+      resolver,
+    );
     expect(patch).not.toHaveProperty('country_id');
-    expect(problems).toEqual([{ field: 'country', path: 'fields[3]', message: 'lookup res.country by code: nothing found for "ES"' }]);
+    expect(problems).toEqual([
+      { field: 'country', path: 'fields[3]', message: 'lookup res.country by code: nothing found for "ES"' },
+    ]);
   });
 
   it('reports a value a strict table does not list, and keeps the rest of the patch', () => {
-    const { patch, problems } = mapping.toPatch(mapping.toCanonical({ email: 'a@b.c', lifecyclestage: 'evangelist' }, 'crm'), 'erp', none);
+    const { patch, problems } = mapping.toPatch(
+      mapping.toCanonical({ email: 'a@b.c', lifecyclestage: 'evangelist' }, 'crm'),
+      'erp',
+      none,
+    );
     // Fields the record does not carry (the name's parts included) are left out.
     expect(patch).toEqual({ email: 'a@b.c' });
     expect(problems).toEqual([
-      { field: 'lifecyclestage', path: 'fields[2]', message: 'values: "evangelist" is not in the table (crm -> erp; listed: customer, lead)' },
+      {
+        field: 'lifecyclestage',
+        path: 'fields[2]',
+        message: 'values: "evangelist" is not in the table (crm -> erp; listed: customer, lead)',
+      },
     ]);
   });
 
   it('leaves out a field the record does not carry, and clears one that is empty', () => {
-    const { patch } = mapping.toPatch(mapping.toCanonical({ email: 'a@b.c', country: '', associatedcompanyid: null, firstname: ' ', lastname: null }, 'crm'), 'erp', none);
+    const { patch } = mapping.toPatch(
+      mapping.toCanonical(
+        { email: 'a@b.c', country: '', associatedcompanyid: null, firstname: ' ', lastname: null },
+        'crm',
+      ),
+      'erp',
+      none,
+    );
     // A computed name whose parts are all blank is empty too.
     expect(patch).toEqual({ email: 'a@b.c', name: null, country_id: null, parent_id: null });
     expect(patch).not.toHaveProperty('customer_rank');
@@ -105,7 +156,12 @@ describe('compiled mapping: crm -> erp', () => {
   });
 
   it('traces which rule produced each value', () => {
-    const { trace } = mapping.toPatch(mapping.toCanonical({ email: ' A@B.com', country: 'France' }, 'crm'), 'erp', resolver, { trace: true });
+    const { trace } = mapping.toPatch(
+      mapping.toCanonical({ email: ' A@B.com', country: 'France' }, 'crm'),
+      'erp',
+      resolver,
+      { trace: true },
+    );
     expect(trace?.find((t) => t.field === 'email')).toEqual({
       field: 'email',
       path: 'fields[0]',
@@ -116,7 +172,11 @@ describe('compiled mapping: crm -> erp', () => {
         { rule: 'transform email', value: 'a@b.com' },
       ],
     });
-    expect(trace?.find((t) => t.field === 'country')?.steps.map((s) => s.rule)).toEqual(['read crm country', 'transform country-code', 'lookup res.country by code']);
+    expect(trace?.find((t) => t.field === 'country')?.steps.map((s) => s.rule)).toEqual([
+      'read crm country',
+      'transform country-code',
+      'lookup res.country by code',
+    ]);
   });
 
   it('refuses to translate a record into its own side', () => {
@@ -188,7 +248,8 @@ describe('filters (CEL expressions)', () => {
     expect(mapping.accepts({}, 'erp')).toBe(true);
   });
 
-  const SAFETY = (filter: string): string => CONTACTS.replace('crm: lifecyclestage in ["customer", "opportunity"]', `crm: ${filter}`);
+  const SAFETY = (filter: string): string =>
+    CONTACTS.replace('crm: lifecyclestage in ["customer", "opportunity"]', `crm: ${filter}`);
   it.each(['constructor', 'constructor.name == "Object"', 'toString', 'process', 'hasOwnProperty', 'valueOf == null'])(
     '"%s" cannot reach prototypes or globals: it reads as an empty field',
     (expression) => {
@@ -198,7 +259,9 @@ describe('filters (CEL expressions)', () => {
     },
   );
   it('refuses __proto__ at load time', () => {
-    expect(() => loadYaml(SAFETY('__proto__ == null'))).toThrow('filter.crm: bad expression: Reserved identifier: __proto__');
+    expect(() => loadYaml(SAFETY('__proto__ == null'))).toThrow(
+      'filter.crm: bad expression: Reserved identifier: __proto__',
+    );
   });
   it('cannot climb from a field to its constructor', () => {
     const { mapping: m } = loadYaml(SAFETY('email.constructor == null'));
@@ -223,10 +286,17 @@ children:
 `);
   it('maps every child row with its own rules', () => {
     const canonical = mapping.toCanonical(
-      { dealname: 'Big deal', line_items: [{ hs_sku: 'p1', quantity: '2', price: '10.50' }, { hs_sku: 'p2', quantity: '1', price: '3' }] },
+      {
+        dealname: 'Big deal',
+        line_items: [
+          { hs_sku: 'p1', quantity: '2', price: '10.50' },
+          { hs_sku: 'p2', quantity: '1', price: '3' },
+        ],
+      },
       'crm',
     );
-    const resolver: Resolver = (lookup, value) => (lookup.kind === 'reference' && lookup.model === 'product.product' ? `odoo-${String(value)}` : undefined);
+    const resolver: Resolver = (lookup, value) =>
+      lookup.kind === 'reference' && lookup.model === 'product.product' ? `odoo-${String(value)}` : undefined;
     expect(mapping.toPatch(canonical, 'erp', resolver).patch).toEqual({
       client_order_ref: 'Big deal',
       order_line: [
@@ -236,7 +306,10 @@ children:
     });
   });
   it('exposes canonical values by rule name, children included, and translates a canonical record rebuilt from them (a stored snapshot)', () => {
-    const canonical = mapping.toCanonical({ dealname: 'D', line_items: [{ hs_sku: 'p1', quantity: '2', price: '1' }] }, 'crm');
+    const canonical = mapping.toCanonical(
+      { dealname: 'D', line_items: [{ hs_sku: 'p1', quantity: '2', price: '1' }] },
+      'crm',
+    );
     expect(canonical.values).toEqual({ dealname: 'D', line_items: [{ hs_sku: 'p1', quantity: '2', price: '1' }] });
     const snapshot = JSON.parse(JSON.stringify({ side: canonical.side, values: canonical.values })) as typeof canonical;
     const resolver: Resolver = (lookup, value) => (lookup.kind === 'reference' ? `odoo-${String(value)}` : undefined);
@@ -280,7 +353,8 @@ describe('value tables whose way back is settled by inverse', () => {
       '{ crm: lifecyclestage, erp: customer_rank, values: { map: { customer: 1, opportunity: 1, lead: 0 }, inverse: { "1": customer }, strict: true } }',
     ),
   );
-  const there = (stage: string) => mapping.toPatch(mapping.toCanonical({ lifecyclestage: stage }, 'crm'), 'erp', none).patch;
+  const there = (stage: string) =>
+    mapping.toPatch(mapping.toCanonical({ lifecyclestage: stage }, 'crm'), 'erp', none).patch;
   const back = (rank: number) => mapping.toPatch(mapping.toCanonical({ customer_rank: rank }, 'erp'), 'crm', none);
 
   it('maps several CRM values to one ERP value, and that value back to the one inverse chooses', () => {
@@ -291,7 +365,9 @@ describe('value tables whose way back is settled by inverse', () => {
   });
 
   it('refuses an ERP value the table does not list on the way back (strict)', () => {
-    expect(back(7).problems.map((p) => p.message)).toEqual([expect.stringContaining('7 is not in the table (erp -> crm')]);
+    expect(back(7).problems.map((p) => p.message)).toEqual([
+      expect.stringContaining('7 is not in the table (erp -> crm'),
+    ]);
   });
 });
 
@@ -300,7 +376,10 @@ describe('mapping version', () => {
     const a = loadYaml(CONTACTS).mapping.version;
     expect(a).toMatch(/^[0-9a-f]{12}$/);
     // Formatting and key order do not change it; content does.
-    const reordered = CONTACTS.replace('schedule: every 10m\nconflicts: prefer erp\n', 'conflicts: prefer erp\n# a comment\nschedule:   every 10m\n');
+    const reordered = CONTACTS.replace(
+      'schedule: every 10m\nconflicts: prefer erp\n',
+      'conflicts: prefer erp\n# a comment\nschedule:   every 10m\n',
+    );
     expect(loadYaml(reordered).mapping.version).toBe(a);
     expect(loadYaml(CONTACTS.replace('every 10m', 'every 15m')).mapping.version).not.toBe(a);
     expect(mappingVersion(loadYaml(CONTACTS).spec)).toBe(a);

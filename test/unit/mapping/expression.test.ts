@@ -41,10 +41,13 @@ describe('expressions', () => {
     expect(result.ok && [...result.fields].sort()).toEqual(['limit', 'lines', 'name']);
   });
 
-  it.each(['constructor', 'toString', '__defineGetter__', 'process', 'globalThis', 'require'])('"%s" reads as an empty field', (name) => {
-    expect(evaluate(name, {})).toBeNull();
-    expect(evaluate(`${name} == null`, { other: 1 })).toBe(true);
-  });
+  it.each(['constructor', 'toString', '__defineGetter__', 'process', 'globalThis', 'require'])(
+    '"%s" reads as an empty field',
+    (name) => {
+      expect(evaluate(name, {})).toBeNull();
+      expect(evaluate(`${name} == null`, { other: 1 })).toBe(true);
+    },
+  );
 
   it('reads a field named like a prototype property only when the record has it', () => {
     expect(evaluate('constructor', { constructor: 'mine' })).toBe('mine');
@@ -54,4 +57,3 @@ describe('expressions', () => {
     expect(() => evaluate('name + amount', { name: 'a', amount: 1 })).toThrow(/no such overload/);
   });
 });
-

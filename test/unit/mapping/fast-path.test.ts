@@ -27,10 +27,29 @@ describe('fast path: + chains, `in`, ==, &&, || agree with CEL (property)', () =
     .registerOperator('string + null', (a: string) => a)
     .registerOperator('null + string', (_a: null, b: string) => b);
   const EXPRESSIONS = [
-    'a + " " + b + c', '"<" + a + ">"', 'a + (b + c)', '(a + "-") + (b + c)', 'a + b + c + a', 'a in ["x", "y"]', 'a in ["x", "y", ""]', 'constructor + a',
-    'a == "x" && b != null', '!(a == b) || c == true', 'a == b', 'c != false && a != "y"', 'a + b == "xy"',
+    'a + " " + b + c',
+    '"<" + a + ">"',
+    'a + (b + c)',
+    '(a + "-") + (b + c)',
+    'a + b + c + a',
+    'a in ["x", "y"]',
+    'a in ["x", "y", ""]',
+    'constructor + a',
+    'a == "x" && b != null',
+    '!(a == b) || c == true',
+    'a == b',
+    'c != false && a != "y"',
+    'a + b == "xy"',
   ];
-  const value = fc.oneof(fc.constantFrom('x', 'y', '', ' '), fc.string(), fc.boolean(), fc.constant(null), fc.integer(), fc.double({ noNaN: true }), fc.constant(undefined));
+  const value = fc.oneof(
+    fc.constantFrom('x', 'y', '', ' '),
+    fc.string(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.integer(),
+    fc.double({ noNaN: true }),
+    fc.constant(undefined),
+  );
 
   it.each(EXPRESSIONS)('%s', (text) => {
     const parsed = env.parse(text);
@@ -68,7 +87,14 @@ describe('fast path: + chains, `in`, ==, &&, || agree with CEL (property)', () =
 describe('one-pass text reader: what a computed field reads, or FALLBACK (property)', () => {
   const compile = createExpressionCompiler();
   const EXPRESSIONS = ['a + " " + b', 'a + b', '"<" + a + ">"', 'a + " " + b + " " + c', '" " + a', 'a + "" + b + c'];
-  const value = fc.oneof(fc.constantFrom('x', 'y', '', ' ', '\t', ' z '), fc.string({ maxLength: 4 }), fc.boolean(), fc.constant(null), fc.integer(), fc.constant(undefined));
+  const value = fc.oneof(
+    fc.constantFrom('x', 'y', '', ' ', '\t', ' z '),
+    fc.string({ maxLength: 4 }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.integer(),
+    fc.constant(undefined),
+  );
 
   it.each(EXPRESSIONS)('%s', (text) => {
     const compiled = compile(text);
@@ -136,8 +162,12 @@ describe('compiled field sets wider than the positional access sites', () => {
   });
 
   it('reads a field named like an Object.prototype member only as an own property', () => {
-    expect(mapping.toPatch(mapping.toCanonical({ f0: 'a' }, 'crm'), 'erp', none).patch).not.toHaveProperty('x_constructor');
-    expect(mapping.toPatch(mapping.toCanonical({ f0: 'a', constructor: 'c' }, 'crm'), 'erp', none).patch).toMatchObject({ x_constructor: 'c' });
+    expect(mapping.toPatch(mapping.toCanonical({ f0: 'a' }, 'crm'), 'erp', none).patch).not.toHaveProperty(
+      'x_constructor',
+    );
+    expect(mapping.toPatch(mapping.toCanonical({ f0: 'a', constructor: 'c' }, 'crm'), 'erp', none).patch).toMatchObject(
+      { x_constructor: 'c' },
+    );
   });
 
   it('gives each record its own problem list, and an empty one to a clean record', () => {

@@ -53,13 +53,42 @@ children:
 `;
 
 const VALUES = [
-  'a', 'b', 'x', 'y', 'FR', 'France', 'Deutschland', '', ' ', '  Ann@Example.COM ', 'true', 'no', '12', '1.5', 'abc',
-  null, 0, 1, 42.5, -3, true, false, [7, 'Seven'], [false, 'none'], { id: 9, name: 'Nine' }, ['t1', 't2'],
+  'a',
+  'b',
+  'x',
+  'y',
+  'FR',
+  'France',
+  'Deutschland',
+  '',
+  ' ',
+  '  Ann@Example.COM ',
+  'true',
+  'no',
+  '12',
+  '1.5',
+  'abc',
+  null,
+  0,
+  1,
+  42.5,
+  -3,
+  true,
+  false,
+  [7, 'Seven'],
+  [false, 'none'],
+  { id: 9, name: 'Nine' },
+  ['t1', 't2'],
 ] as const;
 
 /** Every identifier a mapping's rules can read on `side` (expressions included), child collections separately. */
-function fieldsRead(spec: MappingSpec, side: Side): { fields: string[]; children: { name: string; fields: string[] }[] } {
-  const names = (rules: MappingSpec['fields']): string[] => [...new Set(rules.flatMap((f) => (f[side] ?? '').match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []))];
+function fieldsRead(
+  spec: MappingSpec,
+  side: Side,
+): { fields: string[]; children: { name: string; fields: string[] }[] } {
+  const names = (rules: MappingSpec['fields']): string[] => [
+    ...new Set(rules.flatMap((f) => (f[side] ?? '').match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])),
+  ];
   return {
     fields: [...names(spec.fields), 'tags', 'stage', 'hs_object_id', 'id'],
     children: (spec.children ?? []).map((c) => ({ name: c[side], fields: names(c.fields) })),
@@ -67,12 +96,21 @@ function fieldsRead(spec: MappingSpec, side: Side): { fields: string[]; children
 }
 
 function recordOf(fields: readonly string[]): fc.Arbitrary<Record<string, unknown>> {
-  return fc.dictionary(fc.constantFrom(...fields), fc.oneof(fc.constantFrom(...VALUES), fc.string({ maxLength: 6 }), fc.integer()), { maxKeys: fields.length });
+  return fc.dictionary(
+    fc.constantFrom(...fields),
+    fc.oneof(fc.constantFrom(...VALUES), fc.string({ maxLength: 6 }), fc.integer()),
+    { maxKeys: fields.length },
+  );
 }
 
 function arbitraryRecord(spec: MappingSpec, side: Side): fc.Arbitrary<Record<string, unknown>> {
   const { fields, children } = fieldsRead(spec, side);
-  const rows = children.map((c) => fc.option(fc.oneof(fc.array(fc.option(recordOf(c.fields), { nil: null }), { maxLength: 3 }), fc.constant('not a list')), { nil: undefined }));
+  const rows = children.map((c) =>
+    fc.option(
+      fc.oneof(fc.array(fc.option(recordOf(c.fields), { nil: null }), { maxLength: 3 }), fc.constant('not a list')),
+      { nil: undefined },
+    ),
+  );
   return fc.tuple(recordOf(fields), fc.tuple(...rows)).map(([record, lists]) => {
     children.forEach((c, i) => {
       if (lists[i] !== undefined) record[c.name] = lists[i];
@@ -114,7 +152,10 @@ function translate(mapping: CompiledMapping, record: SourceRecord, from: Side): 
 }
 
 const shipped = loadMappings('mappings/hubspot-odoo', { cwd: projectRoot });
-const specs: [string, MappingSpec][] = [...shipped.mappings.map((m): [string, MappingSpec] => [m.mapping.id, m.spec]), ['every-kind', everyKind()]];
+const specs: [string, MappingSpec][] = [
+  ...shipped.mappings.map((m): [string, MappingSpec] => [m.mapping.id, m.spec]),
+  ['every-kind', everyKind()],
+];
 
 describe('generated loops = shared loops (property, every shipped mapping)', () => {
   it.each(specs)('%s', (_id, spec) => {
@@ -136,22 +177,49 @@ describe('generated loops = shared loops (property, every shipped mapping)', () 
     const result = compileMapping(spec);
     if (!result.ok) throw new Error('does not compile');
     const record = {
-      email: ' A@B.C ', first: 'Ann', last: '', tags: ['p', 'q'], plain: 'p', constructor: 'c', count: 'x', flag: 'maybe', stage: '',
-      country: 'Atlantis', company: 13, kind: 'x', website: ' Example.COM ', note: '', items: [{ sku: '1', qty: '2', label: 'L' }, null],
+      email: ' A@B.C ',
+      first: 'Ann',
+      last: '',
+      tags: ['p', 'q'],
+      plain: 'p',
+      constructor: 'c',
+      count: 'x',
+      flag: 'maybe',
+      stage: '',
+      country: 'Atlantis',
+      company: 13,
+      kind: 'x',
+      website: ' Example.COM ',
+      note: '',
+      items: [{ sku: '1', qty: '2', label: 'L' }, null],
     };
     const canonical = result.mapping.toCanonical(record, 'crm');
     const { patch, problems } = result.mapping.toPatch(canonical, 'erp', resolver);
-    expect(patch).toMatchObject({ email: 'a@b.c', name: 'Ann ', ref: 'Ann', is_company: false, comment: 'many', plain_out: 'p', ctor: 'c', stage_id: 'A', website: 'example.com', note: 'none' });
+    expect(patch).toMatchObject({
+      email: 'a@b.c',
+      name: 'Ann ',
+      ref: 'Ann',
+      is_company: false,
+      comment: 'many',
+      plain_out: 'p',
+      ctor: 'c',
+      stage_id: 'A',
+      website: 'example.com',
+      note: 'none',
+    });
     expect(patch.lines).toHaveLength(2);
     expect(problems.map((p) => p.field).sort()).toEqual(['company', 'count', 'country', 'flag', 'kind', 'sku']);
-    expect(problems.find((p) => p.field === 'company')?.message).toBe('lookup companies-partners (crm id -> erp id): resolver down');
+    expect(problems.find((p) => p.field === 'company')?.message).toBe(
+      'lookup companies-partners (crm id -> erp id): resolver down',
+    );
   });
 });
 
 describe('generated source', () => {
   it('is built only from plain names: anything else keeps the shared loops', () => {
     expect(SAFE_NAME.test('email')).toBe(true);
-    for (const name of ['a"b', "a'b", 'a b', 'a\nb', 'a-b', '1a', '', 'a;b', '${x}']) expect(SAFE_NAME.test(name), name).toBe(false);
+    for (const name of ['a"b', "a'b", 'a b', 'a\nb', 'a-b', '1a', '', 'a;b', '${x}'])
+      expect(SAFE_NAME.test(name), name).toBe(false);
     // A child collection under a name that is not plain: compiled, not generated, and still right.
     const spec = everyKind();
     const child = spec.children?.[0] as NonNullable<MappingSpec['children']>[number];
@@ -159,7 +227,10 @@ describe('generated source', () => {
     if (!odd.ok) throw new Error(odd.issues.map((i) => i.message).join('; '));
     expect(odd.generated).toBe(false);
     const canonical = odd.mapping.toCanonical({ items: [{ label: 'L' }] }, 'crm');
-    expect(odd.mapping.toPatch(canonical, 'erp', resolver).patch).toEqual({ is_company: false, 'order-line': [{ label: 'L' }] });
+    expect(odd.mapping.toPatch(canonical, 'erp', resolver).patch).toEqual({
+      is_company: false,
+      'order-line': [{ label: 'L' }],
+    });
   });
 
   it('is used by default and can be turned off per compile', () => {
@@ -179,7 +250,13 @@ describe('generated source', () => {
       console.log(JSON.stringify({ allowed: codeGenerationAllowed(), generated: r.generated, patch: r.mapping.toPatch(c, 'erp', () => '75').patch }));
     `;
     type Answer = { allowed: boolean; generated: boolean; patch: unknown };
-    const run = (flags: string[]): Answer => JSON.parse(execFileSync(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', script], { cwd: projectRoot, encoding: 'utf8' })) as Answer;
+    const run = (flags: string[]): Answer =>
+      JSON.parse(
+        execFileSync(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', script], {
+          cwd: projectRoot,
+          encoding: 'utf8',
+        }),
+      ) as Answer;
     const refused = run(['--disallow-code-generation-from-strings']);
     const normal = run([]);
     expect(refused).toMatchObject({ allowed: false, generated: false });

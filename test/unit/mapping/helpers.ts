@@ -16,7 +16,10 @@ export function loadYaml(yaml: string, catalog?: ConnectorCatalog, others: reado
     mkdirSync(join(dir, 'm'));
     writeFileSync(join(dir, 'm', 'm.yaml'), yaml);
     for (const id of others) {
-      writeFileSync(join(dir, 'm', `${id}.yaml`), `id: ${id}\nsides:\n  crm: { connection: c, object: o }\n  erp: { connection: e, object: o }\nfields:\n  - { crm: x, erp: x }\n`);
+      writeFileSync(
+        join(dir, 'm', `${id}.yaml`),
+        `id: ${id}\nsides:\n  crm: { connection: c, object: o }\n  erp: { connection: e, object: o }\nfields:\n  - { crm: x, erp: x }\n`,
+      );
     }
     const result = loadMappings(others.length === 0 ? 'm/m.yaml' : 'm', { cwd: dir, ...(catalog ? { catalog } : {}) });
     if (result.issues.length > 0) throw new Error(result.issues.map(formatSourceIssue).join('\n'));

@@ -67,7 +67,9 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
   {
     name: 'bad flow',
     yaml: F('{ crm: email, erp: email, flow: crm-erp }'),
-    expected: ['x.yaml:6:37 fields[0].flow: expected one of both, crm->erp, erp->crm; got "crm-erp" (did you mean "crm->erp"?)'],
+    expected: [
+      'x.yaml:6:37 fields[0].flow: expected one of both, crm->erp, erp->crm; got "crm-erp" (did you mean "crm->erp"?)',
+    ],
   },
   {
     name: 'both-way field whose transform has no inverse',
@@ -85,13 +87,17 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
   },
   {
     name: 'the same many-to-one value map on a one-way field is fine',
-    yaml: F('{ crm: lifecyclestage, erp: name, flow: crm->erp, transform: { map: { map: { lead: Prospect, customer: Prospect } } } }'),
+    yaml: F(
+      '{ crm: lifecyclestage, erp: name, flow: crm->erp, transform: { map: { map: { lead: Prospect, customer: Prospect } } } }',
+    ),
     expected: [],
   },
   {
     name: 'unknown connection',
     yaml: HEAD.replace('connection: hubspot', 'connection: hubspt') + 'fields:\n  - { crm: email, erp: email }\n',
-    expected: ['x.yaml:3:22 sides.crm.connection: unknown connection "hubspt" (did you mean "hubspot"?) (configured: hubspot, odoo, netsuite)'],
+    expected: [
+      'x.yaml:3:22 sides.crm.connection: unknown connection "hubspt" (did you mean "hubspot"?) (configured: hubspot, odoo, netsuite)',
+    ],
   },
   {
     name: 'unknown object',
@@ -113,7 +119,9 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
   {
     name: 'value map strict with a default',
     yaml: F('{ crm: lifecyclestage, erp: customer_rank, values: { map: { customer: 1 }, strict: true, default: 0 } }'),
-    expected: ['x.yaml:6:88 fields[0].values.strict: strict: true and a default contradict each other (with a default no value is refused); keep one'],
+    expected: [
+      'x.yaml:6:88 fields[0].values.strict: strict: true and a default contradict each other (with a default no value is refused); keep one',
+    ],
   },
   {
     name: 'bad expression syntax, with the column of the problem',
@@ -133,7 +141,9 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
   {
     name: 'one target field written by two rules',
     yaml: F('{ crm: email, erp: email }', '{ crm: firstname, erp: email, flow: crm->erp }'),
-    expected: ['x.yaml:7:28 fields[1].erp: erp field "email" is already written by fields[0]; one field rule per target field and direction'],
+    expected: [
+      'x.yaml:7:28 fields[1].erp: erp field "email" is already written by fields[0]; one field rule per target field and direction',
+    ],
   },
   {
     name: 'lookup to an unknown mapping',
@@ -148,7 +158,9 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
   {
     name: 'bad conflict rule',
     yaml: `${HEAD}conflicts: prefer-crm\nfields:\n  - { crm: email, erp: email }\n`,
-    expected: ['x.yaml:5:12 conflicts: expected one of newest, prefer crm, prefer erp, manual; got "prefer-crm" (did you mean "prefer crm"?)'],
+    expected: [
+      'x.yaml:5:12 conflicts: expected one of newest, prefer crm, prefer erp, manual; got "prefer-crm" (did you mean "prefer crm"?)',
+    ],
   },
   {
     name: 'example that fails',
@@ -168,12 +180,16 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
   {
     name: 'rule that writes a read-only field',
     yaml: F('{ crm: associatedcompanyid, erp: phone }'),
-    expected: ['x.yaml:6:12 fields[0].crm: hubspot contacts field "associatedcompanyid" is read-only, but this rule writes it: use flow: crm->erp'],
+    expected: [
+      'x.yaml:6:12 fields[0].crm: hubspot contacts field "associatedcompanyid" is read-only, but this rule writes it: use flow: crm->erp',
+    ],
   },
   {
     name: 'reference field written without a lookup',
     yaml: F('{ crm: country, erp: country_id }'),
-    expected: ['x.yaml:6:26 fields[0].erp: odoo res.partner field "country_id" is a reference to res.country: add lookup: (a mapping id, or { model, by })'],
+    expected: [
+      'x.yaml:6:26 fields[0].erp: odoo res.partner field "country_id" is a reference to res.country: add lookup: (a mapping id, or { model, by })',
+    ],
   },
   {
     name: 'arguments to a transform that takes none',
@@ -183,7 +199,9 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
   {
     name: 'field rule naming one side only',
     yaml: F('{ crm: email }'),
-    expected: ['x.yaml:6:5 fields[0]: missing "erp": a field rule names a field on both sides (or an aggregate: on one)'],
+    expected: [
+      'x.yaml:6:5 fields[0]: missing "erp": a field rule names a field on both sides (or an aggregate: on one)',
+    ],
   },
   {
     name: 'bad mapping id',
@@ -205,11 +223,15 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
   {
     name: 'aggregate over an object the connector does not have',
     yaml: F('{ crm: amount, aggregate: { from: account.moves, by: partner_id, sum: amount_residual } }'),
-    expected: ['x.yaml:6:39 fields[0].aggregate.from: unknown object "account.moves" in odoo (did you mean "account.move"?)'],
+    expected: [
+      'x.yaml:6:39 fields[0].aggregate.from: unknown object "account.moves" in odoo (did you mean "account.move"?)',
+    ],
   },
   {
     name: 'aggregate by a field that does not point to the mapped record, summing text, where on an unknown field',
-    yaml: F('{ crm: amount, aggregate: { from: account.move, by: invoice_user_id, sum: name, where: stat == "posted" } }'),
+    yaml: F(
+      '{ crm: amount, aggregate: { from: account.move, by: invoice_user_id, sum: name, where: stat == "posted" } }',
+    ),
     expected: [
       'x.yaml:6:57 fields[0].aggregate.by: odoo account.move field "invoice_user_id" is a reference to res.users, not a reference to res.partner: by: names the field of each account.move row that points to the mapped record',
       'x.yaml:6:79 fields[0].aggregate.sum: odoo account.move field "name" is string; sum needs numbers',
@@ -219,7 +241,9 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
   {
     name: 'aggregate with two operations',
     yaml: F('{ crm: amount, aggregate: { from: account.move, by: partner_id, sum: amount_residual, count: true } }'),
-    expected: ['x.yaml:6:20 fields[0].aggregate: an aggregate needs exactly one of sum, min, max, count, latest; got sum, count'],
+    expected: [
+      'x.yaml:6:20 fields[0].aggregate: an aggregate needs exactly one of sum, min, max, count, latest; got sum, count',
+    ],
   },
   {
     name: 'unknown match field',
@@ -229,12 +253,16 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
   {
     name: 'value table writing a value that is not an option of an enum field',
     yaml: F('{ crm: lifecyclestage, erp: name, values: { map: { custmer: ACME, lead: Lead }, strict: true } }'),
-    expected: ['x.yaml:6:56 fields[0].values.map.custmer: "custmer" is not an option of hubspot contacts field "lifecyclestage" (did you mean "customer"?) (options: lead, customer)'],
+    expected: [
+      'x.yaml:6:56 fields[0].values.map.custmer: "custmer" is not an option of hubspot contacts field "lifecyclestage" (did you mean "customer"?) (options: lead, customer)',
+    ],
   },
   {
     name: 'child collection: unknown field in the rows, with did-you-mean',
     yaml: C(['{ crm: quantity, erp: product_uom_qtty, transform: number, flow: crm->erp }']),
-    expected: ['x.yaml:11:31 children[0].fields[0].erp: unknown field "product_uom_qtty" in odoo sale.order.line (did you mean "product_uom_qty"?)'],
+    expected: [
+      'x.yaml:11:31 children[0].fields[0].erp: unknown field "product_uom_qtty" in odoo sale.order.line (did you mean "product_uom_qty"?)',
+    ],
   },
   {
     name: 'child collection: unknown collection on the ERP side',
@@ -246,7 +274,9 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
   {
     name: 'child collection: unknown collection on the CRM side (not an object either)',
     yaml: C(['{ crm: name, erp: name, flow: crm->erp }'], 'line_item'),
-    expected: ['x.yaml:8:10 children[0].crm: unknown collection "line_item" in hubspot deals (did you mean "line_items"?): not a field of deals that lists records, nor an object of the hubspot connector'],
+    expected: [
+      'x.yaml:8:10 children[0].crm: unknown collection "line_item" in hubspot deals (did you mean "line_items"?): not a field of deals that lists records, nor an object of the hubspot connector',
+    ],
   },
   {
     name: 'child collection: a parent field that does not list records',
@@ -263,17 +293,23 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
   {
     name: 'child collection: a rule that writes a read-only field of the rows',
     yaml: C(['{ crm: price, erp: price_subtotal, flow: crm->erp }']),
-    expected: ['x.yaml:11:28 children[0].fields[0].erp: odoo sale.order.line field "price_subtotal" is read-only, but this rule writes it: use flow: erp->crm'],
+    expected: [
+      'x.yaml:11:28 children[0].fields[0].erp: odoo sale.order.line field "price_subtotal" is read-only, but this rule writes it: use flow: erp->crm',
+    ],
   },
   {
     name: 'child collection: a reference field of the rows written without a lookup',
     yaml: C(['{ crm: hs_product_id, erp: product_id, flow: crm->erp }']),
-    expected: ['x.yaml:11:36 children[0].fields[0].erp: odoo sale.order.line field "product_id" is a reference to product.product: add lookup: (a mapping id, or { model, by })'],
+    expected: [
+      'x.yaml:11:36 children[0].fields[0].erp: odoo sale.order.line field "product_id" is a reference to product.product: add lookup: (a mapping id, or { model, by })',
+    ],
   },
   {
     name: 'child collection: free text into a number field of the rows',
     yaml: C(['{ crm: name, erp: product_uom_qty, flow: crm->erp }']),
-    expected: ['x.yaml:11:27 children[0].fields[0].erp: odoo sale.order.line field "product_uom_qty" takes a number, but hubspot line_items field "name" gives text: add transform: number'],
+    expected: [
+      'x.yaml:11:27 children[0].fields[0].erp: odoo sale.order.line field "product_uom_qty" takes a number, but hubspot line_items field "name" gives text: add transform: number',
+    ],
   },
   {
     name: 'child collection: a sound one (HubSpot number strings into Odoo floats, text into text)',
@@ -283,7 +319,9 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
   {
     name: 'type fit: free text into a boolean field',
     yaml: F('{ crm: firstname, erp: is_company, flow: crm->erp }'),
-    expected: ['x.yaml:6:28 fields[0].erp: odoo res.partner field "is_company" takes a boolean, but hubspot contacts field "firstname" gives text: add transform: boolean'],
+    expected: [
+      'x.yaml:6:28 fields[0].erp: odoo res.partner field "is_company" takes a boolean, but hubspot contacts field "firstname" gives text: add transform: boolean',
+    ],
   },
   {
     name: 'type fit: the boolean transform makes it fit',
@@ -293,32 +331,45 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
   {
     name: 'type fit: text after a text transform is still text',
     yaml: F('{ crm: firstname, erp: is_company, flow: crm->erp, transform: [trim, lower] }'),
-    expected: ['x.yaml:6:28 fields[0].erp: odoo res.partner field "is_company" takes a boolean, but transform "lower" gives text: add transform: boolean'],
+    expected: [
+      'x.yaml:6:28 fields[0].erp: odoo res.partner field "is_company" takes a boolean, but transform "lower" gives text: add transform: boolean',
+    ],
   },
   {
     name: 'type fit: free text into a number field',
     yaml: F('{ crm: firstname, erp: credit_limit, flow: crm->erp }'),
-    expected: ['x.yaml:6:28 fields[0].erp: odoo res.partner field "credit_limit" takes a number, but hubspot contacts field "firstname" gives text: add transform: number'],
+    expected: [
+      'x.yaml:6:28 fields[0].erp: odoo res.partner field "credit_limit" takes a number, but hubspot contacts field "firstname" gives text: add transform: number',
+    ],
   },
   {
     name: 'type fit: text through the number transform, and a HubSpot number (a string on the wire) both ways, fit',
-    yaml: F('{ crm: phone, erp: credit_limit, flow: crm->erp, transform: number }', '{ crm: amount, erp: customer_rank }'),
+    yaml: F(
+      '{ crm: phone, erp: credit_limit, flow: crm->erp, transform: number }',
+      '{ crm: amount, erp: customer_rank }',
+    ),
     expected: [],
   },
   {
     name: 'type fit: free text into a date field',
     yaml: F('{ crm: firstname, erp: date, flow: crm->erp }'),
-    expected: ['x.yaml:6:28 fields[0].erp: odoo res.partner field "date" takes a date, but hubspot contacts field "firstname" gives text: add transform: { date: { from: <its format, e.g. iso or dd/MM/yyyy> } }'],
+    expected: [
+      'x.yaml:6:28 fields[0].erp: odoo res.partner field "date" takes a date, but hubspot contacts field "firstname" gives text: add transform: { date: { from: <its format, e.g. iso or dd/MM/yyyy> } }',
+    ],
   },
   {
     name: 'type fit: the way back of a both-way field (a date into a CRM number field)',
     yaml: F('{ crm: amount, erp: date }'),
-    expected: ['x.yaml:6:12 fields[0].crm: hubspot contacts field "amount" takes a number, but odoo res.partner field "date" gives a date: use an expression that gives a number'],
+    expected: [
+      'x.yaml:6:12 fields[0].crm: hubspot contacts field "amount" takes a number, but odoo res.partner field "date" gives a date: use an expression that gives a number',
+    ],
   },
   {
     name: 'type fit: free text into an enum field without a value table',
     yaml: F('{ crm: firstname, erp: type, flow: crm->erp }'),
-    expected: ['x.yaml:6:28 fields[0].erp: odoo res.partner field "type" takes one of a list of options, but hubspot contacts field "firstname" gives text: add values: { map: { <value>: <option>, ... }, strict: true } (options: contact, invoice)'],
+    expected: [
+      'x.yaml:6:28 fields[0].erp: odoo res.partner field "type" takes one of a list of options, but hubspot contacts field "firstname" gives text: add values: { map: { <value>: <option>, ... }, strict: true } (options: contact, invoice)',
+    ],
   },
   {
     name: 'type fit: an enum into an enum whose options differ',
@@ -329,18 +380,26 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
   },
   {
     name: 'type fit: a value table whose values are text, into a boolean field',
-    yaml: F('{ crm: lifecyclestage, erp: is_company, flow: crm->erp, values: { map: { customer: "yes" }, default: "no" } }'),
-    expected: ['x.yaml:6:33 fields[0].erp: odoo res.partner field "is_company" takes a boolean, but the value table gives text: add transform: boolean'],
+    yaml: F(
+      '{ crm: lifecyclestage, erp: is_company, flow: crm->erp, values: { map: { customer: "yes" }, default: "no" } }',
+    ),
+    expected: [
+      'x.yaml:6:33 fields[0].erp: odoo res.partner field "is_company" takes a boolean, but the value table gives text: add transform: boolean',
+    ],
   },
   {
     name: 'type fit: a value table whose values are booleans fits a boolean field',
-    yaml: F('{ crm: lifecyclestage, erp: is_company, flow: crm->erp, values: { map: { customer: true }, default: false } }'),
+    yaml: F(
+      '{ crm: lifecyclestage, erp: is_company, flow: crm->erp, values: { map: { customer: true }, default: false } }',
+    ),
     expected: [],
   },
   {
     name: 'match: confirm names a field rule that does not exist, with did-you-mean',
     yaml: `${HEAD}match:\n  - { crm: email, erp: email, confirm: [contry] }\nfields:\n  - { crm: email, erp: email }\n  - { crm: country, erp: country_id, lookup: { model: res.country, by: code } }\n`,
-    expected: ['x.yaml:6:41 match[0].confirm[0]: unknown field rule "contry" (did you mean "country"?); confirm: names field rules of this mapping (by name), whose two sides must agree'],
+    expected: [
+      'x.yaml:6:41 match[0].confirm[0]: unknown field rule "contry" (did you mean "country"?); confirm: names field rules of this mapping (by name), whose two sides must agree',
+    ],
   },
   {
     name: 'match: a rule naming one side only, and a compound rule that also names crm',
@@ -366,7 +425,9 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
   {
     name: 'match: a normaliser per side that names one side only',
     yaml: `${HEAD}match:\n  - { crm: email, erp: email, normalize: { crm: email } }\nfields:\n  - { crm: email, erp: email }\n`,
-    expected: ['x.yaml:6:31 match[0].normalize: a normaliser per side names both sides: { crm: <transform>, erp: <transform> }; "erp" is missing'],
+    expected: [
+      'x.yaml:6:31 match[0].normalize: a normaliser per side names both sides: { crm: <transform>, erp: <transform> }; "erp" is missing',
+    ],
   },
   {
     name: 'guard: a share above 100%',
@@ -376,12 +437,17 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
   {
     name: 'guard: a fraction of a record',
     yaml: `${HEAD}guard: { maxCreates: 2.5 }\nfields:\n  - { crm: email, erp: email }\n`,
-    expected: ['x.yaml:5:22 guard.maxCreates: expected a whole number of records (0 or more), or a share such as "10%"; got 2.5'],
+    expected: [
+      'x.yaml:5:22 guard.maxCreates: expected a whole number of records (0 or more), or a share such as "10%"; got 2.5',
+    ],
   },
   {
     name: 'guard and creates: values of the wrong type',
     yaml: `${HEAD}guard: { maxCreates: true }\ncreates: { crm: maybe }\nfields:\n  - { crm: email, erp: email }\n`,
-    expected: ['x.yaml:5:22 guard.maxCreates: expected a number or a string; got true', 'x.yaml:6:17 creates.crm: expected true or false; got "maybe"'],
+    expected: [
+      'x.yaml:5:22 guard.maxCreates: expected a number or a string; got true',
+      'x.yaml:6:17 creates.crm: expected true or false; got "maybe"',
+    ],
   },
   {
     name: 'value table: many-to-one both ways, settled by inverse; an inverse that would flip, an option that does not exist',
@@ -406,8 +472,12 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
   },
   {
     name: 'value table: inverse on a one-way field',
-    yaml: F('{ crm: lifecyclestage, erp: type, flow: crm->erp, values: { map: { lead: contact, customer: contact }, inverse: { contact: lead }, strict: true } }'),
-    expected: ['x.yaml:6:108 fields[0].values.inverse: inverse: is the way back (erp -> crm) of a field that flows both ways; this field flows one way: remove it'],
+    yaml: F(
+      '{ crm: lifecyclestage, erp: type, flow: crm->erp, values: { map: { lead: contact, customer: contact }, inverse: { contact: lead }, strict: true } }',
+    ),
+    expected: [
+      'x.yaml:6:108 fields[0].values.inverse: inverse: is the way back (erp -> crm) of a field that flows both ways; this field flows one way: remove it',
+    ],
   },
   {
     name: 'a list instead of a mapping',
@@ -416,7 +486,11 @@ const CASES: { name: string; yaml: string; expected: string[] }[] = [
   },
   {
     name: 'several problems of different kinds, all at once, in file order',
-    yaml: F('{ crm: emial, erp: email }', '{ crm: phone, erp: phone, transform: e146, flow: crm->erp }', '{ crm: city, erp: city, colour: red }'),
+    yaml: F(
+      '{ crm: emial, erp: email }',
+      '{ crm: phone, erp: phone, transform: e146, flow: crm->erp }',
+      '{ crm: city, erp: city, colour: red }',
+    ),
     expected: [
       'x.yaml:6:12 fields[0].crm: unknown field "emial" in hubspot contacts (did you mean "email"?)',
       'x.yaml:7:42 fields[1].transform: unknown transform "e146" (did you mean "e164"?)',
@@ -448,7 +522,9 @@ describe('malformed mappings', () => {
     const message = (error as MappingError).message;
     expect(message).toContain('invalid mapping: 3 problems');
     expect(message).toContain('a.yaml:6:12 fields[0].crm: unknown field "emial"');
-    expect(message).toContain('b.yaml:5:12 conflicts: expected one of newest, prefer crm, prefer erp, manual; got "sometimes"');
+    expect(message).toContain(
+      'b.yaml:5:12 conflicts: expected one of newest, prefer crm, prefer erp, manual; got "sometimes"',
+    );
     // Both files have id contacts-partners.
     expect(message).toContain('b.yaml:1:5 id: duplicate mapping id "contacts-partners" (also in a.yaml)');
   });
@@ -459,7 +535,9 @@ describe('malformed mappings', () => {
     writeFileSync(join(dir, 'custom-child.yaml'), yaml);
     const result = loadMappings('custom-child.yaml', { cwd: dir, catalog: testCatalog });
     expect(result.issues).toEqual([]);
-    expect(result.warnings).toEqual(['custom-child.yaml: children[0] crm fields not checked: "x_parts" is a custom field of hubspot deals']);
+    expect(result.warnings).toEqual([
+      'custom-child.yaml: children[0] crm fields not checked: "x_parts" is a custom field of hubspot deals',
+    ]);
   });
 
   it.each([
@@ -474,7 +552,9 @@ describe('malformed mappings', () => {
     [
       'says it creates in the ERP only',
       'creates: { crm: false, erp: true }\n',
-      ['cr.yaml:5:29 creates.erp: creates in erp without a match rule: every record without a link becomes a new one (add match: rules, or creates: { erp: false })'],
+      [
+        'cr.yaml:5:29 creates.erp: creates in erp without a match rule: every record without a link becomes a new one (add match: rules, or creates: { erp: false })',
+      ],
     ],
     ['creates nowhere', 'creates: { crm: false, erp: false }\n', []],
     ['has a match rule', 'match:\n  - { crm: email, erp: email }\n', []],
@@ -487,10 +567,16 @@ describe('malformed mappings', () => {
   });
 
   it('warns (and does not fail) when a connector gives no offline description', () => {
-    writeFileSync(join(dir, 'ns.yaml'), HEAD.replace('connection: odoo', 'connection: netsuite') + 'match:\n  - { crm: email, erp: anything_at_all }\nfields:\n  - { crm: email, erp: anything_at_all }\n');
+    writeFileSync(
+      join(dir, 'ns.yaml'),
+      HEAD.replace('connection: odoo', 'connection: netsuite') +
+        'match:\n  - { crm: email, erp: anything_at_all }\nfields:\n  - { crm: email, erp: anything_at_all }\n',
+    );
     const result = loadMappings('ns.yaml', { cwd: dir, catalog: testCatalog });
     expect(result.issues).toEqual([]);
-    expect(result.warnings).toEqual(['ns.yaml: erp fields not checked: connector "netsuite" gives no offline description']);
+    expect(result.warnings).toEqual([
+      'ns.yaml: erp fields not checked: connector "netsuite" gives no offline description',
+    ]);
     expect(result.mappings).toHaveLength(1);
   });
 });

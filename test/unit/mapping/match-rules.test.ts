@@ -33,7 +33,14 @@ ${FIELDS}`);
   });
 
   it('keeps the simple rule shape: fields, one part, no confirm, searchValue', () => {
-    expect(rule).toMatchObject({ index: 0, compound: false, fields: { crm: 'phone', erp: 'phone' }, parts: [{ fields: { crm: 'phone', erp: 'phone' } }], confirm: [], label: 'phone' });
+    expect(rule).toMatchObject({
+      index: 0,
+      compound: false,
+      fields: { crm: 'phone', erp: 'phone' },
+      parts: [{ fields: { crm: 'phone', erp: 'phone' } }],
+      confirm: [],
+      label: 'phone',
+    });
     expect(rule?.indexFields('erp')).toEqual(['phone']);
     expect(rule?.searchValue('+33123456789')).toBe('+33123456789');
   });
@@ -45,23 +52,31 @@ ${FIELDS}`);
 });
 
 describe('a compound rule', () => {
-  const { mapping } = loadYaml(`${HEAD}match:
+  const { mapping } = loadYaml(
+    `${HEAD}match:
   - { crm: erp_order_ref, erp: name, normalize: [trim, upper] }
   - all:
       - { crm: associatedcompanyid, erp: partner_id, via: companies-partners }
       - { crm: amount, erp: amount_untaxed, normalize: [number, { round: { decimals: 2 } }] }
     confirm: [country]
-${FIELDS}`, undefined, ['companies-partners']);
+${FIELDS}`,
+    undefined,
+    ['companies-partners'],
+  );
   const [simple, compound] = mapping.matchRules;
   // companies-partners links HubSpot company 101 to Odoo partner 42.
-  const links: LinkResolver = (m, from, id) => (m === 'companies-partners' && from === 'crm' && id === '101' ? '42' : undefined);
+  const links: LinkResolver = (m, from, id) =>
+    m === 'companies-partners' && from === 'crm' && id === '101' ? '42' : undefined;
 
   it('is described by its parts; it has no single field pair', () => {
     expect(compound).toMatchObject({
       index: 1,
       compound: true,
       confirm: ['country'],
-      parts: [{ fields: { crm: 'associatedcompanyid', erp: 'partner_id' }, via: 'companies-partners' }, { fields: { crm: 'amount', erp: 'amount_untaxed' } }],
+      parts: [
+        { fields: { crm: 'associatedcompanyid', erp: 'partner_id' }, via: 'companies-partners' },
+        { fields: { crm: 'amount', erp: 'amount_untaxed' } },
+      ],
       label: 'all(crm associatedcompanyid = erp partner_id via companies-partners, crm amount = erp amount_untaxed)',
     });
     expect(compound?.fields).toBeUndefined();
@@ -90,7 +105,9 @@ ${FIELDS}`, undefined, ['companies-partners']);
     expect(simple?.key({ erp_order_ref: ' s00012 ' }, 'crm')).toBe('S00012');
     expect(simple?.fields).toEqual({ crm: 'erp_order_ref', erp: 'name' });
     // matchKeys lists simple rules only.
-    expect(mapping.matchKeys({ erp_order_ref: 'S00012', associatedcompanyid: '101', amount: '5' }, 'crm')).toEqual([{ field: 'name', value: 'S00012' }]);
+    expect(mapping.matchKeys({ erp_order_ref: 'S00012', associatedcompanyid: '101', amount: '5' }, 'crm')).toEqual([
+      { field: 'name', value: 'S00012' },
+    ]);
   });
 });
 
@@ -103,7 +120,10 @@ ${FIELDS}`);
   const [first, second, both] = mapping.matchRules;
   // Short text over an alphabet that could confuse a naive encoding (separators, quotes,
   // brackets, blanks, case), so that values which collide under one are common.
-  const text = fc.oneof(fc.string({ unit: fc.constantFrom('a', 'A', ',', '"', '[', ']', '\\', ' ', '|'), maxLength: 4 }), fc.string({ maxLength: 6 }));
+  const text = fc.oneof(
+    fc.string({ unit: fc.constantFrom('a', 'A', ',', '"', '[', ']', '\\', ' ', '|'), maxLength: 4 }),
+    fc.string({ maxLength: 6 }),
+  );
 
   // The ERP values: the CRM ones, unrelated ones, or the CRM ones joined with a separator
   // and cut elsewhere ("a,b" + "c" against "a" + "b,c"): what a naive encoding confuses.
@@ -124,7 +144,8 @@ ${FIELDS}`);
         const erp = toErp(a, b);
         const k1 = first?.key(crm, 'crm');
         const k2 = second?.key(crm, 'crm');
-        const model = k1 !== undefined && k2 !== undefined && k1 === first?.key(erp, 'erp') && k2 === second?.key(erp, 'erp');
+        const model =
+          k1 !== undefined && k2 !== undefined && k1 === first?.key(erp, 'erp') && k2 === second?.key(erp, 'erp');
         const crmKey = both?.key(crm, 'crm');
         const erpKey = both?.key(erp, 'erp');
         expect(crmKey !== undefined && crmKey === erpKey).toBe(model);
@@ -137,7 +158,8 @@ ${FIELDS}`);
 });
 
 describe('creates and guard', () => {
-  const compile = (extra: string) => loadYaml(`${HEAD}match:\n  - { crm: dealname, erp: client_order_ref }\n${extra}${FIELDS}`).mapping;
+  const compile = (extra: string) =>
+    loadYaml(`${HEAD}match:\n  - { crm: dealname, erp: client_order_ref }\n${extra}${FIELDS}`).mapping;
 
   it.each([
     ['', { crm: true, erp: true }],

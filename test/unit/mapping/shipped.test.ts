@@ -28,7 +28,12 @@ describe('shipped mappings (mappings/hubspot-odoo)', () => {
   });
 
   it('cover every business flow of ARCHITECTURE.md, each with examples', () => {
-    expect(result.mappings.map((m) => m.mapping.id).sort()).toEqual(['companies-partners', 'contacts-partners', 'deals-orders', 'products']);
+    expect(result.mappings.map((m) => m.mapping.id).sort()).toEqual([
+      'companies-partners',
+      'contacts-partners',
+      'deals-orders',
+      'products',
+    ]);
     for (const m of result.mappings) expect(m.spec.examples?.length ?? 0, m.mapping.id).toBeGreaterThan(0);
   });
 
@@ -77,14 +82,20 @@ describe('shipped mappings: identity', () => {
     const toOdoo = m.toPatch(m.toCanonical(hubspot, 'crm'), 'erp', none).patch.website as MappingValue;
     const toHubSpot = m.toPatch(m.toCanonical(odoo, 'erp'), 'crm', none).patch.domain as MappingValue;
     expect(toHubSpot).toBe('acme.example');
-    expect(m.equal('domain', m.toCanonical({ ...odoo, website: toOdoo }, 'erp').values.domain as MappingValue, odoo.website)).toBe(true);
+    expect(
+      m.equal('domain', m.toCanonical({ ...odoo, website: toOdoo }, 'erp').values.domain as MappingValue, odoo.website),
+    ).toBe(true);
     expect(m.equal('domain', toHubSpot, hubspot.domain)).toBe(true);
   });
 
   it('companies-partners: every HubSpot industry option maps to an Odoo industry, and every Odoo industry to one HubSpot option that maps back to it', () => {
     const m = get('companies-partners');
-    const companies = mappingCatalog(config).objectsOf('hubspot')?.find((o) => o.name === 'companies');
-    expect(companies?.fields.find((f) => f.name === 'industry')?.options?.map((o) => o.value)).toEqual([...HUBSPOT_INDUSTRIES]);
+    const companies = mappingCatalog(config)
+      .objectsOf('hubspot')
+      ?.find((o) => o.name === 'companies');
+    expect(companies?.fields.find((f) => f.name === 'industry')?.options?.map((o) => o.value)).toEqual([
+      ...HUBSPOT_INDUSTRIES,
+    ]);
     const odoo = new Map(ODOO_INDUSTRIES.map(([letter, name]) => [name, letter]));
     // Reference lookups by name <-> id, the id being the NACE letter here.
     const resolver: Resolver = (lookup, value) => {
@@ -108,17 +119,22 @@ describe('shipped mappings: identity', () => {
       const { patch, problems } = toHubSpot(letter);
       expect(problems, name).toEqual([]);
       expect(HUBSPOT_INDUSTRIES, name).toContain(patch.industry);
-      expect(toOdoo(String(patch.industry)).patch.industry_id, `${name} -> ${String(patch.industry)} -> back`).toBe(letter);
+      expect(toOdoo(String(patch.industry)).patch.industry_id, `${name} -> ${String(patch.industry)} -> back`).toBe(
+        letter,
+      );
     }
     // The sandboxes' World gives both sides of a company these industries: a first sync finds them equal.
-    for (const [hubspot, name] of Object.entries(HUBSPOT_TO_ODOO_INDUSTRY)) expect(toOdoo(hubspot).patch.industry_id, hubspot).toBe(odoo.get(name));
+    for (const [hubspot, name] of Object.entries(HUBSPOT_TO_ODOO_INDUSTRY))
+      expect(toOdoo(hubspot).patch.industry_id, hubspot).toBe(odoo.get(name));
     // Both ways strict: a value of neither list is refused, not passed on.
     expect(toOdoo('NOT_AN_INDUSTRY').problems).toHaveLength(1);
   });
 
   it('contacts-partners matches by email, read as an email key on both sides', () => {
     const [rule] = get('contacts-partners').matchRules;
-    expect(rule?.key({ email: ' Ann.Lee@ACME.example ' }, 'crm')).toBe(rule?.key({ email: 'mailto:ann.lee@acme.example' }, 'erp'));
+    expect(rule?.key({ email: ' Ann.Lee@ACME.example ' }, 'crm')).toBe(
+      rule?.key({ email: 'mailto:ann.lee@acme.example' }, 'erp'),
+    );
   });
 
   it('deals-orders creates orders only; finds an order by the reference frontback writes, else by customer and amount together', () => {
@@ -126,8 +142,15 @@ describe('shipped mappings: identity', () => {
     expect(m.creates).toEqual({ crm: false, erp: true });
     const [byRef, byCustomerAndAmount] = m.matchRules;
     expect(byRef).toMatchObject({ compound: false, fields: { crm: 'erp_order_ref', erp: 'name' } });
-    expect(byCustomerAndAmount).toMatchObject({ compound: true, parts: [{ fields: { crm: 'associatedcompanyid', erp: 'partner_id' }, via: 'companies-partners' }, { fields: { crm: 'amount', erp: 'amount_untaxed' } }] });
-    const links = (mapping: string, from: string, id: string) => (mapping === 'companies-partners' && from === 'crm' && id === '101' ? '42' : undefined);
+    expect(byCustomerAndAmount).toMatchObject({
+      compound: true,
+      parts: [
+        { fields: { crm: 'associatedcompanyid', erp: 'partner_id' }, via: 'companies-partners' },
+        { fields: { crm: 'amount', erp: 'amount_untaxed' } },
+      ],
+    });
+    const links = (mapping: string, from: string, id: string) =>
+      mapping === 'companies-partners' && from === 'crm' && id === '101' ? '42' : undefined;
     const deal = byCustomerAndAmount?.key({ associatedcompanyid: '101', amount: '1500.00' }, 'crm', links);
     expect(deal).toBeDefined();
     expect(byCustomerAndAmount?.key({ partner_id: '42', amount_untaxed: 1500 }, 'erp', links)).toBe(deal);
@@ -136,12 +159,20 @@ describe('shipped mappings: identity', () => {
 
   it('an invoice never makes a deal (its figures are aggregates of deals-orders); products are created in HubSpot only and matched by SKU', () => {
     expect(get('deals-orders').creates).toEqual({ crm: false, erp: true });
-    expect(get('deals-orders').rollUps.filter((r) => r.from === 'account.move').map((r) => [r.field, r.key, r.split])).toEqual(
-      ['erp_amount_due', 'erp_invoice_count', 'erp_invoice_number', 'erp_invoice_date', 'erp_invoice_status'].map((f) => [f, 'name', ',']),
+    expect(
+      get('deals-orders')
+        .rollUps.filter((r) => r.from === 'account.move')
+        .map((r) => [r.field, r.key, r.split]),
+    ).toEqual(
+      ['erp_amount_due', 'erp_invoice_count', 'erp_invoice_number', 'erp_invoice_date', 'erp_invoice_status'].map(
+        (f) => [f, 'name', ','],
+      ),
     );
     const products = get('products');
     expect(products.creates).toEqual({ crm: true, erp: false });
-    expect(products.matchRules[0]?.key({ hs_sku: ' lamp-01' }, 'crm')).toBe(products.matchRules[0]?.key({ default_code: 'LAMP-01' }, 'erp'));
+    expect(products.matchRules[0]?.key({ hs_sku: ' lamp-01' }, 'crm')).toBe(
+      products.matchRules[0]?.key({ default_code: 'LAMP-01' }, 'erp'),
+    );
   });
 });
 

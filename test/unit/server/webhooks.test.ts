@@ -10,7 +10,12 @@ import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectorRegistry } from '../../../connectors/index.ts';
-import { createHttpClient, memoryRateLimiterFactory, type Connector, type ConnectionSettings } from '../../../src/connector/index.ts';
+import {
+  createHttpClient,
+  memoryRateLimiterFactory,
+  type Connector,
+  type ConnectionSettings,
+} from '../../../src/connector/index.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { createMetricsRegistry } from '../../../src/observability/metrics.ts';
 import { buildServer } from '../../../src/server/app.ts';
@@ -32,12 +37,30 @@ function connector(settings: ConnectionSettings): Connector {
 }
 
 const events = (n: number, first = 100) =>
-  Array.from({ length: n }, (_, i) => ({ eventId: first + i, subscriptionId: 7, portalId: 62515, appId: 1, occurredAt: NOW - 1000, subscriptionType: 'contact.propertyChange', attemptNumber: 0, objectId: 500 + i, propertyName: 'email', propertyValue: `p${i}@x.test`, changeSource: 'CRM_UI' }));
+  Array.from({ length: n }, (_, i) => ({
+    eventId: first + i,
+    subscriptionId: 7,
+    portalId: 62515,
+    appId: 1,
+    occurredAt: NOW - 1000,
+    subscriptionType: 'contact.propertyChange',
+    attemptNumber: 0,
+    objectId: 500 + i,
+    propertyName: 'email',
+    propertyValue: `p${i}@x.test`,
+    changeSource: 'CRM_UI',
+  }));
 
 /** v3 headers over exactly `body`, for POST `${BASE}/webhooks/hubspot`. */
 function signed(body: string, timestamp = NOW, secret = SECRET): Record<string, string> {
-  const signature = createHmac('sha256', secret).update(`POST${BASE}/webhooks/hubspot${body}${timestamp}`).digest('base64');
-  return { 'content-type': 'application/json', 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': String(timestamp) };
+  const signature = createHmac('sha256', secret)
+    .update(`POST${BASE}/webhooks/hubspot${body}${timestamp}`)
+    .digest('base64');
+  return {
+    'content-type': 'application/json',
+    'x-hubspot-signature-v3': signature,
+    'x-hubspot-request-timestamp': String(timestamp),
+  };
 }
 
 let store: Store;
@@ -46,10 +69,35 @@ let app: FastifyInstance;
 beforeEach(async () => {
   store = await createStore({ url: ':memory:' });
   const connectors = new Map<string, Connector>([
-    ['hubspot', connector({ name: 'hubspot', kind: 'hubspot', auth: { type: 'bearer', token: 'x' }, webhook: { secret: SECRET, publicBaseUrl: BASE } } as ConnectionSettings)],
-    ['odoo', connector({ name: 'odoo', kind: 'odoo', baseUrl: 'http://127.0.0.1:9', auth: { type: 'api-key', login: 'a', key: 'k', database: 'd' }, webhook: { secret: ODOO_TOKEN } } as ConnectionSettings)],
+    [
+      'hubspot',
+      connector({
+        name: 'hubspot',
+        kind: 'hubspot',
+        auth: { type: 'bearer', token: 'x' },
+        webhook: { secret: SECRET, publicBaseUrl: BASE },
+      } as ConnectionSettings),
+    ],
+    [
+      'odoo',
+      connector({
+        name: 'odoo',
+        kind: 'odoo',
+        baseUrl: 'http://127.0.0.1:9',
+        auth: { type: 'api-key', login: 'a', key: 'k', database: 'd' },
+        webhook: { secret: ODOO_TOKEN },
+      } as ConnectionSettings),
+    ],
   ]);
-  app = await buildServer({ connectors, store, logger: createLogger({ level: 'silent' }), metrics: createMetricsRegistry({ defaultMetrics: false }), bodyLimitBytes: 4096, publicBaseUrl: BASE, clock: () => NOW });
+  app = await buildServer({
+    connectors,
+    store,
+    logger: createLogger({ level: 'silent' }),
+    metrics: createMetricsRegistry({ defaultMetrics: false }),
+    bodyLimitBytes: 4096,
+    publicBaseUrl: BASE,
+    clock: () => NOW,
+  });
 });
 
 afterEach(async () => {
@@ -57,8 +105,10 @@ afterEach(async () => {
   await store.close();
 });
 
-const inboxRows = async (): Promise<number> => (await store.inbox.listOpen({ statuses: ['pending', 'processing', 'done', 'failed'] })).length;
-const post = (url: string, body: string, headers: Record<string, string>) => app.inject({ method: 'POST', url, payload: body, headers });
+const inboxRows = async (): Promise<number> =>
+  (await store.inbox.listOpen({ statuses: ['pending', 'processing', 'done', 'failed'] })).length;
+const post = (url: string, body: string, headers: Record<string, string>) =>
+  app.inject({ method: 'POST', url, payload: body, headers });
 
 describe('POST /webhooks/hubspot', () => {
   it('writes every event to the inbox before answering 200; the same delivery again adds nothing', async () => {
@@ -72,7 +122,11 @@ describe('POST /webhooks/hubspot', () => {
     expect(again.json()).toEqual({ accepted: 0, duplicates: 2 });
     expect(await inboxRows()).toBe(2);
     const [row] = await store.inbox.listOpen();
-    expect(row).toMatchObject({ source: 'hubspot', status: 'pending', payload: { object: 'contacts', id: '500', kind: 'upsert' } });
+    expect(row).toMatchObject({
+      source: 'hubspot',
+      status: 'pending',
+      payload: { object: 'contacts', id: '500', kind: 'upsert' },
+    });
   });
 
   const body = JSON.stringify(events(1));
@@ -105,7 +159,7 @@ describe('POST /webhooks/hubspot', () => {
     expect(shape.statusCode).toBe(400);
     expect(shape.json().error.message).toMatch(/JSON array of events/);
     expect(await inboxRows()).toBe(0);
-    expect(({}) as Record<string, unknown>).not.toHaveProperty('admin');
+    expect({} as Record<string, unknown>).not.toHaveProperty('admin');
   });
 
   it('answers 404 for a connection that is not configured', async () => {
@@ -115,7 +169,13 @@ describe('POST /webhooks/hubspot', () => {
 });
 
 describe('POST /webhooks/odoo', () => {
-  const delivery = JSON.stringify({ _model: 'res.partner', _id: 42, _action: 'write', write_date: '2026-11-27 11:59:00', name: 'Acme' });
+  const delivery = JSON.stringify({
+    _model: 'res.partner',
+    _id: 42,
+    _action: 'write',
+    write_date: '2026-11-27 11:59:00',
+    name: 'Acme',
+  });
   it('accepts a delivery with the connection token in the URL, and refuses a wrong one', async () => {
     const ok = await post(`/webhooks/odoo?token=${ODOO_TOKEN}`, delivery, { 'content-type': 'application/json' });
     expect(ok.statusCode).toBe(200);
@@ -143,12 +203,42 @@ describe('operations routes', () => {
   it('metrics: what waits for a person, read from the store (dead letters, conflicts, inbox)', async () => {
     const body = JSON.stringify(events(2, 950));
     await post('/webhooks/hubspot', body, signed(body));
-    await store.deadLetters.add({ mappingId: 'contacts-partners', connection: 'odoo', side: 'crm', recordId: '7', payload: {}, message: 'refused', attempts: 1 });
-    await store.deadLetters.add({ mappingId: 'contacts-partners', connection: 'odoo', side: 'crm', recordId: '8', payload: {}, message: 'refused', attempts: 1 });
-    const replayed = await store.deadLetters.add({ mappingId: 'products', connection: 'hubspot', side: 'erp', recordId: '9', payload: {}, message: 'refused', attempts: 1 });
+    await store.deadLetters.add({
+      mappingId: 'contacts-partners',
+      connection: 'odoo',
+      side: 'crm',
+      recordId: '7',
+      payload: {},
+      message: 'refused',
+      attempts: 1,
+    });
+    await store.deadLetters.add({
+      mappingId: 'contacts-partners',
+      connection: 'odoo',
+      side: 'crm',
+      recordId: '8',
+      payload: {},
+      message: 'refused',
+      attempts: 1,
+    });
+    const replayed = await store.deadLetters.add({
+      mappingId: 'products',
+      connection: 'hubspot',
+      side: 'erp',
+      recordId: '9',
+      payload: {},
+      message: 'refused',
+      attempts: 1,
+    });
     await store.deadLetters.setStatus(replayed.id, 'replayed');
     const link = await store.links.create({ mappingId: 'companies-partners', crmId: '1', erpId: '2' });
-    await store.conflicts.open({ mappingId: 'companies-partners', linkId: link.id, field: 'city', crmValue: 'Lyon', erpValue: 'Nantes' });
+    await store.conflicts.open({
+      mappingId: 'companies-partners',
+      linkId: link.id,
+      field: 'city',
+      crmValue: 'Lyon',
+      erpValue: 'Nantes',
+    });
     const metrics = (await app.inject('/metrics')).body;
     expect(metrics).toContain('frontback_dead_letters_open{mapping="contacts-partners"} 2');
     expect(metrics).not.toContain('frontback_dead_letters_open{mapping="products"}');

@@ -6,11 +6,9 @@ import type { AuditEntryInput } from '../../../src/store/audit-repository.ts';
 
 // canonicalize is the RFC 8785 reference implementation by one of the RFC's authors;
 // the hot path uses a faster serialiser, and this holds the two byte-for-byte equal.
-const jsonChanges = fc.dictionary(
-  fc.string(),
-  fc.record({ before: fc.jsonValue(), after: fc.jsonValue() }),
-  { maxKeys: 6 },
-);
+const jsonChanges = fc.dictionary(fc.string(), fc.record({ before: fc.jsonValue(), after: fc.jsonValue() }), {
+  maxKeys: 6,
+});
 
 const entryInput = fc.record({
   action: fc.constantFrom('applied', 'skipped', 'conflicted', 'failed'),
@@ -39,12 +37,22 @@ describe('canonical text', () => {
     ['numbers in ES6 form', { big: 1e21, small: 1e-7, neg0: -0, frac: 0.1 + 0.2 }],
     ['escapes', { s: 'line\nbreak "quoted" \u0001 \\ /' }],
   ])('matches the reference: %s', (_name, details) => {
-    const hashed = toHashedEntry({ action: 'applied', actor: 'system', details }, 1, '2026-11-27T10:00:00.000Z', '0'.repeat(64));
+    const hashed = toHashedEntry(
+      { action: 'applied', actor: 'system', details },
+      1,
+      '2026-11-27T10:00:00.000Z',
+      '0'.repeat(64),
+    );
     expect(canonicalText(hashed)).toBe(canonicalize(hashed));
   });
 
   it('refuses values JSON cannot carry instead of writing null', () => {
-    const hashed = toHashedEntry({ action: 'applied', actor: 'system', details: { n: Number.NaN } }, 1, '2026-11-27T10:00:00.000Z', '0'.repeat(64));
+    const hashed = toHashedEntry(
+      { action: 'applied', actor: 'system', details: { n: Number.NaN } },
+      1,
+      '2026-11-27T10:00:00.000Z',
+      '0'.repeat(64),
+    );
     expect(() => canonicalText(hashed)).toThrow(/cannot be canonicalised/);
   });
 });

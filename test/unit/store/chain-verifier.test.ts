@@ -9,7 +9,12 @@ function chain(n: number): AuditEntry[] {
   const out: AuditEntry[] = [];
   let prev = GENESIS_HASH;
   for (let seq = 1; seq <= n; seq++) {
-    const e = sealEntry({ action: 'applied', actor: 'poll', crmId: `c${seq}`, changes: { f: { before: seq, after: seq + 1 } } }, seq, '2025-01-01T00:00:00.000Z', prev);
+    const e = sealEntry(
+      { action: 'applied', actor: 'poll', crmId: `c${seq}`, changes: { f: { before: seq, after: seq + 1 } } },
+      seq,
+      '2025-01-01T00:00:00.000Z',
+      prev,
+    );
     out.push(e);
     prev = e.hash;
   }
@@ -43,7 +48,12 @@ function verify(rows: AuditRow[]): ChainVerifier {
 
 describe('canonical form', () => {
   it('is RFC 8785 text with sorted keys, a format version, and a SHA-256 over it', () => {
-    const e = sealEntry({ action: 'applied', actor: 'webhook', changes: { b: { before: null, after: 1 } } }, 1, '2025-01-01T00:00:00.000Z', GENESIS_HASH);
+    const e = sealEntry(
+      { action: 'applied', actor: 'webhook', changes: { b: { before: null, after: 1 } } },
+      1,
+      '2025-01-01T00:00:00.000Z',
+      GENESIS_HASH,
+    );
     expect(e.canonical).toBe(
       '{"action":"applied","actor":"webhook","at":"2025-01-01T00:00:00.000Z","changes":{"b":{"after":1,"before":null}},' +
         '"crmId":null,"details":null,"erpId":null,"jobId":null,"mappingId":null,"mappingVersion":null,' +
@@ -64,17 +74,35 @@ describe('ChainVerifier', () => {
   });
 
   it('names the first broken entry whatever single column is changed (property)', () => {
-    const columns = ['at', 'run_id', 'job_id', 'mapping_id', 'crm_id', 'erp_id', 'action', 'rule', 'actor', 'prev_hash', 'hash', 'canonical'] as const;
+    const columns = [
+      'at',
+      'run_id',
+      'job_id',
+      'mapping_id',
+      'crm_id',
+      'erp_id',
+      'action',
+      'rule',
+      'actor',
+      'prev_hash',
+      'hash',
+      'canonical',
+    ] as const;
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 8 }), fc.constantFrom(...columns), fc.string({ minLength: 1 }), (seq, column, junk) => {
-        const rows = chain(8).map(row);
-        const target = rows[seq - 1] as AuditRow;
-        const changed = `${String(target[column])}${junk}`;
-        (target as unknown as Record<string, unknown>)[column] = changed;
-        const v = verify(rows);
-        expect(v.broken?.seq).toBe(seq);
-        expect(v.count).toBe(seq - 1);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.constantFrom(...columns),
+        fc.string({ minLength: 1 }),
+        (seq, column, junk) => {
+          const rows = chain(8).map(row);
+          const target = rows[seq - 1] as AuditRow;
+          const changed = `${String(target[column])}${junk}`;
+          (target as unknown as Record<string, unknown>)[column] = changed;
+          const v = verify(rows);
+          expect(v.broken?.seq).toBe(seq);
+          expect(v.count).toBe(seq - 1);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, StoreError } from '../../../src/errors.ts';
 import { translateStoreError } from '../../../src/store/sql/errors.ts';
 
-const driver = (code: string | undefined, message = 'driver failed'): Error => Object.assign(new Error(message), code === undefined ? {} : { code });
+const driver = (code: string | undefined, message = 'driver failed'): Error =>
+  Object.assign(new Error(message), code === undefined ? {} : { code });
 
 describe('translateStoreError', () => {
   const cases: [string, unknown, boolean][] = [
@@ -21,7 +22,11 @@ describe('translateStoreError', () => {
     ['PostgreSQL unique violation (a race)', driver('23505'), true],
     ['connection refused', driver('ECONNREFUSED'), true],
     ['connection reset', driver('ECONNRESET'), true],
-    ['pg without a code ("Connection terminated unexpectedly")', driver(undefined, 'Connection terminated unexpectedly'), true],
+    [
+      'pg without a code ("Connection terminated unexpectedly")',
+      driver(undefined, 'Connection terminated unexpectedly'),
+      true,
+    ],
     ['a thrown string', 'boom', true],
     ['SQLite SQL error (no such table)', driver('SQLITE_ERROR'), false],
     ['SQLite read-only file', driver('SQLITE_READONLY'), false],

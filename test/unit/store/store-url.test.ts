@@ -10,7 +10,10 @@ describe('parseStoreUrl', () => {
     ['sqlite:data/x.db', { kind: 'sqlite', path: 'data/x.db' }],
     [':memory:', { kind: 'sqlite', path: ':memory:' }],
     ['postgres://u@db:5432/fb', { kind: 'postgres', url: 'postgres://u@db:5432/fb', schema: undefined }],
-    ['postgresql://u@db/fb?schema=sync&sslmode=require', { kind: 'postgres', url: 'postgresql://u@db/fb?sslmode=require', schema: 'sync' }],
+    [
+      'postgresql://u@db/fb?schema=sync&sslmode=require',
+      { kind: 'postgres', url: 'postgresql://u@db/fb?sslmode=require', schema: 'sync' },
+    ],
   ])('%s', (url, expected) => {
     expect(parseStoreUrl(url)).toEqual(expected);
   });

@@ -49,7 +49,10 @@ describe('matchByKey', () => {
   });
 
   it('accounts for every record exactly once (property)', () => {
-    const rec = fc.record({ id: fc.uuid(), email: fc.option(fc.constantFrom('a@x', 'b@x', 'A@X', 'c@x', 'junk'), { nil: undefined }) });
+    const rec = fc.record({
+      id: fc.uuid(),
+      email: fc.option(fc.constantFrom('a@x', 'b@x', 'A@X', 'c@x', 'junk'), { nil: undefined }),
+    });
     fc.assert(
       fc.property(fc.array(rec, { maxLength: 12 }), fc.array(rec, { maxLength: 12 }), (crm, erp) => {
         const m = matchByKey(crm, erp, key, key);

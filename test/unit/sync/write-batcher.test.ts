@@ -8,7 +8,11 @@ import { describe, expect, it } from 'vitest';
 import type { Connector, ConnectorLimits, WriteOp, WriteResult } from '../../../src/connector/index.ts';
 import { WriteAborted, writeInBatches } from '../../../src/sync/write-batcher.ts';
 
-const limits: ConnectorLimits = { maxBatchSize: { create: 3, update: 2, upsert: 2, archive: 4, read: 10 }, rateLimit: { requests: 10, perMs: 1000 }, maxPageSize: 10 };
+const limits: ConnectorLimits = {
+  maxBatchSize: { create: 3, update: 2, upsert: 2, archive: 4, read: 10 },
+  rateLimit: { requests: 10, perMs: 1000 },
+  maxPageSize: 10,
+};
 
 function fake(answer: (ops: readonly WriteOp[], call: number) => WriteResult[]): Connector & { calls: WriteOp[][] } {
   const calls: WriteOp[][] = [];
@@ -30,18 +34,35 @@ function fake(answer: (ops: readonly WriteOp[], call: number) => WriteResult[]):
     },
   };
 }
-const okAll = (ops: readonly WriteOp[]): WriteResult[] => ops.map((op) => ({ ref: op.ref, ok: true, id: `id-${op.ref}`, outcome: 'created' }));
-const ops = (kind: WriteOp['op'], n: number, extra: Partial<WriteOp> = {}): WriteOp[] => Array.from({ length: n }, (_, i) => ({ op: kind, ref: `${kind}${i}`, id: String(i), fields: { n: i }, ...extra }));
+const okAll = (ops: readonly WriteOp[]): WriteResult[] =>
+  ops.map((op) => ({ ref: op.ref, ok: true, id: `id-${op.ref}`, outcome: 'created' }));
+const ops = (kind: WriteOp['op'], n: number, extra: Partial<WriteOp> = {}): WriteOp[] =>
+  Array.from({ length: n }, (_, i) => ({ op: kind, ref: `${kind}${i}`, id: String(i), fields: { n: i }, ...extra }));
 
 describe('writeInBatches', () => {
   it('chunks each kind to its declared limit (keyed creates to the smaller of create and upsert)', async () => {
     const c = fake(okAll);
-    const all = [...ops('create', 7), ...ops('update', 5), ...ops('create', 3, { idempotencyKey: { field: 'k', value: 'v' } }).map((o) => ({ ...o, ref: `k${o.ref}` })), ...ops('archive', 4)];
+    const all = [
+      ...ops('create', 7),
+      ...ops('update', 5),
+      ...ops('create', 3, { idempotencyKey: { field: 'k', value: 'v' } }).map((o) => ({ ...o, ref: `k${o.ref}` })),
+      ...ops('archive', 4),
+    ];
     const out = await writeInBatches(c, 'things', all);
     expect(out.results.size).toBe(all.length);
     expect([...out.results.values()].every((r) => r.ok)).toBe(true);
     const sizes = c.calls.map((call) => `${call[0]?.op}${call[0]?.idempotencyKey ? '+key' : ''}:${call.length}`);
-    expect(sizes).toEqual(['create:3', 'create:3', 'create:1', 'update:2', 'update:2', 'update:1', 'create+key:2', 'create+key:1', 'archive:4']);
+    expect(sizes).toEqual([
+      'create:3',
+      'create:3',
+      'create:1',
+      'update:2',
+      'update:2',
+      'update:1',
+      'create+key:2',
+      'create+key:1',
+      'archive:4',
+    ]);
     expect(out.calls).toBe(9);
   });
 
@@ -49,7 +70,10 @@ describe('writeInBatches', () => {
     const c = fake(okAll);
     const out = await writeInBatches(c, 'things', ops('delete', 2));
     expect(c.calls).toEqual([]);
-    expect(out.results.get('delete0')).toMatchObject({ ok: false, error: { message: 'connection "fake-conn" cannot delete things records' } });
+    expect(out.results.get('delete0')).toMatchObject({
+      ok: false,
+      error: { message: 'connection "fake-conn" cannot delete things records' },
+    });
   });
 
   it('a missing result, a doubled one and one for an unknown ref: failures and a stray count, never a success', async () => {
@@ -66,8 +90,19 @@ describe('writeInBatches', () => {
     });
     const out = await writeInBatches(c, 'things', ops('create', 3));
     expect(out.results.get('create0')).toMatchObject({ ok: true, id: '1' });
-    expect(out.results.get('create1')).toMatchObject({ ok: false, error: { message: 'connection "fake-conn" answered 2 results for this record (create): not trusted; check the target for a duplicate' } });
-    expect(out.results.get('create2')).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^connection "fake-conn" answered no result for this record \(create\)/) } });
+    expect(out.results.get('create1')).toMatchObject({
+      ok: false,
+      error: {
+        message:
+          'connection "fake-conn" answered 2 results for this record (create): not trusted; check the target for a duplicate',
+      },
+    });
+    expect(out.results.get('create2')).toMatchObject({
+      ok: false,
+      error: {
+        message: expect.stringMatching(/^connection "fake-conn" answered no result for this record \(create\)/),
+      },
+    });
     expect(out.strays).toBe(1);
   });
 

@@ -6,18 +6,31 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { findAssociationType, type LinkType } from '../association-store.ts';
-import { associate, associationSpecsSchema, dissociate, findRecord, parseBody, requireDefaultType, type SandboxContext } from '../context.ts';
+import {
+  associate,
+  associationSpecsSchema,
+  dissociate,
+  findRecord,
+  parseBody,
+  requireDefaultType,
+  type SandboxContext,
+} from '../context.ts';
 import { hubspotErrors } from '../errors.ts';
 import type { ObjectTypeDef } from '../properties.ts';
 
 const id = z.union([z.string(), z.number()]).transform(String);
 const objectId = z.object({ id });
-const batchCreateSchema = z.object({ inputs: z.array(z.object({ from: objectId, to: objectId, types: associationSpecsSchema })) });
+const batchCreateSchema = z.object({
+  inputs: z.array(z.object({ from: objectId, to: objectId, types: associationSpecsSchema })),
+});
 const batchDefaultSchema = z.object({ inputs: z.array(z.object({ from: objectId, to: objectId })) });
 const batchReadSchema = z.object({ inputs: z.array(z.object({ id, after: z.string().optional() })) });
 const batchArchiveSchema = z.object({ inputs: z.array(z.object({ from: objectId, to: z.array(objectId) })) });
 
-interface PairParams { fromObjectType: string; toObjectType: string }
+interface PairParams {
+  fromObjectType: string;
+  toObjectType: string;
+}
 
 function labelOf(from: string, t: LinkType): string | undefined {
   return findAssociationType(from, t.typeId)?.label;
@@ -34,18 +47,42 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: SandboxCont
     if (!findRecord(ctx, type, rid)) throw hubspotErrors.notFound(`${type.messageName} ${rid} not found`);
   };
   const now = (): string => new Date().toISOString();
-  const defaultPairResults = (from: ObjectTypeDef, fromId: string, to: ObjectTypeDef, toId: string): Record<string, unknown>[] => {
+  const defaultPairResults = (
+    from: ObjectTypeDef,
+    fromId: string,
+    to: ObjectTypeDef,
+    toId: string,
+  ): Record<string, unknown>[] => {
     const fwd = requireDefaultType(from.name, to.name);
     const back = requireDefaultType(to.name, from.name);
     return [
-      { from: { id: fromId }, to: { id: toId }, associationSpec: { associationCategory: fwd.category, associationTypeId: fwd.typeId } },
-      { from: { id: toId }, to: { id: fromId }, associationSpec: { associationCategory: back.category, associationTypeId: back.typeId } },
+      {
+        from: { id: fromId },
+        to: { id: toId },
+        associationSpec: { associationCategory: fwd.category, associationTypeId: fwd.typeId },
+      },
+      {
+        from: { id: toId },
+        to: { id: fromId },
+        associationSpec: { associationCategory: back.category, associationTypeId: back.typeId },
+      },
     ];
   };
-  const labelsPair = (from: ObjectTypeDef, fromId: string, to: ObjectTypeDef, toId: string): Record<string, unknown> => {
+  const labelsPair = (
+    from: ObjectTypeDef,
+    fromId: string,
+    to: ObjectTypeDef,
+    toId: string,
+  ): Record<string, unknown> => {
     const link = ctx.associations.list(from.name, fromId, to.name).find((l) => l.toId === toId);
     const labels = (link?.types ?? []).map((t) => labelOf(from.name, t)).filter((l): l is string => l !== undefined);
-    return { fromObjectTypeId: from.objectTypeId, fromObjectId: fromId, toObjectTypeId: to.objectTypeId, toObjectId: toId, labels };
+    return {
+      fromObjectTypeId: from.objectTypeId,
+      fromObjectId: fromId,
+      toObjectTypeId: to.objectTypeId,
+      toObjectId: toId,
+      labels,
+    };
   };
 
   app.put<{ Params: { fromObjectType: string; fromObjectId: string; toObjectType: string; toObjectId: string } }>(
@@ -59,7 +96,12 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: SandboxCont
       need(to, p.toObjectId);
       associate(ctx, from.name, p.fromObjectId, to.name, p.toObjectId, [requireDefaultType(from.name, to.name)]);
       ctx.kit.recordWrite(request);
-      return { status: 'COMPLETE', results: defaultPairResults(from, p.fromObjectId, to, p.toObjectId), startedAt, completedAt: now() };
+      return {
+        status: 'COMPLETE',
+        results: defaultPairResults(from, p.fromObjectId, to, p.toObjectId),
+        startedAt,
+        completedAt: now(),
+      };
     },
   );
 
@@ -72,7 +114,14 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: SandboxCont
       const specs = parseBody(associationSpecsSchema, request.body);
       need(from, p.objectId);
       need(to, p.toObjectId);
-      associate(ctx, from.name, p.objectId, to.name, p.toObjectId, specs.map((s) => ({ category: s.associationCategory, typeId: s.associationTypeId })));
+      associate(
+        ctx,
+        from.name,
+        p.objectId,
+        to.name,
+        p.toObjectId,
+        specs.map((s) => ({ category: s.associationCategory, typeId: s.associationTypeId })),
+      );
       ctx.kit.recordWrite(request);
       return reply.code(201).send(labelsPair(from, p.objectId, to, p.toObjectId));
     },
@@ -90,20 +139,29 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: SandboxCont
     },
   );
 
-  app.get<{ Params: { objectType: string; objectId: string; toObjectType: string }; Querystring: { limit?: string; after?: string } }>(
-    '/crm/v4/objects/:objectType/:objectId/associations/:toObjectType',
-    async (request) => {
-      const p = request.params;
-      const from = ctx.store.requireType(p.objectType);
-      const to = ctx.store.requireType(p.toObjectType);
-      const limit = Math.min(Number(request.query.limit ?? 500), 500);
-      const offset = Number(request.query.after ?? 0);
-      const all = ctx.associations.list(from.name, p.objectId, to.name);
-      const results = all.slice(offset, offset + limit).map((l) => ({ toObjectId: l.toId, associationTypes: l.types.map((t) => toSpecWithLabel(from, to, t)) }));
-      const next = offset + limit;
-      return next < all.length ? { results, paging: { next: { after: String(next), link: `${ctx.baseUrl()}${request.url.split('?')[0] ?? ''}?after=${next}` } } } : { results };
-    },
-  );
+  app.get<{
+    Params: { objectType: string; objectId: string; toObjectType: string };
+    Querystring: { limit?: string; after?: string };
+  }>('/crm/v4/objects/:objectType/:objectId/associations/:toObjectType', async (request) => {
+    const p = request.params;
+    const from = ctx.store.requireType(p.objectType);
+    const to = ctx.store.requireType(p.toObjectType);
+    const limit = Math.min(Number(request.query.limit ?? 500), 500);
+    const offset = Number(request.query.after ?? 0);
+    const all = ctx.associations.list(from.name, p.objectId, to.name);
+    const results = all
+      .slice(offset, offset + limit)
+      .map((l) => ({ toObjectId: l.toId, associationTypes: l.types.map((t) => toSpecWithLabel(from, to, t)) }));
+    const next = offset + limit;
+    return next < all.length
+      ? {
+          results,
+          paging: {
+            next: { after: String(next), link: `${ctx.baseUrl()}${request.url.split('?')[0] ?? ''}?after=${next}` },
+          },
+        }
+      : { results };
+  });
 
   const batch = (op: string): string => `/crm/v4/associations/:fromObjectType/:toObjectType/batch/${op}`;
 
@@ -116,9 +174,22 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: SandboxCont
       need(from, i.from.id);
       need(to, i.to.id);
     }
-    for (const i of body.inputs) associate(ctx, from.name, i.from.id, to.name, i.to.id, i.types.map((s) => ({ category: s.associationCategory, typeId: s.associationTypeId })));
+    for (const i of body.inputs)
+      associate(
+        ctx,
+        from.name,
+        i.from.id,
+        to.name,
+        i.to.id,
+        i.types.map((s) => ({ category: s.associationCategory, typeId: s.associationTypeId })),
+      );
     ctx.kit.recordWrite(request, body.inputs.length);
-    return reply.code(201).send({ status: 'COMPLETE', results: body.inputs.map((i) => labelsPair(from, i.from.id, to, i.to.id)), startedAt, completedAt: now() });
+    return reply.code(201).send({
+      status: 'COMPLETE',
+      results: body.inputs.map((i) => labelsPair(from, i.from.id, to, i.to.id)),
+      startedAt,
+      completedAt: now(),
+    });
   });
 
   app.post<{ Params: PairParams }>(batch('associate/default'), async (request) => {
@@ -133,7 +204,12 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: SandboxCont
     }
     for (const i of body.inputs) associate(ctx, from.name, i.from.id, to.name, i.to.id, [type]);
     ctx.kit.recordWrite(request, body.inputs.length);
-    return { status: 'COMPLETE', results: body.inputs.flatMap((i) => defaultPairResults(from, i.from.id, to, i.to.id)), startedAt, completedAt: now() };
+    return {
+      status: 'COMPLETE',
+      results: body.inputs.flatMap((i) => defaultPairResults(from, i.from.id, to, i.to.id)),
+      startedAt,
+      completedAt: now(),
+    };
   });
 
   app.post<{ Params: PairParams }>(batch('read'), async (request, reply) => {
@@ -146,14 +222,25 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: SandboxCont
     for (const i of body.inputs) {
       const links = ctx.associations.list(from.name, i.id, to.name);
       if (links.length === 0) missing.push(i.id);
-      else results.push({ from: { id: i.id }, to: links.map((l) => ({ toObjectId: l.toId, associationTypes: l.types.map((t) => toSpecWithLabel(from, to, t)) })) });
+      else
+        results.push({
+          from: { id: i.id },
+          to: links.map((l) => ({
+            toObjectId: l.toId,
+            associationTypes: l.types.map((t) => toSpecWithLabel(from, to, t)),
+          })),
+        });
     }
     const out: Record<string, unknown> = { status: 'COMPLETE', results, startedAt, completedAt: now() };
     if (missing.length === 0) return out;
     out.numErrors = missing.length;
     out.errors = missing.map((m) => ({
-      status: 'error', category: 'OBJECT_NOT_FOUND', message: `No ${to.messageName} is associated with ${from.messageName} ${m}.`,
-      context: { fromObjectId: [m] }, errors: [], links: {},
+      status: 'error',
+      category: 'OBJECT_NOT_FOUND',
+      message: `No ${to.messageName} is associated with ${from.messageName} ${m}.`,
+      context: { fromObjectId: [m] },
+      errors: [],
+      links: {},
     }));
     return reply.code(207).send(out);
   });
@@ -171,7 +258,15 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: SandboxCont
     const from = ctx.store.requireType(request.params.fromObjectType);
     const to = ctx.store.requireType(request.params.toObjectType);
     const body = parseBody(batchCreateSchema, request.body);
-    for (const i of body.inputs) dissociate(ctx, from.name, i.from.id, to.name, i.to.id, i.types.map((s) => ({ category: s.associationCategory, typeId: s.associationTypeId })));
+    for (const i of body.inputs)
+      dissociate(
+        ctx,
+        from.name,
+        i.from.id,
+        to.name,
+        i.to.id,
+        i.types.map((s) => ({ category: s.associationCategory, typeId: s.associationTypeId })),
+      );
     ctx.kit.recordWrite(request, body.inputs.length);
     return reply.code(204).send();
   });

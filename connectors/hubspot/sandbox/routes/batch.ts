@@ -6,7 +6,15 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { checkIdProperty, createAssociationsSchema, createRecords, findRecord, parseBody, propertiesSchema, type SandboxContext } from '../context.ts';
+import {
+  checkIdProperty,
+  createAssociationsSchema,
+  createRecords,
+  findRecord,
+  parseBody,
+  propertiesSchema,
+  type SandboxContext,
+} from '../context.ts';
 import type { StoredRecord } from '../data-store.ts';
 import { hubspotErrors } from '../errors.ts';
 import { normaliseProperties } from '../property-values.ts';
@@ -23,34 +31,72 @@ const readSchema = z.object({
   propertiesWithHistory: z.array(z.string()).optional(),
   idProperty: z.string().optional(),
 });
-const createSchema = z.object({ inputs: z.array(z.object({ properties: propertiesSchema, associations: createAssociationsSchema, objectWriteTraceId: z.string().optional() })) });
-const updateSchema = z.object({ inputs: z.array(z.object({ id, idProperty: z.string().optional(), properties: propertiesSchema, objectWriteTraceId: z.string().optional() })) });
-const upsertSchema = z.object({ inputs: z.array(z.object({ id, idProperty: z.string(), properties: propertiesSchema, objectWriteTraceId: z.string().optional() })) });
+const createSchema = z.object({
+  inputs: z.array(
+    z.object({
+      properties: propertiesSchema,
+      associations: createAssociationsSchema,
+      objectWriteTraceId: z.string().optional(),
+    }),
+  ),
+});
+const updateSchema = z.object({
+  inputs: z.array(
+    z.object({
+      id,
+      idProperty: z.string().optional(),
+      properties: propertiesSchema,
+      objectWriteTraceId: z.string().optional(),
+    }),
+  ),
+});
+const upsertSchema = z.object({
+  inputs: z.array(
+    z.object({ id, idProperty: z.string(), properties: propertiesSchema, objectWriteTraceId: z.string().optional() }),
+  ),
+});
 const archiveSchema = z.object({ inputs: z.array(z.object({ id })) });
 
-interface TypeParams { objectType: string }
+interface TypeParams {
+  objectType: string;
+}
 
 function limitInputs(n: number): void {
-  if (n > BATCH_LIMIT) throw hubspotErrors.validation(`Batch input exceeds the limit of ${BATCH_LIMIT} inputs (got ${n}).`);
+  if (n > BATCH_LIMIT)
+    throw hubspotErrors.validation(`Batch input exceeds the limit of ${BATCH_LIMIT} inputs (got ${n}).`);
 }
 
 function noDuplicates(ids: string[]): void {
   const dupes = ids.filter((x, i) => ids.indexOf(x) !== i);
-  if (dupes.length > 0) throw hubspotErrors.validation(`Duplicate IDs found in batch input: [${[...new Set(dupes)].join(', ')}]. IDs must be unique`);
+  if (dupes.length > 0)
+    throw hubspotErrors.validation(
+      `Duplicate IDs found in batch input: [${[...new Set(dupes)].join(', ')}]. IDs must be unique`,
+    );
 }
 
-function envelope(startedAt: string, results: unknown[], missing: { type: ObjectTypeDef; verb: string; ids: string[] } | undefined): { status: number; body: Record<string, unknown> } {
-  const body: Record<string, unknown> = { status: 'COMPLETE', results, startedAt, completedAt: new Date().toISOString() };
+function envelope(
+  startedAt: string,
+  results: unknown[],
+  missing: { type: ObjectTypeDef; verb: string; ids: string[] } | undefined,
+): { status: number; body: Record<string, unknown> } {
+  const body: Record<string, unknown> = {
+    status: 'COMPLETE',
+    results,
+    startedAt,
+    completedAt: new Date().toISOString(),
+  };
   if (!missing || missing.ids.length === 0) return { status: 200, body };
   body.numErrors = 1;
-  body.errors = [{
-    status: 'error',
-    category: 'OBJECT_NOT_FOUND',
-    message: `Could not ${missing.verb} some ${missing.type.messageName} objects, they may be deleted or not exist. Check that ids are valid.`,
-    context: { ids: missing.ids },
-    errors: [],
-    links: {},
-  }];
+  body.errors = [
+    {
+      status: 'error',
+      category: 'OBJECT_NOT_FOUND',
+      message: `Could not ${missing.verb} some ${missing.type.messageName} objects, they may be deleted or not exist. Check that ids are valid.`,
+      context: { ids: missing.ids },
+      errors: [],
+      links: {},
+    },
+  ];
   return { status: 207, body };
 }
 
@@ -70,13 +116,18 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: SandboxContext): 
     const found: StoredRecord[] = [];
     const missing: string[] = [];
     for (const input of body.inputs) {
-      const r = archived && !body.idProperty ? ctx.store.get(type, input.id) : findRecord(ctx, type, input.id, body.idProperty);
+      const r =
+        archived && !body.idProperty ? ctx.store.get(type, input.id) : findRecord(ctx, type, input.id, body.idProperty);
       if (r && r.archived === archived) found.push(r);
       else missing.push(input.id);
     }
     // Unknown names are ignored, as for `properties`.
     const history = body.propertiesWithHistory?.filter((n) => type.properties.has(n));
-    const { status, body: out } = envelope(startedAt, found.map((r) => toPublic(r, names, history)), { type, verb: 'get', ids: missing });
+    const { status, body: out } = envelope(
+      startedAt,
+      found.map((r) => toPublic(r, names, history)),
+      { type, verb: 'get', ids: missing },
+    );
     return reply.code(status).send(out);
   });
 
@@ -88,7 +139,9 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: SandboxContext): 
     const records = createRecords(ctx, type, body.inputs);
     committed(request, records.length);
     if (ctx.kit.afterCommit(request, reply)) return reply;
-    const results = records.map((r) => toPublic(r, [...new Set([...selectedProperties(type, undefined), ...Object.keys(r.properties)])]));
+    const results = records.map((r) =>
+      toPublic(r, [...new Set([...selectedProperties(type, undefined), ...Object.keys(r.properties)])]),
+    );
     return reply.code(201).send(envelope(startedAt, results, undefined).body);
   });
 
@@ -99,7 +152,11 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: SandboxContext): 
     limitInputs(body.inputs.length);
     noDuplicates(body.inputs.map((i) => i.id));
     // Validate everything before writing anything: one invalid value fails the batch.
-    const planned = body.inputs.map((input) => ({ input, record: findRecord(ctx, type, input.id, input.idProperty), props: normaliseProperties(type, input.properties) }));
+    const planned = body.inputs.map((input) => ({
+      input,
+      record: findRecord(ctx, type, input.id, input.idProperty),
+      props: normaliseProperties(type, input.properties),
+    }));
     for (const p of planned) if (p.record) ctx.store.checkUnique(type, p.props, p.record.id);
     const missing: string[] = [];
     let written = 0;
@@ -114,7 +171,10 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: SandboxContext): 
     committed(request, written);
     if (ctx.kit.afterCommit(request, reply)) return reply;
     const rendered = planned.flatMap((p) =>
-      p.record ? [toPublic(p.record, [...new Set([...selectedProperties(type, undefined), ...Object.keys(p.props)])])] : []);
+      p.record
+        ? [toPublic(p.record, [...new Set([...selectedProperties(type, undefined), ...Object.keys(p.props)])])]
+        : [],
+    );
     const { status, body: out } = envelope(startedAt, rendered, { type, verb: 'update', ids: missing });
     return reply.code(status).send(out);
   });
@@ -125,12 +185,16 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: SandboxContext): 
     const body = parseBody(upsertSchema, request.body);
     limitInputs(body.inputs.length);
     for (const input of body.inputs) {
-      if (checkIdProperty(type, input.idProperty) === 'hs_object_id') throw hubspotErrors.validation('Upsert requires an idProperty with unique values other than hs_object_id.');
+      if (checkIdProperty(type, input.idProperty) === 'hs_object_id')
+        throw hubspotErrors.validation('Upsert requires an idProperty with unique values other than hs_object_id.');
     }
     noDuplicates(body.inputs.map((i) => `${i.idProperty}:${i.idProperty === 'email' ? i.id.toLowerCase() : i.id}`));
     const planned = body.inputs.map((input) => {
       const record = findRecord(ctx, type, input.id, input.idProperty);
-      const props = normaliseProperties(type, record ? input.properties : { ...input.properties, [input.idProperty]: input.id });
+      const props = normaliseProperties(
+        type,
+        record ? input.properties : { ...input.properties, [input.idProperty]: input.id },
+      );
       return { input, record, props };
     });
     for (const p of planned) ctx.store.checkUnique(type, p.props, p.record?.id);

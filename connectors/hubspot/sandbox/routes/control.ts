@@ -13,19 +13,29 @@ import { rateLimitPatchSchema, type RateLimiter } from '../rate-limit.ts';
 import { toPublic } from '../record-view.ts';
 
 const uiEditSchema = z.object({ properties: propertiesSchema, changeSource: z.string().optional() }).strict();
-const bulkSchema = z.object({
-  records: z.array(z.record(z.string(), z.string())).max(100_000),
-  createdAt: z.number().int().optional(),
-  modifiedAt: z.number().int().optional(),
-}).strict();
+const bulkSchema = z
+  .object({
+    records: z.array(z.record(z.string(), z.string())).max(100_000),
+    createdAt: z.number().int().optional(),
+    modifiedAt: z.number().int().optional(),
+  })
+  .strict();
 
 /** Registers the HubSpot control routes. */
-export function registerControlRoutes(app: FastifyInstance, ctx: SandboxContext, limiter: RateLimiter, flush: () => Promise<Record<string, number>>): void {
+export function registerControlRoutes(
+  app: FastifyInstance,
+  ctx: SandboxContext,
+  limiter: RateLimiter,
+  flush: () => Promise<Record<string, number>>,
+): void {
   app.get('/_sandbox/limits', async () => ({ ...limiter.settings }));
 
   app.put('/_sandbox/limits', async (request, reply) => {
     const parsed = rateLimitPatchSchema.safeParse(request.body ?? {});
-    if (!parsed.success) return reply.code(400).send({ error: { code: ErrorCode.Validation, message: 'invalid limits', details: { issues: parsed.error.issues } } });
+    if (!parsed.success)
+      return reply.code(400).send({
+        error: { code: ErrorCode.Validation, message: 'invalid limits', details: { issues: parsed.error.issues } },
+      });
     Object.assign(limiter.settings, parsed.data);
     return { ...limiter.settings };
   });
@@ -39,24 +49,30 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SandboxContext,
     return { maxMs: body.maxMs };
   });
 
-  app.patch<{ Params: { objectType: string; objectId: string } }>('/_sandbox/objects/:objectType/:objectId', async (request) => {
-    const type = ctx.store.requireType(request.params.objectType);
-    const body = parseBody(uiEditSchema, request.body);
-    const record = ctx.store.findByUnique(type, 'hs_object_id', request.params.objectId);
-    if (!record) throw hubspotErrors.notFound();
-    const props = normaliseProperties(type, body.properties);
-    ctx.store.checkUnique(type, props, record.id);
-    ctx.store.update(type, record, props, body.changeSource ?? 'CRM_UI');
-    return toPublic(record, Object.keys(record.properties));
-  });
+  app.patch<{ Params: { objectType: string; objectId: string } }>(
+    '/_sandbox/objects/:objectType/:objectId',
+    async (request) => {
+      const type = ctx.store.requireType(request.params.objectType);
+      const body = parseBody(uiEditSchema, request.body);
+      const record = ctx.store.findByUnique(type, 'hs_object_id', request.params.objectId);
+      if (!record) throw hubspotErrors.notFound();
+      const props = normaliseProperties(type, body.properties);
+      ctx.store.checkUnique(type, props, record.id);
+      ctx.store.update(type, record, props, body.changeSource ?? 'CRM_UI');
+      return toPublic(record, Object.keys(record.properties));
+    },
+  );
 
-  app.post<{ Params: { objectType: string; objectId: string } }>('/_sandbox/objects/:objectType/:objectId/restore', async (request) => {
-    const type = ctx.store.requireType(request.params.objectType);
-    const record = ctx.store.get(type, request.params.objectId);
-    if (!record) throw hubspotErrors.notFound();
-    ctx.store.restore(type, record, 'CRM_UI');
-    return toPublic(record, Object.keys(record.properties));
-  });
+  app.post<{ Params: { objectType: string; objectId: string } }>(
+    '/_sandbox/objects/:objectType/:objectId/restore',
+    async (request) => {
+      const type = ctx.store.requireType(request.params.objectType);
+      const record = ctx.store.get(type, request.params.objectId);
+      if (!record) throw hubspotErrors.notFound();
+      ctx.store.restore(type, record, 'CRM_UI');
+      return toPublic(record, Object.keys(record.properties));
+    },
+  );
 
   app.post<{ Params: { objectType: string } }>('/_sandbox/objects/:objectType/bulk', async (request) => {
     const type = ctx.store.requireType(request.params.objectType);

@@ -25,20 +25,39 @@ function oauthError(status: string, message: string): Record<string, unknown> {
 
 /** Registers the token endpoint. */
 export function registerOAuthRoutes(app: FastifyInstance, tokens: TokenRegistry, options: OAuthOptions): void {
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16_384 }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 16_384 },
+    (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    },
+  );
 
   app.post('/oauth/v1/token', async (request, reply) => {
     const form = (request.body ?? {}) as Record<string, string | undefined>;
     if (form.grant_type !== 'refresh_token') {
-      return reply.code(400).send(oauthError('BAD_GRANT_TYPE', `unsupported grant_type ${form.grant_type ?? '(missing)'}; the sandbox supports refresh_token`));
+      return reply
+        .code(400)
+        .send(
+          oauthError(
+            'BAD_GRANT_TYPE',
+            `unsupported grant_type ${form.grant_type ?? '(missing)'}; the sandbox supports refresh_token`,
+          ),
+        );
     }
-    if (form.client_id !== options.clientId) return reply.code(400).send(oauthError('BAD_CLIENT_ID', 'missing or unknown client id'));
-    if (form.client_secret !== options.clientSecret) return reply.code(400).send(oauthError('BAD_CLIENT_SECRET', 'missing or invalid client secret'));
-    if (form.refresh_token !== options.refreshToken) return reply.code(400).send(oauthError('BAD_REFRESH_TOKEN', 'missing or unknown refresh token'));
+    if (form.client_id !== options.clientId)
+      return reply.code(400).send(oauthError('BAD_CLIENT_ID', 'missing or unknown client id'));
+    if (form.client_secret !== options.clientSecret)
+      return reply.code(400).send(oauthError('BAD_CLIENT_SECRET', 'missing or invalid client secret'));
+    if (form.refresh_token !== options.refreshToken)
+      return reply.code(400).send(oauthError('BAD_REFRESH_TOKEN', 'missing or unknown refresh token'));
     const accessToken = `sandbox-oauth-${randomUUID()}`;
     tokens.issue(accessToken, options.expiresInSec * 1000);
-    return { token_type: 'bearer', refresh_token: options.refreshToken, access_token: accessToken, expires_in: options.expiresInSec };
+    return {
+      token_type: 'bearer',
+      refresh_token: options.refreshToken,
+      access_token: accessToken,
+      expires_in: options.expiresInSec,
+    };
   });
 }

@@ -5,36 +5,59 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { findAssociationType } from '../association-store.ts';
-import { createAssociationsSchema, createRecords, findRecord, parseBody, propertiesSchema, type SandboxContext } from '../context.ts';
+import {
+  createAssociationsSchema,
+  createRecords,
+  findRecord,
+  parseBody,
+  propertiesSchema,
+  type SandboxContext,
+} from '../context.ts';
 import type { StoredRecord } from '../data-store.ts';
 import { hubspotErrors } from '../errors.ts';
 import { normaliseProperties } from '../property-values.ts';
 import type { ObjectTypeDef } from '../properties.ts';
 import { propertyList, selectedProperties, toPublic, type PublicObject } from '../record-view.ts';
 
-interface TypeParams { objectType: string }
-interface ObjectParams { objectType: string; objectId: string }
+interface TypeParams {
+  objectType: string;
+}
+interface ObjectParams {
+  objectType: string;
+  objectId: string;
+}
 type Query = Record<string, string | string[] | undefined>;
 
 const flag = (v: unknown): boolean => v === 'true' || (Array.isArray(v) && v.includes('true'));
-const one = (v: unknown): string | undefined => (Array.isArray(v) ? (v[0] as string | undefined) : (v as string | undefined));
+const one = (v: unknown): string | undefined =>
+  Array.isArray(v) ? (v[0] as string | undefined) : (v as string | undefined);
 
 const createSchema = z.object({ properties: propertiesSchema, associations: createAssociationsSchema });
 const updateSchema = z.object({ properties: propertiesSchema });
 const mergeSchema = z.object({ primaryObjectId: z.coerce.string(), objectIdToMerge: z.coerce.string() });
 
 /** Adds `associations` (v3 form) to a rendered record. */
-export function withAssociations(ctx: SandboxContext, type: ObjectTypeDef, record: StoredRecord, view: PublicObject, toTypes: string[] | undefined): PublicObject {
+export function withAssociations(
+  ctx: SandboxContext,
+  type: ObjectTypeDef,
+  record: StoredRecord,
+  view: PublicObject,
+  toTypes: string[] | undefined,
+): PublicObject {
   if (!toTypes) return view;
   const out: Record<string, { results: { id: string; type: string }[] }> = {};
   for (const ref of toTypes) {
     const to = ctx.store.resolveType(ref);
     if (!to) continue;
     const results = ctx.associations.list(type.name, record.id, to.name).flatMap((l) =>
-      l.types.map((t) => ({ id: l.toId, type: findAssociationType(type.name, t.typeId)?.name ?? `${type.name}_to_${to.name}` })));
+      l.types.map((t) => ({
+        id: l.toId,
+        type: findAssociationType(type.name, t.typeId)?.name ?? `${type.name}_to_${to.name}`,
+      })),
+    );
     if (results.length > 0) out[to.name] = { results };
   }
-  return Object.keys(out).length > 0 ? { ...view, associations: out } as PublicObject : view;
+  return Object.keys(out).length > 0 ? ({ ...view, associations: out } as PublicObject) : view;
 }
 
 /** Registers the basic object routes. */
@@ -43,7 +66,8 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext):
     const type = ctx.store.requireType(request.params.objectType);
     const q = request.query;
     const limit = Number(one(q.limit) ?? 10);
-    if (!Number.isInteger(limit) || limit < 1) throw hubspotErrors.validation(`limit must be a positive integer, got ${one(q.limit)}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw hubspotErrors.validation(`limit must be a positive integer, got ${one(q.limit)}`);
     const size = Math.min(limit, 100);
     const afterRaw = one(q.after);
     const after = afterRaw === undefined ? 0 : Number(afterRaw);
@@ -74,9 +98,18 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext):
     const q = request.query;
     const archived = flag(q.archived);
     const idProperty = one(q.idProperty);
-    const record = archived && !idProperty ? ctx.store.get(type, request.params.objectId) : findRecord(ctx, type, request.params.objectId, idProperty);
+    const record =
+      archived && !idProperty
+        ? ctx.store.get(type, request.params.objectId)
+        : findRecord(ctx, type, request.params.objectId, idProperty);
     if (!record || record.archived !== archived) throw hubspotErrors.notFound();
-    return withAssociations(ctx, type, record, toPublic(record, selectedProperties(type, propertyList(q.properties))), propertyList(q.associations));
+    return withAssociations(
+      ctx,
+      type,
+      record,
+      toPublic(record, selectedProperties(type, propertyList(q.properties))),
+      propertyList(q.associations),
+    );
   });
 
   app.post<{ Params: TypeParams }>('/crm/v3/objects/:objectType', async (request, reply) => {
@@ -90,18 +123,21 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext):
     return reply.code(201).send(toPublic(record, [...new Set(names)]));
   });
 
-  app.patch<{ Params: ObjectParams; Querystring: Query }>('/crm/v3/objects/:objectType/:objectId', async (request, reply) => {
-    const type = ctx.store.requireType(request.params.objectType);
-    const input = parseBody(updateSchema, request.body);
-    const record = findRecord(ctx, type, request.params.objectId, one(request.query.idProperty));
-    if (!record) throw hubspotErrors.notFound();
-    const props = normaliseProperties(type, input.properties);
-    ctx.store.checkUnique(type, props, record.id);
-    ctx.store.update(type, record, props, ctx.apiChangeSource);
-    ctx.kit.recordWrite(request);
-    if (ctx.kit.afterCommit(request, reply)) return reply;
-    return toPublic(record, [...new Set([...selectedProperties(type, undefined), ...Object.keys(props)])]);
-  });
+  app.patch<{ Params: ObjectParams; Querystring: Query }>(
+    '/crm/v3/objects/:objectType/:objectId',
+    async (request, reply) => {
+      const type = ctx.store.requireType(request.params.objectType);
+      const input = parseBody(updateSchema, request.body);
+      const record = findRecord(ctx, type, request.params.objectId, one(request.query.idProperty));
+      if (!record) throw hubspotErrors.notFound();
+      const props = normaliseProperties(type, input.properties);
+      ctx.store.checkUnique(type, props, record.id);
+      ctx.store.update(type, record, props, ctx.apiChangeSource);
+      ctx.kit.recordWrite(request);
+      if (ctx.kit.afterCommit(request, reply)) return reply;
+      return toPublic(record, [...new Set([...selectedProperties(type, undefined), ...Object.keys(props)])]);
+    },
+  );
 
   app.delete<{ Params: ObjectParams }>('/crm/v3/objects/:objectType/:objectId', async (request, reply) => {
     const type = ctx.store.requireType(request.params.objectType);
@@ -125,7 +161,12 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext):
     // The primary keeps its values; empty ones are filled from the merged record.
     const fill: Record<string, string> = {};
     for (const [k, v] of Object.entries(merged.properties)) {
-      if ((primary.properties[k] ?? '') === '' && !type.properties.get(k)?.readOnlyValue && !type.properties.get(k)?.hasUniqueValue) fill[k] = v;
+      if (
+        (primary.properties[k] ?? '') === '' &&
+        !type.properties.get(k)?.readOnlyValue &&
+        !type.properties.get(k)?.hasUniqueValue
+      )
+        fill[k] = v;
     }
     ctx.store.archive(type, merged, ctx.apiChangeSource);
     ctx.store.update(type, primary, fill, ctx.apiChangeSource);

@@ -17,7 +17,16 @@ const createSchema = z.object({
   groupName: z.string(),
   description: z.string().optional(),
   hasUniqueValue: z.boolean().optional(),
-  options: z.array(z.object({ label: z.string(), value: z.string(), displayOrder: z.number().int().optional(), hidden: z.boolean().optional() })).optional(),
+  options: z
+    .array(
+      z.object({
+        label: z.string(),
+        value: z.string(),
+        displayOrder: z.number().int().optional(),
+        hidden: z.boolean().optional(),
+      }),
+    )
+    .optional(),
   displayOrder: z.number().int().optional(),
   formField: z.boolean().optional(),
   hidden: z.boolean().optional(),
@@ -41,7 +50,11 @@ export function renderProperty(def: PropertyDef, createdAt: string): Record<stri
     hasUniqueValue: def.hasUniqueValue,
     hidden: false,
     hubspotDefined: def.hubspotDefined,
-    modificationMetadata: { archivable: !def.hubspotDefined, readOnlyDefinition: def.hubspotDefined, readOnlyValue: def.readOnlyValue },
+    modificationMetadata: {
+      archivable: !def.hubspotDefined,
+      readOnlyDefinition: def.hubspotDefined,
+      readOnlyValue: def.readOnlyValue,
+    },
     formField: !def.readOnlyValue,
     archived: false,
   };
@@ -56,18 +69,26 @@ export function registerPropertyRoutes(app: FastifyInstance, ctx: SandboxContext
     return { results: [...type.properties.values()].map((p) => renderProperty(p, stamp())) };
   });
 
-  app.get<{ Params: { objectType: string; propertyName: string } }>('/crm/v3/properties/:objectType/:propertyName', async (request) => {
-    const type = ctx.store.requireType(request.params.objectType);
-    const def = type.properties.get(request.params.propertyName);
-    if (!def) throw hubspotErrors.notFound(`Unable to find property ${request.params.propertyName} on object type ${type.messageName}`);
-    return renderProperty(def, stamp());
-  });
+  app.get<{ Params: { objectType: string; propertyName: string } }>(
+    '/crm/v3/properties/:objectType/:propertyName',
+    async (request) => {
+      const type = ctx.store.requireType(request.params.objectType);
+      const def = type.properties.get(request.params.propertyName);
+      if (!def)
+        throw hubspotErrors.notFound(
+          `Unable to find property ${request.params.propertyName} on object type ${type.messageName}`,
+        );
+      return renderProperty(def, stamp());
+    },
+  );
 
   app.post<{ Params: { objectType: string } }>('/crm/v3/properties/:objectType', async (request, reply) => {
     const type = ctx.store.requireType(request.params.objectType);
     const body = parseBody(createSchema, request.body);
     if (!/^[a-z][a-z0-9_]*$/.test(body.name)) {
-      throw hubspotErrors.validation(`Property name ${body.name} is invalid: use lowercase letters, digits and underscores, starting with a letter.`);
+      throw hubspotErrors.validation(
+        `Property name ${body.name} is invalid: use lowercase letters, digits and underscores, starting with a letter.`,
+      );
     }
     if (type.properties.has(body.name)) {
       throw new HubSpotApiError(409, `Property named '${body.name}' already exists.`, 'OBJECT_ALREADY_EXISTS');
@@ -79,7 +100,12 @@ export function registerPropertyRoutes(app: FastifyInstance, ctx: SandboxContext
       hubspotDefined: false,
       hasUniqueValue: body.hasUniqueValue ?? false,
       description: body.description ?? '',
-      options: (body.options ?? []).map((o, i) => ({ label: o.label, value: o.value, displayOrder: o.displayOrder ?? i, hidden: o.hidden ?? false })),
+      options: (body.options ?? []).map((o, i) => ({
+        label: o.label,
+        value: o.value,
+        displayOrder: o.displayOrder ?? i,
+        hidden: o.hidden ?? false,
+      })),
     });
     type.properties.set(def.name, def);
     ctx.kit.recordWrite(request);

@@ -43,7 +43,9 @@ type Sort = z.infer<typeof sortSchema>;
 function parseSort(sort: Sort): { propertyName: string; descending: boolean } {
   if (typeof sort !== 'string') return { propertyName: sort.propertyName, descending: sort.direction === 'DESCENDING' };
   // The string form: "name" ascending, "-name" descending.
-  return sort.startsWith('-') ? { propertyName: sort.slice(1), descending: true } : { propertyName: sort, descending: false };
+  return sort.startsWith('-')
+    ? { propertyName: sort.slice(1), descending: true }
+    : { propertyName: sort, descending: false };
 }
 
 /** Registers the search route. */
@@ -53,18 +55,31 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: SandboxContext):
     const body = parseBody(searchSchema, request.body ?? {});
     const groups = body.filterGroups ?? [];
     // HubSpot: up to five filterGroups, six filters each, 18 filters in total.
-    if (groups.length > 5 || groups.some((g) => g.filters.length > 6) || groups.reduce((n, g) => n + g.filters.length, 0) > 18) {
-      throw hubspotErrors.validation('There was a problem with the request: too many filters (at most 5 filterGroups, 6 filters per group, 18 in total).');
+    if (
+      groups.length > 5 ||
+      groups.some((g) => g.filters.length > 6) ||
+      groups.reduce((n, g) => n + g.filters.length, 0) > 18
+    ) {
+      throw hubspotErrors.validation(
+        'There was a problem with the request: too many filters (at most 5 filterGroups, 6 filters per group, 18 in total).',
+      );
     }
     const limit = body.limit ?? 10;
-    if (limit < 1 || limit > MAX_LIMIT) throw hubspotErrors.validation(`There was a problem with the request: limit must be between 1 and ${MAX_LIMIT}, got ${limit}.`);
+    if (limit < 1 || limit > MAX_LIMIT)
+      throw hubspotErrors.validation(
+        `There was a problem with the request: limit must be between 1 and ${MAX_LIMIT}, got ${limit}.`,
+      );
     const offset = body.after === undefined || body.after === '' ? 0 : Number(body.after);
-    if (!Number.isInteger(offset) || offset < 0) throw hubspotErrors.validation(`There was a problem with the request: invalid after ${String(body.after)}.`);
+    if (!Number.isInteger(offset) || offset < 0)
+      throw hubspotErrors.validation(`There was a problem with the request: invalid after ${String(body.after)}.`);
     if (offset >= SEARCH_RESULT_CAP) {
-      throw hubspotErrors.validation(`There was a problem with the request: paging past ${SEARCH_RESULT_CAP} results is not supported (after=${offset}). Narrow the query.`);
+      throw hubspotErrors.validation(
+        `There was a problem with the request: paging past ${SEARCH_RESULT_CAP} results is not supported (after=${offset}). Narrow the query.`,
+      );
     }
     const sorts = (body.sorts ?? []).map(parseSort);
-    if (sorts.length > 1) throw hubspotErrors.validation('There was a problem with the request: only one sort is supported.');
+    if (sorts.length > 1)
+      throw hubspotErrors.validation('There was a problem with the request: only one sort is supported.');
     const matchFilters = compileFilterGroups(type, groups);
     const matchQuery = compileQuery(type, body.query);
 
@@ -72,8 +87,13 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: SandboxContext):
     let matches: StoredRecord[] = [];
     for (const live of ctx.store.ordered(type)) {
       const seen = ctx.store.searchIndex.view(type, live);
-      if (seen === undefined || seen.archived || !matchFilters(seen.properties) || !matchQuery(seen.properties)) continue;
-      matches.push(seen === live ? live : { ...live, properties: seen.properties, archived: seen.archived, updatedAt: seen.updatedAt });
+      if (seen === undefined || seen.archived || !matchFilters(seen.properties) || !matchQuery(seen.properties))
+        continue;
+      matches.push(
+        seen === live
+          ? live
+          : { ...live, properties: seen.properties, archived: seen.archived, updatedAt: seen.updatedAt },
+      );
     }
     const sort = sorts[0];
     if (sort) {
@@ -99,7 +119,12 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: SandboxContext):
     const nextOffset = offset + limit;
     const out: Record<string, unknown> = { total: matches.length, results };
     if (nextOffset < matches.length) {
-      out.paging = { next: { after: String(nextOffset), link: `${ctx.baseUrl()}/crm/v3/objects/${type.name}/search?after=${nextOffset}` } };
+      out.paging = {
+        next: {
+          after: String(nextOffset),
+          link: `${ctx.baseUrl()}/crm/v3/objects/${type.name}/search?after=${nextOffset}`,
+        },
+      };
     }
     return out;
   });

@@ -76,7 +76,8 @@ export const resPartnerCategory: ModelDef = {
     let current: Row | undefined = row;
     for (let depth = 0; current && depth < 20; depth += 1) {
       parts.unshift(String(current['name']));
-      current = typeof current['parent_id'] === 'number' ? env.row('res.partner.category', current['parent_id']) : undefined;
+      current =
+        typeof current['parent_id'] === 'number' ? env.row('res.partner.category', current['parent_id']) : undefined;
     }
     return parts.join(' / ');
   },

@@ -9,7 +9,19 @@ import { saleOrder, saleOrderLine } from './sale.ts';
 /** The model definitions, in dependency order. */
 export function odooModels(): ModelDef[] {
   return [
-    resUsers, resCountry, resCountryState, resPartnerIndustry, resPartnerCategory, irModelData, resPartner,
-    productTemplate, productProduct, stockLocation, stockQuant, saleOrder, saleOrderLine, accountMove,
+    resUsers,
+    resCountry,
+    resCountryState,
+    resPartnerIndustry,
+    resPartnerCategory,
+    irModelData,
+    resPartner,
+    productTemplate,
+    productProduct,
+    stockLocation,
+    stockQuant,
+    saleOrder,
+    saleOrderLine,
+    accountMove,
   ];
 }

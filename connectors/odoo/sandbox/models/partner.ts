@@ -5,7 +5,12 @@
  */
 import type { ComputeEnv, ModelDef, Row, Stored } from '../orm/types.ts';
 
-const TYPES = [['contact', 'Contact'], ['invoice', 'Invoice Address'], ['delivery', 'Delivery Address'], ['other', 'Other Address']] as const;
+const TYPES = [
+  ['contact', 'Contact'],
+  ['invoice', 'Invoice Address'],
+  ['delivery', 'Delivery Address'],
+  ['other', 'Other Address'],
+] as const;
 
 function parentOf(row: Row, env: ComputeEnv): Row | undefined {
   return typeof row['parent_id'] === 'number' ? env.row('res.partner', row['parent_id']) : undefined;
@@ -43,11 +48,19 @@ export const resPartner: ModelDef = {
   fields: {
     name: { ...char('Name') },
     complete_name: { type: 'char', string: 'Complete Name', readonly: true },
-    is_company: { type: 'boolean', string: 'Is a Company', default: false, help: 'Check if the contact is a company, otherwise it is a person' },
+    is_company: {
+      type: 'boolean',
+      string: 'Is a Company',
+      default: false,
+      help: 'Check if the contact is a company, otherwise it is a person',
+    },
     company_type: {
       type: 'selection',
       string: 'Company Type',
-      selection: [['person', 'Individual'], ['company', 'Company']],
+      selection: [
+        ['person', 'Individual'],
+        ['company', 'Company'],
+      ],
       compute: (_env, rows) => rows.map((r) => (r['is_company'] === true ? 'company' : 'person')),
       inverse: (row, value) => ({ model: 'res.partner', id: row.id, vals: { is_company: value === 'company' } }),
       searchable: true,
@@ -70,7 +83,17 @@ export const resPartner: ModelDef = {
     website: char('Website Link'),
     ref: char('Reference'),
     comment: { type: 'text', string: 'Notes' },
-    lang: { type: 'selection', string: 'Language', selection: [['en_US', 'English (US)'], ['fr_FR', 'French / Français'], ['de_DE', 'German / Deutsch'], ['nl_NL', 'Dutch / Nederlands']], default: 'en_US' },
+    lang: {
+      type: 'selection',
+      string: 'Language',
+      selection: [
+        ['en_US', 'English (US)'],
+        ['fr_FR', 'French / Français'],
+        ['de_DE', 'German / Deutsch'],
+        ['nl_NL', 'Dutch / Nederlands'],
+      ],
+      default: 'en_US',
+    },
     industry_id: { type: 'many2one', string: 'Industry', relation: 'res.partner.industry' },
     category_id: { type: 'many2many', string: 'Tags', relation: 'res.partner.category' },
     active: { type: 'boolean', string: 'Active', default: true },
@@ -87,7 +110,8 @@ export const resPartner: ModelDef = {
   }),
   dependents: (row, env) => {
     const out: { model: string; id: number }[] = [];
-    for (const other of env.rows('res.partner')) if (other['parent_id'] === row.id) out.push({ model: 'res.partner', id: other.id });
+    for (const other of env.rows('res.partner'))
+      if (other['parent_id'] === row.id) out.push({ model: 'res.partner', id: other.id });
     return out;
   },
   constrain: (row) => (!row['name'] && row['type'] === 'contact' ? 'Contacts require a name' : undefined),

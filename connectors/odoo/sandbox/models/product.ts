@@ -6,7 +6,15 @@
  */
 import type { ComputeEnv, ModelDef, Row, Stored } from '../orm/types.ts';
 
-const TEMPLATE_FIELDS = ['name', 'list_price', 'type', 'is_storable', 'description_sale', 'sale_ok', 'purchase_ok'] as const;
+const TEMPLATE_FIELDS = [
+  'name',
+  'list_price',
+  'type',
+  'is_storable',
+  'description_sale',
+  'sale_ok',
+  'purchase_ok',
+] as const;
 
 function templateOf(row: Row, env: ComputeEnv): Row | undefined {
   return typeof row['product_tmpl_id'] === 'number' ? env.row('product.template', row['product_tmpl_id']) : undefined;
@@ -26,17 +34,30 @@ export function onHandByProduct(env: ComputeEnv): Map<number, number> {
   return sums;
 }
 
-function related(field: (typeof TEMPLATE_FIELDS)[number], def: { type: 'char' | 'float' | 'boolean' | 'selection' | 'text'; string: string; selection?: readonly (readonly [string, string])[] }) {
+function related(
+  field: (typeof TEMPLATE_FIELDS)[number],
+  def: {
+    type: 'char' | 'float' | 'boolean' | 'selection' | 'text';
+    string: string;
+    selection?: readonly (readonly [string, string])[];
+  },
+) {
   return {
     ...def,
     searchable: true,
     compute: (env: ComputeEnv, rows: readonly Row[]): Stored[] => rows.map((r) => templateOf(r, env)?.[field] ?? false),
     inverse: (row: Row, value: Stored) =>
-      typeof row['product_tmpl_id'] === 'number' ? { model: 'product.template', id: row['product_tmpl_id'], vals: { [field]: value } } : undefined,
+      typeof row['product_tmpl_id'] === 'number'
+        ? { model: 'product.template', id: row['product_tmpl_id'], vals: { [field]: value } }
+        : undefined,
   };
 }
 
-const TYPE_SELECTION = [['consu', 'Goods'], ['service', 'Service'], ['combo', 'Combo']] as const;
+const TYPE_SELECTION = [
+  ['consu', 'Goods'],
+  ['service', 'Service'],
+  ['combo', 'Combo'],
+] as const;
 
 /** product.template. */
 export const productTemplate: ModelDef = {
@@ -45,7 +66,12 @@ export const productTemplate: ModelDef = {
   order: 'is_favorite desc, name',
   fields: {
     name: { type: 'char', string: 'Name', required: true },
-    list_price: { type: 'float', string: 'Sales Price', default: 1, help: 'Price at which the product is sold to customers.' },
+    list_price: {
+      type: 'float',
+      string: 'Sales Price',
+      default: 1,
+      help: 'Price at which the product is sold to customers.',
+    },
     type: { type: 'selection', string: 'Product Type', selection: TYPE_SELECTION, default: 'consu', required: true },
     is_storable: { type: 'boolean', string: 'Track Inventory', default: false },
     is_favorite: { type: 'boolean', string: 'Favorite', default: false },
@@ -53,7 +79,12 @@ export const productTemplate: ModelDef = {
     sale_ok: { type: 'boolean', string: 'Can be Sold', default: true },
     purchase_ok: { type: 'boolean', string: 'Can be Purchased', default: true },
     active: { type: 'boolean', string: 'Active', default: true },
-    product_variant_ids: { type: 'one2many', string: 'Products', relation: 'product.product', inverseName: 'product_tmpl_id' },
+    product_variant_ids: {
+      type: 'one2many',
+      string: 'Products',
+      relation: 'product.product',
+      inverseName: 'product_tmpl_id',
+    },
     default_code: {
       type: 'char',
       string: 'Internal Reference',
@@ -96,7 +127,13 @@ export const productProduct: ModelDef = {
   description: 'Product Variant',
   order: 'default_code, name, id',
   fields: {
-    product_tmpl_id: { type: 'many2one', string: 'Product Template', relation: 'product.template', required: true, ondelete: 'cascade' },
+    product_tmpl_id: {
+      type: 'many2one',
+      string: 'Product Template',
+      relation: 'product.template',
+      required: true,
+      ondelete: 'cascade',
+    },
     default_code: { type: 'char', string: 'Internal Reference' },
     barcode: { type: 'char', string: 'Barcode' },
     active: { type: 'boolean', string: 'Active', default: true },
@@ -112,13 +149,16 @@ export const productProduct: ModelDef = {
       type: 'float',
       string: 'Sales Price',
       help: 'The sale price is managed from the product template.',
-      compute: (env, rows) => rows.map((r) => {
-        const price = templateOf(r, env)?.['list_price'];
-        return typeof price === 'number' ? price : 0;
-      }),
+      compute: (env, rows) =>
+        rows.map((r) => {
+          const price = templateOf(r, env)?.['list_price'];
+          return typeof price === 'number' ? price : 0;
+        }),
       // No variant attributes here, so price_extra is 0 and the template takes the value as is.
       inverse: (row, value) =>
-        typeof row['product_tmpl_id'] === 'number' ? { model: 'product.template', id: row['product_tmpl_id'], vals: { list_price: value } } : undefined,
+        typeof row['product_tmpl_id'] === 'number'
+          ? { model: 'product.template', id: row['product_tmpl_id'], vals: { list_price: value } }
+          : undefined,
     },
     qty_available: {
       type: 'float',
@@ -132,7 +172,9 @@ export const productProduct: ModelDef = {
   },
   displayName: (row, env) => {
     const name = String(templateOf(row, env)?.['name'] ?? '');
-    return typeof row['default_code'] === 'string' && row['default_code'] !== '' ? `[${row['default_code']}] ${name}` : name;
+    return typeof row['default_code'] === 'string' && row['default_code'] !== ''
+      ? `[${row['default_code']}] ${name}`
+      : name;
   },
   nameSearchFields: ['default_code', 'name'],
   prepare: (vals, env) => {
@@ -170,7 +212,15 @@ export const stockLocation: ModelDef = {
       string: 'Location Type',
       required: true,
       default: 'internal',
-      selection: [['supplier', 'Vendor'], ['view', 'Virtual'], ['internal', 'Internal'], ['customer', 'Customer'], ['inventory', 'Inventory Loss'], ['production', 'Production'], ['transit', 'Transit']],
+      selection: [
+        ['supplier', 'Vendor'],
+        ['view', 'Virtual'],
+        ['internal', 'Internal'],
+        ['customer', 'Customer'],
+        ['inventory', 'Inventory Loss'],
+        ['production', 'Production'],
+        ['transit', 'Transit'],
+      ],
     },
     active: { type: 'boolean', string: 'Active', default: true },
   },
@@ -178,7 +228,12 @@ export const stockLocation: ModelDef = {
   recompute: (row, env) => {
     const parent = typeof row['location_id'] === 'number' ? env.row('stock.location', row['location_id']) : undefined;
     // Odoo: a non-view location is named after its parent's full name.
-    return { complete_name: parent && row['usage'] !== 'view' ? `${String(parent['complete_name'])}/${String(row['name'])}` : String(row['name']) };
+    return {
+      complete_name:
+        parent && row['usage'] !== 'view'
+          ? `${String(parent['complete_name'])}/${String(row['name'])}`
+          : String(row['name']),
+    };
   },
 };
 
@@ -187,12 +242,30 @@ export const stockQuant: ModelDef = {
   name: 'stock.quant',
   description: 'Quants',
   fields: {
-    product_id: { type: 'many2one', string: 'Product', relation: 'product.product', required: true, ondelete: 'restrict' },
-    location_id: { type: 'many2one', string: 'Location', relation: 'stock.location', required: true, ondelete: 'restrict' },
-    quantity: { type: 'float', string: 'Quantity', readonly: true, help: 'Quantity of products in this quant, in the default unit of measure of the product' },
+    product_id: {
+      type: 'many2one',
+      string: 'Product',
+      relation: 'product.product',
+      required: true,
+      ondelete: 'restrict',
+    },
+    location_id: {
+      type: 'many2one',
+      string: 'Location',
+      relation: 'stock.location',
+      required: true,
+      ondelete: 'restrict',
+    },
+    quantity: {
+      type: 'float',
+      string: 'Quantity',
+      readonly: true,
+      help: 'Quantity of products in this quant, in the default unit of measure of the product',
+    },
     reserved_quantity: { type: 'float', string: 'Reserved Quantity', default: 0 },
     inventory_quantity: { type: 'float', string: 'Counted Quantity' },
     in_date: { type: 'datetime', string: 'Incoming Date', default: (now) => now },
   },
-  displayName: (row, env) => (typeof row['product_id'] === 'number' ? env.displayName('product.product', row['product_id']) : ''),
+  displayName: (row, env) =>
+    typeof row['product_id'] === 'number' ? env.displayName('product.product', row['product_id']) : '',
 };

@@ -28,7 +28,12 @@ export const saleOrder: ModelDef = {
       type: 'selection',
       string: 'Status',
       default: 'draft',
-      selection: [['draft', 'Quotation'], ['sent', 'Quotation Sent'], ['sale', 'Sales Order'], ['cancel', 'Cancelled']],
+      selection: [
+        ['draft', 'Quotation'],
+        ['sent', 'Quotation Sent'],
+        ['sale', 'Sales Order'],
+        ['cancel', 'Cancelled'],
+      ],
     },
     client_order_ref: { type: 'char', string: 'Customer Reference' },
     origin: { type: 'char', string: 'Source Document' },
@@ -38,7 +43,10 @@ export const saleOrder: ModelDef = {
     amount_tax: { type: 'monetary', string: 'Taxes', readonly: true },
     amount_total: { type: 'monetary', string: 'Total', readonly: true },
   },
-  onCreate: (vals, ctx): Record<string, string> => (vals['name'] === 'New' || !vals['name'] ? { name: `S${String(ctx.nextSequence('sale.order')).padStart(5, '0')}` } : {}),
+  onCreate: (vals, ctx): Record<string, string> =>
+    vals['name'] === 'New' || !vals['name']
+      ? { name: `S${String(ctx.nextSequence('sale.order')).padStart(5, '0')}` }
+      : {},
   recompute: (row, env) => {
     const untaxed = round2(linesOf(env, row.id).reduce((sum, l) => sum + numberOf(l['price_subtotal']), 0));
     return { amount_untaxed: untaxed, amount_tax: 0, amount_total: untaxed };
@@ -51,7 +59,13 @@ export const saleOrderLine: ModelDef = {
   description: 'Sales Order Line',
   order: 'order_id, sequence, id',
   fields: {
-    order_id: { type: 'many2one', string: 'Order Reference', relation: 'sale.order', required: true, ondelete: 'cascade' },
+    order_id: {
+      type: 'many2one',
+      string: 'Order Reference',
+      relation: 'sale.order',
+      required: true,
+      ondelete: 'cascade',
+    },
     sequence: { type: 'integer', string: 'Sequence', default: 10 },
     product_id: { type: 'many2one', string: 'Product', relation: 'product.product', ondelete: 'restrict' },
     name: { type: 'text', string: 'Description', required: true },
@@ -71,13 +85,16 @@ export const saleOrderLine: ModelDef = {
     if (!ctx.given.has('name')) out['name'] = ctx.displayName('product.product', product);
     if (!ctx.given.has('price_unit')) {
       const p = ctx.row('product.product', product);
-      const tmpl = typeof p?.['product_tmpl_id'] === 'number' ? ctx.row('product.template', p['product_tmpl_id']) : undefined;
+      const tmpl =
+        typeof p?.['product_tmpl_id'] === 'number' ? ctx.row('product.template', p['product_tmpl_id']) : undefined;
       out['price_unit'] = numberOf(tmpl?.['list_price']);
     }
     return out;
   },
   recompute: (row) => ({
-    price_subtotal: round2(numberOf(row['product_uom_qty']) * numberOf(row['price_unit']) * (1 - numberOf(row['discount']) / 100)),
+    price_subtotal: round2(
+      numberOf(row['product_uom_qty']) * numberOf(row['price_unit']) * (1 - numberOf(row['discount']) / 100),
+    ),
   }),
   dependents: (row) => (typeof row['order_id'] === 'number' ? [{ model: 'sale.order', id: row['order_id'] }] : []),
 };

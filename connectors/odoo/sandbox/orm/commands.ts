@@ -90,7 +90,15 @@ export function applyMany2many(
 }
 
 /** Applies commands to a one2many of `parent` (the comodel rows' inverse many2one is written). */
-export function applyOne2many(env: Env, ops: RecordOps, model: Model, name: string, field: FieldDef, parent: Row, value: unknown): void {
+export function applyOne2many(
+  env: Env,
+  ops: RecordOps,
+  model: Model,
+  name: string,
+  field: FieldDef,
+  parent: Row,
+  value: unknown,
+): void {
   const comodelName = field.relation ?? '';
   const inverse = field.inverseName ?? '';
   const comodel = env.registry.get(comodelName);
@@ -121,7 +129,8 @@ export function applyOne2many(env: Env, ops: RecordOps, model: Model, name: stri
         detach([id]);
         break;
       case 4:
-        if (env.row(comodelName, id)?.[inverse] !== parent.id) ops.write(env, comodelName, [id], { [inverse]: parent.id });
+        if (env.row(comodelName, id)?.[inverse] !== parent.id)
+          ops.write(env, comodelName, [id], { [inverse]: parent.id });
         break;
       case 5:
         detach(children());

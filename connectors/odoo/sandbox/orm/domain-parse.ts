@@ -8,8 +8,23 @@ import { valueError } from '../errors.ts';
 
 /** Comparison operators of a leaf. */
 export const TERM_OPERATORS = [
-  '=', '!=', '<=', '<', '>', '>=', '=?', '=like', '=ilike', 'like', 'not like', 'ilike', 'not ilike',
-  'in', 'not in', 'child_of', 'parent_of',
+  '=',
+  '!=',
+  '<=',
+  '<',
+  '>',
+  '>=',
+  '=?',
+  '=like',
+  '=ilike',
+  'like',
+  'not like',
+  'ilike',
+  'not ilike',
+  'in',
+  'not in',
+  'child_of',
+  'parent_of',
 ] as const;
 /** A leaf's comparison operator. */
 export type TermOperator = (typeof TERM_OPERATORS)[number];
@@ -31,7 +46,9 @@ export function pyRepr(value: unknown): string {
   if (typeof value === 'string') return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
   if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
   if (typeof value === 'object') {
-    return `{${Object.entries(value).map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`)
+      .join(', ')}}`;
   }
   return String(value);
 }

@@ -103,7 +103,15 @@ function valueReader(env: Env, model: Model, name: string, field: FieldDef): (ro
   return (row) => byId.get(row.id) ?? false;
 }
 
-function compilePath(env: Env, model: Model, name: string, field: FieldDef, rest: string, op: TermOperator, value: unknown): RowPredicate {
+function compilePath(
+  env: Env,
+  model: Model,
+  name: string,
+  field: FieldDef,
+  rest: string,
+  op: TermOperator,
+  value: unknown,
+): RowPredicate {
   if (field.type !== 'many2one' && field.type !== 'many2many' && field.type !== 'one2many') {
     throw valueError(`Invalid field ${pyRepr(`${name}.${rest}`)} on model ${pyRepr(model.name)}`);
   }
@@ -194,7 +202,13 @@ function toIdList(env: Env, model: Model, value: unknown): number[] {
 }
 
 /** Ids reachable from `roots` (roots included) down (`child_of`) or up (`parent_of`) the parent field. */
-function hierarchy(env: Env, model: Model, roots: readonly number[], op: 'child_of' | 'parent_of', parentField?: string): Set<number> {
+function hierarchy(
+  env: Env,
+  model: Model,
+  roots: readonly number[],
+  op: 'child_of' | 'parent_of',
+  parentField?: string,
+): Set<number> {
   const parentName = parentField ?? model.parentName ?? 'parent_id';
   if (!(parentName in model.allFields)) return new Set(roots.filter((id) => env.row(model.name, id)));
   const result = new Set<number>();

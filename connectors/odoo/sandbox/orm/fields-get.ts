@@ -8,11 +8,19 @@ import { isComputed } from './computed.ts';
 import type { Model } from './registry.ts';
 
 /** Describes the fields of `model`. */
-export function fieldsGet(model: Model, allfields: unknown, attributes: unknown): Record<string, Record<string, unknown>> {
-  const names = Array.isArray(allfields) && allfields.length > 0
-    ? allfields.filter((f): f is string => typeof f === 'string' && Object.hasOwn(model.allFields, f))
-    : Object.keys(model.allFields);
-  const keep = Array.isArray(attributes) && attributes.length > 0 ? new Set(attributes.filter((a) => typeof a === 'string')) : undefined;
+export function fieldsGet(
+  model: Model,
+  allfields: unknown,
+  attributes: unknown,
+): Record<string, Record<string, unknown>> {
+  const names =
+    Array.isArray(allfields) && allfields.length > 0
+      ? allfields.filter((f): f is string => typeof f === 'string' && Object.hasOwn(model.allFields, f))
+      : Object.keys(model.allFields);
+  const keep =
+    Array.isArray(attributes) && attributes.length > 0
+      ? new Set(attributes.filter((a) => typeof a === 'string'))
+      : undefined;
   const out: Record<string, Record<string, unknown>> = {};
   for (const name of names) {
     const field = model.allFields[name];

@@ -65,7 +65,8 @@ function resolveOne(env: Env, field: FieldDef, column: string, sub: string, raw:
   const comodel = env.registry.get(field.relation ?? '');
   if (sub === '.id') {
     const id = Number(raw);
-    if (!Number.isInteger(id) || !env.row(comodel.name, id)) throw new RowError(`No matching record found for database id '${raw}' in field '${field.string}'`, column);
+    if (!Number.isInteger(id) || !env.row(comodel.name, id))
+      throw new RowError(`No matching record found for database id '${raw}' in field '${field.string}'`, column);
     return id;
   }
   if (sub === 'id') {
@@ -76,7 +77,8 @@ function resolveOne(env: Env, field: FieldDef, column: string, sub: string, raw:
     return hit.resId;
   }
   const [first] = nameSearchIds(env, comodel, [raw], '=');
-  if (first === undefined) throw new RowError(`No matching record found for name '${raw}' in field '${field.string}'`, column);
+  if (first === undefined)
+    throw new RowError(`No matching record found for name '${raw}' in field '${field.string}'`, column);
   return first;
 }
 
@@ -93,7 +95,8 @@ function convert(env: Env, field: FieldDef, column: string, sub: string, raw: st
     case 'float':
     case 'monetary': {
       const n = Number(value);
-      if (!Number.isFinite(n)) throw new RowError(`'${value}' does not seem to be a number for field '${field.string}'`, column);
+      if (!Number.isFinite(n))
+        throw new RowError(`'${value}' does not seem to be a number for field '${field.string}'`, column);
       return field.type === 'integer' ? Math.trunc(n) : n;
     }
     case 'boolean': {
@@ -103,7 +106,9 @@ function convert(env: Env, field: FieldDef, column: string, sub: string, raw: st
       throw new RowError(`Unknown value '${value}' for boolean field '${field.string}'`, column);
     }
     case 'selection': {
-      const hit = (field.selection ?? []).find(([k, label]) => k === value || label.toLowerCase() === value.toLowerCase());
+      const hit = (field.selection ?? []).find(
+        ([k, label]) => k === value || label.toLowerCase() === value.toLowerCase(),
+      );
       if (!hit) throw new RowError(`Value '${value}' not found in selection field '${field.string}'`, column);
       return hit[0];
     }
@@ -163,7 +168,12 @@ export function load(env: Env, modelName: string, fields: unknown, data: unknown
       } catch (err) {
         if (!(err instanceof RowError) && !(err instanceof OdooError)) throw err;
         env.changes.length = mark;
-        const message: LoadMessage = { type: 'error', message: err.message, record: index, rows: { from: index, to: index } };
+        const message: LoadMessage = {
+          type: 'error',
+          message: err.message,
+          record: index,
+          rows: { from: index, to: index },
+        };
         if (err instanceof RowError && err.field) message.field = err.field;
         messages.push(message);
       }

@@ -25,7 +25,8 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : und
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 function valsOf(model: string, v: unknown): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw valueError(`Invalid values ${JSON.stringify(v)} for ${model}`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw valueError(`Invalid values ${JSON.stringify(v)} for ${model}`);
   return v as Record<string, unknown>;
 }
 
@@ -33,7 +34,8 @@ const METHODS: Record<string, MethodDef> = {
   search: {
     params: [['domain'], ['offset', 0], ['limit', null], ['order', null]],
     record: false,
-    run: (env, model, _ids, a) => search(env, model, a['domain'], { offset: num(a['offset']), limit: num(a['limit']), order: str(a['order']) }),
+    run: (env, model, _ids, a) =>
+      search(env, model, a['domain'], { offset: num(a['offset']), limit: num(a['limit']), order: str(a['order']) }),
   },
   search_count: {
     params: [['domain'], ['limit', null]],
@@ -41,15 +43,29 @@ const METHODS: Record<string, MethodDef> = {
     run: (env, model, _ids, a) => searchCount(env, model, a['domain'], num(a['limit'])),
   },
   search_read: {
-    params: [['domain', null], ['fields', null], ['offset', 0], ['limit', null], ['order', null]],
+    params: [
+      ['domain', null],
+      ['fields', null],
+      ['offset', 0],
+      ['limit', null],
+      ['order', null],
+    ],
     record: false,
     run: (env, model, _ids, a) =>
-      searchRead(env, model, a['domain'], a['fields'], { offset: num(a['offset']), limit: num(a['limit']), order: str(a['order']) }),
+      searchRead(env, model, a['domain'], a['fields'], {
+        offset: num(a['offset']),
+        limit: num(a['limit']),
+        order: str(a['order']),
+      }),
   },
   read: {
-    params: [['fields', null], ['load', '_classic_read']],
+    params: [
+      ['fields', null],
+      ['load', '_classic_read'],
+    ],
     record: true,
-    run: (env, model, ids, a) => read(env, model, ids, a['fields'], a['load'] === null || a['load'] === false ? 'none' : 'classic'),
+    run: (env, model, ids, a) =>
+      read(env, model, ids, a['fields'], a['load'] === null || a['load'] === false ? 'none' : 'classic'),
   },
   create: {
     params: [['vals_list']],
@@ -77,14 +93,23 @@ const METHODS: Record<string, MethodDef> = {
     },
   },
   fields_get: {
-    params: [['allfields', null], ['attributes', null]],
+    params: [
+      ['allfields', null],
+      ['attributes', null],
+    ],
     record: false,
     run: (env, model, _ids, a) => fieldsGet(env.registry.get(model), a['allfields'], a['attributes']),
   },
   name_search: {
-    params: [['name', ''], ['domain', null], ['operator', 'ilike'], ['limit', 100]],
+    params: [
+      ['name', ''],
+      ['domain', null],
+      ['operator', 'ilike'],
+      ['limit', 100],
+    ],
     record: false,
-    run: (env, model, _ids, a) => nameSearch(env, model, str(a['name']) ?? '', a['domain'], str(a['operator']) ?? 'ilike', num(a['limit']) ?? null),
+    run: (env, model, _ids, a) =>
+      nameSearch(env, model, str(a['name']) ?? '', a['domain'], str(a['operator']) ?? 'ilike', num(a['limit']) ?? null),
   },
   load: {
     params: [['fields'], ['data']],
@@ -103,7 +128,8 @@ export function isKnownMethod(method: string): boolean {
 
 /** Checks a method name as Odoo's `get_public_method` does. */
 export function checkMethod(model: string, method: string): void {
-  if (method.startsWith('_')) throw accessError(`Private methods (such as '${model}.${method}') cannot be called remotely.`);
+  if (method.startsWith('_'))
+    throw accessError(`Private methods (such as '${model}.${method}') cannot be called remotely.`);
   if (!isKnownMethod(method)) {
     throw new OdooError('builtins.AttributeError', `The method '${method}' does not exist on the model '${model}'`);
   }
@@ -112,7 +138,8 @@ export function checkMethod(model: string, method: string): void {
 /** Normalises ids as `browse` accepts them: one int or a list of ints. */
 export function toIds(value: unknown): number[] {
   if (typeof value === 'number' && Number.isInteger(value)) return [value];
-  if (Array.isArray(value) && value.every((v) => typeof v === 'number' && Number.isInteger(v))) return value as number[];
+  if (Array.isArray(value) && value.every((v) => typeof v === 'number' && Number.isInteger(v)))
+    return value as number[];
   if (value === false || value === null) return [];
   throw valueError(`Invalid ids ${JSON.stringify(value)}`);
 }
@@ -123,7 +150,9 @@ export function bindArgs(method: string, positional: readonly unknown[], keyword
   if (!def) throw new OdooError('builtins.AttributeError', `The method '${method}' does not exist`);
   const max = def.params.length + (def.record ? 1 : 0) + 1;
   if (positional.length > def.params.length) {
-    throw typeError(`${method}() takes from 1 to ${max} positional arguments but ${positional.length + 1 + (def.record ? 1 : 0)} were given`);
+    throw typeError(
+      `${method}() takes from 1 to ${max} positional arguments but ${positional.length + 1 + (def.record ? 1 : 0)} were given`,
+    );
   }
   const bound: Args = {};
   def.params.forEach((param, i) => {
@@ -141,7 +170,8 @@ export function bindArgs(method: string, positional: readonly unknown[], keyword
       bound['domain'] = keywords[key];
       continue;
     }
-    if (!def.params.some(([n]) => n === key)) throw typeError(`${method}() got an unexpected keyword argument '${key}'`);
+    if (!def.params.some(([n]) => n === key))
+      throw typeError(`${method}() got an unexpected keyword argument '${key}'`);
   }
   return bound;
 }
@@ -154,6 +184,7 @@ export function isRecordMethod(method: string): boolean {
 /** Runs a bound method. */
 export function runMethod(env: Env, model: string, method: string, ids: number[], args: Args): unknown {
   const def = METHODS[method];
-  if (!def) throw new OdooError('builtins.AttributeError', `The method '${method}' does not exist on the model '${model}'`);
+  if (!def)
+    throw new OdooError('builtins.AttributeError', `The method '${method}' does not exist on the model '${model}'`);
   return def.run(env, model, ids, args);
 }

@@ -71,7 +71,10 @@ export class OdooOrm {
     this.registry.get(model);
     checkMethod(model, method);
     const positional = Array.isArray(args) ? [...(args as unknown[])] : [];
-    const keywords = typeof kwargs === 'object' && kwargs !== null && !Array.isArray(kwargs) ? { ...(kwargs as Record<string, unknown>) } : {};
+    const keywords =
+      typeof kwargs === 'object' && kwargs !== null && !Array.isArray(kwargs)
+        ? { ...(kwargs as Record<string, unknown>) }
+        : {};
     const context = takeContext(keywords);
     let ids: number[] = [];
     if (isRecordMethod(method)) {
@@ -99,5 +102,7 @@ export class OdooOrm {
 function takeContext(keywords: Record<string, unknown>): Record<string, unknown> {
   const context = keywords['context'];
   delete keywords['context'];
-  return typeof context === 'object' && context !== null && !Array.isArray(context) ? (context as Record<string, unknown>) : {};
+  return typeof context === 'object' && context !== null && !Array.isArray(context)
+    ? (context as Record<string, unknown>)
+    : {};
 }

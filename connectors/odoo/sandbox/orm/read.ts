@@ -36,7 +36,13 @@ function fieldList(env: Env, model: Model, fields: unknown): string[] {
 }
 
 /** Reads rows of `model` as dicts of the wire values. */
-export function readRows(env: Env, model: Model, rows: readonly Row[], fields: unknown, load: ReadLoad = 'classic'): Record<string, unknown>[] {
+export function readRows(
+  env: Env,
+  model: Model,
+  rows: readonly Row[],
+  fields: unknown,
+  load: ReadLoad = 'classic',
+): Record<string, unknown>[] {
   const names = fieldList(env, model, fields);
   const computed = new Map<string, Stored[]>();
   for (const name of names) {
@@ -56,7 +62,13 @@ export function readRows(env: Env, model: Model, rows: readonly Row[], fields: u
 }
 
 /** `read(ids, fields)`: existing ids only, in the order asked. */
-export function read(env: Env, modelName: string, ids: readonly number[], fields: unknown, load: ReadLoad = 'classic'): Record<string, unknown>[] {
+export function read(
+  env: Env,
+  modelName: string,
+  ids: readonly number[],
+  fields: unknown,
+  load: ReadLoad = 'classic',
+): Record<string, unknown>[] {
   const model = env.registry.get(modelName);
   const seen = new Set<number>();
   const rows: Row[] = [];
@@ -82,7 +94,7 @@ export function searchRows(env: Env, modelName: string, domain: unknown, options
   const predicate = compileDomain(env, model, domain, env.activeTest);
   const matched: Row[] = [];
   for (const row of env.rows(modelName)) if (predicate(row)) matched.push(row);
-  const spec = typeof options.order === 'string' && options.order.trim() !== '' ? options.order : model.order ?? 'id';
+  const spec = typeof options.order === 'string' && options.order.trim() !== '' ? options.order : (model.order ?? 'id');
   return pageOf(sortRows(env, model, matched, parseOrder(model, spec)), options);
 }
 
@@ -101,19 +113,33 @@ export function searchCount(env: Env, modelName: string, domain: unknown, limit?
 }
 
 /** `search_read(domain, fields, offset, limit, order)`. */
-export function searchRead(env: Env, modelName: string, domain: unknown, fields: unknown, options: SearchOptions = {}): Record<string, unknown>[] {
+export function searchRead(
+  env: Env,
+  modelName: string,
+  domain: unknown,
+  fields: unknown,
+  options: SearchOptions = {},
+): Record<string, unknown>[] {
   const model = env.registry.get(modelName);
   return readRows(env, model, searchRows(env, modelName, domain, options), fields);
 }
 
 /** `name_search(name, domain, operator, limit)` -> `[[id, display_name], ...]`. */
-export function nameSearch(env: Env, modelName: string, name: string, domain: unknown, operator: string, limit: number | false | null): [number, string][] {
+export function nameSearch(
+  env: Env,
+  modelName: string,
+  name: string,
+  domain: unknown,
+  operator: string,
+  limit: number | false | null,
+): [number, string][] {
   const model = env.registry.get(modelName);
   const predicate = compileDomain(env, model, domain, env.activeTest);
   // An empty name with a positive operator matches everything (Odoo skips the name filter).
-  const byName = name === '' && !operator.startsWith('not') && operator !== '!='
-    ? undefined
-    : nameSearchIds(env, model, [name], operator as Parameters<typeof nameSearchIds>[3]);
+  const byName =
+    name === '' && !operator.startsWith('not') && operator !== '!='
+      ? undefined
+      : nameSearchIds(env, model, [name], operator as Parameters<typeof nameSearchIds>[3]);
   const spec = model.order ?? 'id';
   const rows = [...env.rows(modelName)].filter((r) => predicate(r) && (byName === undefined || byName.has(r.id)));
   const ordered = pageOf(sortRows(env, model, rows, parseOrder(model, spec)), { limit: limit ?? undefined });

@@ -46,7 +46,8 @@ function recompute(env: Env, modelName: string, id: number, seen = new Set<strin
     if (Object.entries(values).some(([k, v]) => row[k] !== v)) env.db.put(modelName, { ...row, ...values });
   }
   const current = env.db.get(modelName, id);
-  if (current && model.dependents) for (const dep of model.dependents(current, env)) recompute(env, dep.model, dep.id, seen);
+  if (current && model.dependents)
+    for (const dep of model.dependents(current, env)) recompute(env, dep.model, dep.id, seen);
 }
 
 function validate(env: Env, model: Model, id: number): void {
@@ -60,7 +61,12 @@ function validate(env: Env, model: Model, id: number): void {
 }
 
 /** Splits vals into what goes on the row now and what must wait for the row to exist. */
-function applyVals(env: Env, model: Model, base: Record<string, Stored>, vals: Record<string, unknown>): Array<[string, unknown]> {
+function applyVals(
+  env: Env,
+  model: Model,
+  base: Record<string, Stored>,
+  vals: Record<string, unknown>,
+): Array<[string, unknown]> {
   const later: Array<[string, unknown]> = [];
   for (const [name, value] of Object.entries(vals)) {
     const field = model.allFields[name];
@@ -165,7 +171,9 @@ export function unlink(env: Env, modelName: string, ids: readonly number[]): voi
   for (const row of rows) env.db.remove(modelName, row.id);
   for (const otherName of env.registry.names()) {
     const other = env.registry.get(otherName);
-    const refs = Object.entries(other.fields).filter(([, f]) => f.relation === modelName && (f.type === 'many2one' || f.type === 'many2many'));
+    const refs = Object.entries(other.fields).filter(
+      ([, f]) => f.relation === modelName && (f.type === 'many2one' || f.type === 'many2many'),
+    );
     if (refs.length === 0) continue;
     const cascade: number[] = [];
     for (const ref of [...env.rows(otherName)]) {
@@ -183,10 +191,16 @@ export function unlink(env: Env, modelName: string, ids: readonly number[]): voi
       // The database applies SET NULL itself: no write_date change, as in PostgreSQL.
       if (next) env.db.put(otherName, next as Row);
     }
-    if (cascade.length > 0) unlink(env, otherName, cascade.filter((id) => env.db.get(otherName, id)));
+    if (cascade.length > 0)
+      unlink(
+        env,
+        otherName,
+        cascade.filter((id) => env.db.get(otherName, id)),
+      );
   }
   for (const xid of [...env.rows('ir.model.data')]) {
-    if (xid['model'] === modelName && typeof xid['res_id'] === 'number' && doomed.has(xid['res_id'])) env.db.remove('ir.model.data', xid.id);
+    if (xid['model'] === modelName && typeof xid['res_id'] === 'number' && doomed.has(xid['res_id']))
+      env.db.remove('ir.model.data', xid.id);
   }
   for (const row of rows) for (const dep of model.dependents?.(row, env) ?? []) recompute(env, dep.model, dep.id);
 }

@@ -39,7 +39,11 @@ export interface ComputeEnv {
 export type ComputeFn = (env: ComputeEnv, rows: readonly Row[]) => Stored[];
 
 /** How a written value of a non-stored computed field is stored elsewhere (Odoo's `inverse`). */
-export type InverseFn = (row: Row, value: Stored, env: ComputeEnv) => { model: string; id: number; vals: Record<string, unknown> } | undefined;
+export type InverseFn = (
+  row: Row,
+  value: Stored,
+  env: ComputeEnv,
+) => { model: string; id: number; vals: Record<string, unknown> } | undefined;
 
 /** One field of a model. */
 export interface FieldDef {
@@ -120,4 +124,11 @@ export interface CreateContext extends ComputeEnv {
 }
 
 /** Names of the fields every model gets. */
-export const MAGIC_FIELDS: readonly string[] = ['id', 'display_name', 'create_date', 'create_uid', 'write_date', 'write_uid'];
+export const MAGIC_FIELDS: readonly string[] = [
+  'id',
+  'display_name',
+  'create_date',
+  'create_uid',
+  'write_date',
+  'write_uid',
+];

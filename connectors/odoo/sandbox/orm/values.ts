@@ -35,9 +35,12 @@ const isEmpty = (value: unknown): boolean => value === false || value === null |
 function toNumber(model: Model, name: string, value: unknown, integer: boolean): number {
   if (isEmpty(value)) return 0;
   if (value === true) return 1;
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
   if (!Number.isFinite(n)) {
-    const kind = integer ? "int() argument must be a string, a bytes-like object or a real number" : 'could not convert string to float';
+    const kind = integer
+      ? 'int() argument must be a string, a bytes-like object or a real number'
+      : 'could not convert string to float';
     throw valueError(`${kind}: '${String(value)}' (${model.name}.${name})`);
   }
   return integer ? Math.trunc(n) : n;
@@ -70,11 +73,13 @@ export function toStored(env: Env, model: Model, name: string, field: FieldDef, 
       return Boolean(value);
     case 'date':
       if (isEmpty(value)) return false;
-      if (typeof value !== 'string') throw valueError(`Wrong value for ${model.name}.${name}: ${JSON.stringify(value)}`);
+      if (typeof value !== 'string')
+        throw valueError(`Wrong value for ${model.name}.${name}: ${JSON.stringify(value)}`);
       return normalizeDate(value);
     case 'datetime':
       if (isEmpty(value)) return false;
-      if (typeof value !== 'string') throw valueError(`Wrong value for ${model.name}.${name}: ${JSON.stringify(value)}`);
+      if (typeof value !== 'string')
+        throw valueError(`Wrong value for ${model.name}.${name}: ${JSON.stringify(value)}`);
       return normalizeDatetime(value);
     case 'many2one': {
       if (isEmpty(value)) return false;

@@ -16,7 +16,12 @@ export interface TransportDeps {
  * After a committed write: counts it, and applies an armed dropAfterCommit fault.
  * True when the connection was dropped (the handler must not reply).
  */
-export function afterWrite(deps: TransportDeps, request: FastifyRequest, reply: FastifyReply, changes: readonly Change[]): boolean {
+export function afterWrite(
+  deps: TransportDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  changes: readonly Change[],
+): boolean {
   if (changes.length === 0) return false;
   deps.kit.recordWrite(request, changes.length);
   return deps.kit.afterCommit(request, reply);

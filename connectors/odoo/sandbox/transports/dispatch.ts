@@ -26,7 +26,13 @@ export interface Dispatched {
 const read = (result: unknown): Dispatched => ({ result, changes: [] });
 
 /** Runs one RPC call. */
-export function dispatchRpc(auth: OdooAuth, orm: OdooOrm, service: unknown, method: unknown, params: unknown): Dispatched {
+export function dispatchRpc(
+  auth: OdooAuth,
+  orm: OdooOrm,
+  service: unknown,
+  method: unknown,
+  params: unknown,
+): Dispatched {
   const args = Array.isArray(params) ? params : [];
   if (service === 'common') {
     switch (method) {
@@ -42,12 +48,16 @@ export function dispatchRpc(auth: OdooAuth, orm: OdooOrm, service: unknown, meth
     }
   }
   if (service === 'object') {
-    if (method !== 'execute_kw' && method !== 'execute') throw new OdooError('builtins.NameError', `Method not available ${String(method)}`);
+    if (method !== 'execute_kw' && method !== 'execute')
+      throw new OdooError('builtins.NameError', `Method not available ${String(method)}`);
     if (args.length < 5) throw typeError(`${String(method)}() missing required positional arguments`);
     const caller = auth.check(args[0], args[1], args[2]);
     const model = String(args[3]);
     const name = String(args[4]);
-    const call = method === 'execute_kw' ? orm.executeKw(caller, model, name, args[5] ?? [], args[6] ?? {}) : orm.executeKw(caller, model, name, args.slice(5), {});
+    const call =
+      method === 'execute_kw'
+        ? orm.executeKw(caller, model, name, args[5] ?? [], args[6] ?? {})
+        : orm.executeKw(caller, model, name, args.slice(5), {});
     return { result: call.result, changes: call.changes };
   }
   if (service === 'db') {

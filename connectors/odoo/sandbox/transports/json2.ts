@@ -19,12 +19,17 @@ export function registerJson2(app: FastifyInstance, deps: TransportDeps): void {
         throw new OdooError('werkzeug.exceptions.NotFound', `database "${dbHeader}" does not exist`);
       }
       const { model, method } = request.params;
-      if (!deps.orm.registry.find(model)) throw new OdooError('werkzeug.exceptions.NotFound', `the model "${model}" does not exist`);
+      if (!deps.orm.registry.find(model))
+        throw new OdooError('werkzeug.exceptions.NotFound', `the model "${model}" does not exist`);
       if (!method.startsWith('_') && !isKnownMethod(method)) {
-        throw new OdooError('werkzeug.exceptions.NotFound', `The method '${method}' does not exist on the model '${model}'`);
+        throw new OdooError(
+          'werkzeug.exceptions.NotFound',
+          `The method '${method}' does not exist on the model '${model}'`,
+        );
       }
       const body = request.body ?? {};
-      if (typeof body !== 'object' || Array.isArray(body)) throw new OdooError('builtins.TypeError', 'the body must be a JSON object of named arguments');
+      if (typeof body !== 'object' || Array.isArray(body))
+        throw new OdooError('builtins.TypeError', 'the body must be a JSON object of named arguments');
       const { result, changes } = deps.orm.callNamed(caller, model, method, body as Record<string, unknown>);
       if (afterWrite(deps, request, reply, changes)) return reply;
       return reply.type('application/json; charset=utf-8').send(JSON.stringify(result ?? null));

@@ -11,9 +11,15 @@ import { afterWrite, type TransportDeps } from './deps.ts';
 /** Registers `/jsonrpc`. */
 export function registerJsonRpc(app: FastifyInstance, deps: TransportDeps): void {
   app.post('/jsonrpc', async (request, reply) => {
-    const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+    const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
+      string,
+      unknown
+    >;
     const id = body['id'] ?? null;
-    const params = (typeof body['params'] === 'object' && body['params'] !== null ? body['params'] : {}) as Record<string, unknown>;
+    const params = (typeof body['params'] === 'object' && body['params'] !== null ? body['params'] : {}) as Record<
+      string,
+      unknown
+    >;
     try {
       const { result, changes } = dispatchRpc(deps.auth, deps.orm, params['service'], params['method'], params['args']);
       if (afterWrite(deps, request, reply, changes)) return reply;

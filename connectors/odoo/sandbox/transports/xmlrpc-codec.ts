@@ -37,7 +37,11 @@ function elements(nodes: readonly XmlNode[]): XmlNode[] {
 }
 
 function text(nodes: readonly XmlNode[]): string {
-  return nodes.map((n) => (typeof n['#text'] === 'string' ? n['#text'] : typeof n['#text'] === 'number' ? String(n['#text']) : '')).join('');
+  return nodes
+    .map((n) =>
+      typeof n['#text'] === 'string' ? n['#text'] : typeof n['#text'] === 'number' ? String(n['#text']) : '',
+    )
+    .join('');
 }
 
 function child(nodes: readonly XmlNode[], tag: string): XmlNode | undefined {
@@ -80,7 +84,11 @@ function decodeValue(valueNode: XmlNode): unknown {
       return raw.replace(/\s+/g, '');
     case 'array': {
       const data = child(content, 'data');
-      return data ? elements(childrenOf(data)).filter((n) => tagOf(n) === 'value').map(decodeValue) : [];
+      return data
+        ? elements(childrenOf(data))
+            .filter((n) => tagOf(n) === 'value')
+            .map(decodeValue)
+        : [];
     }
     case 'struct': {
       const out: Record<string, unknown> = {};
@@ -91,7 +99,12 @@ function decodeValue(valueNode: XmlNode): unknown {
         if (!nameNode || !value) throw bad('struct member without name or value');
         const key = text(childrenOf(nameNode));
         // A `__proto__` key must stay data, never change the object's prototype.
-        Object.defineProperty(out, key, { value: decodeValue(value), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, key, {
+          value: decodeValue(value),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return out;
     }
@@ -135,10 +148,13 @@ export function encodeValue(value: unknown): string {
   if (value === null || value === undefined) return '<value><nil/></value>';
   if (typeof value === 'boolean') return `<value><boolean>${value ? 1 : 0}</boolean></value>`;
   if (typeof value === 'number') {
-    return Number.isInteger(value) && Math.abs(value) <= 2147483647 ? `<value><int>${value}</int></value>` : `<value><double>${String(value)}</double></value>`;
+    return Number.isInteger(value) && Math.abs(value) <= 2147483647
+      ? `<value><int>${value}</int></value>`
+      : `<value><double>${String(value)}</double></value>`;
   }
   if (typeof value === 'string') return `<value><string>${escapeXml(value)}</string></value>`;
-  if (Array.isArray(value)) return `<value><array><data>\n${value.map(encodeValue).join('\n')}\n</data></array></value>`;
+  if (Array.isArray(value))
+    return `<value><array><data>\n${value.map(encodeValue).join('\n')}\n</data></array></value>`;
   if (typeof value === 'object') {
     const members = Object.entries(value as Record<string, unknown>).map(
       ([k, v]) => `<member>\n<name>${escapeXml(k)}</name>\n${encodeValue(v)}\n</member>`,

@@ -11,11 +11,15 @@ import { encodeFault, encodeResponse, parseMethodCall } from './xmlrpc-codec.ts'
 
 /** Registers the XML-RPC endpoints. */
 export function registerXmlRpc(app: FastifyInstance, deps: TransportDeps): void {
-  app.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'string', bodyLimit: 10 * 1024 * 1024 }, (_req, body, done) => {
-    done(null, body);
-  });
-  const handle = (intCodes: boolean) =>
-    async (request: FastifyRequest<{ Params: { service: string } }>, reply: FastifyReply) => {
+  app.addContentTypeParser(
+    ['text/xml', 'application/xml'],
+    { parseAs: 'string', bodyLimit: 10 * 1024 * 1024 },
+    (_req, body, done) => {
+      done(null, body);
+    },
+  );
+  const handle =
+    (intCodes: boolean) => async (request: FastifyRequest<{ Params: { service: string } }>, reply: FastifyReply) => {
       reply.type('text/xml; charset=utf-8');
       try {
         const { methodName, params } = parseMethodCall(typeof request.body === 'string' ? request.body : '');

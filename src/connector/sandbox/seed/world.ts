@@ -117,14 +117,36 @@ export interface World {
 
 /** Industry values used by the generator (a subset of HubSpot's `industry` options). */
 export const WORLD_INDUSTRIES: readonly string[] = [
-  'COMPUTER_SOFTWARE', 'RETAIL', 'INFORMATION_TECHNOLOGY_AND_SERVICES', 'MACHINERY', 'FOOD_BEVERAGES',
-  'CONSTRUCTION', 'HOSPITAL_HEALTH_CARE', 'LOGISTICS_AND_SUPPLY_CHAIN', 'WHOLESALE', 'AUTOMOTIVE',
+  'COMPUTER_SOFTWARE',
+  'RETAIL',
+  'INFORMATION_TECHNOLOGY_AND_SERVICES',
+  'MACHINERY',
+  'FOOD_BEVERAGES',
+  'CONSTRUCTION',
+  'HOSPITAL_HEALTH_CARE',
+  'LOGISTICS_AND_SUPPLY_CHAIN',
+  'WHOLESALE',
+  'AUTOMOTIVE',
 ];
 /** Lifecycle stages used by the generator. */
-export const WORLD_LIFECYCLE_STAGES: readonly string[] = ['lead', 'customer', 'opportunity', 'subscriber', 'marketingqualifiedlead', 'customer'];
+export const WORLD_LIFECYCLE_STAGES: readonly string[] = [
+  'lead',
+  'customer',
+  'opportunity',
+  'subscriber',
+  'marketingqualifiedlead',
+  'customer',
+];
 /** Deal stages used by the generator (HubSpot's default pipeline). */
 export const WORLD_DEAL_STAGES: readonly string[] = [
-  'appointmentscheduled', 'qualifiedtobuy', 'presentationscheduled', 'decisionmakerboughtin', 'contractsent', 'closedwon', 'closedwon', 'closedlost',
+  'appointmentscheduled',
+  'qualifiedtobuy',
+  'presentationscheduled',
+  'decisionmakerboughtin',
+  'contractsent',
+  'closedwon',
+  'closedwon',
+  'closedlost',
 ];
 const COUNTRIES = ['US', 'US', 'US', 'GB', 'DE', 'FR', 'BE', 'NL', 'CA'] as const;
 const EU = new Set(['DE', 'FR', 'BE', 'NL']);
@@ -236,7 +258,10 @@ export function generateWorld(options: WorldOptions): World {
       lines.push({ productKey: product.key, quantity: f.number.int({ min: 1, max: 20 }), price: product.price });
     }
     const amount = round2(lines.reduce((sum, l) => sum + l.quantity * l.price, 0));
-    const close = f.date.between({ from: refDate.getTime() - 180 * 86_400_000, to: refDate.getTime() + 90 * 86_400_000 });
+    const close = f.date.between({
+      from: refDate.getTime() - 180 * 86_400_000,
+      to: refDate.getTime() + 90 * 86_400_000,
+    });
     deals.push({
       key: `d${i}`,
       companyKey: company.key,

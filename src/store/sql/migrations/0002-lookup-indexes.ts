@@ -8,7 +8,11 @@ export function lookupIndexesMigration(): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema.createIndex('conflicts_link_status').on('conflicts').columns(['link_id', 'status']).execute();
-      await db.schema.createIndex('dead_letters_record').on('dead_letters').columns(['mapping_id', 'record_id', 'status']).execute();
+      await db.schema
+        .createIndex('dead_letters_record')
+        .on('dead_letters')
+        .columns(['mapping_id', 'record_id', 'status'])
+        .execute();
     },
     async down(db: Kysely<unknown>): Promise<void> {
       await db.schema.dropIndex('dead_letters_record').execute();

@@ -54,7 +54,10 @@ async function postgresUp(db: Kysely<unknown>): Promise<void> {
     .execute(db);
   await sql.raw(`update dead_letters set side = ${SIDE_OF('pg_temp.fb_json_or_null(payload)')}`).execute(db);
   await sql.raw('drop function pg_temp.fb_json_or_null(text)').execute(db);
-  await db.schema.alterTable('dead_letters').alterColumn('side', (c) => c.setNotNull()).execute();
+  await db.schema
+    .alterTable('dead_letters')
+    .alterColumn('side', (c) => c.setNotNull())
+    .execute();
   await db.schema.dropIndex('dead_letters_record').execute();
 }
 

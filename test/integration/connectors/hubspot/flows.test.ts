@@ -21,7 +21,10 @@ describe('HubSpot connector against the sandbox', () => {
     const searchRateLimit = { requests: 1_000, perMs: 1_000 };
     rig = await startRig({ clock, searchLag }, { options: { searchRateLimit, overlapMinutes: 0 } });
     const { connector } = rig;
-    const list = async (c: HubSpotConnector, since: Cursor | null): Promise<{ ids: string[]; cursor: Cursor | null }> => {
+    const list = async (
+      c: HubSpotConnector,
+      since: Cursor | null,
+    ): Promise<{ ids: string[]; cursor: Cursor | null }> => {
       const ids: string[] = [];
       let cursor = since;
       for await (const page of c.listChanges('contacts', since, { fields: ['email'] })) {
@@ -60,7 +63,9 @@ describe('HubSpot connector against the sandbox', () => {
     const clock = new ManualClock(T0);
     rig = await startRig({ clock });
     const { connector, sandbox } = rig;
-    const [created] = await connector.write('contacts', [{ op: 'create', ref: 'a', fields: { email: 'times@x.test', firstname: 'Ann', city: 'Paris' } }]);
+    const [created] = await connector.write('contacts', [
+      { op: 'create', ref: 'a', fields: { email: 'times@x.test', firstname: 'Ann', city: 'Paris' } },
+    ]);
     const id = created?.ok ? created.id : '';
     clock.set(T0 + 5_000);
     const contacts = sandbox.store.requireType('contacts');
@@ -76,7 +81,9 @@ describe('HubSpot connector against the sandbox', () => {
     expect(withTimes?.fields).toMatchObject({ firstname: 'Anna', city: null });
     const [plain] = await connector.read('contacts', [id], ['email']);
     expect(plain?.fieldModifiedAt).toBeUndefined();
-    const sentHistory = rig.sent.filter((r) => r.path.endsWith('/batch/read')).map((r) => (r.body as { propertiesWithHistory?: string[] }).propertiesWithHistory);
+    const sentHistory = rig.sent
+      .filter((r) => r.path.endsWith('/batch/read'))
+      .map((r) => (r.body as { propertiesWithHistory?: string[] }).propertiesWithHistory);
     expect(sentHistory).toEqual([['email', 'firstname', 'city'], undefined]);
   });
 
@@ -86,9 +93,11 @@ describe('HubSpot connector against the sandbox', () => {
     const contacts = sandbox.store.requireType('contacts');
     let n = 0;
     const rows = (count: number) => Array.from({ length: count }, () => ({ email: `c${++n}@bulk.test` }));
-    for (let i = 0; i < 2_000; i++) sandbox.store.bulkInsert(contacts, rows(2), { createdAt: T0, modifiedAt: T0 + i * 1000 });
+    for (let i = 0; i < 2_000; i++)
+      sandbox.store.bulkInsert(contacts, rows(2), { createdAt: T0, modifiedAt: T0 + i * 1000 });
     sandbox.store.bulkInsert(contacts, rows(12_000), { createdAt: T0, modifiedAt: T0 + 5_000_000 });
-    for (let i = 0; i < 1_000; i++) sandbox.store.bulkInsert(contacts, rows(4), { createdAt: T0, modifiedAt: T0 + 6_000_000 + i * 1000 });
+    for (let i = 0; i < 1_000; i++)
+      sandbox.store.bulkInsert(contacts, rows(4), { createdAt: T0, modifiedAt: T0 + 6_000_000 + i * 1000 });
 
     const seen = new Map<string, number>();
     let previous = '';
@@ -110,13 +119,22 @@ describe('HubSpot connector against the sandbox', () => {
     rig = await startRig({ rateLimits: { max: 100_000 } });
     const { sandbox, connector } = rig;
     const contacts = sandbox.store.requireType('contacts');
-    const [existingA, existingB] = sandbox.store.bulkInsert(contacts, [{ email: 'taken.1@acme.test', firstname: 'Old' }, { email: 'taken.2@acme.test', firstname: 'Old' }]);
+    const [existingA, existingB] = sandbox.store.bulkInsert(contacts, [
+      { email: 'taken.1@acme.test', firstname: 'Old' },
+      { email: 'taken.2@acme.test', firstname: 'Old' },
+    ]);
     const bad = new Set([17, 130, 249]);
-    const taken = new Map([[60, 'taken.1@acme.test'], [201, 'TAKEN.2@acme.test']]);
+    const taken = new Map([
+      [60, 'taken.1@acme.test'],
+      [201, 'TAKEN.2@acme.test'],
+    ]);
     const ops: WriteOp[] = Array.from({ length: 250 }, (_, i) => ({
       op: 'create',
       ref: `r${i}`,
-      fields: { email: bad.has(i) ? `broken-${i}-at-acme` : (taken.get(i) ?? `new.${i}@acme.test`), firstname: `N${i}` },
+      fields: {
+        email: bad.has(i) ? `broken-${i}-at-acme` : (taken.get(i) ?? `new.${i}@acme.test`),
+        firstname: `N${i}`,
+      },
     }));
     const results = await connector.write('contacts', ops);
     expect(results).toHaveLength(250);
@@ -124,10 +142,19 @@ describe('HubSpot connector against the sandbox', () => {
     const updated = results.filter((r) => r.ok && r.outcome === 'updated');
     const failed = results.filter((r) => !r.ok);
     expect(created).toHaveLength(245);
-    expect(updated.map((r) => [r.ref, r.ok && r.id]).sort()).toEqual([['r201', existingB?.id], ['r60', existingA?.id]]);
+    expect(updated.map((r) => [r.ref, r.ok && r.id]).sort()).toEqual([
+      ['r201', existingB?.id],
+      ['r60', existingA?.id],
+    ]);
     expect(failed.map((r) => r.ref).sort()).toEqual(['r130', 'r17', 'r249']);
     for (const f of failed) {
-      expect(f.ok === false && f.error).toMatchObject({ vendorCode: 'VALIDATION_ERROR', status: 400, retryable: false, fields: ['email'], message: expect.stringMatching(/broken-\d+-at-acme/) });
+      expect(f.ok === false && f.error).toMatchObject({
+        vendorCode: 'VALIDATION_ERROR',
+        status: 400,
+        retryable: false,
+        fields: ['email'],
+        message: expect.stringMatching(/broken-\d+-at-acme/),
+      });
     }
     expect(sandbox.store.count(contacts)).toBe(247);
     expect(sandbox.store.findByUnique(contacts, 'email', 'taken.1@acme.test')?.properties.firstname).toBe('N60');
@@ -138,7 +165,12 @@ describe('HubSpot connector against the sandbox', () => {
     const { sandbox, connector } = rig;
     const contacts = sandbox.store.requireType('contacts');
     sandbox.kit.faults.dropAfterCommit = 1;
-    const ops: WriteOp[] = Array.from({ length: 10 }, (_, i) => ({ op: 'create', ref: `r${i}`, idempotencyKey: { field: 'email', value: `once.${i}@acme.test` }, fields: { firstname: `F${i}` } }));
+    const ops: WriteOp[] = Array.from({ length: 10 }, (_, i) => ({
+      op: 'create',
+      ref: `r${i}`,
+      idempotencyKey: { field: 'email', value: `once.${i}@acme.test` },
+      fields: { firstname: `F${i}` },
+    }));
     const results = await connector.write('contacts', ops);
     expect(results.every((r) => r.ok)).toBe(true);
     expect(rig.statuses).toContain('network');
@@ -162,7 +194,12 @@ describe('HubSpot connector against the sandbox', () => {
   it('with the sandbox limited to 20 requests per 2 s, a 5,000-record upsert (50 requests) gets no 429', async () => {
     rig = await startRig({ rateLimits: { max: 20, intervalMs: 2_000 } }, { rateLimit: { requests: 20, perMs: 2_000 } });
     const { sandbox, connector } = rig;
-    const ops: WriteOp[] = Array.from({ length: 5_000 }, (_, i) => ({ op: 'upsert', ref: `r${i}`, idempotencyKey: { field: 'email', value: `rl.${i}@acme.test` }, fields: {} }));
+    const ops: WriteOp[] = Array.from({ length: 5_000 }, (_, i) => ({
+      op: 'upsert',
+      ref: `r${i}`,
+      idempotencyKey: { field: 'email', value: `rl.${i}@acme.test` },
+      fields: {},
+    }));
     const results = await connector.write('contacts', ops);
     expect(results.filter((r) => r.ok)).toHaveLength(5_000);
     expect(rig.statuses.filter((s) => s === 429)).toEqual([]);
@@ -171,7 +208,17 @@ describe('HubSpot connector against the sandbox', () => {
   }, 30_000);
 
   it('refreshes an OAuth token through the sandbox token endpoint', async () => {
-    rig = await startRig({}, { auth: { type: 'oauth2', clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', refreshToken: 'sandbox-refresh-token' } });
+    rig = await startRig(
+      {},
+      {
+        auth: {
+          type: 'oauth2',
+          clientId: 'sandbox-client-id',
+          clientSecret: 'sandbox-client-secret',
+          refreshToken: 'sandbox-refresh-token',
+        },
+      },
+    );
     expect(await rig.connector.read('contacts', ['1'])).toEqual([]);
   });
 });

@@ -20,10 +20,21 @@ const ok = await haveShared('specs/hubspot/objects-v3.json');
 const REQUEST_RELAXATIONS: Record<string, (schemas: Record<string, Json>) => void> = {
   'search-sorts-objects': (s) => {
     const sorts = (s.PublicObjectSearchRequest?.properties as Record<string, Json> | undefined)?.sorts;
-    if (sorts) sorts.items = { anyOf: [{ type: 'string' }, { type: 'object', required: ['propertyName'], properties: { propertyName: { type: 'string' }, direction: { enum: ['ASCENDING', 'DESCENDING'] } } }] };
+    if (sorts)
+      sorts.items = {
+        anyOf: [
+          { type: 'string' },
+          {
+            type: 'object',
+            required: ['propertyName'],
+            properties: { propertyName: { type: 'string' }, direction: { enum: ['ASCENDING', 'DESCENDING'] } },
+          },
+        ],
+      };
   },
   'search-optional-fields': (s) => drop(s, 'PublicObjectSearchRequest', ['after', 'limit', 'properties', 'sorts']),
-  'batch-read-history-optional': (s) => drop(s, 'BatchReadInputSimplePublicObjectId', ['propertiesWithHistory', 'properties']),
+  'batch-read-history-optional': (s) =>
+    drop(s, 'BatchReadInputSimplePublicObjectId', ['propertiesWithHistory', 'properties']),
   'create-associations-optional': (s) => {
     drop(s, 'SimplePublicObjectInputForCreate', ['associations']);
     drop(s, 'SimplePublicObjectBatchInputForCreate', ['associations']);
@@ -38,12 +49,16 @@ function drop(schemas: Record<string, Json>, name: string, fields: string[]): vo
 function loadSpec(name: string): Json {
   const doc = JSON.parse(readFileSync(sharedPath(`specs/hubspot/${name}.json`), 'utf8')) as Json;
   const schemas = (doc.components as Json).schemas as Record<string, Json>;
-  for (const diff of HUBSPOT_SPEC_DIFFERENCES.filter((d) => d.appliesTo === 'request')) REQUEST_RELAXATIONS[diff.id]?.(schemas);
+  for (const diff of HUBSPOT_SPEC_DIFFERENCES.filter((d) => d.appliesTo === 'request'))
+    REQUEST_RELAXATIONS[diff.id]?.(schemas);
   return doc;
 }
 
 /** The spec operation for a request path: `/crm/v3/objects/contacts/batch/read` matches `/crm/v3/objects/{objectType}/batch/read`. */
-function operationFor(docs: Map<string, Json>, req: SentRequest): { spec: string; ref: string | undefined } | undefined {
+function operationFor(
+  docs: Map<string, Json>,
+  req: SentRequest,
+): { spec: string; ref: string | undefined } | undefined {
   const path = req.path.split('?')[0] as string;
   for (const [spec, doc] of docs) {
     for (const [template, item] of Object.entries(doc.paths as Record<string, Json>)) {
@@ -52,7 +67,9 @@ function operationFor(docs: Map<string, Json>, req: SentRequest): { spec: string
       if (!op || !pattern.test(path)) continue;
       // The generic objects file covers every type; prefer a specific file's literal match.
       if (spec === 'objects-v3' && docs.has('contacts-v3') && path.startsWith('/crm/v3/objects/contacts')) continue;
-      const schema = (((op.requestBody as Json | undefined)?.content as Json | undefined)?.['application/json'] as Json | undefined)?.schema as Json | undefined;
+      const schema = (
+        ((op.requestBody as Json | undefined)?.content as Json | undefined)?.['application/json'] as Json | undefined
+      )?.schema as Json | undefined;
       return { spec, ref: schema?.$ref as string | undefined };
     }
   }
@@ -72,7 +89,12 @@ describe.skipIf(!ok)('requests the HubSpot connector sends conform to the offici
     }
     rig = await startRig({ records: 12 });
     const c = rig.connector;
-    for await (const page of c.listChanges('contacts', { timestamp: '2024-06-01T00:00:00.000Z', id: '3' }, { pageSize: 5, fields: ['email'] })) void page;
+    for await (const page of c.listChanges(
+      'contacts',
+      { timestamp: '2024-06-01T00:00:00.000Z', id: '3' },
+      { pageSize: 5, fields: ['email'] },
+    ))
+      void page;
     for await (const page of c.listChanges('deals', null, { pageSize: 3 })) void page;
     for await (const page of c.listDeleted?.('companies', null) ?? []) void page;
     await c.read('contacts', ['1', '2', '999'], ['email']);
@@ -80,13 +102,21 @@ describe.skipIf(!ok)('requests the HubSpot connector sends conform to the offici
     await c.find('contacts', { field: 'firstname', values: ['A', 'B'] });
     await c.write('contacts', [
       { op: 'create', ref: 'c', fields: { email: 'spec.create@x.test', firstname: 'S' } },
-      { op: 'upsert', ref: 'u', idempotencyKey: { field: 'email', value: 'spec.upsert@x.test' }, fields: { lastname: 'U' } },
+      {
+        op: 'upsert',
+        ref: 'u',
+        idempotencyKey: { field: 'email', value: 'spec.upsert@x.test' },
+        fields: { lastname: 'U' },
+      },
       { op: 'update', ref: 'p', id: '1', fields: { city: 'Lyon' } },
       { op: 'archive', ref: 'a', id: '2' },
     ]);
     await c.write('products', [{ op: 'create', ref: 'pr', fields: { name: 'Spec', price: 9.5 } }]);
     await c.associations.associateDefault('contacts', '3', 'companies', '1');
-    await c.associations.associate('contacts', 'companies', [{ fromId: '4', toId: '1', types: [{ category: 'HUBSPOT_DEFINED', typeId: 279 }] }, { fromId: '5', toId: '2' }]);
+    await c.associations.associate('contacts', 'companies', [
+      { fromId: '4', toId: '1', types: [{ category: 'HUBSPOT_DEFINED', typeId: 279 }] },
+      { fromId: '5', toId: '2' },
+    ]);
     await c.associations.read('contacts', 'companies', ['3', '4']);
     await c.associations.remove('contacts', 'companies', [{ fromId: '4', toId: '1' }]);
   }, 30_000);
@@ -98,7 +128,12 @@ describe.skipIf(!ok)('requests the HubSpot connector sends conform to the offici
   });
 
   it('covers the endpoints the connector uses', () => {
-    const kinds = new Set(rig.sent.map((r) => `${r.method} ${r.path.replace(/\/(contacts|deals|companies|products)\b/, '/{type}').replace(/\/\d+/g, '/{id}')}`));
+    const kinds = new Set(
+      rig.sent.map(
+        (r) =>
+          `${r.method} ${r.path.replace(/\/(contacts|deals|companies|products)\b/, '/{type}').replace(/\/\d+/g, '/{id}')}`,
+      ),
+    );
     expect([...kinds].sort()).toEqual(
       expect.arrayContaining([
         'POST /crm/v3/objects/{type}/search',
@@ -112,7 +147,7 @@ describe.skipIf(!ok)('requests the HubSpot connector sends conform to the offici
     );
   });
 
-  it('every body validates against its operation\'s request schema', () => {
+  it("every body validates against its operation's request schema", () => {
     const problems: string[] = [];
     let validated = 0;
     for (const req of rig.sent) {
@@ -125,7 +160,10 @@ describe.skipIf(!ok)('requests the HubSpot connector sends conform to the offici
       if (op.ref === undefined) continue;
       const validate = ajv.compile({ $ref: `${op.spec}.json${op.ref}` });
       validated += 1;
-      if (!validate(req.body)) problems.push(`${req.method} ${req.path}: ${ajv.errorsText(validate.errors)}\n  body: ${JSON.stringify(req.body).slice(0, 300)}`);
+      if (!validate(req.body))
+        problems.push(
+          `${req.method} ${req.path}: ${ajv.errorsText(validate.errors)}\n  body: ${JSON.stringify(req.body).slice(0, 300)}`,
+        );
     }
     expect(problems).toEqual([]);
     expect(validated).toBeGreaterThanOrEqual(12);

@@ -11,7 +11,12 @@ import {
 } from '../../../../src/connector/index.ts';
 import { createLogger } from '../../../../src/observability/logger.ts';
 import hubspot, { type HubSpotConnector } from '../../../../connectors/hubspot/index.ts';
-import { createHubSpotSandbox, DEFAULT_SANDBOX_TOKEN, type HubSpotSandbox, type HubSpotSandboxOptions } from '../../../../connectors/hubspot/sandbox/server.ts';
+import {
+  createHubSpotSandbox,
+  DEFAULT_SANDBOX_TOKEN,
+  type HubSpotSandbox,
+  type HubSpotSandboxOptions,
+} from '../../../../connectors/hubspot/sandbox/server.ts';
 
 /** One request the connector sent. */
 export interface SentRequest {
@@ -52,7 +57,12 @@ function recording(client: HttpClient, sent: SentRequest[]): HttpClient {
 }
 
 /** A connector for the sandbox at `url`, recording what it sends into `sent` and `statuses`. */
-export function sandboxConnector(url: string, connection: Partial<ConnectionSettings> = {}, sent: SentRequest[] = [], statuses: (number | 'network')[] = []): HubSpotConnector {
+export function sandboxConnector(
+  url: string,
+  connection: Partial<ConnectionSettings> = {},
+  sent: SentRequest[] = [],
+  statuses: (number | 'network')[] = [],
+): HubSpotConnector {
   return hubspot.create(
     {
       name: 'hs-sandbox',
@@ -66,7 +76,11 @@ export function sandboxConnector(url: string, connection: Partial<ConnectionSett
     {
       http: (options) =>
         recording(
-          createHttpClient({ ...options, retry: { retries: 3, minTimeoutMs: 10, maxTimeoutMs: 50, randomize: false }, onRequest: (e) => statuses.push(e.status) }),
+          createHttpClient({
+            ...options,
+            retry: { retries: 3, minTimeoutMs: 10, maxTimeoutMs: 50, randomize: false },
+            onRequest: (e) => statuses.push(e.status),
+          }),
           sent,
         ),
       logger: createLogger({ level: 'silent' }),
@@ -77,7 +91,10 @@ export function sandboxConnector(url: string, connection: Partial<ConnectionSett
 }
 
 /** Starts a sandbox (no seed data unless asked) and a connector for it. */
-export async function startRig(sandboxOptions: HubSpotSandboxOptions = {}, connection: Partial<ConnectionSettings> = {}): Promise<SandboxRig> {
+export async function startRig(
+  sandboxOptions: HubSpotSandboxOptions = {},
+  connection: Partial<ConnectionSettings> = {},
+): Promise<SandboxRig> {
   const sandbox = await createHubSpotSandbox({ records: 0, ...sandboxOptions });
   const url = await sandbox.listen(0);
   const sent: SentRequest[] = [];

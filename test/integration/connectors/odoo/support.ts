@@ -2,7 +2,11 @@
  * Starts an Odoo sandbox on a real port (in-process, manual clock) and an Odoo connector
  * pointed at it over the chosen transport.
  */
-import { createHttpClient, memoryRateLimiterFactory, type ConnectionSettings } from '../../../../src/connector/index.ts';
+import {
+  createHttpClient,
+  memoryRateLimiterFactory,
+  type ConnectionSettings,
+} from '../../../../src/connector/index.ts';
 import { ManualClock } from '../../../../src/connector/sandbox/clock.ts';
 import { createLogger } from '../../../../src/observability/logger.ts';
 import odoo, { type OdooConnector } from '../../../../connectors/odoo/index.ts';
@@ -24,7 +28,11 @@ export interface OdooRig {
 }
 
 /** Starts a sandbox (`records` people) and a connector for it. */
-export async function startRig(transport: 'jsonrpc' | 'json2', options: Record<string, unknown> = {}, records = 6): Promise<OdooRig> {
+export async function startRig(
+  transport: 'jsonrpc' | 'json2',
+  options: Record<string, unknown> = {},
+  records = 6,
+): Promise<OdooRig> {
   const clock = new ManualClock(T0);
   const sandbox = createOdooSandbox({ records, clock, webhookFlushIntervalMs: 0 });
   const url = await sandbox.listen();
@@ -48,7 +56,11 @@ export async function startRig(transport: 'jsonrpc' | 'json2', options: Record<s
     clock,
     url,
     async control(path, body, method = 'POST') {
-      const res = await fetch(`${url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
       return res.json() as Promise<unknown>;
     },

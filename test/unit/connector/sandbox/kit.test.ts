@@ -10,10 +10,17 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function build(clock: SandboxClock = new ManualClock(1_000), onReset?: (o: { data: boolean }) => void): Promise<{ app: FastifyInstance; kit: SandboxKit }> {
+async function build(
+  clock: SandboxClock = new ManualClock(1_000),
+  onReset?: (o: { data: boolean }) => void,
+): Promise<{ app: FastifyInstance; kit: SandboxKit }> {
   app = Fastify();
   const kit = registerSandboxKit(app, {
-    name: 'test', clock, errorBody: (status) => ({ injected: status }), ...(onReset ? { onReset } : {}), state: () => ({ extra: 1 }),
+    name: 'test',
+    clock,
+    errorBody: (status) => ({ injected: status }),
+    ...(onReset ? { onReset } : {}),
+    state: () => ({ extra: 1 }),
   });
   app.get('/things', async () => ({ ok: true }));
   app.post('/things', async (request, reply) => {
@@ -43,7 +50,12 @@ describe('sandbox kit', () => {
     await a.inject({ method: 'GET', url: '/things' });
     await a.inject({ method: 'POST', url: '/things' });
     const stats = (await a.inject({ method: 'GET', url: '/_sandbox/stats' })).json();
-    expect(stats).toMatchObject({ name: 'test', extra: 1, requests: { 'GET /things': 1, 'POST /things': 1 }, writes: { 'POST /things': 1 } });
+    expect(stats).toMatchObject({
+      name: 'test',
+      extra: 1,
+      requests: { 'GET /things': 1, 'POST /things': 1 },
+      writes: { 'POST /things': 1 },
+    });
   });
 
   it('answers the next N requests 503 with the vendor body, then recovers', async () => {
@@ -67,8 +79,13 @@ describe('sandbox kit', () => {
   });
 
   it.each([
-    [{ errorRate: 2 }], [{ burst5xx: -1 }], [{ nope: 1 }], [{ latencyMs: 'x' }],
-    [{ holdAfterCommit: { count: 1 } }], [{ holdAfterCommit: { count: 1, ms: -1 } }], [{ holdAfterCommit: { count: 1, ms: 5, x: 1 } }],
+    [{ errorRate: 2 }],
+    [{ burst5xx: -1 }],
+    [{ nope: 1 }],
+    [{ latencyMs: 'x' }],
+    [{ holdAfterCommit: { count: 1 } }],
+    [{ holdAfterCommit: { count: 1, ms: -1 } }],
+    [{ holdAfterCommit: { count: 1, ms: 5, x: 1 } }],
   ])('refuses bad fault input %j with 400', async (payload) => {
     const { app: a } = await build();
     expect((await a.inject({ method: 'PUT', url: '/_sandbox/faults', payload })).statusCode).toBe(400);
@@ -85,7 +102,11 @@ describe('sandbox kit', () => {
 
   it('commits the next N writes and holds their answers back, then answers at once again', async () => {
     const { app: a, kit } = await build();
-    const put = await a.inject({ method: 'PUT', url: '/_sandbox/faults', payload: { holdAfterCommit: { count: 1, ms: 300 } } });
+    const put = await a.inject({
+      method: 'PUT',
+      url: '/_sandbox/faults',
+      payload: { holdAfterCommit: { count: 1, ms: 300 } },
+    });
     expect(put.json()).toMatchObject({ holdAfterCommit: { count: 1, ms: 300 } });
     const started = Date.now();
     const answer = a.inject({ method: 'POST', url: '/things' });
@@ -108,7 +129,12 @@ describe('sandbox kit', () => {
   it('ends a hold when the client goes away, and leaves initial faults as given', async () => {
     const initial = { holdAfterCommit: { count: 1, ms: 60_000 } };
     app = Fastify();
-    const kit = registerSandboxKit(app, { name: 'test', clock: new ManualClock(0), errorBody: () => ({}), faults: initial });
+    const kit = registerSandboxKit(app, {
+      name: 'test',
+      clock: new ManualClock(0),
+      errorBody: () => ({}),
+      faults: initial,
+    });
     const sent: number[] = [];
     app.post('/things', async (request, reply) => {
       kit.recordWrite(request);
@@ -155,6 +181,8 @@ describe('sandbox kit', () => {
     expect(clock.now()).toBe(42);
     await app?.close();
     const { app: b } = await build(systemClock);
-    expect((await b.inject({ method: 'POST', url: '/_sandbox/clock', payload: { advanceMs: 1 } })).statusCode).toBe(409);
+    expect((await b.inject({ method: 'POST', url: '/_sandbox/clock', payload: { advanceMs: 1 } })).statusCode).toBe(
+      409,
+    );
   });
 });

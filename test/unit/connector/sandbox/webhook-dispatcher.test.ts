@@ -4,7 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../../src/connector/sandbox/clock.ts';
 import { WebhookDispatcher } from '../../../../src/connector/sandbox/webhook-dispatcher.ts';
 
-interface Received { body: string; headers: Record<string, string | string[] | undefined> }
+interface Received {
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+}
 let server: Server | undefined;
 afterEach(async () => {
   await new Promise((r) => (server ? server.close(r) : r(undefined)));
@@ -28,7 +31,13 @@ async function receiver(statuses: number[]): Promise<{ url: string; got: Receive
 
 function dispatcher(url: string, clock: ManualClock, maxAttempts = 3): WebhookDispatcher<number> {
   return new WebhookDispatcher<number>({
-    url, clock, batchSize: 2, flushIntervalMs: 0, maxAttempts, backoffMs: (n) => n * 1000, timeoutMs: 2000,
+    url,
+    clock,
+    batchSize: 2,
+    flushIntervalMs: 0,
+    maxAttempts,
+    backoffMs: (n) => n * 1000,
+    timeoutMs: 2000,
     serialize: (events, attempt) => JSON.stringify({ events, attempt }),
     headers: (body, u, ts) => ({ 'x-sig': `${body.length}:${u}:${ts}` }),
   });
@@ -41,7 +50,10 @@ describe('WebhookDispatcher', () => {
     const d = dispatcher(url, clock);
     [1, 2, 3].forEach((e) => d.enqueue(e));
     await d.flush();
-    expect(got.map((g) => JSON.parse(g.body))).toEqual([{ events: [1, 2], attempt: 0 }, { events: [3], attempt: 0 }]);
+    expect(got.map((g) => JSON.parse(g.body))).toEqual([
+      { events: [1, 2], attempt: 0 },
+      { events: [3], attempt: 0 },
+    ]);
     expect(got[0]?.headers['x-sig']).toBe(`${got[0]?.body.length}:${url}:5000`);
     expect(d.stats()).toEqual({ delivered: 3, failed: 0, pending: 0, attempts: 2 });
     await d.stop();

@@ -6,7 +6,9 @@ const opts = { companies: 40, products: 10, deals: 15 };
 describe('generateWorld', () => {
   it('is deterministic for a seed and differs between seeds', () => {
     expect(generateWorld({ seed: 7, ...opts })).toEqual(generateWorld({ seed: 7, ...opts }));
-    expect(generateWorld({ seed: 8, ...opts }).companies[0]).not.toEqual(generateWorld({ seed: 7, ...opts }).companies[0]);
+    expect(generateWorld({ seed: 8, ...opts }).companies[0]).not.toEqual(
+      generateWorld({ seed: 7, ...opts }).companies[0],
+    );
   });
 
   it('keeps emails lowercase and unique, keys stable, references valid', () => {

@@ -27,11 +27,16 @@ function modelSearch(rows: Row[], cap: number, calls: SearchRequest[]) {
         const value = f.propertyName === 'hs_object_id' ? r.id : r.ms;
         const target = Number(f.value);
         switch (f.operator) {
-          case 'EQ': return value === target;
-          case 'GT': return value > target;
-          case 'GTE': return value >= target;
-          case 'LT': return value < target;
-          default: throw new Error(`model does not know ${f.operator}`);
+          case 'EQ':
+            return value === target;
+          case 'GT':
+            return value > target;
+          case 'GTE':
+            return value >= target;
+          case 'LT':
+            return value < target;
+          default:
+            throw new Error(`model does not know ${f.operator}`);
         }
       }),
     );
@@ -43,21 +48,35 @@ function modelSearch(rows: Row[], cap: number, calls: SearchRequest[]) {
       properties: { hs_object_id: String(r.id), lastmodifieddate: new Date(r.ms).toISOString() },
     }));
     const next = offset + body.limit;
-    return Promise.resolve({ total: match.length, results, ...(next < match.length ? { paging: { next: { after: String(next) } } } : {}) });
+    return Promise.resolve({
+      total: match.length,
+      results,
+      ...(next < match.length ? { paging: { next: { after: String(next) } } } : {}),
+    });
   };
 }
 
-async function collect(rows: Row[], since: Cursor | null, opts: { pageSize: number; cap: number; calls?: SearchRequest[]; until?: string }): Promise<ChangePage[]> {
+async function collect(
+  rows: Row[],
+  since: Cursor | null,
+  opts: { pageSize: number; cap: number; calls?: SearchRequest[]; until?: string },
+): Promise<ChangePage[]> {
   const pages: ChangePage[] = [];
   for await (const page of listBySearch(since, {
     search: modelSearch(rows, opts.cap, opts.calls ?? []),
-    decode: (r) => ({ id: r.id, object: 'contacts', modifiedAt: toTimestamp(r.properties.lastmodifieddate as string), fields: {} }),
+    decode: (r) => ({
+      id: r.id,
+      object: 'contacts',
+      modifiedAt: toTimestamp(r.properties.lastmodifieddate as string),
+      fields: {},
+    }),
     modifiedProperty: 'lastmodifieddate',
     properties: ['email'],
     pageSize: opts.pageSize,
     cap: opts.cap,
     ...(opts.until === undefined ? {} : { until: opts.until }),
-  })) pages.push(page);
+  }))
+    pages.push(page);
   return pages;
 }
 
@@ -71,15 +90,20 @@ const rowsArb = fc
 describe('listBySearch against a model of HubSpot search', () => {
   it('emits every record exactly once, in (timestamp, id) order, with heavy ties and a tiny cap', async () => {
     await fc.assert(
-      fc.asyncProperty(rowsArb, fc.integer({ min: 1, max: 7 }), fc.integer({ min: 8, max: 30 }), async (rows, pageSize, cap) => {
-        const pages = await collect(rows, null, { pageSize, cap });
-        const ids = pages.flatMap((p) => p.records.map((r) => Number(r.id)));
-        expect(ids).toEqual([...rows].sort(cmp).map((r) => r.id));
-        for (const page of pages) {
-          const last = page.records.at(-1);
-          expect(page.cursor).toEqual({ timestamp: last?.modifiedAt, id: last?.id });
-        }
-      }),
+      fc.asyncProperty(
+        rowsArb,
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 8, max: 30 }),
+        async (rows, pageSize, cap) => {
+          const pages = await collect(rows, null, { pageSize, cap });
+          const ids = pages.flatMap((p) => p.records.map((r) => Number(r.id)));
+          expect(ids).toEqual([...rows].sort(cmp).map((r) => r.id));
+          for (const page of pages) {
+            const last = page.records.at(-1);
+            expect(page.cursor).toEqual({ timestamp: last?.modifiedAt, id: last?.id });
+          }
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -93,7 +117,10 @@ describe('listBySearch against a model of HubSpot search', () => {
         const rest = await collect(rows, cut.cursor, { pageSize, cap: 20 });
         const expected = [...rows].sort(cmp).filter((r) => {
           const k = key(r);
-          return Date.parse(k.timestamp) > Date.parse(cut.cursor.timestamp) || (k.timestamp === cut.cursor.timestamp && r.id > Number(cut.cursor.id));
+          return (
+            Date.parse(k.timestamp) > Date.parse(cut.cursor.timestamp) ||
+            (k.timestamp === cut.cursor.timestamp && r.id > Number(cut.cursor.id))
+          );
         });
         expect(rest.flatMap((p) => p.records.map((r) => Number(r.id)))).toEqual(expected.map((r) => r.id));
       }),
@@ -104,7 +131,11 @@ describe('listBySearch against a model of HubSpot search', () => {
   it('lists 20,000 records where 12,000 share one timestamp in about 100 requests, never paging past 10,000', async () => {
     const t0 = Date.UTC(2024, 0, 1);
     const rows: Row[] = [];
-    for (let i = 1; i <= 20_000; i++) rows.push({ id: i, ms: i > 4_000 && i <= 16_000 ? t0 + 5_000_000 : i <= 4_000 ? t0 + i * 1000 : t0 + 6_000_000 + i });
+    for (let i = 1; i <= 20_000; i++)
+      rows.push({
+        id: i,
+        ms: i > 4_000 && i <= 16_000 ? t0 + 5_000_000 : i <= 4_000 ? t0 + i * 1000 : t0 + 6_000_000 + i,
+      });
     const calls: SearchRequest[] = [];
     const pages = await collect(rows, null, { pageSize: 200, cap: 10_000, calls });
     const ids = pages.flatMap((p) => p.records.map((r) => Number(r.id)));
@@ -117,16 +148,37 @@ describe('listBySearch against a model of HubSpot search', () => {
 
   it('starts at a (timestamp, "") cursor inclusively and stops before `until`', async () => {
     const t = (s: number): number => Date.UTC(2024, 0, 1) + s * 1000;
-    const rows = [{ id: 1, ms: t(1) }, { id: 2, ms: t(2) }, { id: 3, ms: t(2) }, { id: 4, ms: t(3) }, { id: 5, ms: t(4) }];
-    const pages = await collect(rows, { timestamp: new Date(t(2)).toISOString(), id: '' }, { pageSize: 2, cap: 100, until: new Date(t(4)).toISOString() });
+    const rows = [
+      { id: 1, ms: t(1) },
+      { id: 2, ms: t(2) },
+      { id: 3, ms: t(2) },
+      { id: 4, ms: t(3) },
+      { id: 5, ms: t(4) },
+    ];
+    const pages = await collect(
+      rows,
+      { timestamp: new Date(t(2)).toISOString(), id: '' },
+      { pageSize: 2, cap: 100, until: new Date(t(4)).toISOString() },
+    );
     expect(pages.flatMap((p) => p.records.map((r) => r.id))).toEqual(['2', '3', '4']);
   });
 
   it('sends the documented search body: GT filter, ascending sort, id and modified properties', async () => {
     const calls: SearchRequest[] = [];
-    await collect([{ id: 1, ms: Date.UTC(2024, 0, 1, 0, 0, 5) }], { timestamp: '2024-01-01T00:00:00.000Z', id: '9' }, { pageSize: 50, cap: 100, calls });
+    await collect(
+      [{ id: 1, ms: Date.UTC(2024, 0, 1, 0, 0, 5) }],
+      { timestamp: '2024-01-01T00:00:00.000Z', id: '9' },
+      { pageSize: 50, cap: 100, calls },
+    );
     expect(calls[0]).toEqual({
-      filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: 'EQ', value: '1704067200000' }, { propertyName: 'hs_object_id', operator: 'GT', value: '9' }] }],
+      filterGroups: [
+        {
+          filters: [
+            { propertyName: 'lastmodifieddate', operator: 'EQ', value: '1704067200000' },
+            { propertyName: 'hs_object_id', operator: 'GT', value: '9' },
+          ],
+        },
+      ],
       sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }],
       properties: ['email', 'lastmodifieddate', 'hs_object_id'],
       limit: 50,

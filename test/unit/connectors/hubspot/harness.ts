@@ -3,7 +3,11 @@
  * retries and recorded (not slept) 429 waits, a fixed clock, silent logs.
  */
 import nock from 'nock';
-import { createHttpClient, memoryRateLimiterFactory, type ConnectionSettings } from '../../../../src/connector/index.ts';
+import {
+  createHttpClient,
+  memoryRateLimiterFactory,
+  type ConnectionSettings,
+} from '../../../../src/connector/index.ts';
 import { createLogger } from '../../../../src/observability/logger.ts';
 import hubspot, { type HubSpotConnector } from '../../../../connectors/hubspot/index.ts';
 
@@ -51,15 +55,43 @@ export function harness(overrides: Partial<ConnectionSettings> = {}, timeoutMs?:
 
 /** Contact properties as the properties API describes them (a subset). */
 export const CONTACT_PROPERTIES = [
-  { name: 'hs_object_id', label: 'Record ID', type: 'number', fieldType: 'number', hasUniqueValue: true, modificationMetadata: { readOnlyValue: true } },
-  { name: 'createdate', label: 'Create Date', type: 'datetime', fieldType: 'date', modificationMetadata: { readOnlyValue: true } },
-  { name: 'lastmodifieddate', label: 'Last Modified Date', type: 'datetime', fieldType: 'date', modificationMetadata: { readOnlyValue: true } },
+  {
+    name: 'hs_object_id',
+    label: 'Record ID',
+    type: 'number',
+    fieldType: 'number',
+    hasUniqueValue: true,
+    modificationMetadata: { readOnlyValue: true },
+  },
+  {
+    name: 'createdate',
+    label: 'Create Date',
+    type: 'datetime',
+    fieldType: 'date',
+    modificationMetadata: { readOnlyValue: true },
+  },
+  {
+    name: 'lastmodifieddate',
+    label: 'Last Modified Date',
+    type: 'datetime',
+    fieldType: 'date',
+    modificationMetadata: { readOnlyValue: true },
+  },
   // The live API does not mark email unique; the connector knows it is.
   { name: 'email', label: 'Email', type: 'string', fieldType: 'text', hasUniqueValue: false },
   { name: 'firstname', label: 'First Name', type: 'string', fieldType: 'text' },
   { name: 'erp_credit_limit', label: 'Credit limit', type: 'number', fieldType: 'number' },
   { name: 'vip', label: 'VIP', type: 'bool', fieldType: 'booleancheckbox' },
-  { name: 'lifecyclestage', label: 'Lifecycle Stage', type: 'enumeration', fieldType: 'radio', options: [{ label: 'Lead', value: 'lead' }, { label: 'Customer', value: 'customer' }] },
+  {
+    name: 'lifecyclestage',
+    label: 'Lifecycle Stage',
+    type: 'enumeration',
+    fieldType: 'radio',
+    options: [
+      { label: 'Lead', value: 'lead' },
+      { label: 'Customer', value: 'customer' },
+    ],
+  },
   { name: 'erp_id', label: 'ERP id', type: 'string', fieldType: 'text', hasUniqueValue: true },
 ];
 
@@ -80,6 +112,10 @@ export function contact(id: string, props: Record<string, string | null> = {}): 
 }
 
 /** HubSpot's error body. */
-export function hubspotError(message: string, category: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function hubspotError(
+  message: string,
+  category: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { status: 'error', message, correlationId: 'c0ffee00-0000-4000-8000-000000000001', category, ...extra };
 }

@@ -23,7 +23,8 @@ describe('describe', () => {
   it('maps property types, marks email and hasUniqueValue properties as external ids, hs_object_id read-only', async () => {
     const { connector } = harness({ options: { customObjects: [] } });
     mockContactProperties();
-    for (const o of ['companies', 'deals', 'products', 'line_items']) nock(API).get(`/crm/v3/properties/${o}`).reply(200, { results: [] });
+    for (const o of ['companies', 'deals', 'products', 'line_items'])
+      nock(API).get(`/crm/v3/properties/${o}`).reply(200, { results: [] });
     const [contacts, companies] = await connector.describe();
     const field = (name: string) => contacts?.fields.find((f) => f.name === name);
     expect(field('email')).toMatchObject({ type: 'string', externalId: true });
@@ -32,7 +33,13 @@ describe('describe', () => {
     expect(field('hs_object_id')?.externalId).toBeUndefined();
     expect(field('erp_credit_limit')?.type).toBe('number');
     expect(field('vip')?.type).toBe('boolean');
-    expect(field('lifecyclestage')).toMatchObject({ type: 'enum', options: [{ value: 'lead', label: 'Lead' }, { value: 'customer', label: 'Customer' }] });
+    expect(field('lifecyclestage')).toMatchObject({
+      type: 'enum',
+      options: [
+        { value: 'lead', label: 'Lead' },
+        { value: 'customer', label: 'Customer' },
+      ],
+    });
     expect(contacts).toMatchObject({ idField: 'hs_object_id', modifiedField: 'lastmodifieddate', archivable: true });
     expect(companies).toMatchObject({ modifiedField: 'hs_lastmodifieddate' });
     expect(companies?.fields.map((f) => f.name)).toEqual(['hs_object_id', 'hs_lastmodifieddate']);
@@ -45,14 +52,31 @@ describe('listChanges', () => {
     mockContactProperties();
     nock(API, bearer)
       .post('/crm/v3/objects/contacts/search', {
-        filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: 'GTE', value: String(Date.parse('2024-05-01T09:55:00.000Z')) }] }],
+        filterGroups: [
+          {
+            filters: [
+              {
+                propertyName: 'lastmodifieddate',
+                operator: 'GTE',
+                value: String(Date.parse('2024-05-01T09:55:00.000Z')),
+              },
+            ],
+          },
+        ],
         sorts: [{ propertyName: 'lastmodifieddate', direction: 'ASCENDING' }],
         properties: ['email', 'erp_credit_limit', 'vip', 'lastmodifieddate', 'hs_object_id'],
         limit: 100,
       })
-      .reply(200, { total: 1, results: [contact('51', { email: 'a@x.test', erp_credit_limit: '1500.5', vip: 'true' })] });
+      .reply(200, {
+        total: 1,
+        results: [contact('51', { email: 'a@x.test', erp_credit_limit: '1500.5', vip: 'true' })],
+      });
     const pages = await all(
-      connector.listChanges('contacts', { timestamp: '2024-05-01T10:00:00.000Z', id: '' }, { overlapMs: 300_000, pageSize: 100, fields: ['email', 'erp_credit_limit', 'vip'] }),
+      connector.listChanges(
+        'contacts',
+        { timestamp: '2024-05-01T10:00:00.000Z', id: '' },
+        { overlapMs: 300_000, pageSize: 100, fields: ['email', 'erp_credit_limit', 'vip'] },
+      ),
     );
     expect(pages).toEqual<ChangePage[]>([
       {
@@ -61,7 +85,13 @@ describe('listChanges', () => {
             id: '51',
             object: 'contacts',
             modifiedAt: '2024-05-01T10:00:00.000Z',
-            fields: { hs_object_id: '51', lastmodifieddate: '2024-05-01T10:00:00.000Z', email: 'a@x.test', erp_credit_limit: 1500.5, vip: true },
+            fields: {
+              hs_object_id: '51',
+              lastmodifieddate: '2024-05-01T10:00:00.000Z',
+              email: 'a@x.test',
+              erp_credit_limit: 1500.5,
+              vip: true,
+            },
           },
         ],
         cursor: { timestamp: '2024-05-01T10:00:00.000Z', id: '51' },
@@ -83,13 +113,18 @@ describe('listDeleted', () => {
     nock(API, { reqheaders: { authorization: 'Bearer pat-test-token' } })
       .get('/crm/v3/objects/contacts')
       .query({ limit: '100', properties: 'email', archived: 'true' })
-      .reply(200, { results: [archived('3', '2024-05-01T11:00:00.000Z'), archived('4', '2024-04-01T00:00:00.000Z')], paging: { next: { after: '5' } } })
+      .reply(200, {
+        results: [archived('3', '2024-05-01T11:00:00.000Z'), archived('4', '2024-04-01T00:00:00.000Z')],
+        paging: { next: { after: '5' } },
+      })
       .get('/crm/v3/objects/contacts')
       .query({ limit: '100', after: '5', properties: 'email', archived: 'true' })
       .reply(200, { results: [archived('5', '2024-05-01T10:30:00.000Z')] });
     const listDeleted = connector.listDeleted?.bind(connector);
     if (listDeleted === undefined) throw new Error('the HubSpot connector must list deletions');
-    const pages = await all(listDeleted('contacts', { timestamp: '2024-05-01T00:00:00.000Z', id: '' }, { fields: ['email'] }));
+    const pages = await all(
+      listDeleted('contacts', { timestamp: '2024-05-01T00:00:00.000Z', id: '' }, { fields: ['email'] }),
+    );
     expect(pages.flatMap((p) => p.records.map((r) => [r.id, r.modifiedAt, r.archived]))).toEqual([
       ['5', '2024-05-01T10:30:00.000Z', true],
       ['3', '2024-05-01T11:00:00.000Z', true],
@@ -107,7 +142,14 @@ describe('read and find', () => {
         status: 'COMPLETE',
         results: [contact('1', { email: 'a@x.test' })],
         numErrors: 1,
-        errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not get some CONTACT objects', context: { ids: ['2'] } }],
+        errors: [
+          {
+            status: 'error',
+            category: 'OBJECT_NOT_FOUND',
+            message: 'Could not get some CONTACT objects',
+            context: { ids: ['2'] },
+          },
+        ],
         startedAt: '2024-05-01T12:00:00Z',
         completedAt: '2024-05-01T12:00:00Z',
       });
@@ -119,9 +161,15 @@ describe('read and find', () => {
     const { connector } = harness();
     mockContactProperties();
     nock(API, bearer)
-      .post('/crm/v3/objects/contacts/batch/read', { inputs: [{ id: 'a@x.test' }], properties: ['email'], idProperty: 'email' })
+      .post('/crm/v3/objects/contacts/batch/read', {
+        inputs: [{ id: 'a@x.test' }],
+        properties: ['email'],
+        idProperty: 'email',
+      })
       .reply(200, { status: 'COMPLETE', results: [contact('1', { email: 'a@x.test' })] });
-    expect((await connector.find('contacts', { field: 'email', values: ['a@x.test'], fields: ['email'] })).map((r) => r.id)).toEqual(['1']);
+    expect(
+      (await connector.find('contacts', { field: 'email', values: ['a@x.test'], fields: ['email'] })).map((r) => r.id),
+    ).toEqual(['1']);
   });
 
   it('finds by another property with search IN, following paging', async () => {
@@ -139,7 +187,11 @@ describe('read and find', () => {
       .reply(200, { total: 2, results: [contact('1', { firstname: 'Ann' })], paging: { next: { after: '1' } } })
       .post('/crm/v3/objects/contacts/search', body('1'))
       .reply(200, { total: 2, results: [contact('2', { firstname: 'Bo' })] });
-    expect((await connector.find('contacts', { field: 'firstname', values: ['Ann', 'Bo'], fields: ['firstname'] })).map((r) => r.id)).toEqual(['1', '2']);
+    expect(
+      (await connector.find('contacts', { field: 'firstname', values: ['Ann', 'Bo'], fields: ['firstname'] })).map(
+        (r) => r.id,
+      ),
+    ).toEqual(['1', '2']);
   });
 });
 
@@ -150,7 +202,11 @@ describe('write', () => {
     nock(API, bearer)
       .post('/crm/v3/objects/contacts/batch/upsert', {
         inputs: [
-          { id: 'a@x.test', idProperty: 'email', properties: { firstname: 'Ann', erp_credit_limit: '100', email: 'a@x.test' } },
+          {
+            id: 'a@x.test',
+            idProperty: 'email',
+            properties: { firstname: 'Ann', erp_credit_limit: '100', email: 'a@x.test' },
+          },
           { id: 'B@x.test', idProperty: 'email', properties: { firstname: '', email: 'B@x.test' } },
         ],
       })
@@ -162,11 +218,22 @@ describe('write', () => {
         ],
       });
     const results = await connector.write('contacts', [
-      { op: 'create', ref: 'r1', idempotencyKey: { field: 'email', value: 'a@x.test' }, fields: { firstname: 'Ann', erp_credit_limit: 100 } },
+      {
+        op: 'create',
+        ref: 'r1',
+        idempotencyKey: { field: 'email', value: 'a@x.test' },
+        fields: { firstname: 'Ann', erp_credit_limit: 100 },
+      },
       { op: 'upsert', ref: 'r2', idempotencyKey: { field: 'email', value: 'B@x.test' }, fields: { firstname: null } },
     ]);
     expect(results).toEqual([
-      { ref: 'r1', ok: true, id: '8', outcome: 'created', fields: expect.objectContaining({ erp_credit_limit: 100, firstname: 'Ann' }) },
+      {
+        ref: 'r1',
+        ok: true,
+        id: '8',
+        outcome: 'created',
+        fields: expect.objectContaining({ erp_credit_limit: 100, firstname: 'Ann' }),
+      },
       { ref: 'r2', ok: true, id: '9', outcome: 'updated', fields: expect.objectContaining({ firstname: null }) },
     ]);
   });
@@ -194,8 +261,14 @@ describe('write', () => {
   it('refuses ops that lack what they need without calling HubSpot', async () => {
     const { connector } = harness();
     mockContactProperties();
-    const results = await connector.write('contacts', [{ op: 'upsert', ref: 'x' }, { op: 'update', ref: 'y' }]);
-    expect(results.map((r) => !r.ok && r.error.message)).toEqual([expect.stringMatching(/idempotencyKey/), expect.stringMatching(/record id/)]);
+    const results = await connector.write('contacts', [
+      { op: 'upsert', ref: 'x' },
+      { op: 'update', ref: 'y' },
+    ]);
+    expect(results.map((r) => !r.ok && r.error.message)).toEqual([
+      expect.stringMatching(/idempotencyKey/),
+      expect.stringMatching(/record id/),
+    ]);
   });
 });
 
@@ -205,18 +278,37 @@ describe('associations v4', () => {
     nock(API, { reqheaders: { authorization: 'Bearer pat-test-token' } })
       .put('/crm/v4/objects/contacts/1/associations/default/companies/2')
       .reply(200, { status: 'COMPLETE', results: [] })
-      .post('/crm/v4/associations/contacts/companies/batch/create', { inputs: [{ from: { id: '1' }, to: { id: '3' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 1 }] }] })
+      .post('/crm/v4/associations/contacts/companies/batch/create', {
+        inputs: [
+          {
+            from: { id: '1' },
+            to: { id: '3' },
+            types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 1 }],
+          },
+        ],
+      })
       .reply(201, { status: 'COMPLETE', results: [] })
       .post('/crm/v4/associations/contacts/companies/batch/read', { inputs: [{ id: '1' }, { id: '4' }] })
       .reply(207, {
         status: 'COMPLETE',
-        results: [{ from: { id: '1' }, to: [{ toObjectId: 3, associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 1, label: 'Primary' }] }] }],
-        errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'No COMPANY is associated with CONTACT 4.' }],
+        results: [
+          {
+            from: { id: '1' },
+            to: [{ toObjectId: 3, associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 1, label: 'Primary' }] }],
+          },
+        ],
+        errors: [
+          { status: 'error', category: 'OBJECT_NOT_FOUND', message: 'No COMPANY is associated with CONTACT 4.' },
+        ],
       });
     await connector.associations.associateDefault('contacts', '1', 'companies', '2');
-    await connector.associations.associate('contacts', 'companies', [{ fromId: '1', toId: '3', types: [{ category: 'HUBSPOT_DEFINED', typeId: 1 }] }]);
+    await connector.associations.associate('contacts', 'companies', [
+      { fromId: '1', toId: '3', types: [{ category: 'HUBSPOT_DEFINED', typeId: 1 }] },
+    ]);
     const links = await connector.associations.read('contacts', 'companies', ['1', '4']);
-    expect(links.get('1')).toEqual([{ toId: '3', types: [{ category: 'HUBSPOT_DEFINED', typeId: 1, label: 'Primary' }] }]);
+    expect(links.get('1')).toEqual([
+      { toId: '3', types: [{ category: 'HUBSPOT_DEFINED', typeId: 1, label: 'Primary' }] },
+    ]);
     expect(links.get('4')).toEqual([]);
   });
 });

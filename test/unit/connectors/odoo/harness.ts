@@ -3,7 +3,11 @@
  * a fixed clock, silent logs.
  */
 import type { DataMatcherMap } from 'nock';
-import { createHttpClient, memoryRateLimiterFactory, type ConnectionSettings } from '../../../../src/connector/index.ts';
+import {
+  createHttpClient,
+  memoryRateLimiterFactory,
+  type ConnectionSettings,
+} from '../../../../src/connector/index.ts';
 import { createLogger } from '../../../../src/observability/logger.ts';
 import odoo, { type OdooConnector } from '../../../../connectors/odoo/index.ts';
 
@@ -15,7 +19,11 @@ export const NOW = Date.parse('2025-01-01T12:00:00.000Z');
 export const KEY = 'test-odoo-key-0000';
 
 /** Creates a connector against {@link ODOO}. */
-export function harness(transport: 'jsonrpc' | 'json2', overrides: Partial<ConnectionSettings> = {}, options: Record<string, unknown> = {}): OdooConnector {
+export function harness(
+  transport: 'jsonrpc' | 'json2',
+  overrides: Partial<ConnectionSettings> = {},
+  options: Record<string, unknown> = {},
+): OdooConnector {
   const connection: ConnectionSettings = {
     name: 'erp',
     kind: 'odoo',
@@ -35,18 +43,47 @@ export function harness(transport: 'jsonrpc' | 'json2', overrides: Partial<Conne
 }
 
 /** The JSON-RPC request envelope of `execute_kw`. */
-export function executeKw(id: number, uid: number, model: string, method: string, args: unknown[], kwargs: Record<string, unknown>): DataMatcherMap {
-  return { jsonrpc: '2.0', method: 'call', params: { service: 'object', method: 'execute_kw', args: ['acme', uid, KEY, model, method, args, kwargs] as DataMatcherMap[string] }, id };
+export function executeKw(
+  id: number,
+  uid: number,
+  model: string,
+  method: string,
+  args: unknown[],
+  kwargs: Record<string, unknown>,
+): DataMatcherMap {
+  return {
+    jsonrpc: '2.0',
+    method: 'call',
+    params: {
+      service: 'object',
+      method: 'execute_kw',
+      args: ['acme', uid, KEY, model, method, args, kwargs] as DataMatcherMap[string],
+    },
+    id,
+  };
 }
 
 /** The JSON-RPC request envelope of `common.authenticate`. */
 export function authenticate(id = 1): DataMatcherMap {
-  return { jsonrpc: '2.0', method: 'call', params: { service: 'common', method: 'authenticate', args: ['acme', 'sync@acme.test', KEY, {}] }, id };
+  return {
+    jsonrpc: '2.0',
+    method: 'call',
+    params: { service: 'common', method: 'authenticate', args: ['acme', 'sync@acme.test', KEY, {}] },
+    id,
+  };
 }
 
 /** Odoo's JSON-RPC error answer (HTTP 200). */
 export function rpcError(id: number, name: string, message: string): Record<string, unknown> {
-  return { jsonrpc: '2.0', id, error: { code: 200, message: 'Odoo Server Error', data: { name, message, arguments: [message], context: {}, debug: 'Traceback ...' } } };
+  return {
+    jsonrpc: '2.0',
+    id,
+    error: {
+      code: 200,
+      message: 'Odoo Server Error',
+      data: { name, message, arguments: [message], context: {}, debug: 'Traceback ...' },
+    },
+  };
 }
 
 /** JSON-2's error body. */

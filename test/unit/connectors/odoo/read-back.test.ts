@@ -17,7 +17,12 @@ const TYPES: OdooFields = new Map([
 ]);
 
 const OPS: WriteOp[] = [
-  { op: 'create', ref: 'a', idempotencyKey: { field: 'external_id', value: 'k1' }, fields: { external_id: 'k1', name: 'Acme ', order_line: [{ name: 'x' }] } },
+  {
+    op: 'create',
+    ref: 'a',
+    idempotencyKey: { field: 'external_id', value: 'k1' },
+    fields: { external_id: 'k1', name: 'Acme ', order_line: [{ name: 'x' }] },
+  },
   { op: 'update', ref: 'b', id: '8', fields: { email: 'B@x.test', country_id: '75' } },
   { op: 'archive', ref: 'c', id: '9' },
   { op: 'create', ref: 'd', fields: { name: '' } },
@@ -29,17 +34,30 @@ const RESULTS: WriteResult[] = [
   { ref: 'd', ok: false, error: { message: 'name is required', retryable: false } },
 ];
 
-const record = (id: string, fields: Record<string, unknown>): SourceRecord => ({ id, object: 'res.partner', modifiedAt: '2026-01-01T00:00:00.000Z', fields });
+const record = (id: string, fields: Record<string, unknown>): SourceRecord => ({
+  id,
+  object: 'res.partner',
+  modifiedAt: '2026-01-01T00:00:00.000Z',
+  fields,
+});
 
 describe('withReadBack', () => {
   it('fills each written record with what Odoo holds, in one read of the fields written', async () => {
     const calls: [readonly string[], readonly string[]][] = [];
     const read: ReadIds = (ids, fields) => {
       calls.push([ids, fields]);
-      return Promise.resolve([record('7', { name: 'Acme', email: null }), record('8', { name: 'B', email: 'b@x.test', country_id: '75' })]);
+      return Promise.resolve([
+        record('7', { name: 'Acme', email: null }),
+        record('8', { name: 'B', email: 'b@x.test', country_id: '75' }),
+      ]);
     };
     const out = await withReadBack(RESULTS, OPS, TYPES, read);
-    expect(calls).toEqual([[['7', '8'], ['name', 'email', 'country_id']]]);
+    expect(calls).toEqual([
+      [
+        ['7', '8'],
+        ['name', 'email', 'country_id'],
+      ],
+    ]);
     expect(out).toEqual([
       { ref: 'a', ok: true, id: '7', outcome: 'created', fields: { name: 'Acme' } },
       { ref: 'b', ok: true, id: '8', outcome: 'updated', fields: { email: 'b@x.test', country_id: '75' } },
@@ -50,7 +68,9 @@ describe('withReadBack', () => {
 
   it('leaves the results as they are when the read-back fails, or a record is gone', async () => {
     expect(await withReadBack(RESULTS, OPS, TYPES, () => Promise.reject(new Error('timeout')))).toEqual(RESULTS);
-    const partial = await withReadBack(RESULTS, OPS, TYPES, () => Promise.resolve([record('8', { email: 'b@x.test', country_id: null })]));
+    const partial = await withReadBack(RESULTS, OPS, TYPES, () =>
+      Promise.resolve([record('8', { email: 'b@x.test', country_id: null })]),
+    );
     expect(partial[0]).toEqual(RESULTS[0]);
     expect(partial[1]).toMatchObject({ fields: { email: 'b@x.test', country_id: null } });
   });

@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareCursors, isAfterCursor, type Cursor } from '../../../../src/connector/index.ts';
 import { cursorDomain } from '../../../../connectors/odoo/changes.ts';
-import { decodeValue, encodeValue, loadCell, toOdooDatetime, type OdooField } from '../../../../connectors/odoo/values.ts';
+import {
+  decodeValue,
+  encodeValue,
+  loadCell,
+  toOdooDatetime,
+  type OdooField,
+} from '../../../../connectors/odoo/values.ts';
 
 const none = () => undefined;
 const f = (type: string, relation?: string): OdooField => (relation === undefined ? { type } : { type, relation });
@@ -25,7 +31,10 @@ describe('decodeValue', () => {
 });
 
 describe('encodeValue', () => {
-  const lines = new Map([['product_id', f('many2one', 'product.product')], ['product_uom_qty', f('float')]]);
+  const lines = new Map([
+    ['product_id', f('many2one', 'product.product')],
+    ['product_uom_qty', f('float')],
+  ]);
   it.each<[string, OdooField, unknown, unknown]>([
     ['null char', f('char'), null, false],
     ['reference id', f('many2one', 'res.country'), '21', 21],
@@ -38,14 +47,21 @@ describe('encodeValue', () => {
       'one2many lines: new, changed, removed, kept',
       f('one2many', 'sale.order.line'),
       [{ product_id: '7', product_uom_qty: 2 }, { id: '15', product_uom_qty: 3 }, { id: 16, _delete: true }, 17],
-      [[0, 0, { product_id: 7, product_uom_qty: 2 }], [1, 15, { product_uom_qty: 3 }], [2, 16, 0], [4, 17, 0]],
+      [
+        [0, 0, { product_id: 7, product_uom_qty: 2 }],
+        [1, 15, { product_uom_qty: 3 }],
+        [2, 16, 0],
+        [4, 17, 0],
+      ],
     ],
   ])('%s', (_label, field, value, encoded) => {
     expect(encodeValue('x', field, value, (m) => (m === 'sale.order.line' ? lines : undefined))).toEqual(encoded);
   });
 
   it('refuses a reference that is not an id, naming the field', () => {
-    expect(() => encodeValue('country_id', f('many2one', 'res.country'), 'Belgium', none)).toThrow(/field "country_id": "Belgium" is not a record id/);
+    expect(() => encodeValue('country_id', f('many2one', 'res.country'), 'Belgium', none)).toThrow(
+      /field "country_id": "Belgium" is not a record id/,
+    );
   });
 });
 
@@ -88,16 +104,24 @@ describe('cursorDomain', () => {
   it('selects exactly the rows strictly after the cursor (property, against compareCursors)', () => {
     const second = fc.integer({ min: 0, max: 5 });
     fc.assert(
-      fc.property(second, fc.integer({ min: 0, max: 6 }), fc.boolean(), fc.array(fc.tuple(second, fc.integer({ min: 1, max: 6 })), { maxLength: 20 }), (s, id, emptyId, rows) => {
-        const base = Date.UTC(2025, 0, 1);
-        const cursor: Cursor = { timestamp: new Date(base + s * 1000).toISOString(), id: emptyId ? '' : String(id) };
-        const domain = cursorDomain(cursor);
-        for (const [rs, rid] of rows) {
-          const position = { timestamp: new Date(base + rs * 1000).toISOString(), id: String(rid) };
-          const expected = emptyId ? compareCursors(position, { ...cursor, id: '' }) >= 0 : isAfterCursor(position, cursor);
-          expect(matches(domain, { write_date: toOdooDatetime(position.timestamp), id: rid })).toBe(expected);
-        }
-      }),
+      fc.property(
+        second,
+        fc.integer({ min: 0, max: 6 }),
+        fc.boolean(),
+        fc.array(fc.tuple(second, fc.integer({ min: 1, max: 6 })), { maxLength: 20 }),
+        (s, id, emptyId, rows) => {
+          const base = Date.UTC(2025, 0, 1);
+          const cursor: Cursor = { timestamp: new Date(base + s * 1000).toISOString(), id: emptyId ? '' : String(id) };
+          const domain = cursorDomain(cursor);
+          for (const [rs, rid] of rows) {
+            const position = { timestamp: new Date(base + rs * 1000).toISOString(), id: String(rid) };
+            const expected = emptyId
+              ? compareCursors(position, { ...cursor, id: '' }) >= 0
+              : isAfterCursor(position, cursor);
+            expect(matches(domain, { write_date: toOdooDatetime(position.timestamp), id: rid })).toBe(expected);
+          }
+        },
+      ),
     );
   });
 

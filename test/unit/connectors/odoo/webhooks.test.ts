@@ -5,7 +5,13 @@ import { harness, NOW } from './harness.ts';
 
 function request(url: string, body: unknown, raw?: string): InboundRequest {
   const query = Object.fromEntries(new URL(url, 'https://sync.example.test').searchParams);
-  return { method: 'POST', url, headers: { 'content-type': 'application/json' }, rawBody: Buffer.from(raw ?? JSON.stringify(body)), query };
+  return {
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/json' },
+    rawBody: Buffer.from(raw ?? JSON.stringify(body)),
+    query,
+  };
 }
 
 const hooks = () => {
@@ -14,7 +20,14 @@ const hooks = () => {
   return handler;
 };
 
-const UPDATE = { _model: 'res.partner', _id: 42, _action: 'frontback: on update(#82)', name: 'Acme', parent_id: 7, write_date: '2025-01-01 10:00:00' };
+const UPDATE = {
+  _model: 'res.partner',
+  _id: 42,
+  _action: 'frontback: on update(#82)',
+  name: 'Acme',
+  parent_id: 7,
+  write_date: '2025-01-01 10:00:00',
+};
 
 describe('verify', () => {
   it.each([
@@ -39,7 +52,12 @@ describe('verify', () => {
 describe('parse', () => {
   it('turns a delivery into a hint keyed by model, id and write_date', () => {
     const [hint] = hooks().parse(request('/w/t', UPDATE));
-    expect(hint).toMatchObject({ object: 'res.partner', id: '42', kind: 'upsert', occurredAt: '2025-01-01T10:00:00.000Z' });
+    expect(hint).toMatchObject({
+      object: 'res.partner',
+      id: '42',
+      kind: 'upsert',
+      occurredAt: '2025-01-01T10:00:00.000Z',
+    });
     expect(hint?.deliveryKey).toMatch(/^res\.partner:42:2025-01-01 10:00:00:upsert:[0-9a-f]{16}$/);
   });
 
@@ -61,7 +79,9 @@ describe('parse', () => {
   it('keys a delivery without write_date by a time bucket of the receive time', () => {
     const { write_date: _omit, ...body } = UPDATE;
     const [hint] = hooks().parse(request('/w/t', body));
-    expect(hint?.deliveryKey).toMatch(new RegExp(`^res\\.partner:42:upsert:[0-9a-f]{16}:b${Math.floor(NOW / 60_000)}$`));
+    expect(hint?.deliveryKey).toMatch(
+      new RegExp(`^res\\.partner:42:upsert:[0-9a-f]{16}:b${Math.floor(NOW / 60_000)}$`),
+    );
     expect(hint?.occurredAt).toBeUndefined();
   });
 

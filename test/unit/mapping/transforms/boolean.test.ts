@@ -5,15 +5,34 @@ import { argProblems, build, transformError } from './build.ts';
 
 describe('boolean', () => {
   it.each([
-    ['true', true], ['false', false], ['TRUE', true], [' Yes ', true], ['no', false], ['y', true], ['N', false],
-    ['1', true], ['0', false], ['on', true], ['off', false], ['checked', true], ['unchecked', false],
-    [true, true], [false, false], [1, true], [0, false], ['', null], [null, null],
+    ['true', true],
+    ['false', false],
+    ['TRUE', true],
+    [' Yes ', true],
+    ['no', false],
+    ['y', true],
+    ['N', false],
+    ['1', true],
+    ['0', false],
+    ['on', true],
+    ['off', false],
+    ['checked', true],
+    ['unchecked', false],
+    [true, true],
+    [false, false],
+    [1, true],
+    [0, false],
+    ['', null],
+    [null, null],
   ] as [MappingValue, MappingValue][])('%j -> %j', (input, output) => {
     expect(build('boolean').forward(input)).toBe(output);
   });
 
   it.each([
-    ['maybe', 'boolean: "maybe" is not a yes/no value; known: true, yes, y, 1, on, checked, false, no, n, 0, off, unchecked'],
+    [
+      'maybe',
+      'boolean: "maybe" is not a yes/no value; known: true, yes, y, 1, on, checked, false, no, n, 0, off, unchecked',
+    ],
     [2, 'boolean: the number 2 is neither 1 nor 0'],
     [['true'], 'boolean: expects yes/no text or a boolean, got list ["true"]'],
   ] as [MappingValue, string][])('refuses %j', (input, message) => {
@@ -21,7 +40,12 @@ describe('boolean', () => {
   });
 
   it('reads extra words (a French form) and writes custom text back', () => {
-    const { forward, inverse } = build('boolean', { trueWords: ['Oui'], falseWords: ['Non'], trueText: 'Oui', falseText: 'Non' });
+    const { forward, inverse } = build('boolean', {
+      trueWords: ['Oui'],
+      falseWords: ['Non'],
+      trueText: 'Oui',
+      falseText: 'Non',
+    });
     expect([forward('oui'), forward('NON')]).toEqual([true, false]);
     expect([inverse(true), inverse(false), inverse(null)]).toEqual(['Oui', 'Non', null]);
   });

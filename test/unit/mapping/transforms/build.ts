@@ -1,5 +1,10 @@
 /** Test helper: a transform with its arguments parsed by its own schema, as the compiler does. */
-import { TRANSFORMS, TransformError, type MappingValue, type TransformFn } from '../../../../src/mapping/transforms/index.ts';
+import {
+  TRANSFORMS,
+  TransformError,
+  type MappingValue,
+  type TransformFn,
+} from '../../../../src/mapping/transforms/index.ts';
 
 /** The compiled functions of one transform. */
 export interface Built {
@@ -13,9 +18,11 @@ export function build(name: string, args?: unknown): Built {
   const def = TRANSFORMS.get(name);
   if (def === undefined) throw new Error(`no transform ${name}`);
   const parsed = def.args.parse(args);
-  const missing = (what: string): TransformFn => () => {
-    throw new Error(`${name} has no ${what}`);
-  };
+  const missing =
+    (what: string): TransformFn =>
+    () => {
+      throw new Error(`${name} has no ${what}`);
+    };
   // The inverse is built on first use: some arguments have none (a many-to-one map),
   // which only matters to tests that go back.
   let inverse: TransformFn | undefined;

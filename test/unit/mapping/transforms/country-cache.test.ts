@@ -34,9 +34,12 @@ describe('nameKey', () => {
 
   it('gives the unicode path answer for every printable ASCII text (property)', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 }), (text) => {
-        expect(nameKey(text)).toBe(unicodeKey(text));
-      }),
+      fc.property(
+        fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 }),
+        (text) => {
+          expect(nameKey(text)).toBe(unicodeKey(text));
+        },
+      ),
       { numRuns: 1000 },
     );
   });

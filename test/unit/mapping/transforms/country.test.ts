@@ -53,7 +53,9 @@ describe('country-code', () => {
     expect(build('country-code').inverse('DE')).toBe('Germany');
     expect(build('country-code', { lang: 'de' }).inverse('DE')).toBe('Deutschland');
     expect(build('country-code', { names: { US: 'United States' } }).inverse('US')).toBe('United States');
-    expect(transformError(() => build('country-code').inverse('QQ')).message).toBe('country-code: "QQ" is not an ISO 3166 country code');
+    expect(transformError(() => build('country-code').inverse('QQ')).message).toBe(
+      'country-code: "QQ" is not an ISO 3166 country code',
+    );
   });
 
   it('"USA", "United States of America" and "US" compare equal', () => {

@@ -30,18 +30,49 @@ describe('datetime', () => {
   });
 
   it.each([
-    [{ fromZone: 'Europe/Paris' }, '2024-10-27T02:30:00', '2024-10-27T01:30:00.000Z', 'an hour that happens twice in autumn takes the later (winter) offset'],
-    [{ fromZone: 'Europe/Paris' }, '2024-03-31T02:30:00', '2024-03-31T01:30:00.000Z', 'a spring-gap hour moves forward to 03:30 CEST'],
-    [{ fromZone: 'America/Sao_Paulo' }, '2024-01-15T12:00:00', '2024-01-15T15:00:00.000Z', 'no DST in Brazil since 2019'],
+    [
+      { fromZone: 'Europe/Paris' },
+      '2024-10-27T02:30:00',
+      '2024-10-27T01:30:00.000Z',
+      'an hour that happens twice in autumn takes the later (winter) offset',
+    ],
+    [
+      { fromZone: 'Europe/Paris' },
+      '2024-03-31T02:30:00',
+      '2024-03-31T01:30:00.000Z',
+      'a spring-gap hour moves forward to 03:30 CEST',
+    ],
+    [
+      { fromZone: 'America/Sao_Paulo' },
+      '2024-01-15T12:00:00',
+      '2024-01-15T15:00:00.000Z',
+      'no DST in Brazil since 2019',
+    ],
   ] as [unknown, MappingValue, MappingValue, string][])('time zones: %j %j -> %j (%s)', (args, input, output) => {
     expect(build('datetime', args).forward(input)).toBe(output);
   });
 
   it.each([
-    [ODOO_TO_ISO, '2024-02-30 10:00:00', 'datetime: "2024-02-30 10:00:00" is not an Odoo date-time (YYYY-MM-DD HH:MM:SS, UTC)'],
-    [ODOO_TO_ISO, '2024-03-05T14:07:09Z', 'datetime: "2024-03-05T14:07:09Z" is not an Odoo date-time (YYYY-MM-DD HH:MM:SS, UTC)'],
-    [undefined, '2024-02-30T10:00:00Z', 'datetime: "2024-02-30T10:00:00Z" is not an ISO 8601 date-time (you specified 30 (of type number) as a day, which is invalid)'],
-    [undefined, 'yesterday', 'datetime: "yesterday" is not an ISO 8601 date-time (the input "yesterday" can\'t be parsed as ISO 8601)'],
+    [
+      ODOO_TO_ISO,
+      '2024-02-30 10:00:00',
+      'datetime: "2024-02-30 10:00:00" is not an Odoo date-time (YYYY-MM-DD HH:MM:SS, UTC)',
+    ],
+    [
+      ODOO_TO_ISO,
+      '2024-03-05T14:07:09Z',
+      'datetime: "2024-03-05T14:07:09Z" is not an Odoo date-time (YYYY-MM-DD HH:MM:SS, UTC)',
+    ],
+    [
+      undefined,
+      '2024-02-30T10:00:00Z',
+      'datetime: "2024-02-30T10:00:00Z" is not an ISO 8601 date-time (you specified 30 (of type number) as a day, which is invalid)',
+    ],
+    [
+      undefined,
+      'yesterday',
+      'datetime: "yesterday" is not an ISO 8601 date-time (the input "yesterday" can\'t be parsed as ISO 8601)',
+    ],
     [{ from: 'epoch-ms' }, '12h', 'datetime: "12h" is not an epoch time in milliseconds'],
     [undefined, true, 'datetime: expects a date-time, got boolean true'],
     [{ from: 'dd/MM/yyyy' }, '2024-01-01', 'datetime: "2024-01-01" does not match the pattern "dd/MM/yyyy"'],
@@ -52,8 +83,14 @@ describe('datetime', () => {
   it.each([
     [{ zone: 'Mars/Olympus' }, 'zone: "Mars/Olympus" is not an IANA time zone (e.g. Europe/Paris, UTC)'],
     [{ to: 'auto' }, 'to: "auto" can only read; name the output format (iso, odoo, epoch-ms, epoch-s or a pattern)'],
-    [{ from: 'banana' }, 'from: "banana" is neither auto, iso, odoo, epoch-ms, epoch-s nor a usable date pattern (e.g. dd/MM/yyyy HH:mm)'],
-    [{ to: 'HH:mm' }, 'to: "HH:mm" is neither auto, iso, odoo, epoch-ms, epoch-s nor a usable date pattern (e.g. dd/MM/yyyy HH:mm)'],
+    [
+      { from: 'banana' },
+      'from: "banana" is neither auto, iso, odoo, epoch-ms, epoch-s nor a usable date pattern (e.g. dd/MM/yyyy HH:mm)',
+    ],
+    [
+      { to: 'HH:mm' },
+      'to: "HH:mm" is neither auto, iso, odoo, epoch-ms, epoch-s nor a usable date pattern (e.g. dd/MM/yyyy HH:mm)',
+    ],
   ])('refuses arguments %j when the mapping loads', (args, problem) => {
     expect(argProblems('datetime', args)).toEqual([problem]);
   });
@@ -92,7 +129,10 @@ describe('datetime', () => {
     [{ from: 'epoch-ms', to: 'yyyy-MM-dd HH:mm', toZone: 'Europe/Paris' }, 60_000],
   ] as [unknown, number][])('%j round-trips any instant at its precision (property)', (args, precision) => {
     const { forward, inverse } = build('datetime', args);
-    const toInput = build('datetime', { from: 'epoch-ms', to: (args as { from: string }).from === 'epoch-ms' ? 'epoch-ms' : 'odoo' }).forward;
+    const toInput = build('datetime', {
+      from: 'epoch-ms',
+      to: (args as { from: string }).from === 'epoch-ms' ? 'epoch-ms' : 'odoo',
+    }).forward;
     fc.assert(
       fc.property(instant, (ms) => {
         const truncated = Math.floor(ms / precision) * precision;
@@ -137,7 +177,9 @@ describe('date', () => {
 
   it('writes HubSpot date properties as midnight UTC and reads them back (property)', () => {
     const { forward, inverse } = build('date', { from: 'iso', to: 'epoch-ms' });
-    const day = fc.integer({ min: 0, max: 60_000 }).map((d) => new Date(Date.UTC(1970, 0, 1 + d)).toISOString().slice(0, 10));
+    const day = fc
+      .integer({ min: 0, max: 60_000 })
+      .map((d) => new Date(Date.UTC(1970, 0, 1 + d)).toISOString().slice(0, 10));
     fc.assert(
       fc.property(day, (iso) => {
         const ms = forward(iso) as number;
@@ -149,7 +191,9 @@ describe('date', () => {
 
   it('round-trips through a day-first pattern (property)', () => {
     const { forward, inverse } = build('date', { from: 'iso', to: 'dd/MM/yyyy' });
-    const day = fc.integer({ min: 0, max: 40_000 }).map((d) => new Date(Date.UTC(1970, 0, 1 + d)).toISOString().slice(0, 10));
+    const day = fc
+      .integer({ min: 0, max: 40_000 })
+      .map((d) => new Date(Date.UTC(1970, 0, 1 + d)).toISOString().slice(0, 10));
     fc.assert(
       fc.property(day, (iso) => {
         expect(inverse(forward(iso))).toBe(iso);

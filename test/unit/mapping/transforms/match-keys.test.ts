@@ -53,7 +53,7 @@ function oneChanged(text: string, which: RegExp, alphabet = ALNUM): fc.Arbitrary
 // Text that stresses Unicode handling: compatibility forms, case mappings that grow or
 // add marks, combining marks, full-width punctuation, URL and email delimiters.
 const TRICKY = [
-  ...'aAbBwW.-_@:/?#%&+,\'’ 0129',
+  ..."aAbBwW.-_@:/?#%&+,'’ 0129",
   ...['İ', 'ß', 'ẞ', 'ℌ', 'ﬁ', '＆', 'Æ', 'ø', 'é', '\u0301', '．', '＠', 'ｗ', '。', 'ǅ', 'ı', 'ﬀ'],
 ];
 const anyText = fc.oneof(
@@ -164,10 +164,13 @@ describe('domain', () => {
 
   it('a host and any URL form of it share a key: the host', () => {
     fc.assert(
-      fc.property(host.chain((h) => fc.tuple(fc.constant(h), urlOf(h))), ([h, url]) => {
-        expect(domain(h)).toBe(h);
-        expect(domain(url)).toBe(h);
-      }),
+      fc.property(
+        host.chain((h) => fc.tuple(fc.constant(h), urlOf(h))),
+        ([h, url]) => {
+          expect(domain(h)).toBe(h);
+          expect(domain(url)).toBe(h);
+        },
+      ),
       RUNS,
     );
   });
@@ -175,7 +178,11 @@ describe('domain', () => {
   it('a letter changed or a label added gives another key', () => {
     const changed = host.chain((h) =>
       fc
-        .oneof(oneChanged(h, /[a-z0-9]/), label.map((l) => `${l}.${h}`), tld.map((t) => `${h}.${t}`))
+        .oneof(
+          oneChanged(h, /[a-z0-9]/),
+          label.map((l) => `${l}.${h}`),
+          tld.map((t) => `${h}.${t}`),
+        )
         .map((other) => [h, other] as const),
     );
     fc.assert(
@@ -247,7 +254,11 @@ describe('company-name', () => {
     const changed = name.chain((ws) => {
       const text = ws.join(' ');
       return fc
-        .oneof(oneChanged(text, /[a-z]/), word.map((w) => `${text} ${w}`), word.map((w) => `${w} ${text}`))
+        .oneof(
+          oneChanged(text, /[a-z]/),
+          word.map((w) => `${text} ${w}`),
+          word.map((w) => `${w} ${text}`),
+        )
         .map((other) => [text, other] as const);
     });
     fc.assert(

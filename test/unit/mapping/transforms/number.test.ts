@@ -42,9 +42,12 @@ describe('number', () => {
     [{ decimal: ',' }, 1234.5, '1234,5'],
     [{ inverseAs: 'number' }, '10.0', 10],
     [undefined, null, null],
-  ] as [unknown, MappingValue, MappingValue][])('inverse with args %j: %j -> %j (HubSpot wants text)', (args, input, output) => {
-    expect(build('number', args).inverse(input)).toBe(output);
-  });
+  ] as [unknown, MappingValue, MappingValue][])(
+    'inverse with args %j: %j -> %j (HubSpot wants text)',
+    (args, input, output) => {
+      expect(build('number', args).inverse(input)).toBe(output);
+    },
+  );
 
   it('"10.0", "10" and 10 compare equal', () => {
     const { normalize } = build('number');
@@ -52,7 +55,9 @@ describe('number', () => {
   });
 
   it('refuses the same thousands and decimal separator', () => {
-    expect(argProblems('number', { thousands: '.', decimal: '.' })).toEqual([': thousands and decimal separators must differ']);
+    expect(argProblems('number', { thousands: '.', decimal: '.' })).toEqual([
+      ': thousands and decimal separators must differ',
+    ]);
   });
 
   it('round-trips every finite number through the inverse and back (property)', () => {
@@ -69,7 +74,7 @@ describe('number', () => {
     const { forward, inverse } = build('number', { decimal: ',', thousands: '.' });
     fc.assert(
       fc.property(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: 0, max: 99 }), (whole, cents) => {
-        const n = whole + Math.sign(whole || 1) * cents / 100;
+        const n = whole + (Math.sign(whole || 1) * cents) / 100;
         expect(forward(inverse(n))).toBe(n);
       }),
     );
@@ -114,10 +119,14 @@ describe('round', () => {
 
   it('is idempotent (property)', () => {
     fc.assert(
-      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }), fc.integer({ min: 0, max: 6 }), (n, d) => {
-        const once = roundHalfAway(n, d);
-        expect(roundHalfAway(once, d)).toBe(once);
-      }),
+      fc.property(
+        fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }),
+        fc.integer({ min: 0, max: 6 }),
+        (n, d) => {
+          const once = roundHalfAway(n, d);
+          expect(roundHalfAway(once, d)).toBe(once);
+        },
+      ),
     );
   });
 });

@@ -52,7 +52,10 @@ describe('transform outputs', () => {
   });
 
   it('transforms whose output follows their input or arguments declare none', () => {
-    const undeclared = [...TRANSFORMS.values()].filter((t) => t.output === undefined).map((t) => t.name).sort();
+    const undeclared = [...TRANSFORMS.values()]
+      .filter((t) => t.output === undefined)
+      .map((t) => t.name)
+      .sort();
     expect(undeclared).toEqual(['country-code', 'country-name', 'default', 'map']);
   });
 });

@@ -21,11 +21,31 @@ describe('e164', () => {
   });
 
   it.each([
-    [{ country: 'FR' }, 'call me', 'e164: "call me" is not a valid phone number: it is not a phone number (default country FR)'],
-    [undefined, '01 23 45 67 89', 'e164: "01 23 45 67 89" is not a valid phone number: its country calling code is unknown; it has no +country prefix and no default country is set (no default country)'],
-    [{ country: 'FR' }, '12', 'e164: "12" is not a valid phone number: no FR number has these digits (default country FR)'],
-    [undefined, '+33 1 23', 'e164: "+33 1 23" is not a valid phone number: no FR number has these digits (no default country)'],
-    [undefined, '+999 123 456', 'e164: "+999 123 456" is not a valid phone number: its country calling code is unknown (no default country)'],
+    [
+      { country: 'FR' },
+      'call me',
+      'e164: "call me" is not a valid phone number: it is not a phone number (default country FR)',
+    ],
+    [
+      undefined,
+      '01 23 45 67 89',
+      'e164: "01 23 45 67 89" is not a valid phone number: its country calling code is unknown; it has no +country prefix and no default country is set (no default country)',
+    ],
+    [
+      { country: 'FR' },
+      '12',
+      'e164: "12" is not a valid phone number: no FR number has these digits (default country FR)',
+    ],
+    [
+      undefined,
+      '+33 1 23',
+      'e164: "+33 1 23" is not a valid phone number: no FR number has these digits (no default country)',
+    ],
+    [
+      undefined,
+      '+999 123 456',
+      'e164: "+999 123 456" is not a valid phone number: its country calling code is unknown (no default country)',
+    ],
     [undefined, ['+33123456789'], 'e164: expects text, got list ["+33123456789"]'],
   ] as [unknown, MappingValue, string][])('%j refuses %j with a clear message', (args, input, message) => {
     expect(transformError(() => build('e164', args).forward(input)).message).toBe(message);
@@ -37,7 +57,9 @@ describe('e164', () => {
   });
 
   it('refuses an unknown default country when the mapping loads', () => {
-    expect(argProblems('e164', { country: 'XX' })).toEqual(['country: not a country code libphonenumber knows (ISO 3166-1 alpha-2, e.g. FR, US)']);
+    expect(argProblems('e164', { country: 'XX' })).toEqual([
+      'country: not a country code libphonenumber knows (ISO 3166-1 alpha-2, e.g. FR, US)',
+    ]);
   });
 
   it.each([
@@ -54,24 +76,37 @@ describe('e164', () => {
 
   it('spellings of one number compare equal; unparseable ones compare by digits', () => {
     const { normalize } = build('e164', { country: 'FR' });
-    expect(new Set(['01 23 45 67 89', '+33 1 23 45 67 89', '+33123456789', '0033123456789'].map(normalize)).size).toBe(1);
+    expect(new Set(['01 23 45 67 89', '+33 1 23 45 67 89', '+33123456789', '0033123456789'].map(normalize)).size).toBe(
+      1,
+    );
     expect(normalize('12-34')).toBe(normalize('12 34'));
   });
 
   const NUMBERS: [string, string][] = [
-    ['FR', '01 23 45 67 89'], ['FR', '06 12 34 56 78'], ['US', '(415) 555-2671'], ['US', '212-555-0100'],
-    ['GB', '020 7946 0958'], ['DE', '030 901820'], ['ES', '912 345 678'], ['IT', '06 1234 5678'], ['JP', '03-1234-5678'],
+    ['FR', '01 23 45 67 89'],
+    ['FR', '06 12 34 56 78'],
+    ['US', '(415) 555-2671'],
+    ['US', '212-555-0100'],
+    ['GB', '020 7946 0958'],
+    ['DE', '030 901820'],
+    ['ES', '912 345 678'],
+    ['IT', '06 1234 5678'],
+    ['JP', '03-1234-5678'],
     ['US', '+1 212 555 0100 x7'],
   ];
 
   it('round-trips through every inverse format (property)', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...NUMBERS), fc.constantFrom('e164', 'international', 'national'), ([country, typed], format) => {
-        const { forward, inverse } = build('e164', { country, inverseFormat: format });
-        const e = forward(typed);
-        expect(e).toMatch(/^\+[1-9]\d{6,14}(;ext=\d+)?$/);
-        expect(forward(inverse(e))).toBe(e);
-      }),
+      fc.property(
+        fc.constantFrom(...NUMBERS),
+        fc.constantFrom('e164', 'international', 'national'),
+        ([country, typed], format) => {
+          const { forward, inverse } = build('e164', { country, inverseFormat: format });
+          const e = forward(typed);
+          expect(e).toMatch(/^\+[1-9]\d{6,14}(;ext=\d+)?$/);
+          expect(forward(inverse(e))).toBe(e);
+        },
+      ),
     );
   });
 });

@@ -3,13 +3,45 @@ import { ErrorCode, FrontbackError } from '../../../../src/errors.ts';
 import { TRANSFORMS, TransformError, transformNames } from '../../../../src/mapping/transforms/index.ts';
 
 const EXPECTED = [
-  'boolean', 'company-name', 'concat', 'country-code', 'country-name', 'date', 'datetime', 'default', 'digits',
-  'domain', 'e164', 'email', 'lower', 'map', 'number', 'phone', 'replace', 'round', 'split', 'template', 'title',
-  'trim', 'upper',
+  'boolean',
+  'company-name',
+  'concat',
+  'country-code',
+  'country-name',
+  'date',
+  'datetime',
+  'default',
+  'digits',
+  'domain',
+  'e164',
+  'email',
+  'lower',
+  'map',
+  'number',
+  'phone',
+  'replace',
+  'round',
+  'split',
+  'template',
+  'title',
+  'trim',
+  'upper',
 ];
 
 // Transforms that lose information going forward, so a both-ways field must not use them.
-const LOSSY = ['company-name', 'default', 'digits', 'domain', 'lower', 'phone', 'replace', 'round', 'title', 'trim', 'upper'];
+const LOSSY = [
+  'company-name',
+  'default',
+  'digits',
+  'domain',
+  'lower',
+  'phone',
+  'replace',
+  'round',
+  'title',
+  'trim',
+  'upper',
+];
 
 describe('transform registry', () => {
   it('lists every transform of the issue, sorted, under its mapping-file name', () => {
@@ -36,7 +68,9 @@ describe('transform registry', () => {
   });
 
   it('rejects unknown argument names instead of ignoring them', () => {
-    const lenient = EXPECTED.filter((n) => !['default', 'map', 'template'].includes(n)).filter((n) => TRANSFORMS.get(n)?.args.safeParse({ pattern: 'x', nonsense: 1 }).success);
+    const lenient = EXPECTED.filter((n) => !['default', 'map', 'template'].includes(n)).filter(
+      (n) => TRANSFORMS.get(n)?.args.safeParse({ pattern: 'x', nonsense: 1 }).success,
+    );
     expect(lenient).toEqual([]);
   });
 });

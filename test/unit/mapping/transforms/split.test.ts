@@ -53,7 +53,9 @@ describe('concat', () => {
   });
 
   it('refuses nested lists', () => {
-    expect(transformError(() => build('concat').forward([['a']])).message).toBe('concat: cannot join a nested list ["a"]');
+    expect(transformError(() => build('concat').forward([['a']])).message).toBe(
+      'concat: cannot join a nested list ["a"]',
+    );
   });
 
   it('has no inverse with an empty separator, said at compile time', () => {

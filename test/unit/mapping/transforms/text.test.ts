@@ -34,7 +34,8 @@ describe('text transforms', () => {
 
   it.each(['trim', 'lower', 'upper', 'title'])('%s is idempotent on realistic names', (name) => {
     const { forward } = build(name);
-    for (const s of [' Dupont & Fils ', 'MCDONALD', 'élodie', 'van der berg']) expect(forward(forward(s))).toEqual(forward(s));
+    for (const s of [' Dupont & Fils ', 'MCDONALD', 'élodie', 'van der berg'])
+      expect(forward(forward(s))).toEqual(forward(s));
   });
 
   it.each([

@@ -65,7 +65,10 @@ describe('SearchIndex', () => {
   it('spreads a numeric lag over 0..max, the same way every run; 0 makes search exact again', () => {
     const delays = (): number[] => {
       const { clock, store, contacts, seen } = setup(10_000);
-      const ids = Array.from({ length: 50 }, (_, i) => store.create(contacts, { email: `c${i}@x.test` }, 'INTEGRATION').id);
+      const ids = Array.from(
+        { length: 50 },
+        (_, i) => store.create(contacts, { email: `c${i}@x.test` }, 'INTEGRATION').id,
+      );
       const out: number[] = [];
       for (const id of ids) {
         let t = 0;

@@ -22,10 +22,23 @@ beforeAll(() => {
   asAdmin(orm, (env) => {
     const country = (code: string) => search(env, 'res.country', [['code', '=', code]])[0];
     vip = create(env, 'res.partner.category', { name: 'VIP Customer' });
-    create(env, 'res.partner', { name: 'Acme', is_company: true, country_id: country('BE'), email: 'info@acme.com', category_id: [[6, 0, [vip]]], credit_limit: 1000 });
+    create(env, 'res.partner', {
+      name: 'Acme',
+      is_company: true,
+      country_id: country('BE'),
+      email: 'info@acme.com',
+      category_id: [[6, 0, [vip]]],
+      credit_limit: 1000,
+    });
     create(env, 'res.partner', { name: 'Alice Smith', parent_id: 1, email: 'alice@acme.com' });
     create(env, 'res.partner', { name: 'Bob Jones', parent_id: 1, function: 'CTO' });
-    create(env, 'res.partner', { name: 'Globex', is_company: true, country_id: country('US'), email: 'INFO@GLOBEX.COM', credit_limit: 500 });
+    create(env, 'res.partner', {
+      name: 'Globex',
+      is_company: true,
+      country_id: country('US'),
+      email: 'INFO@GLOBEX.COM',
+      credit_limit: 500,
+    });
     create(env, 'res.partner', { name: 'Carol', parent_id: 4, email: 'carol@globex.com', active: false });
     create(env, 'res.partner', { name: 'Dave_X', email: 'dave%x@example.com', phone: '123' });
     create(env, 'res.partner', { name: 'Eve', parent_id: 2, email: '' });
@@ -55,7 +68,14 @@ describe('Odoo domain language on a fixed dataset', () => {
     ['many2one not in includes empty', () => [['parent_id', 'not in', [1]]], [1, 4, 6, 7]],
     ['child_of on parent_id includes the root', () => [['parent_id', 'child_of', 1]], [1, 2, 3, 7]],
     ['child_of on id', () => [['id', 'child_of', 4]], [4]],
-    ['child_of with archived shown', () => [['id', 'child_of', 4], ['active', 'in', [true, false]]], [4, 5]],
+    [
+      'child_of with archived shown',
+      () => [
+        ['id', 'child_of', 4],
+        ['active', 'in', [true, false]],
+      ],
+      [4, 5],
+    ],
     ['parent_of', () => [['parent_id', 'parent_of', 7]], [1, 2, 7]],
     ['naming active turns active_test off', () => [['active', '=', false]], [5]],
     ['| of two leaves', () => ['|', ['name', '=', 'Acme'], ['name', '=', 'Globex']], [1, 4]],
@@ -81,11 +101,30 @@ describe('Odoo domain language on a fixed dataset', () => {
     ['two-step path', () => [['parent_id.parent_id', '=', 1]], [7]],
     ['TRUE_LEAF', () => [[1, '=', 1]], [1, 2, 3, 4, 6, 7]],
     ['FALSE_LEAF', () => [[0, '=', 1]], []],
-    ['nested prefix', () => ['|', ['is_company', '=', true], '&', ['parent_id', '=', 1], ['email', '!=', false]], [1, 2, 4]],
-    ['implicit & between three terms', () => [['is_company', '=', false], ['parent_id', '!=', false], ['email', '!=', false]], [2]],
+    [
+      'nested prefix',
+      () => ['|', ['is_company', '=', true], '&', ['parent_id', '=', 1], ['email', '!=', false]],
+      [1, 2, 4],
+    ],
+    [
+      'implicit & between three terms',
+      () => [
+        ['is_company', '=', false],
+        ['parent_id', '!=', false],
+        ['email', '!=', false],
+      ],
+      [2],
+    ],
     ['= is case-sensitive', () => [['name', '=', 'acme']], []],
     ['datetime > date string', () => [['write_date', '>', '2000-01-01']], [1, 2, 3, 4, 6, 7]],
-    ['legacy <> operator', () => [['name', '<>', 'Acme'], ['is_company', '=', true]], [4]],
+    [
+      'legacy <> operator',
+      () => [
+        ['name', '<>', 'Acme'],
+        ['is_company', '=', true],
+      ],
+      [4],
+    ],
   ];
 
   it('has at least 30 cases', () => {
@@ -116,20 +155,27 @@ describe('Odoo domain language on a fixed dataset', () => {
 
 /* Property: random domains over random rows agree with a tiny, obviously correct evaluator. */
 type Rec = { name: string | false; credit: number; company: boolean };
-type Ast =
-  | { leaf: [keyof Rec, string, unknown] }
-  | { op: '&' | '|'; a: Ast; b: Ast }
-  | { op: '!'; a: Ast };
+type Ast = { leaf: [keyof Rec, string, unknown] } | { op: '&' | '|'; a: Ast; b: Ast } | { op: '!'; a: Ast };
 
 // Names include regex metacharacters (not the LIKE wildcards % _ \, which the model does not know).
 const nameArb = fc.oneof(fc.constant(false as const), fc.stringMatching(/^[abAB .()[\]{}^$|?*+-]{0,3}$/));
 const recArb = fc.record({ name: nameArb, credit: fc.integer({ min: -2, max: 2 }), company: fc.boolean() });
 const leafArb: fc.Arbitrary<Ast> = fc.oneof(
-  fc.tuple(fc.constantFrom('=', '!=', 'ilike', 'not ilike', '=?'), nameArb).map(([op, v]) => ({ leaf: ['name', op, v] as [keyof Rec, string, unknown] })),
-  fc.tuple(fc.constantFrom('in', 'not in'), fc.array(nameArb, { maxLength: 3 })).map(([op, v]) => ({ leaf: ['name', op, v] as [keyof Rec, string, unknown] })),
-  fc.tuple(fc.constantFrom('=', '!=', '<', '<=', '>', '>='), fc.integer({ min: -2, max: 2 })).map(([op, v]) => ({ leaf: ['credit', op, v] as [keyof Rec, string, unknown] })),
-  fc.tuple(fc.constantFrom('in', 'not in'), fc.array(fc.integer({ min: -2, max: 2 }), { maxLength: 3 })).map(([op, v]) => ({ leaf: ['credit', op, v] as [keyof Rec, string, unknown] })),
-  fc.tuple(fc.constantFrom('=', '!='), fc.boolean()).map(([op, v]) => ({ leaf: ['company', op, v] as [keyof Rec, string, unknown] })),
+  fc
+    .tuple(fc.constantFrom('=', '!=', 'ilike', 'not ilike', '=?'), nameArb)
+    .map(([op, v]) => ({ leaf: ['name', op, v] as [keyof Rec, string, unknown] })),
+  fc
+    .tuple(fc.constantFrom('in', 'not in'), fc.array(nameArb, { maxLength: 3 }))
+    .map(([op, v]) => ({ leaf: ['name', op, v] as [keyof Rec, string, unknown] })),
+  fc
+    .tuple(fc.constantFrom('=', '!=', '<', '<=', '>', '>='), fc.integer({ min: -2, max: 2 }))
+    .map(([op, v]) => ({ leaf: ['credit', op, v] as [keyof Rec, string, unknown] })),
+  fc
+    .tuple(fc.constantFrom('in', 'not in'), fc.array(fc.integer({ min: -2, max: 2 }), { maxLength: 3 }))
+    .map(([op, v]) => ({ leaf: ['credit', op, v] as [keyof Rec, string, unknown] })),
+  fc
+    .tuple(fc.constantFrom('=', '!='), fc.boolean())
+    .map(([op, v]) => ({ leaf: ['company', op, v] as [keyof Rec, string, unknown] })),
 );
 const astArb: fc.Arbitrary<Ast> = fc.letrec<{ node: Ast }>((tie) => ({
   node: fc.oneof(
@@ -147,22 +193,34 @@ function modelLeaf(r: Rec, [field, op, value]: [keyof Rec, string, unknown]): bo
   if (field === 'credit') {
     const v = value as number | number[];
     switch (op) {
-      case '=': return r.credit === v;
-      case '!=': return r.credit !== v;
-      case '<': return r.credit < (v as number);
-      case '<=': return r.credit <= (v as number);
-      case '>': return r.credit > (v as number);
-      case '>=': return r.credit >= (v as number);
-      case 'in': return (v as number[]).includes(r.credit);
-      default: return !(v as number[]).includes(r.credit);
+      case '=':
+        return r.credit === v;
+      case '!=':
+        return r.credit !== v;
+      case '<':
+        return r.credit < (v as number);
+      case '<=':
+        return r.credit <= (v as number);
+      case '>':
+        return r.credit > (v as number);
+      case '>=':
+        return r.credit >= (v as number);
+      case 'in':
+        return (v as number[]).includes(r.credit);
+      default:
+        return !(v as number[]).includes(r.credit);
     }
   }
   const n = r.name;
   switch (op) {
-    case '=': return value === false ? empty(n) : n === value;
-    case '!=': return value === false ? !empty(n) : n !== value;
-    case 'ilike': return value === false ? empty(n) : n !== false && n.toLowerCase().includes(String(value).toLowerCase());
-    case 'not ilike': return value === false ? !empty(n) : !(n !== false && n.toLowerCase().includes(String(value).toLowerCase()));
+    case '=':
+      return value === false ? empty(n) : n === value;
+    case '!=':
+      return value === false ? !empty(n) : n !== value;
+    case 'ilike':
+      return value === false ? empty(n) : n !== false && n.toLowerCase().includes(String(value).toLowerCase());
+    case 'not ilike':
+      return value === false ? !empty(n) : !(n !== false && n.toLowerCase().includes(String(value).toLowerCase()));
     case 'in': {
       const list = value as (string | false)[];
       return empty(n) ? list.some((x) => x === false) : list.includes(n);
@@ -188,16 +246,26 @@ function toPrefix(ast: Ast): unknown[] {
 describe('domain evaluation vs a reference model (fast-check)', () => {
   it('agrees on random rows and random domains (implicit & between top-level terms)', () => {
     fc.assert(
-      fc.property(fc.array(recArb, { maxLength: 8 }), fc.array(astArb, { minLength: 0, maxLength: 3 }), (recs, terms) => {
-        const o = new OdooOrm(new Registry(odooModels()), new ManualClock(T0));
-        const got = o.transaction({ uid: 2, canWrite: true }, (env) => {
-          // Names may be empty: type 'other' is exempt from "Contacts require a name".
-          for (const r of recs) create(env, 'res.partner', { name: r.name, credit_limit: r.credit, is_company: r.company, type: 'other' });
-          return search(env, 'res.partner', terms.flatMap(toPrefix), { order: 'id' });
-        }).value;
-        const want = recs.flatMap((r, i) => (terms.every((t) => modelEval(r, t)) ? [i + 1] : []));
-        expect(got).toEqual(want);
-      }),
+      fc.property(
+        fc.array(recArb, { maxLength: 8 }),
+        fc.array(astArb, { minLength: 0, maxLength: 3 }),
+        (recs, terms) => {
+          const o = new OdooOrm(new Registry(odooModels()), new ManualClock(T0));
+          const got = o.transaction({ uid: 2, canWrite: true }, (env) => {
+            // Names may be empty: type 'other' is exempt from "Contacts require a name".
+            for (const r of recs)
+              create(env, 'res.partner', {
+                name: r.name,
+                credit_limit: r.credit,
+                is_company: r.company,
+                type: 'other',
+              });
+            return search(env, 'res.partner', terms.flatMap(toPrefix), { order: 'id' });
+          }).value;
+          const want = recs.flatMap((r, i) => (terms.every((t) => modelEval(r, t)) ? [i + 1] : []));
+          expect(got).toEqual(want);
+        },
+      ),
       { numRuns: 300 },
     );
   });

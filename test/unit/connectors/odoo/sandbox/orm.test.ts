@@ -23,26 +23,49 @@ describe('values, relations and command lists', () => {
     const [row] = asAdmin(orm, (env) => {
       const co = create(env, 'res.partner', { name: 'Acme', is_company: true });
       const id = create(env, 'res.partner', { name: 'Ann', parent_id: co });
-      return read(env, 'res.partner', [id], ['email', 'parent_id', 'credit_limit', 'category_id', 'child_ids', 'display_name', 'state_id']);
+      return read(
+        env,
+        'res.partner',
+        [id],
+        ['email', 'parent_id', 'credit_limit', 'category_id', 'child_ids', 'display_name', 'state_id'],
+      );
     });
-    expect(row).toMatchObject({ email: false, parent_id: [expect.any(Number), 'Acme'], credit_limit: 0, category_id: [], child_ids: [], display_name: 'Acme, Ann', state_id: false });
+    expect(row).toMatchObject({
+      email: false,
+      parent_id: [expect.any(Number), 'Acme'],
+      credit_limit: 0,
+      category_id: [],
+      child_ids: [],
+      display_name: 'Acme, Ann',
+      state_id: false,
+    });
   });
 
   it('applies many2many commands 6, 4, 3, 0 and 5', () => {
     const { orm } = makeOrm();
-    const tags = (id: number) => asAdmin(orm, (env) => read(env, 'res.partner', [id], ['category_id'])[0]?.['category_id']);
+    const tags = (id: number) =>
+      asAdmin(orm, (env) => read(env, 'res.partner', [id], ['category_id'])[0]?.['category_id']);
     const [p, a, b, c] = asAdmin(orm, (env) => {
       const t = ['A', 'B', 'C'].map((name) => create(env, 'res.partner.category', { name }));
       return [create(env, 'res.partner', { name: 'P' }), ...t] as number[];
     }) as [number, number, number, number];
     asAdmin(orm, (env) => write(env, 'res.partner', [p], { category_id: [[6, 0, [a, b]]] }));
     expect(tags(p)).toEqual([a, b]);
-    asAdmin(orm, (env) => write(env, 'res.partner', [p], { category_id: [[4, c], [3, a]] }));
+    asAdmin(orm, (env) =>
+      write(env, 'res.partner', [p], {
+        category_id: [
+          [4, c],
+          [3, a],
+        ],
+      }),
+    );
     expect(tags(p)).toEqual([b, c]);
     asAdmin(orm, (env) => write(env, 'res.partner', [p], { category_id: [[0, 0, { name: 'New' }]] }));
     const withNew = tags(p) as number[];
     expect(withNew).toHaveLength(3);
-    expect(asAdmin(orm, (env) => read(env, 'res.partner.category', [withNew[2] as number], ['name'])[0]?.['name'])).toBe('New');
+    expect(
+      asAdmin(orm, (env) => read(env, 'res.partner.category', [withNew[2] as number], ['name'])[0]?.['name']),
+    ).toBe('New');
     asAdmin(orm, (env) => write(env, 'res.partner', [p], { category_id: [[5]] }));
     expect(tags(p)).toEqual([]);
   });
@@ -54,13 +77,19 @@ describe('values, relations and command lists', () => {
       const product = create(env, 'product.product', { name: 'Widget', lst_price: 10 });
       const order = create(env, 'sale.order', {
         partner_id: partner,
-        order_line: [[0, 0, { product_id: product, product_uom_qty: 2 }], [0, 0, { product_id: product, product_uom_qty: 1, price_unit: 5 }]],
+        order_line: [
+          [0, 0, { product_id: product, product_uom_qty: 2 }],
+          [0, 0, { product_id: product, product_uom_qty: 1, price_unit: 5 }],
+        ],
       });
       return { order, lineIds: read(env, 'sale.order', [order], ['order_line'])[0]?.['order_line'] as number[] };
     });
-    const header = () => asAdmin(orm, (env) => read(env, 'sale.order', [order], ['name', 'amount_total', 'order_line'])[0]);
+    const header = () =>
+      asAdmin(orm, (env) => read(env, 'sale.order', [order], ['name', 'amount_total', 'order_line'])[0]);
     expect(header()).toMatchObject({ name: 'S00001', amount_total: 25, order_line: lineIds });
-    expect(asAdmin(orm, (env) => read(env, 'sale.order.line', [lineIds[0] as number], ['name', 'price_unit'])[0])).toMatchObject({ name: 'Widget', price_unit: 10 });
+    expect(
+      asAdmin(orm, (env) => read(env, 'sale.order.line', [lineIds[0] as number], ['name', 'price_unit'])[0]),
+    ).toMatchObject({ name: 'Widget', price_unit: 10 });
     asAdmin(orm, (env) => write(env, 'sale.order', [order], { order_line: [[2, lineIds[0] as number]] }));
     expect(header()).toMatchObject({ amount_total: 5, order_line: [lineIds[1]] });
   });
@@ -78,14 +107,22 @@ describe('computed stock and price, and the write_date rule', () => {
     const { orm, clock } = makeOrm();
     const { product, template, stock } = asAdmin(orm, (env) => {
       const product = create(env, 'product.product', { name: 'Gear', lst_price: 12.5, default_code: 'G-1' });
-      const template = read(env, 'product.product', [product], ['product_tmpl_id'])[0]?.['product_tmpl_id'] as [number, string];
+      const template = read(env, 'product.product', [product], ['product_tmpl_id'])[0]?.['product_tmpl_id'] as [
+        number,
+        string,
+      ];
       const stock = search(env, 'stock.location', [['usage', '=', 'internal']])[0] as number;
       const customers = search(env, 'stock.location', [['usage', '=', 'customer']])[0] as number;
       create(env, 'stock.quant', { product_id: product, location_id: stock, quantity: 7 });
       create(env, 'stock.quant', { product_id: product, location_id: customers, quantity: 100 });
       return { product, template: template[0], stock };
     });
-    const view = () => asAdmin(orm, (env) => read(env, 'product.product', [product], ['qty_available', 'lst_price', 'write_date', 'display_name'])[0]);
+    const view = () =>
+      asAdmin(
+        orm,
+        (env) =>
+          read(env, 'product.product', [product], ['qty_available', 'lst_price', 'write_date', 'display_name'])[0],
+      );
     const before = view();
     expect(before).toMatchObject({ qty_available: 7, lst_price: 12.5, display_name: '[G-1] Gear' });
 
@@ -95,7 +132,10 @@ describe('computed stock and price, and the write_date rule', () => {
     const after = view();
     expect(after).toMatchObject({ qty_available: 10, lst_price: 20 });
     expect(after?.['write_date']).toBe(before?.['write_date']);
-    const tmplDate = asAdmin(orm, (env) => read(env, 'product.template', [template], ['write_date'])[0]?.['write_date']);
+    const tmplDate = asAdmin(
+      orm,
+      (env) => read(env, 'product.template', [template], ['write_date'])[0]?.['write_date'],
+    );
     expect(tmplDate).toBe('2025-03-01 13:00:00');
     expect(asAdmin(orm, (env) => search(env, 'product.product', [['qty_available', '>', 9]]))).toEqual([product]);
   });
@@ -137,18 +177,29 @@ describe('reads, archives, errors and atomicity', () => {
     const { orm } = makeOrm();
     const id = asAdmin(orm, (env) => create(env, 'res.partner', { name: 'Gone', active: false }));
     expect(asAdmin(orm, (env) => search(env, 'res.partner', [['name', '=', 'Gone']]))).toEqual([]);
-    expect(asAdmin(orm, (env) => search(env, 'res.partner', [['name', '=', 'Gone']]), { active_test: false })).toEqual([id]);
-    expect(asAdmin(orm, (env) => search(env, 'res.partner', [['name', '=', 'Gone'], ['active', 'in', [true, false]]]))).toEqual([id]);
+    expect(asAdmin(orm, (env) => search(env, 'res.partner', [['name', '=', 'Gone']]), { active_test: false })).toEqual([
+      id,
+    ]);
+    expect(
+      asAdmin(orm, (env) =>
+        search(env, 'res.partner', [
+          ['name', '=', 'Gone'],
+          ['active', 'in', [true, false]],
+        ]),
+      ),
+    ).toEqual([id]);
     expect(asAdmin(orm, (env) => read(env, 'res.partner', [id], ['active']))).toEqual([{ id, active: false }]);
   });
 
   it('missing required field: ValidationError in Odoo words, and the whole call rolls back', () => {
     const { orm } = makeOrm();
     const before = orm.db.table('product.template').size;
-    const err = odooErr(() => asAdmin(orm, (env) => {
-      create(env, 'product.template', { name: 'Fine' });
-      create(env, 'product.template', { list_price: 3 });
-    }));
+    const err = odooErr(() =>
+      asAdmin(orm, (env) => {
+        create(env, 'product.template', { name: 'Fine' });
+        create(env, 'product.template', { list_price: 3 });
+      }),
+    );
     expect(err.odooName).toBe('odoo.exceptions.ValidationError');
     expect(err.message).toContain('- Create/update: a mandatory field is not set.');
     expect(err.message).toContain('Model: Product (product.template)\nField: Name (name)');
@@ -157,7 +208,9 @@ describe('reads, archives, errors and atomicity', () => {
 
   it('a read-only user gets AccessError on write', () => {
     const { orm } = makeOrm();
-    const err = odooErr(() => orm.transaction({ uid: 3, canWrite: false }, (env) => create(env, 'res.partner', { name: 'No' })));
+    const err = odooErr(() =>
+      orm.transaction({ uid: 3, canWrite: false }, (env) => create(env, 'res.partner', { name: 'No' })),
+    );
     expect(err.odooName).toBe('odoo.exceptions.AccessError');
     expect(err.message).toContain("You are not allowed to create 'Contact' (res.partner) records.");
   });
@@ -166,13 +219,23 @@ describe('reads, archives, errors and atomicity', () => {
     const { orm, clock } = makeOrm();
     const a = asAdmin(orm, (env) => create(env, 'res.partner', { name: 'A' }));
     clock.advance(1000);
-    const [b, c] = asAdmin(orm, (env) => [create(env, 'res.partner', { name: 'B' }), create(env, 'res.partner', { name: 'C' })]) as [number, number];
+    const [b, c] = asAdmin(orm, (env) => [
+      create(env, 'res.partner', { name: 'B' }),
+      create(env, 'res.partner', { name: 'C' }),
+    ]) as [number, number];
     clock.advance(1000);
     asAdmin(orm, (env) => write(env, 'res.partner', [a], { phone: '1' }));
-    const page = (offset: number) => asAdmin(orm, (env) => searchRead(env, 'res.partner', [], ['name'], { order: 'write_date asc, id asc', offset, limit: 2 }).map((r) => r['id']));
+    const page = (offset: number) =>
+      asAdmin(orm, (env) =>
+        searchRead(env, 'res.partner', [], ['name'], { order: 'write_date asc, id asc', offset, limit: 2 }).map(
+          (r) => r['id'],
+        ),
+      );
     expect(page(0)).toEqual([b, c]);
     expect(page(2)).toEqual([a]);
-    expect(odooErr(() => asAdmin(orm, (env) => search(env, 'res.partner', [], { order: 'name; drop' }))).message).toContain('Invalid "order" specified');
+    expect(
+      odooErr(() => asAdmin(orm, (env) => search(env, 'res.partner', [], { order: 'name; drop' }))).message,
+    ).toContain('Invalid "order" specified');
   });
 });
 
@@ -180,22 +243,57 @@ describe('load with external ids', () => {
   it('creates then updates the same records; a bad row returns messages, ids false and writes nothing', () => {
     const { orm } = makeOrm();
     const fields = ['id', 'name', 'email', 'country_id/id', 'is_company'];
-    const first = asAdmin(orm, (env) => load(env, 'res.partner', fields, [['crm.c1', 'Acme', 'a@acme.test', 'base.be', '1'], ['crm.c2', 'Beta', '', 'base.us', '0']]));
+    const first = asAdmin(orm, (env) =>
+      load(env, 'res.partner', fields, [
+        ['crm.c1', 'Acme', 'a@acme.test', 'base.be', '1'],
+        ['crm.c2', 'Beta', '', 'base.us', '0'],
+      ]),
+    );
     expect(first.messages).toEqual([]);
     expect(first.ids).toHaveLength(2);
-    const second = asAdmin(orm, (env) => load(env, 'res.partner', fields, [['crm.c1', 'Acme NV', 'a@acme.test', 'base.be', '1'], ['crm.c2', 'Beta', 'b@beta.test', 'base.us', '0']]));
+    const second = asAdmin(orm, (env) =>
+      load(env, 'res.partner', fields, [
+        ['crm.c1', 'Acme NV', 'a@acme.test', 'base.be', '1'],
+        ['crm.c2', 'Beta', 'b@beta.test', 'base.us', '0'],
+      ]),
+    );
     expect(second.ids).toEqual(first.ids);
-    const rows = asAdmin(orm, (env) => read(env, 'res.partner', first.ids as number[], ['name', 'email', 'country_id', 'is_company']));
+    const rows = asAdmin(orm, (env) =>
+      read(env, 'res.partner', first.ids as number[], ['name', 'email', 'country_id', 'is_company']),
+    );
     expect(rows[0]).toMatchObject({ name: 'Acme NV', country_id: [expect.any(Number), 'Belgium'], is_company: true });
     expect(rows[1]).toMatchObject({ email: 'b@beta.test', is_company: false });
-    const xid = asAdmin(orm, (env) => searchRead(env, 'ir.model.data', [['module', '=', 'crm'], ['name', '=', 'c1']], ['model', 'res_id', 'complete_name']));
-    expect(xid).toEqual([{ id: expect.any(Number), model: 'res.partner', res_id: (first.ids as number[])[0], complete_name: 'crm.c1' }]);
+    const xid = asAdmin(orm, (env) =>
+      searchRead(
+        env,
+        'ir.model.data',
+        [
+          ['module', '=', 'crm'],
+          ['name', '=', 'c1'],
+        ],
+        ['model', 'res_id', 'complete_name'],
+      ),
+    );
+    expect(xid).toEqual([
+      { id: expect.any(Number), model: 'res.partner', res_id: (first.ids as number[])[0], complete_name: 'crm.c1' },
+    ]);
 
     const count = orm.db.table('res.partner').size;
-    const bad = asAdmin(orm, (env) => load(env, 'res.partner', fields, [['crm.c3', 'Gamma', '', 'base.be', '1'], ['crm.c4', 'Delta', '', 'base.nowhere', '1']]));
+    const bad = asAdmin(orm, (env) =>
+      load(env, 'res.partner', fields, [
+        ['crm.c3', 'Gamma', '', 'base.be', '1'],
+        ['crm.c4', 'Delta', '', 'base.nowhere', '1'],
+      ]),
+    );
     expect(bad.ids).toBe(false);
     expect(bad.messages).toEqual([
-      { type: 'error', message: "No matching record found for external id 'base.nowhere' in field 'Country'", record: 1, rows: { from: 1, to: 1 }, field: 'country_id' },
+      {
+        type: 'error',
+        message: "No matching record found for external id 'base.nowhere' in field 'Country'",
+        record: 1,
+        rows: { from: 1, to: 1 },
+        field: 'country_id',
+      },
     ]);
     expect(orm.db.table('res.partner').size).toBe(count);
   });
@@ -205,7 +303,11 @@ describe('seeding and late commits', () => {
   it('the same seed gives the same records; a different seed differs', () => {
     const dump = (seed: number) => {
       const sb = createOdooSandbox({ seed, records: 12, clock: new ManualClock(Date.UTC(2025, 0, 1)) });
-      return asAdmin(sb.orm, (env) => searchRead(env, 'res.partner', [], ['name', 'email', 'parent_id', 'write_date'], { order: 'id' }), { active_test: false });
+      return asAdmin(
+        sb.orm,
+        (env) => searchRead(env, 'res.partner', [], ['name', 'email', 'parent_id', 'write_date'], { order: 'id' }),
+        { active_test: false },
+      );
     };
     expect(dump(7)).toEqual(dump(7));
     expect(dump(7)).not.toEqual(dump(8));
@@ -216,13 +318,27 @@ describe('seeding and late commits', () => {
 
   it('POST /_sandbox/odoo/late-commit commits a row dated before rows already visible', async () => {
     const sb = createOdooSandbox({ records: 3, clock: new ManualClock(Date.UTC(2025, 5, 1, 12)) });
-    const res = await sb.app.inject({ method: 'POST', url: '/_sandbox/odoo/late-commit', payload: { model: 'res.partner', values: { name: 'Late' }, writeDate: '2025-06-01 11:00:00' } });
+    const res = await sb.app.inject({
+      method: 'POST',
+      url: '/_sandbox/odoo/late-commit',
+      payload: { model: 'res.partner', values: { name: 'Late' }, writeDate: '2025-06-01 11:00:00' },
+    });
     expect(res.statusCode).toBe(200);
     const { id } = res.json() as { id: number };
-    const newest = asAdmin(sb.orm, (env) => searchRead(env, 'res.partner', [], ['write_date'], { order: 'write_date desc', limit: 1 })[0]?.['write_date']);
+    const newest = asAdmin(
+      sb.orm,
+      (env) =>
+        searchRead(env, 'res.partner', [], ['write_date'], { order: 'write_date desc', limit: 1 })[0]?.['write_date'],
+    );
     expect(String(newest) > '2025-06-01 11:00:00').toBe(true);
-    expect(asAdmin(sb.orm, (env) => read(env, 'res.partner', [id], ['write_date'])[0]?.['write_date'])).toBe('2025-06-01 11:00:00');
-    const bad = await sb.app.inject({ method: 'POST', url: '/_sandbox/odoo/late-commit', payload: { model: 'res.partner', values: {}, writeDate: '2025-06-01', extra: 1 } });
+    expect(asAdmin(sb.orm, (env) => read(env, 'res.partner', [id], ['write_date'])[0]?.['write_date'])).toBe(
+      '2025-06-01 11:00:00',
+    );
+    const bad = await sb.app.inject({
+      method: 'POST',
+      url: '/_sandbox/odoo/late-commit',
+      payload: { model: 'res.partner', values: {}, writeDate: '2025-06-01', extra: 1 },
+    });
     expect(bad.statusCode).toBe(400);
     await sb.close();
   });
@@ -230,7 +346,11 @@ describe('seeding and late commits', () => {
   it('POST /_sandbox/odoo/stock changes qty_available without touching the product write_date', async () => {
     const sb = createOdooSandbox({ records: 3, clock: new ManualClock(Date.UTC(2025, 5, 1, 12)) });
     const [product] = asAdmin(sb.orm, (env) => searchRead(env, 'product.product', [], ['write_date'], { limit: 1 }));
-    const res = await sb.app.inject({ method: 'POST', url: '/_sandbox/odoo/stock', payload: { productId: product?.['id'], quantity: 999 } });
+    const res = await sb.app.inject({
+      method: 'POST',
+      url: '/_sandbox/odoo/stock',
+      payload: { productId: product?.['id'], quantity: 999 },
+    });
     expect(res.json()).toEqual({ id: product?.['id'], qty_available: 999, write_date: product?.['write_date'] });
     await sb.close();
   });

@@ -25,7 +25,10 @@ async function startReceiver(status: () => number): Promise<{ url: string; got: 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      got.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> });
+      got.push({
+        headers: req.headers,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+      });
       res.statusCode = status();
       res.end();
     });
@@ -37,14 +40,22 @@ async function startReceiver(status: () => number): Promise<{ url: string; got: 
 describe('Odoo-style webhooks', () => {
   it('posts one object per change with _model, _id, _action, chosen fields (relations as ids) and only Content-Type', async () => {
     const { url, got } = await startReceiver(() => 200);
-    sb = createOdooSandbox({ records: 3, webhookUrl: url, webhookFlushIntervalMs: 0, clock: new ManualClock(Date.UTC(2025, 1, 1)) });
+    sb = createOdooSandbox({
+      records: 3,
+      webhookUrl: url,
+      webhookFlushIntervalMs: 0,
+      clock: new ManualClock(Date.UTC(2025, 1, 1)),
+    });
     const orm = sb.orm;
     const id = asAdmin(orm, (env) => {
       const co = create(env, 'res.partner', { name: 'Hook Co', is_company: true });
       return create(env, 'res.partner', { name: 'Hook Person', parent_id: co, email: 'h@example.test' });
     });
     asAdmin(orm, (env) => write(env, 'res.partner', [id], { email: false }));
-    const parent = asAdmin(orm, (env) => read(env, 'res.partner', [id], ['parent_id'])[0]?.['parent_id']) as [number, string];
+    const parent = asAdmin(orm, (env) => read(env, 'res.partner', [id], ['parent_id'])[0]?.['parent_id']) as [
+      number,
+      string,
+    ];
     asAdmin(orm, (env) => unlink(env, 'res.partner', [id]));
     await sb.webhooks?.flush();
     expect(got.map((g) => [g.body['_id'], g.body['_action']])).toEqual([
@@ -54,11 +65,30 @@ describe('Odoo-style webhooks', () => {
       [id, 'frontback: on delete(#83)'],
     ]);
     expect(got[1]?.body).toEqual({
-      _model: 'res.partner', _id: id, _action: 'frontback: on create(#81)',
-      name: 'Hook Person', email: 'h@example.test', is_company: false, parent_id: parent[0], active: true, write_date: '2025-02-01 00:00:00',
+      _model: 'res.partner',
+      _id: id,
+      _action: 'frontback: on create(#81)',
+      name: 'Hook Person',
+      email: 'h@example.test',
+      is_company: false,
+      parent_id: parent[0],
+      active: true,
+      write_date: '2025-02-01 00:00:00',
     });
     expect(got[2]?.body['email']).toBe(false);
-    const headers = Object.keys(got[0]?.headers ?? {}).filter((h) => !['host', 'connection', 'content-length', 'user-agent', 'accept', 'accept-encoding', 'accept-language', 'sec-fetch-mode'].includes(h));
+    const headers = Object.keys(got[0]?.headers ?? {}).filter(
+      (h) =>
+        ![
+          'host',
+          'connection',
+          'content-length',
+          'user-agent',
+          'accept',
+          'accept-encoding',
+          'accept-language',
+          'sec-fetch-mode',
+        ].includes(h),
+    );
     expect(headers).toEqual(['content-type']);
     expect(got[0]?.headers['content-type']).toBe('application/json');
   });
@@ -70,13 +100,31 @@ describe('Odoo-style webhooks', () => {
     const res = await fetch(`${base}/jsonrpc`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params: { service: 'object', method: 'execute_kw', args: ['odoo', 2, 'sandbox-odoo-key', 'res.partner.category', 'create', [{ name: 'ignored: not watched' }]] }, id: 1 }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        method: 'call',
+        params: {
+          service: 'object',
+          method: 'execute_kw',
+          args: ['odoo', 2, 'sandbox-odoo-key', 'res.partner.category', 'create', [{ name: 'ignored: not watched' }]],
+        },
+        id: 1,
+      }),
     });
     expect(((await res.json()) as { result: number }).result).toEqual(expect.any(Number));
     const res2 = await fetch(`${base}/jsonrpc`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params: { service: 'object', method: 'execute_kw', args: ['odoo', 2, 'sandbox-odoo-key', 'res.partner', 'create', [{ name: 'Via RPC' }]] }, id: 2 }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        method: 'call',
+        params: {
+          service: 'object',
+          method: 'execute_kw',
+          args: ['odoo', 2, 'sandbox-odoo-key', 'res.partner', 'create', [{ name: 'Via RPC' }]],
+        },
+        id: 2,
+      }),
     });
     expect(res2.status).toBe(200);
     await sb.webhooks?.flush();
