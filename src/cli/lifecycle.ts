@@ -40,12 +40,23 @@ export async function listenConfigured(
   return { server, url: await server.listen({ host: config.server.host, port }) };
 }
 
-/** Resolves on the first SIGTERM or SIGINT (Ctrl-C). */
+/**
+ * Resolves on the first SIGTERM or SIGINT (Ctrl-C), saying at once what happens: running
+ * passes end after the pages in hand. A second signal stops the process now (exit 130):
+ * what was written is recorded by the next pass, and leases run out by themselves.
+ */
 export function untilStopSignal(): Promise<void> {
   return new Promise<void>((resolve) => {
+    const now = (): void => {
+      process.stderr.write('stopping now: what was written is recorded by the next pass\n');
+      process.exit(130);
+    };
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      process.stderr.write('stopping after the pages in hand; Ctrl-C again to stop now\n');
+      process.once('SIGINT', now);
+      process.once('SIGTERM', now);
       resolve();
     };
     process.on('SIGINT', stop);

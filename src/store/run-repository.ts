@@ -1,8 +1,12 @@
 import type { JsonObject } from './json.ts';
 
 /** Where a sync run is. */
-/** `guarded`: a pass the create guard stopped (its mapping is held until a person accepts). */
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'guarded';
+/**
+ * `guarded`: a pass the create guard stopped (its mapping is held until a person accepts);
+ * `stopped`: a pass asked to stop (Ctrl-C, SIGTERM): what it handled stays handled, the
+ * next pass goes on from the cursor.
+ */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'guarded' | 'stopped';
 
 /** One sync run of one mapping: what started it, how long it took, what it did. */
 export interface Run {
@@ -28,7 +32,7 @@ export interface Run {
 
 /** What finishing a run records. */
 export interface RunFinish {
-  /** `succeeded`, `failed` or `guarded`. */
+  /** `succeeded`, `failed`, `guarded` or `stopped`. */
   status: Exclude<RunStatus, 'running'>;
   /** See {@link Run.counts}. */
   counts: JsonObject;

@@ -44,6 +44,8 @@ export interface PassOptions {
   readonly signal?: AbortSignal;
   /** Called with each page once it is handled (planned, or written and recorded). */
   readonly onPage?: (page: PassPage) => void | Promise<void>;
+  /** Called with the run's id as soon as the run is recorded (a caller stopping at once can close it). */
+  readonly onRun?: (runId: string) => void;
 }
 
 /** One page of a pass, handed to `onPage`. */
@@ -164,6 +166,7 @@ export async function runPass(
   const hold = dryRun ? { state: 'free' as const } : await holdState(store, mapping, from);
   if (hold.state === 'held') throw heldError(hold.hold);
   const run = await store.runs.start(mapping.id, dryRun ? `dry-run:${from}` : `pass:${from}`);
+  options.onRun?.(run.id);
   const started = Date.now();
   const counts = emptyCounts();
   const applyCtx: ApplyContext = { ...ctx, runId: run.id, actor: options.actor ?? 'poll' };
@@ -173,16 +176,18 @@ export async function runPass(
   // An accepted hold lifts the guard for this pass.
   const guard = hold.state !== 'accepted';
   try {
-    // The other side's key index, built the first time, then brought up to date from its own cursor.
-    const refreshed = await refreshIndex(ctx, other(from), {
-      ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
+    // The other side's key index, built the first time, then brought up to date from its own cursor. The stop
+    // signal is not handed to the listings: a request in flight is answered and its page handled (stopping
+    // happens between pages, where nothing is left half done).
+    const refreshed = await refreshIndex(
+      ctx,
+      other(from),
+      options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs },
+    );
     counts.indexPages += refreshed.pages;
     const streams = streamsOf(ctx, from, {
       ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
       ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     for (const stream of streams) {
       if (stopped() || guarded) break;
@@ -245,7 +250,7 @@ export async function runPass(
       });
     } else if (hold.state === 'accepted' && !stopped()) await store.holds.clear(mapping.id);
     await store.runs.finish(run.id, {
-      status: guarded && !dryRun ? 'guarded' : 'succeeded',
+      status: guarded && !dryRun ? 'guarded' : stopped() ? 'stopped' : 'succeeded',
       counts: runCounts(counts, dryRun),
       timings: { total: Date.now() - started },
       ...(stopped()

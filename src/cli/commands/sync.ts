@@ -16,6 +16,7 @@ import { loadMappings } from '../../mapping/load.ts';
 import type { Side } from '../../mapping/spec.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { createStore } from '../../store/sql/create-store.ts';
+import type { Store } from '../../store/store.ts';
 import { runPass, type PassReport } from '../../sync/pass.ts';
 import { prepareMapping } from '../../sync/prepare.ts';
 import { passLease } from '../../sync/runner.ts';
@@ -96,6 +97,20 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
     ]);
   const store = await createStore({ url: config.store.url, logger });
   const limit = Math.max(0, Number(options.limit) || 0);
+  // Ctrl-C (or SIGTERM) once: stop after the pages in hand, recorded; twice: stop now, closing the run and the lease.
+  const stopping = new AbortController();
+  let current: { runId?: string; lease?: string; holder?: string } = {};
+  const onSignal = (): void => {
+    if (!stopping.signal.aborted) {
+      stopping.abort();
+      process.stderr.write('stopping after the pages in hand; Ctrl-C again to stop now\n');
+      return;
+    }
+    process.stderr.write('stopping now: what was written is recorded by the next pass\n');
+    void stopNow(store, current).finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const fields = await prepareMapping(loaded, { crm, erp }, { dryRun: options.dryRun === true });
     for (const side of ['crm', 'erp'] as const) {
@@ -106,6 +121,7 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
     }
     const sides: Side[] = options.from === 'both' ? ['crm', 'erp'] : [options.from];
     for (const from of sides) {
+      if (stopping.signal.aborted) break;
       // A real pass takes the mapping's lease, as a worker's does (a dry run writes nothing and needs none).
       const lease = passLease(mapping.id);
       const me = `cli-${hostname()}-${process.pid}/${from}`;
@@ -126,9 +142,12 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
           : setInterval(() => void store.leases.acquire(lease, me, leaseMs).catch(() => undefined), leaseMs / 3);
       const lines: string[] = [];
       let more = 0;
+      current = options.dryRun === true ? {} : { lease, holder: me };
       try {
         report = await runPass({ mapping, connectors: { crm, erp }, store, connections }, from, {
           apply: options.dryRun !== true,
+          signal: stopping.signal,
+          onRun: (runId) => (current = { ...current, runId }),
           actor: 'admin',
           // sync.overlapMinutes: how far behind its cursor each listing re-reads (connectors may ask for more).
           overlapMs: config.sync.overlapMinutes * 60_000,
@@ -150,6 +169,7 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
       } finally {
         clearInterval(renew);
         if (options.dryRun !== true) await store.leases.release(lease, me);
+        current = {};
       }
       process.stdout.write(
         `${options.dryRun ? 'dry run' : 'pass'} ${mapping.id} from ${from} (run ${report.runId}): ${summary(report)}\n`,
@@ -171,9 +191,26 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
         process.stdout.write(
           `  ... and ${more} more (--limit${options.dryRun ? `; every plan: frontback runs show ${report.runId}` : ''})\n`,
         );
+      if (report.stopped) {
+        process.stdout.write(`  stopped (Ctrl-C) after the pages in hand: the next pass goes on from the cursor\n`);
+        process.exitCode = 130;
+      }
     }
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await open.close();
     await store.close();
   }
+}
+
+/** Stopping at once (Ctrl-C twice): the run in hand is recorded `stopped` and the mapping's lease given up. */
+async function stopNow(store: Store, current: { runId?: string; lease?: string; holder?: string }): Promise<void> {
+  const error = 'stopped at once (Ctrl-C twice): what was written is recorded by the next pass';
+  if (current.runId !== undefined)
+    await store.runs
+      .finish(current.runId, { status: 'stopped', counts: {}, timings: {}, error })
+      .catch(() => undefined);
+  if (current.lease !== undefined && current.holder !== undefined)
+    await store.leases.release(current.lease, current.holder).catch(() => undefined);
 }
