@@ -15,6 +15,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Connector, WriteOp, WriteResult } from '../../../src/connector/index.ts';
 import { loadMappings } from '../../../src/mapping/load.ts';
 import type { CompiledMapping } from '../../../src/mapping/types.ts';
+import type { Link } from '../../../src/store/link-repository.ts';
 import type { SnapshotRepository } from '../../../src/store/snapshot-repository.ts';
 import type { Store, StoreRepositories } from '../../../src/store/store.ts';
 import { runPass } from '../../../src/sync/pass.ts';
@@ -99,6 +100,19 @@ function racingStore(linkId: string, times: number): Store {
   });
 }
 
+/** Three customers linked by a first pass, then each one's job title edited in HubSpot (`<prefix> <crm id>`). */
+async function linkedThenEdited(prefix: string): Promise<Link[]> {
+  await customers(3, 3);
+  await runPass(ctx(), 'crm', { apply: true });
+  const links = await store.links.list(mapping.id);
+  const contacts = rig.hubspot.store.requireType('contacts');
+  for (const l of links) {
+    const record = rig.hubspot.store.get(contacts, l.crmId)!;
+    rig.hubspot.store.update(contacts, record, { jobtitle: `${prefix} ${l.crmId}` }, 'CRM_UI');
+  }
+  return links;
+}
+
 /** The erp connector with `write` wrapped. */
 function wrapWrite(write: (object: string, ops: readonly WriteOp[]) => Promise<WriteResult[]>): {
   crm: Connector;
@@ -134,18 +148,8 @@ describe('a pass as bulk phases', () => {
   }, 60_000);
 
   it('a lost compare-and-set on one pair keeps the others; the lost pair is re-read and re-decided once', async () => {
-    await customers(3, 3);
-    await runPass(ctx(), 'crm', { apply: true });
-    const links = await store.links.list(mapping.id);
+    const links = await linkedThenEdited('Title');
     expect(links).toHaveLength(3);
-    const contacts = rig.hubspot.store.requireType('contacts');
-    for (const l of links)
-      rig.hubspot.store.update(
-        contacts,
-        rig.hubspot.store.get(contacts, l.crmId)!,
-        { jobtitle: `Title ${l.crmId}` },
-        'CRM_UI',
-      );
     const victim = links[1]!;
     const versions = async () => Promise.all(links.map(async (l) => (await store.snapshots.get(l.id))?.version));
     expect(await versions()).toEqual([1, 1, 1]);
@@ -170,17 +174,7 @@ describe('a pass as bulk phases', () => {
   }, 60_000);
 
   it('a pair lost twice is dead-lettered with the reason; the others are recorded and the cursor moves', async () => {
-    await customers(3, 3);
-    await runPass(ctx(), 'crm', { apply: true });
-    const links = await store.links.list(mapping.id);
-    const contacts = rig.hubspot.store.requireType('contacts');
-    for (const l of links)
-      rig.hubspot.store.update(
-        contacts,
-        rig.hubspot.store.get(contacts, l.crmId)!,
-        { jobtitle: `Again ${l.crmId}` },
-        'CRM_UI',
-      );
+    const links = await linkedThenEdited('Again');
     const victim = links[0]!;
     // The other writer wins every time.
     const pass = await collectPass({ ...ctx(), store: racingStore(victim.id, Infinity) }, 'crm', { apply: true });
