@@ -98,6 +98,7 @@ export function createHubSpotConnector(
     ...(connection.timeoutMs === undefined ? {} : { timeoutMs: connection.timeoutMs }),
     ...(auth === undefined ? {} : { auth }),
     limiter: mainLimiter,
+    ...(limits.concurrency === undefined ? {} : { maxInFlight: limits.concurrency }),
     translateError: translateHubSpotError,
     retryAfter: (response) => hubspotRetryAfter(response, deps.clock()),
     pauseAfter: hubspotPauseAfter,

@@ -22,6 +22,9 @@ const hubspot = defineConnector({
     rateLimit: { requests: 100, perMs: 10_000 },
     searchRateLimit: HUBSPOT_OPTION_DEFAULTS.searchRateLimit,
     maxPageSize: 200,
+    // Requests on the wire at once: HubSpot documents no cap besides the rate limits, which the
+    // limiter keeps; 4 hides a round trip's latency without bursting ahead of the window.
+    concurrency: 4,
   },
   create: (connection, deps) => createHubSpotConnector(connection, deps, hubspot.limitsFor(connection)),
 });

@@ -93,6 +93,7 @@ export function createOdooConnector(
     baseURL,
     ...(connection.timeoutMs === undefined ? {} : { timeoutMs: connection.timeoutMs }),
     limiter: deps.rateLimiters(connection.name, limits.rateLimit),
+    ...(limits.concurrency === undefined ? {} : { maxInFlight: limits.concurrency }),
     translateError: translateOdooError,
     logger: deps.logger,
     now: deps.clock,

@@ -21,6 +21,9 @@ const odoo = defineConnector({
     // connection for a self-hosted server.
     rateLimit: { requests: 10, perMs: 1_000 },
     maxPageSize: 500,
+    // An Odoo Online database runs few workers; two calls at once keep one waiting behind the
+    // other's latency without crowding them. A self-hosted server with more workers can take more.
+    concurrency: 2,
   },
   create: (connection, deps) => createOdooConnector(connection, deps, odoo.limitsFor(connection)),
 });

@@ -98,6 +98,7 @@ const connectionSchema = z.strictObject({
     })
     .optional(),
   rateLimit: z.strictObject({ requests: int(1, 1_000_000), perMs: int(1, 86_400_000) }).optional(),
+  concurrency: int(1, 64).optional(),
   timeoutMs: int(1, 600_000).default(CONFIG_DEFAULTS.connection.timeoutMs),
   options: z.record(z.string(), z.unknown()).default(() => ({})),
 });

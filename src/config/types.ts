@@ -117,6 +117,8 @@ export interface ConnectionConfig {
   readonly webhook?: WebhookConfig;
   /** Client-side rate limit; absent means the connector's documented default. */
   readonly rateLimit?: RateLimitConfig;
+  /** Requests on the wire at once, and pages a pass handles at once; absent means the connector's documented default. */
+  readonly concurrency?: number;
   /** Per-request timeout in milliseconds; default 30,000. */
   readonly timeoutMs: number;
   /** Connector-specific options, validated by the connector itself; default `{}`. */

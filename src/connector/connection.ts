@@ -104,6 +104,8 @@ export interface ConnectionSettings {
   readonly webhook?: WebhookSettings;
   /** Overrides the connector's declared rate limit (e.g. HubSpot's 190/10 s plans). */
   readonly rateLimit?: RateLimit;
+  /** Overrides the connector's declared `limits.concurrency` (requests in flight, pages handled at once). */
+  readonly concurrency?: number;
   /** Per-request timeout in milliseconds. Default 30,000. */
   readonly timeoutMs?: number;
   /** Connector-specific options, validated by the connector's own schema. */

@@ -45,7 +45,11 @@ export interface ConnectorLimits {
   searchRateLimit?: RateLimit;
   /** Largest page the listing API returns (HubSpot search 200, Salesforce query 2,000). */
   maxPageSize: number;
-  /** Most requests in flight at once per connection (NetSuite: 15 per account). Default unlimited. */
+  /**
+   * Most requests in flight at once per connection (NetSuite: 15 per account), and the
+   * pages a pass handles at once (the lower of its two connections'). Default: no cap on
+   * requests, one page at a time. A connection's `concurrency` overrides it.
+   */
   concurrency?: number;
 }
 

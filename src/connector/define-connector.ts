@@ -86,9 +86,10 @@ export function defineConnector(definition: ConnectorDefinition): ConnectorDescr
       },
     );
   }
-  const limitsFor = (connection: ConnectionSettings): ConnectorLimits =>
-    connection.rateLimit === undefined
-      ? definition.limits
-      : { ...definition.limits, rateLimit: { ...(connection.rateLimit as RateLimit) } };
+  const limitsFor = (connection: ConnectionSettings): ConnectorLimits => ({
+    ...definition.limits,
+    ...(connection.rateLimit === undefined ? {} : { rateLimit: { ...(connection.rateLimit as RateLimit) } }),
+    ...(connection.concurrency === undefined ? {} : { concurrency: connection.concurrency }),
+  });
   return Object.freeze({ ...definition, limitsFor });
 }

@@ -81,6 +81,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => delay(ms));
   const log = options.logger.child({ connection });
+  const slots = inFlightSlots(options.maxInFlight);
   const httpAgent = new HttpAgent({ keepAlive: true });
   const httpsAgent = new HttpsAgent({ keepAlive: true });
   const http = axios.create({
@@ -138,11 +139,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       data = JSON.stringify(req.body);
       headers['content-type'] = 'application/json';
     }
+    await slots.take();
     const started = performance.now();
     let res: AxiosResponse<string>;
     try {
       res = await http.request<string>({ method: req.method, url: url.toString(), headers, data });
     } catch (err) {
+      slots.give();
       emit(req, 'network', started);
       const error = translate(networkFailure(connection, req, url, err));
       log.warn(
@@ -151,6 +154,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       );
       throw req.retry === false || !error.retryable ? new AbortError(error) : error;
     }
+    slots.give();
     emit(req, res.status, started);
     log.debug({ route: req.route, url: safeUrl(url.toString()), status: res.status }, 'vendor response');
     const text = typeof res.data === 'string' ? res.data : '';
@@ -319,4 +323,27 @@ function invalidResponse(connection: string, route: string, status: number, what
     retryable: false,
     code: ErrorCode.InvalidResponse,
   });
+}
+
+/** A counting semaphore: at most `max` requests on the wire; the others wait in order. */
+function inFlightSlots(max: number | undefined): { take(): Promise<void>; give(): void } {
+  if (max === undefined) return { take: () => Promise.resolve(), give: () => undefined };
+  if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxInFlight must be a positive integer, got ${max}`);
+  let free = max;
+  const waiting: (() => void)[] = [];
+  return {
+    take() {
+      if (free > 0) {
+        free -= 1;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    give() {
+      const next = waiting.shift();
+      // The slot passes straight to the next waiter, so nobody overtakes it.
+      if (next !== undefined) next();
+      else free += 1;
+    },
+  };
 }

@@ -55,6 +55,11 @@ export interface HttpClientOptions {
   baseURL: string;
   /** Per-request timeout in ms. Default 30,000. */
   timeoutMs?: number;
+  /**
+   * Most requests of this client on the wire at once (the connection's `concurrency`); more
+   * wait their turn. Default: no cap (the rate limiter alone paces them).
+   */
+  maxInFlight?: number;
   /** Headers sent with every request (after `user-agent` and `accept`). */
   headers?: Record<string, string>;
   /** `user-agent`. Default `frontback/<package version>`. */

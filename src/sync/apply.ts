@@ -9,10 +9,9 @@
 import type { WriteOp, WriteResult } from '../connector/index.ts';
 import type { Side } from '../mapping/spec.ts';
 import type { AuditActor } from '../store/audit-repository.ts';
-import type { CursorInput } from '../store/cursor-repository.ts';
 import type { MappingValue } from '../mapping/transforms/index.ts';
 import type { PagePlan, PlanContext, PlannedRecord } from './plan.ts';
-import { recordPage, type RecordOutcome } from './record.ts';
+import { recordPage, type PageCursor, type RecordOutcome } from './record.ts';
 import { other, SIDES } from './sides.ts';
 import { WriteAborted, writeInBatches } from './write-batcher.ts';
 
@@ -43,7 +42,7 @@ export interface AppliedRecord {
 /** Options of {@link applyPage}. */
 export interface ApplyOptions {
   /** The stream's cursor to move with the page's outcomes. */
-  readonly cursor?: { readonly key: string; readonly value: CursorInput };
+  readonly cursor?: PageCursor;
   /** What to do with a pair whose compare-and-set is lost (see record.ts). */
   readonly onLost: 'retry' | 'dead-letter';
 }
@@ -87,29 +86,40 @@ export async function applyPage(ctx: ApplyContext, page: PagePlan, options: Appl
   const results = new Map<string, WriteResult>();
   let writeCalls = 0;
   let strays = 0;
-  for (const side of SIDES) {
-    const mine = ops.flatMap((o) => (o[side] ? [o[side]] : []));
-    if (mine.length === 0) continue;
-    try {
-      const written = await writeInBatches(ctx.connectors[side], ctx.mapping.sides[side].object, mine);
-      for (const [ref, result] of written.results) results.set(ref, result);
-      writeCalls += written.calls;
-      strays += written.strays;
-    } catch (err) {
-      if (!(err instanceof WriteAborted)) throw err;
-      for (const [ref, result] of err.answered.results) results.set(ref, result);
-      // Record what was answered (links to records just made must not be lost); the cursor stays.
-      const answered = new Set(
-        page.plans.flatMap((_, i) =>
-          SIDES.every((s) => ops[i]?.[s] === undefined || results.has((ops[i]?.[s] as WriteOp).ref)) &&
-          Object.keys(ops[i] ?? {}).length > 0
-            ? [i]
-            : [],
-        ),
-      );
-      if (answered.size > 0) await recordPage(ctx, { page, ops, results, only: answered, onLost: 'dead-letter' });
-      throw err.cause;
+  // The two sides' writes are independent: sent side by side, each in its connection's chunks.
+  const written = await Promise.allSettled(
+    SIDES.map(async (side) => {
+      const mine = ops.flatMap((o) => (o[side] ? [o[side]] : []));
+      return mine.length === 0 ? undefined : writeInBatches(ctx.connectors[side], ctx.mapping.sides[side].object, mine);
+    }),
+  );
+  let aborted: unknown;
+  for (const outcome of written) {
+    if (outcome.status === 'fulfilled') {
+      if (outcome.value === undefined) continue;
+      for (const [ref, result] of outcome.value.results) results.set(ref, result);
+      writeCalls += outcome.value.calls;
+      strays += outcome.value.strays;
+      continue;
     }
+    const err: unknown = outcome.reason;
+    if (!(err instanceof WriteAborted)) throw err;
+    for (const [ref, result] of err.answered.results) results.set(ref, result);
+    writeCalls += err.answered.calls;
+    aborted ??= err.cause;
+  }
+  if (aborted !== undefined) {
+    // Record what was answered (links to records just made must not be lost); the cursor stays.
+    const answered = new Set(
+      page.plans.flatMap((_, i) =>
+        SIDES.every((s) => ops[i]?.[s] === undefined || results.has((ops[i]?.[s] as WriteOp).ref)) &&
+        Object.keys(ops[i] ?? {}).length > 0
+          ? [i]
+          : [],
+      ),
+    );
+    if (answered.size > 0) await recordPage(ctx, { page, ops, results, only: answered, onLost: 'dead-letter' });
+    throw aborted;
   }
   const recorded = await recordPage(ctx, {
     page,

@@ -6,20 +6,23 @@
  */
 import type { SourceRecord } from '../connector/index.ts';
 import type { Side } from '../mapping/spec.ts';
-import type { CursorInput } from '../store/cursor-repository.ts';
 import { applyPage, type AppliedRecord, type ApplyContext } from './apply.ts';
+import type { GatedPage } from './create-claims.ts';
 import { planPage, type PlannedRecord } from './plan.ts';
+import type { PageCursor } from './record.ts';
 
 /** Options of {@link syncPage}. */
 export interface SyncPageOptions {
   /** The stream's cursor to move with the page's outcomes. */
-  readonly cursor?: { readonly key: string; readonly value: CursorInput };
+  readonly cursor?: PageCursor;
   /**
-   * Creates this page may still make (the mapping's guard); undefined: no limit. When the
-   * page holds more, it is handled up to the create that would exceed it, nothing after is
-   * recorded, the cursor stays, and the outcome says `guarded`.
+   * The pass's claim on creates (create-claims.ts), applied to the plans before anything is
+   * written: creates over a key another record of the pass claimed wait, and the guard's
+   * allowance is spent. When the guard cuts the page, it is handled up to the create that
+   * would exceed it, nothing after is recorded, the cursor stays, and the outcome says
+   * `guarded`. Undefined: every plan goes through.
    */
-  readonly createAllowance?: number;
+  readonly gate?: (plans: readonly PlannedRecord[]) => GatedPage;
 }
 
 /** What a page came to. */
@@ -65,14 +68,13 @@ export async function syncPage(
   let cursor: { cursor?: SyncPageOptions['cursor'] } = options.cursor ? { cursor: options.cursor } : {};
   let guarded = false;
   let unhandled = 0;
-  if (options.createAllowance !== undefined) {
-    let creates = 0;
-    const stop = page.plans.findIndex((p) => p.action === 'create' && ++creates > (options.createAllowance ?? 0));
-    if (stop >= 0) {
-      // Stops before the create that would exceed the guard: what comes before is handled, the rest waits with the cursor.
+  if (options.gate !== undefined) {
+    const gated = options.gate(page.plans);
+    page = { ...page, plans: gated.plans };
+    if (gated.guarded) {
+      // Stopped before the create that would exceed the guard: what comes before is handled, the rest waits with the cursor.
       guarded = true;
-      unhandled = page.plans.length - stop;
-      page = { ...page, plans: page.plans.slice(0, stop) };
+      unhandled = gated.unhandled;
       cursor = {};
     }
   }

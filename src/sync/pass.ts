@@ -11,14 +11,16 @@
  * the page in hand, never every plan: `onPage` hands each page to a caller that wants it
  * (the CLI prints some, tests collect them). Every pass is a run in the store.
  */
-import type { Cursor } from '../connector/index.ts';
+import type { Cursor, SourceRecord } from '../connector/index.ts';
 import type { Side } from '../mapping/spec.ts';
 import type { AuditActor } from '../store/audit-repository.ts';
 import type { JsonObject } from '../store/json.ts';
 import type { AppliedRecord, ApplyContext } from './apply.ts';
+import { CreateClaims, type GatedPage } from './create-claims.ts';
 import { createAllowance, heldError, holdState } from './guard.ts';
 import { emptyIdentity, tallyIdentity, type IdentitySummary } from './identity-summary.ts';
 import { indexRecords, refreshIndex } from './key-index.ts';
+import { PageOrder } from './page-order.ts';
 import { syncPage } from './page.ts';
 import { other } from './sides.ts';
 import { planPage, type PlanAction, type PlannedRecord } from './plan.ts';
@@ -155,6 +157,11 @@ function runCounts(counts: PassCounts, dryRun: boolean): JsonObject {
   return { read, applied, skipped, conflicted, failed, writeCalls, ...extra };
 }
 
+/** The most pages the connections of a pass take at once: the lower of their `concurrency` (undeclared: 1). */
+export function pagesAtOnce(ctx: Pick<ApplyContext, 'connectors'>): number {
+  return Math.max(1, Math.min(ctx.connectors.crm.limits.concurrency ?? 1, ctx.connectors.erp.limits.concurrency ?? 1));
+}
+
 /** Runs one pass of `ctx.mapping` from `from`. */
 export async function runPass(
   ctx: Omit<ApplyContext, 'runId' | 'actor'>,
@@ -189,32 +196,42 @@ export async function runPass(
       ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
       ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }),
     });
+    // Pages handled at once: the lower of the two connections' concurrency (requests in flight are capped by each
+    // connection's HTTP client too). Aggregate rows go one page at a time: rows of one record span pages.
+    const parallel = pagesAtOnce(ctx);
+    // A dry run plans every page to the end: it only says whether a real pass would stop at the guard.
+    const claims = new CreateClaims(
+      mapping,
+      guard && !dryRun ? () => createAllowance(mapping, counts.read) : undefined,
+    );
+    const gate = (plans: readonly PlannedRecord[]): GatedPage => claims.gate(plans);
     for (const stream of streams) {
       if (stopped() || guarded) break;
       const saved = stream.cursorKey === undefined ? undefined : await store.cursors.get(stream.cursorKey);
       const since: Cursor | null =
         saved?.timestamp && saved.id !== null ? { timestamp: saved.timestamp, id: saved.id } : null;
       if (stream.name === 'changes') cursor = since;
-      for await (const page of stream.pages(since)) {
-        if (stopped()) break;
-        counts.read += page.records.length;
+      const order = new PageOrder<Cursor>();
+      const width = stream.name.startsWith('rows:') ? 1 : parallel;
+      const inHand = new Set<Promise<void>>();
+      let failure: { error: unknown } | undefined;
+
+      const handle = async (records: readonly SourceRecord[], seq: number): Promise<void> => {
         // This side's keys, as just read, for passes of the other side.
-        await indexRecords(ctx, from, page.records);
+        await indexRecords(ctx, from, records);
         let plans: readonly PlannedRecord[];
         let applied: readonly AppliedRecord[] = [];
         if (dryRun) {
-          ({ plans } = await planPage(ctx, from, page.records));
+          const gated = gate((await planPage(ctx, from, records)).plans);
+          plans = gated.plans;
           if (plans.length > 0) await store.plans.addMany(run.id, plans.map(storedPlanOf));
           // Whether a real pass would stop at the guard here.
-          if (counts.create + plans.filter((p) => p.action === 'create').length > createAllowance(mapping, counts.read))
-            guarded = true;
+          if (claims.claimed > createAllowance(mapping, counts.read)) guarded = true;
         } else {
           const key = stream.cursorKey;
-          const outcome = await syncPage(applyCtx, from, page.records, {
-            ...(key === undefined
-              ? {}
-              : { cursor: { key, value: { timestamp: page.cursor.timestamp, id: page.cursor.id } } }),
-            ...(guard ? { createAllowance: Math.max(0, createAllowance(mapping, counts.read) - counts.create) } : {}),
+          const outcome = await syncPage(applyCtx, from, records, {
+            ...(key === undefined ? {} : { cursor: { key, value: () => order.cursorFor(seq) } }),
+            gate,
           });
           applied = outcome.applied;
           plans = applied.map((a) => a.plan);
@@ -223,16 +240,38 @@ export async function runPass(
           counts.strays += outcome.strays;
           counts.guarded += outcome.unhandled;
           for (const a of applied) counts[a.status] += 1;
-          if (stream.name === 'changes' && !outcome.guarded) cursor = page.cursor;
+          // A page cut at the guard is not handled: no cursor passes it.
           if (outcome.guarded) guarded = true;
+          else order.handled(seq);
         }
         for (const p of plans) {
           counts[p.action satisfies PlanAction] += 1;
           tallyIdentity(counts.identity, p);
         }
         await options.onPage?.({ stream: stream.name, plans, applied });
-        if (guarded && !dryRun) break;
+      };
+
+      for await (const page of stream.pages(since)) {
+        if (stopped() || failure !== undefined || (guarded && !dryRun)) break;
+        counts.read += page.records.length;
+        const seq = order.add({ timestamp: page.cursor.timestamp, id: page.cursor.id });
+        const task: Promise<void> = handle(page.records, seq)
+          .catch((error: unknown) => {
+            failure ??= { error };
+          })
+          .finally(() => inHand.delete(task));
+        inHand.add(task);
+        // The listing reads ahead while pages are in hand; it waits when `width` pages are.
+        while (inHand.size >= width) await Promise.race(inHand);
       }
+      // The pages in hand are finished whatever stopped the loop (Ctrl-C once stops after them).
+      await Promise.all(inHand);
+      if (!dryRun && stream.cursorKey !== undefined) {
+        const behind = order.behind();
+        if (behind !== undefined) await store.cursors.set(stream.cursorKey, behind);
+      }
+      if (stream.name === 'changes' && !dryRun) cursor = order.position() ?? cursor;
+      if (failure !== undefined) throw failure.error;
     }
     if (guarded && !dryRun) {
       const reason = `the pass from ${from} would create more than the guard allows (${counts.create} created of ${counts.read} read; ${counts.guarded} records of the page left for after acceptance)`;

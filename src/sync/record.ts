@@ -27,6 +27,16 @@ import type { AppliedRecord, ApplyContext } from './apply.ts';
 import type { PagePlan, PlannedRecord } from './plan.ts';
 import { flatten, other, SIDES } from './sides.ts';
 
+/**
+ * A stream's cursor to write with a page's outcomes: a position, or a function asked inside
+ * the transaction (pages handled concurrently: page-order.ts), answering undefined when an
+ * earlier page is still in hand.
+ */
+export interface PageCursor {
+  readonly key: string;
+  readonly value: CursorInput | (() => CursorInput | undefined);
+}
+
 /** What recording a page needs. */
 export interface RecordInput {
   /** The page's plan (only `plans` listed here are recorded: see `only`). */
@@ -38,7 +48,7 @@ export interface RecordInput {
   /** Record only these plan indexes (a write stopped part way); default all. */
   readonly only?: ReadonlySet<number>;
   /** The stream's cursor to move with this page's outcomes, unless a pair is lost and to be retried. */
-  readonly cursor?: { readonly key: string; readonly value: CursorInput };
+  readonly cursor?: PageCursor;
   /** A lost pair is answered for a retry (`retry`), or dead-lettered now (`dead-letter`, the second time). */
   readonly onLost: 'retry' | 'dead-letter';
 }
@@ -336,8 +346,13 @@ export function recordPage(ctx: ApplyContext, input: RecordInput): Promise<Recor
           ? audit
           : audit.map((a) => ({ ...a, details: { ...(a.details ?? {}), by: ctx.by ?? null } })),
       );
-    const cursorMoved = input.cursor !== undefined && lost.length === 0;
-    if (cursorMoved && input.cursor) await tx.cursors.set(input.cursor.key, input.cursor.value);
-    return { applied, lost, cursorMoved };
+    const value =
+      input.cursor === undefined || lost.length > 0
+        ? undefined
+        : typeof input.cursor.value === 'function'
+          ? input.cursor.value()
+          : input.cursor.value;
+    if (value !== undefined && input.cursor) await tx.cursors.set(input.cursor.key, value);
+    return { applied, lost, cursorMoved: value !== undefined };
   });
 }

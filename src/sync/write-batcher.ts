@@ -7,8 +7,8 @@
  * failure with a clear message, never `applied`; a result for a ref nobody sent is
  * counted (`strays`) and otherwise ignored.
  *
- * A call that throws (auth refused, network down after the HTTP client's retries) stops
- * the batcher: {@link WriteAborted} carries the results of the chunks already answered,
+ * Chunks are sent side by side up to the connection's `concurrency`. A call that throws
+ * (auth refused, network down after the HTTP client's retries) stops the batcher: {@link WriteAborted} carries the results of the chunks already answered,
  * so the engine records those (their links must not be lost) before the error goes on.
  */
 import type { BatchLimits, Connector, WriteOp, WriteOpKind, WriteResult } from '../connector/index.ts';
@@ -99,20 +99,31 @@ export async function writeInBatches(
     group.ops.push(op);
     groups.set(kind, group);
   }
-  for (const { size, ops: group } of groups.values()) {
-    for (let i = 0; i < group.length; i += size) {
-      const chunk = group.slice(i, i + size);
+  const chunks: WriteOp[][] = [];
+  for (const { size, ops: group } of groups.values())
+    for (let i = 0; i < group.length; i += size) chunks.push(group.slice(i, i + size));
+  // Chunks go out side by side up to the connection's concurrency. A call that throws stops new
+  // chunks; those already sent are awaited, so every answer received is recorded.
+  let failure: { error: unknown } | undefined;
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (failure === undefined && next < chunks.length) {
+      const chunk = chunks[next++] as WriteOp[];
       let answered: WriteResult[];
       try {
         calls += 1;
         answered = await connector.write(object, chunk);
-      } catch (err) {
-        throw new WriteAborted({ results, strays, calls }, err);
+      } catch (error) {
+        failure ??= { error };
+        return;
       }
       const checked = checkResults(chunk, answered, connector.connection);
       strays += checked.strays;
       for (const result of checked.results) results.set(result.ref, result);
     }
-  }
+  };
+  const lanes = Math.max(1, Math.min(connector.limits.concurrency ?? 1, chunks.length));
+  await Promise.all(Array.from({ length: lanes }, lane));
+  if (failure !== undefined) throw new WriteAborted({ results, strays, calls }, failure.error);
   return { results, strays, calls };
 }

@@ -19,6 +19,7 @@ import {
   memoryRateLimiterFactory,
   type Connector,
   type ConnectionSettings,
+  type RequestEvent,
 } from '../../../src/connector/index.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { createStore } from '../../../src/store/sql/create-store.ts';
@@ -44,7 +45,12 @@ export interface SyncRig {
   close(): Promise<void>;
 }
 
-const deps = {
+const withHook =
+  (onRequest: (event: RequestEvent) => void) =>
+  (o: Parameters<typeof createHttpClient>[0]): ReturnType<typeof createHttpClient> =>
+    createHttpClient({ ...o, onRequest });
+
+const sharedDeps = {
   http: (o: Parameters<typeof createHttpClient>[0]) => createHttpClient(o),
   logger: createLogger({ level: 'silent' }),
   clock: Date.now,
@@ -57,7 +63,13 @@ export async function startSyncRig(options: {
   records: number;
   hubspot?: HubSpotSandboxOptions;
   webhookSecret?: string;
+  /** Each connection's `concurrency` (default: the connectors' own). */
+  concurrency?: number;
+  /** Sees every vendor request answered (both connections). */
+  onRequest?: (event: RequestEvent) => void;
 }): Promise<SyncRig> {
+  const deps = options.onRequest === undefined ? sharedDeps : { ...sharedDeps, http: withHook(options.onRequest) };
+  const concurrency = options.concurrency === undefined ? {} : { concurrency: options.concurrency };
   const dir = mkdtempSync(join(tmpdir(), 'frontback-sync-'));
   const hubspot = await createHubSpotSandbox({ seed: options.seed, records: options.records, ...options.hubspot });
   const odoo = createOdooSandbox({ seed: options.seed, records: options.records });
@@ -72,6 +84,7 @@ export async function startSyncRig(options: {
       auth: { type: 'bearer', token: DEFAULT_SANDBOX_TOKEN },
       ...(options.webhookSecret ? { webhook: { secret: options.webhookSecret } } : {}),
       rateLimit: { requests: 10_000, perMs: 1_000 },
+      ...concurrency,
       options: { searchRateLimit: { requests: 1_000, perMs: 1_000 } },
     } as ConnectionSettings,
     deps,
@@ -83,6 +96,7 @@ export async function startSyncRig(options: {
       baseUrl: odooUrl,
       auth: { type: 'api-key', login: 'admin', key: DEFAULT_API_KEY, database: 'odoo' },
       rateLimit: { requests: 10_000, perMs: 1_000 },
+      ...concurrency,
     } as ConnectionSettings,
     deps,
   );

@@ -590,3 +590,32 @@ describe('logging', () => {
     expect(all).not.toContain('SECRET-KEY-xyz');
   });
 });
+
+describe('requests in flight (maxInFlight, the connection concurrency)', () => {
+  it('keeps at most maxInFlight requests on the wire; the others wait their turn and all are answered', async () => {
+    let now = 0;
+    let most = 0;
+    const scope = nock(BASE)
+      .get(/\/api\/v1\/item\/\d+/)
+      .times(7)
+      .delay(20)
+      .reply(function (uri) {
+        now += 1;
+        most = Math.max(most, now);
+        // Answered after the delay: the request leaves the wire when its body arrives.
+        setTimeout(() => (now -= 1), 15);
+        return [200, { id: uri.split('/').pop(), name: 'x' }];
+      });
+    const { client } = harness({ maxInFlight: 2 });
+    const answers = await Promise.all(
+      Array.from({ length: 7 }, (_, i) => client.request({ method: 'GET', path: `item/${i}` }, okSchema)),
+    );
+    expect(answers.map((a) => a.id)).toEqual(['0', '1', '2', '3', '4', '5', '6']);
+    expect(most).toBeLessThanOrEqual(2);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('refuses a cap that is not a positive integer', () => {
+    expect(() => harness({ maxInFlight: 0 })).toThrow(/maxInFlight must be a positive integer/);
+  });
+});
