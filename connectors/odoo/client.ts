@@ -79,6 +79,14 @@ export class OdooClient {
     return this.call(model, 'create', [vals], {}, idSchema, { retry: false });
   }
 
+  /**
+   * `create([vals, ...])` -> ids, in one transaction (Odoo 12+): all created or none. Not
+   * repeated after a lost response (it could create them twice).
+   */
+  createMany(model: string, valsList: readonly Readonly<Record<string, unknown>>[]): Promise<number[]> {
+    return this.call(model, 'create', [[...valsList]], {}, idsSchema, { retry: false });
+  }
+
   /** `write(ids, vals)`. Idempotent: the same values written twice give the same record. */
   async write(model: string, ids: readonly number[], vals: Readonly<Record<string, unknown>>): Promise<void> {
     await this.call(model, 'write', [[...ids], vals], {}, trueSchema);
@@ -89,9 +97,29 @@ export class OdooClient {
     await this.call(model, 'unlink', [[...ids]], {}, trueSchema);
   }
 
-  /** `load(fields, rows)`: Odoo's import, create-or-update by the `id` column of external ids; atomic. */
-  load(model: string, fields: readonly string[], rows: readonly (readonly string[])[]): Promise<LoadResult> {
-    return this.call(model, 'load', [[...fields], rows.map((r) => [...r])], {}, loadResultSchema);
+  /**
+   * `load(fields, rows)`: Odoo's import, atomic. An `id` column of external ids creates or
+   * updates by them, a `.id` column of database ids updates those records. Datetime cells
+   * are read in the context's `tz` (else the user's), so the call says `tz: 'UTC'`;
+   * `withArchived` lets `.id` find archived records (Odoo checks each with a search).
+   * `retry: false` for rows that create without an external id (a repeat would create twice).
+   */
+  load(
+    model: string,
+    fields: readonly string[],
+    rows: readonly (readonly string[])[],
+    options: { withArchived?: boolean; retry?: boolean } = {},
+  ): Promise<LoadResult> {
+    const context: Record<string, unknown> = { tz: 'UTC' };
+    if (options.withArchived === true) context['active_test'] = false;
+    return this.call(
+      model,
+      'load',
+      [[...fields], rows.map((r) => [...r])],
+      { context },
+      loadResultSchema,
+      options.retry === false ? { retry: false } : undefined,
+    );
   }
 
   /** `fields_get(attributes=[...])`. */
@@ -100,7 +128,7 @@ export class OdooClient {
       model,
       'fields_get',
       [],
-      { attributes: ['type', 'string', 'required', 'readonly', 'store', 'relation', 'selection'] },
+      { attributes: ['type', 'string', 'required', 'readonly', 'store', 'relation', 'relation_field', 'selection'] },
       fieldsGetSchema,
     );
   }

@@ -100,7 +100,11 @@ export function describeModel(
 /** The value codecs' view of `fields_get`. */
 export function fieldTypes(fieldsGet: Readonly<Record<string, FieldInfo>>): OdooFields {
   const out = new Map<string, OdooField>();
-  for (const [name, info] of Object.entries(fieldsGet))
-    out.set(name, info.relation === undefined ? { type: info.type } : { type: info.type, relation: info.relation });
+  for (const [name, info] of Object.entries(fieldsGet)) {
+    const field: OdooField = { type: info.type };
+    if (info.relation !== undefined) field.relation = info.relation;
+    if (typeof info.relation_field === 'string' && info.relation_field !== '') field.inverse = info.relation_field;
+    out.set(name, field);
+  }
   return out;
 }

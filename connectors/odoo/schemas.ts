@@ -41,6 +41,8 @@ export const fieldInfoSchema = z.looseObject({
   readonly: z.boolean().optional(),
   store: z.boolean().optional(),
   relation: z.string().optional(),
+  /** A one2many's inverse many2one on the comodel (`order_id` of sale.order.line); false when none. */
+  relation_field: z.union([z.string(), z.literal(false)]).optional(),
   selection: z
     .union([z.array(z.tuple([z.union([z.string(), z.number()]), z.string()])), z.string(), z.literal(false)])
     .optional(),

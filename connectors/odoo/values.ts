@@ -14,6 +14,8 @@ export interface OdooField {
   type: string;
   /** Comodel of a relational field. */
   relation?: string;
+  /** A one2many's inverse many2one on the comodel (`relation_field`: `order_id` of sale.order.line). */
+  inverse?: string;
 }
 
 /** Field name -> type, for one model. */
@@ -149,6 +151,9 @@ export function loadCell(name: string, field: OdooField | undefined, value: unkn
   if (value === null || value === undefined) return { column: name, cell: type === 'boolean' ? '0' : '' };
   if (type === 'boolean') return { column: name, cell: value === true || value === 'true' || value === 1 ? '1' : '0' };
   if (type === 'datetime') return { column: name, cell: toOdooDatetime(value as string) };
+  // Odoo's import reads an integer cell with int(): '3.7' is refused where write truncates.
+  if (type === 'integer' && Number.isFinite(Number(value)) && String(value).trim() !== '')
+    return { column: name, cell: String(Math.trunc(Number(value))) };
   if (type === 'date')
     return {
       column: name,

@@ -1,69 +1,54 @@
 /**
- * Batch writes with one result per record.
+ * Batch writes with one result per record, in few calls per batch (a batch is up to
+ * `batchSize` records, 100; calls per batch in brackets, when every record is good).
  *
- * - create/upsert keyed by `external_id`: `load` with an `id` column of external ids
- *   (`<module>.<key>`), Odoo's import, which creates the record and its ir.model.data
- *   entry or updates the record the id already names, atomically. A retry after a lost
- *   response therefore updates instead of creating twice. one2many lines are written
- *   after the load with `write` (`load` takes no command lists); new lines replace the
- *   existing ones (`[5]` first), so that write is idempotent too.
- * - create/upsert keyed by a real field: looked up first (`search_read` on the key), then
- *   `write` or `create`.
- * - create without a key: `create`, never repeated after a lost response.
- * - update: `write`, one call per group of records receiving identical values.
- * - archive: `write({active: false})`; delete: `unlink` (already gone counts as deleted).
+ * - create/upsert keyed by `external_id` [2, +3 per one2many field]: one `search_read` of
+ *   ir.model.data (to tell created from updated), then `load` with an `id` column of
+ *   external ids (`<module>.<key>`), Odoo's import, which creates the record and its
+ *   ir.model.data entry or updates the record the id already names, atomically. A retry
+ *   after a lost response therefore updates instead of creating twice. one2many lines
+ *   follow (write-lines.ts: search, unlink, create for the whole batch).
+ * - update [1 per set of fields written]: `load` with a `.id` column (database ids), each
+ *   row with its own values. `load` clears a column left empty, so only records setting
+ *   the same fields share a call. It runs with `active_test: false` (Odoo checks each
+ *   `.id` with a search, which would not find an archived record) and `tz: 'UTC'`. Values
+ *   `load` cannot express as text (one2many lines, command lists) fall back to `write`,
+ *   one call per group of records receiving identical values.
+ * - create/upsert keyed by a real field [1 + the updates' + 1]: one `search_read` of all
+ *   the batch's keys (`[key, 'in', values]`, archived included; a key matched twice is
+ *   refused), then the records found are updated as above and the others created as
+ *   below. A key twice in one batch: the second waits for the first (a later round).
+ * - create without a key [1]: `create([vals, ...])`, one transaction, never repeated
+ *   after a lost response (it could create twice).
+ * - archive [1]: `write({active: false})`; delete [1]: `unlink` (already gone counts as
+ *   deleted).
  *
- * `load` is atomic: one bad row answers `ids: false` with messages and writes nothing;
- * `write`/`create` raise. A rejected batch is halved until each bad record stands alone
- * with Odoo's own message (`writeIsolatingFailures`), so the others are written.
+ * `load` is atomic: one bad row answers `ids: false` with messages naming it and writes
+ * nothing; the named rows are tried alone and the rest loaded again (write-load.ts), so the
+ * others are written and the bad one fails with Odoo's own message. `write`, `create` and
+ * `unlink` raise; their batch is halved until each bad record stands alone
+ * (`writeIsolatingFailures`): a refused batch wrote nothing, so it may be sent again.
  */
 import {
-  ConnectorError,
   chunk,
+  ConnectorError,
   writeIsolatingFailures,
   type WriteFailure,
   type WriteOp,
   type WriteResult,
   type WriteSuccess,
 } from '../../src/connector/index.ts';
-import { ErrorCode } from '../../src/errors.ts';
-import type { OdooClient } from './client.ts';
 import { EXTERNAL_ID_FIELD } from './describe.ts';
-import { LOAD_REFUSED, OdooException } from './errors.ts';
+import { OdooException } from './errors.ts';
 import { modelDataSchema } from './schemas.ts';
-import { encodeValues, loadCell, type FieldsOf, type OdooFields } from './values.ts';
+import { countMismatch, ok, refuse, type WriteContext } from './write-context.ts';
+import { oneToManyNames, writeLines, type Parent } from './write-lines.ts';
+import { loadIsolating, type LoadRow } from './write-load.ts';
+import { decodeValue, encodeValues, loadCell } from './values.ts';
 
-/** What a write needs. */
-export interface WriteContext {
-  /** Typed calls. */
-  client: OdooClient;
-  /** Connection name, for errors. */
-  connection: string;
-  /** Model written. */
-  model: string;
-  /** Its field types. */
-  fields: OdooFields;
-  /** Field types of comodels (one2many lines), loaded before the write. */
-  fieldsOf: FieldsOf;
-  /** Module of frontback's external ids. */
-  module: string;
-  /** Records per call. */
-  batchSize: number;
-}
+export type { WriteContext } from './write-context.ts';
 
 type Run = (batch: readonly WriteOp[]) => Promise<WriteResult[]>;
-
-const refuse = (ref: string, message: string): WriteFailure => ({
-  ref,
-  ok: false,
-  error: { message, retryable: false },
-});
-const ok = (ref: string, id: number | string, outcome: WriteSuccess['outcome']): WriteSuccess => ({
-  ref,
-  ok: true,
-  id: String(id),
-  outcome,
-});
 
 /** The external id `<module>.<key>` of an idempotency key value. */
 export function externalIdOf(module: string, value: string): string {
@@ -76,7 +61,7 @@ export async function writeRecords(ctx: WriteContext, ops: readonly WriteOp[]): 
   const loads = new Map<string, WriteOp[]>();
   const keyed: WriteOp[] = [];
   const plain: WriteOp[] = [];
-  const updates = new Map<string, { vals: Record<string, unknown>; ops: WriteOp[] }>();
+  const updates: WriteOp[] = [];
   const archives: WriteOp[] = [];
   const deletes: WriteOp[] = [];
   for (const op of ops) {
@@ -93,45 +78,27 @@ export async function writeRecords(ctx: WriteContext, ops: readonly WriteOp[]): 
         .join(',');
       loads.set(signature, [...(loads.get(signature) ?? []), op]);
     } else if (op.op === 'create' || op.op === 'upsert') (key === undefined ? plain : keyed).push(op);
-    else if (op.op === 'update') {
-      let vals: Record<string, unknown>;
-      try {
-        vals = encodeValues(ctx.fields, op.fields, ctx.fieldsOf);
-      } catch (err) {
-        results.push(refuse(op.ref, (err as Error).message));
-        continue;
-      }
-      const signature = stableJson(vals);
-      const group = updates.get(signature) ?? { vals, ops: [] };
-      group.ops.push(op);
-      updates.set(signature, group);
-    } else if (op.op === 'archive') archives.push(op);
+    else if (op.op === 'update') updates.push(op);
+    else if (op.op === 'archive') archives.push(op);
     else deletes.push(op);
   }
-  // Creates go one at a time: a created record must never be part of a batch that is
-  // split and sent again.
-  const runs: [WriteOp[], Run, number][] = [
-    ...[...loads.values()].map((group): [WriteOp[], Run, number] => [group, (b) => loadBatch(ctx, b), ctx.batchSize]),
-    [keyed, (b) => lookupThenWrite(ctx, b), 1],
-    [plain, (b) => createEach(ctx, b), 1],
-    ...[...updates.values()].map((group): [WriteOp[], Run, number] => [
-      group.ops,
-      (b) => writeSame(ctx, b, group.vals, 'updated'),
-      ctx.batchSize,
-    ]),
+  const runs: [WriteOp[], Run][] = [
+    ...[...loads.values()].map((group): [WriteOp[], Run] => [group, (b) => loadByExternalId(ctx, b)]),
+    [keyed, (b) => lookupThenWrite(ctx, b)],
+    [plain, (b) => createBatch(ctx, b)],
     [
       archives,
       (b) =>
         ctx.fields.has('active')
           ? writeSame(ctx, b, { active: false }, 'archived')
           : Promise.resolve(b.map((op) => refuse(op.ref, `${ctx.model} has no "active" field and cannot be archived`))),
-      ctx.batchSize,
     ],
-    [deletes, (b) => unlinkBatch(ctx, b), ctx.batchSize],
+    [deletes, (b) => unlinkBatch(ctx, b)],
   ];
-  for (const [group, run, size] of runs) {
-    for (const batch of chunk(group, size)) results.push(...(await writeIsolatingFailures(batch, run)));
+  for (const [group, run] of runs) {
+    for (const batch of chunk(group, ctx.batchSize)) results.push(...(await writeIsolatingFailures(batch, run)));
   }
+  results.push(...(await updateRecords(ctx, updates)));
   return results;
 }
 
@@ -151,8 +118,82 @@ function stableJson(value: unknown): string {
   );
 }
 
-function oneToManyNames(ctx: WriteContext, op: WriteOp): string[] {
-  return Object.keys(op.fields ?? {}).filter((name) => ctx.fields.get(name)?.type === 'one2many');
+/** How one update is sent: a `load` row, a `write`, or not at all. */
+type UpdatePlan =
+  | { kind: 'load'; op: WriteOp; columns: string[]; cells: string[] }
+  | { kind: 'write'; op: WriteOp; vals: Record<string, unknown> }
+  | { kind: 'refused'; failure: WriteFailure };
+
+/** Names `load` would read as something else than a field of the model. */
+const NOT_LOADABLE = (name: string): boolean =>
+  name === 'id' || name === '.id' || name === EXTERNAL_ID_FIELD || name.includes('/');
+
+function planUpdate(ctx: WriteContext, op: WriteOp): UpdatePlan {
+  const fields = op.fields ?? {};
+  const names = Object.keys(fields).sort();
+  if (names.every((n) => !NOT_LOADABLE(n) && ctx.fields.get(n)?.type !== 'one2many')) {
+    try {
+      const cells = names.map((n) => loadCell(n, ctx.fields.get(n), fields[n]));
+      return {
+        kind: 'load',
+        op,
+        columns: ['.id', ...cells.map((c) => c.column)],
+        cells: [op.id as string, ...cells.map((c) => c.cell)],
+      };
+    } catch (err) {
+      // Not expressible as text (a command list): `write` takes it as it is.
+      if (!(err instanceof RangeError)) throw err;
+    }
+  }
+  try {
+    return { kind: 'write', op, vals: encodeValues(ctx.fields, fields, ctx.fieldsOf) };
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    return { kind: 'refused', failure: refuse(op.ref, err.message) };
+  }
+}
+
+/** Updates by database id: one `load` per set of fields and batch, `write` where `load` cannot say it. */
+async function updateRecords(ctx: WriteContext, ops: readonly WriteOp[]): Promise<WriteResult[]> {
+  const results: WriteResult[] = [];
+  const loads = new Map<string, { columns: string[]; rows: Map<string, LoadRow> }>();
+  const writes = new Map<string, { vals: Record<string, unknown>; ops: WriteOp[] }>();
+  for (const op of ops) {
+    const plan = planUpdate(ctx, op);
+    if (plan.kind === 'refused') results.push(plan.failure);
+    else if (plan.kind === 'load') {
+      const signature = plan.columns.join(',');
+      const group = loads.get(signature) ?? { columns: plan.columns, rows: new Map<string, LoadRow>() };
+      group.rows.set(op.ref, { op, cells: plan.cells });
+      loads.set(signature, group);
+    } else {
+      const signature = stableJson(plan.vals);
+      const group = writes.get(signature) ?? { vals: plan.vals, ops: [] };
+      group.ops.push(op);
+      writes.set(signature, group);
+    }
+  }
+  for (const { columns, rows } of loads.values()) {
+    const run: Run = async (batch) =>
+      (
+        await loadIsolating(
+          ctx,
+          columns,
+          batch.map((op) => rows.get(op.ref) as LoadRow),
+          { withArchived: true },
+        )
+      ).map((answer) => ('ok' in answer ? answer : ok(answer.op.ref, answer.id, 'updated')));
+    for (const batch of chunk(
+      [...rows.values()].map((r) => r.op),
+      ctx.batchSize,
+    ))
+      results.push(...(await writeIsolatingFailures(batch, run)));
+  }
+  for (const group of writes.values()) {
+    for (const batch of chunk(group.ops, ctx.batchSize))
+      results.push(...(await writeIsolatingFailures(batch, (b) => writeSame(ctx, b, group.vals, 'updated'))));
+  }
+  return results;
 }
 
 async function writeSame(
@@ -190,20 +231,6 @@ async function unlinkBatch(ctx: WriteContext, batch: readonly WriteOp[]): Promis
   return batch.map((op) => ok(op.ref, op.id as string, 'deleted'));
 }
 
-/**
- * Writes one2many lines after the parent exists. New lines (no id) replace the existing
- * ones, so repeating the write gives the same lines.
- */
-async function writeLines(ctx: WriteContext, op: WriteOp, id: number, names: readonly string[]): Promise<void> {
-  const vals = encodeValues(ctx.fields, Object.fromEntries(names.map((n) => [n, op.fields?.[n]])), ctx.fieldsOf);
-  for (const name of names) {
-    const commands = vals[name];
-    if (Array.isArray(commands) && commands.every((c) => Array.isArray(c) && c[0] === 0))
-      vals[name] = [[5, 0, 0], ...commands];
-  }
-  await ctx.client.write(ctx.model, [id], vals);
-}
-
 async function existingExternalIds(ctx: WriteContext, names: readonly string[]): Promise<Set<string>> {
   const rows = await ctx.client.call(
     'ir.model.data',
@@ -220,125 +247,136 @@ async function existingExternalIds(ctx: WriteContext, names: readonly string[]):
   return new Set(rows.filter((r) => r.model === ctx.model && r.res_id !== false).map((r) => r.name));
 }
 
-async function loadBatch(ctx: WriteContext, batch: readonly WriteOp[]): Promise<WriteResult[]> {
+const keyValue = (op: WriteOp): string => (op.idempotencyKey as { value: string }).value;
+
+async function loadByExternalId(ctx: WriteContext, batch: readonly WriteOp[]): Promise<WriteResult[]> {
   const first = batch[0];
   if (first === undefined) return [];
   const lines = oneToManyNames(ctx, first);
   const names = Object.keys(first.fields ?? {}).filter(
     (n) => !lines.includes(n) && n !== EXTERNAL_ID_FIELD && n !== 'id',
   );
-  const rows: string[][] = [];
-  const failures: WriteFailure[] = [];
-  const sent: WriteOp[] = [];
+  const rows: LoadRow[] = [];
+  const out: WriteResult[] = [];
   let columns: string[] = ['id'];
   for (const op of batch) {
     try {
       const cells = names.map((n) => loadCell(n, ctx.fields.get(n), op.fields?.[n]));
       columns = ['id', ...cells.map((c) => c.column)];
-      rows.push([
-        externalIdOf(ctx.module, (op.idempotencyKey as { value: string }).value),
-        ...cells.map((c) => c.cell),
-      ]);
-      sent.push(op);
+      rows.push({ op, cells: [externalIdOf(ctx.module, keyValue(op)), ...cells.map((c) => c.cell)] });
     } catch (err) {
-      failures.push(refuse(op.ref, (err as Error).message));
+      if (!(err instanceof RangeError)) throw err;
+      out.push(refuse(op.ref, err.message));
     }
   }
-  if (sent.length === 0) return failures;
+  if (rows.length === 0) return out;
   const existing = await existingExternalIds(
     ctx,
-    sent.map((op) => (op.idempotencyKey as { value: string }).value),
+    rows.map((r) => keyValue(r.op)),
   );
-  const result = await ctx.client.load(ctx.model, columns, rows);
-  if (result.ids === false || result.ids.length !== sent.length) {
-    const messages = result.messages.filter((m) => m.type === 'error').map((m) => m.message);
-    throw new ConnectorError(
-      messages.length > 0 ? [...new Set(messages)].join('; ') : `${ctx.model}.load wrote nothing and said why not`,
-      {
-        connection: ctx.connection,
-        vendorCode: LOAD_REFUSED,
-        retryable: false,
-      },
-    );
+  const parents: Parent[] = [];
+  for (const answer of await loadIsolating(ctx, columns, rows)) {
+    if ('ok' in answer) out.push(answer);
+    else if (lines.length > 0) parents.push(answer);
+    else out.push(ok(answer.op.ref, answer.id, existing.has(keyValue(answer.op)) ? 'updated' : 'created'));
   }
-  const ids = result.ids;
-  const out: WriteResult[] = [...failures];
-  for (const [index, op] of sent.entries()) {
-    const id = ids[index] as number;
-    const outcome = existing.has((op.idempotencyKey as { value: string }).value) ? 'updated' : 'created';
-    const opLines = oneToManyNames(ctx, op);
-    if (opLines.length > 0) {
-      try {
-        await writeLines(ctx, op, id, opLines);
-      } catch (err) {
-        if (err instanceof RangeError) {
-          out.push(refuse(op.ref, `record ${id} written, its lines refused: ${err.message}`));
-          continue;
-        }
-        if (!(err instanceof ConnectorError) || err.retryable || err.code !== ErrorCode.Connector) throw err;
-        out.push({
-          ref: op.ref,
-          ok: false,
-          error: {
-            message: `record ${id} written, its lines refused: ${err.message}`,
-            retryable: false,
-            ...(err.vendorCode === undefined ? {} : { vendorCode: err.vendorCode }),
-          },
-        });
-        continue;
-      }
-    }
-    out.push(ok(op.ref, id, outcome));
+  if (parents.length > 0) {
+    const failures = await writeLines(ctx, parents);
+    for (const { op, id } of parents)
+      out.push(failures.get(op.ref) ?? ok(op.ref, id, existing.has(keyValue(op)) ? 'updated' : 'created'));
   }
   return out;
 }
 
+/** Creates without a key: one `create` of the whole batch (all or nothing), never repeated after a lost answer. */
+async function createBatch(ctx: WriteContext, batch: readonly WriteOp[]): Promise<WriteResult[]> {
+  const out: WriteResult[] = [];
+  const sent: WriteOp[] = [];
+  const valsList: Record<string, unknown>[] = [];
+  for (const op of batch) {
+    try {
+      valsList.push(encodeValues(ctx.fields, op.fields, ctx.fieldsOf));
+      sent.push(op);
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      out.push(refuse(op.ref, err.message));
+    }
+  }
+  if (sent.length === 0) return out;
+  const ids = await ctx.client.createMany(ctx.model, valsList);
+  if (ids.length !== sent.length) throw countMismatch(ctx, 'create', ids.length, sent.length);
+  sent.forEach((op, i) => out.push(ok(op.ref, ids[i] as number, 'created')));
+  return out;
+}
+
+/**
+ * Creates keyed by a real field: one `search_read` of every key of the batch, then the
+ * records found updated and the others created, each in batches. A key twice in the batch
+ * is written once per round, so the second finds what the first created.
+ */
 async function lookupThenWrite(ctx: WriteContext, batch: readonly WriteOp[]): Promise<WriteResult[]> {
   const out: WriteResult[] = [];
+  let pending: { op: WriteOp; field: string; value: string }[] = [];
   for (const op of batch) {
     const key = op.idempotencyKey as { field: string; value: string };
-    let vals: Record<string, unknown>;
     try {
-      vals = encodeValues(ctx.fields, { ...op.fields, [key.field]: key.value }, ctx.fieldsOf);
+      const vals = encodeValues(ctx.fields, { [key.field]: key.value }, ctx.fieldsOf);
+      pending.push({ op, field: key.field, value: String(vals[key.field]) });
     } catch (err) {
-      out.push(refuse(op.ref, (err as Error).message));
-      continue;
+      if (!(err instanceof RangeError)) throw err;
+      out.push(refuse(op.ref, err.message));
     }
-    const found = await ctx.client.search(ctx.model, [[key.field, '=', vals[key.field]]], {
-      limit: 2,
+  }
+  while (pending.length > 0) {
+    const seen = new Set<string>();
+    const round: typeof pending = [];
+    const later: typeof pending = [];
+    for (const item of pending) {
+      const slot = `${item.field}\u0000${item.value}`;
+      (seen.has(slot) ? later : round).push(item);
+      seen.add(slot);
+    }
+    out.push(...(await keyedRound(ctx, round)));
+    pending = later;
+  }
+  return out;
+}
+
+async function keyedRound(
+  ctx: WriteContext,
+  round: readonly { op: WriteOp; field: string; value: string }[],
+): Promise<WriteResult[]> {
+  const found = new Map<string, number[]>();
+  for (const field of new Set(round.map((item) => item.field))) {
+    const values = [...new Set(round.filter((item) => item.field === field).map((item) => item.value))];
+    const rows = await ctx.client.searchRead(ctx.model, [[field, 'in', values]], {
+      fields: [field],
       withArchived: true,
     });
-    if (found.length > 1) {
+    for (const row of rows) {
+      const slot = `${field}\u0000${String(decodeValue(ctx.fields.get(field), row[field]))}`;
+      found.set(slot, [...(found.get(slot) ?? []), row.id]);
+    }
+  }
+  const out: WriteResult[] = [];
+  const updates: WriteOp[] = [];
+  const creates: WriteOp[] = [];
+  for (const { op, field, value } of round) {
+    const key = op.idempotencyKey as { field: string; value: string };
+    const ids = found.get(`${field}\u0000${value}`) ?? [];
+    const fields = { ...op.fields, [key.field]: key.value };
+    if (ids.length > 1)
       out.push(
         refuse(
           op.ref,
-          `${found.length} ${ctx.model} records have ${key.field} = ${JSON.stringify(key.value)}; the key is not unique`,
+          `${ids.length} ${ctx.model} records have ${key.field} = ${JSON.stringify(key.value)}; the key is not unique`,
         ),
       );
-      continue;
-    }
-    const existing = found[0];
-    if (existing !== undefined) {
-      await ctx.client.write(ctx.model, [existing], vals);
-      out.push(ok(op.ref, existing, 'updated'));
-    } else {
-      out.push(ok(op.ref, await ctx.client.create(ctx.model, vals), 'created'));
-    }
+    else if (ids.length === 1) updates.push({ op: 'update', ref: op.ref, id: String(ids[0]), fields });
+    else creates.push({ op: 'create', ref: op.ref, fields });
   }
-  return out;
-}
-
-async function createEach(ctx: WriteContext, batch: readonly WriteOp[]): Promise<WriteResult[]> {
-  const out: WriteResult[] = [];
-  for (const op of batch) {
-    try {
-      out.push(
-        ok(op.ref, await ctx.client.create(ctx.model, encodeValues(ctx.fields, op.fields, ctx.fieldsOf)), 'created'),
-      );
-    } catch (err) {
-      if (err instanceof RangeError) out.push(refuse(op.ref, err.message));
-      else throw err;
-    }
-  }
+  out.push(...(await updateRecords(ctx, updates)));
+  for (const batch of chunk(creates, ctx.batchSize))
+    out.push(...(await writeIsolatingFailures(batch, (b) => createBatch(ctx, b))));
   return out;
 }

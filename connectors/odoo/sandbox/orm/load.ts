@@ -2,13 +2,18 @@
  * `load(fields, data)`: Odoo's import, the idempotent bulk write. An `id` column of
  * external ids (`module.name`, or a bare name in module `__import__`) makes each row
  * create-or-update: a known id updates its record, an unknown one creates the record
- * and its ir.model.data entry. Relation columns take names (`country_id`), external ids
- * (`country_id/id`) or database ids (`country_id/.id`). Values are strings, as in a CSV.
- * Any error rolls the whole call back: `{ids: false, messages: [...]}`.
+ * and its ir.model.data entry. A `.id` column of database ids updates the record with
+ * that id (Odoo's `_convert_records`): an id the model's search does not find (absent,
+ * or archived unless the context has `active_test: false`) is the row's error "Unknown
+ * database identifier '<id>'" on field `.id`; a row whose `.id` is empty creates a
+ * record, so updates and creates mix in one call; an external id, when a row has both,
+ * wins (the database id is only checked). Relation columns take names (`country_id`),
+ * external ids (`country_id/id`) or database ids (`country_id/.id`). Values are
+ * strings, as in a CSV. Any error rolls the whole call back: `{ids: false, messages}`.
  */
 import { OdooError } from '../errors.ts';
 import { normalizeDate, normalizeDatetime } from './datetime.ts';
-import { nameSearchIds } from './domain.ts';
+import { compileDomain, nameSearchIds } from './domain.ts';
 import type { Env } from './env.ts';
 import { create, write } from './records.ts';
 import type { Model } from './registry.ts';
@@ -124,13 +129,28 @@ function convert(env: Env, field: FieldDef, column: string, sub: string, raw: st
   }
 }
 
+/** The record a `.id` cell names, as Odoo checks it: `search([('id', '=', dbid)])`, so under `active_test`. */
+function databaseId(env: Env, model: Model, raw: string): number {
+  const id = Number(raw);
+  const row = Number.isInteger(id) ? env.row(model.name, id) : undefined;
+  // The row by its key, then the search's own filter on it: the same answer as a search, without a scan.
+  if (row === undefined || !compileDomain(env, model, [['id', '=', id]], env.activeTest)(row))
+    throw new RowError(`Unknown database identifier '${raw}'`, '.id');
+  return id;
+}
+
 function loadRow(env: Env, model: Model, columns: readonly string[], row: readonly unknown[]): number {
   const vals: Record<string, unknown> = {};
   let xmlid = '';
+  let dbid: number | undefined;
   columns.forEach((column, i) => {
     const raw = row[i] === false || row[i] === null || row[i] === undefined ? '' : String(row[i]);
     if (column === 'id') {
       xmlid = raw.trim();
+      return;
+    }
+    if (column === '.id') {
+      if (raw.trim() !== '') dbid = databaseId(env, model, raw.trim());
       return;
     }
     const [name = '', sub = ''] = column.split('/');
@@ -138,6 +158,10 @@ function loadRow(env: Env, model: Model, columns: readonly string[], row: readon
     if (!field || !Object.hasOwn(model.allFields, name)) throw new RowError(`Unknown field '${column}'`, column);
     vals[name] = convert(env, field, name, sub, raw);
   });
+  if (xmlid === '' && dbid !== undefined) {
+    write(env, model.name, [dbid], vals);
+    return dbid;
+  }
   const known = xmlid === '' ? undefined : findXmlid(env, xmlid);
   if (known && known.model === model.name && env.row(model.name, known.resId)) {
     write(env, model.name, [known.resId], vals);

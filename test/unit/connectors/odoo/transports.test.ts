@@ -18,7 +18,9 @@ const FIELDS_GET = {
   active: { type: 'boolean', string: 'Active', store: true },
   write_date: { type: 'datetime', string: 'Last Updated on', readonly: true, store: true },
 };
-const ATTRS = { attributes: ['type', 'string', 'required', 'readonly', 'store', 'relation', 'selection'] };
+const ATTRS = {
+  attributes: ['type', 'string', 'required', 'readonly', 'store', 'relation', 'relation_field', 'selection'],
+};
 
 async function caught(promise: Promise<unknown>): Promise<ConnectorError> {
   try {
@@ -59,8 +61,13 @@ describe('JSON-RPC request shapes', () => {
         ],
       });
     nock(ODOO)
-      .post('/jsonrpc', executeKw(4, 7, 'res.partner', 'write', [[5], { email: false, country_id: 21 }], {}))
-      .reply(200, { jsonrpc: '2.0', id: 4, result: true });
+      .post(
+        '/jsonrpc',
+        executeKw(4, 7, 'res.partner', 'load', [['.id', 'country_id/.id', 'email'], [['5', '21', '']]], {
+          context: { tz: 'UTC', active_test: false },
+        }),
+      )
+      .reply(200, { jsonrpc: '2.0', id: 4, result: { ids: [5], messages: [] } });
     const [record] = await connector.read('res.partner', ['5', '9', 'not-an-id'], ['name', 'country_id', 'email']);
     expect(record).toEqual({
       id: '5',
@@ -201,6 +208,7 @@ describe('JSON-2 request shapes', () => {
           ['sync.companies_1', 'One', '21', '1'],
           ['sync.companies_2', 'Two', '', '0'],
         ],
+        context: { tz: 'UTC' },
       })
       .reply(200, { ids: [11, 12], messages: [] });
     const results = await connector.write('res.partner', [
@@ -263,20 +271,20 @@ describe.each(CASES)('error translation of $name', ({ name, status, message }) =
     const connector = harness('json2');
     nock(ODOO).post('/json/2/res.partner/fields_get').reply(200, FIELDS_GET);
     nock(ODOO)
-      .post('/json/2/res.partner/write', { ids: [1, 2], vals: { name: 'Same' } })
+      .post('/json/2/res.partner/write', { ids: [1, 2], vals: { active: false } })
       .reply(status, json2Error(name, message));
     nock(ODOO)
-      .post('/json/2/res.partner/write', { ids: [1], vals: { name: 'Same' } })
+      .post('/json/2/res.partner/write', { ids: [1], vals: { active: false } })
       .reply(200, 'true');
     nock(ODOO)
-      .post('/json/2/res.partner/write', { ids: [2], vals: { name: 'Same' } })
+      .post('/json/2/res.partner/write', { ids: [2], vals: { active: false } })
       .reply(status, json2Error(name, message));
     const results = await connector.write('res.partner', [
-      { op: 'update', ref: 'good', id: '1', fields: { name: 'Same' } },
-      { op: 'update', ref: 'bad', id: '2', fields: { name: 'Same' } },
+      { op: 'archive', ref: 'good', id: '1' },
+      { op: 'archive', ref: 'bad', id: '2' },
     ]);
     expect(results).toEqual([
-      { ref: 'good', ok: true, id: '1', outcome: 'updated' },
+      { ref: 'good', ok: true, id: '1', outcome: 'archived' },
       { ref: 'bad', ok: false, error: { message, vendorCode: name, status, retryable: false } },
     ]);
   });
@@ -294,7 +302,7 @@ describe.each(['jsonrpc', 'json2'] as const)('odoo.exceptions.AccessError over %
         .reply(200, rpcError(3, 'odoo.exceptions.AccessError', ACCESS));
     } else {
       nock(ODOO).post('/json/2/res.partner/fields_get').reply(200, FIELDS_GET);
-      nock(ODOO).post('/json/2/res.partner/write').once().reply(403, json2Error('odoo.exceptions.AccessError', ACCESS));
+      nock(ODOO).post('/json/2/res.partner/load').once().reply(403, json2Error('odoo.exceptions.AccessError', ACCESS));
     }
     const err = await caught(
       connector.write(

@@ -72,6 +72,10 @@ describe('loadCell', () => {
     ['many2many', f('many2many', 'res.partner.category'), ['1', '2'], { column: 'country_id/.id', cell: '1,2' }],
     ['boolean', f('boolean'), true, { column: 'country_id', cell: '1' }],
     ['number', f('float'), 1.5, { column: 'country_id', cell: '1.5' }],
+    // Odoo's import reads an integer with int(), which refuses '3.7': truncated as write does.
+    ['integer with a fraction', f('integer'), 3.7, { column: 'country_id', cell: '3' }],
+    ['integer as text', f('integer'), ' 12 ', { column: 'country_id', cell: '12' }],
+    ['integer that is no number', f('integer'), 'twelve', { column: 'country_id', cell: 'twelve' }],
     ['datetime', f('datetime'), '2025-01-01T10:00:00.000Z', { column: 'country_id', cell: '2025-01-01 10:00:00' }],
   ])('%s', (_label, field, value, expected) => {
     expect(loadCell('country_id', field, value)).toEqual(expected);

@@ -299,6 +299,89 @@ describe('load with external ids', () => {
   });
 });
 
+describe('load with database ids (.id)', () => {
+  const people = (orm: ReturnType<typeof makeOrm>['orm']) =>
+    asAdmin(orm, (env) => ['Ann', 'Bob', 'Cid'].map((name) => create(env, 'res.partner', { name, email: false })));
+  const emails = (orm: ReturnType<typeof makeOrm>['orm'], ids: number[]) =>
+    asAdmin(orm, (env) => read(env, 'res.partner', ids, ['name', 'email'])).map((r) => [r['name'], r['email']]);
+
+  it('updates each record its .id names with its own values, and creates the rows whose .id is empty, in one call', () => {
+    const { orm } = makeOrm();
+    const [ann, bob, cid] = people(orm) as [number, number, number];
+    const result = asAdmin(orm, (env) =>
+      load(
+        env,
+        'res.partner',
+        ['.id', 'name', 'email'],
+        [
+          [String(ann), 'Ann', 'ann@x.test'],
+          [String(cid), 'Cid II', ''],
+          ['', 'Dora', 'dora@x.test'],
+        ],
+      ),
+    );
+    expect(result.messages).toEqual([]);
+    const ids = result.ids as number[];
+    expect(ids.slice(0, 2)).toEqual([ann, cid]);
+    expect(ids[2]).toBeGreaterThan(cid);
+    expect(emails(orm, [ann, bob, cid, ids[2] as number])).toEqual([
+      ['Ann', 'ann@x.test'],
+      ['Bob', false],
+      ['Cid II', false],
+      ['Dora', 'dora@x.test'],
+    ]);
+  });
+
+  it("refuses an id the search does not find with Odoo's message on that row, and writes nothing", () => {
+    const { orm } = makeOrm();
+    const [ann, bob] = people(orm) as [number, number, number];
+    const count = orm.db.table('res.partner').size;
+    const result = asAdmin(orm, (env) =>
+      load(
+        env,
+        'res.partner',
+        ['.id', 'name', 'email'],
+        [
+          [String(ann), 'Ann', 'ann@x.test'],
+          ['99999', 'Ghost', 'ghost@x.test'],
+          [String(bob), 'Bob', 'bob@x.test'],
+          ['', 'New', 'new@x.test'],
+        ],
+      ),
+    );
+    expect(result).toEqual({
+      ids: false,
+      messages: [
+        {
+          type: 'error',
+          message: "Unknown database identifier '99999'",
+          record: 1,
+          rows: { from: 1, to: 1 },
+          field: '.id',
+        },
+      ],
+    });
+    expect(emails(orm, [ann, bob])).toEqual([
+      ['Ann', false],
+      ['Bob', false],
+    ]);
+    expect(orm.db.table('res.partner').size).toBe(count);
+  });
+
+  it('does not find an archived record unless the context has active_test: false (as Odoo searches)', () => {
+    const { orm } = makeOrm();
+    const [ann] = people(orm) as [number, number, number];
+    asAdmin(orm, (env) => write(env, 'res.partner', [ann], { active: false }));
+    const row = [[String(ann), 'archived@x.test']];
+    const hidden = asAdmin(orm, (env) => load(env, 'res.partner', ['.id', 'email'], row));
+    expect(hidden.ids).toBe(false);
+    expect(hidden.messages[0]?.message).toBe(`Unknown database identifier '${ann}'`);
+    const seen = asAdmin(orm, (env) => load(env, 'res.partner', ['.id', 'email'], row), { active_test: false });
+    expect(seen).toEqual({ ids: [ann], messages: [] });
+    expect(emails(orm, [ann])).toEqual([['Ann', 'archived@x.test']]);
+  });
+});
+
 describe('seeding and late commits', () => {
   it('the same seed gives the same records; a different seed differs', () => {
     const dump = (seed: number) => {
