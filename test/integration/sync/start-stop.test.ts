@@ -1,7 +1,8 @@
 /**
- * Honest stopping of `frontback start` (embedded mode: the in-process queue, a pass
- * creating Odoo partners for 48 new HubSpot customers, under the create guard's 50, in
- * pages of 5, Odoo slowed to 150 ms an answer), by real signals to the real process:
+ * Honest stopping of `frontback start` and `frontback worker`, by real signals to the
+ * real process, on the in-process queue (test/faults/worker-sigterm.test.ts runs workers
+ * on Redis): a pass creates Odoo partners for 48 new HubSpot customers (under the create
+ * guard's 50) in pages of 5, Odoo slowed to 150 ms an answer.
  * - Ctrl-C once says at once that it stops after the pages in hand, ends the pass there
  *   (everything written is linked), records the run `stopped`, gives every lease up
  *   (the mapping's and the scheduler's) and exits 0; the next `sync` runs at once and
@@ -70,14 +71,14 @@ async function nextSync(): Promise<void> {
   expect(await rig.store.links.list('contacts-partners')).toHaveLength(emails.length);
 }
 
-describe('frontback start, stopped by Ctrl-C', () => {
+describe.each(['start', 'worker'])('frontback %s, stopped by Ctrl-C', (command) => {
   it('once: the pass stops after the pages in hand, recorded; every lease given up; exit 0; the next sync at once', async () => {
-    const start = startFrontback(['start', '--every', '30m', '-c', config]);
+    const start = startFrontback([command, '--every', '30m', '-c', config]);
     expect(await waitUntil(async () => (await partners()).size > 0, 60_000, 20), start.output()).toBe(true);
     const code = await start.stop('SIGINT');
     expect(code, start.output()).toBe(0);
     expect(start.output()).toContain('stopping after the pages in hand; Ctrl-C again to stop now');
-    expect(start.output()).toContain('frontback start stopped');
+    expect(start.output()).toContain(`frontback ${command} stopped`);
     const made = (await partners()).size;
     expect(made).toBeLessThan(emails.length);
     // Nothing written and left unrecorded: every partner made is linked.
@@ -88,7 +89,7 @@ describe('frontback start, stopped by Ctrl-C', () => {
   }, 120_000);
 
   it('twice: stops now, exit 130; the run in hand recorded stopped with the reason; every lease given up', async () => {
-    const start = startFrontback(['start', '--every', '30m', '-c', config]);
+    const start = startFrontback([command, '--every', '30m', '-c', config]);
     expect(await waitUntil(async () => (await partners()).size > 0, 60_000, 20), start.output()).toBe(true);
     // Odoo commits the next write and holds its answer back: the pass stays in the middle of that page.
     rig.odoo.kit.faults.holdAfterCommit = { count: 1, ms: 120_000 };
@@ -98,7 +99,7 @@ describe('frontback start, stopped by Ctrl-C', () => {
     const code = await start.stop('SIGINT');
     expect(code, start.output()).toBe(130);
     expect(start.output()).toContain('stopping now: what was written is recorded by the next pass');
-    expect(start.output()).not.toContain('frontback start stopped');
+    expect(start.output()).not.toContain(`frontback ${command} stopped`);
     expect(await crmRun()).toMatchObject({ status: 'stopped', error: STOPPED_NOW });
     expect(await leasesLeft()).toEqual([]);
     await nextSync();
