@@ -1,4 +1,4 @@
-/** What the long-running commands (`serve`, `start`) share: the configured server, and waiting for the signal to stop. */
+/** What the long-running commands (`serve`, `start`, `worker`) share: the configured server, and waiting for the signal to stop. */
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/types.ts';
 import type { Connector } from '../connector/index.ts';
@@ -9,6 +9,7 @@ import { buildServer } from '../server/app.ts';
 import type { Store } from '../store/store.ts';
 import { syncEngine } from '../sync/engine.ts';
 import { intOption } from './int-option.ts';
+import { onStopSignals } from './stop-signals.ts';
 
 /** Builds the server from `config.server` and starts listening; answers its URL. */
 export async function listenConfigured(
@@ -42,24 +43,11 @@ export async function listenConfigured(
 
 /**
  * Resolves on the first SIGTERM or SIGINT (Ctrl-C), saying at once what happens: running
- * passes end after the pages in hand. A second signal stops the process now (exit 130):
- * what was written is recorded by the next pass, and leases run out by themselves.
+ * passes end after the pages in hand. A second signal stops the process now: `now` records
+ * what is in hand (runs `stopped`, leases given up), then it exits 130 (stop-signals.ts).
  */
-export function untilStopSignal(): Promise<void> {
+export function untilStopSignal(now: () => Promise<unknown> = () => Promise.resolve()): Promise<void> {
   return new Promise<void>((resolve) => {
-    const now = (): void => {
-      process.stderr.write('stopping now: what was written is recorded by the next pass\n');
-      process.exit(130);
-    };
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      process.stderr.write('stopping after the pages in hand; Ctrl-C again to stop now\n');
-      process.once('SIGINT', now);
-      process.once('SIGTERM', now);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    onStopSignals({ first: resolve, now });
   });
 }

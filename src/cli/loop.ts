@@ -1,6 +1,6 @@
 /**
  * The engine's loop as `start` and `worker` run it: the custom fields each mapping needs
- * made first, then the runner (src/sync/runner.ts) on the queue the configuration names.
+ * made first, then the runner (src/sync/runner/index.ts) on the queue the configuration names.
  */
 import type { Config } from '../config/types.ts';
 import type { Connector } from '../connector/index.ts';
@@ -10,14 +10,16 @@ import type { Registry } from '../observability/metrics.ts';
 import { createQueue } from '../queue/create-queue.ts';
 import type { Store } from '../store/store.ts';
 import { prepareMapping } from '../sync/prepare.ts';
-import { startRunner } from '../sync/runner.ts';
+import { startRunner } from '../sync/runner/index.ts';
 
 /** A running loop. */
 export interface Loop {
   /** One line per mapping: its id and how often it runs. */
   readonly schedules: readonly string[];
-  /** Stops scheduling, lets running passes finish, closes the queue. */
+  /** Stops scheduling and taking jobs, lets running passes end after the page in hand, closes the queue. */
   stop(): Promise<void>;
+  /** Stops now (Ctrl-C twice): the runs in hand recorded `stopped`, every lease given up; the process exits after. */
+  stopNow(): Promise<void>;
 }
 
 /** Starts the loop; `everyMs` overrides every mapping's schedule, `everyLabel` says it as given. */
@@ -70,5 +72,6 @@ export async function startLoop(
       await runner.stop();
       await queue.close();
     },
+    stopNow: () => runner.stopNow(),
   };
 }

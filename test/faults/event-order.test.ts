@@ -15,7 +15,7 @@ import { createLogger } from '../../src/observability/logger.ts';
 import { createMemoryQueue } from '../../src/queue/memory/memory-queue.ts';
 import type { AuditEntry } from '../../src/store/audit-repository.ts';
 import { runPass } from '../../src/sync/pass.ts';
-import { startRunner, type Runner } from '../../src/sync/runner.ts';
+import { startRunner, type Runner } from '../../src/sync/runner/index.ts';
 import { projectRoot } from '../support/env.ts';
 import { startSyncRig, type SyncRig } from '../integration/sync/support.ts';
 

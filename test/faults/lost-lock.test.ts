@@ -17,7 +17,7 @@ import { loadMappings } from '../../src/mapping/load.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createBullMqQueue, obliterateBullMqQueue } from '../../src/queue/bullmq/bullmq-queue.ts';
 import type { JobQueue } from '../../src/queue/job-queue.ts';
-import { startRunner, type Runner } from '../../src/sync/runner.ts';
+import { startRunner, type Runner } from '../../src/sync/runner/index.ts';
 import { haveRedis, projectRoot, REDIS_URL } from '../support/env.ts';
 import { startSyncRig, type SyncRig } from '../integration/sync/support.ts';
 import { waitUntil } from './worker-rig.ts';

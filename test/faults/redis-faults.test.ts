@@ -22,7 +22,7 @@ import { createLogger } from '../../src/observability/logger.ts';
 import { createBullMqQueue } from '../../src/queue/bullmq/bullmq-queue.ts';
 import type { JobQueue } from '../../src/queue/job-queue.ts';
 import { runPass } from '../../src/sync/pass.ts';
-import { startRunner, type Runner } from '../../src/sync/runner.ts';
+import { startRunner, type Runner } from '../../src/sync/runner/index.ts';
 import { freePort } from '../support/cli.ts';
 import { isCI, projectRoot } from '../support/env.ts';
 import { startSyncRig, type SyncRig } from '../integration/sync/support.ts';

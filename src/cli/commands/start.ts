@@ -1,9 +1,11 @@
 /**
  * `frontback start`: everything in one process (embedded mode, the default): the
- * webhook server of `serve`, and the engine's loop (src/sync/runner.ts) running every
+ * webhook server of `serve`, and the engine's loop (src/sync/runner/index.ts) running every
  * mapping's passes on its schedule and for each webhook delivery, on the queue the
- * configuration names (in-process unless `queue.redis`). SIGTERM/SIGINT stop it cleanly:
- * no new requests or passes, running passes finish, then the store closes.
+ * configuration names (in-process unless `queue.redis`). SIGTERM/SIGINT stop it cleanly
+ * (exit 0): no new requests or passes, running passes end after the page in hand
+ * (recorded `stopped`), leases are given up, then the store closes. A second signal stops
+ * now (exit 130): the runs in hand are recorded `stopped` and every lease given up.
  */
 import type { Command } from 'commander';
 import { MappingError } from '../../errors.ts';
@@ -56,9 +58,10 @@ export function registerStartCommand(program: Command): void {
       process.stdout.write(
         `frontback start: listening on ${url} (store: ${config.store.kind}, queue: ${config.queue.kind})\n  syncing: ${loop.schedules.join(', ') || 'no mappings'}\n`,
       );
-      await untilStopSignal();
-      await server.close();
-      await loop.stop();
+      // Twice: stop now (runs in hand recorded stopped, every lease given up, exit 130).
+      await untilStopSignal(() => loop.stopNow());
+      // The passes are asked to stop at once, not after the server closed (a running pass ends after its page in hand).
+      await Promise.all([server.close(), loop.stop()]);
       await open.close();
       await store.close();
       process.stdout.write('frontback start stopped\n');

@@ -16,16 +16,17 @@ import { loadMappings } from '../../mapping/load.ts';
 import type { Side } from '../../mapping/spec.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { createStore } from '../../store/sql/create-store.ts';
-import type { Store } from '../../store/store.ts';
 import { runPass, type PassReport } from '../../sync/pass.ts';
 import { prepareMapping } from '../../sync/prepare.ts';
-import { passLease } from '../../sync/runner.ts';
+import { mappingLeases } from '../../sync/runner/mapping-lease.ts';
+import { runsInHand } from '../../sync/runner/runs-in-hand.ts';
 import { describePlan, viewOf } from '../../sync/plan-view.ts';
 import { describeGuard } from '../../sync/guard.ts';
 import { describeIdentity } from '../../sync/identity-summary.ts';
 import { loadCliConfig } from '../config.ts';
 import { openConnectors } from '../connections.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
+import { EXIT_STOPPED, onStopSignals } from '../stop-signals.ts';
 
 interface SyncOptions {
   from: 'crm' | 'erp' | 'both';
@@ -99,18 +100,19 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
   const limit = Math.max(0, Number(options.limit) || 0);
   // Ctrl-C (or SIGTERM) once: stop after the pages in hand, recorded; twice: stop now, closing the run and the lease.
   const stopping = new AbortController();
-  let current: { runId?: string; lease?: string; holder?: string } = {};
-  const onSignal = (): void => {
-    if (!stopping.signal.aborted) {
-      stopping.abort();
-      process.stderr.write('stopping after the pages in hand; Ctrl-C again to stop now\n');
-      return;
-    }
-    process.stderr.write('stopping now: what was written is recorded by the next pass\n');
-    void stopNow(store, current).finally(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // A real pass takes the mapping's lease, as a worker's does, renewed while it runs: if this process dies, workers
+  // wait sync.leaseSeconds at most. A dry run writes nothing and needs none.
+  const leases = mappingLeases({
+    leases: store.leases,
+    holder: `cli-${hostname()}-${process.pid}`,
+    leaseMs: config.sync.leaseSeconds * 1_000,
+    logger,
+  });
+  const runs = runsInHand(store.runs, logger);
+  const stopListening = onStopSignals({
+    first: () => stopping.abort(),
+    now: () => Promise.all([runs.stopNow(), leases.releaseAll()]),
+  });
   try {
     const fields = await prepareMapping(loaded, { crm, erp }, { dryRun: options.dryRun === true });
     for (const side of ['crm', 'erp'] as const) {
@@ -121,33 +123,22 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
     }
     const sides: Side[] = options.from === 'both' ? ['crm', 'erp'] : [options.from];
     for (const from of sides) {
-      if (stopping.signal.aborted) break;
-      // A real pass takes the mapping's lease, as a worker's does (a dry run writes nothing and needs none).
-      const lease = passLease(mapping.id);
-      const me = `cli-${hostname()}-${process.pid}/${from}`;
-      // Renewed while the pass runs, like a worker's: if this process dies, workers wait sync.leaseSeconds at most.
-      const leaseMs = config.sync.leaseSeconds * 1_000;
-      if (options.dryRun !== true && !(await store.leases.acquire(lease, me, leaseMs))) {
-        const held = await store.leases.get(lease);
-        throw new FrontbackError(
-          ErrorCode.Conflict,
-          `a pass of ${mapping.id} is running elsewhere (${held?.holder ?? 'another process'}, lease until ${held?.expiresAt ?? '?'}): try again when it is done, or use --dry-run`,
-          { details: { mapping: mapping.id } },
-        );
+      if (stopping.signal.aborted) {
+        // Stopped before this side's pass began (it did not run): still not a whole sync.
+        process.exitCode = EXIT_STOPPED;
+        break;
       }
-      let report: PassReport;
-      const renew =
-        options.dryRun === true
-          ? undefined
-          : setInterval(() => void store.leases.acquire(lease, me, leaseMs).catch(() => undefined), leaseMs / 3);
       const lines: string[] = [];
       let more = 0;
-      current = options.dryRun === true ? {} : { lease, holder: me };
-      try {
-        report = await runPass({ mapping, connectors: { crm, erp }, store, connections }, from, {
+      let runId: string | undefined;
+      const pass = (): Promise<PassReport> =>
+        runPass({ mapping, connectors: { crm, erp }, store, connections }, from, {
           apply: options.dryRun !== true,
           signal: stopping.signal,
-          onRun: (runId) => (current = { ...current, runId }),
+          onRun: (id) => {
+            runId = id;
+            runs.add(id);
+          },
           actor: 'admin',
           // sync.overlapMinutes: how far behind its cursor each listing re-reads (connectors may ask for more).
           overlapMs: config.sync.overlapMinutes * 60_000,
@@ -165,11 +156,23 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
               lines.push(`  ${describePlan(viewOf(plan))}${status}`);
             }
           },
+        }).finally(() => {
+          // Recorded by the pass itself now (stopped, failed or done): stopping now leaves it as it is.
+          if (runId !== undefined) runs.delete(runId);
         });
-      } finally {
-        clearInterval(renew);
-        if (options.dryRun !== true) await store.leases.release(lease, me);
-        current = {};
+      let report: PassReport;
+      if (options.dryRun === true) report = await pass();
+      else {
+        const outcome = await leases.run(mapping.id, from, 'refuse', pass);
+        if (!outcome.ran) {
+          const held = outcome.lease;
+          throw new FrontbackError(
+            ErrorCode.Conflict,
+            `a pass of ${mapping.id} is running elsewhere (${held?.holder ?? 'another process'}, lease until ${held?.expiresAt ?? '?'}): try again when it is done, or use --dry-run`,
+            { details: { mapping: mapping.id } },
+          );
+        }
+        report = outcome.value;
       }
       process.stdout.write(
         `${options.dryRun ? 'dry run' : 'pass'} ${mapping.id} from ${from} (run ${report.runId}): ${summary(report)}\n`,
@@ -193,24 +196,12 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
         );
       if (report.stopped) {
         process.stdout.write(`  stopped (Ctrl-C) after the pages in hand: the next pass goes on from the cursor\n`);
-        process.exitCode = 130;
+        process.exitCode = EXIT_STOPPED;
       }
     }
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
     await open.close();
     await store.close();
   }
-}
-
-/** Stopping at once (Ctrl-C twice): the run in hand is recorded `stopped` and the mapping's lease given up. */
-async function stopNow(store: Store, current: { runId?: string; lease?: string; holder?: string }): Promise<void> {
-  const error = 'stopped at once (Ctrl-C twice): what was written is recorded by the next pass';
-  if (current.runId !== undefined)
-    await store.runs
-      .finish(current.runId, { status: 'stopped', counts: {}, timings: {}, error })
-      .catch(() => undefined);
-  if (current.lease !== undefined && current.holder !== undefined)
-    await store.leases.release(current.lease, current.holder).catch(() => undefined);
 }

@@ -3,8 +3,10 @@
  * many as needed, on any machines, against the same store (`store.url: postgres://...`)
  * and queue (`queue.redis: redis://...`); `frontback serve` copies take the webhooks and
  * the admin API. The workers share the jobs; leases in the store make one of them the
- * scheduler at a time and keep passes of one mapping apart (src/sync/runner.ts).
- * SIGTERM/SIGINT: no new jobs, running passes finish, leases are given up.
+ * scheduler at a time and keep passes of one mapping apart (src/sync/runner/index.ts).
+ * SIGTERM/SIGINT (exit 0): no new jobs, running passes end after the page in hand
+ * (recorded `stopped`), leases are given up. A second signal stops now (exit 130): the
+ * runs in hand are recorded `stopped` and every lease given up.
  */
 import type { Command } from 'commander';
 import { MappingError } from '../../errors.ts';
@@ -62,9 +64,9 @@ export function registerWorkerCommand(program: Command): void {
       process.stdout.write(
         `frontback worker: running (store: ${config.store.kind}, queue: ${config.queue.kind}, concurrency ${concurrency})${alone}\n  syncing: ${loop.schedules.join(', ') || 'no mappings'}\n${opsUrl ? `  metrics: ${opsUrl}/metrics\n` : ''}`,
       );
-      await untilStopSignal();
-      await ops?.close();
-      await loop.stop();
+      // Twice: stop now (runs in hand recorded stopped, every lease given up, exit 130).
+      await untilStopSignal(() => loop.stopNow());
+      await Promise.all([ops?.close(), loop.stop()]);
       await open.close();
       await store.close();
       process.stdout.write('frontback worker stopped\n');

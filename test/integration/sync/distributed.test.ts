@@ -25,7 +25,7 @@ import { createBullMqQueue, obliterateBullMqQueue } from '../../../src/queue/bul
 import type { JobQueue } from '../../../src/queue/job-queue.ts';
 import { createStore } from '../../../src/store/sql/create-store.ts';
 import type { Store } from '../../../src/store/store.ts';
-import { startRunner, type Runner } from '../../../src/sync/runner.ts';
+import { startRunner, type Runner } from '../../../src/sync/runner/index.ts';
 import { havePostgres, haveRedis, POSTGRES_URL, projectRoot, REDIS_URL } from '../../support/env.ts';
 import { startSyncRig, type SyncRig } from './support.ts';
 

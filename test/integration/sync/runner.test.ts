@@ -17,7 +17,7 @@ import { createMetricsRegistry } from '../../../src/observability/metrics.ts';
 import { createMemoryQueue } from '../../../src/queue/memory/memory-queue.ts';
 import { buildServer } from '../../../src/server/app.ts';
 import { createStore } from '../../../src/store/sql/create-store.ts';
-import { startRunner } from '../../../src/sync/runner.ts';
+import { startRunner } from '../../../src/sync/runner/index.ts';
 import { freePort, startFrontback } from '../../support/cli.ts';
 import { projectRoot } from '../../support/env.ts';
 import { startSyncRig } from './support.ts';

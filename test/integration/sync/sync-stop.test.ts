@@ -4,11 +4,12 @@
  * - Ctrl-C once says at once that it stops after the pages in hand, ends the pass there
  *   (everything written is linked), records the run `stopped`, gives the mapping's lease
  *   up and exits 130; the next `sync` runs at once and finishes the rest;
- * - Ctrl-C twice stops now: the run is still recorded `stopped` and the lease given up,
- *   and the next `sync` finishes with exactly one partner per customer.
+ * - Ctrl-C twice, while Odoo holds back the answer to a write (so the pass is certainly in
+ *   the middle of a page), stops now: the run is still recorded `stopped`, with the reason,
+ *   and the lease given up; the next `sync` finishes with exactly one partner per customer.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { passLease } from '../../../src/sync/runner.ts';
+import { passLease, STOPPED_NOW } from '../../../src/sync/runner/index.ts';
 import { runFrontback, startFrontback } from '../../support/cli.ts';
 import { waitUntil } from '../../faults/worker-rig.ts';
 import { startSyncRig, writeCliConfig, type SyncRig } from './support.ts';
@@ -63,12 +64,15 @@ describe('frontback sync, stopped by Ctrl-C', () => {
   it('twice: stops now; the run is still recorded stopped and the lease given up; the next sync makes no duplicate', async () => {
     const sync = startFrontback(['sync', 'contacts-partners', '--from', 'crm', '-c', config]);
     expect(await waitUntil(async () => (await partners()).size > 0, 60_000, 20), sync.output()).toBe(true);
+    // Odoo commits the next write and holds its answer back: the pass stays in the middle of that page.
+    rig.odoo.kit.faults.holdAfterCommit = { count: 1, ms: 120_000 };
+    expect(await waitUntil(async () => rig.odoo.kit.faults.holdAfterCommit.count === 0, 60_000, 20)).toBe(true);
     void sync.stop('SIGINT');
     await sync.waitFor('Ctrl-C again to stop now', 10_000);
     const code = await sync.stop('SIGINT');
     expect(code, sync.output()).toBe(130);
     expect(sync.output()).toContain('stopping now: what was written is recorded by the next pass');
-    expect((await lastRun())?.status).toBe('stopped');
+    expect(await lastRun()).toMatchObject({ status: 'stopped', error: STOPPED_NOW });
     expect(await rig.store.leases.get(passLease('contacts-partners'))).toBeUndefined();
     rig.odoo.kit.faults.latencyMs = 0;
     const next = await runFrontback(['sync', 'contacts-partners', '--from', 'crm', '-c', config]);
