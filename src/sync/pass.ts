@@ -23,6 +23,7 @@ import { syncPage } from './page.ts';
 import { other } from './sides.ts';
 import { planPage, type PlanAction, type PlannedRecord } from './plan.ts';
 import { storedPlanOf } from './plan-view.ts';
+import { PassProgress, type StreamProgress } from './progress.ts';
 import { streamsOf } from './streams.ts';
 
 export { cursorKey } from './streams.ts';
@@ -56,6 +57,8 @@ export interface PassPage {
   readonly plans: readonly PlannedRecord[];
   /** Outcomes, for a pass that writes (the retried pairs with their second outcome). */
   readonly applied: readonly AppliedRecord[];
+  /** The stream's progress after this page (progress.ts): counts so far, rate, total and ETA where known. */
+  readonly progress: StreamProgress;
 }
 
 /** What a pass did (or, dry, would do), counted. */
@@ -169,6 +172,7 @@ export async function runPass(
   options.onRun?.(run.id);
   const started = Date.now();
   const counts = emptyCounts();
+  const progress = new PassProgress(dryRun);
   const applyCtx: ApplyContext = { ...ctx, runId: run.id, actor: options.actor ?? 'poll' };
   let cursor: Cursor | null = null;
   const stopped = (): boolean => options.signal?.aborted === true;
@@ -230,7 +234,11 @@ export async function runPass(
           counts[p.action satisfies PlanAction] += 1;
           tallyIdentity(counts.identity, p);
         }
-        await options.onPage?.({ stream: stream.name, plans, applied });
+        const tally = { stream: stream.name, read: page.records.length, total: page.total, plans, applied };
+        const done = progress.add(tally);
+        // Counts so far on the run row, for the admin API in any process (one small update per page).
+        await store.runs.progress(run.id, runCounts(counts, dryRun), progress.toJson());
+        await options.onPage?.({ stream: stream.name, plans, applied, progress: done });
         if (guarded && !dryRun) break;
       }
     }
