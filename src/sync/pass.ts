@@ -23,7 +23,7 @@ import { syncPage } from './page.ts';
 import { other } from './sides.ts';
 import { planPage, type PlanAction, type PlannedRecord } from './plan.ts';
 import { storedPlanOf } from './plan-view.ts';
-import { PassProgress, type StreamProgress } from './progress.ts';
+import { PassProgress, serialWrites, type StreamProgress } from './progress.ts';
 import { streamsOf } from './streams.ts';
 
 export { cursorKey } from './streams.ts';
@@ -173,6 +173,8 @@ export async function runPass(
   const started = Date.now();
   const counts = emptyCounts();
   const progress = new PassProgress(dryRun);
+  // Counts so far on the run row, for the admin API in any process (one small update per page, in order).
+  const saveProgress = serialWrites(() => store.runs.progress(run.id, runCounts(counts, dryRun), progress.toJson()));
   const applyCtx: ApplyContext = { ...ctx, runId: run.id, actor: options.actor ?? 'poll' };
   let cursor: Cursor | null = null;
   const stopped = (): boolean => options.signal?.aborted === true;
@@ -236,8 +238,7 @@ export async function runPass(
         }
         const tally = { stream: stream.name, read: page.records.length, total: page.total, plans, applied };
         const done = progress.add(tally);
-        // Counts so far on the run row, for the admin API in any process (one small update per page).
-        await store.runs.progress(run.id, runCounts(counts, dryRun), progress.toJson());
+        await saveProgress();
         await options.onPage?.({ stream: stream.name, plans, applied, progress: done });
         if (guarded && !dryRun) break;
       }

@@ -151,3 +151,17 @@ export class PassProgress {
     };
   }
 }
+
+/**
+ * Runs `write` one call at a time, in the order asked: pages handled at once store their
+ * run's progress one after the other, and each write reads the counts when it runs, so an
+ * older snapshot never lands after a newer one. A failed write fails its own caller only.
+ */
+export function serialWrites(write: () => Promise<void>): () => Promise<void> {
+  let chain: Promise<void> = Promise.resolve();
+  return () => {
+    const next = chain.catch(() => undefined).then(write);
+    chain = next;
+    return next;
+  };
+}

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppliedRecord } from '../../../src/sync/apply.ts';
 import type { PlannedRecord } from '../../../src/sync/plan.ts';
-import { etaSeconds, PassProgress, type PageTally } from '../../../src/sync/progress.ts';
+import { etaSeconds, PassProgress, serialWrites, type PageTally } from '../../../src/sync/progress.ts';
 
 const plan = (action: PlannedRecord['action']): PlannedRecord => ({ action }) as PlannedRecord;
 const outcome = (status: AppliedRecord['status']): AppliedRecord => ({ status, plan: plan('sync') }) as AppliedRecord;
@@ -94,5 +94,40 @@ describe('etaSeconds', () => {
     expect(etaSeconds(1_200, 1_000, 50)).toBe(0);
     expect(etaSeconds(100, undefined, 50)).toBeUndefined();
     expect(etaSeconds(0, 1_000, 0)).toBeUndefined();
+  });
+});
+
+describe('serialWrites', () => {
+  it('runs writes one at a time in the order asked, each reading the state when it runs; a failure stays its own', async () => {
+    let state = 0;
+    const written: number[] = [];
+    const gates: (() => void)[] = [];
+    let fail = false;
+    const save = serialWrites(async () => {
+      const seen = state;
+      await new Promise<void>((resolve) => gates.push(resolve));
+      if (fail) {
+        fail = false;
+        throw new Error('store down');
+      }
+      written.push(seen);
+    });
+    state = 1;
+    const first = save();
+    state = 2;
+    const second = save();
+    // The second has not started while the first is in flight.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(gates).toHaveLength(1);
+    fail = true;
+    gates[0]?.();
+    await expect(first).rejects.toThrow('store down');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(gates).toHaveLength(2);
+    state = 3;
+    gates[1]?.();
+    await second;
+    // It read the state when it ran (2, the latest then), not when it was asked.
+    expect(written).toEqual([2]);
   });
 });
