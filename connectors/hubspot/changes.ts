@@ -12,6 +12,9 @@
  *   lastmodifieddate), that timestamp is read by id instead: `<modified> EQ ts AND
  *   hs_object_id GT lastId` sorted by hs_object_id, one query per page, which no cap
  *   can stop. The cursor is therefore (timestamp, id).
+ *
+ * Pages carry a `total` for progress, at no cost: the first window query's `total` (the
+ * records modified since its start), plus what an id phase before it had emitted.
  */
 import {
   compareCursors,
@@ -46,6 +49,13 @@ export interface SearchListingOptions {
   signal?: AbortSignal;
 }
 
+/** Where a listing is: the position emitted last, how many records it emitted, the total expected once known. */
+interface ListingState {
+  pos: Cursor | null;
+  emitted: number;
+  total?: number;
+}
+
 type Phase =
   | { kind: 'window'; from: string | null; inclusive: boolean }
   | { kind: 'ids'; ts: string; afterId: string }
@@ -58,7 +68,7 @@ const ms = (iso: string): number => Date.parse(iso);
  * is the last record's (modifiedAt, id). The caller applies any overlap to `start`.
  */
 export async function* listBySearch(start: Cursor | null, options: SearchListingOptions): AsyncGenerator<ChangePage> {
-  const state = { pos: start };
+  const state: ListingState = { pos: start, emitted: 0 };
   let phase: Phase =
     start === null
       ? { kind: 'window', from: null, inclusive: true }
@@ -83,19 +93,20 @@ function untilFilter(options: SearchListingOptions): SearchFilter[] {
 }
 
 /** Emits `records` that lie after the position, in cursor order; moves the position. */
-function* emit(records: SourceRecord[], state: { pos: Cursor | null }): Generator<ChangePage> {
+function* emit(records: SourceRecord[], state: ListingState): Generator<ChangePage> {
   const fresh = records
     .filter((r) => isAfterCursor({ timestamp: r.modifiedAt, id: r.id }, state.pos))
     .sort((a, b) => compareCursors({ timestamp: a.modifiedAt, id: a.id }, { timestamp: b.modifiedAt, id: b.id }));
   const last = fresh.at(-1);
   if (last === undefined) return;
   state.pos = { timestamp: last.modifiedAt, id: last.id };
-  yield { records: fresh, cursor: state.pos };
+  state.emitted += fresh.length;
+  yield { records: fresh, cursor: state.pos, ...(state.total === undefined ? {} : { total: state.total }) };
 }
 
 async function* readWindow(
   phase: Extract<Phase, { kind: 'window' }>,
-  state: { pos: Cursor | null },
+  state: ListingState,
   options: SearchListingOptions,
 ): AsyncGenerator<ChangePage, Phase> {
   const cap = options.cap ?? SEARCH_RESULT_CAP;
@@ -119,6 +130,8 @@ async function* readWindow(
       ...(after === undefined ? {} : { after }),
     });
     consumed += page.results.length;
+    // The first window query counts what is left to list (later ones, after a restart, count again from there).
+    if (state.total === undefined && after === undefined) state.total = state.emitted + page.total;
     const seen = [...held, ...page.results.map(options.decode)];
     const newest = seen.reduce((max, r) => Math.max(max, ms(r.modifiedAt)), Number.NEGATIVE_INFINITY);
     // Results come sorted by time, so everything older than the newest timestamp seen is
@@ -150,7 +163,7 @@ async function* readWindow(
 
 async function* readTimestampById(
   phase: Extract<Phase, { kind: 'ids' }>,
-  state: { pos: Cursor | null },
+  state: ListingState,
   options: SearchListingOptions,
 ): AsyncGenerator<ChangePage, Phase> {
   const ts = ms(phase.ts);

@@ -103,12 +103,25 @@ export async function* keysetPages(
   }
 }
 
-/** Changes of a model whose write_date sees every change. */
+/**
+ * Changes of a model whose write_date sees every change. Pages carry a `total` for
+ * progress once the first page comes back full (more follow): one `search_count` over the
+ * listing's domain, once per listing; a listing of one page (most incremental passes)
+ * costs nothing more.
+ */
 export async function* listModelChanges(ctx: ListingContext, start: Cursor | null): AsyncIterable<ChangePage> {
+  let total: number | undefined;
+  let first = true;
   for await (const rows of keysetPages(ctx.client, ctx.model, start, ctx)) {
+    if (first && rows.length >= ctx.pageSize)
+      total = await ctx.client.searchCount(ctx.model, cursorDomain(start, ctx.until), {
+        withArchived: ctx.withArchived,
+      });
+    first = false;
     const records = rows.map(ctx.decode).filter((r) => isAfterCursor({ timestamp: r.modifiedAt, id: r.id }, start));
     const last = records[records.length - 1];
-    if (last !== undefined) yield { records, cursor: { timestamp: last.modifiedAt, id: last.id } };
+    if (last !== undefined)
+      yield { records, cursor: { timestamp: last.modifiedAt, id: last.id }, ...(total === undefined ? {} : { total }) };
   }
 }
 

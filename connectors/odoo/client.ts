@@ -1,10 +1,11 @@
 /**
  * Typed Odoo model calls (`execute_kw` semantics) over either transport: search_read,
- * read, search, create, write, unlink, load, fields_get. Every result is validated with
+ * read, search, search_count, create, write, unlink, load, fields_get. Every result is validated with
  * the schemas in schemas.ts before it is used.
  */
 import type { ZodType } from 'zod';
 import {
+  countSchema,
   fieldsGetSchema,
   idSchema,
   idsSchema,
@@ -67,6 +68,12 @@ export class OdooClient {
     if (options.limit !== undefined) kwargs['limit'] = options.limit;
     if (options.withArchived === true) kwargs['context'] = { active_test: false };
     return this.call(model, 'search', [domain], kwargs, idsSchema);
+  }
+
+  /** `search_count(domain)` -> how many records match (archived included when asked). */
+  searchCount(model: string, domain: Domain, options: { withArchived?: boolean } = {}): Promise<number> {
+    const kwargs: Record<string, unknown> = options.withArchived === true ? { context: { active_test: false } } : {};
+    return this.call(model, 'search_count', [domain], kwargs, countSchema);
   }
 
   /** `read(ids, fields)`: ids that do not exist are left out by Odoo. */

@@ -66,6 +66,9 @@ export const rawRecordsSchema = z.array(rawRecordSchema);
 /** A list of ids (`search`, `create` of a list). */
 export const idsSchema = z.array(z.number().int());
 
+/** `search_count` -> how many records match. */
+export const countSchema = z.number().int().nonnegative();
+
 /** One id (`create` of one dict; JSON-2 may answer a one-element list). */
 export const idSchema = z.union([z.number().int(), z.tuple([z.number().int()]).transform(([id]) => id)]);
 

@@ -20,6 +20,8 @@ export interface StopHandlers {
   first(): void;
   /** The second signal: record what is in hand; the process exits {@link EXIT_STOPPED} after it (or after 5 s). */
   now(): Promise<unknown>;
+  /** Writes what is said (default: a line on stderr); progress bars hand their own, so a line never tears a bar. */
+  say?(line: string): void;
 }
 
 /**
@@ -29,15 +31,16 @@ export interface StopHandlers {
  */
 export function onStopSignals(handlers: StopHandlers): () => void {
   let signals = 0;
+  const say = handlers.say ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const on = (): void => {
     signals += 1;
     if (signals === 1) {
-      process.stderr.write(`${STOPPING}\n`);
+      say(STOPPING);
       handlers.first();
       return;
     }
     if (signals > 2) return;
-    process.stderr.write(`${STOPPING_NOW}\n`);
+    say(STOPPING_NOW);
     // A store that does not answer must not keep a person waiting: exit anyway (the leases then run out by themselves).
     const cap = setTimeout(() => process.exit(EXIT_STOPPED), STOP_NOW_MS);
     cap.unref();

@@ -34,6 +34,14 @@ export interface ChangePage {
    * only after every record of the page is handled; a resumed listing starts here.
    */
   cursor: Cursor;
+  /**
+   * How many records the whole listing expects, where the system tells cheaply (HubSpot
+   * search answers a `total`; Odoo's `search_count` costs one call per listing). For
+   * progress only (a bar, an ETA): it may be approximate (records change meanwhile, an
+   * overlap re-reads some), may appear only on later pages, and the engine never relies
+   * on it. Optional: leave it out when counting would cost more than a call per listing.
+   */
+  total?: number;
 }
 
 /** Options of {@link Connector.listChanges}. */

@@ -28,6 +28,12 @@ export interface Run {
   timings: JsonObject;
   /** Why it failed, when it did. */
   error: string | null;
+  /**
+   * Where a pass is, stored after each page (src/sync/progress.ts: per stream, pages,
+   * records read, written, skipped, failed, rate, total and ETA where known); null before
+   * its first page and for runs that are not passes. Kept as it was last when the run ends.
+   */
+  progress: JsonObject | null;
 }
 
 /** What finishing a run records. */
@@ -46,6 +52,12 @@ export interface RunFinish {
 export interface RunRepository {
   /** Records the start of a run and returns it (status `running`). */
   start(mappingId: string, trigger: string): Promise<Run>;
+  /**
+   * Records a running run's counts so far and its progress (one small update per page), so
+   * another process (the admin API in `serve`) sees a pass running in a worker. A run
+   * already finished is left as it is (a late page does not reopen it).
+   */
+  progress(id: string, counts: JsonObject, progress: JsonObject): Promise<void>;
   /** Records the end of a run. Throws StoreError (with `details.code` NOT_FOUND) for an unknown id. */
   finish(id: string, result: RunFinish): Promise<Run>;
   /** The run, or undefined. */

@@ -25,6 +25,7 @@ import { syncPage } from './page.ts';
 import { other } from './sides.ts';
 import { planPage, type PlanAction, type PlannedRecord } from './plan.ts';
 import { storedPlanOf } from './plan-view.ts';
+import { PassProgress, serialWrites, type StreamProgress } from './progress.ts';
 import { streamsOf } from './streams.ts';
 
 export { cursorKey } from './streams.ts';
@@ -58,6 +59,8 @@ export interface PassPage {
   readonly plans: readonly PlannedRecord[];
   /** Outcomes, for a pass that writes (the retried pairs with their second outcome). */
   readonly applied: readonly AppliedRecord[];
+  /** The stream's progress after this page (progress.ts): counts so far, rate, total and ETA where known. */
+  readonly progress: StreamProgress;
 }
 
 /** What a pass did (or, dry, would do), counted. */
@@ -176,6 +179,9 @@ export async function runPass(
   options.onRun?.(run.id);
   const started = Date.now();
   const counts = emptyCounts();
+  const progress = new PassProgress(dryRun);
+  // Counts so far on the run row, for the admin API in any process (one small update per page, in order).
+  const saveProgress = serialWrites(() => store.runs.progress(run.id, runCounts(counts, dryRun), progress.toJson()));
   const applyCtx: ApplyContext = { ...ctx, runId: run.id, actor: options.actor ?? 'poll' };
   let cursor: Cursor | null = null;
   const stopped = (): boolean => options.signal?.aborted === true;
@@ -216,7 +222,11 @@ export async function runPass(
       const inHand = new Set<Promise<void>>();
       let failure: { error: unknown } | undefined;
 
-      const handle = async (records: readonly SourceRecord[], seq: number): Promise<void> => {
+      const handle = async (
+        records: readonly SourceRecord[],
+        total: number | undefined,
+        seq: number,
+      ): Promise<void> => {
         // This side's keys, as just read, for passes of the other side.
         await indexRecords(ctx, from, records);
         let plans: readonly PlannedRecord[];
@@ -248,14 +258,17 @@ export async function runPass(
           counts[p.action satisfies PlanAction] += 1;
           tallyIdentity(counts.identity, p);
         }
-        await options.onPage?.({ stream: stream.name, plans, applied });
+        const tally = { stream: stream.name, read: records.length, total, plans, applied };
+        const done = progress.add(tally);
+        await saveProgress();
+        await options.onPage?.({ stream: stream.name, plans, applied, progress: done });
       };
 
       for await (const page of stream.pages(since)) {
         if (stopped() || failure !== undefined || (guarded && !dryRun)) break;
         counts.read += page.records.length;
         const seq = order.add({ timestamp: page.cursor.timestamp, id: page.cursor.id });
-        const task: Promise<void> = handle(page.records, seq)
+        const task: Promise<void> = handle(page.records, page.total, seq)
           .catch((error: unknown) => {
             failure ??= { error };
           })

@@ -92,7 +92,8 @@ export function streamsOf(ctx: PlanContext, from: Side, options: StreamOptions =
           // A record gone meanwhile (deleted at its source) has nothing left to wait for.
           const gone = batch.filter((id) => !records.some((r) => r.id === id));
           if (gone.length > 0) await ctx.store.matches.closeMany(mapping.id, from, gone);
-          yield { records, cursor: { timestamp: '', id: '' } };
+          // The store's list says how many wait: a total for the progress shown.
+          yield { records, cursor: { timestamp: '', id: '' }, total: ids.length };
         }
       },
     },

@@ -6,7 +6,9 @@
  * would do, and `frontback runs show <run>` pages through every plan. Records the targets
  * refuse are dead-lettered with their message and counted; the pass goes on. Only the
  * first `--limit` records that do something are kept to print: memory stays bounded
- * whatever the pass reads.
+ * whatever the pass reads. Progress shows page by page (src/cli/progress.ts): bars on a
+ * terminal, plain lines otherwise (both on stderr), or with `--json` one JSON object per
+ * page and one per pass's summary on stdout.
  */
 import { hostname } from 'node:os';
 import { Option, type Command } from 'commander';
@@ -27,11 +29,13 @@ import { loadCliConfig } from '../config.ts';
 import { openConnectors } from '../connections.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
 import { EXIT_STOPPED, onStopSignals } from '../stop-signals.ts';
+import { progressMode, progressReporter, summaryJson } from '../progress.ts';
 
 interface SyncOptions {
   from: 'crm' | 'erp' | 'both';
   dryRun?: boolean;
   limit: string;
+  json?: boolean;
 }
 
 function summary(report: PassReport): string {
@@ -52,6 +56,7 @@ export function registerSyncCommand(program: Command): void {
     )
     .option('--dry-run', 'plan only: nothing is written to either system; the store records only the run')
     .option('--limit <n>', 'records listed per pass', '50')
+    .option('--json', 'one JSON object per page, then one per pass summary (stdout)')
     .action(syncAction);
   program
     .command('plan')
@@ -61,6 +66,7 @@ export function registerSyncCommand(program: Command): void {
       new Option('--from <side>', 'side(s) whose changes are read').choices(['crm', 'erp', 'both']).default('both'),
     )
     .option('--limit <n>', 'records listed per pass', '50')
+    .option('--json', 'one JSON object per page, then one per pass summary (stdout)')
     .action((wanted: string, options: SyncOptions, command: Command) =>
       syncAction(wanted, { ...options, dryRun: true }, command),
     );
@@ -98,6 +104,8 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
     ]);
   const store = await createStore({ url: config.store.url, logger });
   const limit = Math.max(0, Number(options.limit) || 0);
+  const json = options.json === true;
+  const progress = progressReporter(progressMode({ json, isTTY: process.stderr.isTTY }));
   // Ctrl-C (or SIGTERM) once: stop after the pages in hand, recorded; twice: stop now, closing the run and the lease.
   const stopping = new AbortController();
   // A real pass takes the mapping's lease, as a worker's does, renewed while it runs: if this process dies, workers
@@ -111,15 +119,21 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
   const runs = runsInHand(store.runs, logger);
   const stopListening = onStopSignals({
     first: () => stopping.abort(),
+    say: (line) => progress.notice(line),
     now: () => Promise.all([runs.stopNow(), leases.releaseAll()]),
   });
   try {
     const fields = await prepareMapping(loaded, { crm, erp }, { dryRun: options.dryRun === true });
     for (const side of ['crm', 'erp'] as const) {
       if (fields[side].length === 0) continue;
-      process.stdout.write(
-        `${options.dryRun ? 'would create' : 'created'} custom fields in ${connections[side]} ${mapping.sides[side].object}: ${fields[side].join(', ')}\n`,
-      );
+      if (json)
+        process.stdout.write(
+          `${JSON.stringify({ type: 'fields', side, connection: connections[side], object: mapping.sides[side].object, created: fields[side], dryRun: options.dryRun === true })}\n`,
+        );
+      else
+        process.stdout.write(
+          `${options.dryRun ? 'would create' : 'created'} custom fields in ${connections[side]} ${mapping.sides[side].object}: ${fields[side].join(', ')}\n`,
+        );
     }
     const sides: Side[] = options.from === 'both' ? ['crm', 'erp'] : [options.from];
     for (const from of sides) {
@@ -143,7 +157,9 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
           // sync.overlapMinutes: how far behind its cursor each listing re-reads (connectors may ask for more).
           overlapMs: config.sync.overlapMinutes * 60_000,
           ...(config.sync.pageSize === undefined ? {} : { pageSize: config.sync.pageSize }),
-          onPage({ plans, applied }) {
+          onPage({ plans, applied, progress: done }) {
+            progress.page({ mapping: mapping.id, side: from, dryRun: options.dryRun === true, runId }, done);
+            if (json) return;
             const outcomes = new Map(applied.map((a) => [a.plan, a]));
             for (const plan of plans) {
               if (plan.action === 'skip') continue;
@@ -157,6 +173,7 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
             }
           },
         }).finally(() => {
+          progress.end();
           // Recorded by the pass itself now (stopped, failed or done): stopping now leaves it as it is.
           if (runId !== undefined) runs.delete(runId);
         });
@@ -174,6 +191,12 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
         }
         report = outcome.value;
       }
+      if (report.guarded && !options.dryRun) process.exitCode = 1;
+      if (report.stopped) process.exitCode = EXIT_STOPPED;
+      if (json) {
+        process.stdout.write(`${summaryJson(report)}\n`);
+        continue;
+      }
       process.stdout.write(
         `${options.dryRun ? 'dry run' : 'pass'} ${mapping.id} from ${from} (run ${report.runId}): ${summary(report)}\n`,
       );
@@ -187,7 +210,6 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
             ? `  a real pass would stop at the create guard (${describeGuard(mapping)}) and hold the mapping until accepted\n`
             : `  stopped at the create guard (${describeGuard(mapping)}): ${report.counts.guarded} records left; the mapping is held: look at the plan, then frontback accept ${mapping.id}\n`,
         );
-        if (!options.dryRun) process.exitCode = 1;
       }
       for (const line of lines) process.stdout.write(`${line}\n`);
       if (more > 0)
@@ -196,7 +218,6 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
         );
       if (report.stopped) {
         process.stdout.write(`  stopped (Ctrl-C) after the pages in hand: the next pass goes on from the cursor\n`);
-        process.exitCode = EXIT_STOPPED;
       }
     }
   } finally {

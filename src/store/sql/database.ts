@@ -85,6 +85,8 @@ export interface RunsTable {
   counts: string;
   timings: string;
   error: string | null;
+  /** JSON, null until the run's first page (migration 0007). */
+  progress: string | null;
 }
 
 /** `run_plans`: primary key (run_id, seq), index (run_id, action, seq); deleted with the run. */

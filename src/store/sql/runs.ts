@@ -16,6 +16,7 @@ function toRun(row: RunsTable): Run {
     counts: parseJson<JsonObject>(row.counts),
     timings: parseJson<JsonObject>(row.timings),
     error: row.error,
+    progress: row.progress === null ? null : parseJson<JsonObject>(row.progress),
   };
 }
 
@@ -37,9 +38,21 @@ export class SqlRunRepository implements RunRepository {
       counts: '{}',
       timings: '{}',
       error: null,
+      progress: null,
     };
     await this.#ctx.write((db) => db.insertInto('runs').values(row).execute());
     return toRun(row);
+  }
+
+  async progress(id: string, counts: JsonObject, progress: JsonObject): Promise<void> {
+    await this.#ctx.write((db) =>
+      db
+        .updateTable('runs')
+        .set({ counts: JSON.stringify(counts), progress: JSON.stringify(progress) })
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .execute(),
+    );
   }
 
   async finish(id: string, result: RunFinish): Promise<Run> {

@@ -296,6 +296,27 @@ for (const backend of all) {
       expect((await store.runs.list({ mappingId: 'm1' })).map((r) => r.id)).toEqual([run.id]);
     });
 
+    it("records a running run's counts and progress, which a finished run keeps and a late page leaves alone", async () => {
+      const run = await store.runs.start('m1', 'pass:crm');
+      expect(run.progress).toBeNull();
+      await store.runs.progress(run.id, { read: 200, applied: 150 }, { streams: [{ stream: 'changes', pages: 2 }] });
+      expect(await store.runs.get(run.id)).toMatchObject({
+        status: 'running',
+        counts: { read: 200, applied: 150 },
+        progress: { streams: [{ stream: 'changes', pages: 2 }] },
+      });
+      expect((await store.runs.list({ mappingId: 'm1' }))[0]?.progress).toEqual({
+        streams: [{ stream: 'changes', pages: 2 }],
+      });
+      await store.runs.finish(run.id, { status: 'succeeded', counts: { read: 300, applied: 250 }, timings: {} });
+      await store.runs.progress(run.id, { read: 1 }, { streams: [] });
+      expect(await store.runs.get(run.id)).toMatchObject({
+        status: 'succeeded',
+        counts: { read: 300, applied: 250 },
+        progress: { streams: [{ stream: 'changes', pages: 2 }] },
+      });
+    });
+
     describe('transactions', () => {
       it('commits links, snapshots, audit entries, dead letters and the cursor together', async () => {
         await store.transaction(async (tx) => {

@@ -190,6 +190,41 @@ describe('the admin API', () => {
     await app.close();
   });
 
+  it("shows a running pass's progress: its counts so far and where each stream is, page by page", async () => {
+    const { app, ctx } = await server();
+    const seen: { stream: string; status: string; read: number; pages: number; total: unknown }[] = [];
+    const report = await runPass(ctx, 'crm', {
+      apply: true,
+      pageSize: 5,
+      // Read through the API while the pass is still running, after each page is recorded.
+      async onPage(page) {
+        const runs = (await app.inject({ method: 'GET', url: '/admin/runs', headers: auth })).json().runs;
+        const running = runs.find((r: { status: string }) => r.status === 'running');
+        const { run } = (await app.inject({ method: 'GET', url: `/admin/runs/${running.id}`, headers: auth })).json();
+        const stream = run.progress.streams.find((s: { stream: string }) => s.stream === page.stream);
+        seen.push({
+          stream: page.stream,
+          status: run.status,
+          read: run.counts.read,
+          pages: stream.pages,
+          total: stream.total,
+        });
+      },
+    });
+    // 12 contacts, at most 5 a page (HubSpot's listing holds back ties of the newest time: some pages are shorter):
+    // each page seen while the run was running, with its counts so far and the total HubSpot's search said.
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    expect(seen.every((s) => s.stream === 'changes' && s.status === 'running' && s.total === 12)).toBe(true);
+    expect(seen.map((s) => s.pages)).toEqual(seen.map((_, i) => i + 1));
+    const reads = seen.map((s) => s.read);
+    expect(reads).toEqual([...reads].sort((a, b) => a - b));
+    expect(reads[0]).toBeGreaterThan(0);
+    expect(reads.at(-1)).toBe(12);
+    const done = (await app.inject({ method: 'GET', url: `/admin/runs/${report.runId}`, headers: auth })).json().run;
+    expect(done).toMatchObject({ status: 'succeeded', counts: { read: 12 } });
+    expect(done.progress.streams[0]).toMatchObject({ stream: 'changes', pages: seen.length, read: 12 });
+  });
+
   it('dead letters: listed with the target message, replayed after the fix, discarded with a reason', async () => {
     const { app, ctx } = await server();
     await rig.connectors.crm.write('contacts', [

@@ -1,9 +1,10 @@
 /**
  * `frontback sync` as a user runs it, against both sandboxes: `--dry-run` lists what a
  * pass would do and leaves the store without links or cursors; the real pass applies
- * and a second one finds nothing left to do; an unknown mapping is a clear error.
+ * and a second one finds nothing left to do; an unknown mapping is a clear error;
+ * progress shows page by page (`--json` on stdout, plain lines on stderr off a terminal).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +49,43 @@ afterAll(async () => {
 });
 
 describe('frontback sync', () => {
+  it('--json prints one JSON object per page, then the summary, on stdout; off a terminal, a plain line per page on stderr', async () => {
+    // Its own store (a first pass, from the beginning) and pages of 4.
+    const paged = join(dir, 'paged.yaml');
+    writeFileSync(
+      paged,
+      readFileSync(config, 'utf8').replace(JSON.stringify(storePath), JSON.stringify(join(dir, 'paged.db'))) +
+        '\nsync: { pageSize: 4 }\n',
+    );
+    const run = await runFrontback(['plan', 'contacts-partners', '--from', 'crm', '--json', '-c', paged]);
+    expect(run.code, run.stderr).toBe(0);
+    // Nothing but JSON on stdout: every line parses.
+    const objects = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const changes = objects.filter((o) => o['type'] === 'page' && o['stream'] === 'changes');
+    // 15 contacts, at most 4 a page: pages numbered in turn, the counts so far growing to 15; HubSpot's search said how many.
+    expect(changes.length).toBeGreaterThanOrEqual(4);
+    expect(changes.map((o) => o['page'])).toEqual(changes.map((_, i) => i + 1));
+    const reads = changes.map((o) => o['read'] as number);
+    expect(reads).toEqual([...reads].sort((a, b) => a - b));
+    expect(reads.at(-1)).toBe(15);
+    expect(changes[0]).toMatchObject({ mapping: 'contacts-partners', side: 'crm', dryRun: true, total: 15 });
+    expect(typeof changes[0]?.['ratePerSecond']).toBe('number');
+    const last = objects.at(-1);
+    expect(last).toMatchObject({ type: 'summary', mapping: 'contacts-partners', side: 'crm', dryRun: true, read: 15 });
+    expect(last?.['runId']).toBe(changes[0]?.['runId']);
+
+    const plain = await runFrontback(['plan', 'contacts-partners', '--from', 'crm', '-c', paged]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stderr).toMatch(
+      /^contacts-partners from crm \(dry run\), changes: page \d+, 15 of 15 read, \d+ to write, \d+ skipped, [\d.,]+\/s, ETA 0s$/m,
+    );
+    expect(plain.stdout).not.toMatch(/changes: page/);
+    expect(plain.stdout).toMatch(/^dry run contacts-partners from crm \(run [0-9a-f-]+\): 15 read: /m);
+  }, 60_000);
+
   it('--dry-run shows the plan and writes nothing; the pass applies; the next finds nothing to do', async () => {
     const dry = await runFrontback(['sync', 'contacts-partners', '--from', 'crm', '--dry-run', '-c', config]);
     expect(dry.code, dry.stderr).toBe(0);

@@ -6,6 +6,7 @@ import { leasesMigration } from './0003-leases.ts';
 import { deadLetterSideMigration } from './0004-dead-letter-side.ts';
 import { runPlansMigration } from './0005-run-plans.ts';
 import { identityMatchingMigration } from './0006-identity-matching.ts';
+import { runProgressMigration } from './0007-run-progress.ts';
 
 /**
  * Every migration, listed explicitly (no folder scan, so bundling and tsx work
@@ -21,6 +22,7 @@ export function migrationProvider(kind: StoreKind): MigrationProvider {
         '0004-dead-letter-side': deadLetterSideMigration(kind),
         '0005-run-plans': runPlansMigration(),
         '0006-identity-matching': identityMatchingMigration(kind),
+        '0007-run-progress': runProgressMigration(),
       });
     },
   };

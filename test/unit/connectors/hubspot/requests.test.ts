@@ -95,6 +95,8 @@ describe('listChanges', () => {
           },
         ],
         cursor: { timestamp: '2024-05-01T10:00:00.000Z', id: '51' },
+        // The search's own total, for progress (no call more).
+        total: 1,
       },
     ]);
   });

@@ -117,6 +117,10 @@ describe('JSON-RPC request shapes', () => {
           { id: 2, name: 'B', write_date: '2025-01-01 10:00:01', active: false },
         ],
       });
+    // A full first page: more follow, so one search_count over the listing's domain gives the total (progress).
+    nock(ODOO)
+      .post('/jsonrpc', executeKw(4, 7, 'res.partner', 'search_count', [domain], { context: { active_test: false } }))
+      .reply(200, { jsonrpc: '2.0', id: 4, result: 9 });
     const next = [
       '|',
       ['write_date', '>', '2025-01-01 10:00:01'],
@@ -125,8 +129,8 @@ describe('JSON-RPC request shapes', () => {
       ['id', '>', 2],
     ];
     nock(ODOO)
-      .post('/jsonrpc', executeKw(4, 7, 'res.partner', 'search_read', [next], kw))
-      .reply(200, { jsonrpc: '2.0', id: 4, result: [] });
+      .post('/jsonrpc', executeKw(5, 7, 'res.partner', 'search_read', [next], kw))
+      .reply(200, { jsonrpc: '2.0', id: 5, result: [] });
     const pages = [];
     for await (const page of connector.listChanges(
       'res.partner',
@@ -140,6 +144,7 @@ describe('JSON-RPC request shapes', () => {
       ['2', true],
     ]);
     expect(pages[0]?.cursor).toEqual({ timestamp: '2025-01-01T10:00:01.000Z', id: '2' });
+    expect(pages[0]?.total).toBe(9);
   });
 
   it('refuses a login Odoo does not know with a clear UNAUTHORIZED error, and asks again next time', async () => {
