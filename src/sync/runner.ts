@@ -208,6 +208,8 @@ export function startRunner(options: RunnerOptions): Runner {
         {
           apply: true,
           actor: data.inbox ? 'webhook' : 'poll',
+          // A pass for webhook deliveries may spend the budget reserve; scheduled ones leave it.
+          priority: data.inbox ? 'webhook' : 'scheduled',
           overlapMs: options.overlapMs,
           signal: stopping.signal,
           ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),

@@ -25,6 +25,7 @@ import { describeGuard } from '../../sync/guard.ts';
 import { describeIdentity } from '../../sync/identity-summary.ts';
 import { loadCliConfig } from '../config.ts';
 import { openConnectors } from '../connections.ts';
+import { describeApiUse } from '../api-use.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
 
 interface SyncOptions {
@@ -176,6 +177,7 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
       );
       const identity = report.counts.identity;
       process.stdout.write(`  identity: ${describeIdentity(identity)}\n`);
+      process.stdout.write(`  api: ${describeApiUse(report.api)}\n`);
       for (const [category, examples] of Object.entries(identity.examples))
         for (const example of examples) process.stdout.write(`    e.g. ${category}: ${example}\n`);
       if (report.guarded) {
