@@ -6,6 +6,7 @@
 import { ErrorCode, FrontbackError } from '../../src/errors.ts';
 import {
   authProviderFor,
+  budgetFor,
   chunk,
   rereadStart,
   toTimestamp,
@@ -20,6 +21,7 @@ import {
   type SourceRecord,
 } from '../../src/connector/index.ts';
 import { hubspotAssociations, type HubSpotAssociations } from './associations.ts';
+import { readHubSpotBudget } from './budget.ts';
 import { createIfAbsent, PROPERTY_TYPES } from './custom-properties.ts';
 import { dealFields } from './deal-fields.ts';
 import { listBySearch } from './changes.ts';
@@ -83,9 +85,11 @@ export function createHubSpotConnector(
   const overlapMs = options.overlapMinutes * 60_000;
   const limits: ConnectorLimits = { ...declared, searchRateLimit: options.searchRateLimit };
   const baseURL = connection.baseUrl ?? HUBSPOT_BASE_URL;
-  const mainLimiter = deps.rateLimiters(connection.name, limits.rateLimit);
+  // The app's budget, read from every answer's X-HubSpot-RateLimit-* headers; its limiter
+  // takes the rate HubSpot announces (190 per 10 s on Professional) over the declared 100.
+  const budget = budgetFor(connection, deps, limits, readHubSpotBudget);
   const searchLimiter = bothLimiters(
-    mainLimiter,
+    budget.limiter,
     deps.rateLimiters(`${connection.name}:search`, options.searchRateLimit),
   );
   const auth = authProviderFor(connection.name, connection.auth, {
@@ -97,7 +101,7 @@ export function createHubSpotConnector(
     baseURL,
     ...(connection.timeoutMs === undefined ? {} : { timeoutMs: connection.timeoutMs }),
     ...(auth === undefined ? {} : { auth }),
-    limiter: mainLimiter,
+    budget,
     ...(limits.concurrency === undefined ? {} : { maxInFlight: limits.concurrency }),
     translateError: translateHubSpotError,
     retryAfter: (response) => hubspotRetryAfter(response, deps.clock()),
@@ -332,6 +336,8 @@ export function createHubSpotConnector(
         ops,
       );
     },
+
+    budget: () => budget.snapshot(),
 
     webhooks: hubspotWebhooks({
       secret: connection.webhook?.secret,

@@ -5,6 +5,7 @@
  */
 import { ErrorCode, FrontbackError } from '../../src/errors.ts';
 import {
+  budgetFor,
   chunk,
   rereadStart,
   toTimestamp,
@@ -88,11 +89,13 @@ export function createOdooConnector(
   const baseURL = connection.baseUrl;
   if (baseURL === undefined)
     throw configError(connection.name, 'Odoo needs baseUrl (https://<your-database>.odoo.com or your server)');
+  const budget = budgetFor(connection, deps, limits);
   const common = {
     connection: connection.name,
     baseURL,
     ...(connection.timeoutMs === undefined ? {} : { timeoutMs: connection.timeoutMs }),
-    limiter: deps.rateLimiters(connection.name, limits.rateLimit),
+    // Odoo announces no budget: calls are counted and the reserve kept on the client-side window only.
+    budget,
     ...(limits.concurrency === undefined ? {} : { maxInFlight: limits.concurrency }),
     translateError: translateOdooError,
     logger: deps.logger,
@@ -298,6 +301,8 @@ export function createOdooConnector(
         ? withReadBack(results, ops, d.types, (ids, fields) => readIds(model, ids, fields))
         : results;
     },
+
+    budget: () => budget.snapshot(),
 
     webhooks: odooWebhooks({
       secret: connection.webhook?.secret,

@@ -12,6 +12,7 @@ import {
   httpMetricsHook,
   memoryRateLimiterFactory,
   redisRateLimiterFactory,
+  registerBudgetMetrics,
   type Connector,
   type ConnectionSettings,
   type RateLimiterFactory,
@@ -26,7 +27,7 @@ export interface ConnectorWiring {
   redis?: Redis;
   /** Clock in epoch ms; default Date.now. */
   clock?: () => number;
-  /** Where vendor request counts and latencies go (`frontback_connector_*`). */
+  /** Where vendor request counts, latencies and budgets go (`frontback_connector_*`). */
   metrics?: Registry;
 }
 
@@ -53,9 +54,12 @@ export function createConnectors(config: Config, wiring: ConnectorWiring): Map<s
         logger: wiring.logger.child({ connection: name }),
         clock: wiring.clock ?? Date.now,
         rateLimiters,
+        budgetReserve: config.sync.budgetReserve,
       }),
     );
   }
+  if (wiring.metrics)
+    registerBudgetMetrics(wiring.metrics, () => [...connectors.values()].flatMap((c) => c.budget?.() ?? []));
   return connectors;
 }
 

@@ -34,6 +34,8 @@ export const CONFIG_DEFAULTS = {
     overlapMinutes: 10,
     /** How long a worker's lease (the scheduler, a mapping's passes) lasts unless renewed. */
     leaseSeconds: 30,
+    /** Share of each connection's API budget kept for webhook-driven passes (scheduled passes wait for the rest). */
+    budgetReserve: 0.2,
     // pageSize: no default; a pass asks each connector for its largest page (limits.maxPageSize).
   },
 } as const;

@@ -72,7 +72,7 @@ export function describeConfig(config: Config): string {
       `body limit ${server.bodyLimitBytes} bytes, admin API ${server.adminToken ? `enabled (token ${MASK})` : 'disabled (no admin token)'}`,
     `mappings dir: ${config.mappings.dir}`,
     `logging: ${config.logging.level}`,
-    `sync: poll overlap ${config.sync.overlapMinutes} minutes, pages of ${config.sync.pageSize ?? "each connector's maximum"} records`,
+    `sync: poll overlap ${config.sync.overlapMinutes} minutes, pages of ${config.sync.pageSize ?? "each connector's maximum"} records, ${Math.round(config.sync.budgetReserve * 100)}% of each API budget kept for webhook-driven passes`,
   ];
   return lines.join('\n');
 }

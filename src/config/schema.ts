@@ -45,6 +45,13 @@ const httpUrl = (refuseInternal: boolean) =>
     if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
   });
 
+/** A number in [min, max]; a decimal string such as "0.2" (from `${RESERVE:-0.2}`) is accepted. */
+const fraction = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v),
+    z.number().min(min).max(max),
+  );
+
 const nonEmpty = () => z.string().min(1);
 
 const authSchema = z.discriminatedUnion('type', [
@@ -168,6 +175,7 @@ export const configSchema = z.strictObject({
       overlapMinutes: int(0, 1440).default(CONFIG_DEFAULTS.sync.overlapMinutes),
       leaseSeconds: int(1, 3600).default(CONFIG_DEFAULTS.sync.leaseSeconds),
       pageSize: int(1, 10_000).optional(),
+      budgetReserve: fraction(0, 0.9).default(CONFIG_DEFAULTS.sync.budgetReserve),
     })
     .prefault({}),
 });

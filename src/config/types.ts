@@ -182,6 +182,11 @@ export interface SyncConfig {
    * before the next is read); capped at the connector's maximum. Default: that maximum.
    */
   readonly pageSize?: number;
+  /**
+   * Share of each connection's API budget kept for webhook-driven passes, 0 to 0.9;
+   * scheduled passes wait when the rest is spent. Default 0.2.
+   */
+  readonly budgetReserve: number;
 }
 
 /** Where the configuration came from (shown by `frontback validate`). */

@@ -3,6 +3,7 @@
  * connector declares once (static facts as validated data, behaviour in `create`).
  */
 import type { Logger } from '../observability/logger.ts';
+import type { BudgetSnapshot } from './budget.ts';
 import type { RateLimit } from './connection.ts';
 import type { Cursor } from './cursor.ts';
 import type { FieldRequest, ObjectDescription } from './describe.ts';
@@ -63,6 +64,8 @@ export interface ConnectorDeps {
   clock: () => number;
   /** Rate limiters: in memory (embedded) or through Redis (distributed). */
   rateLimiters: RateLimiterFactory;
+  /** Share of each connection's budget kept for webhook-driven passes (`sync.budgetReserve`). Default 0.2. */
+  budgetReserve?: number;
 }
 
 /** One live connection to a system, created from a descriptor and connection settings. */
@@ -125,6 +128,13 @@ export interface Connector {
 
   /** Webhook verification and parsing; absent when the system cannot push changes. */
   readonly webhooks?: WebhookHandler;
+
+  /**
+   * The connection's API budget now: calls made, the rate limit in force (the vendor's
+   * announced one when adopted) and the vendor's latest reading of what is left, where it
+   * says (budget.ts; `budgetFor` builds it). Absent on connectors that keep none (test fakes).
+   */
+  budget?(): BudgetSnapshot;
 
   /** Releases sockets and timers. */
   close?(): Promise<void>;

@@ -2,7 +2,8 @@
  * The shared HTTP client: one axios instance per connection with keep-alive agents and
  * timeouts; p-retry backoff with jitter for network errors, timeouts and 5xx; 429s waited
  * out as the vendor says without spending retry attempts; one token refresh on 401; the
- * connection's rate limiter before every attempt; every error translated once; every
+ * connection's budget and rate limiter before every attempt (each attempt is a call, counted
+ * for the connection and for the pass it serves); every error translated once; every
  * response validated with zod before it is trusted.
  */
 import { Agent as HttpAgent } from 'node:http';
@@ -13,6 +14,7 @@ import pRetry, { AbortError } from 'p-retry';
 import type { ZodType } from 'zod';
 import { ErrorCode, FrontbackError } from '../errors.ts';
 import { safeUrl } from '../observability/logger.ts';
+import { countCall } from './call-context.ts';
 import { ConnectorError, RateLimitedError } from './errors.ts';
 import {
   defaultTranslateError,
@@ -141,6 +143,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     await slots.take();
     const started = performance.now();
+    countCall(connection);
     let res: AxiosResponse<string>;
     try {
       res = await http.request<string>({ method: req.method, url: url.toString(), headers, data });
@@ -172,14 +175,25 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   async function attempt(req: HttpRequest, url: URL, state: { refreshed: boolean }): Promise<RawResponse> {
     let rateLimitedWaits = 0;
     let waitedMs = 0;
+    const limiter = req.limiter ?? options.limiter ?? options.budget?.limiter;
     for (;;) {
-      await (req.limiter ?? options.limiter)?.acquire(req.cost ?? 1);
-      const headers: Record<string, string> = { ...fixedHeaders, ...req.headers };
-      await options.auth?.apply(headers);
-      const response = await send(req, url, headers);
+      // The budget first: a scheduled pass waits there while what is left is within the reserve.
+      await options.budget?.admit(req.cost ?? 1);
+      let sent = false;
+      let response: RawResponse | undefined;
+      let headers: Record<string, string>;
+      try {
+        await limiter?.acquire(req.cost ?? 1);
+        headers = { ...fixedHeaders, ...req.headers };
+        await options.auth?.apply(headers);
+        sent = true;
+        response = await send(req, url, headers);
+      } finally {
+        options.budget?.settle(sent, response);
+      }
 
       const pauseMs = options.pauseAfter?.(response);
-      if (pauseMs !== undefined && pauseMs > 0) await (req.limiter ?? options.limiter)?.pause(pauseMs);
+      if (pauseMs !== undefined && pauseMs > 0) await limiter?.pause(pauseMs);
 
       if (response.status === 429) {
         // A 429 means the vendor did not process the request: wait as told and send it

@@ -4,6 +4,7 @@
  */
 import type { Logger } from '../observability/logger.ts';
 import type { AuthProvider } from './auth.ts';
+import type { ConnectionBudget } from './budget.ts';
 import type { ErrorTranslator, HttpResponse } from './http-errors.ts';
 import type { ConnectorError } from './errors.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -66,8 +67,13 @@ export interface HttpClientOptions {
   userAgent?: string;
   /** Adds credentials; when it can refresh, a 401 triggers one refresh and one retry. */
   auth?: AuthProvider;
-  /** The connection's client-side budget; each attempt (including after a 429) acquires from it. */
+  /** The connection's client-side budget; each attempt (including after a 429) acquires from it. Default `budget.limiter`. */
   limiter?: RateLimiter;
+  /**
+   * The connection's API budget (budget.ts): admits each attempt before the limiter (the
+   * reserve holds scheduled passes back), counts the calls, reads what the vendor says is left.
+   */
+  budget?: ConnectionBudget;
   /** Backoff for network errors, timeouts and 5xx; see {@link RetryPolicy} for defaults. */
   retry?: Partial<RetryPolicy>;
   /** 429 handling; see {@link RateLimitedPolicy} for defaults. */

@@ -3,6 +3,9 @@
  * connector in connectors/ may import from src/.
  */
 export * from './auth.ts';
+export * from './budget.ts';
+export * from './budget-metrics.ts';
+export * from './call-context.ts';
 export * from './connection.ts';
 export * from './connector.ts';
 export * from './cursor.ts';

@@ -11,7 +11,7 @@
  * the page in hand, never every plan: `onPage` hands each page to a caller that wants it
  * (the CLI prints some, tests collect them). Every pass is a run in the store.
  */
-import type { Cursor, SourceRecord } from '../connector/index.ts';
+import type { Cursor, PassPriority, SourceRecord } from '../connector/index.ts';
 import type { Side } from '../mapping/spec.ts';
 import type { AuditActor } from '../store/audit-repository.ts';
 import type { JsonObject } from '../store/json.ts';
@@ -22,6 +22,7 @@ import { emptyIdentity, tallyIdentity, type IdentitySummary } from './identity-s
 import { indexRecords, refreshIndex } from './key-index.ts';
 import { PageOrder } from './page-order.ts';
 import { syncPage } from './page.ts';
+import { withPassBudget, type PassApiUse } from './pass-budget.ts';
 import { other } from './sides.ts';
 import { planPage, type PlanAction, type PlannedRecord } from './plan.ts';
 import { storedPlanOf } from './plan-view.ts';
@@ -49,6 +50,8 @@ export interface PassOptions {
   readonly onPage?: (page: PassPage) => void | Promise<void>;
   /** Called with the run's id as soon as the run is recorded (a caller stopping at once can close it). */
   readonly onRun?: (runId: string) => void;
+  /** `webhook` for a pass webhook deliveries started: it may spend the budget reserve (`sync.budgetReserve`). Default `scheduled`. */
+  readonly priority?: PassPriority;
 }
 
 /** One page of a pass, handed to `onPage`. */
@@ -108,6 +111,8 @@ export interface PassReport {
   readonly stopped: boolean;
   /** The create guard stopped it (the mapping is held now); a dry run says whether a real pass would stop. */
   readonly guarded: boolean;
+  /** Vendor calls made by connection, with the budget left at the end (also the run's `api` count). */
+  readonly api: PassApiUse;
 }
 
 const emptyCounts = (): PassCounts => ({
@@ -166,10 +171,21 @@ export function pagesAtOnce(ctx: Pick<ApplyContext, 'connectors'>): number {
 }
 
 /** Runs one pass of `ctx.mapping` from `from`. */
-export async function runPass(
+export function runPass(
   ctx: Omit<ApplyContext, 'runId' | 'actor'>,
   from: Side,
   options: PassOptions,
+): Promise<PassReport> {
+  const connectors = [...new Set([ctx.connectors.crm, ctx.connectors.erp])];
+  return withPassBudget(options.priority ?? 'scheduled', connectors, (api) => passWithin(ctx, from, options, api));
+}
+
+/** {@link runPass} in its call context: `api()` is its API use so far. */
+async function passWithin(
+  ctx: Omit<ApplyContext, 'runId' | 'actor'>,
+  from: Side,
+  options: PassOptions,
+  api: () => PassApiUse,
 ): Promise<PassReport> {
   const { mapping, store } = ctx;
   const dryRun = !options.apply;
@@ -303,7 +319,7 @@ export async function runPass(
     } else if (hold.state === 'accepted' && !stopped()) await store.holds.clear(mapping.id);
     await store.runs.finish(run.id, {
       status: guarded && !dryRun ? 'guarded' : stopped() ? 'stopped' : 'succeeded',
-      counts: runCounts(counts, dryRun),
+      counts: { ...runCounts(counts, dryRun), api: api() },
       timings: { total: Date.now() - started },
       ...(stopped()
         ? { error: 'stopped between pages (the process was stopping); the next pass goes on from the cursor' }
@@ -313,7 +329,7 @@ export async function runPass(
   } catch (err) {
     await store.runs.finish(run.id, {
       status: 'failed',
-      counts: runCounts(counts, dryRun),
+      counts: { ...runCounts(counts, dryRun), api: api() },
       timings: { total: Date.now() - started },
       error: (err as Error).message,
     });
@@ -329,5 +345,6 @@ export async function runPass(
     cursor,
     stopped: stopped(),
     guarded,
+    api: api(),
   };
 }

@@ -72,6 +72,13 @@ describe.skipIf(!ready)('a worker SIGKILLed in the middle of a pass', () => {
       /^frontback_records_total\{mapping="contacts-partners",side="crm",status="applied",role="worker"\} [1-9]/m,
     );
     expect(metrics).toMatch(/^frontback_connector_requests_total\{connection="odoo",.*\} [1-9]/m);
+    // The budgets: what HubSpot says is left (the sandbox announces 190 per 10 s, adopted), Odoo's rate in force.
+    expect(metrics).toMatch(/^frontback_connector_budget_remaining\{connection="hubspot",window="interval",.*\} \d+/m);
+    expect(metrics).toMatch(/^frontback_connector_budget_max\{connection="hubspot",window="daily",.*\} [1-9]/m);
+    expect(metrics).toMatch(
+      /^frontback_connector_rate_limit_requests\{connection="hubspot",per_ms="10000",source="vendor",.*\} 190$/m,
+    );
+    expect(metrics).toMatch(/^frontback_connector_rate_limit_requests\{connection="odoo",.*\} [1-9]/m);
     expect(metrics).toContain('frontback_dead_letters_open');
     expect(await second.stop('SIGTERM'), second.output()).toBe(0);
     expect(second.output()).toContain('frontback worker stopped');

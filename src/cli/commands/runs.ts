@@ -12,6 +12,7 @@ import { Option, type Command } from 'commander';
 import { ErrorCode, FrontbackError } from '../../errors.ts';
 import type { Run } from '../../store/run-repository.ts';
 import { describePlan, viewOfStored } from '../../sync/plan-view.ts';
+import { describeApiUse } from '../api-use.ts';
 import { loadCliConfig } from '../config.ts';
 import { openStore } from '../context.ts';
 import { intOption } from '../int-option.ts';
@@ -21,7 +22,10 @@ function line(run: Run): string {
     ? `${((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s`
     : 'running';
   const counts = Object.entries(run.counts)
-    .map(([k, v]) => `${k} ${String(v)}`)
+    .map(
+      ([k, v]) =>
+        `${k} ${k === 'api' ? describeApiUse(v) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`,
+    )
     .join(', ');
   return `${run.id}  ${run.mappingId}  ${run.trigger}  ${run.status}  ${run.startedAt}  ${took}  ${counts}${run.error ? `\n    ${run.error}` : ''}\n`;
 }

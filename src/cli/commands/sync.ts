@@ -27,6 +27,7 @@ import { describeGuard } from '../../sync/guard.ts';
 import { describeIdentity } from '../../sync/identity-summary.ts';
 import { loadCliConfig } from '../config.ts';
 import { openConnectors } from '../connections.ts';
+import { describeApiUse } from '../api-use.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
 import { EXIT_STOPPED, onStopSignals } from '../stop-signals.ts';
 import { progressMode, progressReporter, summaryJson } from '../progress.ts';
@@ -202,6 +203,7 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
       );
       const identity = report.counts.identity;
       process.stdout.write(`  identity: ${describeIdentity(identity)}\n`);
+      process.stdout.write(`  api: ${describeApiUse(report.api)}\n`);
       for (const [category, examples] of Object.entries(identity.examples))
         for (const example of examples) process.stdout.write(`    e.g. ${category}: ${example}\n`);
       if (report.guarded) {

@@ -75,6 +75,8 @@ export function passOptions(
   return {
     apply: true,
     actor: data.inbox ? 'webhook' : 'poll',
+    // A webhook-driven pass may spend the budget reserve (sync.budgetReserve); a scheduled one waits within it.
+    priority: data.inbox ? 'webhook' : 'scheduled',
     overlapMs: settings.overlapMs,
     signal,
     onRun,

@@ -105,6 +105,14 @@ describe('frontback sync', () => {
     );
     expect(pass.stdout).toMatch(/^pass contacts-partners from erp /m);
     expect(pass.stdout).toContain('[applied]');
+    // The calls the pass made per connection, and what HubSpot said was left of its window.
+    expect(pass.stdout).toMatch(
+      /^ {2}api: hubspot [1-9]\d* calls \(\d+ of 190 left in the window, [\d,]+ today\), odoo [1-9]\d* calls$/m,
+    );
+    const runs = await runFrontback(['runs', 'list', '--mapping', 'contacts-partners', '-c', config]);
+    expect(runs.stdout).toMatch(
+      /api hubspot [1-9]\d* calls \(\d+ of 190 left in the window, [\d,]+ today\), odoo [1-9]\d* calls/,
+    );
     const again = await runFrontback(['sync', 'contacts-partners', '-c', config]);
     expect(again.stdout).toMatch(/from crm .*: \d+ read: 0 applied/);
     expect(again.stdout).toMatch(/from erp .*: \d+ read: 0 applied/);

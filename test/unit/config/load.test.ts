@@ -36,7 +36,7 @@ describe('loadConfig defaults and file selection', () => {
       server: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 1_048_576 },
       mappings: { dir: 'mappings' },
       logging: { level: 'info' },
-      sync: { overlapMinutes: 10, leaseSeconds: 30 },
+      sync: { overlapMinutes: 10, leaseSeconds: 30, budgetReserve: 0.2 },
       source: { file: null, envOverrides: [] },
     });
   });
@@ -89,9 +89,20 @@ describe('loadConfig defaults and file selection', () => {
       overlapMinutes: 10,
       leaseSeconds: 30,
       pageSize: 25,
+      budgetReserve: 0.2,
     });
     expect(describeConfig(loadConfig({ file, env: {}, cwd: dir }))).toContain('pages of 25 records');
     expect(describeConfig(loadConfig({ env: {}, cwd: dir }))).toContain("pages of each connector's maximum records");
+  });
+
+  it('sync.budgetReserve: 0.2 by default, a share from 0 to 0.9 (a string from a variable too), else a clear error', () => {
+    expect(loadConfig({ env: {}, cwd: dir }).sync.budgetReserve).toBe(0.2);
+    expect(describeConfig(loadConfig({ env: {}, cwd: dir }))).toContain('20% of each API budget kept');
+    const file = write('reserve.yaml', 'sync:\n  budgetReserve: ${RESERVE:-0.5}\n');
+    expect(loadConfig({ file, env: {}, cwd: dir }).sync.budgetReserve).toBe(0.5);
+    expect(loadConfig({ file, env: { RESERVE: '0' }, cwd: dir }).sync.budgetReserve).toBe(0);
+    expect(() => loadConfig({ file, env: { RESERVE: '1' }, cwd: dir })).toThrow(/sync\.budgetReserve/);
+    expect(() => loadConfig({ file, env: { RESERVE: 'lots' }, cwd: dir })).toThrow(/sync\.budgetReserve/);
   });
 
   it('reads a secret from VAR_FILE', () => {
