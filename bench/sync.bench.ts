@@ -25,9 +25,11 @@
  *   creates) and at 25,000 (the measured run; stricter than the 20,000 the issue names);
  *   target: within 50 MB of each other.
  * Baseline in the same run: both connections at `concurrency: 1`. The measured case leaves
- * the setting unset (each connector's default). One run per case (a full run takes minutes
- * to an hour, bound by the rate limits), so each median is of one figure.
- * FRONTBACK_BENCH_QUICK=1 runs 2,000 + 500, and 500 records for the small RSS run.
+ * the setting unset (each connector's default). One run per case, so each median is of one
+ * figure: the rate limits make a case long (with one Odoo `write` per pair, as before
+ * batched updates, about 45 minutes per 25,000-record case and 100 minutes in all).
+ * FRONTBACK_BENCH_QUICK=1 runs 2,000 + 500, and 500 records for the small RSS run (about
+ * 10 minutes with one `write` per pair).
  */
 import { spawn } from 'node:child_process';
 import { median, type BenchSuite, type CaseResult } from './harness.ts';
