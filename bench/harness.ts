@@ -20,6 +20,8 @@ export interface CaseResult {
   baseline?: string;
   /** The goal, in `unit` (a minimum). */
   target?: number;
+  /** The goal, in `unit`, where lower is better (a maximum: calls per record, MB). */
+  maximum?: number;
   /** The goal as a ratio to the baseline (a minimum), e.g. 0.5. */
   ratioTarget?: number;
   /** Why it was skipped, or a remark. */

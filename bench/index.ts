@@ -10,10 +10,19 @@ import { dryRunSuite } from './dry-run.bench.ts';
 import { identitySuite } from './identity.bench.ts';
 import { hubspotSuite } from './hubspot.bench.ts';
 import { mappingSuite } from './mapping.bench.ts';
+import { syncSuite } from './sync.bench.ts';
 import { transformsSuite } from './transforms.bench.ts';
 import type { BenchSuite, CaseResult } from './harness.ts';
 
-const SUITES: BenchSuite[] = [auditSuite, hubspotSuite, transformsSuite, mappingSuite, dryRunSuite, identitySuite];
+const SUITES: BenchSuite[] = [
+  auditSuite,
+  hubspotSuite,
+  transformsSuite,
+  mappingSuite,
+  dryRunSuite,
+  identitySuite,
+  syncSuite,
+];
 
 function parseArgs(argv: string[]): { json?: string; only?: string } {
   const out: { json?: string; only?: string } = {};
@@ -42,6 +51,7 @@ function table(results: CaseResult[]): string {
     const met = (ok: boolean): string => (ok ? ' ok' : ' MISSED');
     const targets = [
       r.target === undefined ? '' : `>= ${fmt(r.target)}${met(r.median !== null && r.median >= r.target)}`,
+      r.maximum === undefined ? '' : `<= ${fmt(r.maximum)}${met(r.median !== null && r.median <= r.maximum)}`,
       r.ratioTarget === undefined
         ? ''
         : `>= ${r.ratioTarget}x${met(r.median !== null && !!base?.median && r.median / base.median >= r.ratioTarget)}`,
