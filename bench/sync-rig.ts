@@ -28,6 +28,7 @@ import { createOdooSandbox } from '../connectors/odoo/sandbox/server.ts';
 import {
   createHttpClient,
   memoryRateLimiterFactory,
+  type Connector,
   type ConnectionSettings,
   type RateLimit,
   type RequestEvent,
@@ -285,10 +286,12 @@ export async function runEngine(options: EngineOptions): Promise<EngineResult> {
       counts: { sync, create: creates, skip, applied, failed, conflicted, guarded },
       guarded: report.guarded,
       calls,
+      // What a scheduled pass may spend: the limit in force (HubSpot's announced one, adopted) less the share kept
+      // for webhook-driven passes (sync.budgetReserve); the search budget keeps no reserve.
       limits: {
-        hubspot: hs.limits.rateLimit,
+        hubspot: scheduledShare(hs),
         ...(searchLimit === undefined ? {} : { 'hubspot:search': searchLimit }),
-        odoo: od.limits.rateLimit,
+        odoo: scheduledShare(od),
       },
       // maxRSS is in kilobytes.
       peakRssMb: process.resourceUsage().maxRSS / 1024,
@@ -299,4 +302,11 @@ export async function runEngine(options: EngineOptions): Promise<EngineResult> {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The rate a scheduled pass may use on `connector`: its limit in force, less the webhook reserve. */
+function scheduledShare(connector: Connector): RateLimit {
+  const budget = connector.budget?.();
+  const limit = budget?.rateLimit ?? connector.limits.rateLimit;
+  return { requests: limit.requests * (1 - (budget?.reserve ?? 0)), perMs: limit.perMs };
 }

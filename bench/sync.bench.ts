@@ -19,7 +19,8 @@
  *   as the HTTP client labels them, are printed above the table;
  * - share of the rate budget: for each client-side budget (HubSpot, HubSpot search, Odoo),
  *   the calls made against it per second of the pass divided by the calls per second it
- *   allows (`requests / perMs`); the figure is that of the binding budget, the one with the
+ *   allows a scheduled pass (`requests / perMs` of the limit in force, HubSpot's announced
+ *   one once adopted, less the share kept for webhook-driven passes, `sync.budgetReserve`); the figure is that of the binding budget, the one with the
  *   highest share (target >= 0.8: the pass keeps its slowest connection busy);
  * - peak RSS of the engine's process (`maxRSS`) at 5,000 records (4,000 updates + 1,000
  *   creates) and at 25,000 (the measured run; stricter than the 20,000 the issue names);
