@@ -1,7 +1,7 @@
 /**
  * RELIABILITY fault test 2: a worker loses its lock. Process A (fixtures/blocking-worker.ts,
  * BullMQ locks of 1 s, leases of 1 s) writes the Odoo partners of 30 new HubSpot customers
- * and then blocks its event loop for 4 s before recording anything, as a long CPU-bound
+ * and then blocks its event loop for 8 s before recording anything, as a long CPU-bound
  * stretch or GC pause would: its job lock, its scheduler lease and its pass lease run out.
  * Worker B (this process, the same queue and store) takes over: the stalled job or the next
  * slot runs the pass again, whose creates are idempotent (Odoo external ids). When A wakes
@@ -75,7 +75,7 @@ describe.skipIf(!ready)('a worker that loses its lock in the middle of a pass', 
         FB_STORE: rig.storePath,
         FB_REDIS: REDIS_URL,
         FB_PREFIX: prefix,
-        FB_BLOCK_MS: '4000',
+        FB_BLOCK_MS: '8000',
         FB_ROOT: projectRoot,
       },
     });
