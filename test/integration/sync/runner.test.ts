@@ -164,7 +164,8 @@ describe('frontback start', () => {
     );
     const start = startFrontback(['start', '-c', config, '--every', '1s']);
     cleanups.push(() => start.stop());
-    expect(await start.waitFor('listening on'), start.output()).toBe(true);
+    // Generous: it prepares every mapping's custom fields first, slow on a loaded machine.
+    expect(await start.waitFor('listening on', 60_000), start.output()).toBe(true);
     expect(start.output()).toContain('contacts-partners (every 1s)');
     expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toMatchObject({ status: 'ready' });
     const store = await createStore({ url: join(dir, 'store.db') });
