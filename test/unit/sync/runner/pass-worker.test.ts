@@ -134,18 +134,19 @@ describe('pass worker', () => {
     expect(await rig.store.inbox.get(row)).toMatchObject({ status: 'pending', attempts: 1 });
   });
 
-  it('makes the pass options of a job in one place: actor, stop signal, run id, page size', () => {
+  it('makes the pass options of a job in one place: actor, priority, stop signal, run id, page size', () => {
     const signal = new AbortController().signal;
     const onRun = (): void => undefined;
     expect(passOptions({ mapping: 'm', side: 'crm' }, { overlapMs: 60_000 }, signal, onRun)).toEqual({
       apply: true,
       actor: 'poll',
+      priority: 'scheduled',
       overlapMs: 60_000,
       signal,
       onRun,
     });
     expect(
       passOptions({ mapping: 'm', side: 'erp', inbox: ['r1'] }, { overlapMs: 0, pageSize: 50 }, signal, onRun),
-    ).toMatchObject({ actor: 'webhook', pageSize: 50, signal });
+    ).toMatchObject({ actor: 'webhook', priority: 'webhook', pageSize: 50, signal });
   });
 });
