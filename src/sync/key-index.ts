@@ -100,6 +100,8 @@ export interface IndexRefresh {
   readonly pages: number;
   /** Whether this refresh built the index from the beginning. */
   readonly built: boolean;
+  /** Stopped between pages by `stop`: the index is not up to date. */
+  readonly stopped?: boolean;
 }
 
 /**
@@ -110,7 +112,7 @@ export interface IndexRefresh {
 export async function refreshIndex(
   ctx: IndexContext,
   side: Side,
-  options: { overlapMs?: number; signal?: AbortSignal } = {},
+  options: { overlapMs?: number; signal?: AbortSignal; stop?: AbortSignal } = {},
 ): Promise<IndexRefresh> {
   const { mapping, store } = ctx;
   if (mapping.matchRules.length === 0) return { listed: 0, pages: 0, built: false };
@@ -138,6 +140,9 @@ export async function refreshIndex(
       id: page.cursor.id,
       state: saved?.state === 'built' ? 'built' : 'building',
     });
+    // Stopping (Ctrl-C once) ends the refresh between pages: what was listed is kept with its cursor, and a build
+    // not finished stays `building` (a pass must not match against half an index: the caller stops too).
+    if (options.stop?.aborted === true) return { listed, pages, built: false, stopped: true };
   }
   const cursor = await store.cursors.get(key);
   await store.cursors.set(key, { timestamp: cursor?.timestamp ?? null, id: cursor?.id ?? null, state: 'built' });

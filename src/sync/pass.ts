@@ -208,11 +208,10 @@ async function passWithin(
     // The other side's key index, built the first time, then brought up to date from its own cursor. The stop
     // signal is not handed to the listings: a request in flight is answered and its page handled (stopping
     // happens between pages, where nothing is left half done).
-    const refreshed = await refreshIndex(
-      ctx,
-      other(from),
-      options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs },
-    );
+    const refreshed = await refreshIndex(ctx, other(from), {
+      ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }),
+      ...(options.signal === undefined ? {} : { stop: options.signal }),
+    });
     counts.indexPages += refreshed.pages;
     const streams = streamsOf(ctx, from, {
       ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
