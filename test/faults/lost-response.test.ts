@@ -49,7 +49,7 @@ const dropNextWrite = () =>
 async function syncFromOdoo(): Promise<void> {
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
-      await runPass(ctx(), 'erp', { apply: true });
+      await runPass(ctx(), 'erp', { apply: true, pageSize: 3 });
       return;
     } catch (err) {
       if (attempt === 3) throw err;
@@ -60,7 +60,7 @@ async function syncFromOdoo(): Promise<void> {
 describe('a create whose answer is lost (HubSpot companies)', () => {
   it('makes the company once, through the frontback_key upsert', async () => {
     await prepareMapping(companies, rig.connectors);
-    await runPass(ctx(), 'erp', { apply: true });
+    await runPass(ctx(), 'erp', { apply: true, pageSize: 3 });
     await rig.connectors.erp.write('res.partner', [
       { op: 'create', ref: 'c', fields: { name: NAME, is_company: true, city: 'Lille' } },
     ]);
@@ -80,7 +80,7 @@ describe('a create whose answer is lost (HubSpot companies)', () => {
       { name: 'erp_credit_limit', type: 'number' },
       { name: 'erp_open_invoices', type: 'number' },
     ]);
-    await runPass(ctx(), 'erp', { apply: true });
+    await runPass(ctx(), 'erp', { apply: true, pageSize: 3 });
     await rig.connectors.erp.write('res.partner', [
       { op: 'create', ref: 'c', fields: { name: NAME, is_company: true, city: 'Lille' } },
     ]);

@@ -1,6 +1,7 @@
 /**
  * RELIABILITY fault test 11 (the worker side): SIGTERM reaches a `frontback worker` in the
- * middle of a pass creating Odoo partners for 60 new HubSpot customers. It takes no new
+ * middle of a pass creating Odoo partners for 60 new HubSpot customers (pages of 10, two
+ * handled at once: the connectors' default concurrency). It takes no new
  * job, ends the running pass after the page in hand (recorded: every partner written so
  * far is linked), gives up its leases and exits 0 well within a container's grace period.
  * A worker started afterwards goes on from the cursor at once (the leases were given up,
@@ -15,7 +16,7 @@ const ready = await haveRedis();
 let w: WorkerRig;
 
 beforeAll(async () => {
-  if (ready) w = await startWorkerRig('term', 37);
+  if (ready) w = await startWorkerRig('term', 37, { pageSize: 10 });
 });
 afterAll(async () => {
   if (ready) await w.close();
