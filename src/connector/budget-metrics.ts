@@ -20,30 +20,36 @@ export function registerBudgetMetrics(registry: Registry, snapshots: () => Itera
       { window: 'daily', max: vendor?.daily?.max, remaining: vendor?.daily?.remaining },
     ];
   };
-  new Gauge({
-    name: 'frontback_connector_budget_remaining',
-    help: "Requests left in the vendor's budget by connection and window (interval, daily), as the vendor last said",
-    labelNames: ['connection', 'window'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const snapshot of snapshots())
-        for (const w of windows(snapshot))
-          if (w.remaining !== undefined) this.set({ connection: snapshot.connection, window: w.window }, w.remaining);
-    },
-  });
-  new Gauge({
-    name: 'frontback_connector_budget_max',
-    help: 'Requests the vendor allows by connection and window (interval, daily), as the vendor last said',
-    labelNames: ['connection', 'window'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const snapshot of snapshots())
-        for (const w of windows(snapshot))
-          if (w.max !== undefined) this.set({ connection: snapshot.connection, window: w.window }, w.max);
-    },
-  });
+  // One gauge per figure the vendor announces, by connection and window.
+  const windowGauge = (
+    name: string,
+    help: string,
+    pick: (w: ReturnType<typeof windows>[number]) => number | undefined,
+  ) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['connection', 'window'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const snapshot of snapshots())
+          for (const w of windows(snapshot)) {
+            const value = pick(w);
+            if (value !== undefined) this.set({ connection: snapshot.connection, window: w.window }, value);
+          }
+      },
+    });
+  windowGauge(
+    'frontback_connector_budget_remaining',
+    "Requests left in the vendor's budget by connection and window (interval, daily), as the vendor last said",
+    (w) => w.remaining,
+  );
+  windowGauge(
+    'frontback_connector_budget_max',
+    'Requests the vendor allows by connection and window (interval, daily), as the vendor last said',
+    (w) => w.max,
+  );
   new Gauge({
     name: 'frontback_connector_rate_limit_requests',
     help: 'Client-side rate limit in force by connection: requests per window of per_ms ms, and where it comes from (declared, connection, vendor)',
