@@ -58,15 +58,19 @@ it("a batch update with one bad row writes the others and dead-letters that one 
   }
   const victim = links[1]!;
   const erp = rig.connectors.erp as OdooConnector;
-  const loads: number[] = [];
+  const loads: { rows: number; victim: boolean }[] = [];
   const call = erp.client.call.bind(erp.client);
   vi.spyOn(erp.client, 'call').mockImplementation((model, method, args, ...rest) => {
-    if (method === 'load') loads.push(((args[1] as unknown[]) ?? []).length);
+    if (method === 'load') {
+      const rows = (args[1] as unknown[][] | undefined) ?? [];
+      loads.push({ rows: rows.length, victim: rows.some((row) => row.includes(victim.erpId)) });
+    }
     return call(model, method, args, ...rest);
   });
   // Deleted in Odoo after the pass read it, before its write.
+  // (Only the write of its own page: the listing may bring the three edits in more than one page.)
   const write: Connector['write'] = (object, ops) => {
-    rig.odoo.orm.db.remove('res.partner', Number(victim.erpId));
+    if (ops.some((op) => op.id === victim.erpId)) rig.odoo.orm.db.remove('res.partner', Number(victim.erpId));
     return erp.write(object, ops);
   };
   const pass = await collectPass(ctx({ crm: rig.connectors.crm, erp: { ...erp, write } as Connector }), 'crm', {
@@ -88,8 +92,14 @@ it("a batch update with one bad row writes the others and dead-letters that one 
   expect(letters.map((d) => [d.recordId, d.connection, d.message])).toEqual([
     [victim.crmId, 'odoo', `Unknown database identifier '${victim.erpId}'`],
   ]);
-  // Three rows in one load, refused; the named row alone; the two others together.
-  expect(loads).toEqual([3, 2, 1]);
+  // The victim's rows went in one load with the others of its page (refused), then alone; the others of the page
+  // together. The listing brings the three edits in one page, or in two when they carry two timestamps.
+  const withVictim = loads.filter((l) => l.victim).map((l) => l.rows);
+  expect(withVictim).toHaveLength(2);
+  expect(withVictim[0]).toBeGreaterThan(1);
+  expect(withVictim[1]).toBe(1);
+  expect(loads.reduce((n, l) => n + l.rows, 0)).toBe(3 + withVictim[0]! - 1 + 1);
+  expect(loads.length).toBeLessThanOrEqual(4);
   const others = links.filter((l) => l !== victim);
   const partners = await rig.connectors.erp.read(
     'res.partner',

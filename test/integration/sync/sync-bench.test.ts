@@ -32,7 +32,7 @@ describe('the sync benchmark core', () => {
     // What the client counted by route is what each sandbox answered.
     expect(sum(engine.calls['hubspot'] ?? {})).toBe(sum(after.hubspot) - sum(before.hubspot));
     expect(sum(engine.calls['odoo'] ?? {})).toBe(sum(after.odoo) - sum(before.odoo));
-    expect(Object.keys(engine.calls['odoo'] ?? {})).toContain('POST res.partner.write');
+    expect(Object.keys(engine.calls['odoo'] ?? {})).toContain('POST res.partner.load');
     expect(engine.peakRssMb).toBeGreaterThan(0);
   });
 });
