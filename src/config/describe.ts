@@ -52,6 +52,7 @@ function describeConnection(name: string, c: ConnectionConfig): string {
   const parts = [`${name}: ${c.kind} at ${where}`, `auth ${describeAuth(c.auth)}`];
   if (c.webhook) parts.push(`webhook secret ${c.webhook.secret ? MASK : 'not set'}`);
   if (c.rateLimit) parts.push(`rate limit ${c.rateLimit.requests} per ${c.rateLimit.perMs} ms`);
+  if (c.concurrency !== undefined) parts.push(`${c.concurrency} request${c.concurrency === 1 ? '' : 's'} at once`);
   return parts.join(', ');
 }
 

@@ -285,3 +285,27 @@ describe('describeConfig and maskConfig', () => {
     });
   });
 });
+
+describe('connection concurrency', () => {
+  const yaml = (n: string) =>
+    [
+      'connections:',
+      '  odoo:',
+      '    kind: odoo',
+      '    baseUrl: https://acme.odoo.com',
+      '    auth: { type: api-key, login: admin, key: k, database: acme }',
+      `    concurrency: ${n}`,
+    ].join('\n');
+
+  it('is read from the connection and shown by describeConfig', () => {
+    const config = loadConfig({ file: write('concurrency.yaml', yaml('3')), env: {}, cwd: dir });
+    expect(config.connections.odoo?.concurrency).toBe(3);
+    expect(describeConfig(config)).toContain('3 requests at once');
+  });
+
+  it('refuses 0, with where', () => {
+    expect(() => loadConfig({ file: write('concurrency-0.yaml', yaml('0')), env: {}, cwd: dir })).toThrow(
+      /concurrency/,
+    );
+  });
+});
