@@ -218,12 +218,16 @@ for (const backend of all) {
                 'an upsert of an existing seq',
                 `insert into audit_log (${columns}) select ${forgedColumns} from audit_log where seq = 2 on conflict (seq) do update set canonical = excluded.canonical`,
               ],
-              [
-                'an insert behind the last entry',
-                `insert into audit_log (${columns}) select 0, ${columns.replace('seq, ', '')} from audit_log where seq = 1`,
-              ],
             ]
           : []),
+        [
+          'an insert behind the last entry',
+          `insert into audit_log (${columns}) select 0, ${columns.replace('seq, ', '')} from audit_log where seq = 1`,
+        ],
+        [
+          'a batch that appends and also goes behind',
+          `insert into audit_log (${columns}) select case when seq = 1 then 0 else 4 end, ${columns.replace('seq, ', '')} from audit_log where seq in (1, 3)`,
+        ],
       ];
       it.each(rewrites)('refuse %s, and the log still verifies', async (_what, statement) => {
         const error = await (await rawDb()).exec(statement as string).then(

@@ -4,12 +4,16 @@
  * so TRUNCATE, disabling triggers and session_replication_role are out of its reach, while
  * everything the store does at run time works. Throwaway roles and schemas, dropped after.
  */
+import { Kysely } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreError } from '../../../src/errors.ts';
 import { createStore } from '../../../src/store/sql/create-store.ts';
+import { migrateSchema } from '../../../src/store/sql/migrate.ts';
 import { migrateStore } from '../../../src/store/sql/migrate-store.ts';
 import { migrationProvider } from '../../../src/store/sql/migrations/index.ts';
+import { openPostgresDialect } from '../../../src/store/sql/postgres-dialect.ts';
+import { grantRuntimeRole } from '../../../src/store/sql/runtime-grants.ts';
 import type { Store } from '../../../src/store/store.ts';
 import { runFrontback } from '../../support/cli.ts';
 import { havePostgres, POSTGRES_URL } from '../../support/env.ts';
@@ -130,10 +134,16 @@ describe.skipIf(!available)('PostgreSQL least privilege: owner migrates, runtime
   });
 
   it('refuses to open with migrations pending, naming `frontback migrate`; `frontback migrate` with the owner URL migrates', async () => {
-    const stale = await migrateStore({ url: urlAs(owner, behind), runtimeRole: app });
-    expect(stale.applied).toEqual(latest);
-    // Back to 0007 (0008 is SQLite-only, so undoing it changes no table): 0008 is pending.
-    await admin([`delete from ${behind}.kysely_migration where name = '0008-audit-append-only'`]);
+    // The owner brings the schema to 0007 and grants the runtime role: 0008 is pending.
+    const ownerDb = new Kysely<unknown>({
+      dialect: await openPostgresDialect({ url: urlAs(owner), schema: behind, poolSize: 1, onPoolError: () => {} }),
+    });
+    try {
+      await migrateSchema(ownerDb, 'postgres', '0007-run-progress');
+      await grantRuntimeRole(ownerDb, app);
+    } finally {
+      await ownerDb.destroy();
+    }
     const error = await createStore({ url: urlAs(app, behind) }).then(
       () => undefined,
       (err: unknown) => err,
