@@ -103,7 +103,7 @@ async function refusedMigration(db: Kysely<Database>, err: unknown): Promise<Sto
   } catch {
     // The role may not even read the migration table; the message below still says what to do.
   }
-  const what = pending.length > 0 ? `migrations are pending (${pending.join(', ')})` : 'the store needs migrating';
+  const what = pending.length > 0 ? `migrations are pending (${pending.join(', ')})` : 'migrations are pending';
   return new StoreError(
     `${what} and PostgreSQL role "${role}" may not run them: run \`frontback migrate\` with an owner ` +
       '(store.migrationUrl or FRONTBACK_MIGRATION_URL), then start again',
