@@ -11,6 +11,7 @@ import { registerInboxCommand } from './commands/inbox.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerRunsCommand } from './commands/runs.ts';
+import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerMatchesCommand } from './commands/matches.ts';
 import { registerSandboxCommand } from './commands/sandbox.ts';
 import { registerSchemaCommand } from './commands/schema.ts';
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerInboxCommand(program);
   registerRunsCommand(program);
   registerMatchesCommand(program);
+  registerMigrateCommand(program);
   return program;
 }
 

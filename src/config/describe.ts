@@ -19,13 +19,19 @@ function maskValue(value: unknown, key: string | undefined): unknown {
   return value;
 }
 
+/** A store URL without credentials; a SQLite path as it is. */
+function safeStoreUrl(url: string): string {
+  return /^postgres(ql)?:\/\//i.test(url) ? safeUrl(url) : url;
+}
+
 /** A plain, mutable copy of `config` safe to log: secrets masked, URL credentials removed. */
 export function maskConfig(config: Config): Record<string, unknown> {
   const copy = maskValue(config, undefined) as Record<string, unknown> & {
-    store: { url: string; kind: string };
+    store: { url: string; kind: string; migrationUrl?: string };
     queue: { redis?: string };
   };
   if (copy.store.kind === 'postgres') copy.store.url = safeUrl(copy.store.url);
+  if (copy.store.migrationUrl !== undefined) copy.store.migrationUrl = safeStoreUrl(copy.store.migrationUrl);
   if (copy.queue.redis !== undefined) copy.queue.redis = safeUrl(copy.queue.redis);
   return copy;
 }
@@ -65,7 +71,9 @@ export function describeConfig(config: Config): string {
     `configuration: ${source.file ?? 'built-in defaults (no file)'}${overrides}`,
     connections.length === 0 ? 'connections: none' : `connections (${connections.length}):`,
     ...connections.map(([name, c]) => `  ${describeConnection(name, c)}`),
-    `store: ${store.kind} ${store.kind === 'postgres' ? safeUrl(store.url) : store.url}`,
+    `store: ${store.kind} ${store.kind === 'postgres' ? safeUrl(store.url) : store.url}` +
+      (store.migrationUrl === undefined ? '' : `, migrations with ${safeStoreUrl(store.migrationUrl)}`) +
+      (store.runtimeRole === undefined ? '' : `, runtime role ${store.runtimeRole}`),
     queue.redis === undefined
       ? `queue: embedded (in-process), concurrency ${queue.concurrency}`
       : `queue: bullmq on ${safeUrl(queue.redis)}, prefix ${queue.prefix}, concurrency ${queue.concurrency}`,

@@ -30,6 +30,7 @@ export interface LoadConfigOptions {
 /** Environment variables that override one key each (applied after the file, before validation). */
 export const ENV_OVERRIDES: readonly { readonly env: string; readonly path: readonly string[] }[] = [
   { env: 'FRONTBACK_STORE_URL', path: ['store', 'url'] },
+  { env: 'FRONTBACK_MIGRATION_URL', path: ['store', 'migrationUrl'] },
   { env: 'FRONTBACK_REDIS_URL', path: ['queue', 'redis'] },
   { env: 'FRONTBACK_ADMIN_TOKEN', path: ['server', 'adminToken'] },
   { env: 'FRONTBACK_LOG_LEVEL', path: ['logging', 'level'] },

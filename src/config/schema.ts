@@ -110,25 +110,33 @@ const connectionSchema = z.strictObject({
   options: z.record(z.string(), z.unknown()).default(() => ({})),
 });
 
+/** A store URL: a SQLite path or a postgres:// URL. */
+const storeUrl = (): z.ZodString =>
+  z
+    .string()
+    .min(1)
+    .check((ctx) => {
+      const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(ctx.value)?.[1]?.toLowerCase();
+      if (scheme === undefined) return;
+      if (scheme !== 'postgres' && scheme !== 'postgresql') {
+        ctx.issues.push({
+          code: 'custom',
+          message: `expected a SQLite file path or a postgres:// URL; got a "${scheme}://" URL`,
+          input: ctx.value,
+        });
+      } else if (!URL.canParse(ctx.value)) {
+        ctx.issues.push({ code: 'custom', message: 'is not a valid postgres:// URL', input: ctx.value });
+      }
+    });
+
 const storeSchema = z
   .strictObject({
-    url: z
+    url: storeUrl().default(CONFIG_DEFAULTS.store.url),
+    migrationUrl: storeUrl().optional(),
+    runtimeRole: z
       .string()
-      .min(1)
-      .check((ctx) => {
-        const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(ctx.value)?.[1]?.toLowerCase();
-        if (scheme === undefined) return;
-        if (scheme !== 'postgres' && scheme !== 'postgresql') {
-          ctx.issues.push({
-            code: 'custom',
-            message: `expected a SQLite file path or a postgres:// URL; got a "${scheme}://" URL`,
-            input: ctx.value,
-          });
-        } else if (!URL.canParse(ctx.value)) {
-          ctx.issues.push({ code: 'custom', message: 'is not a valid postgres:// URL', input: ctx.value });
-        }
-      })
-      .default(CONFIG_DEFAULTS.store.url),
+      .regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/, 'expected a PostgreSQL role name (letters, digits, _, $, -)')
+      .optional(),
   })
   .transform((s) => ({ ...s, kind: /^postgres(ql)?:\/\//i.test(s.url) ? ('postgres' as const) : ('sqlite' as const) }));
 

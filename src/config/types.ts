@@ -129,6 +129,17 @@ export interface ConnectionConfig {
 export interface StoreConfig {
   /** A SQLite file path (relative to the working directory) or a `postgres://` URL; default `./data/frontback.db`. */
   readonly url: string;
+  /**
+   * The store URL `frontback migrate` connects with: a role that owns the schema, so the
+   * role of `url` can be one that may only read and append the audit log (docs/store.md,
+   * "Append-only that holds"). Default: `url`. Env `FRONTBACK_MIGRATION_URL`.
+   */
+  readonly migrationUrl?: string;
+  /**
+   * PostgreSQL: the role `frontback migrate` grants the runtime's privileges to after
+   * migrating (`--grant` overrides it); absent means no grants.
+   */
+  readonly runtimeRole?: string;
   /** Derived from `url`: `postgres` for postgres:// and postgresql:// URLs, else `sqlite`. */
   readonly kind: 'sqlite' | 'postgres';
 }

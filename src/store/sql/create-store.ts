@@ -1,9 +1,10 @@
-import { Kysely, type Dialect } from 'kysely';
+import { Kysely, sql, type Dialect } from 'kysely';
+import { StoreError } from '../../errors.ts';
 import { safeUrl, type Logger } from '../../observability/logger.ts';
 import type { Store } from '../store.ts';
 import type { Database } from './database.ts';
 import { translateStoreError } from './errors.ts';
-import { migrateSchema } from './migrate.ts';
+import { migrateSchema, pendingMigrations } from './migrate.ts';
 import { openPostgresDialect } from './postgres-dialect.ts';
 import { openSqliteDialect, type SqliteAuditAccess } from './sqlite-dialect.ts';
 import { SqlStore } from './sql-store.ts';
@@ -65,12 +66,47 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   try {
     applied = await migrateSchema(db, location.kind);
   } catch (err) {
+    const refused = location.kind === 'postgres' ? await refusedMigration(db, err) : undefined;
     await db.destroy();
-    throw translateStoreError(err);
+    throw refused ?? translateStoreError(err);
   }
   log?.info(
     { kind: location.kind, where: location.kind === 'sqlite' ? location.path : safeUrl(location.url), applied },
     'store open',
   );
   return new SqlStore(db, location.kind, options.clock ?? (() => new Date()), auditAccess);
+}
+
+/** SQLSTATE `insufficient_privilege`: permission denied, must be owner. */
+const INSUFFICIENT_PRIVILEGE = '42501';
+
+function driverCode(err: unknown): unknown {
+  for (let e = err; e !== undefined && e !== null; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/**
+ * When the role of `store.url` may not run the pending migrations (the least-privilege
+ * layout of docs/store.md: the runtime role owns nothing), the error that says what to do.
+ */
+async function refusedMigration(db: Kysely<Database>, err: unknown): Promise<StoreError | undefined> {
+  if (driverCode(err) !== INSUFFICIENT_PRIVILEGE) return undefined;
+  let pending: string[] = [];
+  let role = '?';
+  try {
+    pending = await pendingMigrations(db, 'postgres');
+    const { rows } = await sql<{ role: string }>`select current_user as role`.execute(db);
+    role = rows[0]?.role ?? role;
+  } catch {
+    // The role may not even read the migration table; the message below still says what to do.
+  }
+  const what = pending.length > 0 ? `migrations are pending (${pending.join(', ')})` : 'migrations are pending';
+  return new StoreError(
+    `${what} and PostgreSQL role "${role}" may not run them: run \`frontback migrate\` with an owner ` +
+      '(store.migrationUrl or FRONTBACK_MIGRATION_URL), then start again',
+    { cause: err, retryable: false, details: { pending, role } },
+  );
 }

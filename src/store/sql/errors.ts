@@ -1,5 +1,6 @@
 import { AuditError, ErrorCode, FrontbackError, StoreError } from '../../errors.ts';
 import { AUDIT_IMMUTABLE_MESSAGE } from './migrations/0001-initial.ts';
+import { AUDIT_ENTRY_EXISTS_MESSAGE, AUDIT_SEQ_BEHIND_MESSAGE } from './migrations/0008-audit-append-only.ts';
 
 /**
  * Whether the same statement will fail the same way, by the driver's code. Only these are
@@ -28,8 +29,9 @@ export function isPermanentDriverCode(code: string): boolean {
 }
 
 /**
- * Turns a driver error into the project's hierarchy: the audit triggers' refusal
- * becomes AuditError `AUDIT_IMMUTABLE`; anything else a StoreError carrying the
+ * Turns a driver error into the project's hierarchy: the audit triggers' refusal (UPDATE,
+ * DELETE, TRUNCATE, or an insert that is not after the last entry) becomes AuditError
+ * `AUDIT_IMMUTABLE`; anything else a StoreError carrying the
  * driver's code, retryable unless the code says the failure is permanent
  * ({@link isPermanentDriverCode}). FrontbackErrors pass through unchanged.
  */
@@ -38,12 +40,13 @@ export function translateStoreError(err: unknown): FrontbackError {
   const message = err instanceof Error ? err.message : String(err);
   const driverCode = (err as { code?: unknown } | null)?.code;
   if (message.includes(AUDIT_IMMUTABLE_MESSAGE)) {
+    const specific = [AUDIT_ENTRY_EXISTS_MESSAGE, AUDIT_SEQ_BEHIND_MESSAGE].find((m) => message.includes(m));
     return new AuditError(
       ErrorCode.AuditImmutable,
-      'the audit log is append-only: UPDATE, DELETE and TRUNCATE are refused',
-      {
-        cause: err,
-      },
+      specific === undefined
+        ? 'the audit log is append-only: UPDATE, DELETE and TRUNCATE are refused'
+        : `the ${specific} (inserts must come after the last entry)`,
+      { cause: err },
     );
   }
   return new StoreError(`store operation failed: ${message}`, {

@@ -41,7 +41,11 @@ export async function openPostgresDialect(options: PostgresOpenOptions): Promise
     const setup = new pg.Client({ connectionString: options.url });
     await setup.connect();
     try {
-      await setup.query(`create schema if not exists ${quoted}`);
+      // CREATE SCHEMA checks the right to create schemas in the database before IF NOT
+      // EXISTS: a runtime role without it (docs/store.md, least privilege) would fail on a
+      // schema that is there. Create only a missing one.
+      const { rowCount } = await setup.query('select 1 from pg_namespace where nspname = $1', [schema]);
+      if (rowCount === 0) await setup.query(`create schema if not exists ${quoted}`);
     } finally {
       await setup.end();
     }

@@ -101,6 +101,10 @@ export function openSqliteDialect(options: SqliteOpenOptions): { dialect: Dialec
   if (options.path !== ':memory:') raw.pragma('journal_mode = WAL');
   raw.pragma(`synchronous = ${options.synchronous.toUpperCase()}`);
   raw.pragma('foreign_keys = ON');
+  // REPLACE fires delete triggers only with this on (https://sqlite.org/lang_conflict.html):
+  // then the audit log's DELETE trigger refuses a REPLACE on this connection too, besides
+  // the insert trigger of migration 0008 that holds on every connection.
+  raw.pragma('recursive_triggers = ON');
   // Prepared on first use: the table exists only once migrations have run.
   let page: BetterSqlite3.Statement | undefined;
   let verifyPage: BetterSqlite3.Statement | undefined;

@@ -1,11 +1,12 @@
 /**
  * The audit log contract over SQLite and PostgreSQL: the chain, concurrent
  * appenders that never fork it, tampering reported at the right entry, and the
- * triggers that refuse UPDATE, DELETE and (PostgreSQL) TRUNCATE.
+ * triggers that refuse UPDATE, DELETE, (PostgreSQL) TRUNCATE and a rewrite by insert.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditError, ErrorCode } from '../../../src/errors.ts';
 import { GENESIS_HASH, hashCanonical } from '../../../src/store/audit/canonical.ts';
+import { AUDIT_ROW_COLUMNS } from '../../../src/store/audit/stored-row.ts';
 import { translateStoreError } from '../../../src/store/sql/errors.ts';
 import type { AuditEntryInput, Store } from '../../../src/store/store.ts';
 import { backends, type RawDb, type TestDb } from './backends.ts';
@@ -197,6 +198,47 @@ for (const backend of all) {
         expect(translated).toBeInstanceOf(AuditError);
         expect(translated.code).toBe(ErrorCode.AuditImmutable);
         expect(await store.audit.verify()).toMatchObject({ ok: true, count: 3 });
+      });
+
+      // Every column, the canonical text forged: a rewrite the chain would catch only at the next entry.
+      const columns = AUDIT_ROW_COLUMNS.join(', ');
+      const forgedColumns = columns.replace('canonical', "replace(canonical, 'new2@', 'evil@')");
+      const rewrites = [
+        [
+          'INSERT OR REPLACE ... SELECT of an existing seq',
+          backend.name === 'sqlite'
+            ? `insert or replace into audit_log (${columns}) select ${forgedColumns} from audit_log where seq = 2`
+            : // PostgreSQL has no REPLACE; its upsert is the same move.
+              `insert into audit_log (${columns}) select ${forgedColumns} from audit_log where seq = 2 ` +
+              'on conflict (seq) do update set canonical = excluded.canonical',
+        ],
+        ...(backend.name === 'sqlite'
+          ? [
+              [
+                'an upsert of an existing seq',
+                `insert into audit_log (${columns}) select ${forgedColumns} from audit_log where seq = 2 on conflict (seq) do update set canonical = excluded.canonical`,
+              ],
+            ]
+          : []),
+        [
+          'an insert behind the last entry',
+          `insert into audit_log (${columns}) select 0, ${columns.replace('seq, ', '')} from audit_log where seq = 1`,
+        ],
+        [
+          'a batch that appends and also goes behind',
+          `insert into audit_log (${columns}) select case when seq = 1 then 0 else 4 end, ${columns.replace('seq, ', '')} from audit_log where seq in (1, 3)`,
+        ],
+      ];
+      it.each(rewrites)('refuse %s, and the log still verifies', async (_what, statement) => {
+        const error = await (await rawDb()).exec(statement as string).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        expect(error).toBeDefined();
+        expect(translateStoreError(error).code).toBe(ErrorCode.AuditImmutable);
+        expect(await store.audit.count()).toBe(3);
+        expect(await store.audit.verify()).toMatchObject({ ok: true, count: 3 });
+        expect((await store.audit.after(1, 1))[0]?.canonical).toContain('new2@');
       });
     });
   });

@@ -83,7 +83,8 @@ function sqliteBackend(): Backend {
         },
         migrateTo: (name) =>
           migrateWith(openSqliteDialect({ path, busyTimeoutMs: 5000, synchronous: 'full' }).dialect, 'sqlite', name),
-        dropTriggersSql: 'drop trigger audit_log_no_update; drop trigger audit_log_no_delete;',
+        dropTriggersSql:
+          'drop trigger audit_log_no_update; drop trigger audit_log_no_delete; drop trigger audit_log_no_rewrite;',
         async dispose() {
           await Promise.all(stores.map((s) => s.close()));
           rmSync(dir, { recursive: true, force: true });
@@ -125,7 +126,8 @@ function postgresBackend(available: boolean): Backend {
           await migrateWith(dialect, 'postgres', name);
         },
         dropTriggersSql:
-          'drop trigger audit_log_no_change on audit_log; drop trigger audit_log_no_truncate on audit_log;',
+          'drop trigger audit_log_no_change on audit_log; drop trigger audit_log_no_truncate on audit_log; ' +
+          'drop trigger audit_log_no_backfill on audit_log;',
         async dispose() {
           await Promise.all(stores.map((s) => s.close()));
           const client = new pg.Client({ connectionString: POSTGRES_URL });

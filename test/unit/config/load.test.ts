@@ -129,6 +129,18 @@ describe('environment overrides', () => {
       expected: { url: 'postgres://app@db:5432/frontback', kind: 'postgres' },
     },
     {
+      env: {
+        FRONTBACK_STORE_URL: 'postgres://frontback_app@db/frontback',
+        FRONTBACK_MIGRATION_URL: 'postgres://frontback@db/frontback',
+      },
+      pick: (c: ReturnType<typeof loadConfig>) => c.store,
+      expected: {
+        url: 'postgres://frontback_app@db/frontback',
+        migrationUrl: 'postgres://frontback@db/frontback',
+        kind: 'postgres',
+      },
+    },
+    {
       env: { FRONTBACK_STORE_URL: 'postgresql://app@db/frontback' },
       pick: (c: ReturnType<typeof loadConfig>) => c.store.kind,
       expected: 'postgres',
@@ -255,11 +267,17 @@ describe('describeConfig and maskConfig', () => {
     env: {
       ...EXAMPLE_ENV,
       FRONTBACK_STORE_URL: 'postgres://app:FAKE-pg-password-5555@db/frontback',
+      FRONTBACK_MIGRATION_URL: 'postgres://owner:FAKE-pg-owner-password-7777@db/frontback',
       FRONTBACK_REDIS_URL: 'redis://:FAKE-redis-password-6666@redis:6379',
     },
     cwd: projectRoot,
   });
-  const secrets = [...Object.values(EXAMPLE_ENV), 'FAKE-pg-password-5555', 'FAKE-redis-password-6666'];
+  const secrets = [
+    ...Object.values(EXAMPLE_ENV),
+    'FAKE-pg-password-5555',
+    'FAKE-pg-owner-password-7777',
+    'FAKE-redis-password-6666',
+  ];
 
   it('summarises connections, store, queue, server and mappings with no secret in it', () => {
     const text = describeConfig(config);
@@ -269,7 +287,10 @@ describe('describeConfig and maskConfig', () => {
     expect(text).toContain('queue: bullmq on redis://');
     expect(text).toContain('server: 127.0.0.1:8080');
     expect(text).toContain('admin API enabled (token ********)');
-    expect(text).toContain('(overridden by FRONTBACK_STORE_URL, FRONTBACK_REDIS_URL, FRONTBACK_ADMIN_TOKEN)');
+    expect(text).toContain('migrations with postgres://');
+    expect(text).toContain(
+      '(overridden by FRONTBACK_STORE_URL, FRONTBACK_MIGRATION_URL, FRONTBACK_REDIS_URL, FRONTBACK_ADMIN_TOKEN)',
+    );
   });
 
   it('maskConfig keeps the shape and masks every secret', () => {

@@ -7,6 +7,7 @@ import { deadLetterSideMigration } from './0004-dead-letter-side.ts';
 import { runPlansMigration } from './0005-run-plans.ts';
 import { identityMatchingMigration } from './0006-identity-matching.ts';
 import { runProgressMigration } from './0007-run-progress.ts';
+import { auditAppendOnlyMigration } from './0008-audit-append-only.ts';
 
 /**
  * Every migration, listed explicitly (no folder scan, so bundling and tsx work
@@ -23,6 +24,7 @@ export function migrationProvider(kind: StoreKind): MigrationProvider {
         '0005-run-plans': runPlansMigration(),
         '0006-identity-matching': identityMatchingMigration(kind),
         '0007-run-progress': runProgressMigration(),
+        '0008-audit-append-only': auditAppendOnlyMigration(kind),
       });
     },
   };
