@@ -3,7 +3,7 @@
  * operator chooses (outside the database; see docs/audit.md for keeping it on another
  * machine or in object storage with a retention lock). Each append is fsync'd.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkpointLine, parseCheckpoint, type Checkpoint } from './checkpoint.ts';
 
@@ -64,18 +64,37 @@ export function readCheckpointFile(file: string): CheckpointLine[] {
   return out;
 }
 
-/** The last checkpoint written to `dir`, or undefined when there is none yet. */
+/** Bytes read from the end of the file to find the last checkpoint (a line is about 250). */
+const TAIL_BYTES = 4096;
+
+/**
+ * The last checkpoint written to `dir`, or undefined when there is none yet. Reads only
+ * the end of the file: it grows by a line every checkpoint, for years.
+ */
 export function lastCheckpoint(dir: string): Checkpoint | undefined {
-  let lines: CheckpointLine[];
+  let fd: number;
   try {
-    lines = readCheckpointFile(checkpointPath(dir));
+    fd = openSync(checkpointPath(dir), 'r');
   } catch (err) {
     if ((err as { code?: unknown }).code === 'ENOENT') return undefined;
     throw err;
   }
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const c = lines[i]?.checkpoint;
-    if (c) return c;
+  try {
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, TAIL_BYTES);
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, size - length);
+    const lines = buffer.toString('utf8').split('\n');
+    // The first line may be cut by the window (unless the window is the whole file).
+    const from = length < size ? 1 : 0;
+    for (let i = lines.length - 1; i >= from; i--) {
+      const text = lines[i] as string;
+      if (text.trim() === '') continue;
+      const parsed = parseCheckpoint(text);
+      if (typeof parsed !== 'string') return parsed;
+    }
+    return undefined;
+  } finally {
+    closeSync(fd);
   }
-  return undefined;
 }

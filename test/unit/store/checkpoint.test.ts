@@ -117,6 +117,16 @@ describe('checkpoint file and keys', () => {
     ]);
   });
 
+  it('finds the last checkpoint of a long file from its end, past a line that is not one', () => {
+    const dir = join(tmp, 'long');
+    const signer = newSigner();
+    for (let seq = 1; seq <= 60; seq++) appendCheckpoint(dir, signCheckpoint(signer, { seq, hash: HASH }, AT));
+    expect(statSync(join(dir, 'checkpoints.jsonl')).size).toBeGreaterThan(8192);
+    expect(lastCheckpoint(dir)?.seq).toBe(60);
+    writeFileSync(join(dir, 'checkpoints.jsonl'), 'half a li', { flag: 'a' });
+    expect(lastCheckpoint(dir)?.seq).toBe(60);
+  });
+
   it('keygen writes a pair (private key mode 0600) that signs and verifies by its id', () => {
     const keys = generateKeyFiles(join(tmp, 'keys'));
     expect(statSync(keys.privateKeyFile).mode & 0o777).toBe(0o600);
