@@ -221,7 +221,9 @@ export function registerAuditCommands(program: Command): void {
         command: Command,
       ) => {
         if (opts.checkpoints && opts.out === undefined) {
-          throw new InvalidArgumentError('--checkpoints needs --out (they are written next to the export)');
+          command.error('error: --checkpoints needs --out (the checkpoints are written next to the export)', {
+            exitCode: 2,
+          });
         }
         const config = opts.checkpoints || opts.store === undefined ? loadCliConfig(command) : undefined;
         const checkpointCopy = opts.checkpoints && config ? checkpointFiles(undefined, config) : [];

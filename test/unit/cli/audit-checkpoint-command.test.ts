@@ -126,4 +126,10 @@ describe('frontback audit keygen, checkpoint, verify --checkpoints, export --che
     expect(cut.stderr).toMatch(/cut: the log ends at 28, checkpoint at .*checkpoints\.jsonl:1 anchors entry 30/);
     expect(cut.stdout).toBe('');
   }, 60_000);
+
+  it('export --checkpoints without --out is a usage error (exit 2) that says why', async () => {
+    const r = await runFrontback(['audit', 'export', '-c', config, '--since', '1d', '--checkpoints']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--checkpoints needs --out');
+  }, 60_000);
 });
