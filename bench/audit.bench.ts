@@ -4,6 +4,8 @@
  * canonical JSON. Baselines measured in the same run: plain INSERTs of the same
  * rows through Kysely into a table without hashing, lock or triggers, and
  * reading the rows without checking them, so each ratio is the chain's own cost.
+ * Also: verification against signed checkpoints (one every 1,000 entries), and the
+ * time one checkpoint takes (head, Ed25519 signature, append with fsync), medians.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +13,12 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { GENESIS_HASH, sealEntry } from '../src/store/audit/canonical.ts';
+import type { CheckpointLine } from '../src/store/audit/checkpoint-file.ts';
+import { verifyWithCheckpoints } from '../src/store/audit/checkpoint-verify.ts';
+import { takeCheckpoint } from '../src/store/audit/checkpoint-writer.ts';
+import { keyIdOf, signCheckpoint, type CheckpointSigner } from '../src/store/audit/checkpoint.ts';
 import { createStore } from '../src/store/sql/create-store.ts';
 import type { AuditEntry, AuditEntryInput, Store } from '../src/store/store.ts';
 import { median, measureRate, type BenchSuite, type CaseResult } from './harness.ts';
@@ -225,7 +232,61 @@ async function runTarget(t: Target): Promise<CaseResult[]> {
     }),
     { baseline: `${p} read rows (pages of 10,000)`, ...(p === 'sqlite' ? { target: 200_000 } : {}) },
   );
+
+  // Checkpoints: one signed every 1,000 entries (a busy day at 15-minute checkpoints has 96),
+  // then verification with every signature and anchor checked as the rows stream by.
+  const signer = benchSigner();
+  const ckptDir = mkdtempSync(join(tmpdir(), 'frontback-bench-ckpt-'));
+  try {
+    const head = (await t.store.audit.head())!;
+    const lines: CheckpointLine[] = [];
+    let n = 0;
+    for await (const e of t.store.audit.since('1970-01-01T00:00:00.000Z', { pageSize: 10_000 })) {
+      if (e.seq % 1000 === 0 || e.seq === head.seq) {
+        n += 1;
+        lines.push({ where: `bench:${n}`, checkpoint: signCheckpoint(signer, e, e.at), problem: undefined });
+      }
+    }
+    const trusted = new Map([[signer.keyId, signer.publicKey]]);
+    add(
+      `verify with ${lines.length} checkpoints (${count.toLocaleString('en-US')} entries)`,
+      await measureRate(ROUNDS, async () => {
+        const r = await verifyWithCheckpoints(t.store.audit, lines, trusted);
+        if (!r.ok) throw new Error(`bench checkpoints refused: ${r.problems.join('; ')}`);
+        return r.count;
+      }),
+      { baseline: `${p} read rows (pages of 10,000)` },
+    );
+    // One checkpoint as the runner takes it: read the head, sign, append to the file and fsync it.
+    const perCheckpoint: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const times: number[] = [];
+      for (let k = 0; k < 20; k++) {
+        await t.store.audit.append(input(i++));
+        const start = process.hrtime.bigint();
+        const taken = await takeCheckpoint(t.store.audit, signer, ckptDir);
+        times.push(Number(process.hrtime.bigint() - start) / 1e6);
+        if (!taken.written) throw new Error('bench checkpoint not written');
+      }
+      perCheckpoint.push(median(times));
+    }
+    results.push({
+      benchmark: 'audit',
+      case: `${p} checkpoint (head, Ed25519 sign, append + fsync)`,
+      median: median(perCheckpoint),
+      unit: 'ms/checkpoint',
+      rounds: perCheckpoint,
+      note: 'lower is better',
+    });
+  } finally {
+    rmSync(ckptDir, { recursive: true, force: true });
+  }
   return results;
+}
+
+function benchSigner(): CheckpointSigner & { publicKey: KeyObject } {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return { keyId: keyIdOf(publicKey), key: privateKey, publicKey };
 }
 
 /** The audit suite. */

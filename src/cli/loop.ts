@@ -10,7 +10,9 @@ import type { Registry } from '../observability/metrics.ts';
 import { createQueue } from '../queue/create-queue.ts';
 import type { Store } from '../store/store.ts';
 import { prepareMapping } from '../sync/prepare.ts';
-import { startRunner } from '../sync/runner/index.ts';
+import { loadSigner } from '../store/audit/checkpoint-keys.ts';
+import { takeCheckpoint } from '../store/audit/checkpoint-writer.ts';
+import { startRunner, type RunnerOptions } from '../sync/runner/index.ts';
 
 /** A running loop. */
 export interface Loop {
@@ -20,6 +22,22 @@ export interface Loop {
   stop(): Promise<void>;
   /** Stops now (Ctrl-C twice): the runs in hand recorded `stopped`, every lease given up; the process exits after. */
   stopNow(): Promise<void>;
+}
+
+/** Periodic audit checkpoints when both the signing key and the directory are configured (the key is read now). */
+function checkpointsOf(config: Config, store: Store): RunnerOptions['checkpoints'] {
+  const { signingKeyFile, checkpointDir, checkpointEveryMs } = config.audit;
+  if (signingKeyFile === undefined || checkpointDir === undefined) return undefined;
+  const signer = loadSigner(signingKeyFile);
+  return {
+    everyMs: checkpointEveryMs,
+    take: async () => {
+      const taken = await takeCheckpoint(store.audit, signer, checkpointDir);
+      return taken.written
+        ? { written: true, seq: taken.checkpoint.seq, keyId: taken.checkpoint.keyId }
+        : { written: false };
+    },
+  };
 }
 
 /** Starts the loop; `everyMs` overrides every mapping's schedule, `everyLabel` says it as given. */
@@ -49,6 +67,7 @@ export async function startLoop(
     }
   }
   const queue = createQueue(config.queue, 'sync');
+  const checkpoints = checkpointsOf(config, parts.store);
   const runner = startRunner({
     mappings,
     connectors: parts.connectors,
@@ -61,6 +80,7 @@ export async function startLoop(
     metrics: parts.metrics,
     concurrency: parts.concurrency ?? config.queue.concurrency,
     ...(parts.everyMs === undefined ? {} : { everyMsOverride: parts.everyMs }),
+    ...(checkpoints === undefined ? {} : { checkpoints }),
   });
   const schedules = mappings.map(
     (m) =>

@@ -38,4 +38,8 @@ export const CONFIG_DEFAULTS = {
     budgetReserve: 0.2,
     // pageSize: no default; a pass asks each connector for its largest page (limits.maxPageSize).
   },
+  audit: {
+    /** How often the runner checkpoints the log (when the log moved), ms: 15 minutes. */
+    checkpointEveryMs: 900_000,
+  },
 } as const;

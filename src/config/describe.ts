@@ -62,6 +62,15 @@ function describeConnection(name: string, c: ConnectionConfig): string {
   return parts.join(', ');
 }
 
+/** Checkpoints: where, how often, whether a key signs, how many keys are trusted (never the key itself). */
+function describeAudit({ audit }: Config): string {
+  const trusted = `${Object.keys(audit.trustedKeys).length} trusted keys`;
+  if (audit.checkpointDir === undefined || audit.signingKeyFile === undefined) {
+    return `audit checkpoints: not written (needs audit.signingKeyFile and audit.checkpointDir), ${trusted}`;
+  }
+  return `audit checkpoints: every ${audit.checkpointEveryMs / 1000}s to ${audit.checkpointDir}, ${trusted}`;
+}
+
 /** A short multi-line summary of `config`, secrets masked. */
 export function describeConfig(config: Config): string {
   const { source, store, queue, server } = config;
@@ -82,6 +91,7 @@ export function describeConfig(config: Config): string {
     `mappings dir: ${config.mappings.dir}`,
     `logging: ${config.logging.level}`,
     `sync: poll overlap ${config.sync.overlapMinutes} minutes, pages of ${config.sync.pageSize ?? "each connector's maximum"} records, ${Math.round(config.sync.budgetReserve * 100)}% of each API budget kept for webhook-driven passes`,
+    describeAudit(config),
   ];
   return lines.join('\n');
 }

@@ -54,6 +54,38 @@ const fraction = (min: number, max: number) =>
 
 const nonEmpty = () => z.string().min(1);
 
+const DURATION_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A duration such as `30s`, `15m` or `1h`, to milliseconds. */
+const duration = () =>
+  z.string().transform((value, ctx) => {
+    const m = /^\s*(\d+)\s*(s|m|h)\s*$/.exec(value);
+    const ms = m ? Number(m[1]) * (DURATION_MS[m[2] as string] as number) : 0;
+    if (ms < 1000) {
+      ctx.issues.push({
+        code: 'custom',
+        message: 'expected a duration of at least 1s, such as 30s, 15m or 1h',
+        input: value,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const auditSchema = z
+  .strictObject({
+    signingKeyFile: nonEmpty().optional(),
+    trustedKeys: z
+      .record(z.string().regex(/^[0-9a-f]{16}$/, 'expected a key id: 16 lowercase hex characters'), nonEmpty())
+      .default(() => ({})),
+    checkpointDir: nonEmpty().optional(),
+    checkpointEvery: duration().optional(),
+  })
+  .transform(({ checkpointEvery, ...rest }) => ({
+    ...rest,
+    checkpointEveryMs: checkpointEvery ?? CONFIG_DEFAULTS.audit.checkpointEveryMs,
+  }));
+
 const authSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('bearer'), token: secret() }),
   z
@@ -186,6 +218,7 @@ export const configSchema = z.strictObject({
       budgetReserve: fraction(0, 0.9).default(CONFIG_DEFAULTS.sync.budgetReserve),
     })
     .prefault({}),
+  audit: auditSchema.prefault({}),
 });
 
 /** What the schema produces: the compiled configuration without its `source`. */

@@ -200,6 +200,18 @@ export interface SyncConfig {
   readonly budgetReserve: number;
 }
 
+/** Signed checkpoints of the audit log (docs/audit.md). */
+export interface AuditConfig {
+  /** PEM Ed25519 private key that signs checkpoints (`frontback audit keygen` writes one); absent: no signing. Secret file. */
+  readonly signingKeyFile?: string;
+  /** Public keys `audit verify` trusts, by key id: a PEM text or the path of a PEM file; default none. */
+  readonly trustedKeys: Readonly<Record<string, string>>;
+  /** Directory (outside the database) that `checkpoints.jsonl` is appended to; absent: no checkpoints. */
+  readonly checkpointDir?: string;
+  /** How often the runner checkpoints (`checkpointEvery`: `30s`, `15m`, `1h`), ms; default 15 minutes. */
+  readonly checkpointEveryMs: number;
+}
+
 /** Where the configuration came from (shown by `frontback validate`). */
 export interface ConfigSource {
   /** The file that was read, as given; null when only built-in defaults were used. */
@@ -224,6 +236,8 @@ export interface Config {
   readonly logging: LoggingConfig;
   /** Sync engine tuning. */
   readonly sync: SyncConfig;
+  /** Audit log checkpoints. */
+  readonly audit: AuditConfig;
   /** Where this configuration came from. */
   readonly source: ConfigSource;
 }

@@ -1,3 +1,4 @@
+import type { Anchor } from './audit/chain-verifier.ts';
 import type { JsonObject, JsonValue } from './json.ts';
 
 /** What was decided about a change. Free-form strings are allowed for later kinds. */
@@ -101,6 +102,17 @@ export interface AuditBreak {
 export type AuditVerifyResult =
   { ok: true; count: number; head: AuditHead | null } | { ok: false; count: number; firstBroken: AuditBreak };
 
+/** Options of {@link AuditRepository.verify}. */
+export interface AuditVerifyOptions {
+  /** Rows read per page; default 10,000. */
+  pageSize?: number;
+  /**
+   * Hashes that signed checkpoints hold, by seq (see src/store/audit/checkpoint.ts): an
+   * entry whose hash differs is a break (`rewritten or forged`). Checked as the rows stream by.
+   */
+  anchors?: ReadonlyMap<number, Anchor>;
+}
+
 /** The append-only, hash-chained audit log. */
 export interface AuditRepository {
   /** Appends one entry (serialised with every other writer) and returns it. */
@@ -109,10 +121,11 @@ export interface AuditRepository {
   appendMany(inputs: readonly AuditEntryInput[]): Promise<AuditEntry[]>;
   /**
    * Recomputes every hash from the stored canonical text, checks the chain links,
-   * the seq sequence and that every column agrees with the hashed entry. Streams;
-   * `count` is the number of entries found intact before the first break.
+   * the seq sequence, that every column agrees with the hashed entry, that `at` never
+   * goes backwards and, given `anchors`, the checkpointed hashes. Streams; `count` is
+   * the number of entries found intact before the first break.
    */
-  verify(options?: { pageSize?: number }): Promise<AuditVerifyResult>;
+  verify(options?: AuditVerifyOptions): Promise<AuditVerifyResult>;
   /** Entries appended at or after `since` (ISO 8601), oldest first, streamed in pages. */
   since(since: string, options?: { pageSize?: number }): AsyncIterable<AuditEntry>;
   /** Up to `limit` entries with seq greater than `seq`, oldest first. */

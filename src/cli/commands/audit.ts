@@ -1,12 +1,26 @@
+import type { KeyObject } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Writable } from 'node:stream';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { AuditError, ErrorCode } from '../../errors.ts';
+import type { Config } from '../../config/types.ts';
+import type { AuditRepository } from '../../store/audit-repository.ts';
+import { checkpointPath, readCheckpointFile, type CheckpointLine } from '../../store/audit/checkpoint-file.ts';
+import { loadTrustedKeys } from '../../store/audit/checkpoint-keys.ts';
+import { verifyWithCheckpoints } from '../../store/audit/checkpoint-verify.ts';
+import { exportedLog } from '../../store/audit/export-log.ts';
 import type { Store } from '../../store/store.ts';
 import { CSV_HEADER, parseSince, toCsvLine, toJsonLine, toTailLine } from '../audit-format.ts';
 import { loadCliConfig } from '../config.ts';
+import {
+  auditCheckpoint,
+  auditKeygen,
+  checkpointFiles,
+  checkpointSettings,
+  copyCheckpoints,
+} from './audit-checkpoints.ts';
 import { openStore } from '../context.ts';
 
 /** Writes and waits when the stream asks for it, so exporting millions of entries stays in bounded memory. */
@@ -14,9 +28,61 @@ async function write(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
 }
 
-/** `audit verify`: prints the count and head when intact; throws AuditError naming the first broken entry. */
-export async function auditVerify(store: Store, out: Writable): Promise<void> {
-  const result = await store.audit.verify();
+/** What `audit verify` says when it has no checkpoints to check against. */
+export const NO_CHECKPOINTS =
+  'no checkpoints: this proves the chain is internally consistent, not that it was not cut, replaced or rewritten as a whole';
+
+/** Checkpoints to verify against: the files' lines and the keys trusted to have signed them. */
+export interface VerifyCheckpoints {
+  readonly files: readonly string[];
+  readonly trusted: ReadonlyMap<string, KeyObject>;
+  /** The configured checkpoint file, when it does not exist (said, since a deleted file proves nothing). */
+  readonly missing?: string;
+}
+
+function readCheckpoints(files: readonly string[]): CheckpointLine[] {
+  return files.flatMap((file) => {
+    try {
+      return readCheckpointFile(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      throw new AuditError(ErrorCode.AuditBroken, `cannot read the checkpoint file ${file}: ${code}`);
+    }
+  });
+}
+
+/**
+ * `audit verify`: prints the count and head when intact; throws AuditError naming the first
+ * broken entry. With checkpoints, also every refused checkpoint, a cut or emptied log, and
+ * how many entries are not anchored yet; without, what it cannot prove.
+ */
+export async function auditVerify(
+  audit: Pick<AuditRepository, 'verify'>,
+  out: Writable,
+  checkpoints?: VerifyCheckpoints,
+): Promise<void> {
+  if (checkpoints !== undefined && checkpoints.files.length > 0) {
+    const lines = readCheckpoints(checkpoints.files);
+    const verdict = await verifyWithCheckpoints(audit, lines, checkpoints.trusted);
+    if (!verdict.ok) {
+      throw new AuditError(ErrorCode.AuditBroken, `audit log not verified:\n  ${verdict.problems.join('\n  ')}`, {
+        details: { problems: verdict.problems, intact: verdict.intact },
+      });
+    }
+    const head = verdict.head === null ? 'none (empty log)' : verdict.head.hash;
+    await write(out, `audit log intact: ${verdict.count} entries, head ${head}\n`);
+    if (verdict.checkpoints === 0) {
+      await write(out, `${NO_CHECKPOINTS} (${checkpoints.files.join(', ')} holds none)\n`);
+      return;
+    }
+    await write(
+      out,
+      `checkpoints: ${verdict.checkpoints} valid, anchoring entries 1-${verdict.anchored}; ` +
+        `${verdict.unanchored} entries after the last checkpoint are not anchored yet\n`,
+    );
+    return;
+  }
+  const result = await audit.verify();
   if (!result.ok) {
     const { seq, reason } = result.firstBroken;
     throw new AuditError(
@@ -26,7 +92,8 @@ export async function auditVerify(store: Store, out: Writable): Promise<void> {
     );
   }
   const head = result.head === null ? 'none (empty log)' : result.head.hash;
-  await write(out, `audit log intact: ${result.count} entries, head ${head}\n`);
+  const missing = checkpoints?.missing === undefined ? '' : ` (${checkpoints.missing} does not exist)`;
+  await write(out, `audit log intact: ${result.count} entries, head ${head}\n${NO_CHECKPOINTS}${missing}\n`);
 }
 
 /** `audit export`: entries at or after `since`, as JSON lines or CSV; returns how many were written. */
@@ -98,11 +165,43 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command('verify')
-    .description('recompute every hash; exit 0 with the count when intact, 1 naming the first broken entry')
+    .description(
+      'recompute every hash and check the signed checkpoints; exit 0 with the counts when intact, 1 naming what is wrong',
+    )
+    .option('--checkpoints <file...>', 'checkpoint files (default: checkpoints.jsonl in audit.checkpointDir)')
+    .option(
+      '--export <file>',
+      'verify an `audit export` JSON lines file (exported from the first entry), not the store',
+    )
     .addOption(storeOption())
-    .action((opts: { store?: string }, command: Command) =>
-      withStore(storeUrl(opts.store, command), (store) => auditVerify(store, process.stdout)),
-    );
+    .action((opts: { store?: string; checkpoints?: string[]; export?: string }, command: Command) => {
+      const config = loadCliConfig(command);
+      const files = checkpointFiles(opts.checkpoints, config);
+      const trusted = loadTrustedKeys(config.audit.trustedKeys);
+      const dir = config.audit.checkpointDir;
+      const missing = files.length === 0 && dir !== undefined ? { missing: checkpointPath(dir) } : {};
+      const checkpoints = { files, trusted, ...missing };
+      if (opts.export !== undefined) return auditVerify(exportedLog(opts.export), process.stdout, checkpoints);
+      return withStore(opts.store ?? config.store.url, (store) =>
+        auditVerify(store.audit, process.stdout, checkpoints),
+      );
+    });
+
+  audit
+    .command('checkpoint')
+    .description("sign the log's head into audit.checkpointDir (nothing when the log has not moved)")
+    .addOption(storeOption())
+    .action((opts: { store?: string }, command: Command) => {
+      const config = loadCliConfig(command);
+      const { signer, dir } = checkpointSettings(config);
+      return withStore(opts.store ?? config.store.url, (store) => auditCheckpoint(store, process.stdout, signer, dir));
+    });
+
+  audit
+    .command('keygen')
+    .description('write a new Ed25519 key pair for checkpoints and print its id and the configuration lines')
+    .requiredOption('--out <dir>', 'directory for the two key files')
+    .action((opts: { out: string }) => auditKeygen(process.stdout, opts.out));
 
   audit
     .command('export')
@@ -110,24 +209,50 @@ export function registerAuditCommands(program: Command): void {
     .requiredOption('--since <time>', 'ISO 8601 time, or a duration back from now (30m, 24h, 7d)', (v) => parseSince(v))
     .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
     .option('--out <file>', 'write to this file instead of stdout')
+    .option(
+      '--checkpoints',
+      'also copy the checkpoint file(s) (audit.checkpointDir) to <out>.checkpoints.jsonl, for audit verify --export',
+      false,
+    )
     .addOption(storeOption())
-    .action((opts: { since: string; format: 'jsonl' | 'csv'; out?: string; store?: string }, command: Command) =>
-      withStore(storeUrl(opts.store, command), async (store) => {
-        const out = opts.out === undefined ? process.stdout : createWriteStream(opts.out);
-        let n: number;
-        try {
-          n = await auditExport(store, out, opts.since, opts.format);
-        } catch (err) {
-          // The reader went away (`| head`): that is the reader's choice, not a failure.
-          if ((err as { code?: unknown }).code === 'EPIPE') return;
-          throw err;
+    .action(
+      (
+        opts: { since: string; format: 'jsonl' | 'csv'; out?: string; store?: string; checkpoints: boolean },
+        command: Command,
+      ) => {
+        if (opts.checkpoints && opts.out === undefined) {
+          command.error('error: --checkpoints needs --out (the checkpoints are written next to the export)', {
+            exitCode: 2,
+          });
         }
-        if (opts.out !== undefined) {
-          out.end();
-          await once(out, 'finish');
-          process.stderr.write(`exported ${n} entries to ${opts.out}\n`);
+        const config = opts.checkpoints || opts.store === undefined ? loadCliConfig(command) : undefined;
+        const checkpointCopy = opts.checkpoints && config ? checkpointFiles(undefined, config) : [];
+        if (opts.checkpoints && checkpointCopy.length === 0) {
+          throw new AuditError(ErrorCode.Config, 'no checkpoint file: audit.checkpointDir is not set or holds none');
         }
-      }),
+        return withStore(opts.store ?? (config as Config).store.url, async (store) => {
+          // Copied first: every copied checkpoint anchors an entry the export (read after) contains.
+          const copied =
+            checkpointCopy.length > 0 ? copyCheckpoints(checkpointCopy, `${opts.out ?? ''}.checkpoints.jsonl`) : 0;
+          const out = opts.out === undefined ? process.stdout : createWriteStream(opts.out);
+          let n: number;
+          try {
+            n = await auditExport(store, out, opts.since, opts.format);
+          } catch (err) {
+            // The reader went away (`| head`): that is the reader's choice, not a failure.
+            if ((err as { code?: unknown }).code === 'EPIPE') return;
+            throw err;
+          }
+          if (opts.out !== undefined) {
+            out.end();
+            await once(out, 'finish');
+            process.stderr.write(`exported ${n} entries to ${opts.out}\n`);
+            if (checkpointCopy.length > 0) {
+              process.stderr.write(`copied ${copied} checkpoints to ${opts.out}.checkpoints.jsonl\n`);
+            }
+          }
+        });
+      },
     );
 
   audit

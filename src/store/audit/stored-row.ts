@@ -73,7 +73,7 @@ export const COLUMN_FIELDS = [
 ] as const satisfies ReadonlyArray<readonly [keyof AuditRow, string]>;
 
 /** The columns verification reads for every row; the others only when they disagree. */
-export type ChainRow = Pick<AuditRow, 'seq' | 'prev_hash' | 'hash' | 'canonical'>;
+export type ChainRow = Pick<AuditRow, 'seq' | 'at' | 'prev_hash' | 'hash' | 'canonical'>;
 
 /**
  * The reference check that every column equals the field it indexes in the

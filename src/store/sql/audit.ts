@@ -4,6 +4,7 @@ import type {
   AuditEntryInput,
   AuditHead,
   AuditRepository,
+  AuditVerifyOptions,
   AuditVerifyResult,
 } from '../audit-repository.ts';
 import { GENESIS_HASH, sealEntry, type HashedEntry } from '../audit/canonical.ts';
@@ -101,8 +102,8 @@ export class SqlAuditRepository implements AuditRepository {
     await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_LOCK_CLASS)}, hashtext(current_schema()))`.execute(db);
   }
 
-  async verify(options: { pageSize?: number } = {}): Promise<AuditVerifyResult> {
-    const verifier = new ChainVerifier();
+  async verify(options: AuditVerifyOptions = {}): Promise<AuditVerifyResult> {
+    const verifier = new ChainVerifier(options.anchors);
     const pageSize = options.pageSize ?? DEFAULT_PAGE;
     let after = 0;
     for (;;) {
@@ -129,9 +130,10 @@ export class SqlAuditRepository implements AuditRepository {
     }
     return this.#ctx.run(() => {
       const out: Array<{ row: ChainRow; issue: string | undefined }> = [];
-      for (const [seq, prevHash, hash, canonical, agrees] of fast.readVerifyPage(after, limit)) {
+      for (const [seq, at, prevHash, hash, canonical, agrees] of fast.readVerifyPage(after, limit)) {
         const row: ChainRow = {
           seq: Number(seq),
+          at: at as string,
           prev_hash: prevHash as string,
           hash: hash as string,
           canonical: canonical as string,

@@ -85,7 +85,7 @@ export interface SqliteAuditAccess {
   /** Up to `limit` rows after `after`, as arrays in AUDIT_ROW_COLUMNS order. */
   readPage(after: number, limit: number): unknown[][];
   /**
-   * Up to `limit` rows after `after` as `[seq, prev_hash, hash, canonical, agrees]`,
+   * Up to `limit` rows after `after` as `[seq, at, prev_hash, hash, canonical, agrees]`,
    * where `agrees` is 1 when SQLite found every indexed column equal to the field it
    * indexes in the canonical text (SQLite parses the JSON once per row and caches it).
    */
@@ -120,7 +120,7 @@ export function openSqliteDialect(options: SqliteOpenOptions): { dialect: Dialec
       // json_valid guards ->> from raising on text that is not JSON (such rows are judged in JS).
       verifyPage ??= raw
         .prepare(
-          `select seq, prev_hash, hash, canonical, case when json_valid(canonical) then (${agrees}) else 0 end ` +
+          `select seq, at, prev_hash, hash, canonical, case when json_valid(canonical) then (${agrees}) else 0 end ` +
             'from audit_log where seq > ? order by seq limit ?',
         )
         .raw(true);

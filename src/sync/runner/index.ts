@@ -6,7 +6,8 @@
  * - inbox-reconciler.ts turns accepted webhook deliveries into passes of the mappings they
  *   concern (the scheduler's process does it), and settles them once the pass ran;
  * - pass-worker.ts runs the jobs, one pass of a mapping at a time;
- * - mapping-lease.ts keeps passes of one mapping apart across processes (`sync` uses it too).
+ * - mapping-lease.ts keeps passes of one mapping apart across processes (`sync` uses it too);
+ * - checkpointer.ts signs audit checkpoints (the scheduler's process does it), when configured.
  * The queue only delivers: every pass reads from its cursor in the store, so a job run
  * twice, lost or run late changes nothing but timing (RELIABILITY.md).
  *
@@ -23,6 +24,7 @@ import type { Logger } from '../../observability/logger.ts';
 import type { Registry } from '../../observability/metrics.ts';
 import type { JobQueue } from '../../queue/job-queue.ts';
 import type { Store } from '../../store/store.ts';
+import { startCheckpointer, type CheckpointOutcome } from './checkpointer.ts';
 import { startInboxReconciler } from './inbox-reconciler.ts';
 import { mappingLeases } from './mapping-lease.ts';
 import { startPassWorker } from './pass-worker.ts';
@@ -58,6 +60,8 @@ export interface RunnerOptions {
   readonly leaseMs?: number;
   /** Where pass counts, durations and record outcomes go (`frontback_passes_total`, ...). */
   readonly metrics?: Registry;
+  /** Signed audit checkpoints every `everyMs` by the scheduler's process; absent: none. */
+  readonly checkpoints?: { readonly everyMs: number; readonly take: () => Promise<CheckpointOutcome> };
 }
 
 /** A running loop. */
@@ -121,10 +125,16 @@ export function startRunner(options: RunnerOptions): Runner {
     ...(options.everyMsOverride === undefined ? {} : { everyMsOverride: options.everyMsOverride }),
   });
 
+  const checkpointer =
+    options.checkpoints === undefined
+      ? undefined
+      : startCheckpointer({ ...options.checkpoints, active: () => scheduler.isLeader(), logger });
+
   return {
     async stop() {
       stopping.abort();
       reconciler.stop();
+      await checkpointer?.stop();
       // Given up first: another process schedules at once while the passes here end.
       await scheduler.stop();
       await worker.close();
@@ -132,7 +142,7 @@ export function startRunner(options: RunnerOptions): Runner {
     async stopNow() {
       stopping.abort();
       reconciler.stop();
-      await Promise.all([scheduler.stop(), worker.stopNow(), leases.releaseAll()]);
+      await Promise.all([checkpointer?.stop(), scheduler.stop(), worker.stopNow(), leases.releaseAll()]);
     },
   };
 }

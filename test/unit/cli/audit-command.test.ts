@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_CHECKPOINTS } from '../../../src/cli/commands/audit.ts';
 import { createStore } from '../../../src/store/sql/create-store.ts';
 import { projectRoot } from '../../support/env.ts';
 
@@ -57,14 +58,14 @@ describe('frontback audit', () => {
 
   it('verify: exit 0 with the count and head when intact', async () => {
     const r = await frontback('audit', 'verify', '--store', path);
-    expect(r).toMatchObject({ code: 0, stdout: `audit log intact: 41 entries, head ${headHash}\n` });
+    expect(r).toMatchObject({ code: 0, stdout: `audit log intact: 41 entries, head ${headHash}\n${NO_CHECKPOINTS}\n` });
   });
 
   it("verify: without --store, uses the configuration's store.url", async () => {
     const config = join(dir, 'frontback.yaml');
     writeFileSync(config, `store:\n  url: ${JSON.stringify(path)}\n`);
     const r = await frontback('audit', 'verify', '-c', config);
-    expect(r).toMatchObject({ code: 0, stdout: `audit log intact: 41 entries, head ${headHash}\n` });
+    expect(r).toMatchObject({ code: 0, stdout: `audit log intact: 41 entries, head ${headHash}\n${NO_CHECKPOINTS}\n` });
   });
 
   it('verify: a missing store is an error that says how to name one', async () => {

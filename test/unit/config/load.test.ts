@@ -37,6 +37,7 @@ describe('loadConfig defaults and file selection', () => {
       mappings: { dir: 'mappings' },
       logging: { level: 'info' },
       sync: { overlapMinutes: 10, leaseSeconds: 30, budgetReserve: 0.2 },
+      audit: { trustedKeys: {}, checkpointEveryMs: 900_000 },
       source: { file: null, envOverrides: [] },
     });
   });
@@ -98,6 +99,9 @@ describe('loadConfig defaults and file selection', () => {
   it('sync.budgetReserve: 0.2 by default, a share from 0 to 0.9 (a string from a variable too), else a clear error', () => {
     expect(loadConfig({ env: {}, cwd: dir }).sync.budgetReserve).toBe(0.2);
     expect(describeConfig(loadConfig({ env: {}, cwd: dir }))).toContain('20% of each API budget kept');
+    expect(describeConfig(loadConfig({ env: {}, cwd: dir }))).toContain(
+      'audit checkpoints: not written (needs audit.signingKeyFile and audit.checkpointDir), 0 trusted keys',
+    );
     const file = write('reserve.yaml', 'sync:\n  budgetReserve: ${RESERVE:-0.5}\n');
     expect(loadConfig({ file, env: {}, cwd: dir }).sync.budgetReserve).toBe(0.5);
     expect(loadConfig({ file, env: { RESERVE: '0' }, cwd: dir }).sync.budgetReserve).toBe(0);
@@ -328,5 +332,32 @@ describe('connection concurrency', () => {
     expect(() => loadConfig({ file: write('concurrency-0.yaml', yaml('0')), env: {}, cwd: dir })).toThrow(
       /concurrency/,
     );
+  });
+});
+
+describe('loadConfig audit checkpoints', () => {
+  it('reads the checkpoint settings, checkpointEvery as a duration', () => {
+    const file = write(
+      'audit.yaml',
+      'audit:\n  signingKeyFile: /run/secrets/k\n  trustedKeys:\n    0123456789abcdef: /etc/k.pub\n' +
+        '  checkpointDir: /mnt/ckpt\n  checkpointEvery: 5m\n',
+    );
+    const config = loadConfig({ file, env: {}, cwd: dir });
+    expect(config.audit).toEqual({
+      signingKeyFile: '/run/secrets/k',
+      trustedKeys: { '0123456789abcdef': '/etc/k.pub' },
+      checkpointDir: '/mnt/ckpt',
+      checkpointEveryMs: 300_000,
+    });
+    expect(describeConfig(config)).toContain('audit checkpoints: every 300s to /mnt/ckpt, 1 trusted keys');
+  });
+
+  it.each([
+    ['  checkpointEvery: soon\n', 'audit.checkpointEvery'],
+    ['  checkpointEvery: 0s\n', 'audit.checkpointEvery'],
+    ['  trustedKeys:\n    k1: /etc/k.pub\n', 'audit.trustedKeys'],
+  ])('refuses %j', (yaml, path) => {
+    const file = write('bad-audit.yaml', `audit:\n${yaml}`);
+    expect(() => loadConfig({ file, env: {}, cwd: dir })).toThrow(path);
   });
 });

@@ -120,3 +120,44 @@ describe('ChainVerifier', () => {
     expect(verify(rows).broken).toEqual({ seq: 3, reason: 'prev_hash does not match entry 2' });
   });
 });
+
+describe('ChainVerifier: time order and checkpoint anchors', () => {
+  function chainAt(times: readonly string[]): AuditEntry[] {
+    const out: AuditEntry[] = [];
+    let prev = GENESIS_HASH;
+    times.forEach((at, i) => {
+      const e = sealEntry({ action: 'applied', actor: 'poll', crmId: `c${i + 1}` }, i + 1, at, prev);
+      out.push(e);
+      prev = e.hash;
+    });
+    return out;
+  }
+
+  it('accepts equal times and refuses a time before the previous entry, naming the entry', () => {
+    const ok = verify(
+      chainAt(['2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', '2025-01-02T00:00:00.000Z']).map(row),
+    );
+    expect(ok.broken).toBeUndefined();
+    const back = verify(
+      chainAt(['2025-01-01T00:00:00.000Z', '2025-01-02T00:00:00.000Z', '2025-01-01T23:59:59.999Z']).map(row),
+    );
+    expect(back.broken).toEqual({
+      seq: 3,
+      reason: "at goes backwards: 2025-01-01T23:59:59.999Z is before entry 2's 2025-01-02T00:00:00.000Z",
+    });
+    expect(back.count).toBe(2);
+  });
+
+  it('checks the hash a checkpoint anchors, and only at that seq', () => {
+    const rows = chain(5).map(row);
+    const good = new ChainVerifier(new Map([[3, { hash: rows[2]!.hash, where: 'c.jsonl:1' }]]));
+    for (const r of rows) good.push(r, undefined);
+    expect(good.broken).toBeUndefined();
+    const bad = new ChainVerifier(new Map([[4, { hash: 'ff'.repeat(32), where: 'c.jsonl:2' }]]));
+    for (const r of rows) if (!bad.push(r, undefined)) break;
+    expect(bad.broken).toEqual({
+      seq: 4,
+      reason: "rewritten or forged: entry 4's hash differs from the checkpoint's (c.jsonl:2)",
+    });
+  });
+});
