@@ -1,11 +1,15 @@
 /** What the long-running commands (`serve`, `start`, `worker`) share: the configured server, and waiting for the signal to stop. */
+import { existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/types.ts';
 import type { Connector } from '../connector/index.ts';
 import type { CompiledMapping } from '../mapping/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Registry } from '../observability/metrics.ts';
+import type { AdminOptions } from '../server/admin-routes.ts';
 import { buildServer } from '../server/app.ts';
+import { checkpointPath, readCheckpointFile } from '../store/audit/checkpoint-file.ts';
+import { loadTrustedKeys } from '../store/audit/checkpoint-keys.ts';
 import type { Store } from '../store/store.ts';
 import { syncEngine } from '../sync/engine.ts';
 import { intOption } from './int-option.ts';
@@ -35,6 +39,7 @@ export async function listenConfigured(
       engine: syncEngine(parts.mappings, parts.connectors, parts.store),
       overlapMs: config.sync.overlapMinutes * 60_000,
       ...(config.queue.redis === undefined ? {} : { redisUrl: config.queue.redis }),
+      ...adminCheckpoints(config),
     },
   });
   const port = intOption('--port', parts.port, config.server.port, 0, 65_535) ?? config.server.port;
@@ -50,4 +55,13 @@ export function untilStopSignal(now: () => Promise<unknown> = () => Promise.reso
   return new Promise<void>((resolve) => {
     onStopSignals({ first: resolve, now });
   });
+}
+
+/** The checkpoints `GET /admin/audit/verify` checks against, when the configuration names a checkpoint directory. */
+function adminCheckpoints(config: Config): { checkpoints?: NonNullable<AdminOptions['checkpoints']> } {
+  const dir = config.audit.checkpointDir;
+  if (dir === undefined) return {};
+  const trusted = loadTrustedKeys(config.audit.trustedKeys);
+  const file = checkpointPath(dir);
+  return { checkpoints: { trusted, lines: () => (existsSync(file) ? readCheckpointFile(file) : []) } };
 }

@@ -7,6 +7,9 @@
  * 400 naming it. Without an admin token configured, every /admin route answers 404 with
  * how to turn the API on. docs/server.md lists the routes.
  */
+import type { KeyObject } from 'node:crypto';
+import type { CheckpointLine } from '../store/audit/checkpoint-file.ts';
+import { verifyWithCheckpoints } from '../store/audit/checkpoint-verify.ts';
 import bearerAuth from '@fastify/bearer-auth';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
@@ -37,7 +40,19 @@ export interface AdminOptions {
   readonly redisUrl?: string;
   /** Re-read window behind each cursor for dry runs, ms. */
   readonly overlapMs?: number;
+  /**
+   * Signed checkpoints `GET /admin/audit/verify` checks the log against (docs/audit.md):
+   * the checkpoint lines, read afresh at each request, and the trusted public keys.
+   */
+  readonly checkpoints?: {
+    readonly lines: () => readonly CheckpointLine[];
+    readonly trusted: ReadonlyMap<string, KeyObject>;
+  };
 }
+
+/** What `GET /admin/audit/verify` says without checkpoints. */
+const NO_CHECKPOINTS =
+  'none configured: the chain is internally consistent, which does not show it was not cut, replaced or rewritten as a whole (docs/audit.md)';
 
 const limit = z.coerce.number().int().min(1).max(1000).default(100);
 const mappingQuery = z.strictObject({ mapping: z.string().min(1).optional(), limit });
@@ -362,7 +377,11 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
           entries: q.after === undefined ? await store.audit.tail(q.limit) : await store.audit.after(q.after, q.limit),
         };
       });
-      admin.get('/audit/verify', async () => store.audit.verify());
+      admin.get('/audit/verify', async () => {
+        const checkpoints = options.checkpoints;
+        if (checkpoints === undefined) return { ...(await store.audit.verify()), checkpoints: NO_CHECKPOINTS };
+        return verifyWithCheckpoints(store.audit, checkpoints.lines(), checkpoints.trusted);
+      });
     },
     { prefix: '/admin' },
   );

@@ -5,6 +5,7 @@
  * second time), dead letters listed, replayed and discarded, audit entries and verify,
  * and 429 past the rate limit.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadMappings } from '../../../src/mapping/load.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { createMetricsRegistry } from '../../../src/observability/metrics.ts';
+import type { AdminOptions } from '../../../src/server/admin-routes.ts';
 import { buildServer } from '../../../src/server/app.ts';
+import { appendCheckpoint, checkpointPath, readCheckpointFile } from '../../../src/store/audit/checkpoint-file.ts';
+import { keyIdOf, signCheckpoint } from '../../../src/store/audit/checkpoint.ts';
+import { takeCheckpoint } from '../../../src/store/audit/checkpoint-writer.ts';
 import { syncEngine } from '../../../src/sync/engine.ts';
 import { runPass } from '../../../src/sync/pass.ts';
 import { projectRoot } from '../../support/env.ts';
@@ -37,7 +42,9 @@ afterEach(async () => {
 });
 
 async function server(
-  options: { token?: string; requestsPerMinute?: number } = { token: TOKEN },
+  options: { token?: string; requestsPerMinute?: number; checkpoints?: AdminOptions['checkpoints'] } = {
+    token: TOKEN,
+  },
 ): Promise<{ app: FastifyInstance; ctx: ReturnType<ReturnType<typeof syncEngine>['context']> }> {
   const mappings = loadMappings(dir).mappings.map((m) => m.mapping);
   const engine = syncEngine(mappings, rig.byName, rig.store);
@@ -51,6 +58,7 @@ async function server(
       token: options.token,
       engine,
       ...(options.requestsPerMinute ? { requestsPerMinute: options.requestsPerMinute } : {}),
+      ...(options.checkpoints ? { checkpoints: options.checkpoints } : {}),
     },
   });
   return { app, ctx: engine.context('contacts-partners') };
@@ -305,6 +313,57 @@ describe('the admin API', () => {
       },
     });
     expect(answers[4]?.headers['retry-after']).toBeDefined();
+    await app.close();
+  });
+
+  it('verifies the audit log against the signed checkpoints, and says what it cannot prove without them', async () => {
+    const entries = (n: number, from: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        action: 'applied' as const,
+        actor: 'poll' as const,
+        mappingId: 'contacts-partners',
+        crmId: `admin-${from + i}`,
+      }));
+    await rig.store.audit.appendMany(entries(5, 0));
+    const bare = await server();
+    expect((await bare.app.inject({ method: 'GET', url: '/admin/audit/verify', headers: auth })).json()).toMatchObject({
+      ok: true,
+      checkpoints: expect.stringMatching(/^none configured/),
+    });
+    await bare.app.close();
+
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const signer = { keyId: keyIdOf(publicKey), key: privateKey };
+    const ckdir = join(dir, 'checkpoints');
+    expect(await takeCheckpoint(rig.store.audit, signer, ckdir)).toMatchObject({ written: true });
+    await rig.store.audit.appendMany(entries(2, 5));
+    const { app } = await server({
+      token: TOKEN,
+      checkpoints: {
+        lines: () => readCheckpointFile(checkpointPath(ckdir)),
+        trusted: new Map([[signer.keyId, publicKey]]),
+      },
+    });
+    const count = (await rig.store.audit.head())!.seq;
+    expect((await app.inject({ method: 'GET', url: '/admin/audit/verify', headers: auth })).json()).toMatchObject({
+      ok: true,
+      checkpoints: 1,
+      anchored: count - 2,
+      unanchored: 2,
+    });
+    // A checkpoint signed by a key nobody trusts is refused, read afresh at the next request.
+    const stranger = generateKeyPairSync('ed25519');
+    appendCheckpoint(
+      ckdir,
+      signCheckpoint(
+        { keyId: keyIdOf(stranger.publicKey), key: stranger.privateKey },
+        (await rig.store.audit.head())!,
+        new Date().toISOString(),
+      ),
+    );
+    const refused = (await app.inject({ method: 'GET', url: '/admin/audit/verify', headers: auth })).json();
+    expect(refused.ok).toBe(false);
+    expect(refused.problems.join('\n')).toMatch(/checkpoint at .*checkpoints\.jsonl:2 is refused/);
     await app.close();
   });
 });
