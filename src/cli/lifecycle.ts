@@ -34,6 +34,8 @@ export async function listenConfigured(
     metrics: parts.metrics,
     bodyLimitBytes: config.server.bodyLimitBytes,
     ...(config.server.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.server.publicBaseUrl }),
+    ...(config.server.trustProxy === undefined ? {} : { trustProxy: config.server.trustProxy }),
+    ...(config.server.metricsToken === undefined ? {} : { metricsToken: config.server.metricsToken }),
     admin: {
       token: config.server.adminToken,
       engine: syncEngine(parts.mappings, parts.connectors, parts.store),

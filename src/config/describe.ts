@@ -87,7 +87,9 @@ export function describeConfig(config: Config): string {
       ? `queue: embedded (in-process), concurrency ${queue.concurrency}`
       : `queue: bullmq on ${safeUrl(queue.redis)}, prefix ${queue.prefix}, concurrency ${queue.concurrency}`,
     `server: ${server.host}:${server.port}${server.publicBaseUrl ? ` (public ${server.publicBaseUrl})` : ''}, ` +
-      `body limit ${server.bodyLimitBytes} bytes, admin API ${server.adminToken ? `enabled (token ${MASK})` : 'disabled (no admin token)'}`,
+      `body limit ${server.bodyLimitBytes} bytes, admin API ${server.adminToken ? `enabled (token ${MASK})` : 'disabled (no admin token)'}, ` +
+      `/metrics ${server.metricsToken ? `behind a token (${MASK})` : 'open (no metrics token)'}, ` +
+      `trusted proxies ${server.trustProxy && server.trustProxy.length > 0 ? server.trustProxy.join(', ') : 'none'}`,
     `mappings dir: ${config.mappings.dir}`,
     `logging: ${config.logging.level}`,
     `sync: poll overlap ${config.sync.overlapMinutes} minutes, pages of ${config.sync.pageSize ?? "each connector's maximum"} records, ${Math.round(config.sync.budgetReserve * 100)}% of each API budget kept for webhook-driven passes`,

@@ -33,6 +33,7 @@ export const ENV_OVERRIDES: readonly { readonly env: string; readonly path: read
   { env: 'FRONTBACK_MIGRATION_URL', path: ['store', 'migrationUrl'] },
   { env: 'FRONTBACK_REDIS_URL', path: ['queue', 'redis'] },
   { env: 'FRONTBACK_ADMIN_TOKEN', path: ['server', 'adminToken'] },
+  { env: 'FRONTBACK_METRICS_TOKEN', path: ['server', 'metricsToken'] },
   { env: 'FRONTBACK_LOG_LEVEL', path: ['logging', 'level'] },
 ];
 

@@ -4,6 +4,7 @@
  * its position, not silently ignored. Defaults come from {@link CONFIG_DEFAULTS}.
  * Messages are rewritten into plain English by zod-issues.ts.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import { checkHttpUrl } from './url-safety.ts';
@@ -21,6 +22,7 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'tokenSecret',
   'secret',
   'adminToken',
+  'metricsToken',
 ]);
 
 /** The smallest admin token accepted, in characters (OWASP API2: no guessable tokens). */
@@ -53,6 +55,44 @@ const fraction = (min: number, max: number) =>
   );
 
 const nonEmpty = () => z.string().min(1);
+
+/** proxy-addr's names for whole ranges (fastify's `trustProxy` hands the list to it). */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Why `entry` is not an address, a CIDR or a range name; undefined when it is one. */
+function proxyEntryProblem(entry: string): string | undefined {
+  if (PROXY_RANGE_NAMES.has(entry)) return undefined;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return `"${entry}" is not an IP address or CIDR (e.g. 10.0.0.0/8)`;
+  if (bits === undefined) return undefined;
+  const max = family === 4 ? 32 : 128;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= max ? undefined : `"${entry}": the prefix length must be 0..${max}`;
+}
+
+/**
+ * Trusted proxies: a list of addresses or CIDRs (a comma-separated string, as from
+ * `${TRUSTED_PROXIES}`, is split). Only these peers' `X-Forwarded-*` headers are believed.
+ */
+const proxyList = () =>
+  z.preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((e) => e.trim())
+            .filter((e) => e !== '')
+        : v,
+    z.array(
+      z
+        .string()
+        .trim()
+        .check((ctx) => {
+          const problem = proxyEntryProblem(ctx.value);
+          if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+        }),
+    ),
+  );
 
 const DURATION_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -206,6 +246,8 @@ export const configSchema = z.strictObject({
       publicBaseUrl: httpUrl(false).optional(),
       bodyLimitBytes: int(1, 1_073_741_824).default(CONFIG_DEFAULTS.server.bodyLimitBytes),
       adminToken: secret(MIN_ADMIN_TOKEN_LENGTH).optional(),
+      metricsToken: secret(MIN_ADMIN_TOKEN_LENGTH).optional(),
+      trustProxy: proxyList().optional(),
     })
     .prefault({}),
   mappings: z.strictObject({ dir: nonEmpty().default(CONFIG_DEFAULTS.mappings.dir) }).prefault({}),

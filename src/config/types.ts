@@ -162,12 +162,19 @@ export interface ServerConfig {
   readonly host: string;
   /** TCP port; default 8080. 0 picks a free port. */
   readonly port: number;
-  /** The URL vendors reach this server at (behind a proxy); used for webhook signatures and registration. */
+  /** The URL vendors reach this server at (behind a proxy); used for webhook signatures and registration. Trusts no proxy. */
   readonly publicBaseUrl?: string;
   /** Largest accepted request body in bytes; default 1,048,576 (1 MiB). */
   readonly bodyLimitBytes: number;
   /** Bearer token for the admin API (at least 16 characters); absent disables the admin API. Secret. */
   readonly adminToken?: string;
+  /** Bearer token for `GET /metrics` (at least 16 characters); absent leaves /metrics open. Secret. */
+  readonly metricsToken?: string;
+  /**
+   * Proxies whose `X-Forwarded-For`/`-Proto`/`-Host` are believed: addresses or CIDRs
+   * (`127.0.0.1`, `10.0.0.0/8`). Absent: none, the TCP peer is the client.
+   */
+  readonly trustProxy?: readonly string[];
 }
 
 /** Where mapping files live. */

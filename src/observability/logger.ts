@@ -34,6 +34,7 @@ export const REDACT_PATHS: readonly string[] = [
   '*.secret',
   '*.webhookSecret',
   '*.adminToken',
+  '*.metricsToken',
   '*.*.password',
   '*.*.token',
   '*.*.apiKey',
@@ -48,6 +49,7 @@ export const REDACT_PATHS: readonly string[] = [
   'clientSecret',
   'webhookSecret',
   'adminToken',
+  'metricsToken',
 ];
 
 export interface LoggerFactoryOptions {

@@ -1,8 +1,9 @@
 /**
  * The admin API under /admin: what an IT admin (or their tooling) needs to see and to
  * decide. Every route needs `Authorization: Bearer <server.adminToken>` (compared in
- * constant time by @fastify/bearer-auth) and is rate limited per client
- * (@fastify/rate-limit; shared through Redis when the queue runs on Redis, so N copies of
+ * constant time by @fastify/bearer-auth; a refusal is logged at warn with the client
+ * address and counted in `frontback_admin_auth_failures_total`) and is rate limited per
+ * client address (`request.ip`, from `server.trustProxy`) (@fastify/rate-limit; shared through Redis when the queue runs on Redis, so N copies of
  * `serve` share one budget). Inputs are checked by zod, strictly: an unknown field is a
  * 400 naming it. Without an admin token configured, every /admin route answers 404 with
  * how to turn the API on. docs/server.md lists the routes.
@@ -14,6 +15,7 @@ import bearerAuth from '@fastify/bearer-auth';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import { Counter } from 'prom-client';
 import { z } from 'zod';
 import { ErrorCode, FrontbackError } from '../errors.ts';
 import type { Side } from '../mapping/spec.ts';
@@ -25,6 +27,8 @@ import { discardDeadLetter, replayDeadLetter } from '../sync/replay.ts';
 import { resolveConflict } from '../sync/resolve.ts';
 import { resolveMatch } from '../sync/matches.ts';
 import type { MatchDecision } from '../store/match-repository.ts';
+import type { Registry } from '../observability/metrics.ts';
+import { logAuthFailure } from './client-auth.ts';
 import { envelope } from './error-envelope.ts';
 
 /** What the admin API is built from. */
@@ -32,6 +36,8 @@ export interface AdminOptions {
   /** The bearer token (`server.adminToken`); undefined: the API is off. */
   readonly token: string | undefined;
   readonly store: Store;
+  /** Where `frontback_admin_auth_failures_total` is registered. */
+  readonly metrics: Registry;
   /** Mappings with their connectors, for resolutions, replays and dry runs (needed with a token). */
   readonly engine?: SyncEngine;
   /** Requests per client per minute; default 300. */
@@ -138,6 +144,12 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
       : new Redis(options.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: false });
   if (redis) app.addHook('onClose', async () => void (await redis.quit().catch(() => undefined)));
 
+  const authFailures = new Counter({
+    name: 'frontback_admin_auth_failures_total',
+    help: 'Admin API requests refused for a missing or wrong bearer token.',
+    registers: [options.metrics],
+  });
+
   await app.register(
     async (admin) => {
       // Rate limit first, so that guessing tokens is limited too.
@@ -146,6 +158,8 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
         global: false,
         max: options.requestsPerMinute ?? 300,
         timeWindow: 60_000,
+        // The client address fastify computes from server.trustProxy: a spoofed X-Forwarded-For from an untrusted peer is ignored.
+        keyGenerator: (request) => request.ip,
         ...(redis ? { redis, nameSpace: 'frontback-admin-rl-' } : {}),
         // Thrown by the plugin; the error envelope answers it as 429 (Retry-After is already set).
         errorResponseBuilder: (_request, context) =>
@@ -170,6 +184,13 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
       admin.addHook('onSend', async (_request, reply, payload) => {
         if (reply.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="frontback-admin"');
         return payload;
+      });
+      // Our own hook, not bearer-auth's log option: the plugin drops that for pino child loggers (issue #15).
+      // Only bearer-auth answers 401 in this scope.
+      admin.addHook('onResponse', async (request, reply) => {
+        if (reply.statusCode !== 401) return;
+        authFailures.inc();
+        logAuthFailure(request, 'admin API');
       });
 
       admin.get('/mappings', async () => {

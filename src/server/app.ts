@@ -21,12 +21,19 @@ export interface ServerOptions {
   metrics: Registry;
   /** Largest webhook body, bytes. */
   bodyLimitBytes: number;
-  /** The server's public base URL (what vendors call), when behind a proxy. */
+  /** The server's public base URL (what vendors call), when behind a proxy. It trusts no proxy: see `trustProxy`. */
   publicBaseUrl?: string;
+  /**
+   * Proxies (addresses or CIDRs) whose `X-Forwarded-For`/`-Proto`/`-Host` are believed;
+   * `request.ip` is then the nearest address not in the list. Absent or empty: none.
+   */
+  trustProxy?: readonly string[];
+  /** Bearer token `GET /metrics` needs; absent: /metrics is open. */
+  metricsToken?: string;
   /** Epoch ms; default Date.now. */
   clock?: () => number;
   /** The admin API (off, answering 404, without a token or without this). */
-  admin?: Omit<AdminOptions, 'store'>;
+  admin?: Omit<AdminOptions, 'store' | 'metrics'>;
 }
 
 /** Creates the server (not listening yet: call `listen`, or `inject` in tests). */
@@ -36,7 +43,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // Requests are logged by method, route and status only (never bodies, never full URLs with tokens).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
-    trustProxy: options.publicBaseUrl !== undefined,
+    // Only the listed peers: `true` would believe any client's X-Forwarded-For (and defeat the admin rate limit).
+    trustProxy: trustedProxies(options.trustProxy),
   });
   useErrorEnvelope(app);
   app.addHook('onResponse', async (request, reply) => {
@@ -50,7 +58,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       'request',
     );
   });
-  opsRoutes(app, { store: options.store, metrics: options.metrics });
+  opsRoutes(app, { store: options.store, metrics: options.metrics, metricsToken: options.metricsToken });
   await webhookRoutes(app, {
     connectors: options.connectors,
     store: options.store,
@@ -59,7 +67,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     clock: options.clock ?? Date.now,
     metrics: options.metrics,
   });
-  await adminRoutes(app, { token: undefined, ...options.admin, store: options.store });
+  await adminRoutes(app, { token: undefined, ...options.admin, store: options.store, metrics: options.metrics });
   return app;
 }
 
@@ -67,12 +75,20 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
  * The operations routes alone (`/healthz`, `/readyz`, `/metrics`), for a `frontback
  * worker` asked to listen: no webhooks, no admin API.
  */
-export function buildOpsServer(options: Pick<ServerOptions, 'store' | 'logger' | 'metrics'>): FastifyInstance {
+export function buildOpsServer(
+  options: Pick<ServerOptions, 'store' | 'logger' | 'metrics' | 'metricsToken' | 'trustProxy'>,
+): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: trustedProxies(options.trustProxy),
   });
   useErrorEnvelope(app);
-  opsRoutes(app, { store: options.store, metrics: options.metrics });
+  opsRoutes(app, { store: options.store, metrics: options.metrics, metricsToken: options.metricsToken });
   return app;
+}
+
+/** fastify's `trustProxy` for a list: the list itself (fastify compiles it with proxy-addr), or false when empty. */
+function trustedProxies(list: readonly string[] | undefined): string[] | false {
+  return list !== undefined && list.length > 0 ? [...list] : false;
 }

@@ -1,17 +1,28 @@
 /**
  * Operations routes: `GET /healthz` (the process answers), `GET /readyz` (and its store
  * answers: 503 otherwise, so a load balancer stops sending webhooks that could not be
- * kept) and `GET /metrics` (Prometheus text, with the store's gauges: store-metrics.ts).
+ * kept) and `GET /metrics` (Prometheus text, with the store's gauges: store-metrics.ts),
+ * behind its own bearer token when `server.metricsToken` is set.
  */
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode } from '../errors.ts';
 import type { Registry } from '../observability/metrics.ts';
 import type { Store } from '../store/store.ts';
+import { hasBearerToken, logAuthFailure } from './client-auth.ts';
 import { envelope } from './error-envelope.ts';
 import { registerStoreGauges } from './store-metrics.ts';
 
+/** What the operations routes are built from. */
+export interface OpsOptions {
+  readonly store: Store;
+  readonly metrics: Registry;
+  /** Bearer token `GET /metrics` needs (`server.metricsToken`); undefined: /metrics is open. */
+  readonly metricsToken?: string | undefined;
+}
+
 /** Registers the operations routes. */
-export function opsRoutes(app: FastifyInstance, options: { store: Store; metrics: Registry }): void {
+export function opsRoutes(app: FastifyInstance, options: OpsOptions): void {
+  const { metricsToken } = options;
   registerStoreGauges(options.metrics, options.store);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
@@ -20,7 +31,15 @@ export function opsRoutes(app: FastifyInstance, options: { store: Store; metrics
       ? { status: 'ready', store: options.store.kind }
       : reply.code(503).send(envelope(ErrorCode.Store, 'the store does not answer'));
   });
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(options.metrics.contentType).send(await options.metrics.metrics()),
-  );
+  app.get('/metrics', async (request, reply) => {
+    // Checked before the store is asked for its gauges: an unauthenticated scrape costs nothing.
+    if (metricsToken !== undefined && !hasBearerToken(request, metricsToken)) {
+      logAuthFailure(request, 'metrics');
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="frontback-metrics"')
+        .send(envelope(ErrorCode.Auth, '/metrics needs Authorization: Bearer <server.metricsToken>'));
+    }
+    return reply.type(options.metrics.contentType).send(await options.metrics.metrics());
+  });
 }

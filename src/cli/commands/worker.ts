@@ -47,7 +47,16 @@ export function registerWorkerCommand(program: Command): void {
       const { connectors } = open;
       const port = intOption('--port', options.port, undefined, 0, 65_535);
       // Listening first, when asked: a port already taken stops here, before any job is taken.
-      const ops = port === undefined ? undefined : buildOpsServer({ store, logger, metrics });
+      const ops =
+        port === undefined
+          ? undefined
+          : buildOpsServer({
+              store,
+              logger,
+              metrics,
+              ...(config.server.trustProxy === undefined ? {} : { trustProxy: config.server.trustProxy }),
+              ...(config.server.metricsToken === undefined ? {} : { metricsToken: config.server.metricsToken }),
+            });
       const opsUrl = ops ? await ops.listen({ host: config.server.host, port: port ?? 0 }) : undefined;
       const loop = await startLoop(config, loaded.mappings, {
         connectors,

@@ -208,6 +208,19 @@ const cases: Case[] = [
     expected: ['bad.yaml:2:15 server.adminToken: must be at least 16 characters'],
   },
   {
+    name: 'metrics token too short',
+    yaml: 'server:\n  metricsToken: short\n',
+    expected: ['bad.yaml:2:17 server.metricsToken: must be at least 16 characters'],
+  },
+  {
+    name: 'trusted proxies that are not addresses or CIDRs',
+    yaml: 'server:\n  trustProxy: [10.0.0.0/33, proxy.internal]\n',
+    expected: [
+      'bad.yaml:2:16 server.trustProxy[0]: "10.0.0.0/33": the prefix length must be 0..32',
+      'bad.yaml:2:29 server.trustProxy[1]: "proxy.internal" is not an IP address or CIDR (e.g. 10.0.0.0/8)',
+    ],
+  },
+  {
     name: 'store URL of an unsupported database (credentials not echoed)',
     yaml: 'store:\n  url: mysql://root:pw@db/frontback\n',
     expected: ['bad.yaml:2:8 store.url: expected a SQLite file path or a postgres:// URL; got a "mysql://" URL'],

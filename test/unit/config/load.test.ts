@@ -96,6 +96,27 @@ describe('loadConfig defaults and file selection', () => {
     expect(describeConfig(loadConfig({ env: {}, cwd: dir }))).toContain("pages of each connector's maximum records");
   });
 
+  it('reads trusted proxies as a list or a comma-separated string, and masks the metrics token', () => {
+    const list = write('proxies.yaml', 'server:\n  trustProxy: [127.0.0.1, 10.0.0.0/8, "::1", fd00::/8]\n');
+    expect(loadConfig({ file: list, env: {}, cwd: dir }).server.trustProxy).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+      'fd00::/8',
+    ]);
+    const fromEnv = write('proxies-env.yaml', 'server:\n  trustProxy: ${PROXIES}\n  metricsToken: ${MT}\n');
+    const config = loadConfig({
+      file: fromEnv,
+      env: { PROXIES: ' 127.0.0.1 , 10.0.0.0/8', MT: 'FAKE-metrics-token-5555-long' },
+      cwd: dir,
+    });
+    expect(config.server.trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8']);
+    const described = describeConfig(config);
+    expect(described).toContain('trusted proxies 127.0.0.1, 10.0.0.0/8');
+    expect(described).not.toContain('FAKE-metrics-token-5555-long');
+    expect(loadConfig({ env: {}, cwd: dir }).server.trustProxy).toBeUndefined();
+  });
+
   it('sync.budgetReserve: 0.2 by default, a share from 0 to 0.9 (a string from a variable too), else a clear error', () => {
     expect(loadConfig({ env: {}, cwd: dir }).sync.budgetReserve).toBe(0.2);
     expect(describeConfig(loadConfig({ env: {}, cwd: dir }))).toContain('20% of each API budget kept');
@@ -158,6 +179,11 @@ describe('environment overrides', () => {
       env: { FRONTBACK_ADMIN_TOKEN: 'a-long-enough-admin-token' },
       pick: (c: ReturnType<typeof loadConfig>) => c.server.adminToken,
       expected: 'a-long-enough-admin-token',
+    },
+    {
+      env: { FRONTBACK_METRICS_TOKEN: 'a-long-enough-metrics-token' },
+      pick: (c: ReturnType<typeof loadConfig>) => c.server.metricsToken,
+      expected: 'a-long-enough-metrics-token',
     },
     {
       env: { FRONTBACK_LOG_LEVEL: 'debug' },
