@@ -81,7 +81,8 @@ export const HUBSPOT_SPEC_DIFFERENCES: readonly SpecDifference[] = [
   {
     id: 'no-schema-properties-oauth-webhook-events',
     description:
-      'The files describe no Properties API, no OAuth token endpoint and no webhook event payloads (webhooks-v3.json is the subscription-management API); those sandbox answers follow the documentation instead.',
+      'The files describe no Properties API, no OAuth token endpoint and no webhook event payloads ' +
+      '(webhooks-v3.json is the subscription-management API); those sandbox answers follow the documentation instead.',
     source: 'specs/hubspot/*.json; https://developers.hubspot.com/docs/api/webhooks',
     appliesTo: 'response',
   },

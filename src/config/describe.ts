@@ -92,7 +92,8 @@ export function describeConfig(config: Config): string {
       `trusted proxies ${server.trustProxy && server.trustProxy.length > 0 ? server.trustProxy.join(', ') : 'none'}`,
     `mappings dir: ${config.mappings.dir}`,
     `logging: ${config.logging.level}`,
-    `sync: poll overlap ${config.sync.overlapMinutes} minutes, pages of ${config.sync.pageSize ?? "each connector's maximum"} records, ${Math.round(config.sync.budgetReserve * 100)}% of each API budget kept for webhook-driven passes`,
+    `sync: poll overlap ${config.sync.overlapMinutes} minutes, pages of ${config.sync.pageSize ?? "each connector's maximum"} ` +
+      `records, ${Math.round(config.sync.budgetReserve * 100)}% of each API budget kept for webhook-driven passes`,
     describeAudit(config),
   ];
   return lines.join('\n');

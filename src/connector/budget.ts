@@ -187,7 +187,8 @@ export function createConnectionBudget(options: ConnectionBudgetOptions): Connec
     }
     logger.info(
       { connection, rateLimit: next, was: rate },
-      `${connection}: adopted the rate limit the vendor announces, ${describeRate(next)} (was ${from === 'declared' ? "the connector's default" : 'an earlier announcement'}, ${describeRate(rate)}); set rateLimit on the connection to choose another`,
+      `${connection}: adopted the rate limit the vendor announces, ${describeRate(next)} (was ` +
+        `${from === 'declared' ? "the connector's default" : 'an earlier announcement'}, ${describeRate(rate)}); set rateLimit on the connection to choose another`,
     );
     // Rebuilt rather than resized (rate-limiter-flexible fixes points at construction); the
     // requests of the current short window are forgotten in memory, kept in Redis by key.
@@ -211,7 +212,8 @@ export function createConnectionBudget(options: ConnectionBudgetOptions): Connec
             holding = true;
             logger.info(
               { connection, left: Math.max(0, state.left), max: state.max, kept: state.kept },
-              `scheduled passes wait: ${connection} has ${Math.max(0, state.left)} of ${state.max} requests left in this window; ${state.kept} kept for webhook-driven passes`,
+              `scheduled passes wait: ${connection} has ${Math.max(0, state.left)} of ${state.max} ` +
+                `requests left in this window; ${state.kept} kept for webhook-driven passes`,
             );
           }
           await sleep(Math.min(state.waitMs, RECHECK_MS));

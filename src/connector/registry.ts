@@ -70,7 +70,8 @@ export function createRegistry(descriptors: readonly ConnectorDescriptor[]): Con
       if (descriptor.authTypes !== undefined && !descriptor.authTypes.includes(connection.auth.type)) {
         throw new FrontbackError(
           ErrorCode.Config,
-          `connection "${connection.name}": connector "${descriptor.kind}" does not support auth type "${connection.auth.type}" (use ${descriptor.authTypes.join(' or ')})`,
+          `connection "${connection.name}": connector "${descriptor.kind}" does not support ` +
+            `auth type "${connection.auth.type}" (use ${descriptor.authTypes.join(' or ')})`,
           { details: { connection: connection.name, kind: descriptor.kind, authType: connection.auth.type } },
         );
       }

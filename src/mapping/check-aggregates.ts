@@ -67,7 +67,9 @@ export function checkAggregates(
       const is = by.type === 'reference' ? `a reference to ${by.reference?.object ?? 'another object'}` : `${by.type}`;
       issues.push({
         path: [...path, 'by'],
-        message: `${label} field "${agg.by}" is ${is}, not a reference to ${mapped.name}: by: names the field of each ${from.name} row that points to the mapped record`,
+        message:
+          `${label} field "${agg.by}" is ${is}, not a reference to ${mapped.name}: by: ` +
+          `names the field of each ${from.name} row that points to the mapped record`,
       });
     }
     if (agg.latest !== undefined) field(agg.latest, 'latest');

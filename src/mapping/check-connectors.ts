@@ -159,7 +159,9 @@ function childObject(
   if (field !== undefined && field.type !== 'references') {
     out.issues.push({
       path,
-      message: `${kind} ${parent.name} field "${name}" is not a collection (it is ${field.type}); a child collection is a field listing records (one2many) or an associated object`,
+      message:
+        `${kind} ${parent.name} field "${name}" is not a collection (it is ${field.type}); ` +
+        `a child collection is a field listing records (one2many) or an associated object`,
     });
   } else if (target !== undefined && target !== name) {
     out.warnings.push(
@@ -172,7 +174,9 @@ function childObject(
     ];
     out.issues.push({
       path,
-      message: `unknown collection "${name}" in ${kind} ${parent.name}${didYouMean(name, candidates)}: not a field of ${parent.name} that lists records, nor an object of the ${kind} connector`,
+      message:
+        `unknown collection "${name}" in ${kind} ${parent.name}${didYouMean(name, candidates)}: ` +
+        `not a field of ${parent.name} that lists records, nor an object of the ${kind} connector`,
     });
   }
   return undefined;

@@ -134,7 +134,10 @@ function misfit(target: FieldDescription, value: Given, rule: FieldRuleSpec): st
       if (kind === 'enum') {
         const missing = (value.options ?? []).filter((o) => !options.includes(o));
         if (missing.length > 0)
-          return `its options ${missing.map((o) => `"${o}"`).join(', ')} are not options here: add values: { map: { ... }, strict: true } (options: ${options.join(', ')})`;
+          return (
+            `its options ${missing.map((o) => `"${o}"`).join(', ')} are not options here: ` +
+            `add values: { map: { ... }, strict: true } (options: ${options.join(', ')})`
+          );
       }
       if (kind === 'boolean' || kind === 'date' || kind === 'datetime' || kind === 'list')
         return `add values: { map: { ... }, strict: true } (options: ${options.join(', ')})`;

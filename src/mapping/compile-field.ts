@@ -237,7 +237,9 @@ export function compileField(spec: FieldRuleSpec, path: YamlPath, ctx: FieldComp
   if (flow === 'both' && chain && !back && chain.withoutInverse.length > 0) {
     issues.push({
       path: [...path, 'transform'],
-      message: `transform "${chain.withoutInverse[0]?.name}" ${chain.withoutInverse[0]?.why}, but this field flows both ways: add inverse: <transform> for the way back, or make it one-way (flow: crm->erp)`,
+      message:
+        `transform "${chain.withoutInverse[0]?.name}" ${chain.withoutInverse[0]?.why}, but this field ` +
+        `flows both ways: add inverse: <transform> for the way back, or make it one-way (flow: crm->erp)`,
     });
   }
   const table = spec.values ? compileTable(spec.values, [...path, 'values'], flow === 'both', issues) : undefined;

@@ -197,7 +197,9 @@ function checkConfirm(
     const rule = rules.get(name);
     if (rule === undefined) {
       const known = [...rules.keys()];
-      const message = `unknown field rule "${name}"${didYouMean(name, known)}; confirm: names field rules of this mapping (by name), whose two sides must agree`;
+      const message =
+        `unknown field rule "${name}"${didYouMean(name, known)}; confirm: ` +
+        `names field rules of this mapping (by name), whose two sides must agree`;
       issues.push({ path: [...path, i], message });
     } else if (rule.aggregate !== undefined) {
       const message = `field rule "${name}" is an aggregate, read on one side only: there is nothing to compare it with`;

@@ -101,7 +101,9 @@ function backwardTable(
       if (bothWays) {
         issues.push({
           path: [...path, 'map', from[1] as string],
-          message: `${shown.get(erp) ?? erp} comes from ${quoted(from)}, so the way back (erp -> crm) cannot choose: add inverse: { ${JSON.stringify(erp)}: <one of them> }, or make the field one-way (flow: crm->erp)`,
+          message:
+            `${shown.get(erp) ?? erp} comes from ${quoted(from)}, so the way back (erp -> crm) cannot choose: ` +
+            `add inverse: { ${JSON.stringify(erp)}: <one of them> }, or make the field one-way (flow: crm->erp)`,
         });
       }
     }

@@ -58,7 +58,8 @@ export async function holdState(store: StoreRepositories, mapping: CompiledMappi
 export function heldError(hold: Hold): FrontbackError {
   return new FrontbackError(
     ErrorCode.MappingHeld,
-    `mapping ${hold.mappingId} is held since ${hold.heldAt}: ${hold.reason}. Look at the plan (frontback plan ${hold.mappingId}), then accept it (frontback accept ${hold.mappingId}) or change the mapping`,
+    `mapping ${hold.mappingId} is held since ${hold.heldAt}: ${hold.reason}. Look at the plan (frontback ` +
+      `plan ${hold.mappingId}), then accept it (frontback accept ${hold.mappingId}) or change the mapping`,
     { details: { mapping: hold.mappingId, run: hold.runId, counts: hold.counts } },
   );
 }

@@ -64,5 +64,8 @@ export function describeIdentity(summary: IdentitySummary): string {
   const rules = Object.entries(summary.matched)
     .map(([rule, n]) => `${rule} ${n}`)
     .join(', ');
-  return `${summary.linked} linked, ${matched} matched${rules ? ` (${rules})` : ''}, ${summary.ambiguous} ambiguous, ${summary.waiting} waiting, ${summary.create} to create, ${summary.aside} aside`;
+  return (
+    `${summary.linked} linked, ${matched} matched${rules ? ` (${rules})` : ''}, ${summary.ambiguous} ` +
+    `ambiguous, ${summary.waiting} waiting, ${summary.create} to create, ${summary.aside} aside`
+  );
 }

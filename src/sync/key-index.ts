@@ -70,7 +70,10 @@ export async function viaResolver(
   return (mapping, from, id) => (from === 'crm' ? answers.get(`${mapping}|${id}`) : id);
 }
 
-/** The index entries of `records` of `side`: one per rule and record (null key: no key). Archived records keep theirs: matching one parks the record for a person rather than creating a twin. */
+/**
+ * The index entries of `records` of `side`: one per rule and record (null key: no key). Archived
+ * records keep theirs: matching one parks the record for a person rather than creating a twin.
+ */
 export async function entriesOf(
   mapping: CompiledMapping,
   links: LinkRepository,

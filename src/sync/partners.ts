@@ -29,7 +29,10 @@ export interface Wait {
   readonly candidates: readonly MatchCandidate[];
 }
 
-/** What matching found for one record: a partner's id and the rule that found it (`link` for a linked pair), or why there is none (no reason: nobody matches). */
+/**
+ * What matching found for one record: a partner's id and the rule that found it (`link` for a linked
+ * pair), or why there is none (no reason: nobody matches).
+ */
 export type MatchOutcome =
   | { readonly partnerId: string; readonly rule: string; readonly confirm?: readonly string[] }
   | { readonly partnerId?: undefined; readonly reason?: string; readonly wait?: Wait };

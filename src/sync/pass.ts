@@ -302,7 +302,9 @@ async function passWithin(
       if (failure !== undefined) throw failure.error;
     }
     if (guarded && !dryRun) {
-      const reason = `the pass from ${from} would create more than the guard allows (${counts.create} created of ${counts.read} read; ${counts.guarded} records of the page left for after acceptance)`;
+      const reason =
+        `the pass from ${from} would create more than the guard allows (${counts.create} created ` +
+        `of ${counts.read} read; ${counts.guarded} records of the page left for after acceptance)`;
       await store.holds.hold({
         mappingId: mapping.id,
         mappingVersion: mapping.version,

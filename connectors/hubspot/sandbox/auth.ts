@@ -8,7 +8,8 @@ import type { SandboxClock } from '../../../src/connector/sandbox/clock.ts';
 import { HubSpotApiError } from './errors.ts';
 
 const NOT_FOUND_MESSAGE =
-  'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview';
+  'Authentication credentials not found. This API supports OAuth 2.0 authentication and you ' +
+  'can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview';
 
 /** The tokens a sandbox accepts. */
 export class TokenRegistry {

@@ -74,7 +74,8 @@ export function registerConflictsCommand(program: Command): void {
         const to = options.take === 'crm' ? 'erp' : 'crm';
         const written = Object.keys(outcome.applied.plan.patch[to]);
         process.stdout.write(
-          `resolved ${id}: ${conflict.field} takes the ${options.take} value ${showValue(options.take === 'crm' ? conflict.crmValue : conflict.erpValue)}; ${written.length > 0 ? `written to ${to}: ${written.join(', ')}` : `${to} already agreed`} (run ${outcome.runId})\n`,
+          `resolved ${id}: ${conflict.field} takes the ${options.take} value ${showValue(options.take === 'crm' ? conflict.crmValue : conflict.erpValue)}; ` +
+            `${written.length > 0 ? `written to ${to}: ${written.join(', ')}` : `${to} already agreed`} (run ${outcome.runId})\n`,
         );
       } finally {
         await open.close();

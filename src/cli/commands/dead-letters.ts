@@ -19,7 +19,10 @@ import { openEngine } from '../engine.ts';
 
 function line(dl: DeadLetter): string {
   const payload = dl.payload as { op?: string } | null;
-  return `${dl.id}  ${dl.mappingId}  ${dl.side} ${dl.recordId} -> ${dl.connection} ${payload?.op ?? '?'}  ${dl.attempts} attempt${dl.attempts === 1 ? '' : 's'}  ${dl.status}  ${dl.updatedAt}\n    ${dl.message}\n`;
+  return (
+    `${dl.id}  ${dl.mappingId}  ${dl.side} ${dl.recordId} -> ${dl.connection} ${payload?.op ?? '?'}  ` +
+    `${dl.attempts} attempt${dl.attempts === 1 ? '' : 's'}  ${dl.status}  ${dl.updatedAt}\n    ${dl.message}\n`
+  );
 }
 
 interface ListOptions {

@@ -15,7 +15,10 @@ import { openEngine } from '../engine.ts';
 function line(row: InboxItem): string {
   const payload = row.payload as { object?: unknown; id?: unknown } | null;
   const error = row.lastError ? `\n    ${row.lastError}` : '';
-  return `${row.id}  ${row.source}  ${String(payload?.object ?? '?')} ${String(payload?.id ?? '?')}  ${row.status}  ${row.attempts} attempt${row.attempts === 1 ? '' : 's'}  received ${row.receivedAt}${error}\n`;
+  return (
+    `${row.id}  ${row.source}  ${String(payload?.object ?? '?')} ${String(payload?.id ?? '?')}  ${row.status} ` +
+    ` ${row.attempts} attempt${row.attempts === 1 ? '' : 's'}  received ${row.receivedAt}${error}\n`
+  );
 }
 
 /** Registers `inbox list|retry`. */

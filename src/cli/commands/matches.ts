@@ -96,7 +96,8 @@ export function registerMatchesCommand(program: Command): void {
             throw new FrontbackError(ErrorCode.NotFound, `no match ${id} (frontback matches list shows the open ones)`);
           const outcome = await resolveMatch(open.engine.context(match.mappingId), id, decision, actorName(options.by));
           const what = outcome.applied
-            ? `${outcome.applied.status}${outcome.applied.partnerId ? ` (partner ${outcome.applied.partnerId})` : ''}: ${outcome.applied.message ?? outcome.applied.plan.reason}`
+            ? `${outcome.applied.status}${outcome.applied.partnerId ? ` (partner ${outcome.applied.partnerId})` : ''}: ` +
+              `${outcome.applied.message ?? outcome.applied.plan.reason}`
             : 'never linked';
           process.stdout.write(
             `resolved ${id}: ${decision.choice}; ${what}${outcome.runId ? ` (run ${outcome.runId})` : ''}\n`,
@@ -128,7 +129,8 @@ export function registerMatchesCommand(program: Command): void {
           return accepted;
         });
         process.stdout.write(
-          `accepted ${mapping} (held since ${hold.heldAt}, run ${hold.runId}): its next pass from ${String((hold.counts as { side?: unknown }).side ?? '?')} goes on without the guard\n`,
+          `accepted ${mapping} (held since ${hold.heldAt}, run ${hold.runId}): its next pass from ` +
+            `${String((hold.counts as { side?: unknown }).side ?? '?')} goes on without the guard\n`,
         );
       } finally {
         await open.close();

@@ -57,7 +57,8 @@ export function formatPreview(loaded: LoadedMapping, from: Side, accepted: boole
   const { mapping } = loaded;
   const target: Side = from === 'crm' ? 'erp' : 'crm';
   const lines = [
-    `mapping ${mapping.id} (version ${mapping.version}, ${loaded.file}): ${from} -> ${target} (${mapping.sides[target].connection} ${mapping.sides[target].object})`,
+    `mapping ${mapping.id} (version ${mapping.version}, ${loaded.file}): ${from} -> ` +
+      `${target} (${mapping.sides[target].connection} ${mapping.sides[target].object})`,
     accepted ? `filter (${from}): accepted` : `filter (${from}): REJECTED: this record would not be synced`,
     'patch:',
     ...JSON.stringify(result.patch, null, 2)

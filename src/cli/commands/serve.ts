@@ -49,7 +49,8 @@ export function registerServeCommand(program: Command): void {
         .filter(([, c]) => c.webhooks !== undefined)
         .map(([name]) => `${url}/webhooks/${name}`);
       process.stdout.write(
-        `frontback serve listening on ${url} (store: ${config.store.kind})\n  webhooks: ${hooks.length > 0 ? hooks.join(', ') : 'no connection takes webhooks'}\n  admin API: ${config.server.adminToken === undefined ? 'off (set server.adminToken)' : `${url}/admin`}\n`,
+        `frontback serve listening on ${url} (store: ${config.store.kind})\n  webhooks: ${hooks.length > 0 ? hooks.join(', ') : 'no connection takes webhooks'}\n ` +
+          ` admin API: ${config.server.adminToken === undefined ? 'off (set server.adminToken)' : `${url}/admin`}\n`,
       );
       await untilStopSignal();
       await server.close();

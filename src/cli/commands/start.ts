@@ -56,7 +56,8 @@ export function registerStartCommand(program: Command): void {
         ...(every === undefined ? {} : { everyMs: every, everyLabel: options.every ?? '' }),
       });
       process.stdout.write(
-        `frontback start: listening on ${url} (store: ${config.store.kind}, queue: ${config.queue.kind})\n  syncing: ${loop.schedules.join(', ') || 'no mappings'}\n`,
+        `frontback start: listening on ${url} (store: ${config.store.kind}, queue: ` +
+          `${config.queue.kind})\n  syncing: ${loop.schedules.join(', ') || 'no mappings'}\n`,
       );
       // Twice: stop now (runs in hand recorded stopped, every lease given up, exit 130).
       await untilStopSignal(() => loop.stopNow());

@@ -186,7 +186,8 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
           const held = outcome.lease;
           throw new FrontbackError(
             ErrorCode.Conflict,
-            `a pass of ${mapping.id} is running elsewhere (${held?.holder ?? 'another process'}, lease until ${held?.expiresAt ?? '?'}): try again when it is done, or use --dry-run`,
+            `a pass of ${mapping.id} is running elsewhere (${held?.holder ?? 'another process'}, ` +
+              `lease until ${held?.expiresAt ?? '?'}): try again when it is done, or use --dry-run`,
             { details: { mapping: mapping.id } },
           );
         }
@@ -210,7 +211,8 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
         process.stdout.write(
           options.dryRun
             ? `  a real pass would stop at the create guard (${describeGuard(mapping)}) and hold the mapping until accepted\n`
-            : `  stopped at the create guard (${describeGuard(mapping)}): ${report.counts.guarded} records left; the mapping is held: look at the plan, then frontback accept ${mapping.id}\n`,
+            : `  stopped at the create guard (${describeGuard(mapping)}): ${report.counts.guarded} ` +
+                `records left; the mapping is held: look at the plan, then frontback accept ${mapping.id}\n`,
         );
       }
       for (const line of lines) process.stdout.write(`${line}\n`);

@@ -71,7 +71,8 @@ export function registerWorkerCommand(program: Command): void {
           ? ' (queue.redis is not set: jobs stay in this process; other workers would not share them)'
           : '';
       process.stdout.write(
-        `frontback worker: running (store: ${config.store.kind}, queue: ${config.queue.kind}, concurrency ${concurrency})${alone}\n  syncing: ${loop.schedules.join(', ') || 'no mappings'}\n${opsUrl ? `  metrics: ${opsUrl}/metrics\n` : ''}`,
+        `frontback worker: running (store: ${config.store.kind}, queue: ${config.queue.kind}, concurrency ${concurrency})${alone}\n ` +
+          ` syncing: ${loop.schedules.join(', ') || 'no mappings'}\n${opsUrl ? `  metrics: ${opsUrl}/metrics\n` : ''}`,
       );
       // Twice: stop now (runs in hand recorded stopped, every lease given up, exit 130).
       await untilStopSignal(() => loop.stopNow());

@@ -68,7 +68,9 @@ export async function startDemoSandboxes(config: Config, seed: number, records: 
           connection: name,
           kind: 'odoo',
           url,
-          holds: `${count('res.partner')} partners, ${count('product.product')} products, ${count('sale.order')} sale orders, ${count('account.move')} invoices`,
+          holds:
+            `${count('res.partner')} partners, ${count('product.product')} products, ` +
+            `${count('sale.order')} sale orders, ${count('account.move')} invoices`,
           close: () => sandbox.close(),
         });
       }

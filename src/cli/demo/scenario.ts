@@ -86,7 +86,8 @@ export async function runDemoScenario(ctx: DemoContext): Promise<number> {
     read.set(side.connection, records);
     await saveCursor(ctx, side, cursor);
     print(
-      `   ${side.connection.padEnd(8)} ${side.object.padEnd(12)} ${String(records.length).padStart(5)} ${side.label} in ${pages} page(s), ${Date.now() - started} ms; cursor saved ${describeCursor(cursor)}`,
+      `   ${side.connection.padEnd(8)} ${side.object.padEnd(12)} ${String(records.length).padStart(5)} ` +
+        `${side.label} in ${pages} page(s), ${Date.now() - started} ms; cursor saved ${describeCursor(cursor)}`,
     );
     await audit('demo.read', { connection: side.connection, object: side.object, records: records.length, pages });
   }
@@ -113,7 +114,8 @@ export async function runDemoScenario(ctx: DemoContext): Promise<number> {
       );
     }
     print(
-      `   ${m.leftOnly.length} only in HubSpot, ${m.rightOnly.length} only in Odoo (no email or none in common), ${m.ambiguous.length} ambiguous (never linked automatically)`,
+      `   ${m.leftOnly.length} only in HubSpot, ${m.rightOnly.length} only in Odoo (no ` +
+        `email or none in common), ${m.ambiguous.length} ambiguous (never linked automatically)`,
     );
     await audit('demo.match-preview', {
       pairs: m.pairs.length,
@@ -132,7 +134,8 @@ export async function runDemoScenario(ctx: DemoContext): Promise<number> {
       );
       const counts = await previewPair(loaded, pair.left, pair.right, erp.connector, print);
       print(
-        `   => ${counts.changes} field(s) would change, ${counts.agree} already agree (${counts.reformatted} only after normalising), ${counts.leftOut} left out`,
+        `   => ${counts.changes} field(s) would change, ${counts.agree} already agree ` +
+          `(${counts.reformatted} only after normalising), ${counts.leftOut} left out`,
       );
       print(
         `   => the merge would push ${counts.merge.toErp} field(s) to Odoo and ${counts.merge.toCrm} to HubSpot, and park ${counts.merge.conflicts}`,
@@ -174,7 +177,8 @@ export async function runDemoScenario(ctx: DemoContext): Promise<number> {
       // what falls inside it was seen before, and the engine's snapshot comparison skips it unchanged.
       const fresh = records.filter((r) => isAfterCursor({ timestamp: r.modifiedAt, id: r.id }, since));
       print(
-        `   read since ${describeCursor(since)}: ${fresh.length} record(s) changed after the cursor [${fresh.map((r) => r.id).join(', ')}], ${records.length - fresh.length} re-read inside the connector's overlap window (seen before); cursor now ${describeCursor(cursor)}`,
+        `   read since ${describeCursor(since)}: ${fresh.length} record(s) changed after the cursor [${fresh.map((r) => r.id).join(', ')}], ` +
+          `${records.length - fresh.length} re-read inside the connector's overlap window (seen before); cursor now ${describeCursor(cursor)}`,
       );
       await audit('demo.incremental-read', {
         connection: crm.connection,

@@ -24,7 +24,10 @@ export interface PhoneArgs {
   onInvalid: 'error' | 'keep' | 'null';
   /** An extension ("ext. 12") is kept as `;ext=12` (RFC 3966) or dropped (pure E.164). Default `keep`. */
   extension: 'keep' | 'drop';
-  /** What the inverse writes: `e164`, `international` ("+33 1 23 45 67 89") or `national` ("01 23 45 67 89"; numbers of other countries than `country` stay international). Default `e164`. */
+  /**
+   * What the inverse writes: `e164`, `international` ("+33 1 23 45 67 89") or `national` ("01 23 45 67
+   * 89"; numbers of other countries than `country` stay international). Default `e164`.
+   */
   inverseFormat: 'e164' | 'international' | 'national';
 }
 

@@ -136,7 +136,8 @@ function inverseTable(args: ValueMapArgs, key: Key): Table {
     else if (args.inverseDefault === undefined) {
       throw fail(
         'map',
-        `the way back is ambiguous: ${show(targets.get(k) ?? k)} comes from ${listed(from)}; add \`inverse: { ${JSON.stringify(String(targets.get(k)))}: <one of them> }\` or \`inverseDefault\`, or declare the field one-way`,
+        `the way back is ambiguous: ${show(targets.get(k) ?? k)} comes from ${listed(from)}; add \`inverse: { ` +
+          `${JSON.stringify(String(targets.get(k)))}: <one of them> }\` or \`inverseDefault\`, or declare the field one-way`,
       );
     }
   }

@@ -107,7 +107,9 @@ export function startPassWorker(options: PassWorkerOptions): PassWorker {
   const registers = options.metrics ? [options.metrics] : [];
   const passes = new Counter({
     name: 'frontback_passes_total',
-    help: 'Sync passes run, by mapping, side and outcome (succeeded, failed, guarded: stopped at the create guard, held: skipped while the mapping is held by its create guard, stopped: ended early because the process was stopping)',
+    help:
+      'Sync passes run, by mapping, side and outcome (succeeded, failed, guarded: stopped at the create guard, held: ' +
+      'skipped while the mapping is held by its create guard, stopped: ended early because the process was stopping)',
     labelNames: ['mapping', 'side', 'outcome'] as const,
     registers,
   });

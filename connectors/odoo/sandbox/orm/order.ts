@@ -27,7 +27,8 @@ const collator = new Intl.Collator('en', { sensitivity: 'variant', numeric: fals
 export function parseOrder(model: Model, spec: string): OrderTerm[] {
   if (!ORDER_RE.test(spec) || spec.trim().endsWith(',')) {
     throw valueError(
-      `Invalid "order" specified (${spec}). A valid "order" specification is a comma-separated list of valid field names (optionally followed by asc/desc for the direction)`,
+      `Invalid "order" specified (${spec}). A valid "order" specification is a comma-separated ` +
+        `list of valid field names (optionally followed by asc/desc for the direction)`,
     );
   }
   const terms: OrderTerm[] = [];

@@ -98,7 +98,10 @@ export interface SeedDeal {
   /** Key of the person the deal is with. */
   contactKey: string;
   name: string;
-  /** HubSpot default-pipeline stage: appointmentscheduled, qualifiedtobuy, presentationscheduled, decisionmakerboughtin, contractsent, closedwon, closedlost. */
+  /**
+   * HubSpot default-pipeline stage: appointmentscheduled, qualifiedtobuy, presentationscheduled,
+   * decisionmakerboughtin, contractsent, closedwon, closedlost.
+   */
   stage: string;
   /** Sum of the lines (quantity x price), two decimals. */
   amount: number;
