@@ -1,6 +1,7 @@
 /** What the long-running commands (`serve`, `start`, `worker`) share: the configured server, and waiting for the signal to stop. */
 import { existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { CONFIG_DEFAULTS } from '../config/defaults.ts';
 import type { Config } from '../config/types.ts';
 import type { Connector } from '../connector/index.ts';
 import type { CompiledMapping } from '../mapping/types.ts';
@@ -36,6 +37,7 @@ export async function listenConfigured(
     ...(config.server.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.server.publicBaseUrl }),
     ...(config.server.trustProxy === undefined ? {} : { trustProxy: config.server.trustProxy }),
     ...(config.server.metricsToken === undefined ? {} : { metricsToken: config.server.metricsToken }),
+    webhookRateLimits: webhookRateLimits(config),
     admin: {
       token: config.server.adminToken,
       engine: syncEngine(parts.mappings, parts.connectors, parts.store),
@@ -57,6 +59,16 @@ export function untilStopSignal(now: () => Promise<unknown> = () => Promise.reso
   return new Promise<void>((resolve) => {
     onStopSignals({ first: resolve, now });
   });
+}
+
+/** Each connection's intake rate limit: its `webhook.rateLimit`, the default where it has no `webhook` section. */
+function webhookRateLimits(config: Config): Map<string, number> {
+  return new Map(
+    Object.entries(config.connections).map(([name, c]) => [
+      name,
+      c.webhook?.rateLimit ?? CONFIG_DEFAULTS.webhook.rateLimit,
+    ]),
+  );
 }
 
 /** The checkpoints `GET /admin/audit/verify` checks against, when the configuration names a checkpoint directory. */

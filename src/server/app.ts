@@ -30,6 +30,11 @@ export interface ServerOptions {
   trustProxy?: readonly string[];
   /** Bearer token `GET /metrics` needs; absent: /metrics is open. */
   metricsToken?: string;
+  /**
+   * Webhook deliveries per second each connection may send, by connection name
+   * (`connections.<name>.webhook.rateLimit`); connections not listed are not limited.
+   */
+  webhookRateLimits?: ReadonlyMap<string, number>;
   /** Epoch ms; default Date.now. */
   clock?: () => number;
   /** The admin API (off, answering 404, without a token or without this). */
@@ -66,6 +71,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ...(options.publicBaseUrl === undefined ? {} : { publicBaseUrl: options.publicBaseUrl.replace(/\/+$/, '') }),
     clock: options.clock ?? Date.now,
     metrics: options.metrics,
+    ...(options.webhookRateLimits === undefined ? {} : { rateLimits: options.webhookRateLimits }),
   });
   await adminRoutes(app, { token: undefined, ...options.admin, store: options.store, metrics: options.metrics });
   return app;
