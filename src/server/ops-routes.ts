@@ -23,12 +23,19 @@ export interface MetricsRouteOptions {
 /** Registers `/healthz` and `/readyz` (answering from `checks`). */
 export function healthRoutes(app: FastifyInstance, checks: readonly ReadinessCheck[]): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // Logged when it changes, not at every probe of the load balancer.
+  let lastProblems = '';
   app.get('/readyz', async (request, reply) => {
     const answer = await readiness(checks);
+    const problems = answer.problems.join('; ');
+    if (problems !== lastProblems) {
+      if (answer.ready) request.log.info('ready again');
+      else request.log.warn({ problems: answer.problems }, 'not ready');
+      lastProblems = problems;
+    }
     if (answer.ready) return { status: 'ready', ...answer.checks };
-    request.log.warn({ problems: answer.problems }, 'not ready');
     const code = answer.problems.some((p) => p.startsWith('store:')) ? ErrorCode.Store : ErrorCode.Internal;
-    return reply.code(503).send(envelope(code, `not ready: ${answer.problems.join('; ')}`, { checks: answer.checks }));
+    return reply.code(503).send(envelope(code, `not ready: ${problems}`, { checks: answer.checks }));
   });
 }
 
