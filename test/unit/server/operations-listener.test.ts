@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listenConfigured } from '../../../src/cli/lifecycle.ts';
+import { describeConfig } from '../../../src/config/describe.ts';
 import { loadConfig } from '../../../src/config/load.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { createMetricsRegistry } from '../../../src/observability/metrics.ts';
@@ -87,6 +88,12 @@ describe('server.operations in the configuration', () => {
     writeFileSync(file, yaml);
     return loadConfig({ file, env: {}, cwd: dir });
   };
+
+  it('is described by validate', () => {
+    expect(describeConfig(load('server:\n  operations:\n    port: 9090\n'))).toContain(
+      '/admin and /metrics on 127.0.0.1:9090 only',
+    );
+  });
 
   it('defaults its host to 127.0.0.1 and refuses the main port', () => {
     expect(load('server:\n  operations:\n    port: 9090\n').server.operations).toEqual({
