@@ -46,6 +46,11 @@ export interface StartedSandbox {
   close(): Promise<void>;
 }
 
+/** The URL with its `token` query parameter masked: the token is frontback's webhook secret, never printed. */
+export function maskToken(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/g, '$1***');
+}
+
 /** Sandbox kinds: name -> starter. */
 export const SANDBOXES: Record<string, (opts: SandboxCliOptions) => Promise<StartedSandbox>> = {
   hubspot: async (opts) => {
@@ -87,7 +92,7 @@ export const SANDBOXES: Record<string, (opts: SandboxCliOptions) => Promise<Star
       summary: [
         `db: ${sandbox.auth.db}; login: admin; API key: ${opts.apiKey ?? 'sandbox-odoo-key'} (a sandbox-only fake, used as the password)`,
         `seed: ${opts.seed}; records: ${partners} partners; transports: ${url}/jsonrpc, ${url}/xmlrpc/2/object, ${url}/json/2/<model>/<method>`,
-        `webhooks: ${opts.webhookUrl ? `to ${opts.webhookUrl} (unsigned, no retries, as Odoo)` : 'off'}; control API: ${url}/_sandbox/stats`,
+        `webhooks: ${opts.webhookUrl ? `to ${maskToken(opts.webhookUrl)} (unsigned, no retries, as Odoo)` : 'off'}; control API: ${url}/_sandbox/stats`,
       ],
       close: () => sandbox.close(),
     };

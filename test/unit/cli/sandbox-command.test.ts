@@ -47,3 +47,21 @@ describe.skipIf(external === undefined)('frontback sandbox --host (needs a non-l
     });
   });
 });
+
+describe('frontback sandbox odoo --webhook-url', () => {
+  it("prints the webhook URL without its token (frontback's webhook secret)", async () => {
+    const secret = 'b07a3909659afd3b23bddedd0c07c6df';
+    const sandbox = await SANDBOXES.odoo!({
+      port: 0,
+      seed: 1,
+      records: 2,
+      webhookUrl: `http://127.0.0.1:1/webhooks/odoo?token=${secret}`,
+    });
+    try {
+      expect(sandbox.summary.join('\n')).toContain('/webhooks/odoo?token=***');
+      expect(sandbox.summary.join('\n')).not.toContain(secret);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
