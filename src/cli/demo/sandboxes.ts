@@ -32,9 +32,15 @@ function localPort(name: string, baseUrl: string | undefined): number {
   return Number(url.port);
 }
 
-/** Starts one sandbox per sandboxable connection. */
-export async function startDemoSandboxes(config: Config, seed: number, records: number): Promise<DemoSandbox[]> {
+/** Starts one sandbox per sandboxable connection; `latencyMs` delays every vendor request (the sandboxes' latency fault). */
+export async function startDemoSandboxes(
+  config: Config,
+  seed: number,
+  records: number,
+  latencyMs = 0,
+): Promise<DemoSandbox[]> {
   const started: DemoSandbox[] = [];
+  const faults = latencyMs > 0 ? { faults: { latencyMs } } : {};
   try {
     for (const [name, connection] of Object.entries(config.connections)) {
       const auth = connection.auth;
@@ -43,6 +49,7 @@ export async function startDemoSandboxes(config: Config, seed: number, records: 
         const sandbox = await createHubSpotSandbox({
           seed,
           records,
+          ...faults,
           ...(auth.type === 'bearer' ? { accessTokens: [auth.token] } : {}),
         });
         const url = await sandbox.listen(port);
@@ -60,6 +67,7 @@ export async function startDemoSandboxes(config: Config, seed: number, records: 
           port,
           seed,
           records,
+          ...faults,
           ...(auth.type === 'api-key' ? { apiKey: auth.key, ...(auth.database ? { db: auth.database } : {}) } : {}),
         });
         const url = await sandbox.listen();
