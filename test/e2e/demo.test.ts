@@ -26,11 +26,13 @@ async function demoConfig(): Promise<{ config: string; store: string; serverPort
       '    kind: hubspot',
       `    baseUrl: http://127.0.0.1:${hubspotPort}`,
       '    auth: { type: bearer, token: test-demo-token }',
+      '    webhook: { secret: test-demo-hubspot-webhook-secret, signatureVersion: v3 }',
       '  odoo:',
       '    kind: odoo',
       `    baseUrl: http://127.0.0.1:${odooPort}`,
       '    rateLimit: { requests: 200, perMs: 1000 }',
       '    auth: { type: api-key, login: admin, key: test-demo-key, database: odoo }',
+      '    webhook: { secret: test-demo-odoo-webhook-token }',
       `store: { url: ${JSON.stringify(store)} }`,
       `server: { host: 127.0.0.1, port: ${serverPort}, adminToken: test-demo-admin-token }`,
     ].join('\n'),
@@ -103,17 +105,35 @@ describe('frontback demo', () => {
     expect(verify.code).toBe(0);
     expect(verify.stdout).toContain(`audit log intact: ${entries} entries`);
     // The test credentials never reach the output.
-    for (const secret of ['test-demo-token', 'test-demo-key', 'test-demo-admin-token'])
-      expect(out).not.toContain(secret);
+    const secrets = ['test-demo-token', 'test-demo-key', 'test-demo-admin-token', 'test-demo-odoo-webhook-token'];
+    for (const secret of secrets) expect(out).not.toContain(secret);
 
     // Again, with --keep-running: the same story from a fresh start, then start's server up until Ctrl-C.
     const again = startFrontback(['demo', '-c', config, '--keep-running']);
     try {
       expect(await again.waitFor('Ctrl-C stops everything.', 60_000)).toBe(true);
       expect(story(again.output())).toBe(story(out));
-      expect(again.output()).toContain(`POST http://127.0.0.1:${serverPort}/webhooks/<connection> (hubspot, odoo)`);
-      const health = await fetch(`http://127.0.0.1:${serverPort}/healthz`);
-      expect(health.status).toBe(200);
+      expect(again.output()).toContain(`webhooks to http://127.0.0.1:${serverPort}/webhooks/hubspot`);
+      expect((await fetch(`http://127.0.0.1:${serverPort}/healthz`)).status).toBe(200);
+      // The story's writes came back as webhooks from both sandboxes, signed or with their token, and were accepted.
+      const accepted = async (connection: string): Promise<number> => {
+        const metrics = await (await fetch(`http://127.0.0.1:${serverPort}/metrics`)).text();
+        const outcomes: Record<string, number> = {};
+        for (const line of metrics.split('\n')) {
+          if (!line.startsWith('frontback_webhook_deliveries_total{') || !line.includes(`connection="${connection}"`))
+            continue;
+          const outcome = /outcome="(\w+)"/.exec(line)?.[1] ?? '?';
+          outcomes[outcome] = Number(line.split(' ').pop());
+        }
+        expect(outcomes.refused ?? 0).toBe(0);
+        return outcomes.accepted ?? 0;
+      };
+      for (const connection of ['hubspot', 'odoo']) {
+        const deadline = Date.now() + 20_000;
+        while ((await accepted(connection)) === 0 && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 250));
+        expect(await accepted(connection)).toBeGreaterThan(0);
+      }
     } finally {
       expect(await again.stop('SIGINT')).toBe(0);
     }

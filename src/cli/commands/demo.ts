@@ -24,7 +24,7 @@ import { openConnectors } from '../connections.ts';
 import { intOption } from '../int-option.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
-import { keepRunning } from '../demo/keep-running.ts';
+import { keepRunning, serverBaseUrl, startDemoServer, type DemoServer } from '../demo/keep-running.ts';
 import { startDemoSandboxes, type DemoSandbox } from '../demo/sandboxes.ts';
 import { runDemoScenario } from '../demo/scenario.ts';
 
@@ -113,9 +113,14 @@ export function registerDemoCommand(program: Command): void {
       print();
 
       // The sandboxes first: they refuse a configuration whose connections are not on this machine, before the store is reset.
-      const sandboxes: DemoSandbox[] = await startDemoSandboxes(config, seed, records, latencyMs);
+      // Kept running, the sandboxes send their webhooks to the server started below (before the story).
+      const sandboxes: DemoSandbox[] = await startDemoSandboxes(config, seed, records, {
+        latencyMs,
+        ...(options.keepRunning ? { webhooksTo: serverBaseUrl(config) } : {}),
+      });
       const open = openConnectors(config, { logger });
       let store: Store | undefined;
+      let server: DemoServer | undefined;
       try {
         const storePath = resetStore(config);
         // A throwaway store: commits need not wait for the disk.
@@ -131,6 +136,8 @@ export function registerDemoCommand(program: Command): void {
         const loaded = loadMappings(dir, { catalog: mappingCatalog(config), examples: false });
         if (loaded.issues.length > 0) throw new MappingError(loaded.issues);
         print(`   mappings ${dir}: ${loaded.mappings.map((l) => l.mapping.id).join(', ')}`);
+        const parts = { mappings: loaded.mappings, connectors: open.connectors, store, logger };
+        if (options.keepRunning) server = await startDemoServer(config, parts);
         const outcome = await runDemoScenario({
           store,
           connectors: open.connectors,
@@ -155,19 +162,13 @@ export function registerDemoCommand(program: Command): void {
         }
         if (outcome.doubled > 0 || outcome.surprises.length > 0 || !intact) process.exitCode = 1;
 
-        if (options.keepRunning) {
+        if (server) {
           print();
-          await keepRunning(config, {
-            mappings: loaded.mappings,
-            connectors: open.connectors,
-            store,
-            logger,
-            configFile,
-            sandboxes,
-            print,
-          });
+          await keepRunning(config, server, { ...parts, configFile, sandboxes, print });
+          server = undefined;
         }
       } finally {
+        await server?.server.close();
         await open.close();
         await store?.close();
         await Promise.allSettled(sandboxes.map((s) => s.close()));
