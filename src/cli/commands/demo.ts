@@ -7,9 +7,8 @@
  * deletion, echoes suppressed, and the audit log verified. `--keep-running` then leaves
  * the sandboxes and `frontback start` up and says where to look; Ctrl-C stops them.
  */
-import { rmSync } from 'node:fs';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
 import type { Config } from '../../config/types.ts';
@@ -88,6 +87,12 @@ async function auditSection(
   return verdict.ok;
 }
 
+/** `path` relative to the working directory when it is below it, else as given. */
+function shortPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
@@ -102,7 +107,8 @@ export function registerDemoCommand(program: Command): void {
       const started = Date.now();
       const print = (line = ''): void => void process.stdout.write(`${line}\n`);
       const { config: file } = command.optsWithGlobals<{ config?: string }>();
-      const configFile = file ?? DEMO_CONFIG;
+      // Shown in the commands to try: relative to where they are typed, when it is below.
+      const configFile = shortPath(file ?? DEMO_CONFIG);
       const config = loadConfig({ file: configFile, env: process.env, knownConnectorKinds: connectorRegistry.kinds() });
       const seed = intOption('--seed', options.seed, 42, 0) ?? 42;
       const records = intOption('--records', options.records, 30, 4) ?? 30;

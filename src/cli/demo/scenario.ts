@@ -282,7 +282,9 @@ export async function runDemoScenario(ctx: DemoContext): Promise<DemoOutcome> {
       `${totals.skipped} skipped as echoes`,
   );
   if (others > 0)
-    print(`      ${others} read back with more to carry, so synced on (${totals.byUser} of them after a user's edit)`);
+    print(
+      `      ${others} read back with more to carry, so synced on${totals.byUser > 0 ? ` (${totals.byUser} of them after a user's edit)` : ''}`,
+    );
   if (lastWrites > 0) surprise(`the last passes wrote ${lastWrites} record(s): nothing had changed`);
   print();
   return outcome;
