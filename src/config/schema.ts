@@ -248,6 +248,23 @@ export const configSchema = z.strictObject({
       adminToken: secret(MIN_ADMIN_TOKEN_LENGTH).optional(),
       metricsToken: secret(MIN_ADMIN_TOKEN_LENGTH).optional(),
       trustProxy: proxyList().optional(),
+      storeGaugeSeconds: int(1, 3600).default(CONFIG_DEFAULTS.server.storeGaugeSeconds),
+      operations: z
+        .strictObject({
+          host: nonEmpty().default(CONFIG_DEFAULTS.server.operationsHost),
+          port: int(0, 65_535),
+        })
+        .optional(),
+    })
+    .check((ctx) => {
+      const { port, operations } = ctx.value;
+      if (operations !== undefined && port !== 0 && operations.port === port)
+        ctx.issues.push({
+          code: 'custom',
+          message: `must differ from server.port (${port}): the operations listener is a second one`,
+          path: ['operations', 'port'],
+          input: operations.port,
+        });
     })
     .prefault({}),
   mappings: z.strictObject({ dir: nonEmpty().default(CONFIG_DEFAULTS.mappings.dir) }).prefault({}),

@@ -33,7 +33,7 @@ describe('loadConfig defaults and file selection', () => {
       connections: {},
       store: { url: './data/frontback.db', kind: 'sqlite' },
       queue: { prefix: 'frontback', concurrency: 4, kind: 'memory' },
-      server: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 1_048_576 },
+      server: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 1_048_576, storeGaugeSeconds: 15 },
       mappings: { dir: 'mappings' },
       logging: { level: 'info' },
       sync: { overlapMinutes: 10, leaseSeconds: 30, budgetReserve: 0.2 },
