@@ -174,7 +174,7 @@ export function registerDemoCommand(program: Command): void {
           server = undefined;
         }
       } finally {
-        await server?.server.close();
+        await server?.listening.close();
         await open.close();
         await store?.close();
         await Promise.allSettled(sandboxes.map((s) => s.close()));

@@ -7,14 +7,13 @@
  * their echoes) and syncs every mapping on a short interval. It says where to look, then
  * waits for Ctrl-C and stops everything cleanly (a second Ctrl-C stops now).
  */
-import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/types.ts';
 import type { Connector } from '../../connector/index.ts';
 import type { LoadedMapping } from '../../mapping/load.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { createMetricsRegistry, type Registry } from '../../observability/metrics.ts';
 import type { Store } from '../../store/store.ts';
-import { listenConfigured, untilStopSignal } from '../lifecycle.ts';
+import { listenConfigured, untilStopSignal, type ListeningServer } from '../lifecycle.ts';
 import { startLoop } from '../loop.ts';
 import { DEMO_MAPPINGS } from './scenario.ts';
 
@@ -29,10 +28,9 @@ interface Parts {
   logger: Logger;
 }
 
-/** The demo's server, listening. */
+/** The demo's server, listening, with the metrics registry the loop shares. */
 export interface DemoServer {
-  readonly url: string;
-  readonly server: FastifyInstance;
+  readonly listening: ListeningServer;
   readonly metrics: Registry;
 }
 
@@ -44,14 +42,14 @@ export function serverBaseUrl(config: Config): string {
 /** Starts the server of `frontback start` (webhooks into the inbox, admin API, /metrics, /healthz). */
 export async function startDemoServer(config: Config, parts: Parts): Promise<DemoServer> {
   const metrics = createMetricsRegistry({ defaultLabels: { role: 'start' } });
-  const { server, url } = await listenConfigured(config, {
+  const listening = await listenConfigured(config, {
     connectors: parts.connectors,
     store: parts.store,
     logger: parts.logger,
     metrics,
     mappings: parts.mappings.map((m) => m.mapping),
   });
-  return { url, server, metrics };
+  return { listening, metrics };
 }
 
 /** Starts the loop next to `demo`'s server, prints where to look, and returns once stopped (the server closed). */
@@ -66,7 +64,7 @@ export async function keepRunning(
   },
 ): Promise<void> {
   const { print } = parts;
-  const { url } = demo;
+  const { url, operationsUrl } = demo.listening;
   const loop = await startLoop(config, parts.mappings, {
     connectors: parts.connectors,
     store: parts.store,
@@ -84,9 +82,9 @@ export async function keepRunning(
     print(`   sandbox ${s.connection.padEnd(8)} ${s.url}   ${hooks}; control API ${s.url}/_sandbox/stats`);
   }
   print(
-    `   admin API      curl -H "Authorization: Bearer <server.adminToken of ${parts.configFile}>" ${url}/admin/runs`,
+    `   admin API      curl -H "Authorization: Bearer <server.adminToken of ${parts.configFile}>" ${operationsUrl}/admin/runs`,
   );
-  print(`   metrics        ${url}/metrics      health: ${url}/healthz`);
+  print(`   metrics        ${operationsUrl}/metrics      health: ${url}/healthz`);
   print('   try, in another terminal:');
   print(
     `     npx frontback audit tail -f ${c}     (decisions as they happen; edit a record in a sandbox: docs/sandboxes.md)`,
@@ -96,6 +94,6 @@ export async function keepRunning(
   print(`     npx frontback runs ${c}`);
   print('Ctrl-C stops everything.');
   await untilStopSignal(() => loop.stopNow());
-  await Promise.all([demo.server.close(), loop.stop()]);
+  await Promise.all([demo.listening.close(), loop.stop()]);
   print('frontback demo stopped');
 }
