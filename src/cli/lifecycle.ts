@@ -7,6 +7,7 @@ import type { CompiledMapping } from '../mapping/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Registry } from '../observability/metrics.ts';
 import type { AdminOptions } from '../server/admin-routes.ts';
+import { ErrorCode, FrontbackError } from '../errors.ts';
 import { buildServer } from '../server/app.ts';
 import { checkpointPath, readCheckpointFile } from '../store/audit/checkpoint-file.ts';
 import { loadTrustedKeys } from '../store/audit/checkpoint-keys.ts';
@@ -45,7 +46,30 @@ export async function listenConfigured(
     },
   });
   const port = intOption('--port', parts.port, config.server.port, 0, 65_535) ?? config.server.port;
-  return { server, url: await server.listen({ host: config.server.host, port }) };
+  return { server, url: await listenOn(server, config.server.host, port) };
+}
+
+/**
+ * Starts `server` listening; the failures an operator meets at startup (the port taken, not
+ * allowed, an address this machine does not have) become one line saying what to do.
+ */
+export async function listenOn(server: FastifyInstance, host: string, port: number): Promise<string> {
+  try {
+    return await server.listen({ host, port });
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    const why =
+      code === 'EADDRINUSE'
+        ? `port ${port} on ${host} is in use: stop the other process or pass --port`
+        : code === 'EACCES'
+          ? `not allowed to listen on port ${port} on ${host}: pick a port above 1023 (--port) or run with the right to bind it`
+          : code === 'EADDRNOTAVAIL'
+            ? `cannot listen on ${host}: not an address of this machine (server.host)`
+            : undefined;
+    if (why === undefined) throw err;
+    await server.close().catch(() => undefined);
+    throw new FrontbackError(ErrorCode.Config, why, { cause: err });
+  }
 }
 
 /**

@@ -35,6 +35,7 @@ export const ENV_OVERRIDES: readonly { readonly env: string; readonly path: read
   { env: 'FRONTBACK_ADMIN_TOKEN', path: ['server', 'adminToken'] },
   { env: 'FRONTBACK_METRICS_TOKEN', path: ['server', 'metricsToken'] },
   { env: 'FRONTBACK_LOG_LEVEL', path: ['logging', 'level'] },
+  { env: 'FRONTBACK_LOG_FORMAT', path: ['logging', 'format'] },
 ];
 
 /** Connection names: lowercase identifiers, so they are safe in URLs, metrics labels and mapping files. */
