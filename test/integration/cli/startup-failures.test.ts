@@ -1,14 +1,16 @@
 /**
  * Known startup failures as a user meets them: one clear line on stderr, a non-zero exit,
- * no stack trace. The port of `start` taken by another process; a vendor that does not
- * answer (a closed port on this machine, as when a sandbox is not running), with the
- * retries lowered so the test stays fast and the warnings bounded (one per request).
+ * no stack trace. The port of `start` taken by another process; a store that does not
+ * answer; a vendor that does not answer (a closed port on this machine, as when a sandbox
+ * is not running), with the retries lowered so the test stays fast and the warnings
+ * bounded (one per request); credentials the vendor (its sandbox) refuses.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHubSpotSandbox } from '../../../connectors/hubspot/sandbox/server.ts';
 import { freePort, runFrontback } from '../../support/cli.ts';
 
 let dir: string;
@@ -46,6 +48,36 @@ describe('startup failures', () => {
       );
     } finally {
       await new Promise((resolve) => taken.close(resolve));
+    }
+  }, 60_000);
+
+  it('start with the store down: one line naming where it was looked for (never the password), exit 1', async () => {
+    const closed = await freePort();
+    const run = await runFrontback(['start', '-c', configAt(await freePort())], {
+      FRONTBACK_STORE_URL: `postgres://frontback:pw-9f3c@127.0.0.1:${closed}/frontback`,
+    });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toBe(
+      `frontback: cannot reach PostgreSQL at 127.0.0.1:${closed}/frontback (ECONNREFUSED): is it running there? (store.url, FRONTBACK_STORE_URL)\n`,
+    );
+  }, 60_000);
+
+  it('wrong credentials: one line naming the connection and where to fix them, exit 1', async () => {
+    const hubspot = await createHubSpotSandbox({ seed: 1, records: 1 });
+    const url = await hubspot.listen(0);
+    try {
+      const file = join(dir, 'wrong-token.yaml');
+      writeFileSync(
+        file,
+        `connections:\n  hubspot: { kind: hubspot, baseUrl: "${url}", auth: { type: bearer, token: not-the-token } }\n`,
+      );
+      const run = await runFrontback(['describe', 'hubspot', 'contacts', '-c', file]);
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toMatch(
+        /^frontback: hubspot: credentials refused \(check connections\.hubspot\.auth\): .+\n$/,
+      );
+    } finally {
+      await hubspot.close();
     }
   }, 60_000);
 
