@@ -11,6 +11,7 @@ import { registerDeadLettersCommand } from './commands/dead-letters.ts';
 import { registerInboxCommand } from './commands/inbox.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDescribeCommand } from './commands/describe.ts';
+import { registerExplainCommand } from './commands/explain.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerRunsCommand } from './commands/runs.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
   registerMatchesCommand(program);
   registerMigrateCommand(program);
   registerDescribeCommand(program);
+  registerExplainCommand(program);
   return program;
 }
 
