@@ -3,6 +3,7 @@
  * then the process environment (FRONTBACK_CONFIG, FRONTBACK_* overrides, ${VAR}).
  */
 import type { Command } from 'commander';
+import { ErrorCode, FrontbackError } from '../errors.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/types.ts';
 import { connectorRegistry } from '../../connectors/index.ts';
@@ -21,4 +22,18 @@ export function loadCliConfig(command: Command, env: NodeJS.ProcessEnv = process
     knownConnectorKinds: connectorRegistry.kinds(),
     cwd: process.cwd(),
   });
+}
+
+/** What a newcomer without a configuration is told, in one line. */
+export const NO_CONFIGURATION =
+  'no configuration: pass -c config/demo.yaml (the demo, on the sandboxes: npm run demo), or copy ' +
+  'config/frontback.example.yaml to config/frontback.yaml (read by default) and fill in your connections';
+
+/**
+ * Refuses to go on without a configuration file and with no connection: every mapping would
+ * fail alike ("unknown connection"), so the one thing to say is how to get a configuration.
+ */
+export function requireConfiguration(config: Config): void {
+  if (config.source.file === null && Object.keys(config.connections).length === 0)
+    throw new FrontbackError(ErrorCode.Config, NO_CONFIGURATION);
 }

@@ -48,10 +48,17 @@ export function createConnectors(config: Config, wiring: ConnectorWiring): Map<s
   const onRequest = wiring.metrics ? httpMetricsHook(wiring.metrics) : undefined;
   for (const name of Object.keys(config.connections)) {
     const settings = connectionSettings(config, name);
+    // `retries` of the connection, applied here: the connectors need not know it.
+    const { retries } = config.connections[name] ?? {};
     connectors.set(
       name,
       connectorRegistry.create(settings, {
-        http: (options) => createHttpClient(onRequest ? { ...options, onRequest } : options),
+        http: (options) =>
+          createHttpClient({
+            ...options,
+            ...(onRequest ? { onRequest } : {}),
+            ...(retries === undefined ? {} : { retry: { ...options.retry, retries } }),
+          }),
         logger: wiring.logger.child({ connection: name }),
         clock: wiring.clock ?? Date.now,
         rateLimiters,

@@ -6,12 +6,12 @@
 import type { Command } from 'commander';
 import { MappingError } from '../errors.ts';
 import { loadMappings } from '../mapping/load.ts';
-import { createLogger } from '../observability/logger.ts';
 import { createStore } from '../store/sql/create-store.ts';
 import type { Store } from '../store/store.ts';
 import { syncEngine, type SyncEngine } from '../sync/engine.ts';
 import { loadCliConfig } from './config.ts';
 import { openConnectors } from './connections.ts';
+import { cliLog } from './log-format.ts';
 import { mappingCatalog } from './mapping-catalog.ts';
 
 /** An open engine and how to release it. */
@@ -21,12 +21,15 @@ export interface OpenEngine {
   close(): Promise<void>;
 }
 
-/** Opens the configuration's engine (`-c`), logging warnings and worse only. */
+/** Opens the configuration's engine (`-c`), logging warnings and worse only, on stderr. */
 export async function openEngine(command: Command): Promise<OpenEngine> {
   const config = loadCliConfig(command);
   const loaded = loadMappings(config.mappings.dir, { catalog: mappingCatalog(config), examples: false });
   if (loaded.issues.length > 0) throw new MappingError(loaded.issues);
-  const logger = createLogger({ level: config.logging.level === 'info' ? 'warn' : config.logging.level });
+  const { logger } = cliLog(config, command, {
+    to: 'stderr',
+    level: config.logging.level === 'info' ? 'warn' : config.logging.level,
+  });
   const open = openConnectors(config, { logger });
   const { connectors } = open;
   const store = await createStore({ url: config.store.url, logger });

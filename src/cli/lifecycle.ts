@@ -8,6 +8,7 @@ import type { CompiledMapping } from '../mapping/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Registry } from '../observability/metrics.ts';
 import type { AdminOptions } from '../server/admin-routes.ts';
+import { ErrorCode, FrontbackError } from '../errors.ts';
 import { buildServers } from '../server/app.ts';
 import { checkpointPath, readCheckpointFile } from '../store/audit/checkpoint-file.ts';
 import { loadTrustedKeys } from '../store/audit/checkpoint-keys.ts';
@@ -71,16 +72,39 @@ export async function listenConfigured(
   };
   const port = intOption('--port', parts.port, config.server.port, 0, 65_535) ?? config.server.port;
   try {
-    const url = await servers.main.listen({ host: config.server.host, port });
+    const url = await listenOn(servers.main, config.server.host, port);
     const operationsUrl =
       servers.operations && operations
-        ? await servers.operations.listen({ host: operations.host, port: operations.port })
+        ? await listenOn(servers.operations, operations.host, operations.port)
         : url;
     return { server: servers.main, url, operationsUrl, close };
   } catch (err) {
     // A port already taken: the other listener must not keep the process alive.
-    await close();
+    await close().catch(() => undefined);
     throw err;
+  }
+}
+
+/**
+ * Starts `server` listening; the failures an operator meets at startup (the port taken, not
+ * allowed, an address this machine does not have) become one line saying what to do.
+ */
+export async function listenOn(server: FastifyInstance, host: string, port: number): Promise<string> {
+  try {
+    return await server.listen({ host, port });
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    const why =
+      code === 'EADDRINUSE'
+        ? `port ${port} on ${host} is in use: stop the other process or pass --port`
+        : code === 'EACCES'
+          ? `not allowed to listen on port ${port} on ${host}: pick a port above 1023 (--port) or run with the right to bind it`
+          : code === 'EADDRNOTAVAIL'
+            ? `cannot listen on ${host}: not an address of this machine (server.host)`
+            : undefined;
+    if (why === undefined) throw err;
+    await server.close().catch(() => undefined);
+    throw new FrontbackError(ErrorCode.Config, why, { cause: err });
   }
 }
 

@@ -3,12 +3,15 @@
  * queue and server together. Each command lives in its own file under
  * src/cli/commands/ and registers itself on the program.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import pkg from '../../package.json' with { type: 'json' };
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerConflictsCommand } from './commands/conflicts.ts';
 import { registerDeadLettersCommand } from './commands/dead-letters.ts';
 import { registerInboxCommand } from './commands/inbox.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerDescribeCommand } from './commands/describe.ts';
+import { registerExplainCommand } from './commands/explain.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
 import { registerRunsCommand } from './commands/runs.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
@@ -29,8 +32,16 @@ export function buildProgram(): Command {
       '-c, --config <file>',
       'configuration file (default: $FRONTBACK_CONFIG, else config/frontback.yaml if present, else built-in defaults)',
     )
+    .addOption(
+      new Option(
+        '--log-format <format>',
+        'logs as text for people or as JSON lines (default: $FRONTBACK_LOG_FORMAT, else logging.format, else pretty on a terminal, else json)',
+      ).choices(['pretty', 'json']),
+    )
+    .version(pkg.version, '-V, --version', 'print the version')
     .showHelpAfterError()
-    .configureHelp({ sortSubcommands: true });
+    // Global options (-c, --log-format) listed in every subcommand's help too.
+    .configureHelp({ sortSubcommands: true, showGlobalOptions: true });
   registerDemoCommand(program);
   registerValidateCommand(program);
   registerAuditCommands(program);
@@ -47,6 +58,8 @@ export function buildProgram(): Command {
   registerRunsCommand(program);
   registerMatchesCommand(program);
   registerMigrateCommand(program);
+  registerDescribeCommand(program);
+  registerExplainCommand(program);
   return program;
 }
 

@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
-import { FrontbackError } from '../errors.ts';
+import { ErrorCode, FrontbackError } from '../errors.ts';
+
+/** The line printed for a known problem: credentials a system refused also say which connection, and where to fix them. */
+export function problemLine(err: FrontbackError): string {
+  const connection = err.details.connection;
+  if (err.code !== ErrorCode.Auth || typeof connection !== 'string' || connection === '') return err.message;
+  return `${connection}: credentials refused (check connections.${connection}.auth): ${err.message}`;
+}
 
 /**
  * Runs the program and turns errors into a clear message and an exit code:
@@ -24,7 +31,7 @@ export async function runCli(program: Command, argv: readonly string[]): Promise
       return;
     }
     if (err instanceof FrontbackError) {
-      process.stderr.write(`frontback: ${err.message}\n`);
+      process.stderr.write(`frontback: ${problemLine(err)}\n`);
       if (process.env.FRONTBACK_DEBUG === '1') process.stderr.write(`${err.stack ?? ''}\n`);
       process.exitCode = 1;
       return;

@@ -92,7 +92,7 @@ export function describeConfig(config: Config): string {
       `trusted proxies ${server.trustProxy && server.trustProxy.length > 0 ? server.trustProxy.join(', ') : 'none'}` +
       (server.operations ? `, /admin and /metrics on ${server.operations.host}:${server.operations.port} only` : ''),
     `mappings dir: ${config.mappings.dir}`,
-    `logging: ${config.logging.level}`,
+    `logging: ${config.logging.level}, ${config.logging.format ?? 'pretty on a terminal, else json'}`,
     `sync: poll overlap ${config.sync.overlapMinutes} minutes, pages of ${config.sync.pageSize ?? "each connector's maximum"} ` +
       `records, ${Math.round(config.sync.budgetReserve * 100)}% of each API budget kept for webhook-driven passes`,
     describeAudit(config),

@@ -38,6 +38,7 @@ export const ENV_OVERRIDES: readonly { readonly env: string; readonly path: read
   { env: 'FRONTBACK_HOST', path: ['server', 'host'] },
   { env: 'FRONTBACK_PORT', path: ['server', 'port'] },
   { env: 'FRONTBACK_LOG_LEVEL', path: ['logging', 'level'] },
+  { env: 'FRONTBACK_LOG_FORMAT', path: ['logging', 'format'] },
 ];
 
 /** Connection names: lowercase identifiers, so they are safe in URLs, metrics labels and mapping files. */

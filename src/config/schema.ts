@@ -8,7 +8,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import { checkHttpUrl } from './url-safety.ts';
-import { LOG_LEVELS, OAUTH2_GRANTS, SIGNATURE_VERSIONS, type Config } from './types.ts';
+import { LOG_FORMATS, LOG_LEVELS, OAUTH2_GRANTS, SIGNATURE_VERSIONS, type Config } from './types.ts';
 
 /** Field names that hold secrets: masked by `maskConfig` and never echoed in messages. */
 export const SECRET_KEYS: ReadonlySet<string> = new Set([
@@ -184,6 +184,7 @@ const connectionSchema = z.strictObject({
   rateLimit: z.strictObject({ requests: int(1, 1_000_000), perMs: int(1, 86_400_000) }).optional(),
   concurrency: int(1, 64).optional(),
   timeoutMs: int(1, 600_000).default(CONFIG_DEFAULTS.connection.timeoutMs),
+  retries: int(0, 10).optional(),
   options: z.record(z.string(), z.unknown()).default(() => ({})),
 });
 
@@ -273,7 +274,12 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   mappings: z.strictObject({ dir: nonEmpty().default(CONFIG_DEFAULTS.mappings.dir) }).prefault({}),
-  logging: z.strictObject({ level: z.enum(LOG_LEVELS).default(CONFIG_DEFAULTS.logging.level) }).prefault({}),
+  logging: z
+    .strictObject({
+      level: z.enum(LOG_LEVELS).default(CONFIG_DEFAULTS.logging.level),
+      format: z.enum(LOG_FORMATS).optional(),
+    })
+    .prefault({}),
   sync: z
     .strictObject({
       overlapMinutes: int(0, 1440).default(CONFIG_DEFAULTS.sync.overlapMinutes),

@@ -10,6 +10,11 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] a
 /** One of {@link LOG_LEVELS}. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** Log formats accepted by `logging.format`: text for people (pino-pretty) or JSON lines. */
+export const LOG_FORMATS = ['pretty', 'json'] as const;
+/** One of {@link LOG_FORMATS}. */
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 /** HubSpot webhook signature versions (`X-HubSpot-Signature` v1/v2, `X-HubSpot-Signature-v3`). */
 export const SIGNATURE_VERSIONS = ['v1', 'v2', 'v3'] as const;
 /** One of {@link SIGNATURE_VERSIONS}. */
@@ -127,6 +132,8 @@ export interface ConnectionConfig {
   readonly concurrency?: number;
   /** Per-request timeout in milliseconds; default 30,000. */
   readonly timeoutMs: number;
+  /** Retries of a call that failed without an answer or with a 5xx (backoff from 0.5 s, doubling); default 5. */
+  readonly retries?: number;
   /** Connector-specific options, validated by the connector itself; default `{}`. */
   readonly options: Readonly<Record<string, unknown>>;
 }
@@ -208,6 +215,8 @@ export interface MappingsConfig {
 export interface LoggingConfig {
   /** Lowest level written; default `info`. */
   readonly level: LogLevel;
+  /** `pretty` or `json`; unset: pretty when the log stream is a terminal, else JSON lines. */
+  readonly format?: LogFormat;
 }
 
 /** Sync engine tuning. */

@@ -82,7 +82,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const translate = options.translateError ?? defaultTranslateError;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => delay(ms));
-  const log = options.logger.child({ connection });
+  // Bound once: the logger handed in may carry the connection already (pino would write the key twice).
+  const log =
+    options.logger.bindings().connection === connection ? options.logger : options.logger.child({ connection });
   const slots = inFlightSlots(options.maxInFlight);
   const httpAgent = new HttpAgent({ keepAlive: true });
   const httpsAgent = new HttpsAgent({ keepAlive: true });
@@ -151,7 +153,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       slots.give();
       emit(req, 'network', started);
       const error = translate(networkFailure(connection, req, url, err));
-      log.warn(
+      // Debug only: the retry below says it once, and the final error says it all.
+      log.debug(
         { route: req.route, url: safeUrl(url.toString()), code: error.vendorCode },
         'request failed without a response',
       );
@@ -257,18 +260,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       // Errors that say of themselves they cannot succeed later (a refused token, a
       // limiter misuse) stop at once, wherever in the attempt they were thrown.
       shouldRetry: ({ error }) => !(error instanceof FrontbackError) || error.retryable,
+      // One warning per request, at its first failure; the later attempts at debug: a vendor that is down
+      // must not bury the final error under a screenful of the same line.
       onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-        if (retriesLeft > 0) {
-          log.warn(
-            {
-              route: req.route,
-              attemptNumber,
-              retriesLeft,
-              err: { message: error.message, code: (error as ConnectorError).code },
-            },
-            'request failed; retrying',
-          );
-        }
+        if (retriesLeft === 0) return;
+        const fields = { route: req.route, attemptNumber, retriesLeft, reason: error.message };
+        if (attemptNumber === 1) log.warn(fields, `request failed; retrying up to ${retriesLeft} times`);
+        else log.debug(fields, 'request failed again; retrying');
       },
     });
   }
@@ -321,6 +319,7 @@ function networkFailure(connection: string, req: HttpRequest, url: URL, err: unk
     connection,
     method: req.method,
     path: url.pathname,
+    origin: url.origin,
     code: typeof code === 'string' ? code : undefined,
     error,
   };

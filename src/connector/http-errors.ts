@@ -43,6 +43,8 @@ export type HttpFailure =
       method: string;
       /** Request path, without the query string. */
       path: string;
+      /** Scheme, host and port called (`http://127.0.0.1:4010`). */
+      origin: string;
       /** Node/axios error code (`ECONNRESET`, `ECONNABORTED`, `ETIMEDOUT`), when known. */
       code: string | undefined;
       /** The underlying error. */
@@ -118,11 +120,37 @@ export function describeVendorError(body: unknown): { message?: string; vendorCo
   };
 }
 
+/** Node's codes for "nothing answers at that address": the host is down, absent or refuses the port. */
+const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/** True for `localhost` and the loopback addresses (127.0.0.0/8, ::1). */
+function isLoopback(origin: string): boolean {
+  const host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** What a network failure says: for an address nothing answers at, where that is and what to check. */
+function networkMessage(failure: Extract<HttpFailure, { kind: 'network' }>): string {
+  const call = `${failure.method} ${failure.path}`;
+  if (failure.code === undefined || !UNREACHABLE_CODES.has(failure.code))
+    return `${call} failed: ${failure.error.message}`;
+  const hint = isLoopback(failure.origin)
+    ? 'is the sandbox (or the local service) running?'
+    : `check the connection's baseUrl and the network`;
+  return `${failure.connection}: cannot reach ${failure.origin} (${failure.code} on ${call}): ${hint}`;
+}
+
 /** The default translator: vendor message verbatim where found, else `HTTP <status>`; a 401 gets code `UNAUTHORIZED`. */
 export function defaultTranslateError(failure: HttpFailure): ConnectorError {
   if (failure.kind === 'network') {
     return new ConnectorError(
-      `${failure.method} ${failure.path} failed: ${failure.error.message}`,
+      networkMessage(failure),
       {
         connection: failure.connection,
         retryable: true,

@@ -1,4 +1,10 @@
+/**
+ * The logger factory: pino with secret redaction, writing JSON lines for machines or, in
+ * the `pretty` format, one readable line per record through pino-pretty (in-process and
+ * synchronous: no worker thread, nothing left unwritten when a command exits).
+ */
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { prettyFactory } from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -61,6 +67,21 @@ export interface LoggerFactoryOptions {
   redact?: readonly string[];
   /** Where lines go; stdout by default. Tests pass a stream to inspect output. */
   destination?: DestinationStream;
+  /** `json` (default): one JSON object per line; `pretty`: one line of text per record, for people. */
+  format?: 'json' | 'pretty';
+  /** ANSI colours in the `pretty` format (for a terminal); default false. */
+  colors?: boolean;
+}
+
+/** Renders JSON log lines as text: time, level, message, then the record's own fields on the same line. */
+function prettyStream(out: DestinationStream, colors: boolean): DestinationStream {
+  const render = prettyFactory({
+    colorize: colors,
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname,name',
+    singleLine: true,
+  });
+  return { write: (line: string) => out.write(render(line)) };
 }
 
 /**
@@ -74,6 +95,10 @@ export function createLogger(options: LoggerFactoryOptions = {}): Logger {
     redact: { paths: [...REDACT_PATHS, ...(options.redact ?? [])], censor: '[redacted]' },
     serializers: { err: pino.stdSerializers.err },
   };
+  if (options.format === 'pretty') {
+    const out = options.destination ?? pino.destination({ dest: 1, sync: true });
+    return pino(pinoOptions, prettyStream(out, options.colors ?? false));
+  }
   return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
 }
 

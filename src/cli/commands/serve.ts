@@ -7,12 +7,12 @@
 import type { Command } from 'commander';
 import { MappingError } from '../../errors.ts';
 import { loadMappings } from '../../mapping/load.ts';
-import { createLogger } from '../../observability/logger.ts';
 import { createMetricsRegistry } from '../../observability/metrics.ts';
 import { createStore } from '../../store/sql/create-store.ts';
 import { loadCliConfig } from '../config.ts';
 import { openConnectors } from '../connections.ts';
 import { listenConfigured, untilStopSignal } from '../lifecycle.ts';
+import { cliLog } from '../log-format.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
 
 /** Registers `serve`. */
@@ -32,7 +32,8 @@ export function registerServeCommand(program: Command): void {
           ? { mappings: [], issues: [] }
           : loadMappings(config.mappings.dir, { catalog: mappingCatalog(config) });
       if (loaded.issues.length > 0) throw new MappingError(loaded.issues);
-      const logger = createLogger({ level: config.logging.level });
+      const log = cliLog(config, command);
+      const { logger } = log;
       const store = await createStore({ url: config.store.url, logger });
       const metrics = createMetricsRegistry({ defaultLabels: { role: 'serve' } });
       const open = openConnectors(config, { logger, metrics });
@@ -49,15 +50,19 @@ export function registerServeCommand(program: Command): void {
       const hooks = [...connectors.entries()]
         .filter(([, c]) => c.webhooks !== undefined)
         .map(([name]) => `${url}/webhooks/${name}`);
-      process.stdout.write(
-        `frontback serve listening on ${url} (store: ${config.store.kind})\n  webhooks: ${hooks.length > 0 ? hooks.join(', ') : 'no connection takes webhooks'}\n ` +
-          ` admin API: ${config.server.adminToken === undefined ? 'off (set server.adminToken)' : `${operationsUrl}/admin`}\n` +
-          `  metrics: ${operationsUrl}/metrics${operationsUrl === url ? '' : ' (operations listener)'}\n`,
+      const admin = config.server.adminToken === undefined ? 'off (set server.adminToken)' : `${operationsUrl}/admin`;
+      const metricsAt = `${operationsUrl}/metrics${operationsUrl === url ? '' : ' (operations listener)'}`;
+      log.announce(
+        `frontback serve listening on ${url} (store: ${config.store.kind})\n` +
+          `  webhooks: ${hooks.length > 0 ? hooks.join(', ') : 'no connection takes webhooks'}\n  admin API: ${admin}\n` +
+          `  metrics: ${metricsAt}`,
+        `frontback serve listening on ${url}`,
+        { url, operationsUrl, store: config.store.kind, webhooks: hooks, admin },
       );
       await untilStopSignal();
       await listening.close();
       await open.close();
       await store.close();
-      process.stdout.write('frontback serve stopped\n');
+      log.announce('frontback serve stopped', 'frontback serve stopped');
     });
 }

@@ -10,13 +10,13 @@
 import type { Command } from 'commander';
 import { MappingError } from '../../errors.ts';
 import { loadMappings } from '../../mapping/load.ts';
-import { createLogger } from '../../observability/logger.ts';
 import { createMetricsRegistry } from '../../observability/metrics.ts';
 import { createStore } from '../../store/sql/create-store.ts';
-import { loadCliConfig } from '../config.ts';
+import { loadCliConfig, requireConfiguration } from '../config.ts';
 import { openConnectors } from '../connections.ts';
 import { durationOption } from '../duration-option.ts';
 import { listenConfigured, untilStopSignal } from '../lifecycle.ts';
+import { cliLog } from '../log-format.ts';
 import { startLoop } from '../loop.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
 
@@ -31,10 +31,12 @@ export function registerStartCommand(program: Command): void {
     .option('--every <duration>', 'poll every mapping this often (30s, 5m) instead of its own schedule')
     .action(async (options: { port?: string; every?: string }, command: Command) => {
       const config = loadCliConfig(command);
+      requireConfiguration(config);
       const every = durationOption('--every', options.every);
       const loaded = loadMappings(config.mappings.dir, { catalog: mappingCatalog(config) });
       if (loaded.issues.length > 0) throw new MappingError(loaded.issues);
-      const logger = createLogger({ level: config.logging.level });
+      const log = cliLog(config, command);
+      const { logger } = log;
       const store = await createStore({ url: config.store.url, logger });
       const metrics = createMetricsRegistry({ defaultLabels: { role: 'start' } });
       const open = openConnectors(config, { logger, metrics });
@@ -55,12 +57,13 @@ export function registerStartCommand(program: Command): void {
         metrics,
         ...(every === undefined ? {} : { everyMs: every, everyLabel: options.every ?? '' }),
       });
-      process.stdout.write(
-        `frontback start: listening on ${listening.url} (store: ${config.store.kind}, queue: ` +
-          `${config.queue.kind})\n  syncing: ${loop.schedules.join(', ') || 'no mappings'}\n` +
-          (listening.operationsUrl === listening.url
-            ? ''
-            : `  operations (admin API, metrics): ${listening.operationsUrl}\n`),
+      const { url, operationsUrl } = listening;
+      log.announce(
+        `frontback start: listening on ${url} (store: ${config.store.kind}, queue: ` +
+          `${config.queue.kind})\n  syncing: ${loop.schedules.join(', ') || 'no mappings'}` +
+          (operationsUrl === url ? '' : `\n  operations (admin API, metrics): ${operationsUrl}`),
+        `frontback start: listening on ${url}`,
+        { url, operationsUrl, store: config.store.kind, queue: config.queue.kind, syncing: loop.schedules },
       );
       // Twice: stop now (runs in hand recorded stopped, every lease given up, exit 130).
       await untilStopSignal(() => loop.stopNow());
@@ -68,6 +71,6 @@ export function registerStartCommand(program: Command): void {
       await Promise.all([listening.close(), loop.stop()]);
       await open.close();
       await store.close();
-      process.stdout.write('frontback start stopped\n');
+      log.announce('frontback start stopped', 'frontback start stopped');
     });
 }

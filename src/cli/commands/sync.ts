@@ -5,8 +5,8 @@
  * its plans (no links, snapshots, audit entries or cursor moves): it shows what a pass
  * would do, and `frontback runs show <run>` pages through every plan. Records the targets
  * refuse are dead-lettered with their message and counted; the pass goes on. Only the
- * first `--limit` records that do something are kept to print: memory stays bounded
- * whatever the pass reads. Progress shows page by page (src/cli/progress.ts): bars on a
+ * first `--show` records that do something are kept to print (the pass handles them all):
+ * memory stays bounded whatever the pass reads. Progress shows page by page (src/cli/progress.ts): bars on a
  * terminal, plain lines otherwise (both on stderr), or with `--json` one JSON object per
  * page and one per pass's summary on stdout.
  */
@@ -16,7 +16,6 @@ import { ConfigError, ErrorCode, FrontbackError, MappingError } from '../../erro
 import { didYouMean } from '../../config/did-you-mean.ts';
 import { loadMappings } from '../../mapping/load.ts';
 import type { Side } from '../../mapping/spec.ts';
-import { createLogger } from '../../observability/logger.ts';
 import { createStore } from '../../store/sql/create-store.ts';
 import { runPass, type PassReport } from '../../sync/pass.ts';
 import { prepareMapping } from '../../sync/prepare.ts';
@@ -25,9 +24,11 @@ import { runsInHand } from '../../sync/runner/runs-in-hand.ts';
 import { describePlan, viewOf } from '../../sync/plan-view.ts';
 import { describeGuard } from '../../sync/guard.ts';
 import { describeIdentity } from '../../sync/identity-summary.ts';
-import { loadCliConfig } from '../config.ts';
+import { loadCliConfig, requireConfiguration } from '../config.ts';
 import { openConnectors } from '../connections.ts';
 import { describeApiUse } from '../api-use.ts';
+import { intOption } from '../int-option.ts';
+import { cliLog } from '../log-format.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
 import { EXIT_STOPPED, onStopSignals } from '../stop-signals.ts';
 import { progressMode, progressReporter, summaryJson } from '../progress.ts';
@@ -35,9 +36,20 @@ import { progressMode, progressReporter, summaryJson } from '../progress.ts';
 interface SyncOptions {
   from: 'crm' | 'erp' | 'both';
   dryRun?: boolean;
-  limit: string;
+  show?: string;
+  /** The old name of `--show`, kept hidden so scripts that pass it go on working. */
+  limit?: string;
   json?: boolean;
 }
+
+/** How many of the records that do something are listed after a pass, unless `--show` says. */
+const SHOWN_BY_DEFAULT = 50;
+const showOption = (): Option =>
+  new Option(
+    '--show <n>',
+    `list this many of the records that do something (default ${SHOWN_BY_DEFAULT}); the pass handles all`,
+  );
+const limitAlias = (): Option => new Option('--limit <n>', 'deprecated: --show').hideHelp();
 
 function summary(report: PassReport): string {
   const c = report.counts;
@@ -56,7 +68,8 @@ export function registerSyncCommand(program: Command): void {
       new Option('--from <side>', 'side(s) whose changes are read').choices(['crm', 'erp', 'both']).default('both'),
     )
     .option('--dry-run', 'plan only: nothing is written to either system; the store records only the run')
-    .option('--limit <n>', 'records listed per pass', '50')
+    .addOption(showOption())
+    .addOption(limitAlias())
     .option('--json', 'one JSON object per page, then one per pass summary (stdout)')
     .action(syncAction);
   program
@@ -66,7 +79,8 @@ export function registerSyncCommand(program: Command): void {
     .addOption(
       new Option('--from <side>', 'side(s) whose changes are read').choices(['crm', 'erp', 'both']).default('both'),
     )
-    .option('--limit <n>', 'records listed per pass', '50')
+    .addOption(showOption())
+    .addOption(limitAlias())
     .option('--json', 'one JSON object per page, then one per pass summary (stdout)')
     .action((wanted: string, options: SyncOptions, command: Command) =>
       syncAction(wanted, { ...options, dryRun: true }, command),
@@ -75,6 +89,7 @@ export function registerSyncCommand(program: Command): void {
 
 async function syncAction(wanted: string, options: SyncOptions, command: Command): Promise<void> {
   const config = loadCliConfig(command);
+  requireConfiguration(config);
   const result = loadMappings(config.mappings.dir, { catalog: mappingCatalog(config), examples: false });
   if (result.issues.length > 0) throw new MappingError(result.issues);
   const loaded = result.mappings.find((m) => m.mapping.id === wanted);
@@ -89,7 +104,9 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
     ]);
   }
   const { mapping } = loaded;
-  const logger = createLogger({ level: config.logging.level === 'info' ? 'warn' : config.logging.level });
+  // On stderr, readable on a terminal: stdout is the pass's own output (JSON lines with --json).
+  const level = config.logging.level === 'info' ? 'warn' : config.logging.level;
+  const { logger } = cliLog(config, command, { to: 'stderr', level });
   const open = openConnectors(config, { logger });
   const live = open.connectors;
   const connections = { crm: mapping.sides.crm.connection, erp: mapping.sides.erp.connection };
@@ -104,7 +121,7 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
       },
     ]);
   const store = await createStore({ url: config.store.url, logger });
-  const limit = Math.max(0, Number(options.limit) || 0);
+  const limit = intOption('--show', options.show ?? options.limit, SHOWN_BY_DEFAULT, 0, 1_000_000) ?? SHOWN_BY_DEFAULT;
   const json = options.json === true;
   const progress = progressReporter(progressMode({ json, isTTY: process.stderr.isTTY }));
   // Ctrl-C (or SIGTERM) once: stop after the pages in hand, recorded; twice: stop now, closing the run and the lease.
@@ -218,7 +235,7 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
       for (const line of lines) process.stdout.write(`${line}\n`);
       if (more > 0)
         process.stdout.write(
-          `  ... and ${more} more (--limit${options.dryRun ? `; every plan: frontback runs show ${report.runId}` : ''})\n`,
+          `  ... and ${more} more (--show n lists more${options.dryRun ? `; every plan: frontback runs show ${report.runId}` : ''})\n`,
         );
       if (report.stopped) {
         process.stdout.write(`  stopped (Ctrl-C) after the pages in hand: the next pass goes on from the cursor\n`);

@@ -11,16 +11,16 @@
 import type { Command } from 'commander';
 import { MappingError } from '../../errors.ts';
 import { loadMappings } from '../../mapping/load.ts';
-import { createLogger } from '../../observability/logger.ts';
 import { createMetricsRegistry } from '../../observability/metrics.ts';
 import { buildOpsServer } from '../../server/app.ts';
 import { queueAnswers } from '../../server/readiness.ts';
 import { createStore } from '../../store/sql/create-store.ts';
-import { loadCliConfig } from '../config.ts';
+import { loadCliConfig, requireConfiguration } from '../config.ts';
 import { openConnectors } from '../connections.ts';
 import { durationOption } from '../duration-option.ts';
 import { intOption } from '../int-option.ts';
-import { untilStopSignal } from '../lifecycle.ts';
+import { listenOn, untilStopSignal } from '../lifecycle.ts';
+import { cliLog } from '../log-format.ts';
 import { startLoop } from '../loop.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
 
@@ -39,12 +39,14 @@ export function registerWorkerCommand(program: Command): void {
     )
     .action(async (options: { concurrency?: string; every?: string; port?: string }, command: Command) => {
       const config = loadCliConfig(command);
+      requireConfiguration(config);
       const every = durationOption('--every', options.every);
       const concurrency =
         intOption('--concurrency', options.concurrency, config.queue.concurrency, 1, 1_000) ?? config.queue.concurrency;
       const loaded = loadMappings(config.mappings.dir, { catalog: mappingCatalog(config) });
       if (loaded.issues.length > 0) throw new MappingError(loaded.issues);
-      const logger = createLogger({ level: config.logging.level });
+      const log = cliLog(config, command);
+      const { logger } = log;
       const store = await createStore({ url: config.store.url, logger });
       const metrics = createMetricsRegistry({ defaultLabels: { role: 'worker' } });
       const open = openConnectors(config, { logger, metrics });
@@ -66,7 +68,7 @@ export function registerWorkerCommand(program: Command): void {
               // A worker takes no job without its queue: /readyz fails while Redis does not answer.
               checks: [queueAnswers(config.queue.kind, () => pingQueue())],
             });
-      const opsUrl = ops ? await ops.listen({ host: config.server.host, port: port ?? 0 }) : undefined;
+      const opsUrl = ops ? await listenOn(ops, config.server.host, port ?? 0) : undefined;
       const loop = await startLoop(config, loaded.mappings, {
         connectors,
         store,
@@ -80,15 +82,23 @@ export function registerWorkerCommand(program: Command): void {
         config.queue.kind === 'memory'
           ? ' (queue.redis is not set: jobs stay in this process; other workers would not share them)'
           : '';
-      process.stdout.write(
-        `frontback worker: running (store: ${config.store.kind}, queue: ${config.queue.kind}, concurrency ${concurrency})${alone}\n ` +
-          ` syncing: ${loop.schedules.join(', ') || 'no mappings'}\n${opsUrl ? `  metrics: ${opsUrl}/metrics\n` : ''}`,
+      log.announce(
+        `frontback worker: running (store: ${config.store.kind}, queue: ${config.queue.kind}, concurrency ${concurrency})${alone}\n` +
+          `  syncing: ${loop.schedules.join(', ') || 'no mappings'}${opsUrl ? `\n  metrics: ${opsUrl}/metrics` : ''}`,
+        `frontback worker: running${alone}`,
+        {
+          store: config.store.kind,
+          queue: config.queue.kind,
+          concurrency,
+          syncing: loop.schedules,
+          ...(opsUrl ? { metrics: `${opsUrl}/metrics` } : {}),
+        },
       );
       // Twice: stop now (runs in hand recorded stopped, every lease given up, exit 130).
       await untilStopSignal(() => loop.stopNow());
       await Promise.all([ops?.close(), loop.stop()]);
       await open.close();
       await store.close();
-      process.stdout.write('frontback worker stopped\n');
+      log.announce('frontback worker stopped', 'frontback worker stopped');
     });
 }

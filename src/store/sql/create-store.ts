@@ -74,13 +74,36 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
   } catch (err) {
     const refused = location.kind === 'postgres' ? await refusedMigration(db, err) : undefined;
     await db.destroy();
-    throw refused ?? translateStoreError(err);
+    throw (
+      refused ?? (location.kind === 'postgres' ? unreachable(location.url, err) : undefined) ?? translateStoreError(err)
+    );
   }
   log?.info(
     { kind: location.kind, where: location.kind === 'sqlite' ? location.path : safeUrl(location.url), applied },
     'store open',
   );
   return new SqlStore(db, location.kind, options.clock ?? (() => new Date()), auditAccess);
+}
+
+/** Node's codes for a database server nothing answers for (down, absent host, wrong port). */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EAI_AGAIN']);
+
+/** A PostgreSQL server that does not answer at open: where it was looked for, and what to check (one line for the CLI). */
+function unreachable(url: string, err: unknown): StoreError | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !UNREACHABLE.has(code)) return undefined;
+  let where = 'the configured address';
+  try {
+    const parsed = new URL(url);
+    // Host, port and database only: the user and password stay out of the message.
+    where = `${parsed.host}${parsed.pathname}`;
+  } catch {
+    // parseStoreUrl accepted it; a URL that still does not parse is named by its setting alone.
+  }
+  return new StoreError(
+    `cannot reach PostgreSQL at ${where} (${code}): is it running there? (store.url, FRONTBACK_STORE_URL)`,
+    { cause: err, retryable: true, details: { driverCode: code } },
+  );
 }
 
 /** SQLSTATE `insufficient_privilege`: permission denied, must be owner. */

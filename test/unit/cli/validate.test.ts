@@ -62,14 +62,19 @@ describe('frontback validate', () => {
     expect(stdout).toContain(`configuration: ${join(projectRoot, 'config/demo.yaml')}`);
   });
 
-  it('validates mappings only when the mappings directory exists', async () => {
+  it('refuses a mappings directory that does not exist, as sync does', async () => {
     const present = join(dir, 'mappings-present');
     mkdirSync(present);
     writeFileSync(join(dir, 'with.yaml'), `mappings:\n  dir: ${present}\n`);
     writeFileSync(join(dir, 'without.yaml'), `mappings:\n  dir: ${join(dir, 'absent')}\n`);
     const note = 'mappings: 0 OK';
     expect((await cli(['validate', '-c', join(dir, 'with.yaml')])).stdout).toContain(note);
-    expect((await cli(['validate', '-c', join(dir, 'without.yaml')])).stdout).not.toContain(note);
+    const without = await cli(['validate', '-c', join(dir, 'without.yaml')]);
+    expect(without.exitCode).toBe(1);
+    expect(without.stdout).toBe('');
+    expect(without.stderr).toBe(
+      `frontback: invalid mapping: 1 problem\n  ${join(dir, 'absent')}: no such file or folder\n`,
+    );
   });
 
   it('prints warnings with their position, and still exits 0', async () => {

@@ -1,0 +1,81 @@
+/**
+ * `frontback explain <mapping> <side> <id>`: what a pass would do with that one record and
+ * why (src/sync/explain.ts): its partner and how it was found, and per field what is
+ * written, what has nothing to do, what flows the other way only, what conflicts under
+ * which rule, and what is left out. The record is read by id and planned by the same code
+ * as a pass's pages (src/sync/plan.ts); nothing is written to either system, and the store
+ * is only read. `--json` prints the explanation as JSON.
+ */
+import { Argument, type Command } from 'commander';
+import { didYouMean } from '../../config/did-you-mean.ts';
+import { ConfigError, ErrorCode, FrontbackError, MappingError } from '../../errors.ts';
+import { loadMappings } from '../../mapping/load.ts';
+import type { Side } from '../../mapping/spec.ts';
+import { createStore } from '../../store/sql/create-store.ts';
+import { explainPlan, formatExplanation } from '../../sync/explain.ts';
+import { planPage } from '../../sync/plan.ts';
+import { loadCliConfig, requireConfiguration } from '../config.ts';
+import { openConnectors } from '../connections.ts';
+import { cliLog } from '../log-format.ts';
+import { mappingCatalog } from '../mapping-catalog.ts';
+
+/** Registers `explain`. */
+export function registerExplainCommand(program: Command): void {
+  program
+    .command('explain')
+    .description('what a sync pass would do with one record, and why (identity, then field by field); writes nothing')
+    .argument('<mapping>', 'mapping id')
+    .addArgument(new Argument('<side>', 'side the record is on').choices(['crm', 'erp']))
+    .argument('<id>', "the record's id on that side")
+    .option('--json', 'print the explanation as JSON')
+    .action(async (wanted: string, side: Side, id: string, options: { json?: boolean }, command: Command) => {
+      const config = loadCliConfig(command);
+      requireConfiguration(config);
+      const result = loadMappings(config.mappings.dir, { catalog: mappingCatalog(config), examples: false });
+      if (result.issues.length > 0) throw new MappingError(result.issues);
+      const loaded = result.mappings.find((m) => m.mapping.id === wanted);
+      if (!loaded) {
+        const ids = result.mappings.map((m) => m.mapping.id);
+        throw new ConfigError([
+          {
+            file: config.mappings.dir,
+            path: '',
+            message: `no mapping "${wanted}"${didYouMean(wanted, ids)} (known: ${ids.join(', ') || 'none'})`,
+          },
+        ]);
+      }
+      const { mapping } = loaded;
+      const level = config.logging.level === 'info' ? 'warn' : config.logging.level;
+      const { logger } = cliLog(config, command, { to: 'stderr', level });
+      const open = openConnectors(config, { logger });
+      const crm = open.connectors.get(mapping.sides.crm.connection);
+      const erp = open.connectors.get(mapping.sides.erp.connection);
+      const store = await createStore({ url: config.store.url });
+      try {
+        if (!crm || !erp) throw new FrontbackError(ErrorCode.Config, `a connection of ${mapping.id} has no connector`);
+        const connectors = { crm, erp };
+        const object = mapping.sides[side].object;
+        const [record] = await connectors[side].read(object, [id], undefined, {
+          fieldTimes: mapping.conflicts === 'newest',
+        });
+        if (record === undefined)
+          throw new FrontbackError(
+            ErrorCode.NotFound,
+            `no ${side} record ${id} in ${mapping.sides[side].connection} ${object} (deleted, archived, or another id)`,
+          );
+        const { plans } = await planPage({ mapping, connectors, store }, side, [record]);
+        const plan = plans[0];
+        if (plan === undefined)
+          throw new FrontbackError(ErrorCode.Internal, `planning ${side} record ${id} gave no plan`);
+        const explanation = explainPlan(mapping, plan);
+        process.stdout.write(
+          options.json === true
+            ? `${JSON.stringify({ mapping: mapping.id, ...explanation }, null, 2)}\n`
+            : formatExplanation(mapping, explanation),
+        );
+      } finally {
+        await open.close();
+        await store.close();
+      }
+    });
+}
