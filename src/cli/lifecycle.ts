@@ -74,9 +74,7 @@ export async function listenConfigured(
   try {
     const url = await listenOn(servers.main, config.server.host, port);
     const operationsUrl =
-      servers.operations && operations
-        ? await listenOn(servers.operations, operations.host, operations.port)
-        : url;
+      servers.operations && operations ? await listenOn(servers.operations, operations.host, operations.port) : url;
     return { server: servers.main, url, operationsUrl, close };
   } catch (err) {
     // A port already taken: the other listener must not keep the process alive.
