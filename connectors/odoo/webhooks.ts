@@ -2,7 +2,7 @@
  * Odoo webhooks. Odoo cannot sign: an automation rule ("Send Webhook Notification")
  * posts `{"_model", "_id", "_action", ...ticked fields}` with only a Content-Type header.
  * The secret is therefore a token in the URL (`.../<token>` or `?token=<token>`),
- * compared in constant time. A delivery is a hint: the engine re-reads the record.
+ * compared in constant time; during a rollover either of two configured tokens is accepted. A delivery is a hint: the engine re-reads the record.
  *
  * Delivery key (the inbox dedupes on it):
  * - with `write_date`: `model:id:write_date:kind:digest`. write_date has one-second
@@ -19,9 +19,10 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ErrorCode, FrontbackError } from '../../src/errors.ts';
 import {
+  matchesAnySecret,
   parseJsonBody,
-  secretsEqual,
   toTimestamp,
+  webhookSecrets,
   type ChangeHint,
   type ChangeKind,
   type InboundRequest,
@@ -30,8 +31,11 @@ import {
 
 /** Settings of {@link odooWebhooks}. */
 export interface OdooWebhookSettings {
-  /** The token expected in the URL; without it every delivery is refused. */
-  secret: string | undefined;
+  /**
+   * The token expected in the URL, or every accepted one during a rollover (the current one
+   * first); without one every delivery is refused.
+   */
+  secret: string | readonly string[] | undefined;
   /** Models this connection knows; deliveries for others are refused (400). */
   models: ReadonlySet<string>;
   /** Dedupe bucket for deliveries without write_date, seconds. */
@@ -86,9 +90,12 @@ function invalid(message: string): FrontbackError {
 export function odooWebhooks(settings: OdooWebhookSettings): WebhookHandler {
   return {
     verify(req) {
-      if (settings.secret === undefined || settings.secret === '')
+      const secrets = webhookSecrets(
+        typeof settings.secret === 'string' ? { secret: settings.secret } : { secrets: settings.secret ?? [] },
+      );
+      if (secrets.length === 0)
         return { ok: false, status: 401, reason: 'no webhook secret is configured for this connection' };
-      if (!secretsEqual(tokenOf(req), settings.secret))
+      if (!matchesAnySecret(tokenOf(req), secrets))
         return { ok: false, status: 401, reason: 'missing or wrong token in the webhook URL' };
       return { ok: true };
     },

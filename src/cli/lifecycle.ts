@@ -1,6 +1,7 @@
 /** What the long-running commands (`serve`, `start`, `worker`) share: the configured server, and waiting for the signal to stop. */
 import { existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { DEMO_NOTICE } from '../config/describe.ts';
 import type { Config } from '../config/types.ts';
 import type { Connector } from '../connector/index.ts';
 import type { CompiledMapping } from '../mapping/types.ts';
@@ -35,15 +36,16 @@ export async function listenConfigured(
     bodyLimitBytes: config.server.bodyLimitBytes,
     ...(config.server.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.server.publicBaseUrl }),
     ...(config.server.trustProxy === undefined ? {} : { trustProxy: config.server.trustProxy }),
-    ...(config.server.metricsToken === undefined ? {} : { metricsToken: config.server.metricsToken }),
+    metricsToken: config.server.metricsTokens,
     admin: {
-      token: config.server.adminToken,
+      token: config.server.adminTokens,
       engine: syncEngine(parts.mappings, parts.connectors, parts.store),
       overlapMs: config.sync.overlapMinutes * 60_000,
       ...(config.queue.redis === undefined ? {} : { redisUrl: config.queue.redis }),
       ...adminCheckpoints(config),
     },
   });
+  if (config.demo) parts.logger.warn({ host: config.server.host }, DEMO_NOTICE);
   const port = intOption('--port', parts.port, config.server.port, 0, 65_535) ?? config.server.port;
   return { server, url: await server.listen({ host: config.server.host, port }) };
 }

@@ -35,12 +35,16 @@ export const REDACT_PATHS: readonly string[] = [
   '*.webhookSecret',
   '*.adminToken',
   '*.metricsToken',
+  '*.adminTokens',
+  '*.metricsTokens',
+  '*.secrets',
   '*.*.password',
   '*.*.token',
   '*.*.apiKey',
   '*.*.clientSecret',
   '*.*.secret',
   '*.*.webhookSecret',
+  '*.*.secrets',
   '*.*.refreshToken',
   'password',
   'token',
@@ -50,6 +54,9 @@ export const REDACT_PATHS: readonly string[] = [
   'webhookSecret',
   'adminToken',
   'metricsToken',
+  'adminTokens',
+  'metricsTokens',
+  'secrets',
 ];
 
 export interface LoggerFactoryOptions {

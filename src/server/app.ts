@@ -28,8 +28,8 @@ export interface ServerOptions {
    * `request.ip` is then the nearest address not in the list. Absent or empty: none.
    */
   trustProxy?: readonly string[];
-  /** Bearer token `GET /metrics` needs; absent: /metrics is open. */
-  metricsToken?: string;
+  /** Bearer token `GET /metrics` needs, or every accepted one during a rollover; absent or empty: /metrics is open. */
+  metricsToken?: string | readonly string[];
   /** Epoch ms; default Date.now. */
   clock?: () => number;
   /** The admin API (off, answering 404, without a token or without this). */

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { ErrorCode } from '../errors.ts';
 import type { Registry } from '../observability/metrics.ts';
 import type { Store } from '../store/store.ts';
-import { hasBearerToken, logAuthFailure } from './client-auth.ts';
+import { hasBearerToken, logAuthFailure, tokenList } from './client-auth.ts';
 import { envelope } from './error-envelope.ts';
 import { registerStoreGauges } from './store-metrics.ts';
 
@@ -16,13 +16,16 @@ import { registerStoreGauges } from './store-metrics.ts';
 export interface OpsOptions {
   readonly store: Store;
   readonly metrics: Registry;
-  /** Bearer token `GET /metrics` needs (`server.metricsToken`); undefined: /metrics is open. */
-  readonly metricsToken?: string | undefined;
+  /**
+   * Bearer token `GET /metrics` needs (`server.metricsToken`), or every accepted one during
+   * a rollover (`server.metricsTokens`); undefined or empty: /metrics is open.
+   */
+  readonly metricsToken?: string | readonly string[] | undefined;
 }
 
 /** Registers the operations routes. */
 export function opsRoutes(app: FastifyInstance, options: OpsOptions): void {
-  const { metricsToken } = options;
+  const metricsTokens = tokenList(options.metricsToken);
   registerStoreGauges(options.metrics, options.store);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
@@ -33,7 +36,7 @@ export function opsRoutes(app: FastifyInstance, options: OpsOptions): void {
   });
   app.get('/metrics', async (request, reply) => {
     // Checked before the store is asked for its gauges: an unauthenticated scrape costs nothing.
-    if (metricsToken !== undefined && !hasBearerToken(request, metricsToken)) {
+    if (metricsTokens.length > 0 && !hasBearerToken(request, metricsTokens)) {
       logAuthFailure(request, 'metrics');
       return reply
         .code(401)

@@ -18,7 +18,7 @@ import { PACKAGE_ROOT } from '../package-root.ts';
 import type { Store } from '../../store/store.ts';
 import { cursorKey } from '../../sync/pass.ts';
 import { createStore } from '../../store/sql/create-store.ts';
-import { connectorRegistry } from '../../../connectors/index.ts';
+import { connectorConfigFacts } from '../config.ts';
 import { createConnectors } from '../connections.ts';
 import { startDemoSandboxes, type DemoSandbox } from '../demo/sandboxes.ts';
 import { runDemoScenario } from '../demo/scenario.ts';
@@ -72,7 +72,7 @@ export function registerDemoCommand(program: Command): void {
       const config = loadConfig({
         file: file ?? DEMO_CONFIG,
         env: process.env,
-        knownConnectorKinds: connectorRegistry.kinds(),
+        ...connectorConfigFacts(),
       });
       const logger = createLogger({ level: process.env.FRONTBACK_LOG_LEVEL ?? 'warn' });
       print('frontback demo: embedded mode (SQLite store, in-process), sandboxes on this machine');

@@ -55,7 +55,7 @@ export function registerWorkerCommand(program: Command): void {
               logger,
               metrics,
               ...(config.server.trustProxy === undefined ? {} : { trustProxy: config.server.trustProxy }),
-              ...(config.server.metricsToken === undefined ? {} : { metricsToken: config.server.metricsToken }),
+              metricsToken: config.server.metricsTokens,
             });
       const opsUrl = ops ? await ops.listen({ host: config.server.host, port: port ?? 0 }) : undefined;
       const loop = await startLoop(config, loaded.mappings, {
