@@ -5,6 +5,7 @@
  * limiters are shared through Redis so N workers together stay under each budget.
  */
 import { Redis } from 'ioredis';
+import { RedisOutageLog } from '../observability/redis-outage-log.ts';
 import { connectorRegistry } from '../../connectors/index.ts';
 import type { Config } from '../config/types.ts';
 import {
@@ -79,6 +80,8 @@ export function openConnectors(config: Config, wiring: Omit<ConnectorWiring, 're
     config.queue.redis === undefined
       ? undefined
       : new Redis(config.queue.redis, { maxRetriesPerRequest: 3, lazyConnect: true });
+  // Its errors through the JSON log, once per outage (ioredis prints unlistened ones to stderr).
+  if (redis) new RedisOutageLog(wiring.logger, 'shared API budgets').watch(redis);
   const connectors = createConnectors(config, { ...wiring, ...(redis ? { redis } : {}) });
   return {
     connectors,

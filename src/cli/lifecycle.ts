@@ -8,7 +8,7 @@ import type { CompiledMapping } from '../mapping/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Registry } from '../observability/metrics.ts';
 import type { AdminOptions } from '../server/admin-routes.ts';
-import { buildServer } from '../server/app.ts';
+import { buildServers } from '../server/app.ts';
 import { checkpointPath, readCheckpointFile } from '../store/audit/checkpoint-file.ts';
 import { loadTrustedKeys } from '../store/audit/checkpoint-keys.ts';
 import type { Store } from '../store/store.ts';
@@ -16,7 +16,22 @@ import { syncEngine } from '../sync/engine.ts';
 import { intOption } from './int-option.ts';
 import { onStopSignals } from './stop-signals.ts';
 
-/** Builds the server from `config.server` and starts listening; answers its URL. */
+/** The listening server of `serve` and `start`. */
+export interface ListeningServer {
+  /** The main listener: webhooks, /healthz, /readyz (and /admin, /metrics without `server.operations`). */
+  readonly server: FastifyInstance;
+  /** Its URL. */
+  readonly url: string;
+  /** Where /admin and /metrics are served: the operations listener's URL, else `url`. */
+  readonly operationsUrl: string;
+  /** Closes every listener (no new requests; the ones in flight finish). */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the server from `config.server` and starts listening: the main listener, and the
+ * operations listener when `server.operations` is set. Answers their URLs.
+ */
 export async function listenConfigured(
   config: Config,
   parts: {
@@ -27,27 +42,46 @@ export async function listenConfigured(
     port?: string;
     mappings: readonly CompiledMapping[];
   },
-): Promise<{ server: FastifyInstance; url: string }> {
-  const server = await buildServer({
-    connectors: parts.connectors,
-    store: parts.store,
-    logger: parts.logger,
-    metrics: parts.metrics,
-    bodyLimitBytes: config.server.bodyLimitBytes,
-    ...(config.server.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.server.publicBaseUrl }),
-    ...(config.server.trustProxy === undefined ? {} : { trustProxy: config.server.trustProxy }),
-    metricsToken: config.server.metricsTokens,
-    admin: {
-      token: config.server.adminTokens,
-      engine: syncEngine(parts.mappings, parts.connectors, parts.store),
-      overlapMs: config.sync.overlapMinutes * 60_000,
-      ...(config.queue.redis === undefined ? {} : { redisUrl: config.queue.redis }),
-      ...adminCheckpoints(config),
+): Promise<ListeningServer> {
+  const operations = config.server.operations;
+  const servers = await buildServers(
+    {
+      connectors: parts.connectors,
+      store: parts.store,
+      logger: parts.logger,
+      metrics: parts.metrics,
+      bodyLimitBytes: config.server.bodyLimitBytes,
+      ...(config.server.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.server.publicBaseUrl }),
+      ...(config.server.trustProxy === undefined ? {} : { trustProxy: config.server.trustProxy }),
+      metricsToken: config.server.metricsTokens,
+      storeGaugeSeconds: config.server.storeGaugeSeconds,
+      admin: {
+        token: config.server.adminTokens,
+        engine: syncEngine(parts.mappings, parts.connectors, parts.store),
+        overlapMs: config.sync.overlapMinutes * 60_000,
+        ...(config.queue.redis === undefined ? {} : { redisUrl: config.queue.redis }),
+        ...adminCheckpoints(config),
+      },
     },
-  });
+    { separateOperations: operations !== undefined },
+  );
   if (config.demo) parts.logger.warn({ host: config.server.host }, DEMO_NOTICE);
+  const close = async (): Promise<void> => {
+    await Promise.all([servers.main.close(), servers.operations?.close()]);
+  };
   const port = intOption('--port', parts.port, config.server.port, 0, 65_535) ?? config.server.port;
-  return { server, url: await server.listen({ host: config.server.host, port }) };
+  try {
+    const url = await servers.main.listen({ host: config.server.host, port });
+    const operationsUrl =
+      servers.operations && operations
+        ? await servers.operations.listen({ host: operations.host, port: operations.port })
+        : url;
+    return { server: servers.main, url, operationsUrl, close };
+  } catch (err) {
+    // A port already taken: the other listener must not keep the process alive.
+    await close();
+    throw err;
+  }
 }
 
 /**

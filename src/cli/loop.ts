@@ -22,6 +22,8 @@ export interface Loop {
   stop(): Promise<void>;
   /** Stops now (Ctrl-C twice): the runs in hand recorded `stopped`, every lease given up; the process exits after. */
   stopNow(): Promise<void>;
+  /** Resolves when the loop's queue answers (JobQueue.ping): a worker's readiness. */
+  pingQueue(): Promise<void>;
 }
 
 /** Periodic audit checkpoints when both the signing key and the directory are configured (the key is read now). */
@@ -66,7 +68,7 @@ export async function startLoop(
         );
     }
   }
-  const queue = createQueue(config.queue, 'sync');
+  const queue = createQueue(config.queue, 'sync', parts.logger);
   const checkpoints = checkpointsOf(config, parts.store);
   const runner = startRunner({
     mappings,
@@ -93,5 +95,6 @@ export async function startLoop(
       await queue.close();
     },
     stopNow: () => runner.stopNow(),
+    pingQueue: () => queue.ping(),
   };
 }

@@ -22,6 +22,10 @@ export const CONFIG_DEFAULTS = {
     port: 8080,
     /** fastify's own default, 1 MiB. */
     bodyLimitBytes: 1_048_576,
+    /** How often /metrics reads the store's counts at most, seconds. */
+    storeGaugeSeconds: 15,
+    /** The operations listener (`server.operations`), when set: its interface. */
+    operationsHost: '127.0.0.1',
   },
   mappings: {
     dir: 'mappings',

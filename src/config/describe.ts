@@ -105,7 +105,8 @@ export function describeConfig(config: Config): string {
       `body limit ${server.bodyLimitBytes} bytes, ` +
       `admin API ${server.adminToken ? `enabled (token ${MASK}${rollover(server.adminTokens)})` : 'disabled (no admin token)'}, ` +
       `/metrics ${server.metricsToken ? `behind a token (${MASK}${rollover(server.metricsTokens)})` : 'open (no metrics token)'}, ` +
-      `trusted proxies ${server.trustProxy && server.trustProxy.length > 0 ? server.trustProxy.join(', ') : 'none'}`,
+      `trusted proxies ${server.trustProxy && server.trustProxy.length > 0 ? server.trustProxy.join(', ') : 'none'}` +
+      (server.operations ? `, /admin and /metrics on ${server.operations.host}:${server.operations.port} only` : ''),
     `mappings dir: ${config.mappings.dir}`,
     `logging: ${config.logging.level}`,
     `sync: poll overlap ${config.sync.overlapMinutes} minutes, pages of ${config.sync.pageSize ?? "each connector's maximum"} ` +

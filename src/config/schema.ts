@@ -286,6 +286,23 @@ export const configSchema = z.strictObject({
       adminToken: secretValues().optional(),
       metricsToken: secretValues().optional(),
       trustProxy: proxyList().optional(),
+      storeGaugeSeconds: int(1, 3600).default(CONFIG_DEFAULTS.server.storeGaugeSeconds),
+      operations: z
+        .strictObject({
+          host: nonEmpty().default(CONFIG_DEFAULTS.server.operationsHost),
+          port: int(0, 65_535),
+        })
+        .optional(),
+    })
+    .check((ctx) => {
+      const { port, operations } = ctx.value;
+      if (operations !== undefined && port !== 0 && operations.port === port)
+        ctx.issues.push({
+          code: 'custom',
+          message: `must differ from server.port (${port}): the operations listener is a second one`,
+          path: ['operations', 'port'],
+          input: operations.port,
+        });
     })
     .transform(({ adminToken, metricsToken, ...rest }) => ({
       ...rest,

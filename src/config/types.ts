@@ -190,6 +190,21 @@ export interface ServerConfig {
    * (`127.0.0.1`, `10.0.0.0/8`). Absent: none, the TCP peer is the client.
    */
   readonly trustProxy?: readonly string[];
+  /** Read the store's gauges for `/metrics` at most once per this many seconds (1 to 3,600); default 15. */
+  readonly storeGaugeSeconds: number;
+  /**
+   * A second listener for the operations side: when set, `/admin` and `/metrics` are served
+   * there only (the main listener answers 404 for them), with `/healthz` and `/readyz` on both.
+   */
+  readonly operations?: OperationsListenerConfig;
+}
+
+/** The listener of `/admin` and `/metrics` when they are kept off the webhook listener. */
+export interface OperationsListenerConfig {
+  /** Interface to listen on; default `127.0.0.1` (a private address, never the public one). */
+  readonly host: string;
+  /** TCP port; must differ from `server.port` (0 picks a free port). */
+  readonly port: number;
 }
 
 /** Where mapping files live. */

@@ -4,13 +4,14 @@
  * knows which adapter runs.
  */
 import type { QueueConfig } from '../config/types.ts';
+import type { Logger } from '../observability/logger.ts';
 import { createBullMqQueue } from './bullmq/bullmq-queue.ts';
 import type { JobQueue } from './job-queue.ts';
 import { createMemoryQueue } from './memory/memory-queue.ts';
 
-/** Creates the queue named `name` for `config`. */
-export function createQueue(config: QueueConfig, name: string): JobQueue {
+/** Creates the queue named `name` for `config`; `logger` gets its connection errors (once per outage). */
+export function createQueue(config: QueueConfig, name: string, logger?: Logger): JobQueue {
   return config.redis === undefined
     ? createMemoryQueue(name)
-    : createBullMqQueue(name, { redisUrl: config.redis, prefix: config.prefix });
+    : createBullMqQueue(name, { redisUrl: config.redis, prefix: config.prefix, ...(logger ? { logger } : {}) });
 }

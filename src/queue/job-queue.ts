@@ -105,6 +105,11 @@ export interface JobQueue {
   counts(): Promise<JobCounts>;
   /** Failed jobs, newest first. */
   failed(limit?: number): Promise<FailedJob[]>;
+  /**
+   * Resolves when the queue's backend answers (in-process: at once, unless closed);
+   * rejects, within a few seconds, with why not. What a worker's `/readyz` asks.
+   */
+  ping(): Promise<void>;
   /** Closes the queue (workers started from it must be closed first). */
   close(): Promise<void>;
 }

@@ -3,8 +3,9 @@
  * decide. Every route needs `Authorization: Bearer <server.adminToken>` (compared in
  * constant time by @fastify/bearer-auth; a refusal is logged at warn with the client
  * address and counted in `frontback_admin_auth_failures_total`) and is rate limited per
- * client address (`request.ip`, from `server.trustProxy`) (@fastify/rate-limit; shared through Redis when the queue runs on Redis, so N copies of
- * `serve` share one budget). Inputs are checked by zod, strictly: an unknown field is a
+ * client address (`request.ip`, from `server.trustProxy`) (@fastify/rate-limit; shared
+ * through Redis when the queue runs on Redis, so N copies of `serve` share one budget, and
+ * kept in this process while Redis does not answer: admin-rate-limit-store.ts). Inputs are checked by zod, strictly: an unknown field is a
  * 400 naming it. Without an admin token configured, every /admin route answers 404 with
  * how to turn the API on. docs/server.md lists the routes.
  */
@@ -28,6 +29,9 @@ import { resolveConflict } from '../sync/resolve.ts';
 import { resolveMatch } from '../sync/matches.ts';
 import type { MatchDecision } from '../store/match-repository.ts';
 import type { Registry } from '../observability/metrics.ts';
+import type { Logger } from '../observability/logger.ts';
+import { RedisOutageLog } from '../observability/redis-outage-log.ts';
+import { fallbackRateLimitStore } from './admin-rate-limit-store.ts';
 import { logAuthFailure, tokenList } from './client-auth.ts';
 import { envelope } from './error-envelope.ts';
 
@@ -145,6 +149,9 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
     options.redisUrl === undefined
       ? undefined
       : new Redis(options.redisUrl, { connectTimeout: 500, maxRetriesPerRequest: 1, lazyConnect: false });
+  // Listening at once: an `error` without a listener is printed by ioredis outside the JSON log.
+  const outage = new RedisOutageLog(app.log as Logger, 'admin rate limit');
+  if (redis) outage.watch(redis);
   if (redis) app.addHook('onClose', async () => void (await redis.quit().catch(() => undefined)));
 
   const authFailures = new Counter({
@@ -163,7 +170,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
         timeWindow: 60_000,
         // The client address fastify computes from server.trustProxy: a spoofed X-Forwarded-For from an untrusted peer is ignored.
         keyGenerator: (request) => request.ip,
-        ...(redis ? { redis, nameSpace: 'frontback-admin-rl-' } : {}),
+        ...(redis ? { store: fallbackRateLimitStore(redis, 'frontback-admin-rl-', outage) } : {}),
         // Thrown by the plugin; the error envelope answers it as 429 (Retry-After is already set).
         errorResponseBuilder: (_request, context) =>
           new FrontbackError(

@@ -78,6 +78,13 @@ export interface Store extends StoreRepositories {
   transaction<T>(work: (tx: StoreRepositories) => Promise<T>): Promise<T>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
+  /**
+   * Resolves when the store can write: a row larger than a page written and removed again
+   * in one transaction, so it needs free space as a real write does and leaves nothing
+   * behind. Rejects with the store's error otherwise (a full disk says `disk full`).
+   * What `/readyz` asks of a process that takes webhooks.
+   */
+  probeWrite(): Promise<void>;
   /** Closes connections. The store must not be used afterwards. */
   close(): Promise<void>;
 }

@@ -37,7 +37,7 @@ export function registerServeCommand(program: Command): void {
       const metrics = createMetricsRegistry({ defaultLabels: { role: 'serve' } });
       const open = openConnectors(config, { logger, metrics });
       const { connectors } = open;
-      const { server, url } = await listenConfigured(config, {
+      const listening = await listenConfigured(config, {
         connectors,
         store,
         logger,
@@ -45,15 +45,17 @@ export function registerServeCommand(program: Command): void {
         mappings: loaded.mappings.map((m) => m.mapping),
         ...(options.port === undefined ? {} : { port: options.port }),
       });
+      const { url, operationsUrl } = listening;
       const hooks = [...connectors.entries()]
         .filter(([, c]) => c.webhooks !== undefined)
         .map(([name]) => `${url}/webhooks/${name}`);
       process.stdout.write(
         `frontback serve listening on ${url} (store: ${config.store.kind})\n  webhooks: ${hooks.length > 0 ? hooks.join(', ') : 'no connection takes webhooks'}\n ` +
-          ` admin API: ${config.server.adminToken === undefined ? 'off (set server.adminToken)' : `${url}/admin`}\n`,
+          ` admin API: ${config.server.adminToken === undefined ? 'off (set server.adminToken)' : `${operationsUrl}/admin`}\n` +
+          `  metrics: ${operationsUrl}/metrics${operationsUrl === url ? '' : ' (operations listener)'}\n`,
       );
       await untilStopSignal();
-      await server.close();
+      await listening.close();
       await open.close();
       await store.close();
       process.stdout.write('frontback serve stopped\n');

@@ -40,7 +40,7 @@ export function registerStartCommand(program: Command): void {
       const open = openConnectors(config, { logger, metrics });
       const { connectors } = open;
       // Listening first: a port already taken stops here, before any pass is scheduled.
-      const { server, url } = await listenConfigured(config, {
+      const listening = await listenConfigured(config, {
         connectors,
         store,
         logger,
@@ -56,13 +56,16 @@ export function registerStartCommand(program: Command): void {
         ...(every === undefined ? {} : { everyMs: every, everyLabel: options.every ?? '' }),
       });
       process.stdout.write(
-        `frontback start: listening on ${url} (store: ${config.store.kind}, queue: ` +
-          `${config.queue.kind})\n  syncing: ${loop.schedules.join(', ') || 'no mappings'}\n`,
+        `frontback start: listening on ${listening.url} (store: ${config.store.kind}, queue: ` +
+          `${config.queue.kind})\n  syncing: ${loop.schedules.join(', ') || 'no mappings'}\n` +
+          (listening.operationsUrl === listening.url
+            ? ''
+            : `  operations (admin API, metrics): ${listening.operationsUrl}\n`),
       );
       // Twice: stop now (runs in hand recorded stopped, every lease given up, exit 130).
       await untilStopSignal(() => loop.stopNow());
       // The passes are asked to stop at once, not after the server closed (a running pass ends after its page in hand).
-      await Promise.all([server.close(), loop.stop()]);
+      await Promise.all([listening.close(), loop.stop()]);
       await open.close();
       await store.close();
       process.stdout.write('frontback start stopped\n');

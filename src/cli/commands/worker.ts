@@ -14,6 +14,7 @@ import { loadMappings } from '../../mapping/load.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { createMetricsRegistry } from '../../observability/metrics.ts';
 import { buildOpsServer } from '../../server/app.ts';
+import { queueAnswers } from '../../server/readiness.ts';
 import { createStore } from '../../store/sql/create-store.ts';
 import { loadCliConfig } from '../config.ts';
 import { openConnectors } from '../connections.ts';
@@ -32,7 +33,10 @@ export function registerWorkerCommand(program: Command): void {
     )
     .option('--concurrency <n>', 'jobs at once in this worker (default: queue.concurrency of the configuration)')
     .option('--every <duration>', 'poll every mapping this often (30s, 5m) instead of its own schedule')
-    .option('--port <n>', 'also answer /healthz, /readyz and /metrics on this port (on server.host)')
+    .option(
+      '--port <n>',
+      'also answer /healthz, /readyz (store and queue answer) and /metrics on this port (on server.host)',
+    )
     .action(async (options: { concurrency?: string; every?: string; port?: string }, command: Command) => {
       const config = loadCliConfig(command);
       const every = durationOption('--every', options.every);
@@ -46,6 +50,8 @@ export function registerWorkerCommand(program: Command): void {
       const open = openConnectors(config, { logger, metrics });
       const { connectors } = open;
       const port = intOption('--port', options.port, undefined, 0, 65_535);
+      // The loop (and its queue) starts after the listener: until then the queue check says so.
+      let pingQueue = (): Promise<void> => Promise.reject(new Error('not started yet'));
       // Listening first, when asked: a port already taken stops here, before any job is taken.
       const ops =
         port === undefined
@@ -56,6 +62,9 @@ export function registerWorkerCommand(program: Command): void {
               metrics,
               ...(config.server.trustProxy === undefined ? {} : { trustProxy: config.server.trustProxy }),
               metricsToken: config.server.metricsTokens,
+              storeGaugeSeconds: config.server.storeGaugeSeconds,
+              // A worker takes no job without its queue: /readyz fails while Redis does not answer.
+              checks: [queueAnswers(config.queue.kind, () => pingQueue())],
             });
       const opsUrl = ops ? await ops.listen({ host: config.server.host, port: port ?? 0 }) : undefined;
       const loop = await startLoop(config, loaded.mappings, {
@@ -66,6 +75,7 @@ export function registerWorkerCommand(program: Command): void {
         concurrency,
         ...(every === undefined ? {} : { everyMs: every, everyLabel: options.every ?? '' }),
       });
+      pingQueue = () => loop.pingQueue();
       const alone =
         config.queue.kind === 'memory'
           ? ' (queue.redis is not set: jobs stay in this process; other workers would not share them)'

@@ -27,6 +27,8 @@ import {
   type MinimalJob,
 } from 'bullmq';
 import { retryDelayOf } from '../../errors.ts';
+import type { Logger } from '../../observability/logger.ts';
+import { RedisOutageLog } from '../../observability/redis-outage-log.ts';
 import {
   backoffBefore,
   checkJobId,
@@ -42,6 +44,9 @@ import {
   type WorkOptions,
 } from '../job-queue.ts';
 import { decideRetry, messageOf } from '../retry-policy.ts';
+
+/** How long ping() waits for Redis to answer, ms. */
+const PING_TIMEOUT_MS = 2_000;
 
 /** How long close() waits for BullMQ once this process's handlers are done, ms. */
 const CLOSE_GRACE_MS = 3_000;
@@ -78,6 +83,21 @@ export interface BullMqQueueOptions {
   lockDurationMs?: number;
   /** How often a worker looks for jobs whose lock ran out (stalled), ms; BullMQ's default 30,000. */
   stalledIntervalMs?: number;
+  /** Where connection errors are logged, once per outage (redis-outage-log.ts); default: not logged. */
+  logger?: Logger;
+}
+
+/** `promise`, or a rejection saying `what` after `ms`. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(what)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function connectionOf(url: string, forWorker: boolean): ConnectionOptions {
@@ -107,8 +127,10 @@ export function createBullMqQueue(name: string, options: BullMqQueueOptions): Jo
       removeOnFail: { age: KEEP.failed.ageSeconds, count: KEEP.failed.count },
     },
   });
-  // A Redis restart makes the connection emit errors while ioredis reconnects; `add` itself rejects meanwhile (callers log it).
-  queue.on('error', () => undefined);
+  // A Redis restart makes the connection emit errors while ioredis reconnects; `add` itself rejects meanwhile (callers
+  // log it). Logged once per outage, and never left to ioredis, which prints them outside the JSON log.
+  const outage = new RedisOutageLog(options.logger, 'queue');
+  queue.on('error', outage.error);
 
   return {
     name,
@@ -161,8 +183,10 @@ export function createBullMqQueue(name: string, options: BullMqQueueOptions): Jo
           ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
         },
       );
-      // Errors of the worker's own connection are retried by ioredis; keep them off the process's unhandled errors.
-      worker.on('error', () => undefined);
+      // Errors of the worker's own connections are retried by ioredis: logged once per outage, never unhandled.
+      const workerOutage = new RedisOutageLog(options.logger, 'queue worker');
+      worker.on('error', workerOutage.error);
+      worker.on('ready', workerOutage.recovered);
       return {
         async close() {
           const closing = worker.close();
@@ -195,6 +219,14 @@ export function createBullMqQueue(name: string, options: BullMqQueueOptions): Jo
         completed: c.completed ?? 0,
         failed: c.failed ?? 0,
       };
+    },
+
+    async ping(): Promise<void> {
+      // The client is handed out once connected: while Redis is down, that wait is the answer.
+      const client = await within(queue.getBackend().client, PING_TIMEOUT_MS, 'no connection to Redis');
+      // A GET of a key nothing writes: BullMQ's client interface has no PING.
+      await within(client.get(`${prefix}:${name}:readiness`), PING_TIMEOUT_MS, 'Redis does not answer');
+      outage.recovered();
     },
 
     async failed(limit = 100): Promise<FailedJob[]> {

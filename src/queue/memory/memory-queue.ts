@@ -73,6 +73,10 @@ export function createMemoryQueue(name: string, clock: () => number = Date.now):
 
   return {
     name,
+    async ping(): Promise<void> {
+      if (closed) throw new Error(`queue ${name} is closed`);
+    },
+
     async add(jobName: string, data: unknown, options: AddOptions = {}): Promise<AddResult> {
       if (closed) throw new Error(`queue ${name} is closed`);
       checkJobId(options.jobId);

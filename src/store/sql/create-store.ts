@@ -24,6 +24,11 @@ export interface CreateStoreOptions {
   busyTimeoutMs?: number;
   /** SQLite: `full` (default) syncs every commit to disk; `normal` is faster but may lose the last commits on power loss. */
   synchronous?: 'full' | 'normal';
+  /**
+   * SQLite: the largest the database may grow, in pages (`PRAGMA max_page_count`; never below
+   * its current size). Writes beyond it fail with SQLITE_FULL as on a full disk. Default: no cap.
+   */
+  sqliteMaxPages?: number;
   /** PostgreSQL: pool size. Default 10. */
   poolSize?: number;
 }
@@ -49,6 +54,7 @@ export async function createStore(options: CreateStoreOptions = {}): Promise<Sto
         path: location.path,
         busyTimeoutMs: options.busyTimeoutMs ?? STORE_DEFAULTS.busyTimeoutMs,
         synchronous: options.synchronous ?? STORE_DEFAULTS.synchronous,
+        ...(options.sqliteMaxPages === undefined ? {} : { maxPageCount: options.sqliteMaxPages }),
       }));
     } else {
       dialect = await openPostgresDialect({

@@ -28,8 +28,12 @@ export function isPermanentDriverCode(code: string): boolean {
   return PERMANENT_SQLITE.test(code);
 }
 
+/** Driver codes of a full disk: SQLite's SQLITE_FULL, PostgreSQL's `53100` disk_full. */
+const DISK_FULL_CODES: ReadonlySet<string> = new Set(['SQLITE_FULL', '53100']);
+
 /**
- * Turns a driver error into the project's hierarchy: the audit triggers' refusal (UPDATE,
+ * Turns a driver error into the project's hierarchy: a full disk says so (`disk full`,
+ * with the driver's code); the audit triggers' refusal (UPDATE,
  * DELETE, TRUNCATE, or an insert that is not after the last entry) becomes AuditError
  * `AUDIT_IMMUTABLE`; anything else a StoreError carrying the
  * driver's code, retryable unless the code says the failure is permanent
@@ -47,6 +51,17 @@ export function translateStoreError(err: unknown): FrontbackError {
         ? 'the audit log is append-only: UPDATE, DELETE and TRUNCATE are refused'
         : `the ${specific} (inserts must come after the last entry)`,
       { cause: err },
+    );
+  }
+  if (typeof driverCode === 'string' && DISK_FULL_CODES.has(driverCode)) {
+    // Retryable: space freed (or the volume grown) makes the same write succeed.
+    return new StoreError(
+      `store operation failed: disk full (${driverCode}: ${message}); free space where the store lives`,
+      {
+        cause: err,
+        retryable: true,
+        details: { driverCode },
+      },
     );
   }
   return new StoreError(`store operation failed: ${message}`, {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Store, StoreKind, StoreRepositories } from '../store.ts';
 import { SqlAuditRepository } from './audit.ts';
@@ -17,6 +18,9 @@ import { SqlPlanRepository } from './plans.ts';
 import { SqlRunRepository } from './runs.ts';
 import { SqlSnapshotRepository } from './snapshots.ts';
 import type { SqliteAuditAccess } from './sqlite-dialect.ts';
+
+/** What the write probe writes: larger than a SQLite page (4 KiB), so it needs free pages as real writes do. */
+const PROBE_HOLDER = 'write-probe:'.padEnd(8_192, '.');
 
 function repositories(ctx: SqlContext): StoreRepositories {
   return {
@@ -100,6 +104,22 @@ export class SqlStore implements Store {
       return true;
     } catch {
       return false;
+    }
+  }
+
+  async probeWrite(): Promise<void> {
+    // In table leases, under a name nothing else uses; the row is gone again at commit.
+    const name = `write-probe:${randomUUID()}`;
+    try {
+      await this.#db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('leases')
+          .values({ name, holder: PROBE_HOLDER, expires_at: this.#clock().toISOString() })
+          .execute();
+        await trx.deleteFrom('leases').where('name', '=', name).execute();
+      });
+    } catch (err) {
+      throw translateStoreError(err);
     }
   }
 

@@ -14,6 +14,11 @@ export interface SqliteOpenOptions {
   busyTimeoutMs: number;
   /** `full` syncs the WAL at every commit (survives power loss); `normal` only at checkpoints. */
   synchronous: 'full' | 'normal';
+  /**
+   * Largest database in pages (`PRAGMA max_page_count`, per connection; never below the
+   * current size): writes that need more fail with SQLITE_FULL, as on a full disk.
+   */
+  maxPageCount?: number;
 }
 
 function isBusy(err: unknown): boolean {
@@ -35,6 +40,22 @@ class ImmediateSqliteDriver extends SqliteDriver {
     super({ database: raw });
     this.#raw = raw;
     this.#busyTimeoutMs = busyTimeoutMs;
+  }
+
+  /**
+   * SQLite ends the transaction itself on some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM:
+   * https://sqlite.org/lang_transaction.html#response_to_errors_within_a_transaction). A ROLLBACK
+   * after that fails with "cannot rollback - no transaction is active", and Kysely would throw
+   * that instead of the error that mattered: there is nothing left to roll back.
+   */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (!this.#raw.inTransaction) return;
+    try {
+      await super.rollbackTransaction(connection);
+    } catch (err) {
+      // Ended meanwhile all the same: the caller's error is the one to see.
+      if (this.#raw.inTransaction) throw err;
+    }
   }
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
@@ -105,6 +126,7 @@ export function openSqliteDialect(options: SqliteOpenOptions): { dialect: Dialec
   // then the audit log's DELETE trigger refuses a REPLACE on this connection too, besides
   // the insert trigger of migration 0008 that holds on every connection.
   raw.pragma('recursive_triggers = ON');
+  if (options.maxPageCount !== undefined) raw.pragma(`max_page_count = ${Math.trunc(options.maxPageCount)}`);
   // Prepared on first use: the table exists only once migrations have run.
   let page: BetterSqlite3.Statement | undefined;
   let verifyPage: BetterSqlite3.Statement | undefined;

@@ -66,6 +66,15 @@ for (const adapter of adapters) {
       await adapter.dispose(name);
     });
 
+    it("ping answers while the backend does (a worker's /readyz), and refuses once closed", async () => {
+      const q = open();
+      await expect(q.ping()).resolves.toBeUndefined();
+      if (adapter.name === 'memory') {
+        await q.close();
+        await expect(q.ping()).rejects.toThrow(/closed/);
+      }
+    });
+
     it('runs a job with its data, once', async () => {
       const q = open();
       const seen: Job[] = [];

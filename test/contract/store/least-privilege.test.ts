@@ -98,6 +98,8 @@ describe.skipIf(!available)('PostgreSQL least privilege: owner migrates, runtime
     await store.inbox.markDone(id);
     expect(await store.leases.acquire('scheduler', 'me', 30_000)).toBe(true);
     await store.leases.release('scheduler', 'me');
+    // What /readyz of `serve` asks: the runtime role may write its probe.
+    await store.probeWrite();
   });
 
   const refused = [

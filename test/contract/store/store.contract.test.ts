@@ -28,6 +28,18 @@ for (const backend of all) {
       expect(await store.ping()).toBe(true);
     });
 
+    it('probeWrite writes and leaves nothing behind (what /readyz asks)', async () => {
+      await store.probeWrite();
+      await store.probeWrite();
+      const raw = await db.raw();
+      try {
+        const [row] = await raw.query('select count(*) as n from leases');
+        expect(Number(row?.n)).toBe(0);
+      } finally {
+        await raw.close();
+      }
+    });
+
     describe('links', () => {
       it('finds a link by either side, per mapping', async () => {
         const link = await store.links.create({ mappingId: 'm1', crmId: 'c1', erpId: 'e1' });
