@@ -9,6 +9,7 @@ import { auditSuite } from './audit.bench.ts';
 import { dryRunSuite } from './dry-run.bench.ts';
 import { identitySuite } from './identity.bench.ts';
 import { hubspotSuite } from './hubspot.bench.ts';
+import { intakeSuite } from './intake.bench.ts';
 import { mappingSuite } from './mapping.bench.ts';
 import { syncSuite } from './sync.bench.ts';
 import { transformsSuite } from './transforms.bench.ts';
@@ -22,6 +23,7 @@ const SUITES: BenchSuite[] = [
   dryRunSuite,
   identitySuite,
   syncSuite,
+  intakeSuite,
 ];
 
 function parseArgs(argv: string[]): { json?: string; only?: string } {

@@ -236,6 +236,8 @@ function toHint(event: HubSpotEvent, objects: ObjectCatalog): ChangeHint | undef
 /** The connector's webhook handler. */
 export function hubspotWebhooks(options: HubSpotWebhookOptions): WebhookHandler {
   return {
+    // HubSpot retries 429 and 5xx answers (up to 10 times, over 24 hours).
+    overLimit: { status: 429, retried: true },
     verify: (req, now) => {
       try {
         return verifyHubSpotSignature(req, now, options);

@@ -4,6 +4,8 @@
  * The secret is therefore a token in the URL (`.../<token>` or `?token=<token>`),
  * compared in constant time; during a rollover either of two configured tokens is accepted. A delivery is a hint: the engine re-reads the record.
  *
+ * A delivery holds one item or an array of at most {@link MAX_ITEMS} (more: 400).
+ *
  * Delivery key (the inbox dedupes on it):
  * - with `write_date`: `model:id:write_date:kind:digest`. write_date has one-second
  *   precision, so two real changes in one second share it; the digest of the body's
@@ -28,6 +30,9 @@ import {
   type InboundRequest,
   type WebhookHandler,
 } from '../../src/connector/index.ts';
+
+/** Most items accepted in one delivery, as for HubSpot's (an automation rule sends one record per notice). */
+export const MAX_ITEMS = 1000;
 
 /** Settings of {@link odooWebhooks}. */
 export interface OdooWebhookSettings {
@@ -89,6 +94,8 @@ function invalid(message: string): FrontbackError {
 /** The webhook handler of one Odoo connection. */
 export function odooWebhooks(settings: OdooWebhookSettings): WebhookHandler {
   return {
+    // Odoo sends each notice once (1-second timeout, no retry): a refused one is picked up by the next poll.
+    overLimit: { status: 429, retried: false },
     verify(req) {
       const secrets = webhookSecrets(
         typeof settings.secret === 'string' ? { secret: settings.secret } : { secrets: settings.secret ?? [] },
@@ -103,6 +110,8 @@ export function odooWebhooks(settings: OdooWebhookSettings): WebhookHandler {
       const body = parseJsonBody(req.rawBody);
       if (!body.ok) throw invalid(`body is not JSON: ${body.error}`);
       const items = Array.isArray(body.value) ? body.value : [body.value];
+      if (items.length > MAX_ITEMS)
+        throw invalid(`the delivery has ${items.length} items; at most ${MAX_ITEMS} are accepted in one delivery`);
       return items.map((item): ChangeHint => {
         const parsed = deliverySchema.safeParse(item);
         if (!parsed.success)

@@ -1,6 +1,7 @@
 /** What the long-running commands (`serve`, `start`, `worker`) share: the configured server, and waiting for the signal to stop. */
 import { existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { CONFIG_DEFAULTS } from '../config/defaults.ts';
 import { DEMO_NOTICE } from '../config/describe.ts';
 import type { Config } from '../config/types.ts';
 import type { Connector } from '../connector/index.ts';
@@ -55,6 +56,7 @@ export async function listenConfigured(
       ...(config.server.trustProxy === undefined ? {} : { trustProxy: config.server.trustProxy }),
       metricsToken: config.server.metricsTokens,
       storeGaugeSeconds: config.server.storeGaugeSeconds,
+      webhookRateLimits: webhookRateLimits(config),
       admin: {
         token: config.server.adminTokens,
         engine: syncEngine(parts.mappings, parts.connectors, parts.store),
@@ -93,6 +95,16 @@ export function untilStopSignal(now: () => Promise<unknown> = () => Promise.reso
   return new Promise<void>((resolve) => {
     onStopSignals({ first: resolve, now });
   });
+}
+
+/** Each connection's intake rate limit: its `webhook.rateLimit`, the default where it has no `webhook` section. */
+function webhookRateLimits(config: Config): Map<string, number> {
+  return new Map(
+    Object.entries(config.connections).map(([name, c]) => [
+      name,
+      c.webhook?.rateLimit ?? CONFIG_DEFAULTS.webhook.rateLimit,
+    ]),
+  );
 }
 
 /** The checkpoints `GET /admin/audit/verify` checks against, when the configuration names a checkpoint directory. */

@@ -83,6 +83,7 @@ export async function startLoop(
     concurrency: parts.concurrency ?? config.queue.concurrency,
     ...(parts.everyMs === undefined ? {} : { everyMsOverride: parts.everyMs }),
     ...(checkpoints === undefined ? {} : { checkpoints }),
+    inboxRetention: { retentionMs: config.inbox.retentionMs },
   });
   const schedules = mappings.map(
     (m) =>

@@ -46,4 +46,16 @@ export const CONFIG_DEFAULTS = {
     /** How often the runner checkpoints the log (when the log moved), ms: 15 minutes. */
     checkpointEveryMs: 900_000,
   },
+  webhook: {
+    /**
+     * Deliveries per second a connection may send to one server process (a burst of one
+     * second's worth): far above what vendors send (HubSpot: at most 10 requests in flight
+     * per app, up to 100 events each; Odoo: one notice per record written).
+     */
+    rateLimit: 200,
+  },
+  inbox: {
+    /** How long done webhook deliveries are kept, ms: 7 days. */
+    retentionMs: 604_800_000,
+  },
 } as const;

@@ -126,17 +126,17 @@ const proxyList = () =>
     ),
   );
 
-const DURATION_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** A duration such as `30s`, `15m` or `1h`, to milliseconds. */
+/** A duration such as `30s`, `15m`, `1h` or `7d`, to milliseconds. */
 const duration = () =>
   z.string().transform((value, ctx) => {
-    const m = /^\s*(\d+)\s*(s|m|h)\s*$/.exec(value);
+    const m = /^\s*(\d+)\s*(s|m|h|d)\s*$/.exec(value);
     const ms = m ? Number(m[1]) * (DURATION_MS[m[2] as string] as number) : 0;
     if (ms < 1000) {
       ctx.issues.push({
         code: 'custom',
-        message: 'expected a duration of at least 1s, such as 30s, 15m or 1h',
+        message: 'expected a duration of at least 1s, such as 30s, 15m, 1h or 7d',
         input: value,
       });
       return z.NEVER;
@@ -157,6 +157,10 @@ const auditSchema = z
     ...rest,
     checkpointEveryMs: checkpointEvery ?? CONFIG_DEFAULTS.audit.checkpointEveryMs,
   }));
+
+const inboxSchema = z
+  .strictObject({ retention: duration().optional() })
+  .transform(({ retention }) => ({ retentionMs: retention ?? CONFIG_DEFAULTS.inbox.retentionMs }));
 
 const authSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('bearer'), token: secret() }),
@@ -206,6 +210,7 @@ const connectionSchema = z.strictObject({
       secret: secretValues().optional(),
       publicBaseUrl: httpUrl(false).optional(),
       signatureVersion: z.enum(SIGNATURE_VERSIONS).optional(),
+      rateLimit: int(1, 1_000_000).default(CONFIG_DEFAULTS.webhook.rateLimit),
     })
     .transform(({ secret: secrets, ...rest }) => ({
       ...rest,
@@ -323,6 +328,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   audit: auditSchema.prefault({}),
+  inbox: inboxSchema.prefault({}),
 });
 
 /** What the schema produces: the compiled configuration without its `source`. */

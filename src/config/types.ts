@@ -99,6 +99,12 @@ export interface WebhookConfig {
   readonly publicBaseUrl?: string;
   /** HubSpot signature version to require; absent means the connector's default. */
   readonly signatureVersion?: SignatureVersion;
+  /**
+   * Deliveries per second this connection may send to one server process (a burst of one
+   * second's worth); past it each is refused the way the vendor needs (HubSpot: 429 with
+   * Retry-After). Default 200 (docs/server.md, "Intake limits").
+   */
+  readonly rateLimit: number;
 }
 
 /** A client-side request budget: at most `requests` per `perMs` milliseconds. */
@@ -249,6 +255,15 @@ export interface AuditConfig {
   readonly checkpointEveryMs: number;
 }
 
+/** The webhook inbox (docs/server.md, "Intake limits"). */
+export interface InboxConfig {
+  /**
+   * How long done deliveries are kept (`retention`: `12h`, `7d`), ms; older ones are
+   * removed in small batches by the process holding the scheduler lease. Default 7 days.
+   */
+  readonly retentionMs: number;
+}
+
 /** Where the configuration came from (shown by `frontback validate`). */
 export interface ConfigSource {
   /** The file that was read, as given; null when only built-in defaults were used. */
@@ -280,6 +295,8 @@ export interface Config {
   readonly sync: SyncConfig;
   /** Audit log checkpoints. */
   readonly audit: AuditConfig;
+  /** The webhook inbox. */
+  readonly inbox: InboxConfig;
   /** Where this configuration came from. */
   readonly source: ConfigSource;
 }

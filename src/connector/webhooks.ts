@@ -74,8 +74,33 @@ export interface WebhookHandshake {
   contentType?: string;
 }
 
+/**
+ * How a vendor is told that a delivery is over its connection's intake rate limit
+ * (`connections.<name>.webhook.rateLimit`). The vendor's retry rules decide it:
+ * - HubSpot retries a delivery answered 429 or 5xx (up to 10 times over a day): 429 with
+ *   `Retry-After`, and nothing is lost.
+ * - Business Central (planned) retries only 408, 429 and 5xx, and **deletes the
+ *   subscription on any other error status**: it must be answered 429 (or 503), never
+ *   400, 403 or 413, or its webhooks stop until the subscription is made again.
+ * - Odoo sends each notice once and never retries: a refused notice is gone, and the
+ *   change it announced is picked up by the next poll of the mappings reading that
+ *   connection (polling is Odoo's safety net anyway).
+ */
+export interface WebhookLimitReply {
+  /** The status answered: 429 (or 503) for every vendor known; see above for why never another 4xx. */
+  readonly status: 429 | 503;
+  /**
+   * Whether the vendor sends a refused delivery again. True: the answer carries
+   * `Retry-After` (seconds until there is room). False: the notice is lost, and the
+   * server logs that polling picks the change up.
+   */
+  readonly retried: boolean;
+}
+
 /** What a connector does with its webhooks. */
 export interface WebhookHandler {
+  /** How a delivery over the connection's intake rate limit is refused; see {@link WebhookLimitReply}. */
+  readonly overLimit: WebhookLimitReply;
   /**
    * Checks the signature / secret. `now` is epoch milliseconds, passed in so that
    * timestamp windows (HubSpot v3: 5 minutes) are testable. Must not throw on hostile

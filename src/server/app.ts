@@ -38,6 +38,11 @@ export interface ServerOptions {
   trustProxy?: readonly string[];
   /** Bearer token `GET /metrics` needs, or every accepted one during a rollover; absent or empty: /metrics is open. */
   metricsToken?: string | readonly string[];
+  /**
+   * Webhook deliveries per second each connection may send, by connection name
+   * (`connections.<name>.webhook.rateLimit`); connections not listed are not limited.
+   */
+  webhookRateLimits?: ReadonlyMap<string, number>;
   /** Read the store's gauges at most once per this many seconds; default 15. */
   storeGaugeSeconds?: number;
   /** Epoch ms; default Date.now. */
@@ -79,6 +84,7 @@ export async function buildServers(options: ServerOptions, layout: { separateOpe
     ...(options.publicBaseUrl === undefined ? {} : { publicBaseUrl: options.publicBaseUrl.replace(/\/+$/, '') }),
     clock,
     metrics: options.metrics,
+    ...(options.webhookRateLimits === undefined ? {} : { rateLimits: options.webhookRateLimits }),
   });
   if (operations) {
     healthRoutes(operations, checks);

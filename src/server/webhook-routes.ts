@@ -2,9 +2,12 @@
  * `POST /webhooks/:connection`: webhook intake (ARCHITECTURE invariant 1, RELIABILITY
  * test 13). In order: a body that is not JSON is refused with 415 and one over the limit
  * with 413 before anything reads it; the connector checks the signature or secret over
- * the raw bytes (401, never a 500 on hostile input); a body with `__proto__` or
- * `constructor.prototype` keys is refused (400); the connector turns the delivery into
- * change hints (400 when it is not the vendor's shape); then every hint is written to the
+ * the raw bytes (401, never a 500 on hostile input); a delivery over the connection's
+ * intake rate limit is refused the way its vendor needs (intake-rate-limit.ts; HubSpot 429
+ * with Retry-After); a body with `__proto__` or `constructor.prototype` keys, or nested
+ * deeper than {@link MAX_WEBHOOK_DEPTH}, is refused (400) before any connector parses it;
+ * the connector turns the delivery into change hints (400 when it is not the vendor's
+ * shape); then every hint is written to the
  * SQL inbox in one transaction, unique on (connection, delivery key), and only then is the
  * 200 sent. A repeated delivery gets 200 again and adds nothing. Nothing reaches the
  * inbox from a refused request.
@@ -17,6 +20,8 @@ import { Counter, type Registry } from '../observability/metrics.ts';
 import type { JsonValue } from '../store/json.ts';
 import type { Store } from '../store/store.ts';
 import { envelope } from './error-envelope.ts';
+import { IntakeRateLimiter } from './intake-rate-limit.ts';
+import { MAX_WEBHOOK_DEPTH, nestsDeeperThan } from './json-depth.ts';
 
 /** What the webhook routes need. */
 export interface WebhookRouteOptions {
@@ -32,6 +37,11 @@ export interface WebhookRouteOptions {
   clock: () => number;
   /** Registry for the delivery counter. */
   metrics: Registry;
+  /**
+   * Deliveries per second each connection may send (`connections.<name>.webhook.rateLimit`),
+   * by connection name; a connection not listed is not limited.
+   */
+  rateLimits?: ReadonlyMap<string, number>;
 }
 
 /** The answer to an accepted delivery. */
@@ -56,10 +66,13 @@ function inbound(request: FastifyRequest, base: string): InboundRequest {
 export async function webhookRoutes(app: FastifyInstance, options: WebhookRouteOptions): Promise<void> {
   const deliveries = new Counter({
     name: 'frontback_webhook_deliveries_total',
-    help: 'Webhook deliveries by connection and outcome (accepted, duplicate, refused, invalid).',
+    help: 'Webhook deliveries by connection and outcome (accepted, duplicate, refused, limited, invalid).',
     labelNames: ['connection', 'outcome'],
     registers: [options.metrics],
   });
+  const limiter = new IntakeRateLimiter(options.rateLimits ?? new Map(), options.clock);
+  // Refusals in a row per connection: the first is logged, the count when deliveries pass again.
+  const limitedInARow = new Map<string, number>();
   await app.register(async (scope) => {
     // Only JSON, kept as the raw bytes: signatures are computed over them, never over re-serialised JSON.
     scope.removeAllContentTypeParsers();
@@ -93,14 +106,56 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookRouteO
             .code(verdict.status)
             .send(envelope(verdict.status === 401 ? ErrorCode.Auth : ErrorCode.Validation, verdict.reason));
         }
+        const room = limiter.take(name);
+        if (!room.ok) {
+          deliveries.inc({ connection: name, outcome: 'limited' });
+          const refused = (limitedInARow.get(name) ?? 0) + 1;
+          limitedInARow.set(name, refused);
+          const { status, retried } = handler.overLimit;
+          const after = retried
+            ? `retry after ${room.retryAfterSeconds} s`
+            : 'the vendor does not send it again: the next poll picks the change up';
+          if (refused === 1)
+            request.log.warn(
+              { connection: name, perSecond: room.perSecond, status },
+              `webhook deliveries over the limit: ${after}`,
+            );
+          if (retried) reply.header('retry-after', String(room.retryAfterSeconds));
+          return reply
+            .code(status)
+            .send(
+              envelope(
+                ErrorCode.RateLimited,
+                `connection "${name}" is over its intake rate limit of ${room.perSecond} deliveries per second; ${after}`,
+              ),
+            );
+        }
+        const streak = limitedInARow.get(name);
+        if (streak !== undefined) {
+          limitedInARow.delete(name);
+          request.log.info({ connection: name, refused: streak }, 'webhook deliveries under the limit again');
+        }
         if (req.rawBody.length > 0) {
+          let body: unknown;
           try {
-            sjson.parse(req.rawBody, null, { protoAction: 'error', constructorAction: 'error' });
+            body = sjson.parse(req.rawBody, null, { protoAction: 'error', constructorAction: 'error' });
           } catch (err) {
             deliveries.inc({ connection: name, outcome: 'invalid' });
             return reply
               .code(400)
               .send(envelope(ErrorCode.Validation, `webhook body refused: ${(err as Error).message}`));
+          }
+          // No connector sees a body deep enough to overflow recursive code (JSON.stringify, zod): a 400, never a 500.
+          if (nestsDeeperThan(body, MAX_WEBHOOK_DEPTH)) {
+            deliveries.inc({ connection: name, outcome: 'invalid' });
+            return reply
+              .code(400)
+              .send(
+                envelope(
+                  ErrorCode.Validation,
+                  `webhook body refused: nested more than ${MAX_WEBHOOK_DEPTH} levels deep (arrays and objects)`,
+                ),
+              );
           }
         }
         let hints;

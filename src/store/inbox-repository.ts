@@ -71,4 +71,11 @@ export interface InboxRepository {
   release(id: string): Promise<void>;
   /** Rows per status that is not done (for /metrics). */
   countOpen(): Promise<Partial<Record<InboxStatus, number>>>;
+  /**
+   * Retention: deletes at most `limit` done rows received before `receivedBefore` (ISO
+   * 8601), in one short statement, and answers how many it deleted. Rows pending,
+   * processing or failed are never deleted, however old. Call it again while it answers
+   * `limit` to remove more, a batch at a time, so that writers never wait long.
+   */
+  purgeDone(receivedBefore: string, limit: number): Promise<number>;
 }

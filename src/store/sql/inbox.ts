@@ -1,3 +1,4 @@
+/** The webhook inbox over SQL: deduplicated on (source, delivery key), done rows purged in batches. */
 import { randomUUID } from 'node:crypto';
 import type {
   InboxAcceptResult,
@@ -7,6 +8,7 @@ import type {
   InboxRepository,
   InboxStatus,
 } from '../inbox-repository.ts';
+import { ErrorCode, FrontbackError } from '../../errors.ts';
 import type { JsonValue } from '../json.ts';
 import { parseJson, type SqlContext } from './context.ts';
 import type { InboxTable } from './database.ts';
@@ -118,6 +120,26 @@ export class SqlInboxRepository implements InboxRepository {
         .where('id', '=', id)
         .execute(),
     );
+  }
+
+  async purgeDone(receivedBefore: string, limit: number): Promise<number> {
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new FrontbackError(ErrorCode.Validation, `inbox purge: limit must be a positive integer, got ${limit}`);
+    // One statement over the (status, received_at) index: the batch's ids, then those rows.
+    const result = await this.#ctx.write((db) =>
+      db
+        .deleteFrom('inbox')
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('inbox')
+            .select('id')
+            .where('status', '=', 'done')
+            .where('received_at', '<', receivedBefore)
+            .limit(limit),
+        )
+        .executeTakeFirst(),
+    );
+    return Number(result.numDeletedRows);
   }
 
   async countOpen(): Promise<Partial<Record<InboxStatus, number>>> {

@@ -7,7 +7,8 @@
  *   concern (the scheduler's process does it), and settles them once the pass ran;
  * - pass-worker.ts runs the jobs, one pass of a mapping at a time;
  * - mapping-lease.ts keeps passes of one mapping apart across processes (`sync` uses it too);
- * - checkpointer.ts signs audit checkpoints (the scheduler's process does it), when configured.
+ * - checkpointer.ts signs audit checkpoints (the scheduler's process does it), when configured;
+ * - inbox-retention.ts removes done webhook deliveries past `inbox.retention` (the scheduler's process does it).
  * The queue only delivers: every pass reads from its cursor in the store, so a job run
  * twice, lost or run late changes nothing but timing (RELIABILITY.md).
  *
@@ -26,6 +27,7 @@ import type { JobQueue } from '../../queue/job-queue.ts';
 import type { Store } from '../../store/store.ts';
 import { startCheckpointer, type CheckpointOutcome } from './checkpointer.ts';
 import { startInboxReconciler } from './inbox-reconciler.ts';
+import { startInboxRetention } from './inbox-retention.ts';
 import { mappingLeases } from './mapping-lease.ts';
 import { startPassWorker } from './pass-worker.ts';
 import { startScheduler } from './scheduler.ts';
@@ -62,6 +64,11 @@ export interface RunnerOptions {
   readonly metrics?: Registry;
   /** Signed audit checkpoints every `everyMs` by the scheduler's process; absent: none. */
   readonly checkpoints?: { readonly everyMs: number; readonly take: () => Promise<CheckpointOutcome> };
+  /**
+   * Done inbox rows received more than `retentionMs` ago are removed by the scheduler's
+   * process, every `everyMs` (default 15 s); absent: they are kept (the CLI passes `inbox.retention`).
+   */
+  readonly inboxRetention?: { readonly retentionMs: number; readonly everyMs?: number };
 }
 
 /** A running loop. */
@@ -80,7 +87,7 @@ export interface Runner {
   stopNow(): Promise<void>;
 }
 
-/** Starts the scheduler, the inbox reconciler and a worker. */
+/** Starts the scheduler, the inbox reconciler, the inbox retention and a worker. */
 export function startRunner(options: RunnerOptions): Runner {
   const { store, queue, logger } = options;
   const holder = options.holder ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -129,12 +136,23 @@ export function startRunner(options: RunnerOptions): Runner {
     options.checkpoints === undefined
       ? undefined
       : startCheckpointer({ ...options.checkpoints, active: () => scheduler.isLeader(), logger });
+  const retention =
+    options.inboxRetention === undefined
+      ? undefined
+      : startInboxRetention({
+          ...options.inboxRetention,
+          inbox: store.inbox,
+          active: () => scheduler.isLeader(),
+          logger,
+          ...clock,
+        });
 
   return {
     async stop() {
       stopping.abort();
       reconciler.stop();
       await checkpointer?.stop();
+      await retention?.stop();
       // Given up first: another process schedules at once while the passes here end.
       await scheduler.stop();
       await worker.close();
@@ -142,7 +160,13 @@ export function startRunner(options: RunnerOptions): Runner {
     async stopNow() {
       stopping.abort();
       reconciler.stop();
-      await Promise.all([checkpointer?.stop(), scheduler.stop(), worker.stopNow(), leases.releaseAll()]);
+      await Promise.all([
+        checkpointer?.stop(),
+        retention?.stop(),
+        scheduler.stop(),
+        worker.stopNow(),
+        leases.releaseAll(),
+      ]);
     },
   };
 }

@@ -14,7 +14,7 @@ import type { JobQueue } from '../../queue/job-queue.ts';
 import type { LeaseRepository } from '../../store/lease-repository.ts';
 import { PASS_JOB, SIDES, type PassJob } from './pass-job.ts';
 
-/** The lease of the scheduler and inbox reconciler. */
+/** The lease of the scheduler, the inbox reconciler and the inbox retention (inbox-retention.ts). */
 export const SCHEDULER_LEASE = 'scheduler';
 
 /** Options of {@link startScheduler}. */

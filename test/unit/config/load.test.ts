@@ -46,6 +46,7 @@ describe('loadConfig defaults and file selection', () => {
       logging: { level: 'info' },
       sync: { overlapMinutes: 10, leaseSeconds: 30, budgetReserve: 0.2 },
       audit: { trustedKeys: {}, checkpointEveryMs: 900_000 },
+      inbox: { retentionMs: 604_800_000 },
       source: { file: null, envOverrides: [] },
     });
   });
