@@ -42,6 +42,9 @@ export const ENV_OVERRIDES: readonly { readonly env: string; readonly path: read
   { env: 'FRONTBACK_REDIS_URL', path: ['queue', 'redis'] },
   { env: 'FRONTBACK_ADMIN_TOKEN', path: ['server', 'adminToken'] },
   { env: 'FRONTBACK_METRICS_TOKEN', path: ['server', 'metricsToken'] },
+  // A container listens on 0.0.0.0 (the image sets it) where a host install keeps 127.0.0.1.
+  { env: 'FRONTBACK_HOST', path: ['server', 'host'] },
+  { env: 'FRONTBACK_PORT', path: ['server', 'port'] },
   { env: 'FRONTBACK_LOG_LEVEL', path: ['logging', 'level'] },
 ];
 

@@ -13,6 +13,8 @@ import { ConfigError } from '../../errors.ts';
 export interface SandboxCliOptions {
   /** Port to listen on. */
   port: number;
+  /** Interface to listen on; default 127.0.0.1 (`0.0.0.0` in a container, so other services reach it). */
+  host?: string;
   /** Data seed. */
   seed: number;
   /** Number of main records (HubSpot: contacts). */
@@ -44,6 +46,11 @@ export interface StartedSandbox {
   close(): Promise<void>;
 }
 
+/** The URL with its `token` query parameter masked: the token is frontback's webhook secret, never printed. */
+export function maskToken(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/g, '$1***');
+}
+
 /** Sandbox kinds: name -> starter. */
 export const SANDBOXES: Record<string, (opts: SandboxCliOptions) => Promise<StartedSandbox>> = {
   hubspot: async (opts) => {
@@ -56,7 +63,7 @@ export const SANDBOXES: Record<string, (opts: SandboxCliOptions) => Promise<Star
         ? { webhooks: { url: opts.webhookUrl, secret: opts.webhookSecret ?? 'sandbox-client-secret' } }
         : {}),
     });
-    const url = await sandbox.listen(opts.port);
+    const url = await sandbox.listen(opts.port, opts.host);
     const s = sandbox.seeded;
     return {
       url,
@@ -71,6 +78,7 @@ export const SANDBOXES: Record<string, (opts: SandboxCliOptions) => Promise<Star
   odoo: async (opts) => {
     const sandbox = createOdooSandbox({
       port: opts.port,
+      ...(opts.host === undefined ? {} : { host: opts.host }),
       seed: opts.seed,
       records: opts.records,
       db: opts.db ?? 'odoo',
@@ -84,7 +92,7 @@ export const SANDBOXES: Record<string, (opts: SandboxCliOptions) => Promise<Star
       summary: [
         `db: ${sandbox.auth.db}; login: admin; API key: ${opts.apiKey ?? 'sandbox-odoo-key'} (a sandbox-only fake, used as the password)`,
         `seed: ${opts.seed}; records: ${partners} partners; transports: ${url}/jsonrpc, ${url}/xmlrpc/2/object, ${url}/json/2/<model>/<method>`,
-        `webhooks: ${opts.webhookUrl ? `to ${opts.webhookUrl} (unsigned, no retries, as Odoo)` : 'off'}; control API: ${url}/_sandbox/stats`,
+        `webhooks: ${opts.webhookUrl ? `to ${maskToken(opts.webhookUrl)} (unsigned, no retries, as Odoo)` : 'off'}; control API: ${url}/_sandbox/stats`,
       ],
       close: () => sandbox.close(),
     };
@@ -98,6 +106,7 @@ export function registerSandboxCommand(program: Command): void {
     .description(`start a local vendor sandbox (${Object.keys(SANDBOXES).join(', ')}) until Ctrl-C`)
     .argument('<kind>', `sandbox kind: ${Object.keys(SANDBOXES).join(' | ')}`)
     .option('--port <n>', 'port to listen on (default 4010 hubspot, 4020 odoo)')
+    .option('--host <address>', 'interface to listen on (default 127.0.0.1; 0.0.0.0 in a container)')
     .option('--seed <n>', 'seed of the generated data (default 42)')
     .option('--records <n>', 'number of seeded main records (default 30)')
     .option('--webhook-url <url>', 'deliver webhooks to this URL')
@@ -124,6 +133,7 @@ export function registerSandboxCommand(program: Command): void {
       const searchLagMs = intOption('--search-lag-ms', raw.searchLagMs, undefined, 0);
       const opts: SandboxCliOptions = {
         port: intOption('--port', raw.port, SANDBOX_PORTS[kind] ?? 4010, 0) ?? 4010,
+        ...(raw.host ? { host: raw.host } : {}),
         seed: intOption('--seed', raw.seed, 42, 0) ?? 42,
         records: intOption('--records', raw.records, 30, 0) ?? 30,
         ...(raw.webhookUrl ? { webhookUrl: raw.webhookUrl } : {}),

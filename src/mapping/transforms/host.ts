@@ -4,7 +4,7 @@
  * case, of at least two labels, and its last label (the top-level domain) is letters:
  * IP addresses, `localhost` and `n/a` are not keys.
  */
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 
 // RFC 1035 labels, plus `_` (seen in real sub-domains); at most 63 characters each.
 const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
@@ -29,5 +29,16 @@ export function hostKey(host: string): string | undefined {
   if (ascii === '' || ascii.length > MAX_LENGTH) return undefined;
   const labels = ascii.split('.');
   if (labels.length < 2 || !TLD.test(labels[labels.length - 1] ?? '')) return undefined;
-  return labels.every((l) => LABEL.test(l)) ? ascii : undefined;
+  return labels.every((l) => LABEL.test(l) && decodes(l)) ? ascii : undefined;
+}
+
+/**
+ * False for a punycode label that does not decode. Node 20's domainToASCII refuses one
+ * (""); Node 24's (a newer ada) keeps it as written, and its domainToUnicode then gives
+ * it back undecoded (`xn--abc`), so both are checked here.
+ */
+function decodes(label: string): boolean {
+  if (!label.startsWith('xn--')) return true;
+  const unicode = domainToUnicode(label);
+  return unicode !== '' && !unicode.startsWith('xn--');
 }

@@ -199,6 +199,11 @@ describe('environment overrides', () => {
       pick: (c: ReturnType<typeof loadConfig>) => c.logging.level,
       expected: 'debug',
     },
+    {
+      env: { FRONTBACK_HOST: '0.0.0.0', FRONTBACK_PORT: '9090' },
+      pick: (c: ReturnType<typeof loadConfig>) => ({ host: c.server.host, port: c.server.port }),
+      expected: { host: '0.0.0.0', port: 9090 },
+    },
   ])('$env overrides the file', ({ env, pick, expected }) => {
     const config = loadConfig({ file, env, cwd: dir });
     expect(pick(config)).toEqual(expected);
@@ -216,6 +221,15 @@ describe('environment overrides', () => {
     const needsVar = write('needs-var.yaml', 'store:\n  url: postgres://app:${PGPASSWORD}@db/frontback\n');
     const config = loadConfig({ file: needsVar, env: { FRONTBACK_STORE_URL: './data/local.db' }, cwd: dir });
     expect(config.store).toEqual({ url: './data/local.db', kind: 'sqlite' });
+  });
+
+  it('FRONTBACK_PORT that is not a port is reported against the variable', () => {
+    expect(() => loadConfig({ file, env: { FRONTBACK_PORT: '80a' }, cwd: dir })).toThrow(
+      /env FRONTBACK_PORT server\.port: expected an integer/,
+    );
+    expect(() => loadConfig({ file, env: { FRONTBACK_PORT: '70000' }, cwd: dir })).toThrow(
+      /env FRONTBACK_PORT server\.port: .*65535/,
+    );
   });
 
   it('applies overrides without any file', () => {

@@ -8,18 +8,14 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { havePostgres, POSTGRES_URL, projectRoot } from '../support/env.ts';
+import { readCompose } from '../../support/compose.ts';
+import { havePostgres, POSTGRES_URL, projectRoot } from '../../support/env.ts';
 
-interface Service {
-  command?: string[];
-  environment?: Record<string, string>;
-  volumes?: string[];
-  depends_on?: Record<string, { condition: string }>;
-}
-const compose = parse(readFileSync(join(projectRoot, 'compose.yaml'), 'utf8'), { merge: true }) as {
-  services: Record<string, Service>;
-};
-const services = compose.services;
+const services = readCompose().services;
+/** The store URL of deploy/frontback.yaml, the configuration every frontback service mounts. */
+const configuredStoreUrl = (
+  parse(readFileSync(join(projectRoot, 'deploy/frontback.yaml'), 'utf8')) as { store: { url: string } }
+).store.url;
 const initScript = readFileSync(join(projectRoot, 'deploy/postgres-init/10-frontback-roles.sh'), 'utf8');
 
 /** The user and `host:port/db` of a compose URL (`${VAR}` passwords left as they are). */
@@ -37,9 +33,9 @@ describe('compose.yaml: an owner migrates, the runtime role runs', () => {
     expect(services.migrate?.depends_on?.postgres?.condition).toBe('service_healthy');
   });
 
-  it.each(['app', 'worker'])('%s connects as frontback_app to the same database, after migrate', (name) => {
+  it.each(['serve', 'worker'])('%s connects as frontback_app to the same database, after migrate', (name) => {
     const env = services[name]?.environment ?? {};
-    const runtime = userAndTarget(env.FRONTBACK_STORE_URL);
+    const runtime = userAndTarget(env.FRONTBACK_STORE_URL ?? configuredStoreUrl);
     expect(runtime).toEqual({ user: 'frontback_app', target: owner.target });
     expect(env.FRONTBACK_MIGRATION_URL).toBeUndefined();
     expect(services[name]?.depends_on?.migrate?.condition).toBe('service_completed_successfully');
