@@ -1,25 +1,29 @@
 /**
- * `frontback demo`: the main job on embedded defaults. Starts the HubSpot and Odoo
- * sandboxes on this machine, reads them through the real connectors, keeps cursors
- * and an audit trail in the SQLite store, verifies the audit chain, and says what
- * the sync engine (not built yet) will add.
+ * `frontback demo`: frontback doing its job on this machine, in a few seconds. Starts the
+ * sandboxes the demo configuration points at (seeded afresh), resets the demo's SQLite
+ * store, then runs real sync passes (the engine of `frontback sync` and `start`) and tells
+ * what they did, each line computed from what happened (src/cli/demo/scenario.ts): a
+ * first sync over customers that partly overlap, an update each way, a conflict, a
+ * deletion, echoes suppressed, and the audit log verified. `--keep-running` then leaves
+ * the sandboxes and `frontback start` up and says where to look; Ctrl-C stops them.
  */
-import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
-import { describeConfig } from '../../config/describe.ts';
-import { MappingError } from '../../errors.ts';
+import type { Config } from '../../config/types.ts';
+import { ConfigError, MappingError } from '../../errors.ts';
 import { loadMappings } from '../../mapping/load.ts';
 import { createLogger } from '../../observability/logger.ts';
+import type { Store } from '../../store/store.ts';
+import { createStore } from '../../store/sql/create-store.ts';
+import { parseStoreUrl } from '../../store/sql/store-url.ts';
+import { openConnectors } from '../connections.ts';
+import { intOption } from '../int-option.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
-import type { Store } from '../../store/store.ts';
-import { cursorKey } from '../../sync/pass.ts';
-import { createStore } from '../../store/sql/create-store.ts';
 import { connectorConfigFacts } from '../config.ts';
-import { createConnectors } from '../connections.ts';
+import { keepRunning, serverBaseUrl, startDemoServer, type DemoServer } from '../demo/keep-running.ts';
 import { startDemoSandboxes, type DemoSandbox } from '../demo/sandboxes.ts';
 import { runDemoScenario } from '../demo/scenario.ts';
 
@@ -29,118 +33,150 @@ export const DEMO_CONFIG = join(PACKAGE_ROOT, 'config', 'demo.yaml');
 interface DemoOptions {
   seed: string;
   records: string;
+  latency?: string;
   keepRunning?: boolean;
 }
 
-const NEXT = [
-  'Try a real sync pass: `npm run demo -- --keep-running`, then in another terminal',
-  '  npx frontback plan contacts-partners -c config/demo.yaml             (what a pass would do; writes nothing)',
-  '  npx frontback sync contacts-partners -c config/demo.yaml             (do it; run it twice: nothing left)',
-  '  npx frontback start -c config/demo.yaml --every 30s                  (everything, continuously: webhooks in, passes on schedule)',
-  '  npx frontback dead-letters -c config/demo.yaml                       (what a system refused, with its message; replay or discard)',
-  '  npx frontback conflicts -c config/demo.yaml                          (fields both sides changed, under conflicts: manual)',
-  '  curl -H "Authorization: Bearer demo-admin-token-not-a-secret" http://127.0.0.1:8080/admin/runs   (the admin API, while start runs)',
-  'Distributed mode: `frontback serve` copies and `frontback worker`s against PostgreSQL and Redis (README, Scaling out).',
-];
-
 /**
- * The demo's sandboxes are seeded afresh on every run, so links, snapshots and sync
- * cursors kept from an earlier run point at records that are gone: drop them (demo
- * store only; the audit log keeps what happened). Returns the links dropped.
+ * The demo starts from nothing every time (the sandboxes are seeded afresh, so links and
+ * cursors of an earlier run would point at records that are gone): its SQLite file is
+ * removed before it opens. A PostgreSQL store is never touched: the demo refuses it.
  */
-async function forgetSyncState(store: Store, mappingIds: readonly string[]): Promise<number> {
-  let dropped = 0;
-  for (const id of mappingIds) {
-    for (const side of ['crm', 'erp'] as const) await store.cursors.delete(cursorKey(id, side));
-    for (let links = await store.links.list(id); links.length > 0; links = await store.links.list(id)) {
-      for (const link of links) if (await store.links.delete(link.id)) dropped += 1;
-    }
+function resetStore(config: Config): string {
+  const location = parseStoreUrl(config.store.url);
+  if (location.kind !== 'sqlite')
+    throw new ConfigError([
+      {
+        file: config.source.file ?? 'demo',
+        path: 'store.url',
+        message: 'the demo starts from an empty store and removes it first: give it a SQLite file, not PostgreSQL',
+      },
+    ]);
+  if (location.path !== ':memory:')
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${location.path}${suffix}`, { force: true });
+  return location.path;
+}
+
+/** The audit log verified, and its entries counted by action. */
+async function auditSection(
+  store: Store,
+  storePath: string,
+  configFile: string,
+  print: (line?: string) => void,
+): Promise<boolean> {
+  const verdict = await store.audit.verify();
+  const actions = new Map<string, number>();
+  for (
+    let seq = 0, page = await store.audit.after(0, 1000);
+    page.length > 0;
+    page = await store.audit.after(seq, 1000)
+  ) {
+    for (const e of page) actions.set(e.action, (actions.get(e.action) ?? 0) + 1);
+    seq = page[page.length - 1]?.seq ?? seq;
   }
-  return dropped;
+  print(`7. The audit log (${storePath}): one entry per decision, hash-chained`);
+  print(`   by action: ${[...actions].map(([a, n]) => `${a} ${n}`).join(', ') || 'none'}`);
+  print(
+    verdict.ok
+      ? `   verified: intact, ${verdict.count} entries, head ${verdict.head?.hash.slice(0, 16) ?? '-'}...`
+      : `   verified: BROKEN at entry ${verdict.firstBroken.seq}: ${verdict.firstBroken.reason}`,
+  );
+  print(
+    `   see it:   npx frontback audit tail -c ${configFile}\n   check it: npx frontback audit verify -c ${configFile}`,
+  );
+  return verdict.ok;
+}
+
+/** `path` relative to the working directory when it is below it, else as given. */
+function shortPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('run frontback on embedded defaults: local HubSpot and Odoo sandboxes, SQLite store, audit log')
+    .description(
+      'frontback at work on this machine: HubSpot and Odoo sandboxes, real sync passes, a verified audit log',
+    )
     .option('--seed <n>', "seed of the sandboxes' generated data", '42')
-    .option('--records <n>', 'contacts/people to generate per sandbox', '60')
-    .option('--keep-running', 'leave the sandboxes running afterwards (Ctrl-C to stop)')
+    .option('--records <n>', 'contacts/people to generate per sandbox', '30')
+    .option('--latency <ms>', 'delay every sandbox request by this many ms (the sandboxes\u2019 latency fault)', '0')
+    .option('--keep-running', 'then leave the sandboxes and `frontback start` running (Ctrl-C stops them)')
     .action(async (options: DemoOptions, command: Command) => {
+      const started = Date.now();
       const print = (line = ''): void => void process.stdout.write(`${line}\n`);
       const { config: file } = command.optsWithGlobals<{ config?: string }>();
-      const config = loadConfig({
-        file: file ?? DEMO_CONFIG,
-        env: process.env,
-        ...connectorConfigFacts(),
-      });
+      // Shown in the commands to try: relative to where they are typed, when it is below.
+      const configFile = shortPath(file ?? DEMO_CONFIG);
+      const config = loadConfig({ file: configFile, env: process.env, ...connectorConfigFacts() });
+      const seed = intOption('--seed', options.seed, 42, 0) ?? 42;
+      const records = intOption('--records', options.records, 30, 4) ?? 30;
+      const latencyMs = intOption('--latency', options.latency, 0, 0, 10_000) ?? 0;
       const logger = createLogger({ level: process.env.FRONTBACK_LOG_LEVEL ?? 'warn' });
-      print('frontback demo: embedded mode (SQLite store, in-process), sandboxes on this machine');
-      for (const line of describeConfig(config).split('\n')) print(`   ${line}`);
+      print('frontback demo: real sync passes between a HubSpot and an Odoo sandbox on this machine');
+      print(`   configuration ${configFile}; logs: warnings only (FRONTBACK_LOG_LEVEL=info for more)`);
       print();
 
-      const sandboxes: DemoSandbox[] = await startDemoSandboxes(config, Number(options.seed), Number(options.records));
-      const store = await createStore({ url: config.store.url, logger });
+      // The sandboxes first: they refuse a configuration whose connections are not on this machine, before the store is reset.
+      // Kept running, the sandboxes send their webhooks to the server started below (before the story).
+      const sandboxes: DemoSandbox[] = await startDemoSandboxes(config, seed, records, {
+        latencyMs,
+        ...(options.keepRunning ? { webhooksTo: serverBaseUrl(config) } : {}),
+      });
+      const open = openConnectors(config, { logger });
+      let store: Store | undefined;
+      let server: DemoServer | undefined;
       try {
-        print(`1. Sandboxes (seed ${options.seed})`);
+        const storePath = resetStore(config);
+        // A throwaway store: commits need not wait for the disk.
+        store = await createStore({ url: config.store.url, logger, synchronous: 'normal' });
+        print(
+          `1. Sandboxes, seeded afresh (seed ${seed}${latencyMs > 0 ? `, ${latencyMs} ms latency per request` : ''}); store ${storePath}, emptied`,
+        );
         for (const s of sandboxes) print(`   ${s.connection.padEnd(8)} ${s.url.padEnd(24)} ${s.holds}`);
-        print();
-        const connectors = createConnectors(config, { logger });
-        for (const name of Object.keys(config.connections)) {
-          if (!connectors.has(name))
-            print(`   (connection ${name}: no ${config.connections[name]?.kind} connector is registered yet; skipped)`);
-        }
-        const runId = `demo-${randomUUID()}`;
         // The mappings folder as configured (relative to the working directory), else the shipped one.
         const dir = existsSync(resolve(config.mappings.dir))
           ? resolve(config.mappings.dir)
           : join(PACKAGE_ROOT, 'mappings');
-        const loaded = loadMappings(dir, { catalog: mappingCatalog(config) });
+        const loaded = loadMappings(dir, { catalog: mappingCatalog(config), examples: false });
         if (loaded.issues.length > 0) throw new MappingError(loaded.issues);
-        print(
-          `   mappings: ${loaded.mappings.length} loaded and validated (${loaded.mappings.map((l) => l.mapping.id).join(', ')})`,
-        );
-        const forgotten = await forgetSyncState(
+        print(`   mappings ${dir}: ${loaded.mappings.map((l) => l.mapping.id).join(', ')}`);
+        const parts = { mappings: loaded.mappings, connectors: open.connectors, store, logger };
+        if (options.keepRunning) server = await startDemoServer(config, parts);
+        const outcome = await runDemoScenario({
           store,
-          loaded.mappings.map((l) => l.mapping.id),
-        );
-        if (forgotten > 0)
-          print(
-            `   the sandboxes start fresh, so ${forgotten} link(s) and the sync cursors of earlier demo runs in ${config.store.url} were dropped`,
-          );
-        print();
-        const appended = await runDemoScenario({
-          config,
-          store,
-          connectors,
-          logger,
-          runId,
+          connectors: open.connectors,
           mappings: loaded.mappings,
+          overlapMs: config.sync.overlapMinutes * 60_000,
+          ...(config.sync.pageSize === undefined ? {} : { pageSize: config.sync.pageSize }),
           print,
         });
-
-        const verdict = await store.audit.verify();
-        print(`5. Audit log (${config.store.url}): appended ${appended} entries for run ${runId}`);
-        print(
-          verdict.ok
-            ? `   frontback audit verify: intact, ${verdict.count} entries, head ${verdict.head?.hash ?? '-'}`
-            : `   frontback audit verify: BROKEN at entry ${verdict.firstBroken.seq}: ${verdict.firstBroken.reason}`,
-        );
-        print(`   try: npx frontback audit tail -n 5 --store ${config.store.url}`);
+        const intact = await auditSection(store, storePath, configFile, print);
         print();
-        for (const line of NEXT) print(line);
-        if (!verdict.ok) process.exitCode = 1;
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        const verdict =
+          outcome.doubled === 0 && outcome.surprises.length === 0 && intact
+            ? 'every step went as told'
+            : `${outcome.surprises.length + (intact ? 0 : 1)} step(s) did not go as expected (marked !! above)`;
+        print(`Demo done in ${seconds} s: ${verdict}.`);
+        if (!options.keepRunning) {
+          print(
+            'Next: npm run demo -- --keep-running (the sandboxes and frontback start stay up, with commands to try)',
+          );
+          print('   README.md, "The demo", tells what each step shows; docs/sync.md how a pass decides.');
+        }
+        if (outcome.doubled > 0 || outcome.surprises.length > 0 || !intact) process.exitCode = 1;
 
-        if (options.keepRunning) {
+        if (server) {
           print();
-          print('Sandboxes keep running; press Ctrl-C to stop.');
-          await new Promise<void>((resolve) => {
-            process.once('SIGINT', resolve);
-            process.once('SIGTERM', resolve);
-          });
+          await keepRunning(config, server, { ...parts, configFile, sandboxes, print });
+          server = undefined;
         }
       } finally {
-        await store.close();
+        await server?.listening.close();
+        await open.close();
+        await store?.close();
         await Promise.allSettled(sandboxes.map((s) => s.close()));
       }
     });

@@ -15,6 +15,8 @@ export interface DemoSandbox {
   url: string;
   /** One line saying what it holds. */
   holds: string;
+  /** Where it delivers webhooks (without the token), when it does. */
+  webhooksTo?: string;
   close(): Promise<void>;
 }
 
@@ -32,17 +34,40 @@ function localPort(name: string, baseUrl: string | undefined): number {
   return Number(url.port);
 }
 
+/** Options of {@link startDemoSandboxes}. */
+export interface DemoSandboxOptions {
+  /** Delay of every vendor request, ms (the sandboxes' latency fault). Default 0. */
+  latencyMs?: number;
+  /**
+   * Base URL of frontback's server: each sandbox whose connection has a webhook secret
+   * delivers its webhooks to `<base>/webhooks/<connection>`, signed (HubSpot) or with the
+   * token in the URL (Odoo). Default: no webhooks.
+   */
+  webhooksTo?: string;
+}
+
 /** Starts one sandbox per sandboxable connection. */
-export async function startDemoSandboxes(config: Config, seed: number, records: number): Promise<DemoSandbox[]> {
+export async function startDemoSandboxes(
+  config: Config,
+  seed: number,
+  records: number,
+  options: DemoSandboxOptions = {},
+): Promise<DemoSandbox[]> {
   const started: DemoSandbox[] = [];
+  const latencyMs = options.latencyMs ?? 0;
+  const faults = latencyMs > 0 ? { faults: { latencyMs } } : {};
   try {
     for (const [name, connection] of Object.entries(config.connections)) {
       const auth = connection.auth;
+      const secret = connection.webhook?.secret;
+      const hook = options.webhooksTo && secret ? { url: `${options.webhooksTo}/webhooks/${name}`, secret } : undefined;
       if (connection.kind === 'hubspot') {
         const port = localPort(name, connection.baseUrl);
         const sandbox = await createHubSpotSandbox({
           seed,
           records,
+          ...faults,
+          ...(hook ? { webhooks: { url: hook.url, secret: hook.secret } } : {}),
           ...(auth.type === 'bearer' ? { accessTokens: [auth.token] } : {}),
         });
         const url = await sandbox.listen(port);
@@ -51,6 +76,7 @@ export async function startDemoSandboxes(config: Config, seed: number, records: 
           connection: name,
           kind: 'hubspot',
           url,
+          ...(hook ? { webhooksTo: hook.url } : {}),
           holds: `${s.contacts} contacts, ${s.companies} companies, ${s.products} products, ${s.deals} deals`,
           close: () => sandbox.close(),
         });
@@ -60,6 +86,8 @@ export async function startDemoSandboxes(config: Config, seed: number, records: 
           port,
           seed,
           records,
+          ...faults,
+          ...(hook ? { webhookUrl: `${hook.url}?token=${encodeURIComponent(hook.secret)}` } : {}),
           ...(auth.type === 'api-key' ? { apiKey: auth.key, ...(auth.database ? { db: auth.database } : {}) } : {}),
         });
         const url = await sandbox.listen();
@@ -68,6 +96,7 @@ export async function startDemoSandboxes(config: Config, seed: number, records: 
           connection: name,
           kind: 'odoo',
           url,
+          ...(hook ? { webhooksTo: hook.url } : {}),
           holds:
             `${count('res.partner')} partners, ${count('product.product')} products, ` +
             `${count('sale.order')} sale orders, ${count('account.move')} invoices`,

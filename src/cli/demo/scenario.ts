@@ -1,193 +1,291 @@
 /**
- * The embedded demo: sandboxes, connectors, the SQL store and the audit log working
- * together on this machine. It shows what frontback can do today and says what comes
- * next; it never pretends a piece exists that does not.
+ * The demo's story: real sync passes on the sandboxes, told in a few lines each. Every
+ * line is computed from what happened (the passes' outcomes, the records read back
+ * through the connectors, the store and its audit log), never a canned claim: a
+ * first sync over customers that partly overlap and are typed differently, an update
+ * each way, a conflict decided by the mapping's rule, a deletion followed, echoes
+ * suppressed, and the audit log verified. Nothing here knows a vendor: which objects
+ * and fields come from the mappings.
  */
-import type { Config } from '../../config/types.ts';
-import { isAfterCursor, type Connector, type Cursor, type SourceRecord } from '../../connector/index.ts';
-import type { Logger } from '../../observability/logger.ts';
-import type { Store } from '../../store/store.ts';
-import { matchByKey, normalizeEmail } from '../../sync/identity.ts';
+import type { Connector, SourceRecord } from '../../connector/index.ts';
 import type { LoadedMapping } from '../../mapping/load.ts';
-import { previewPair } from './mapping-preview.ts';
+import type { Side } from '../../mapping/spec.ts';
+import type { Store } from '../../store/store.ts';
+import { other, SIDES } from '../../sync/sides.ts';
+import { sideKeys } from './doubles.ts';
+import { editableFields, livePairs, readOne, userWrite, type EditableField } from './edits.ts';
+import { typeInCustomers } from './messy-start.ts';
+import { DemoPasses, type DemoPass } from './passes.ts';
 
-/** The objects the demo reads, per connector kind: the customer flow of ARCHITECTURE.md. */
-const PEOPLE: Record<string, { object: string; label: string }> = {
-  hubspot: { object: 'contacts', label: 'contacts' },
-  odoo: { object: 'res.partner', label: 'partners' },
-};
+/** The mappings the story tells: companies first (contacts attach to them), then their people. */
+export const DEMO_MAPPINGS = { companies: 'companies-partners', people: 'contacts-partners' } as const;
 
 /** What the scenario needs; the command wires it. */
 export interface DemoContext {
-  config: Config;
   store: Store;
-  connectors: Map<string, Connector>;
-  logger: Logger;
-  runId: string;
-  /** Mappings loaded from the configured folder (empty when there are none). */
+  connectors: ReadonlyMap<string, Connector>;
   mappings: readonly LoadedMapping[];
+  /** Re-read window behind each cursor, ms (`sync.overlapMinutes`). */
+  overlapMs: number;
+  pageSize?: number;
   print: (line?: string) => void;
 }
 
-interface Side {
-  connection: string;
-  kind: string;
-  object: string;
-  label: string;
-  connector: Connector;
+/** What the story found, for the exit code and the closing lines. */
+export interface DemoOutcome {
+  /** Keys held twice on one side after the first sync (0 when nothing was doubled). */
+  doubled: number;
+  /** Steps that did not go as the story expects (each also printed). */
+  surprises: string[];
 }
 
-async function readAll(
-  side: Side,
-  since: Cursor | null,
-): Promise<{ records: SourceRecord[]; pages: number; cursor: Cursor | null }> {
-  const records: SourceRecord[] = [];
-  let pages = 0;
-  let cursor = since;
-  for await (const page of side.connector.listChanges(side.object, since)) {
-    pages += 1;
-    records.push(...page.records);
-    cursor = page.cursor;
-  }
-  return { records, pages, cursor };
-}
+/** Values the demo's user types, by field rule name (a plain text field not listed gets a generic one). */
+const TYPED: Record<string, readonly [string, string]> = {
+  jobtitle: ['Head of Purchasing', 'Chief Buyer'],
+  address: ['12 Harbour Road', '3 Station Square'],
+  city: ['Lyon', 'Marseille'],
+  zip: ['69002', '13001'],
+};
 
-function cursorKey(side: Side): string {
-  return `demo:${side.connection}:${side.object}`;
-}
+const q = (value: unknown): string =>
+  value === undefined || value === null || value === '' ? '(empty)' : JSON.stringify(value);
 
-async function saveCursor(ctx: DemoContext, side: Side, cursor: Cursor | null): Promise<void> {
-  if (cursor) await ctx.store.cursors.set(cursorKey(side), { timestamp: cursor.timestamp, id: cursor.id });
-}
-
-function describeCursor(cursor: Cursor | null): string {
-  return cursor ? `(${cursor.timestamp}, ${cursor.id})` : '(none)';
-}
-
-/** Runs the demo scenario; returns the number of audit entries it appended. */
-export async function runDemoScenario(ctx: DemoContext): Promise<number> {
+/** Runs the story; answers what it found. */
+export async function runDemoScenario(ctx: DemoContext): Promise<DemoOutcome> {
   const { print } = ctx;
-  const sides: Side[] = [];
-  for (const [connection, connector] of ctx.connectors) {
-    const people = PEOPLE[connector.kind];
-    if (people) sides.push({ connection, kind: connector.kind, connector, ...people });
-  }
-  let appended = 0;
-  const audit = async (action: string, details: Record<string, string | number | boolean | null>): Promise<void> => {
-    await ctx.store.audit.append({ runId: ctx.runId, action, actor: 'system', details });
-    appended += 1;
+  const outcome: DemoOutcome = { doubled: 0, surprises: [] };
+  const surprise = (line: string): void => {
+    outcome.surprises.push(line);
+    print(`   !! ${line}`);
+  };
+  const find = (id: string): LoadedMapping => {
+    const loaded = ctx.mappings.find((l) => l.mapping.id === id);
+    if (!loaded) throw new Error(`the demo needs the mapping ${id} (the shipped mappings/hubspot-odoo has it)`);
+    return loaded;
+  };
+  const companies = find(DEMO_MAPPINGS.companies);
+  const people = find(DEMO_MAPPINGS.people);
+  const sidesOf = (loaded: LoadedMapping): Record<Side, Connector> => {
+    const { crm, erp } = loaded.mapping.sides;
+    const c = ctx.connectors.get(crm.connection);
+    const e = ctx.connectors.get(erp.connection);
+    if (!c || !e)
+      throw new Error(
+        `mapping ${loaded.mapping.id}: connection ${c ? erp.connection : crm.connection} has no connector`,
+      );
+    return { crm: c, erp: e };
+  };
+  const label = (loaded: LoadedMapping, side: Side): string =>
+    `${loaded.mapping.sides[side].connection} ${loaded.mapping.sides[side].object}`;
+  const conn = (loaded: LoadedMapping, side: Side): string => loaded.mapping.sides[side].connection;
+  const passes = new DemoPasses({
+    store: ctx.store,
+    connectors: ctx.connectors,
+    overlapMs: ctx.overlapMs,
+    ...(ctx.pageSize === undefined ? {} : { pageSize: ctx.pageSize }),
+  });
+  const all: DemoPass[] = [];
+  const pass = async (loaded: LoadedMapping, from: Side): Promise<DemoPass> => {
+    const p = await passes.run(loaded, from);
+    all.push(p);
+    const c = p.report.counts;
+    const wrote = (side: Side): string => {
+      const created = p.created[side].length;
+      const removed = p.removed[side].length;
+      const updated = p.written[side].length - created - removed;
+      const verb = loaded.mapping.deletes === 'delete' ? 'deleted' : 'archived';
+      return `${conn(loaded, side)} ${created > 0 ? `${created} created, ` : ''}${removed > 0 ? `${removed} ${verb}, ` : ''}${updated} updated`;
+    };
+    const parts = [
+      wrote(other(from)),
+      ...(p.written[from].length > 0 ? [wrote(from)] : []),
+      ...(c.conflicted > 0 ? [`${c.conflicted} parked as conflicts`] : []),
+      ...(c.failed > 0 ? [`${c.failed} failed (dead-lettered)`] : []),
+      `${p.echoes.skipped} echo(es) skipped`,
+    ];
+    print(`   pass ${loaded.mapping.id} from ${conn(loaded, from)}: ${p.report.read} read -> ${parts.join('; ')}`);
+    return p;
   };
 
-  print('2. Reading every customer record through the connectors (incremental listing from no cursor)');
-  const read = new Map<string, SourceRecord[]>();
-  for (const side of sides) {
-    const started = Date.now();
-    const { records, pages, cursor } = await readAll(side, null);
-    read.set(side.connection, records);
-    await saveCursor(ctx, side, cursor);
+  // 1. (continued) the messy start: customers typed in by hand before frontback ever ran.
+  print('   Typed in by hand before frontback (through each system\u2019s API), besides the seeded differences:');
+  const typed = await typeInCustomers(companies, sidesOf(companies));
+  for (const t of typed)
     print(
-      `   ${side.connection.padEnd(8)} ${side.object.padEnd(12)} ${String(records.length).padStart(5)} ` +
-        `${side.label} in ${pages} page(s), ${Date.now() - started} ms; cursor saved ${describeCursor(cursor)}`,
+      `     ${t.both ? 'in both, written differently:' : `only in ${conn(companies, t.side)}:`.padEnd(29)} ${label(companies, t.side)} ${t.id} ${q(t.name)}`,
     );
-    await audit('demo.read', { connection: side.connection, object: side.object, records: records.length, pages });
-  }
-
-  const crm = sides.find((s) => s.kind === 'hubspot');
-  const erp = sides.find((s) => s.kind === 'odoo');
   print();
-  if (crm && erp) {
-    print(
-      '3. Identity preview: which CRM contacts already exist in the ERP (match rule: email, trimmed and lower-cased)',
-    );
-    const crmPeople = read.get(crm.connection) ?? [];
-    // Odoo partners include companies; only people carry a contact's email.
-    const erpPeople = (read.get(erp.connection) ?? []).filter((r) => r.fields.is_company !== true);
-    const emailOf = (r: SourceRecord): string | undefined => normalizeEmail(r.fields.email);
-    const m = matchByKey(crmPeople, erpPeople, emailOf, emailOf);
-    const reformatted = m.pairs.filter((p) => p.left.fields.email !== p.right.fields.email);
-    print(
-      `   ${m.pairs.length} of ${crmPeople.length} HubSpot contacts match one Odoo partner; ${reformatted.length} of those only after normalising the email`,
-    );
-    for (const p of reformatted.slice(0, 3)) {
-      print(
-        `     HubSpot ${p.left.id} ${JSON.stringify(p.left.fields.email)}  <->  Odoo ${p.right.id} ${JSON.stringify(p.right.fields.email)}`,
-      );
-    }
-    print(
-      `   ${m.leftOnly.length} only in HubSpot, ${m.rightOnly.length} only in Odoo (no ` +
-        `email or none in common), ${m.ambiguous.length} ambiguous (never linked automatically)`,
-    );
-    await audit('demo.match-preview', {
-      pairs: m.pairs.length,
-      reformatted: reformatted.length,
-      crmOnly: m.leftOnly.length,
-      erpOnly: m.rightOnly.length,
-      ambiguous: m.ambiguous.length,
-    });
-    print();
-    const loaded = ctx.mappings.find((l) => l.mapping.id === 'contacts-partners');
-    const pair = reformatted[0] ?? m.pairs[0];
-    if (loaded && pair) {
-      print(`   Dry run of mapping ${loaded.mapping.id} (${loaded.file}, version ${loaded.mapping.version}):`);
-      print(
-        `   HubSpot contact ${pair.left.id} -> the patch Odoo partner ${pair.right.id} would get (nothing is written)`,
-      );
-      const counts = await previewPair(loaded, pair.left, pair.right, erp.connector, print);
-      print(
-        `   => ${counts.changes} field(s) would change, ${counts.agree} already agree ` +
-          `(${counts.reformatted} only after normalising), ${counts.leftOut} left out`,
-      );
-      print(
-        `   => the merge would push ${counts.merge.toErp} field(s) to Odoo and ${counts.merge.toCrm} to HubSpot, and park ${counts.merge.conflicts}`,
-      );
-      const { merge, ...fields } = counts;
-      await audit('demo.mapping-dry-run', {
-        mapping: loaded.mapping.id,
-        mappingVersion: loaded.mapping.version,
-        crmId: pair.left.id,
-        erpId: pair.right.id,
-        ...fields,
-        mergeToErp: merge.toErp,
-        mergeToCrm: merge.toCrm,
-        mergeConflicts: merge.conflicts,
-      });
-      print();
-    }
-  } else {
-    print('3. Identity preview skipped: it needs both a HubSpot and an Odoo connection with a registered connector.');
-    print();
-  }
 
-  if (crm) {
-    print('4. One change made through the HubSpot API, then an incremental read from the saved cursor');
-    const first = (read.get(crm.connection) ?? [])[0];
-    if (first) {
-      const phone = `+1 555 ${String(Date.now() % 10_000_000).padStart(7, '0')}`;
-      const [result] = await crm.connector.write(crm.object, [
-        { op: 'update', ref: 'demo', id: first.id, fields: { phone } },
-      ]);
-      print(
-        `   updated contact ${first.id}: phone -> ${phone} (${result?.ok ? 'ok' : `failed: ${result?.error.message ?? 'no result'}`})`,
-      );
-      const saved = await ctx.store.cursors.get(cursorKey(crm));
-      const since = saved?.timestamp && saved.id ? { timestamp: saved.timestamp, id: saved.id } : null;
-      const { records, cursor } = await readAll(crm, since);
-      await saveCursor(ctx, crm, cursor);
-      // The connector re-reads a window behind the cursor (HubSpot's search index lags writes):
-      // what falls inside it was seen before, and the engine's snapshot comparison skips it unchanged.
-      const fresh = records.filter((r) => isAfterCursor({ timestamp: r.modifiedAt, id: r.id }, since));
-      print(
-        `   read since ${describeCursor(since)}: ${fresh.length} record(s) changed after the cursor [${fresh.map((r) => r.id).join(', ')}], ` +
-          `${records.length - fresh.length} re-read inside the connector's overlap window (seen before); cursor now ${describeCursor(cursor)}`,
-      );
-      await audit('demo.incremental-read', {
-        connection: crm.connection,
-        object: crm.object,
-        changed: first.id,
-        seen: records.length,
-      });
-    }
-    print();
+  // 2. The first sync.
+  print('2. First sync: a pass from each side of each mapping, companies first (contacts attach to them)');
+  const first: DemoPass[] = [];
+  for (const loaded of [companies, people]) {
+    const made = await passes.prepare(loaded);
+    if (made.length > 0) print(`   ${loaded.mapping.id}: created the custom fields it needs: ${made.join(', ')}`);
+    for (const from of SIDES) first.push(await pass(loaded, from));
   }
-  return appended;
+  for (const loaded of [companies, people]) {
+    const mine = first.filter((p) => p.mapping === loaded.mapping.id);
+    const matched = new Map<string, number>();
+    let waiting = 0;
+    for (const p of mine) {
+      for (const [rule, n] of Object.entries(p.report.counts.identity.matched))
+        matched.set(rule, (matched.get(rule) ?? 0) + n);
+      waiting += p.report.counts.identity.ambiguous + p.report.counts.identity.waiting;
+    }
+    const total = [...matched.values()].reduce((a, b) => a + b, 0);
+    const rules = [...matched].map(([rule, n]) => `${rule} ${n}`).join(', ');
+    const created = SIDES.map((s) => `${mine.reduce((n, p) => n + p.created[s].length, 0)} in ${conn(loaded, s)}`);
+    const links = (await ctx.store.links.list(loaded.mapping.id)).length;
+    print(`   => ${loaded.mapping.id}: ${links} linked pairs; ${waiting} record(s) left to a person`);
+    print(`      matched ${total}${rules ? `: ${rules}` : ''}`);
+    print(`      created ${created.join(', ')}`);
+    // Matched although typed differently: the raw values of the rule that matched them differ (one example per rule).
+    const examples = new Map<string, string>();
+    for (const p of mine)
+      for (const a of p.outcomes) {
+        const plan = a.plan;
+        const rule = loaded.mapping.matchRules.find((r) => r.label === plan.matchedBy);
+        if (!rule?.fields || !plan.records.crm || !plan.records.erp || examples.has(rule.label)) continue;
+        const [c, e] = [plan.records.crm.fields[rule.fields.crm], plan.records.erp.fields[rule.fields.erp]];
+        if (c !== e)
+          examples.set(rule.label, `${conn(loaded, 'crm')} ${q(c)} = ${conn(loaded, 'erp')} ${q(e)} (${rule.label})`);
+      }
+    for (const e of examples.values()) print(`      e.g. ${e}`);
+    const keys = await Promise.all(SIDES.map((s) => sideKeys(loaded.mapping, s, sidesOf(loaded)[s])));
+    const doubled = keys.reduce((n, k) => n + k.doubled.length, 0);
+    outcome.doubled += doubled;
+    const counted = keys.map(
+      (k) =>
+        `${label(loaded, k.side)} ${k.records} live, ${k.keys} keys${k.keyless > 0 ? ` (+${k.keyless} keyless)` : ''}`,
+    );
+    print(
+      `      ${doubled === 0 ? 'nothing doubled' : `DOUBLED: ${doubled} key(s) held twice`}: ${counted.join('; ')}`,
+    );
+    for (const k of keys)
+      for (const d of k.doubled.slice(0, 3))
+        surprise(`${label(loaded, k.side)} holds ${d.key} ${d.ids.length} times: ${d.ids.join(', ')}`);
+  }
+  print();
+
+  // 3. to 5.: edits by a user between passes, on linked pairs of the people mapping.
+  const fields = editableFields(people);
+  const pairs = await livePairs(people, await ctx.store.links.list(people.mapping.id), sidesOf(people));
+  const [fA, fB, fC] = [fields[0], fields[1] ?? fields[0], fields[2] ?? fields[0]];
+  if (!fA || !fB || !fC || pairs.length < 4) {
+    surprise(
+      `${people.mapping.id}: the story needs a plain two-way field and 4 linked pairs (found ${fields.length} and ${pairs.length})`,
+    );
+    return outcome;
+  }
+  const [a, b, c, d] = pairs as [(typeof pairs)[0], (typeof pairs)[0], (typeof pairs)[0], (typeof pairs)[0]];
+  const typedValue = (f: EditableField, i: 0 | 1): string => TYPED[f.name]?.[i] ?? `${f.name} edited (${i + 1})`;
+  const objectOf = (side: Side): string => people.mapping.sides[side].object;
+  const now = async (side: Side, id: string): Promise<SourceRecord | undefined> =>
+    readOne(sidesOf(people)[side], objectOf(side), id);
+  const rawOf = (f: EditableField, side: Side): string => f[side];
+  // The user's edits, to tell a record changed again since frontback wrote it from an echo.
+  const edited = new Set<string>();
+  const edit = async (side: Side, id: string, change: Parameters<typeof userWrite>[3]): Promise<void> => {
+    await userWrite(sidesOf(people)[side], objectOf(side), id, change);
+    edited.add(`${side}:${id}`);
+  };
+
+  print(`3. An update each way (${people.mapping.id}; edits made through each system\u2019s API, as a user would)`);
+  for (const [from, pair, f] of [
+    ['crm', a, fA],
+    ['erp', b, fB],
+  ] as const) {
+    const to = other(from);
+    const value = typedValue(f, 0);
+    const before = pair[from].fields[rawOf(f, from)];
+    await edit(from, pair[from].id, { fields: { [rawOf(f, from)]: value } });
+    print(`   ${label(people, from)} ${pair[from].id}: ${rawOf(f, from)} ${q(before)} -> ${q(value)}`);
+    await pass(people, from);
+    const after = (await now(to, pair[to].id))?.fields[rawOf(f, to)];
+    print(
+      `   ${label(people, to)} ${pair[to].id} now has ${rawOf(f, to)} = ${q(after)}${after === value ? '' : ' (not moved)'}`,
+    );
+    if (after !== value) surprise(`the ${f.name} change did not reach ${conn(people, to)}`);
+  }
+  print();
+
+  print(
+    `4. A conflict: both sides change ${fC.name} of one pair between passes (rule of the mapping: conflicts: ${people.mapping.conflicts})`,
+  );
+  // The ERP first, then the CRM: two edits a moment apart, each dated by its own system.
+  const edits: Array<[Side, string]> = [
+    ['erp', typedValue(fC, 0)],
+    ['crm', typedValue(fC, 1)],
+  ];
+  for (const [side, value] of edits) {
+    await edit(side, c[side].id, { fields: { [rawOf(fC, side)]: value } });
+    const stamp = (await now(side, c[side].id))?.modifiedAt ?? '?';
+    print(
+      `   ${label(people, side)} ${c[side].id}: ${rawOf(fC, side)} -> ${q(value)} (modified ${stamp}, as ${conn(people, side)} dates it)`,
+    );
+  }
+  const conflictPass = await pass(people, 'crm');
+  const decided = conflictPass.outcomes
+    .find((o) => o.plan.id === c.crm.id)
+    ?.plan.decisions.find((x) => x.field === fC.name);
+  if (decided === undefined) surprise(`the pass from ${conn(people, 'crm')} did not decide ${fC.name} of ${c.crm.id}`);
+  else {
+    const winner =
+      decided.action === 'push' && decided.from
+        ? `${conn(people, decided.from)} wins`
+        : decided.action === 'conflict'
+          ? 'parked for a person'
+          : 'kept';
+    print(`   decided: ${fC.name}: ${winner}`);
+    print(`      rule: ${decided.rule}`);
+  }
+  const [crmNow, erpNow] = [
+    (await now('crm', c.crm.id))?.fields[rawOf(fC, 'crm')],
+    (await now('erp', c.erp.id))?.fields[rawOf(fC, 'erp')],
+  ];
+  print(
+    `   now: ${conn(people, 'crm')} ${q(crmNow)}, ${conn(people, 'erp')} ${q(erpNow)}${crmNow === erpNow ? ' (in agreement)' : ''}`,
+  );
+  print();
+
+  print(`5. A deletion (rule of the mapping: deletes: ${people.mapping.deletes})`);
+  await edit('crm', d.crm.id, { archive: true });
+  const named = people.mapping.matchRules[0]?.fields?.crm;
+  print(`   ${label(people, 'crm')} ${d.crm.id}${named ? ` (${q(d.crm.fields[named])})` : ''} archived`);
+  await pass(people, 'crm');
+  const partner = await now('erp', d.erp.id);
+  const state = partner === undefined ? 'deleted' : partner.archived ? 'archived' : 'still live';
+  print(`   ${label(people, 'erp')} ${d.erp.id} is now ${state}`);
+  const expected =
+    people.mapping.deletes === 'ignore' ? 'still live' : people.mapping.deletes === 'archive' ? 'archived' : 'deleted';
+  if (state !== expected)
+    surprise(`deletes: ${people.mapping.deletes} expected the partner ${expected}, it is ${state}`);
+  print();
+
+  print('6. Echoes: the passes after frontback\u2019s writes read them back, recognise them and write nothing');
+  const last = [await pass(people, 'erp'), await pass(people, 'crm')];
+  const lastWrites = last.reduce((n, p) => n + p.written.crm.length + p.written.erp.length, 0);
+  const back = last.reduce((n, p) => n + p.echoes.readBack, 0);
+  print(`   these two passes read back ${back} record(s) frontback had written; ${lastWrites} write(s) made`);
+  const totals = { written: 0, back: 0, skipped: 0, byUser: 0 };
+  for (const p of all) {
+    totals.written += p.written.crm.length + p.written.erp.length;
+    totals.back += p.echoes.readBack;
+    totals.skipped += p.echoes.skipped;
+    if (p.mapping === people.mapping.id)
+      totals.byUser += p.echoes.changed.filter((id) => edited.has(`${p.from}:${id}`)).length;
+  }
+  const others = totals.back - totals.skipped;
+  print(
+    `   over the whole demo: ${all.length} passes, ${totals.written} records written; ${totals.back} of them read back, ` +
+      `${totals.skipped} skipped as echoes`,
+  );
+  if (others > 0)
+    print(
+      `      ${others} read back with more to carry, so synced on${totals.byUser > 0 ? ` (${totals.byUser} of them after a user's edit)` : ''}`,
+    );
+  if (lastWrites > 0) surprise(`the last passes wrote ${lastWrites} record(s): nothing had changed`);
+  print();
+  return outcome;
 }
