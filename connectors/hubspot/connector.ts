@@ -10,6 +10,7 @@ import {
   chunk,
   rereadStart,
   toTimestamp,
+  webhookSecrets,
   type ConnectionSettings,
   type Connector,
   type ConnectorDeps,
@@ -340,7 +341,7 @@ export function createHubSpotConnector(
     budget: () => budget.snapshot(),
 
     webhooks: hubspotWebhooks({
-      secret: connection.webhook?.secret,
+      secret: webhookSecrets(connection.webhook),
       ...(connection.webhook?.publicBaseUrl === undefined ? {} : { publicBaseUrl: connection.webhook.publicBaseUrl }),
       ...(connection.webhook?.signatureVersion === undefined
         ? {}

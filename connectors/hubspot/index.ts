@@ -14,6 +14,8 @@ const hubspot = defineConnector({
   displayName: 'HubSpot',
   defaultBaseUrl: HUBSPOT_BASE_URL,
   authTypes: ['bearer', 'oauth2'],
+  // Deliveries are signed with the app's client secret, which HubSpot issues.
+  webhookSecret: 'vendor-issued',
   objects: STANDARD_OBJECT_DESCRIPTIONS,
   limits: {
     maxBatchSize: { create: 100, update: 100, upsert: 100, archive: 100, read: 100 },

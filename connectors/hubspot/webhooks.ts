@@ -16,6 +16,7 @@ import {
   parseJsonBody,
   secretsEqual,
   toTimestamp,
+  webhookSecrets,
   type ChangeHint,
   type ChangeKind,
   type InboundRequest,
@@ -36,8 +37,12 @@ export type SignatureVersion = 'v1' | 'v2' | 'v3';
 
 /** Options of {@link hubspotWebhooks}. */
 export interface HubSpotWebhookOptions {
-  /** The app's client secret (signing key); without it every delivery is refused. */
-  secret: string | undefined;
+  /**
+   * The app's client secret (signing key), or, while HubSpot's rotation is rolled out,
+   * the new and the previous one (the current first): a delivery signed with either is
+   * accepted. Without one every delivery is refused.
+   */
+  secret: string | readonly string[] | undefined;
   /** Public base URL HubSpot calls (`https://sync.example.com`); default: the request's own URL. */
   publicBaseUrl?: string;
   /** Require this version; default: v3 when its header is present, else the `X-HubSpot-Signature-Version` one. */
@@ -79,15 +84,33 @@ export function signedUri(req: InboundRequest, publicBaseUrl: string | undefined
   return `${publicBaseUrl.replace(/\/+$/, '')}${pathAndQuery}`;
 }
 
-/** Checks one delivery's signature. Never throws: hostile input is a 401/400 verdict. */
+/**
+ * Checks one delivery's signature against every configured client secret (two during a
+ * rollover): accepted when one matches, else the refusal for the current secret. Never
+ * throws: hostile input is a 401/400 verdict.
+ */
 export function verifyHubSpotSignature(
   req: InboundRequest,
   now: number,
   options: Omit<HubSpotWebhookOptions, 'objects'>,
 ): WebhookVerdict {
-  if (options.secret === undefined || options.secret === '')
-    return refuse(401, 'no webhook secret is configured for this connection');
-  const secret = options.secret;
+  const secrets = webhookSecrets(
+    typeof options.secret === 'string' ? { secret: options.secret } : { secrets: options.secret ?? [] },
+  );
+  const [current] = secrets;
+  if (current === undefined) return refuse(401, 'no webhook secret is configured for this connection');
+  // Every secret is checked, whichever matches, so the time taken does not tell which one did.
+  const verdicts = secrets.map((secret) => verifyWithSecret(req, now, options, secret));
+  return verdicts.find((v) => v.ok) ?? (verdicts[0] as WebhookVerdict);
+}
+
+/** Checks one delivery's signature with one client secret. */
+function verifyWithSecret(
+  req: InboundRequest,
+  now: number,
+  options: Omit<HubSpotWebhookOptions, 'objects'>,
+  secret: string,
+): WebhookVerdict {
   const body = req.rawBody.toString('utf8');
   const uri = signedUri(req, options.publicBaseUrl);
   const v3 = headerValue(req.headers, 'x-hubspot-signature-v3');

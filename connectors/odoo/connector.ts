@@ -9,6 +9,7 @@ import {
   chunk,
   rereadStart,
   toTimestamp,
+  webhookSecrets,
   type ApiKeyAuthSettings,
   type ConnectionSettings,
   type Connector,
@@ -305,7 +306,7 @@ export function createOdooConnector(
     budget: () => budget.snapshot(),
 
     webhooks: odooWebhooks({
-      secret: connection.webhook?.secret,
+      secret: webhookSecrets(connection.webhook),
       models,
       bucketSeconds: options.webhookBucketSeconds,
       clock: deps.clock,

@@ -12,6 +12,8 @@ const odoo = defineConnector({
   kind: 'odoo',
   displayName: 'Odoo',
   authTypes: ['api-key'],
+  // Odoo cannot sign: the admin makes up the token the automation rule puts in the webhook URL.
+  webhookSecret: 'admin-chosen',
   objects: STANDARD_MODEL_DESCRIPTIONS,
   limits: {
     // Odoo has no documented batch limit; 100 keeps one `load` or `write` call (a single

@@ -2,7 +2,7 @@
  * Odoo webhooks. Odoo cannot sign: an automation rule ("Send Webhook Notification")
  * posts `{"_model", "_id", "_action", ...ticked fields}` with only a Content-Type header.
  * The secret is therefore a token in the URL (`.../<token>` or `?token=<token>`),
- * compared in constant time. A delivery is a hint: the engine re-reads the record.
+ * compared in constant time; during a rollover either of two configured tokens is accepted. A delivery is a hint: the engine re-reads the record.
  *
  * A delivery holds one item or an array of at most {@link MAX_ITEMS} (more: 400).
  *
@@ -21,9 +21,10 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ErrorCode, FrontbackError } from '../../src/errors.ts';
 import {
+  matchesAnySecret,
   parseJsonBody,
-  secretsEqual,
   toTimestamp,
+  webhookSecrets,
   type ChangeHint,
   type ChangeKind,
   type InboundRequest,
@@ -35,8 +36,11 @@ export const MAX_ITEMS = 1000;
 
 /** Settings of {@link odooWebhooks}. */
 export interface OdooWebhookSettings {
-  /** The token expected in the URL; without it every delivery is refused. */
-  secret: string | undefined;
+  /**
+   * The token expected in the URL, or every accepted one during a rollover (the current one
+   * first); without one every delivery is refused.
+   */
+  secret: string | readonly string[] | undefined;
   /** Models this connection knows; deliveries for others are refused (400). */
   models: ReadonlySet<string>;
   /** Dedupe bucket for deliveries without write_date, seconds. */
@@ -93,9 +97,12 @@ export function odooWebhooks(settings: OdooWebhookSettings): WebhookHandler {
     // Odoo sends each notice once (1-second timeout, no retry): a refused one is picked up by the next poll.
     overLimit: { status: 429, retried: false },
     verify(req) {
-      if (settings.secret === undefined || settings.secret === '')
+      const secrets = webhookSecrets(
+        typeof settings.secret === 'string' ? { secret: settings.secret } : { secrets: settings.secret ?? [] },
+      );
+      if (secrets.length === 0)
         return { ok: false, status: 401, reason: 'no webhook secret is configured for this connection' };
-      if (!secretsEqual(tokenOf(req), settings.secret))
+      if (!matchesAnySecret(tokenOf(req), secrets))
         return { ok: false, status: 401, reason: 'missing or wrong token in the webhook URL' };
       return { ok: true };
     },

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { ErrorCode, FrontbackError } from '../errors.ts';
-import { loadConfig } from '../config/load.ts';
+import { loadConfig, type LoadConfigOptions } from '../config/load.ts';
 import type { Config } from '../config/types.ts';
 import { connectorRegistry } from '../../connectors/index.ts';
 
@@ -18,8 +18,7 @@ export function loadCliConfig(command: Command, env: NodeJS.ProcessEnv = process
   return loadConfig({
     ...(config === undefined ? {} : { file: config }),
     env,
-    // The registry's kinds: a kind nothing implements is an error at load, listing the available ones.
-    knownConnectorKinds: connectorRegistry.kinds(),
+    ...connectorConfigFacts(),
     cwd: process.cwd(),
   });
 }
@@ -36,4 +35,20 @@ export const NO_CONFIGURATION =
 export function requireConfiguration(config: Config): void {
   if (config.source.file === null && Object.keys(config.connections).length === 0)
     throw new FrontbackError(ErrorCode.Config, NO_CONFIGURATION);
+}
+
+/**
+ * What the configuration loader needs to know of the connectors: the registry's kinds (a
+ * kind nothing implements is an error at load, listing the available ones) and who
+ * chooses each kind's webhook secret (an admin-chosen one must be strong).
+ */
+export function connectorConfigFacts(): Pick<LoadConfigOptions, 'knownConnectorKinds' | 'webhookSecretOrigins'> {
+  const kinds = connectorRegistry.kinds();
+  const webhookSecretOrigins = Object.fromEntries(
+    kinds.flatMap((kind) => {
+      const origin = connectorRegistry.get(kind)?.webhookSecret;
+      return origin === undefined ? [] : [[kind, origin] as const];
+    }),
+  );
+  return { knownConnectorKinds: kinds, webhookSecretOrigins };
 }

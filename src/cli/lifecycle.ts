@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { CONFIG_DEFAULTS } from '../config/defaults.ts';
+import { DEMO_NOTICE } from '../config/describe.ts';
 import type { Config } from '../config/types.ts';
 import type { Connector } from '../connector/index.ts';
 import type { CompiledMapping } from '../mapping/types.ts';
@@ -54,11 +55,11 @@ export async function listenConfigured(
       bodyLimitBytes: config.server.bodyLimitBytes,
       ...(config.server.publicBaseUrl === undefined ? {} : { publicBaseUrl: config.server.publicBaseUrl }),
       ...(config.server.trustProxy === undefined ? {} : { trustProxy: config.server.trustProxy }),
-      ...(config.server.metricsToken === undefined ? {} : { metricsToken: config.server.metricsToken }),
+      metricsToken: config.server.metricsTokens,
       storeGaugeSeconds: config.server.storeGaugeSeconds,
       webhookRateLimits: webhookRateLimits(config),
       admin: {
-        token: config.server.adminToken,
+        token: config.server.adminTokens,
         engine: syncEngine(parts.mappings, parts.connectors, parts.store),
         overlapMs: config.sync.overlapMinutes * 60_000,
         ...(config.queue.redis === undefined ? {} : { redisUrl: config.queue.redis }),
@@ -67,6 +68,7 @@ export async function listenConfigured(
     },
     { separateOperations: operations !== undefined },
   );
+  if (config.demo) parts.logger.warn({ host: config.server.host }, DEMO_NOTICE);
   const close = async (): Promise<void> => {
     await Promise.all([servers.main.close(), servers.operations?.close()]);
   };

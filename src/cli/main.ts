@@ -18,6 +18,7 @@ import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerMatchesCommand } from './commands/matches.ts';
 import { registerSandboxCommand } from './commands/sandbox.ts';
 import { registerSchemaCommand } from './commands/schema.ts';
+import { registerSecretCommand } from './commands/secret.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { registerSyncCommand } from './commands/sync.ts';
@@ -60,6 +61,7 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerDescribeCommand(program);
   registerExplainCommand(program);
+  registerSecretCommand(program);
   return program;
 }
 

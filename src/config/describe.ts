@@ -7,12 +7,21 @@ import { safeUrl } from '../observability/logger.ts';
 import { SECRET_KEYS } from './schema.ts';
 import type { AuthConfig, Config, ConnectionConfig } from './types.ts';
 
+/**
+ * What `validate` says, and the server logs at warn, for the demo configuration: its
+ * tokens are public, so it must never listen beyond this machine.
+ */
+export const DEMO_NOTICE =
+  'demo configuration (demo: true): its published tokens are accepted on a loopback address only; never expose this server';
+
 /** What a masked secret looks like. Fixed length, so it says nothing about the secret. */
 export const MASK = '********';
 
 function maskValue(value: unknown, key: string | undefined): unknown {
   if (key !== undefined && SECRET_KEYS.has(key) && typeof value === 'string') return MASK;
-  if (Array.isArray(value)) return value.map((v) => maskValue(v, undefined));
+  // A list under a secret key (`adminTokens`, a rollover's two values) is a list of secrets.
+  if (Array.isArray(value))
+    return value.map((v) => maskValue(v, key !== undefined && SECRET_KEYS.has(key) ? key : undefined));
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskValue(v, k)]));
   }
@@ -56,10 +65,15 @@ function describeAuth(auth: AuthConfig): string {
 function describeConnection(name: string, c: ConnectionConfig): string {
   const where = c.baseUrl === undefined ? "the connector's default URL" : safeUrl(c.baseUrl);
   const parts = [`${name}: ${c.kind} at ${where}`, `auth ${describeAuth(c.auth)}`];
-  if (c.webhook) parts.push(`webhook secret ${c.webhook.secret ? MASK : 'not set'}`);
+  if (c.webhook) parts.push(`webhook secret ${c.webhook.secret ? `${MASK}${rollover(c.webhook.secrets)}` : 'not set'}`);
   if (c.rateLimit) parts.push(`rate limit ${c.rateLimit.requests} per ${c.rateLimit.perMs} ms`);
   if (c.concurrency !== undefined) parts.push(`${c.concurrency} request${c.concurrency === 1 ? '' : 's'} at once`);
   return parts.join(', ');
+}
+
+/** ` (and a previous one)` while two values of a secret are accepted (a rollover). */
+function rollover(values: readonly string[]): string {
+  return values.length > 1 ? ' and a previous one' : '';
 }
 
 /** Checkpoints: where, how often, whether a key signs, how many keys are trusted (never the key itself). */
@@ -78,6 +92,7 @@ export function describeConfig(config: Config): string {
   const connections = Object.entries(config.connections);
   const lines = [
     `configuration: ${source.file ?? 'built-in defaults (no file)'}${overrides}`,
+    ...(config.demo ? [DEMO_NOTICE] : []),
     connections.length === 0 ? 'connections: none' : `connections (${connections.length}):`,
     ...connections.map(([name, c]) => `  ${describeConnection(name, c)}`),
     `store: ${store.kind} ${store.kind === 'postgres' ? safeUrl(store.url) : store.url}` +
@@ -87,8 +102,9 @@ export function describeConfig(config: Config): string {
       ? `queue: embedded (in-process), concurrency ${queue.concurrency}`
       : `queue: bullmq on ${safeUrl(queue.redis)}, prefix ${queue.prefix}, concurrency ${queue.concurrency}`,
     `server: ${server.host}:${server.port}${server.publicBaseUrl ? ` (public ${server.publicBaseUrl})` : ''}, ` +
-      `body limit ${server.bodyLimitBytes} bytes, admin API ${server.adminToken ? `enabled (token ${MASK})` : 'disabled (no admin token)'}, ` +
-      `/metrics ${server.metricsToken ? `behind a token (${MASK})` : 'open (no metrics token)'}, ` +
+      `body limit ${server.bodyLimitBytes} bytes, ` +
+      `admin API ${server.adminToken ? `enabled (token ${MASK}${rollover(server.adminTokens)})` : 'disabled (no admin token)'}, ` +
+      `/metrics ${server.metricsToken ? `behind a token (${MASK}${rollover(server.metricsTokens)})` : 'open (no metrics token)'}, ` +
       `trusted proxies ${server.trustProxy && server.trustProxy.length > 0 ? server.trustProxy.join(', ') : 'none'}` +
       (server.operations ? `, /admin and /metrics on ${server.operations.host}:${server.operations.port} only` : ''),
     `mappings dir: ${config.mappings.dir}`,

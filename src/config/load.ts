@@ -10,6 +10,8 @@ import { ConfigError, type SourceIssue } from '../errors.ts';
 import { CONFIG_DEFAULTS } from './defaults.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { interpolateValue, type Env } from './interpolate.ts';
+import { checkChosenSecrets, type WebhookSecretOrigin } from './check-secrets.ts';
+import { checkDemoSecrets } from './demo-secrets.ts';
 import { configSchema, SECRET_KEYS } from './schema.ts';
 import type { Config } from './types.ts';
 import { createIssueTranslator, describeInput } from './zod-issues.ts';
@@ -23,6 +25,12 @@ export interface LoadConfigOptions {
   env: Env;
   /** Connector kinds the registry knows; when given, any other `kind` is refused. */
   knownConnectorKinds?: readonly string[];
+  /**
+   * Who chooses each connector kind's webhook secret, as the connectors declare it: an
+   * `admin-chosen` one must be strong (docs/security.md); kinds not listed have theirs
+   * checked for presence only.
+   */
+  webhookSecretOrigins?: Readonly<Record<string, WebhookSecretOrigin>>;
   /** Directory relative paths are resolved against; default `process.cwd()`. */
   cwd?: string;
 }
@@ -161,18 +169,24 @@ export function loadConfig(options: LoadConfigOptions): Config {
   const unresolved = new Set(problems.map((p) => formatPath(p.path)));
   issues.push(...checkConnections(raw, source, options.knownConnectorKinds));
 
-  const isSecret = (path: YamlPath): boolean => SECRET_KEYS.has(String(path[path.length - 1]));
+  // A list item of a secret (`adminToken: [new, old]`) is as secret as the key that holds it.
+  const isSecret = (path: YamlPath): boolean => path.some((seg) => SECRET_KEYS.has(String(seg)));
   const translator = createIssueTranslator(isSecret);
   const parsed = configSchema.safeParse(raw, { error: translator.error, reportInput: false });
+  const at = (path: YamlPath, message: string, where: 'value' | 'key' = 'value'): SourceIssue => {
+    const owner = owners.get(formatPath(path.slice(0, 2)));
+    if (owner !== undefined) return { file: `env ${owner}`, path: formatPath(path), message };
+    return source.issueAt(path, message, where);
+  };
   if (!parsed.success) {
-    const at = (path: YamlPath, message: string, where: 'value' | 'key'): SourceIssue => {
-      const owner = owners.get(formatPath(path.slice(0, 2)));
-      if (owner !== undefined) return { file: `env ${owner}`, path: formatPath(path), message };
-      return source.issueAt(path, message, where);
-    };
     const schemaIssues = translator.toSourceIssues(parsed.error.issues, at);
     issues.push(...schemaIssues.filter((i) => !unresolved.has(i.path)));
   }
+  const secretProblems = [
+    ...checkChosenSecrets(raw, options.webhookSecretOrigins),
+    ...checkDemoSecrets(raw, SECRET_KEYS),
+  ];
+  for (const problem of secretProblems) issues.push(at(problem.path, problem.message));
   if (issues.length > 0 || !parsed.success) throw new ConfigError([...issues].sort(compareIssues));
 
   const envOverrides = ENV_OVERRIDES.filter((o) => owners.has(formatPath(o.path))).map((o) => o.env);

@@ -23,18 +23,50 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'secret',
   'adminToken',
   'metricsToken',
+  'adminTokens',
+  'metricsTokens',
+  'secrets',
 ]);
 
-/** The smallest admin token accepted, in characters (OWASP API2: no guessable tokens). */
-export const MIN_ADMIN_TOKEN_LENGTH = 16;
-
-/** A non-empty string; an interpolated variable that came out empty is caught here. */
-const secret = (minLength = 1) =>
+/**
+ * A non-empty string; an interpolated variable that came out empty is caught here. How
+ * strong a secret the admin chooses must be is checked after the schema (check-secrets.ts).
+ */
+const secret = () =>
   z.string().check((ctx) => {
     if (ctx.value.length === 0) ctx.issues.push({ code: 'custom', message: 'is empty', input: ctx.value });
-    else if (ctx.value.length < minLength)
-      ctx.issues.push({ code: 'custom', message: `must be at least ${minLength} characters`, input: ctx.value });
   });
+
+/** Values a rolled-over secret may have at once: the current one and the previous one. */
+export const MAX_SECRET_VALUES = 2;
+
+/**
+ * One secret, or a list of up to two during a rollover (the current one first; both are
+ * accepted on input). Compiles to the list.
+ */
+const secretValues = () =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .check((ctx) => {
+      const values = typeof ctx.value === 'string' ? [ctx.value] : ctx.value;
+      if (values.length === 0 || values.length > MAX_SECRET_VALUES) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `expected one secret, or a list of ${MAX_SECRET_VALUES} during a rollover (the current one first)`,
+          input: ctx.value,
+        });
+      }
+      values.forEach((value, i) => {
+        if (value.length > 0) return;
+        ctx.issues.push({
+          code: 'custom',
+          message: 'is empty',
+          input: value,
+          ...(typeof ctx.value === 'string' ? {} : { path: [i] }),
+        });
+      });
+    })
+    .transform((value): readonly string[] => (typeof value === 'string' ? [value] : value));
 
 /** An integer in [min, max]; a decimal string such as "8080" (from `${PORT:-8080}`) is accepted. */
 const int = (min: number, max: number) =>
@@ -175,11 +207,16 @@ const connectionSchema = z.strictObject({
   auth: authSchema,
   webhook: z
     .strictObject({
-      secret: secret().optional(),
+      secret: secretValues().optional(),
       publicBaseUrl: httpUrl(false).optional(),
       signatureVersion: z.enum(SIGNATURE_VERSIONS).optional(),
       rateLimit: int(1, 1_000_000).default(CONFIG_DEFAULTS.webhook.rateLimit),
     })
+    .transform(({ secret: secrets, ...rest }) => ({
+      ...rest,
+      ...(secrets === undefined ? {} : { secret: secrets[0] as string }),
+      secrets: secrets ?? [],
+    }))
     .optional(),
   rateLimit: z.strictObject({ requests: int(1, 1_000_000), perMs: int(1, 86_400_000) }).optional(),
   concurrency: int(1, 64).optional(),
@@ -242,6 +279,7 @@ const queueSchema = z
 
 /** Schema of the whole file; every section may be omitted. */
 export const configSchema = z.strictObject({
+  demo: z.boolean().default(false),
   connections: z.record(z.string(), connectionSchema).default(() => ({})),
   store: storeSchema.prefault({}),
   queue: queueSchema.prefault({}),
@@ -251,8 +289,8 @@ export const configSchema = z.strictObject({
       port: int(0, 65_535).default(CONFIG_DEFAULTS.server.port),
       publicBaseUrl: httpUrl(false).optional(),
       bodyLimitBytes: int(1, 1_073_741_824).default(CONFIG_DEFAULTS.server.bodyLimitBytes),
-      adminToken: secret(MIN_ADMIN_TOKEN_LENGTH).optional(),
-      metricsToken: secret(MIN_ADMIN_TOKEN_LENGTH).optional(),
+      adminToken: secretValues().optional(),
+      metricsToken: secretValues().optional(),
       trustProxy: proxyList().optional(),
       storeGaugeSeconds: int(1, 3600).default(CONFIG_DEFAULTS.server.storeGaugeSeconds),
       operations: z
@@ -272,6 +310,13 @@ export const configSchema = z.strictObject({
           input: operations.port,
         });
     })
+    .transform(({ adminToken, metricsToken, ...rest }) => ({
+      ...rest,
+      ...(adminToken === undefined ? {} : { adminToken: adminToken[0] as string }),
+      adminTokens: adminToken ?? [],
+      ...(metricsToken === undefined ? {} : { metricsToken: metricsToken[0] as string }),
+      metricsTokens: metricsToken ?? [],
+    }))
     .prefault({}),
   mappings: z.strictObject({ dir: nonEmpty().default(CONFIG_DEFAULTS.mappings.dir) }).prefault({}),
   logging: z

@@ -90,8 +90,16 @@ export type AuthConfig = BearerAuth | OAuth2Auth | ApiKeyAuth | OAuth1Auth | NoA
 
 /** Incoming webhooks from one connection. */
 export interface WebhookConfig {
-  /** Shared secret: HMAC key (HubSpot client secret), URL token (Odoo) or clientState (Business Central). Secret. */
+  /**
+   * Shared secret: HMAC key (HubSpot client secret), URL token (Odoo) or clientState (Business Central):
+   * the current one (the first of `secrets`). Secret.
+   */
   readonly secret?: string;
+  /**
+   * Every accepted value, the current one first: `webhook.secret` is one value or, during a
+   * rollover, a list of two (docs/security.md). Empty when none is set. Secret.
+   */
+  readonly secrets: readonly string[];
   /** Public base URL the vendor calls, needed when signatures cover the URL behind a proxy; default `server.publicBaseUrl`. */
   readonly publicBaseUrl?: string;
   /** HubSpot signature version to require; absent means the connector's default. */
@@ -179,10 +187,17 @@ export interface ServerConfig {
   readonly publicBaseUrl?: string;
   /** Largest accepted request body in bytes; default 1,048,576 (1 MiB). */
   readonly bodyLimitBytes: number;
-  /** Bearer token for the admin API (at least 16 characters); absent disables the admin API. Secret. */
+  /**
+   * Bearer token for the admin API, the current one (the first of `adminTokens`); at least
+   * 128 bits of randomness (`frontback secret`). Absent disables the admin API. Secret.
+   */
   readonly adminToken?: string;
-  /** Bearer token for `GET /metrics` (at least 16 characters); absent leaves /metrics open. Secret. */
+  /** Every accepted admin token, current first: one, or two during a rollover; empty when the API is off. Secret. */
+  readonly adminTokens: readonly string[];
+  /** Bearer token for `GET /metrics`, the current one (as `adminToken`); absent leaves /metrics open. Secret. */
   readonly metricsToken?: string;
+  /** Every accepted metrics token, current first: one, or two during a rollover; empty when /metrics is open. Secret. */
+  readonly metricsTokens: readonly string[];
   /**
    * Proxies whose `X-Forwarded-For`/`-Proto`/`-Host` are believed: addresses or CIDRs
    * (`127.0.0.1`, `10.0.0.0/8`). Absent: none, the TCP peer is the client.
@@ -268,6 +283,11 @@ export interface ConfigSource {
 
 /** The whole validated, defaulted, frozen configuration. */
 export interface Config {
+  /**
+   * The shipped demo configuration (config/demo.yaml says `demo: true`): its published
+   * tokens are accepted, and only while `server.host` is a loopback address. Default false.
+   */
+  readonly demo: boolean;
   /** Connections by name (lowercase identifier); default none. */
   readonly connections: Readonly<Record<string, ConnectionConfig>>;
   /** SQL store. */

@@ -84,6 +84,11 @@ export interface WebhookSettings {
    * for senders that cannot sign (Odoo), or Business Central's `clientState`. Secret.
    */
   readonly secret?: string;
+  /**
+   * Every accepted value of the secret, the current one first (two during a rollover);
+   * when absent, `secret` alone. Secret.
+   */
+  readonly secrets?: readonly string[];
   /** Public base URL the vendor calls (`https://sync.example.com`); signatures cover it. */
   readonly publicBaseUrl?: string;
   /** Signature scheme to require where a vendor has several (HubSpot `v1`/`v2`/`v3`). */

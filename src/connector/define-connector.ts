@@ -23,6 +23,15 @@ export interface ConnectorDefinition {
   limits: ConnectorLimits;
   /** Auth types this connector accepts (`bearer`, `oauth2`, ...). Default: any. */
   authTypes?: readonly string[];
+  /**
+   * Who chooses `webhook.secret` for this connector: `admin-chosen` (frontback's admin
+   * makes it up and gives it to the vendor: Odoo's URL token, a Salesforce callout's HMAC
+   * key, Business Central's clientState), held to the strength check at load (at least
+   * 128 bits, `frontback secret`); `vendor-issued` (the vendor hands it out: HubSpot's
+   * client secret), checked for presence only. Absent: the connector takes no webhooks
+   * secret, and any configured one is only checked for presence.
+   */
+  webhookSecret?: 'admin-chosen' | 'vendor-issued';
   /** Builds a live connector for one connection. */
   create(connection: ConnectionSettings, deps: ConnectorDeps): Connector;
 }
@@ -59,6 +68,7 @@ const definitionSchema = z.object({
     .array(z.enum(['bearer', 'oauth2', 'api-key', 'oauth1', 'none']))
     .min(1)
     .optional(),
+  webhookSecret: z.enum(['admin-chosen', 'vendor-issued']).optional(),
   create: z.custom<ConnectorDefinition['create']>((v) => typeof v === 'function', 'must be a function'),
 });
 

@@ -137,3 +137,26 @@ export function secretsEqual(received: string | undefined, expected: string): bo
   const b = createHash('sha256').update(expected, 'utf8').digest();
   return timingSafeEqual(a, b);
 }
+
+/**
+ * Whether `received` equals any of `expected` (a secret's current value and, during a
+ * rollover, its previous one), each compared in constant time. Every value is compared,
+ * whichever matches, so the time taken does not say which one did.
+ */
+export function matchesAnySecret(received: string | undefined, expected: readonly string[]): boolean {
+  let matched = false;
+  for (const value of expected) matched = secretsEqual(received, value) || matched;
+  return matched;
+}
+
+/**
+ * The accepted values of a connection's webhook secret, the current one first: `secrets`
+ * when the loader set it (one, or two during a rollover), else `secret` alone; empty when
+ * none is configured (the connector then refuses every delivery).
+ */
+export function webhookSecrets(
+  webhook: { readonly secret?: string; readonly secrets?: readonly string[] } | undefined,
+): readonly string[] {
+  if (webhook?.secrets !== undefined) return webhook.secrets.filter((s) => s !== '');
+  return webhook?.secret === undefined || webhook.secret === '' ? [] : [webhook.secret];
+}

@@ -41,12 +41,16 @@ export const REDACT_PATHS: readonly string[] = [
   '*.webhookSecret',
   '*.adminToken',
   '*.metricsToken',
+  '*.adminTokens',
+  '*.metricsTokens',
+  '*.secrets',
   '*.*.password',
   '*.*.token',
   '*.*.apiKey',
   '*.*.clientSecret',
   '*.*.secret',
   '*.*.webhookSecret',
+  '*.*.secrets',
   '*.*.refreshToken',
   'password',
   'token',
@@ -56,6 +60,9 @@ export const REDACT_PATHS: readonly string[] = [
   'webhookSecret',
   'adminToken',
   'metricsToken',
+  'adminTokens',
+  'metricsTokens',
+  'secrets',
 ];
 
 export interface LoggerFactoryOptions {

@@ -32,13 +32,16 @@ import type { Registry } from '../observability/metrics.ts';
 import type { Logger } from '../observability/logger.ts';
 import { RedisOutageLog } from '../observability/redis-outage-log.ts';
 import { fallbackRateLimitStore } from './admin-rate-limit-store.ts';
-import { logAuthFailure } from './client-auth.ts';
+import { logAuthFailure, tokenList } from './client-auth.ts';
 import { envelope } from './error-envelope.ts';
 
 /** What the admin API is built from. */
 export interface AdminOptions {
-  /** The bearer token (`server.adminToken`); undefined: the API is off. */
-  readonly token: string | undefined;
+  /**
+   * The bearer token (`server.adminToken`), or every accepted one during a rollover
+   * (`server.adminTokens`, the current one first); undefined or empty: the API is off.
+   */
+  readonly token: string | readonly string[] | undefined;
   readonly store: Store;
   /** Where `frontback_admin_auth_failures_total` is registered. */
   readonly metrics: Registry;
@@ -115,7 +118,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
 /** Registers the admin routes on `app` (in their own scope). */
 export async function adminRoutes(app: FastifyInstance, options: AdminOptions): Promise<void> {
   const { store } = options;
-  if (options.token === undefined) {
+  const tokens = tokenList(options.token);
+  if (tokens.length === 0) {
     app.all('/admin', (_request, reply) =>
       reply
         .code(404)
@@ -138,7 +142,6 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
     );
     return;
   }
-  const token = options.token;
   const engine = options.engine;
   if (engine === undefined)
     throw new FrontbackError(ErrorCode.Internal, 'the admin API needs the sync engine (mappings and connectors)');
@@ -177,7 +180,8 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
       });
       admin.addHook('onRequest', admin.rateLimit());
       await admin.register(bearerAuth, {
-        keys: new Set([token]),
+        // Any configured token: the current one and, during a rollover, the previous one.
+        keys: new Set(tokens),
         verifyErrorLogLevel: 'warn',
         // Its types say `{ error: string }`; it sends whatever is returned: our envelope.
         errorResponse: ((err: Error) =>

@@ -36,8 +36,8 @@ export interface ServerOptions {
    * `request.ip` is then the nearest address not in the list. Absent or empty: none.
    */
   trustProxy?: readonly string[];
-  /** Bearer token `GET /metrics` needs; absent: /metrics is open. */
-  metricsToken?: string;
+  /** Bearer token `GET /metrics` needs, or every accepted one during a rollover; absent or empty: /metrics is open. */
+  metricsToken?: string | readonly string[];
   /**
    * Webhook deliveries per second each connection may send, by connection name
    * (`connections.<name>.webhook.rateLimit`); connections not listed are not limited.

@@ -4,7 +4,7 @@
  * and route, never the token).
  */
 import type { FastifyRequest } from 'fastify';
-import { secretsEqual } from '../connector/webhooks.ts';
+import { matchesAnySecret } from '../connector/webhooks.ts';
 
 /** The token of `Authorization: Bearer <token>` (scheme case-insensitive), or undefined. */
 export function bearerToken(request: FastifyRequest): string | undefined {
@@ -14,9 +14,18 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-/** Whether the request carries `expected` as its bearer token, compared in constant time. */
-export function hasBearerToken(request: FastifyRequest, expected: string): boolean {
-  return secretsEqual(bearerToken(request), expected);
+/**
+ * A configured token as a list: one token, or every accepted one during a rollover (the
+ * current one first); empty when none is set.
+ */
+export function tokenList(tokens: string | readonly string[] | undefined): readonly string[] {
+  if (tokens === undefined) return [];
+  return (typeof tokens === 'string' ? [tokens] : tokens).filter((t) => t !== '');
+}
+
+/** Whether the request carries one of `expected` as its bearer token, compared in constant time. */
+export function hasBearerToken(request: FastifyRequest, expected: string | readonly string[]): boolean {
+  return matchesAnySecret(bearerToken(request), tokenList(expected));
 }
 
 /**

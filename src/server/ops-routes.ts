@@ -9,15 +9,18 @@
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode } from '../errors.ts';
 import type { Registry } from '../observability/metrics.ts';
-import { hasBearerToken, logAuthFailure } from './client-auth.ts';
+import { hasBearerToken, logAuthFailure, tokenList } from './client-auth.ts';
 import { envelope } from './error-envelope.ts';
 import { readiness, type ReadinessCheck } from './readiness.ts';
 
 /** What `/metrics` is served from. */
 export interface MetricsRouteOptions {
   readonly metrics: Registry;
-  /** Bearer token `GET /metrics` needs (`server.metricsToken`); undefined: /metrics is open. */
-  readonly metricsToken?: string | undefined;
+  /**
+   * Bearer token `GET /metrics` needs (`server.metricsToken`), or every accepted one during
+   * a rollover (`server.metricsTokens`); undefined or empty: /metrics is open.
+   */
+  readonly metricsToken?: string | readonly string[] | undefined;
 }
 
 /** Registers `/healthz` and `/readyz` (answering from `checks`). */
@@ -41,10 +44,10 @@ export function healthRoutes(app: FastifyInstance, checks: readonly ReadinessChe
 
 /** Registers `/metrics`. */
 export function metricsRoute(app: FastifyInstance, options: MetricsRouteOptions): void {
-  const { metricsToken } = options;
+  const metricsTokens = tokenList(options.metricsToken);
   app.get('/metrics', async (request, reply) => {
     // Checked before the gauges are collected: an unauthenticated scrape costs nothing.
-    if (metricsToken !== undefined && !hasBearerToken(request, metricsToken)) {
+    if (metricsTokens.length > 0 && !hasBearerToken(request, metricsTokens)) {
       logAuthFailure(request, 'metrics');
       return reply
         .code(401)

@@ -34,7 +34,7 @@ async function demoConfig(): Promise<{ config: string; store: string; serverPort
       '    auth: { type: api-key, login: admin, key: test-demo-key, database: odoo }',
       '    webhook: { secret: test-demo-odoo-webhook-token }',
       `store: { url: ${JSON.stringify(store)} }`,
-      `server: { host: 127.0.0.1, port: ${serverPort}, adminToken: test-demo-admin-token }`,
+      `server: { host: 127.0.0.1, port: ${serverPort}, adminToken: test-demo-admin-token-of-the-e2e-run }`,
     ].join('\n'),
   );
   return { config, store, serverPort };
@@ -105,7 +105,12 @@ describe('frontback demo', () => {
     expect(verify.code).toBe(0);
     expect(verify.stdout).toContain(`audit log intact: ${entries} entries`);
     // The test credentials never reach the output.
-    const secrets = ['test-demo-token', 'test-demo-key', 'test-demo-admin-token', 'test-demo-odoo-webhook-token'];
+    const secrets = [
+      'test-demo-token',
+      'test-demo-key',
+      'test-demo-admin-token-of-the-e2e-run',
+      'test-demo-odoo-webhook-token',
+    ];
     for (const secret of secrets) expect(out).not.toContain(secret);
 
     // Again, with --keep-running: the same story from a fresh start, then start's server up until Ctrl-C.

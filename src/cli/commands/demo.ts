@@ -18,11 +18,11 @@ import { createLogger } from '../../observability/logger.ts';
 import type { Store } from '../../store/store.ts';
 import { createStore } from '../../store/sql/create-store.ts';
 import { parseStoreUrl } from '../../store/sql/store-url.ts';
-import { connectorRegistry } from '../../../connectors/index.ts';
 import { openConnectors } from '../connections.ts';
 import { intOption } from '../int-option.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
+import { connectorConfigFacts } from '../config.ts';
 import { keepRunning, serverBaseUrl, startDemoServer, type DemoServer } from '../demo/keep-running.ts';
 import { startDemoSandboxes, type DemoSandbox } from '../demo/sandboxes.ts';
 import { runDemoScenario } from '../demo/scenario.ts';
@@ -109,7 +109,7 @@ export function registerDemoCommand(program: Command): void {
       const { config: file } = command.optsWithGlobals<{ config?: string }>();
       // Shown in the commands to try: relative to where they are typed, when it is below.
       const configFile = shortPath(file ?? DEMO_CONFIG);
-      const config = loadConfig({ file: configFile, env: process.env, knownConnectorKinds: connectorRegistry.kinds() });
+      const config = loadConfig({ file: configFile, env: process.env, ...connectorConfigFacts() });
       const seed = intOption('--seed', options.seed, 42, 0) ?? 42;
       const records = intOption('--records', options.records, 30, 4) ?? 30;
       const latencyMs = intOption('--latency', options.latency, 0, 0, 10_000) ?? 0;

@@ -63,7 +63,7 @@ export function registerWorkerCommand(program: Command): void {
               logger,
               metrics,
               ...(config.server.trustProxy === undefined ? {} : { trustProxy: config.server.trustProxy }),
-              ...(config.server.metricsToken === undefined ? {} : { metricsToken: config.server.metricsToken }),
+              metricsToken: config.server.metricsTokens,
               storeGaugeSeconds: config.server.storeGaugeSeconds,
               // A worker takes no job without its queue: /readyz fails while Redis does not answer.
               checks: [queueAnswers(config.queue.kind, () => pingQueue())],

@@ -132,6 +132,8 @@ export function writeCliConfig(rig: SyncRig, extra: readonly string[] = []): str
   writeFileSync(
     path,
     [
+      // The sandboxes' published credentials are accepted only in a demo configuration (docs/security.md).
+      'demo: true',
       'connections:',
       `  hubspot: { kind: hubspot, baseUrl: "${rig.urls.hubspot}", auth: { type: bearer, token: ${DEFAULT_SANDBOX_TOKEN} } }`,
       `  odoo: { kind: odoo, baseUrl: "${rig.urls.odoo}", auth: { type: api-key, login: admin, key: ${DEFAULT_API_KEY}, database: odoo } }`,

@@ -34,6 +34,8 @@ beforeAll(async () => {
   writeFileSync(
     config,
     [
+      // The sandboxes' published credentials are accepted only in a demo configuration (docs/security.md).
+      'demo: true',
       'connections:',
       `  hubspot: { kind: hubspot, baseUrl: "${hubspotUrl}", auth: { type: bearer, token: ${DEFAULT_SANDBOX_TOKEN} } }`,
       `  odoo: { kind: odoo, baseUrl: "${odooUrl}", auth: { type: api-key, login: admin, key: ${DEFAULT_API_KEY}, database: odoo } }`,

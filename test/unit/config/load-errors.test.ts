@@ -203,14 +203,20 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'admin token too short',
+    name: 'admin token too short (not echoed)',
     yaml: 'server:\n  adminToken: short\n',
-    expected: ['bad.yaml:2:15 server.adminToken: must be at least 16 characters'],
+    expected: [
+      'bad.yaml:2:15 server.adminToken: too weak (about 23 bits of randomness): a secret you choose needs at least 128 bits ' +
+        'of randomness; generate one with `frontback secret`',
+    ],
   },
   {
-    name: 'metrics token too short',
+    name: 'metrics token too short (not echoed)',
     yaml: 'server:\n  metricsToken: short\n',
-    expected: ['bad.yaml:2:17 server.metricsToken: must be at least 16 characters'],
+    expected: [
+      'bad.yaml:2:17 server.metricsToken: too weak (about 23 bits of randomness): a secret you choose needs at least 128 bits ' +
+        'of randomness; generate one with `frontback secret`',
+    ],
   },
   {
     name: 'trusted proxies that are not addresses or CIDRs',

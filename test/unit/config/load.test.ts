@@ -30,10 +30,18 @@ describe('loadConfig defaults and file selection', () => {
   it('uses built-in defaults (embedded mode) when there is no file at all', () => {
     const config = loadConfig({ env: {}, cwd: dir });
     expect(config).toEqual({
+      demo: false,
       connections: {},
       store: { url: './data/frontback.db', kind: 'sqlite' },
       queue: { prefix: 'frontback', concurrency: 4, kind: 'memory' },
-      server: { host: '127.0.0.1', port: 8080, bodyLimitBytes: 1_048_576, storeGaugeSeconds: 15 },
+      server: {
+        host: '127.0.0.1',
+        port: 8080,
+        bodyLimitBytes: 1_048_576,
+        storeGaugeSeconds: 15,
+        adminTokens: [],
+        metricsTokens: [],
+      },
       mappings: { dir: 'mappings' },
       logging: { level: 'info' },
       sync: { overlapMinutes: 10, leaseSeconds: 30, budgetReserve: 0.2 },

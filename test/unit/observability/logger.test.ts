@@ -26,6 +26,8 @@ describe('createLogger redaction', () => {
     ['client secret', { oauth: { clientSecret: SECRET, refreshToken: SECRET } }],
     ['webhook secret', { webhook: { secret: SECRET } }],
     ['admin token', { adminToken: SECRET }],
+    ['admin tokens during a rollover', { server: { adminTokens: [SECRET, SECRET] } }],
+    ['webhook secrets during a rollover', { connection: { webhook: { secrets: [SECRET, SECRET] } } }],
     ['password', { password: SECRET }],
   ];
 
