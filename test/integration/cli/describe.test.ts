@@ -31,6 +31,7 @@ beforeAll(async () => {
   writeFileSync(
     config,
     [
+      'demo: true',
       'connections:',
       `  hubspot: { kind: hubspot, baseUrl: "${hubspotUrl}", auth: { type: bearer, token: ${DEFAULT_SANDBOX_TOKEN} } }`,
       `  odoo: { kind: odoo, baseUrl: "${odooUrl}", auth: { type: api-key, login: admin, key: ${DEFAULT_API_KEY}, database: odoo } }`,
