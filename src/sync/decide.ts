@@ -142,11 +142,12 @@ export function decide(input: DecideInput): PlannedRecord {
   };
   const skip = (
     reason: string,
-    extra: { problems?: readonly FieldProblem[]; own?: CanonicalRecord } = {},
+    extra: { problems?: readonly FieldProblem[]; own?: CanonicalRecord; unchanged?: true } = {},
   ): PlannedRecord => ({
     ...base,
     action: 'skip',
     reason,
+    ...(extra.unchanged ? { unchanged: true } : {}),
     decisions: [],
     patch: EMPTY,
     problems: extra.problems ?? [],
@@ -170,7 +171,10 @@ export function decide(input: DecideInput): PlannedRecord {
     if (!link || mapping.deletes === 'ignore') return skip(waiting ?? `archived; deletes: ${mapping.deletes}`, { own });
     // A deletion read again (the listing's overlap window, a late webhook): done already.
     if (theirsRecord === undefined || theirsRecord.archived === true)
-      return skip(`archived in ${from}; the ${to} partner is ${theirsRecord ? 'archived' : 'gone'} already`, { own });
+      return skip(`archived in ${from}; the ${to} partner is ${theirsRecord ? 'archived' : 'gone'} already`, {
+        own,
+        unchanged: true,
+      });
     const allowed = mapping.deletes === 'archive' ? target.archivable : target.deletable;
     if (!allowed)
       return skip(
@@ -286,6 +290,7 @@ export function decide(input: DecideInput): PlannedRecord {
   const stale = merged.decisions.some(
     (d) => d.action === 'keep' && d.rule !== 'unchanged' && !mapping.derived(d.field),
   );
+  const action = writes > 0 || !link || merged.conflicts.length > 0 || stale ? 'sync' : 'skip';
   const matched = `matched by ${partner.partnerId !== undefined && partner.rule !== 'link' ? partner.rule : 'key'}`;
   const reason =
     writes > 0
@@ -303,8 +308,10 @@ export function decide(input: DecideInput): PlannedRecord {
     ...base,
     ...(snapshot ? { snapshot } : {}),
     ...(link ? {} : { matchedBy: partner.rule }),
-    action: writes > 0 || !link || merged.conflicts.length > 0 || stale ? 'sync' : 'skip',
+    action,
     reason,
+    // Read again and found as last synced (an echo, the overlap window): counted in the run, not audited.
+    ...(action === 'skip' ? { unchanged: true as const } : {}),
     decisions: merged.decisions,
     patch: { crm: toCrm.patch, erp: toErp.patch },
     problems: [...toErp.problems, ...toCrm.problems],

@@ -62,6 +62,12 @@ export interface PlannedRecord {
   readonly matchedBy?: string;
   /** The record waits (for a person, or for its partner to exist): stored as a match, re-checked at every pass. */
   readonly wait?: Wait & { readonly reason: string };
+  /**
+   * A skip of a record read and found unchanged since the last sync (an echo of our own write, a re-read in the
+   * overlap window, a deletion followed already): counted in the run (`unchanged`, part of `skipped`). No skip is
+   * audited one by one (record.ts).
+   */
+  readonly unchanged?: true;
 }
 
 /** What planning needs. */

@@ -4,7 +4,8 @@
  * side holds after the write, so the change coming back is recognised as an echo),
  * parked and settled conflicts, dead letters with the target's own message (keyed by
  * mapping, side and record: only a sync of that same record settles one), one audit entry
- * per record, and the stream's cursor.
+ * per record decided (a record with nothing to do, found unchanged or filtered out, is
+ * counted in the run, not audited), and the stream's cursor.
  *
  * A lost compare-and-set (another writer moved the pair's snapshot since it was loaded)
  * affects only that pair: nothing of it is recorded here and it is answered in `lost`, to
@@ -212,12 +213,16 @@ export function recordPage(ctx: ApplyContext, input: RecordInput): Promise<Recor
       };
       if (plan.action === 'skip') {
         const settled = await settle();
-        audit.push({
-          ...entry,
-          action: 'skipped',
-          rule: plan.reason,
-          ...(open.length > 0 ? { details: settled } : {}),
-        });
+        // Nothing to do (found as last synced, filtered out, no partner to make): counted in the run, not audited one
+        // by one, since an idle loop re-reads such records at every pass. A skip that settled a dead letter, or that
+        // a person asked for (a replay, a resolution), is a decision and is audited.
+        if (open.length > 0 || ctx.by !== undefined)
+          audit.push({
+            ...entry,
+            action: 'skipped',
+            rule: plan.reason,
+            ...(open.length > 0 ? { details: settled } : {}),
+          });
         applied.push({ plan, status: 'skipped' });
         continue;
       }
