@@ -10,6 +10,7 @@ import { registerDeadLettersCommand } from './commands/dead-letters.ts';
 import { registerInboxCommand } from './commands/inbox.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
+import { registerProblemsCommand } from './commands/problems.ts';
 import { registerRunsCommand } from './commands/runs.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerMatchesCommand } from './commands/matches.ts';
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerInboxCommand(program);
   registerRunsCommand(program);
   registerMatchesCommand(program);
+  registerProblemsCommand(program);
   registerMigrateCommand(program);
   return program;
 }

@@ -101,6 +101,12 @@ const matchResolveBody = z
     message: 'partnerId is needed with choice "link", and only then',
     path: ['partnerId'],
   });
+const problemQuery = z.strictObject({
+  mapping: z.string().min(1).max(200).optional(),
+  field: z.string().min(1).max(200).optional(),
+  after: z.string().min(1).max(200).optional(),
+  limit,
+});
 const auditQuery = z.strictObject({
   after: z.coerce.number().int().min(0).optional(),
   limit,
@@ -404,6 +410,18 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
         if (!row) throw new FrontbackError(ErrorCode.NotFound, `no delivery ${id}`);
         await store.inbox.release(id);
         return { delivery: await store.inbox.get(id), was: row.status };
+      });
+
+      admin.get('/problems', async (request) => {
+        const q = parse(problemQuery, request.query, 'query');
+        const problems = await store.problems.list({
+          ...(q.mapping ? { mappingId: q.mapping } : {}),
+          ...(q.field ? { field: q.field } : {}),
+          ...(q.after ? { afterId: q.after } : {}),
+          limit: q.limit,
+        });
+        const counts = (await store.problems.counts(q.mapping)).filter((c) => !q.field || c.field === q.field);
+        return { problems, counts };
       });
 
       admin.get('/audit', async (request) => {

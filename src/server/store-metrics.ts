@@ -96,6 +96,9 @@ export function registerStoreGauges(registry: Registry, store: Store, options: S
     'Mappings held by their create guard until a person accepts (1 per held mapping)',
     (c) => c.held,
   );
+  perMapping('frontback_problems_open', 'Fields left out of a write, per record, until synced, per mapping', async () =>
+    Object.fromEntries((await store.problems.countByMapping()).map((c) => [c.mappingId, c.count])),
+  );
   new Gauge({
     name: 'frontback_matches_open',
     help: 'Records waiting for a person (ambiguous) or for their partner (waiting), per mapping and kind',

@@ -31,6 +31,12 @@ export type PlanAction =
   | 'archive'
   | 'delete';
 
+/** A field left out of the patch for `target`. */
+export interface PlanProblem extends FieldProblem {
+  /** The side the field was to be written to. */
+  readonly target: Side;
+}
+
 /** The plan for one changed record. */
 export interface PlannedRecord {
   /** The side the change came from. */
@@ -50,8 +56,8 @@ export interface PlannedRecord {
   readonly decisions: readonly FieldDecision[];
   /** The patch for each side (empty: nothing written there). */
   readonly patch: Readonly<Record<Side, Record<string, MappingValue>>>;
-  /** Fields left out of a patch, and why (a lookup found nothing, a transform refused). */
-  readonly problems: readonly FieldProblem[];
+  /** Fields left out of a patch, and why (a lookup found nothing, a transform refused), with the side written to. */
+  readonly problems: readonly PlanProblem[];
   /** Canonical values of each side now (the partner's absent for a create). */
   readonly canonical: Readonly<Partial<Record<Side, CanonicalRecord>>>;
   /** The records as read (to compute what each side holds after the write). */
