@@ -33,8 +33,8 @@ export type PlanAction =
 
 /** A field left out of the patch for `target`. */
 export interface PlanProblem extends FieldProblem {
-  /** The side the field was to be written to. */
-  readonly target: Side;
+  /** The side the field was to be written to (decide.ts says; absent in plans made elsewhere, e.g. by hand in tests). */
+  readonly target?: Side;
 }
 
 /** The plan for one changed record. */
