@@ -13,6 +13,7 @@ import { registerDemoCommand } from './commands/demo.ts';
 import { registerDescribeCommand } from './commands/describe.ts';
 import { registerExplainCommand } from './commands/explain.ts';
 import { registerPreviewCommand } from './commands/preview.ts';
+import { registerProblemsCommand } from './commands/problems.ts';
 import { registerRunsCommand } from './commands/runs.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerMatchesCommand } from './commands/matches.ts';
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
   registerInboxCommand(program);
   registerRunsCommand(program);
   registerMatchesCommand(program);
+  registerProblemsCommand(program);
   registerMigrateCommand(program);
   registerDescribeCommand(program);
   registerExplainCommand(program);

@@ -12,6 +12,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { CheckpointLine } from '../store/audit/checkpoint-file.ts';
 import { verifyWithCheckpoints } from '../store/audit/checkpoint-verify.ts';
+import { parseAuditFilter } from '../store/audit/filter.ts';
 import bearerAuth from '@fastify/bearer-auth';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
@@ -103,7 +104,19 @@ const matchResolveBody = z
     message: 'partnerId is needed with choice "link", and only then',
     path: ['partnerId'],
   });
-const auditQuery = z.strictObject({ after: z.coerce.number().int().min(0).optional(), limit });
+const problemQuery = z.strictObject({
+  mapping: z.string().min(1).max(200).optional(),
+  field: z.string().min(1).max(200).optional(),
+  after: z.string().min(1).max(200).optional(),
+  limit,
+});
+const auditQuery = z.strictObject({
+  after: z.coerce.number().int().min(0).optional(),
+  limit,
+  action: z.string().max(500).optional(),
+  mapping: z.string().max(200).optional(),
+  record: z.string().max(300).optional(),
+});
 
 /** Parses `value` with `schema`, or throws a 400 that names each bad field of `where`. */
 function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
@@ -403,10 +416,30 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
         return { delivery: await store.inbox.get(id), was: row.status };
       });
 
+      admin.get('/problems', async (request) => {
+        const q = parse(problemQuery, request.query, 'query');
+        const problems = await store.problems.list({
+          ...(q.mapping ? { mappingId: q.mapping } : {}),
+          ...(q.field ? { field: q.field } : {}),
+          ...(q.after ? { afterId: q.after } : {}),
+          limit: q.limit,
+        });
+        const counts = (await store.problems.counts(q.mapping)).filter((c) => !q.field || c.field === q.field);
+        return { problems, counts };
+      });
+
       admin.get('/audit', async (request) => {
         const q = parse(auditQuery, request.query, 'query');
+        const filter = parseAuditFilter(q, {
+          action: 'query.action',
+          mapping: 'query.mapping',
+          record: 'query.record',
+        });
         return {
-          entries: q.after === undefined ? await store.audit.tail(q.limit) : await store.audit.after(q.after, q.limit),
+          entries:
+            q.after === undefined
+              ? await store.audit.tail(q.limit, filter)
+              : await store.audit.after(q.after, q.limit, filter),
         };
       });
       admin.get('/audit/verify', async () => {

@@ -32,6 +32,7 @@ interface StoreCounts {
   held: Record<string, number>;
   matches: readonly { mappingId: string; kind: string; count: number }[];
   inbox: Partial<Record<InboxStatus, number>>;
+  problems: Record<string, number>;
 }
 
 /** The counts read at most once per interval; the last good ones when a read fails. */
@@ -40,14 +41,22 @@ function cachedCounts(store: Store, options: StoreGaugeOptions, failed: Gauge): 
   let failing = false;
   return cacheFor(options.everyMs, options.clock ?? Date.now, async () => {
     try {
-      const [deadLetters, conflicts, held, matches, inbox] = await Promise.all([
+      const [deadLetters, conflicts, held, matches, inbox, problems] = await Promise.all([
         store.deadLetters.countOpen(),
         store.conflicts.countOpen(),
         store.holds.listHeld(),
         store.matches.countOpen(),
         store.inbox.countOpen(),
+        store.problems.countByMapping(),
       ]);
-      last = { deadLetters, conflicts, held: Object.fromEntries(held.map((h) => [h.mappingId, 1])), matches, inbox };
+      last = {
+        deadLetters,
+        conflicts,
+        held: Object.fromEntries(held.map((h) => [h.mappingId, 1])),
+        matches,
+        inbox,
+        problems: Object.fromEntries(problems.map((c) => [c.mappingId, c.count])),
+      };
       if (failing) options.logger?.info('store gauges: the store answers again');
       failing = false;
     } catch (err) {
@@ -95,6 +104,11 @@ export function registerStoreGauges(registry: Registry, store: Store, options: S
     'frontback_mappings_held',
     'Mappings held by their create guard until a person accepts (1 per held mapping)',
     (c) => c.held,
+  );
+  perMapping(
+    'frontback_problems_open',
+    'Fields left out of a write, per record, until synced, per mapping',
+    (c) => c.problems,
   );
   new Gauge({
     name: 'frontback_matches_open',

@@ -113,6 +113,16 @@ export interface AuditVerifyOptions {
   anchors?: ReadonlyMap<number, Anchor>;
 }
 
+/** Which entries a listing returns (src/store/audit/filter.ts parses one); every given condition must hold. */
+export interface AuditFilter {
+  /** Any of these actions. */
+  readonly actions?: readonly string[];
+  /** This mapping's entries. */
+  readonly mappingId?: string;
+  /** Entries about this record: its id on one side, or (no side) on either. */
+  readonly record?: { readonly side?: 'crm' | 'erp'; readonly id: string };
+}
+
 /** The append-only, hash-chained audit log. */
 export interface AuditRepository {
   /** Appends one entry (serialised with every other writer) and returns it. */
@@ -126,12 +136,12 @@ export interface AuditRepository {
    * the number of entries found intact before the first break.
    */
   verify(options?: AuditVerifyOptions): Promise<AuditVerifyResult>;
-  /** Entries appended at or after `since` (ISO 8601), oldest first, streamed in pages. */
-  since(since: string, options?: { pageSize?: number }): AsyncIterable<AuditEntry>;
-  /** Up to `limit` entries with seq greater than `seq`, oldest first. */
-  after(seq: number, limit?: number): Promise<AuditEntry[]>;
-  /** The last `n` entries, oldest first. */
-  tail(n: number): Promise<AuditEntry[]>;
+  /** Entries appended at or after `since` (ISO 8601), oldest first, streamed in pages; only those `filter` matches. */
+  since(since: string, options?: { pageSize?: number; filter?: AuditFilter }): AsyncIterable<AuditEntry>;
+  /** Up to `limit` entries with seq greater than `seq`, oldest first; only those `filter` matches. */
+  after(seq: number, limit?: number, filter?: AuditFilter): Promise<AuditEntry[]>;
+  /** The last `n` entries (of those `filter` matches), oldest first. */
+  tail(n: number, filter?: AuditFilter): Promise<AuditEntry[]>;
   /** Number of rows in the log. */
   count(): Promise<number>;
   /** The newest entry's seq and hash, or null when the log is empty. */

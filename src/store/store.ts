@@ -14,6 +14,7 @@ import type { LinkRepository } from './link-repository.ts';
 import type { MatchIndexRepository } from './match-index-repository.ts';
 import type { MatchRepository } from './match-repository.ts';
 import type { PlanRepository } from './plan-repository.ts';
+import type { ProblemRepository } from './problem-repository.ts';
 import type { RunRepository } from './run-repository.ts';
 import type { SnapshotRepository } from './snapshot-repository.ts';
 
@@ -29,6 +30,7 @@ export type * from './link-repository.ts';
 export type * from './match-index-repository.ts';
 export type * from './match-repository.ts';
 export type * from './plan-repository.ts';
+export type * from './problem-repository.ts';
 export type * from './run-repository.ts';
 export type * from './snapshot-repository.ts';
 
@@ -60,6 +62,8 @@ export interface StoreRepositories {
   readonly matches: MatchRepository;
   /** Mappings held by their create guard until a person accepts. */
   readonly holds: HoldRepository;
+  /** Fields left out of a write, per record, until a later sync writes them. */
+  readonly problems: ProblemRepository;
 }
 
 /** Which database is underneath (for logs and `/readyz`, not for branching in the engine). */

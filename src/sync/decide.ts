@@ -24,7 +24,7 @@ import { waitsForLink } from '../mapping/translation.ts';
 import type { TargetCapabilities } from './capabilities.ts';
 import type { LoadedRecord } from './load.ts';
 import { mergePair } from './merge.ts';
-import type { PlannedRecord } from './plan.ts';
+import type { PlannedRecord, PlanProblem } from './plan.ts';
 import { flatten, other } from './sides.ts';
 
 /** What deciding one record needs. */
@@ -59,6 +59,10 @@ export function createKeyFor(
   }
   return { field: spec.field, value: `${mappingId}_${from}_${id}`.replace(/[^A-Za-z0-9_-]/g, '_') };
 }
+
+/** `problems` of a patch for `target`, saying so. */
+const towards = (target: Side, problems: readonly FieldProblem[]): PlanProblem[] =>
+  problems.map((p) => ({ ...p, target }));
 
 /** Whether a computed value and what a system holds are the same (`150.5` and HubSpot's `"150.5"` are). */
 function sameFigure(mapping: CompiledMapping, field: string, computed: MappingValue, held: MappingValue): boolean {
@@ -142,11 +146,12 @@ export function decide(input: DecideInput): PlannedRecord {
   };
   const skip = (
     reason: string,
-    extra: { problems?: readonly FieldProblem[]; own?: CanonicalRecord } = {},
+    extra: { problems?: readonly PlanProblem[]; own?: CanonicalRecord; unchanged?: true } = {},
   ): PlannedRecord => ({
     ...base,
     action: 'skip',
     reason,
+    ...(extra.unchanged ? { unchanged: true } : {}),
     decisions: [],
     patch: EMPTY,
     problems: extra.problems ?? [],
@@ -170,7 +175,10 @@ export function decide(input: DecideInput): PlannedRecord {
     if (!link || mapping.deletes === 'ignore') return skip(waiting ?? `archived; deletes: ${mapping.deletes}`, { own });
     // A deletion read again (the listing's overlap window, a late webhook): done already.
     if (theirsRecord === undefined || theirsRecord.archived === true)
-      return skip(`archived in ${from}; the ${to} partner is ${theirsRecord ? 'archived' : 'gone'} already`, { own });
+      return skip(`archived in ${from}; the ${to} partner is ${theirsRecord ? 'archived' : 'gone'} already`, {
+        own,
+        unchanged: true,
+      });
     const allowed = mapping.deletes === 'archive' ? target.archivable : target.deletable;
     if (!allowed)
       return skip(
@@ -193,7 +201,9 @@ export function decide(input: DecideInput): PlannedRecord {
     if (waitOf !== undefined) return park(waitOf.kind, waiting ?? 'waits for a person', waitOf.candidates, own);
     if (waiting !== undefined) return skip(waiting, { own });
     if (link !== undefined) return skip(`the linked ${to} record ${partner.partnerId ?? ''} is gone`, { own });
-    const { patch, problems } = mapping.toPatch(own, to, resolvers[to]);
+    const translated = mapping.toPatch(own, to, resolvers[to]);
+    const { patch } = translated;
+    const problems = towards(to, translated.problems);
     // A mapping whose fields all flow the other way (products: Odoo -> HubSpot) never creates from this side.
     if (Object.keys(patch).length === 0) {
       return skip(
@@ -286,6 +296,7 @@ export function decide(input: DecideInput): PlannedRecord {
   const stale = merged.decisions.some(
     (d) => d.action === 'keep' && d.rule !== 'unchanged' && !mapping.derived(d.field),
   );
+  const action = writes > 0 || !link || merged.conflicts.length > 0 || stale ? 'sync' : 'skip';
   const matched = `matched by ${partner.partnerId !== undefined && partner.rule !== 'link' ? partner.rule : 'key'}`;
   const reason =
     writes > 0
@@ -303,11 +314,13 @@ export function decide(input: DecideInput): PlannedRecord {
     ...base,
     ...(snapshot ? { snapshot } : {}),
     ...(link ? {} : { matchedBy: partner.rule }),
-    action: writes > 0 || !link || merged.conflicts.length > 0 || stale ? 'sync' : 'skip',
+    action,
     reason,
+    // Read again and found as last synced (an echo, the overlap window): counted in the run, not audited.
+    ...(action === 'skip' ? { unchanged: true as const } : {}),
     decisions: merged.decisions,
     patch: { crm: toCrm.patch, erp: toErp.patch },
-    problems: [...toErp.problems, ...toCrm.problems],
+    problems: [...towards('erp', toErp.problems), ...towards('crm', toCrm.problems)],
     canonical,
     records,
   };

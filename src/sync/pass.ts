@@ -81,6 +81,8 @@ export interface PassCounts {
   skipped: number;
   conflicted: number;
   failed: number;
+  /** Skips of records read and found unchanged since the last sync (counted here, not audited). */
+  unchanged: number;
   /** Write calls made to the connectors. */
   writeCalls: number;
   /** Pairs re-read and re-decided after a lost compare-and-set. */
@@ -126,6 +128,7 @@ const emptyCounts = (): PassCounts => ({
   skipped: 0,
   conflicted: 0,
   failed: 0,
+  unchanged: 0,
   writeCalls: 0,
   retried: 0,
   strays: 0,
@@ -134,7 +137,10 @@ const emptyCounts = (): PassCounts => ({
   identity: emptyIdentity(),
 });
 
-/** What a run records: the outcomes of a pass that writes, the plan counts of a dry run, and the identity summary. */
+/**
+ * What a run records: the outcomes of a pass that writes, the plan counts of a dry run, and the identity summary.
+ * `unchanged` (part of `skipped`) counts the records read and found as last synced, which are not audited.
+ */
 function runCounts(counts: PassCounts, dryRun: boolean): JsonObject {
   const {
     read,
@@ -146,6 +152,7 @@ function runCounts(counts: PassCounts, dryRun: boolean): JsonObject {
     skipped,
     conflicted,
     failed,
+    unchanged,
     writeCalls,
     retried,
     strays,
@@ -161,8 +168,17 @@ function runCounts(counts: PassCounts, dryRun: boolean): JsonObject {
     identity,
   };
   if (dryRun)
-    return { read, planned: read - skip, skipped: skip, sync, create, archive: archive + counts.delete, ...extra };
-  return { read, applied, skipped, conflicted, failed, writeCalls, ...extra };
+    return {
+      read,
+      planned: read - skip,
+      skipped: skip,
+      unchanged,
+      sync,
+      create,
+      archive: archive + counts.delete,
+      ...extra,
+    };
+  return { read, applied, skipped, unchanged, conflicted, failed, writeCalls, ...extra };
 }
 
 /** The most pages the connections of a pass take at once: the lower of their `concurrency` (undeclared: 1). */
@@ -271,6 +287,7 @@ async function passWithin(
         }
         for (const p of plans) {
           counts[p.action satisfies PlanAction] += 1;
+          if (p.unchanged === true) counts.unchanged += 1;
           tallyIdentity(counts.identity, p);
         }
         const tally = { stream: stream.name, read: records.length, total, plans, applied };

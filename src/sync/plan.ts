@@ -31,6 +31,12 @@ export type PlanAction =
   | 'archive'
   | 'delete';
 
+/** A field left out of the patch for `target`. */
+export interface PlanProblem extends FieldProblem {
+  /** The side the field was to be written to (decide.ts says; absent in plans made elsewhere, e.g. by hand in tests). */
+  readonly target?: Side;
+}
+
 /** The plan for one changed record. */
 export interface PlannedRecord {
   /** The side the change came from. */
@@ -50,8 +56,8 @@ export interface PlannedRecord {
   readonly decisions: readonly FieldDecision[];
   /** The patch for each side (empty: nothing written there). */
   readonly patch: Readonly<Record<Side, Record<string, MappingValue>>>;
-  /** Fields left out of a patch, and why (a lookup found nothing, a transform refused). */
-  readonly problems: readonly FieldProblem[];
+  /** Fields left out of a patch, and why (a lookup found nothing, a transform refused), with the side written to. */
+  readonly problems: readonly PlanProblem[];
   /** Canonical values of each side now (the partner's absent for a create). */
   readonly canonical: Readonly<Partial<Record<Side, CanonicalRecord>>>;
   /** The records as read (to compute what each side holds after the write). */
@@ -62,6 +68,12 @@ export interface PlannedRecord {
   readonly matchedBy?: string;
   /** The record waits (for a person, or for its partner to exist): stored as a match, re-checked at every pass. */
   readonly wait?: Wait & { readonly reason: string };
+  /**
+   * A skip of a record read and found unchanged since the last sync (an echo of our own write, a re-read in the
+   * overlap window, a deletion followed already): counted in the run (`unchanged`, part of `skipped`). No skip is
+   * audited one by one (record.ts).
+   */
+  readonly unchanged?: true;
 }
 
 /** What planning needs. */

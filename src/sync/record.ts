@@ -4,7 +4,9 @@
  * side holds after the write, so the change coming back is recognised as an echo),
  * parked and settled conflicts, dead letters with the target's own message (keyed by
  * mapping, side and record: only a sync of that same record settles one), one audit entry
- * per record, and the stream's cursor.
+ * per record decided (a record with nothing to do, found unchanged or filtered out, is
+ * counted in the run, not audited), the fields left out of a write kept per record until
+ * a later sync writes them (problems.ts), and the stream's cursor.
  *
  * A lost compare-and-set (another writer moved the pair's snapshot since it was loaded)
  * affects only that pair: nothing of it is recorded here and it is answered in `lost`, to
@@ -21,10 +23,12 @@ import type { ConflictResolution } from '../store/conflict-repository.ts';
 import type { CursorInput } from '../store/cursor-repository.ts';
 import type { DeadLetter } from '../store/dead-letter-repository.ts';
 import type { MatchInput } from '../store/match-repository.ts';
+import type { ProblemOutcome } from '../store/problem-repository.ts';
 import type { JsonObject, JsonValue } from '../store/json.ts';
 import type { StoreRepositories } from '../store/store.ts';
 import type { AppliedRecord, ApplyContext } from './apply.ts';
 import type { PagePlan, PlannedRecord } from './plan.ts';
+import { goneRecords, problemOutcomes } from './problems.ts';
 import { flatten, other, SIDES } from './sides.ts';
 
 /**
@@ -93,6 +97,25 @@ function changesOf(plan: PlannedRecord, side: Side, now: CanonicalRecord | undef
   if (plan.action === 'create' && now)
     for (const [field, value] of Object.entries(now.values)) out[field] = { before: null, after: value as JsonValue };
   return out;
+}
+
+/** Fields left out of the page's writes kept per record, those written now settled, those of records gone cleared. */
+async function recordProblems(
+  tx: StoreRepositories,
+  mappingId: string,
+  runId: string,
+  applied: readonly AppliedRecord[],
+): Promise<void> {
+  const outcomes: Record<Side, ProblemOutcome[]> = { crm: [], erp: [] };
+  const gone: Record<Side, string[]> = { crm: [], erp: [] };
+  for (const a of applied) {
+    for (const { side, outcome } of problemOutcomes(a)) outcomes[side].push(outcome);
+    for (const { side, recordId } of goneRecords(a)) gone[side].push(recordId);
+  }
+  for (const side of SIDES) {
+    if (outcomes[side].length > 0) await tx.problems.record(mappingId, side, runId, outcomes[side]);
+    if (gone[side].length > 0) await tx.problems.clearRecords(mappingId, side, gone[side]);
+  }
 }
 
 /** Records a page's outcomes in one transaction. */
@@ -212,12 +235,16 @@ export function recordPage(ctx: ApplyContext, input: RecordInput): Promise<Recor
       };
       if (plan.action === 'skip') {
         const settled = await settle();
-        audit.push({
-          ...entry,
-          action: 'skipped',
-          rule: plan.reason,
-          ...(open.length > 0 ? { details: settled } : {}),
-        });
+        // Nothing to do (found as last synced, filtered out, no partner to make): counted in the run, not audited one
+        // by one, since an idle loop re-reads such records at every pass. A skip that settled a dead letter, or that
+        // a person asked for (a replay, a resolution), is a decision and is audited.
+        if (open.length > 0 || ctx.by !== undefined)
+          audit.push({
+            ...entry,
+            action: 'skipped',
+            rule: plan.reason,
+            ...(open.length > 0 ? { details: settled } : {}),
+          });
         applied.push({ plan, status: 'skipped' });
         continue;
       }
@@ -338,6 +365,7 @@ export function recordPage(ctx: ApplyContext, input: RecordInput): Promise<Recor
     for (const a of applied)
       if (a.status !== 'failed' && !a.plan.wait && !lostIds.has(a.plan.id) && input.page.matches.has(a.plan.id))
         settledMatches.push(a.plan.id);
+    await recordProblems(tx, mapping.id, ctx.runId, applied);
     if (waits.length > 0) await tx.matches.upsertOpenMany(waits);
     if (settledMatches.length > 0) await tx.matches.closeMany(mapping.id, input.page.from, settledMatches);
     if (audit.length > 0)

@@ -6,11 +6,12 @@ import type { Writable } from 'node:stream';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { AuditError, ErrorCode } from '../../errors.ts';
 import type { Config } from '../../config/types.ts';
-import type { AuditRepository } from '../../store/audit-repository.ts';
+import type { AuditFilter, AuditRepository } from '../../store/audit-repository.ts';
 import { checkpointPath, readCheckpointFile, type CheckpointLine } from '../../store/audit/checkpoint-file.ts';
 import { loadTrustedKeys } from '../../store/audit/checkpoint-keys.ts';
 import { verifyWithCheckpoints } from '../../store/audit/checkpoint-verify.ts';
 import { exportedLog } from '../../store/audit/export-log.ts';
+import { filters, parseAuditFilter, type RawAuditFilter } from '../../store/audit/filter.ts';
 import type { Store } from '../../store/store.ts';
 import { CSV_HEADER, parseSince, toCsvLine, toJsonLine, toTailLine } from '../audit-format.ts';
 import { loadCliConfig } from '../config.ts';
@@ -96,29 +97,36 @@ export async function auditVerify(
   await write(out, `audit log intact: ${result.count} entries, head ${head}\n${NO_CHECKPOINTS}${missing}\n`);
 }
 
-/** `audit export`: entries at or after `since`, as JSON lines or CSV; returns how many were written. */
+/**
+ * `audit export`: entries at or after `since` (of those `filter` matches), as JSON lines or CSV; returns how many
+ * were written. A filtered export is a selection: `audit verify --export` checks only an export of every entry.
+ */
 export async function auditExport(
   store: Store,
   out: Writable,
   since: string,
   format: 'jsonl' | 'csv',
+  filter?: AuditFilter,
 ): Promise<number> {
   let n = 0;
   if (format === 'csv') await write(out, CSV_HEADER);
-  for await (const entry of store.audit.since(since)) {
+  for await (const entry of store.audit.since(since, filter ? { filter } : {})) {
     await write(out, format === 'csv' ? toCsvLine(entry) : toJsonLine(entry));
     n += 1;
   }
   return n;
 }
 
-/** `audit tail`: the last `n` entries; with `follow`, keeps printing new ones every `intervalMs` until `signal` aborts. */
+/**
+ * `audit tail`: the last `n` entries (of those `filter` matches); with `follow`, keeps printing new ones every
+ * `intervalMs` until `signal` aborts.
+ */
 export async function auditTail(
   store: Store,
   out: Writable,
-  options: { n: number; follow: boolean; intervalMs: number; signal?: AbortSignal },
+  options: { n: number; follow: boolean; intervalMs: number; signal?: AbortSignal; filter?: AuditFilter },
 ): Promise<void> {
-  const last = await store.audit.tail(options.n);
+  const last = await store.audit.tail(options.n, options.filter);
   for (const entry of last) await write(out, toTailLine(entry));
   if (!options.follow) return;
   let seq = last.at(-1)?.seq ?? (await store.audit.head())?.seq ?? 0;
@@ -128,7 +136,7 @@ export async function auditTail(
     } catch {
       return;
     }
-    for (const entry of await store.audit.after(seq, 1000)) {
+    for (const entry of await store.audit.after(seq, 1000, options.filter)) {
       await write(out, toTailLine(entry));
       seq = entry.seq;
     }
@@ -153,6 +161,29 @@ async function withStore<T>(url: string | undefined, work: (store: Store) => Pro
   } finally {
     await store.close();
   }
+}
+
+/** The filter options of `audit tail` and `audit export`. */
+const FILTER_OPTIONS = {
+  action: ['--action <actions>', 'only these actions, comma-separated (applied,failed,conflicted,...)'],
+  mapping: ['--mapping <id>', "only this mapping's entries"],
+  record: ['--record <record>', 'only entries about this record: crm:<id>, erp:<id>, or an id on either side'],
+} as const;
+
+/** What `audit tail` is given. */
+type TailOptions = { lines: number; follow: boolean; interval: number; store?: string } & RawAuditFilter;
+/** What `audit export` is given. */
+type ExportOptions = {
+  since: string;
+  format: 'jsonl' | 'csv';
+  out?: string;
+  store?: string;
+  checkpoints: boolean;
+} & RawAuditFilter;
+
+/** The filter typed on the command line, validated (a clear error names the option and what it accepts). */
+function filterOf(opts: RawAuditFilter): AuditFilter {
+  return parseAuditFilter(opts, { action: '--action', mapping: '--mapping', record: '--record' });
 }
 
 export function registerAuditCommands(program: Command): void {
@@ -205,7 +236,7 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command('export')
-    .description('write entries since a time as JSON lines or CSV')
+    .description('write entries since a time as JSON lines or CSV (filtered: --action, --mapping, --record)')
     .requiredOption('--since <time>', 'ISO 8601 time, or a duration back from now (30m, 24h, 7d)', (v) => parseSince(v))
     .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
     .option('--out <file>', 'write to this file instead of stdout')
@@ -214,55 +245,61 @@ export function registerAuditCommands(program: Command): void {
       'also copy the checkpoint file(s) (audit.checkpointDir) to <out>.checkpoints.jsonl, for audit verify --export',
       false,
     )
+    .option(...FILTER_OPTIONS.action)
+    .option(...FILTER_OPTIONS.mapping)
+    .option(...FILTER_OPTIONS.record)
     .addOption(storeOption())
-    .action(
-      (
-        opts: { since: string; format: 'jsonl' | 'csv'; out?: string; store?: string; checkpoints: boolean },
-        command: Command,
-      ) => {
-        if (opts.checkpoints && opts.out === undefined) {
-          command.error('error: --checkpoints needs --out (the checkpoints are written next to the export)', {
-            exitCode: 2,
-          });
-        }
-        const config = opts.checkpoints || opts.store === undefined ? loadCliConfig(command) : undefined;
-        const checkpointCopy = opts.checkpoints && config ? checkpointFiles(undefined, config) : [];
-        if (opts.checkpoints && checkpointCopy.length === 0) {
-          throw new AuditError(ErrorCode.Config, 'no checkpoint file: audit.checkpointDir is not set or holds none');
-        }
-        return withStore(opts.store ?? (config as Config).store.url, async (store) => {
-          // Copied first: every copied checkpoint anchors an entry the export (read after) contains.
-          const copied =
-            checkpointCopy.length > 0 ? copyCheckpoints(checkpointCopy, `${opts.out ?? ''}.checkpoints.jsonl`) : 0;
-          const out = opts.out === undefined ? process.stdout : createWriteStream(opts.out);
-          let n: number;
-          try {
-            n = await auditExport(store, out, opts.since, opts.format);
-          } catch (err) {
-            // The reader went away (`| head`): that is the reader's choice, not a failure.
-            if ((err as { code?: unknown }).code === 'EPIPE') return;
-            throw err;
-          }
-          if (opts.out !== undefined) {
-            out.end();
-            await once(out, 'finish');
-            process.stderr.write(`exported ${n} entries to ${opts.out}\n`);
-            if (checkpointCopy.length > 0) {
-              process.stderr.write(`copied ${copied} checkpoints to ${opts.out}.checkpoints.jsonl\n`);
-            }
-          }
+    .action((opts: ExportOptions, command: Command) => {
+      const filter = filterOf(opts);
+      if (opts.checkpoints && filters(filter)) {
+        const why = 'error: --checkpoints anchors an export of every entry: leave out --action, --mapping, --record';
+        command.error(why, { exitCode: 2 });
+      }
+      if (opts.checkpoints && opts.out === undefined) {
+        command.error('error: --checkpoints needs --out (the checkpoints are written next to the export)', {
+          exitCode: 2,
         });
-      },
-    );
+      }
+      const config = opts.checkpoints || opts.store === undefined ? loadCliConfig(command) : undefined;
+      const checkpointCopy = opts.checkpoints && config ? checkpointFiles(undefined, config) : [];
+      if (opts.checkpoints && checkpointCopy.length === 0) {
+        throw new AuditError(ErrorCode.Config, 'no checkpoint file: audit.checkpointDir is not set or holds none');
+      }
+      return withStore(opts.store ?? (config as Config).store.url, async (store) => {
+        // Copied first: every copied checkpoint anchors an entry the export (read after) contains.
+        const copied =
+          checkpointCopy.length > 0 ? copyCheckpoints(checkpointCopy, `${opts.out ?? ''}.checkpoints.jsonl`) : 0;
+        const out = opts.out === undefined ? process.stdout : createWriteStream(opts.out);
+        let n: number;
+        try {
+          n = await auditExport(store, out, opts.since, opts.format, filter);
+        } catch (err) {
+          // The reader went away (`| head`): that is the reader's choice, not a failure.
+          if ((err as { code?: unknown }).code === 'EPIPE') return;
+          throw err;
+        }
+        if (opts.out !== undefined) {
+          out.end();
+          await once(out, 'finish');
+          process.stderr.write(`exported ${n} entries to ${opts.out}\n`);
+          if (checkpointCopy.length > 0) {
+            process.stderr.write(`copied ${copied} checkpoints to ${opts.out}.checkpoints.jsonl\n`);
+          }
+        }
+      });
+    });
 
   audit
     .command('tail')
-    .description('print the newest entries; --follow keeps printing new ones')
+    .description('print the newest entries (filtered: --action, --mapping, --record); --follow keeps printing new ones')
     .option('-n, --lines <n>', 'how many entries', positiveInt, 20)
     .option('-f, --follow', 'keep printing new entries (Ctrl-C to stop)', false)
     .option('--interval <ms>', 'poll interval with --follow', positiveInt, 1000)
+    .option(...FILTER_OPTIONS.action)
+    .option(...FILTER_OPTIONS.mapping)
+    .option(...FILTER_OPTIONS.record)
     .addOption(storeOption())
-    .action((opts: { lines: number; follow: boolean; interval: number; store?: string }, command: Command) =>
+    .action((opts: TailOptions, command: Command) =>
       withStore(storeUrl(opts.store, command), async (store) => {
         const controller = new AbortController();
         const stop = (): void => controller.abort();
@@ -274,6 +311,7 @@ export function registerAuditCommands(program: Command): void {
             follow: opts.follow,
             intervalMs: opts.interval,
             signal: controller.signal,
+            filter: filterOf(opts),
           });
         } finally {
           process.off('SIGINT', stop);

@@ -55,7 +55,7 @@ function summary(report: PassReport): string {
   const c = report.counts;
   if (report.dryRun)
     return `${report.read} read: ${c.sync} to sync or link, ${c.create} to create, ${c.archive + c.delete} to archive/delete, ${c.skip} nothing to do`;
-  return `${report.read} read: ${c.applied} applied, ${c.skipped} skipped, ${c.conflicted} conflicted, ${c.failed} failed (dead-lettered)`;
+  return `${report.read} read: ${c.applied} applied, ${c.skipped} skipped (${c.unchanged} unchanged), ${c.conflicted} conflicted, ${c.failed} failed (dead-lettered)`;
 }
 
 /** Registers `sync`, and `plan` (the same as `sync --dry-run`). */

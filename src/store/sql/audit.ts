@@ -1,7 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type {
   AuditEntry,
   AuditEntryInput,
+  AuditFilter,
   AuditHead,
   AuditRepository,
   AuditVerifyOptions,
@@ -9,6 +10,7 @@ import type {
 } from '../audit-repository.ts';
 import { GENESIS_HASH, sealEntry, type HashedEntry } from '../audit/canonical.ts';
 import { ChainVerifier } from '../audit/chain-verifier.ts';
+import { filters } from '../audit/filter.ts';
 import { auditRowFromArray, columnMismatch, type ChainRow } from '../audit/stored-row.ts';
 import { readFullPage } from './audit-pages.ts';
 import type { SqlContext } from './context.ts';
@@ -45,6 +47,25 @@ function toRow(entry: AuditEntry): AuditLogTable {
 function toEntry(row: AuditLogTable): AuditEntry {
   const { v: _v, ...fields } = JSON.parse(row.canonical) as HashedEntry;
   return { ...fields, hash: row.hash, canonical: row.canonical };
+}
+
+/**
+ * The condition of `filter` over the columns (verify checks that they agree with the hashed text).
+ * Only called with a filter that asks for something.
+ */
+function matching(filter: AuditFilter) {
+  return (eb: ExpressionBuilder<Database, 'audit_log'>): Expression<SqlBool> => {
+    const all: Expression<SqlBool>[] = [];
+    if (filter.actions !== undefined) all.push(eb('action', 'in', [...filter.actions]));
+    if (filter.mappingId !== undefined) all.push(eb('mapping_id', '=', filter.mappingId));
+    const record = filter.record;
+    if (record !== undefined) {
+      if (record.side === 'crm') all.push(eb('crm_id', '=', record.id));
+      else if (record.side === 'erp') all.push(eb('erp_id', '=', record.id));
+      else all.push(eb.or([eb('crm_id', '=', record.id), eb('erp_id', '=', record.id)]));
+    }
+    return eb.and(all);
+  };
 }
 
 /** The hash-chained audit log over SQL. */
@@ -149,19 +170,20 @@ export class SqlAuditRepository implements AuditRepository {
     });
   }
 
-  async *since(since: string, options: { pageSize?: number } = {}): AsyncIterable<AuditEntry> {
-    for await (const page of this.#pages(since, options.pageSize ?? 1000)) {
+  async *since(since: string, options: { pageSize?: number; filter?: AuditFilter } = {}): AsyncIterable<AuditEntry> {
+    for await (const page of this.#pages(since, options.pageSize ?? 1000, options.filter)) {
       for (const row of page) yield toEntry(row);
     }
   }
 
   /** Keyset pages in seq order: constant memory, and no cursor held open between pages. */
-  async *#pages(since: string | undefined, pageSize: number): AsyncIterable<AuditLogTable[]> {
+  async *#pages(since: string | undefined, pageSize: number, filter?: AuditFilter): AsyncIterable<AuditLogTable[]> {
     let after = 0;
     for (;;) {
       const page = await this.#ctx.run((db) => {
         let query = db.selectFrom('audit_log').selectAll().where('seq', '>', after);
         if (since !== undefined) query = query.where('at', '>=', since);
+        if (filters(filter)) query = query.where(matching(filter));
         return query.orderBy('seq').limit(pageSize).execute();
       });
       if (page.length > 0) yield page;
@@ -170,17 +192,21 @@ export class SqlAuditRepository implements AuditRepository {
     }
   }
 
-  async after(seq: number, limit = 100): Promise<AuditEntry[]> {
-    const rows = await this.#ctx.run((db) =>
-      db.selectFrom('audit_log').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute(),
-    );
+  async after(seq: number, limit = 100, filter?: AuditFilter): Promise<AuditEntry[]> {
+    const rows = await this.#ctx.run((db) => {
+      let query = db.selectFrom('audit_log').selectAll().where('seq', '>', seq);
+      if (filters(filter)) query = query.where(matching(filter));
+      return query.orderBy('seq').limit(limit).execute();
+    });
     return rows.map(toEntry);
   }
 
-  async tail(n: number): Promise<AuditEntry[]> {
-    const rows = await this.#ctx.run((db) =>
-      db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(n).execute(),
-    );
+  async tail(n: number, filter?: AuditFilter): Promise<AuditEntry[]> {
+    const rows = await this.#ctx.run((db) => {
+      let query = db.selectFrom('audit_log').selectAll();
+      if (filters(filter)) query = query.where(matching(filter));
+      return query.orderBy('seq', 'desc').limit(n).execute();
+    });
     return rows.reverse().map(toEntry);
   }
 

@@ -153,6 +153,20 @@ export interface HoldsTable {
   accepted_by: string | null;
 }
 
+/** `field_problems`: fields left out of a write, per record (unique mapping, side, record, target, field). */
+export interface FieldProblemsTable {
+  id: string;
+  mapping_id: string;
+  side: string;
+  record_id: string;
+  target: string;
+  field: string;
+  reason: string;
+  first_seen: string;
+  last_seen: string;
+  run_id: string;
+}
+
 /** The whole schema. */
 export interface Database {
   leases: LeasesTable;
@@ -168,4 +182,5 @@ export interface Database {
   match_keys: MatchKeysTable;
   matches: MatchesTable;
   holds: HoldsTable;
+  field_problems: FieldProblemsTable;
 }

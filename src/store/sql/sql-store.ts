@@ -15,6 +15,7 @@ import { SqlLinkRepository } from './links.ts';
 import { SqlMatchIndexRepository } from './match-index.ts';
 import { SqlMatchRepository } from './matches.ts';
 import { SqlPlanRepository } from './plans.ts';
+import { SqlProblemRepository } from './problems.ts';
 import { SqlRunRepository } from './runs.ts';
 import { SqlSnapshotRepository } from './snapshots.ts';
 import type { SqliteAuditAccess } from './sqlite-dialect.ts';
@@ -37,6 +38,7 @@ function repositories(ctx: SqlContext): StoreRepositories {
     matchIndex: new SqlMatchIndexRepository(ctx),
     matches: new SqlMatchRepository(ctx),
     holds: new SqlHoldRepository(ctx),
+    problems: new SqlProblemRepository(ctx),
   };
 }
 
@@ -56,6 +58,7 @@ export class SqlStore implements Store {
   readonly matchIndex: StoreRepositories['matchIndex'];
   readonly matches: StoreRepositories['matches'];
   readonly holds: StoreRepositories['holds'];
+  readonly problems: StoreRepositories['problems'];
   readonly #db: Kysely<Database>;
   readonly #clock: () => Date;
   readonly #auditAccess: SqliteAuditAccess | undefined;
@@ -79,6 +82,7 @@ export class SqlStore implements Store {
     this.matchIndex = repos.matchIndex;
     this.matches = repos.matches;
     this.holds = repos.holds;
+    this.problems = repos.problems;
   }
 
   async transaction<T>(work: (tx: StoreRepositories) => Promise<T>): Promise<T> {

@@ -136,7 +136,7 @@ describe.skipIf(!available)('PostgreSQL least privilege: owner migrates, runtime
   });
 
   it('refuses to open with migrations pending, naming `frontback migrate`; `frontback migrate` with the owner URL migrates', async () => {
-    // The owner brings the schema to 0007 and grants the runtime role: 0008 is pending.
+    // The owner brings the schema to 0007 and grants the runtime role: 0008 and 0009 are pending.
     const ownerDb = new Kysely<unknown>({
       dialect: await openPostgresDialect({ url: urlAs(owner), schema: behind, poolSize: 1, onPoolError: () => {} }),
     });
@@ -152,7 +152,7 @@ describe.skipIf(!available)('PostgreSQL least privilege: owner migrates, runtime
     );
     expect(error).toBeInstanceOf(StoreError);
     expect((error as Error).message).toBe(
-      `migrations are pending (0008-audit-append-only) and PostgreSQL role "${app}" may not run them: ` +
+      `migrations are pending (0008-audit-append-only, 0009-field-problems) and PostgreSQL role "${app}" may not run them: ` +
         'run `frontback migrate` with an owner (store.migrationUrl or FRONTBACK_MIGRATION_URL), then start again',
     );
     const run = await runFrontback(['migrate'], {
@@ -162,6 +162,7 @@ describe.skipIf(!available)('PostgreSQL least privilege: owner migrates, runtime
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('applied 0008-audit-append-only');
+    expect(run.stdout).toContain('applied 0009-field-problems');
     const opened = await createStore({ url: urlAs(app, behind) });
     await opened.audit.append({ action: 'applied', actor: 'poll' });
     expect(await opened.audit.verify()).toMatchObject({ ok: true, count: 1 });

@@ -85,8 +85,12 @@ describe('sync passes of contacts-partners between the sandboxes', () => {
     expect(links).toHaveLength(creates.length + matched.length);
     expect(await inOdoo()).toBe(2);
     expect(await store.cursors.get(cursorKey(mapping.id, 'crm'))).toMatchObject({ timestamp: pass.cursor?.timestamp });
+    // One entry per record decided (linked, created); the records the crm filter leaves out are counted in the run
+    // (skipped), not audited one by one.
     const verified = await store.audit.verify();
-    expect(verified).toMatchObject({ ok: true, count: 26 });
+    const skipped = pass.applied.filter((a) => a.status === 'skipped');
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(verified).toMatchObject({ ok: true, count: pass.read - skipped.length });
     // Every linked pair has a snapshot of both sides.
     for (const link of links) expect((await store.snapshots.get(link.id))?.version).toBe(1);
     // A created partner got the contact's values.

@@ -103,7 +103,7 @@ describe('frontback sync', () => {
     const pass = await runFrontback(['sync', 'contacts-partners', '-c', config]);
     expect(pass.code, pass.stderr).toBe(0);
     expect(pass.stdout).toMatch(
-      /^pass contacts-partners from crm .*: 15 read: \d+ applied, \d+ skipped, 0 conflicted, 0 failed/m,
+      /^pass contacts-partners from crm .*: 15 read: \d+ applied, \d+ skipped \(\d+ unchanged\), 0 conflicted, 0 failed/m,
     );
     expect(pass.stdout).toMatch(/^pass contacts-partners from erp /m);
     expect(pass.stdout).toContain('[applied]');

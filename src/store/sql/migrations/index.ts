@@ -8,6 +8,7 @@ import { runPlansMigration } from './0005-run-plans.ts';
 import { identityMatchingMigration } from './0006-identity-matching.ts';
 import { runProgressMigration } from './0007-run-progress.ts';
 import { auditAppendOnlyMigration } from './0008-audit-append-only.ts';
+import { fieldProblemsMigration } from './0009-field-problems.ts';
 
 /**
  * Every migration, listed explicitly (no folder scan, so bundling and tsx work
@@ -25,6 +26,7 @@ export function migrationProvider(kind: StoreKind): MigrationProvider {
         '0006-identity-matching': identityMatchingMigration(kind),
         '0007-run-progress': runProgressMigration(),
         '0008-audit-append-only': auditAppendOnlyMigration(kind),
+        '0009-field-problems': fieldProblemsMigration(),
       });
     },
   };
