@@ -119,6 +119,17 @@ export function untilStopSignal(now: () => Promise<unknown> = () => Promise.reso
   });
 }
 
+/**
+ * Called once a long-running command has stopped in order (server closed, passes ended, store
+ * closed): the process then ends by itself, nothing being left open. A client that never lets
+ * go would keep it alive for ever: BullMQ's connections to a Redis that is down reconnect
+ * without end and their close() never resolves. Past `graceMs` the process exits anyway, with
+ * the exit code already set; the timer is unref'd, so it never delays an exit that happens.
+ */
+export function exitAfterGrace(graceMs = 3_000): void {
+  setTimeout(() => process.exit(), graceMs).unref();
+}
+
 /** Each connection's intake rate limit: its `webhook.rateLimit`, the default where it has no `webhook` section. */
 function webhookRateLimits(config: Config): Map<string, number> {
   return new Map(

@@ -11,7 +11,7 @@ import { createMetricsRegistry } from '../../observability/metrics.ts';
 import { createStore } from '../../store/sql/create-store.ts';
 import { loadCliConfig } from '../config.ts';
 import { openConnectors } from '../connections.ts';
-import { listenConfigured, untilStopSignal } from '../lifecycle.ts';
+import { listenConfigured, exitAfterGrace, untilStopSignal } from '../lifecycle.ts';
 import { cliLog } from '../log-format.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
 
@@ -64,5 +64,6 @@ export function registerServeCommand(program: Command): void {
       await open.close();
       await store.close();
       log.announce('frontback serve stopped', 'frontback serve stopped');
+      exitAfterGrace();
     });
 }

@@ -15,7 +15,7 @@ import { createStore } from '../../store/sql/create-store.ts';
 import { loadCliConfig, requireConfiguration } from '../config.ts';
 import { openConnectors } from '../connections.ts';
 import { durationOption } from '../duration-option.ts';
-import { listenConfigured, untilStopSignal } from '../lifecycle.ts';
+import { listenConfigured, exitAfterGrace, untilStopSignal } from '../lifecycle.ts';
 import { cliLog } from '../log-format.ts';
 import { startLoop } from '../loop.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
@@ -72,5 +72,6 @@ export function registerStartCommand(program: Command): void {
       await open.close();
       await store.close();
       log.announce('frontback start stopped', 'frontback start stopped');
+      exitAfterGrace();
     });
 }

@@ -19,7 +19,7 @@ import { loadCliConfig, requireConfiguration } from '../config.ts';
 import { openConnectors } from '../connections.ts';
 import { durationOption } from '../duration-option.ts';
 import { intOption } from '../int-option.ts';
-import { listenOn, untilStopSignal } from '../lifecycle.ts';
+import { listenOn, exitAfterGrace, untilStopSignal } from '../lifecycle.ts';
 import { cliLog } from '../log-format.ts';
 import { startLoop } from '../loop.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
@@ -100,5 +100,6 @@ export function registerWorkerCommand(program: Command): void {
       await open.close();
       await store.close();
       log.announce('frontback worker stopped', 'frontback worker stopped');
+      exitAfterGrace();
     });
 }
