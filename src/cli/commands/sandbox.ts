@@ -31,6 +31,8 @@ export interface SandboxCliOptions {
   db?: string;
   /** API key (Odoo). */
   apiKey?: string;
+  /** Bearer token accepted instead of the built-in fake (HubSpot). */
+  token?: string;
 }
 
 /** Default port per kind (4010 for kinds not listed). */
@@ -56,6 +58,7 @@ export const SANDBOXES: Record<string, (opts: SandboxCliOptions) => Promise<Star
   hubspot: async (opts) => {
     const sandbox = await createHubSpotSandbox({
       seed: opts.seed,
+      ...(opts.token === undefined ? {} : { accessTokens: [opts.token] }),
       records: opts.records,
       ...(opts.rateLimit === undefined ? {} : { rateLimits: { max: opts.rateLimit } }),
       ...(opts.searchLagMs === undefined ? {} : { searchLag: opts.searchLagMs }),
@@ -68,7 +71,9 @@ export const SANDBOXES: Record<string, (opts: SandboxCliOptions) => Promise<Star
     return {
       url,
       summary: [
-        `access token: ${DEFAULT_SANDBOX_TOKEN} (a sandbox-only fake; send it as "Authorization: Bearer ...")`,
+        opts.token === undefined
+          ? `access token: ${DEFAULT_SANDBOX_TOKEN} (a sandbox-only fake; send it as "Authorization: Bearer ...")`
+          : 'access token: the one given by --token (not printed)',
         `seed: ${opts.seed}; records: ${s.contacts} contacts, ${s.companies} companies, ${s.products} products, ${s.deals} deals, ${s.lineItems} line items`,
         `webhooks: ${opts.webhookUrl ? `to ${opts.webhookUrl} (signed v3)` : 'off'}; control API: ${url}/_sandbox/stats`,
       ],
@@ -90,7 +95,11 @@ export const SANDBOXES: Record<string, (opts: SandboxCliOptions) => Promise<Star
     return {
       url,
       summary: [
-        `db: ${sandbox.auth.db}; login: admin; API key: ${opts.apiKey ?? 'sandbox-odoo-key'} (a sandbox-only fake, used as the password)`,
+        `db: ${sandbox.auth.db}; login: admin; API key: ${
+          opts.apiKey === undefined
+            ? 'sandbox-odoo-key (a sandbox-only fake, used as the password)'
+            : 'the one given by --api-key (not printed)'
+        }`,
         `seed: ${opts.seed}; records: ${partners} partners; transports: ${url}/jsonrpc, ${url}/xmlrpc/2/object, ${url}/json/2/<model>/<method>`,
         `webhooks: ${opts.webhookUrl ? `to ${maskToken(opts.webhookUrl)} (unsigned, no retries, as Odoo)` : 'off'}; control API: ${url}/_sandbox/stats`,
       ],
@@ -118,6 +127,7 @@ export function registerSandboxCommand(program: Command): void {
     )
     .option('--db <name>', 'database name (odoo; default odoo)')
     .option('--api-key <key>', 'API key accepted as the password (odoo; default sandbox-odoo-key)')
+    .option('--token <token>', 'bearer token accepted (hubspot; default sandbox-hubspot-token)')
     .action(async (kind: string, raw: Record<string, string | undefined>) => {
       const start = SANDBOXES[kind];
       if (!start) {
@@ -142,6 +152,7 @@ export function registerSandboxCommand(program: Command): void {
         ...(searchLagMs === undefined ? {} : { searchLagMs }),
         ...(raw.db ? { db: raw.db } : {}),
         ...(raw.apiKey ? { apiKey: raw.apiKey } : {}),
+        ...(raw.token ? { token: raw.token } : {}),
       };
       const sandbox = await start(opts);
       process.stdout.write(

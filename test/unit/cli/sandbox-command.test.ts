@@ -65,3 +65,23 @@ describe('frontback sandbox odoo --webhook-url', () => {
     }
   });
 });
+
+describe('frontback sandbox hubspot --token', () => {
+  it('accepts the token it is given instead of the published fake, and does not print it', async () => {
+    const token = 'f3c1d9a2b7e64c0e9a5d8b1f2c3e4a5b';
+    const sandbox = await SANDBOXES.hubspot!({ port: 0, seed: 1, records: 2, token });
+    try {
+      const get = async (bearer: string): Promise<number> =>
+        (
+          await fetch(`${sandbox.url}/crm/v3/objects/contacts?limit=1`, {
+            headers: { authorization: `Bearer ${bearer}` },
+          })
+        ).status;
+      expect(await get(token)).toBe(200);
+      expect(await get('sandbox-hubspot-token')).toBe(401);
+      expect(sandbox.summary.join('\n')).not.toContain(token);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SANDBOX_TOKEN } from '../../../connectors/hubspot/sandbox/server.ts';
-import { connectorRegistry } from '../../../connectors/index.ts';
+import { connectorConfigFacts } from '../../../src/cli/config.ts';
 import { loadConfig } from '../../../src/config/load.ts';
 import { runFrontback } from '../../support/cli.ts';
 import { interpolateAll, optionValue, readCompose } from '../../support/compose.ts';
@@ -31,7 +31,7 @@ const config = loadConfig({
   file: 'deploy/frontback.yaml',
   env: serveEnv,
   cwd: projectRoot,
-  knownConnectorKinds: connectorRegistry.kinds(),
+  ...connectorConfigFacts(),
 });
 /** Every secret make-env.sh generated: none may be printed. */
 const secrets = Object.entries(dotenv)
@@ -67,7 +67,10 @@ describe('deploy/frontback.yaml with the environment compose.yaml gives it', () 
     const odooArgs = compose.services['odoo-sandbox']?.command ?? [];
     const hubspot = config.connections.hubspot;
     const odoo = config.connections.odoo;
-    expect(hubspot?.auth).toEqual({ type: 'bearer', token: DEFAULT_SANDBOX_TOKEN });
+    expect(hubspot?.auth).toEqual({ type: 'bearer', token: optionValue(hubspotArgs, '--token') });
+    // Random, not the sandbox's published fake (refused outside the demo configuration).
+    expect(optionValue(hubspotArgs, '--token')).not.toBe(DEFAULT_SANDBOX_TOKEN);
+    expect(optionValue(odooArgs, '--api-key')).toMatch(/^[0-9a-f]{64}$/);
     expect(optionValue(hubspotArgs, '--webhook-secret')).toBe(hubspot?.webhook?.secret);
     expect(optionValue(hubspotArgs, '--webhook-url')).toBe(`${config.server.publicBaseUrl}/webhooks/hubspot`);
     expect(odoo?.auth).toMatchObject({ type: 'api-key', key: optionValue(odooArgs, '--api-key') });
