@@ -85,10 +85,11 @@ export async function startLoop(
     ...(checkpoints === undefined ? {} : { checkpoints }),
     inboxRetention: { retentionMs: config.inbox.retentionMs },
   });
-  const schedules = mappings.map(
-    (m) =>
-      `${m.mapping.id} (${parts.everyMs !== undefined ? `every ${parts.everyLabel ?? `${parts.everyMs / 1000}s`}` : 'everyMs' in m.mapping.schedule ? `every ${m.mapping.schedule.everyMs / 1000}s` : m.mapping.schedule.cron})`,
-  );
+  const scheduleOf = (schedule: LoadedMapping['mapping']['schedule']): string => {
+    if (parts.everyMs !== undefined) return `every ${parts.everyLabel ?? `${parts.everyMs / 1000}s`}`;
+    return 'everyMs' in schedule ? `every ${schedule.everyMs / 1000}s` : schedule.cron;
+  };
+  const schedules = mappings.map((m) => `${m.mapping.id} (${scheduleOf(m.mapping.schedule)})`);
   return {
     schedules,
     async stop() {

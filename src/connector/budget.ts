@@ -188,7 +188,8 @@ export function createConnectionBudget(options: ConnectionBudgetOptions): Connec
     logger.info(
       { connection, rateLimit: next, was: rate },
       `${connection}: adopted the rate limit the vendor announces, ${describeRate(next)} (was ` +
-        `${from === 'declared' ? "the connector's default" : 'an earlier announcement'}, ${describeRate(rate)}); set rateLimit on the connection to choose another`,
+        `${from === 'declared' ? "the connector's default" : 'an earlier announcement'}, ${describeRate(rate)}); ` +
+        'set rateLimit on the connection to choose another',
     );
     // Rebuilt rather than resized (rate-limiter-flexible fixes points at construction); the
     // requests of the current short window are forgotten in memory, kept in Redis by key.

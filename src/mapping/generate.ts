@@ -237,7 +237,8 @@ return {
     return new SlotRecord(side, root, side === 'crm' ? READ_crm(r) : READ_erp(r));
   },
   toPatch(canonical, target, resolver, options) {
-    if (options?.trace === true || !(canonical instanceof SlotRecord) || canonical.set !== root || canonical.side === target) return shared.toPatch(canonical, target, resolver, options);
+    const generic = options?.trace === true || !(canonical instanceof SlotRecord) || canonical.set !== root;
+    if (generic || canonical.side === target) return shared.toPatch(canonical, target, resolver, options);
     const out = patchOut(false);
     out.patch = target === 'erp' ? WRITE_erp(canonical.slots, resolver, out) : WRITE_crm(canonical.slots, resolver, out);
     return out;

@@ -7,9 +7,7 @@
  * is only read. `--json` prints the explanation as JSON.
  */
 import { Argument, type Command } from 'commander';
-import { didYouMean } from '../../config/did-you-mean.ts';
-import { ConfigError, ErrorCode, FrontbackError, MappingError } from '../../errors.ts';
-import { loadMappings } from '../../mapping/load.ts';
+import { ErrorCode, FrontbackError } from '../../errors.ts';
 import type { Side } from '../../mapping/spec.ts';
 import { createStore } from '../../store/sql/create-store.ts';
 import { explainPlan, formatExplanation } from '../../sync/explain.ts';
@@ -17,7 +15,7 @@ import { planPage } from '../../sync/plan.ts';
 import { loadCliConfig, requireConfiguration } from '../config.ts';
 import { openConnectors } from '../connections.ts';
 import { cliLog } from '../log-format.ts';
-import { mappingCatalog } from '../mapping-catalog.ts';
+import { mappingById } from '../mapping-by-id.ts';
 
 /** Registers `explain`. */
 export function registerExplainCommand(program: Command): void {
@@ -31,20 +29,7 @@ export function registerExplainCommand(program: Command): void {
     .action(async (wanted: string, side: Side, id: string, options: { json?: boolean }, command: Command) => {
       const config = loadCliConfig(command);
       requireConfiguration(config);
-      const result = loadMappings(config.mappings.dir, { catalog: mappingCatalog(config), examples: false });
-      if (result.issues.length > 0) throw new MappingError(result.issues);
-      const loaded = result.mappings.find((m) => m.mapping.id === wanted);
-      if (!loaded) {
-        const ids = result.mappings.map((m) => m.mapping.id);
-        throw new ConfigError([
-          {
-            file: config.mappings.dir,
-            path: '',
-            message: `no mapping "${wanted}"${didYouMean(wanted, ids)} (known: ${ids.join(', ') || 'none'})`,
-          },
-        ]);
-      }
-      const { mapping } = loaded;
+      const { mapping } = mappingById(config, wanted);
       const level = config.logging.level === 'info' ? 'warn' : config.logging.level;
       const { logger } = cliLog(config, command, { to: 'stderr', level });
       const open = openConnectors(config, { logger });

@@ -12,9 +12,7 @@
  */
 import { hostname } from 'node:os';
 import { Option, type Command } from 'commander';
-import { ConfigError, ErrorCode, FrontbackError, MappingError } from '../../errors.ts';
-import { didYouMean } from '../../config/did-you-mean.ts';
-import { loadMappings } from '../../mapping/load.ts';
+import { ConfigError, ErrorCode, FrontbackError } from '../../errors.ts';
 import type { Side } from '../../mapping/spec.ts';
 import { createStore } from '../../store/sql/create-store.ts';
 import { runPass, type PassReport } from '../../sync/pass.ts';
@@ -29,7 +27,7 @@ import { openConnectors } from '../connections.ts';
 import { describeApiUse } from '../api-use.ts';
 import { intOption } from '../int-option.ts';
 import { cliLog } from '../log-format.ts';
-import { mappingCatalog } from '../mapping-catalog.ts';
+import { mappingById } from '../mapping-by-id.ts';
 import { EXIT_STOPPED, onStopSignals } from '../stop-signals.ts';
 import { progressMode, progressReporter, summaryJson } from '../progress.ts';
 
@@ -55,7 +53,10 @@ function summary(report: PassReport): string {
   const c = report.counts;
   if (report.dryRun)
     return `${report.read} read: ${c.sync} to sync or link, ${c.create} to create, ${c.archive + c.delete} to archive/delete, ${c.skip} nothing to do`;
-  return `${report.read} read: ${c.applied} applied, ${c.skipped} skipped (${c.unchanged} unchanged), ${c.conflicted} conflicted, ${c.failed} failed (dead-lettered)`;
+  return (
+    `${report.read} read: ${c.applied} applied, ${c.skipped} skipped (${c.unchanged} unchanged), ` +
+    `${c.conflicted} conflicted, ${c.failed} failed (dead-lettered)`
+  );
 }
 
 /** Registers `sync`, and `plan` (the same as `sync --dry-run`). */
@@ -90,19 +91,7 @@ export function registerSyncCommand(program: Command): void {
 async function syncAction(wanted: string, options: SyncOptions, command: Command): Promise<void> {
   const config = loadCliConfig(command);
   requireConfiguration(config);
-  const result = loadMappings(config.mappings.dir, { catalog: mappingCatalog(config), examples: false });
-  if (result.issues.length > 0) throw new MappingError(result.issues);
-  const loaded = result.mappings.find((m) => m.mapping.id === wanted);
-  if (!loaded) {
-    const ids = result.mappings.map((m) => m.mapping.id);
-    throw new ConfigError([
-      {
-        file: config.mappings.dir,
-        path: '',
-        message: `no mapping "${wanted}"${didYouMean(wanted, ids)} (known: ${ids.join(', ') || 'none'})`,
-      },
-    ]);
-  }
+  const loaded = mappingById(config, wanted);
   const { mapping } = loaded;
   // On stderr, readable on a terminal: stdout is the pass's own output (JSON lines with --json).
   const level = config.logging.level === 'info' ? 'warn' : config.logging.level;
@@ -146,7 +135,14 @@ async function syncAction(wanted: string, options: SyncOptions, command: Command
       if (fields[side].length === 0) continue;
       if (json)
         process.stdout.write(
-          `${JSON.stringify({ type: 'fields', side, connection: connections[side], object: mapping.sides[side].object, created: fields[side], dryRun: options.dryRun === true })}\n`,
+          `${JSON.stringify({
+            type: 'fields',
+            side,
+            connection: connections[side],
+            object: mapping.sides[side].object,
+            created: fields[side],
+            dryRun: options.dryRun === true,
+          })}\n`,
         );
       else
         process.stdout.write(
