@@ -52,6 +52,8 @@ export function registerServeCommand(program: Command): void {
         .map(([name]) => `${url}/webhooks/${name}`);
       const admin = config.server.adminToken === undefined ? 'off (set server.adminToken)' : `${operationsUrl}/admin`;
       const metricsAt = `${operationsUrl}/metrics${operationsUrl === url ? '' : ' (operations listener)'}`;
+      // Listening for SIGTERM before saying so: whoever reads the line may stop us at once.
+      const stopped = untilStopSignal();
       log.announce(
         `frontback serve listening on ${url} (store: ${config.store.kind})\n` +
           `  webhooks: ${hooks.length > 0 ? hooks.join(', ') : 'no connection takes webhooks'}\n  admin API: ${admin}\n` +
@@ -59,7 +61,7 @@ export function registerServeCommand(program: Command): void {
         `frontback serve listening on ${url}`,
         { url, operationsUrl, store: config.store.kind, webhooks: hooks, admin },
       );
-      await untilStopSignal();
+      await stopped;
       await listening.close();
       await open.close();
       await store.close();

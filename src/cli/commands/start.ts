@@ -58,6 +58,9 @@ export function registerStartCommand(program: Command): void {
         ...(every === undefined ? {} : { everyMs: every, everyLabel: options.every ?? '' }),
       });
       const { url, operationsUrl } = listening;
+      // Listening for signals before saying we run: whoever reads the line may stop us at once.
+      // Twice: stop now (runs in hand recorded stopped, every lease given up, exit 130).
+      const stopped = untilStopSignal(() => loop.stopNow());
       log.announce(
         `frontback start: listening on ${url} (store: ${config.store.kind}, queue: ` +
           `${config.queue.kind})\n  syncing: ${loop.schedules.join(', ') || 'no mappings'}` +
@@ -65,8 +68,7 @@ export function registerStartCommand(program: Command): void {
         `frontback start: listening on ${url}`,
         { url, operationsUrl, store: config.store.kind, queue: config.queue.kind, syncing: loop.schedules },
       );
-      // Twice: stop now (runs in hand recorded stopped, every lease given up, exit 130).
-      await untilStopSignal(() => loop.stopNow());
+      await stopped;
       // The passes are asked to stop at once, not after the server closed (a running pass ends after its page in hand).
       await Promise.all([listening.close(), loop.stop()]);
       await open.close();

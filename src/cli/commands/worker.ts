@@ -82,6 +82,9 @@ export function registerWorkerCommand(program: Command): void {
         config.queue.kind === 'memory'
           ? ' (queue.redis is not set: jobs stay in this process; other workers would not share them)'
           : '';
+      // Listening for signals before saying we run: whoever reads the line may stop us at once.
+      // Twice: stop now (runs in hand recorded stopped, every lease given up, exit 130).
+      const stopped = untilStopSignal(() => loop.stopNow());
       log.announce(
         `frontback worker: running (store: ${config.store.kind}, queue: ${config.queue.kind}, concurrency ${concurrency})${alone}\n` +
           `  syncing: ${loop.schedules.join(', ') || 'no mappings'}${opsUrl ? `\n  metrics: ${opsUrl}/metrics` : ''}`,
@@ -94,8 +97,7 @@ export function registerWorkerCommand(program: Command): void {
           ...(opsUrl ? { metrics: `${opsUrl}/metrics` } : {}),
         },
       );
-      // Twice: stop now (runs in hand recorded stopped, every lease given up, exit 130).
-      await untilStopSignal(() => loop.stopNow());
+      await stopped;
       await Promise.all([ops?.close(), loop.stop()]);
       await open.close();
       await store.close();

@@ -73,6 +73,8 @@ export async function keepRunning(
     everyMs: KEEP_RUNNING_EVERY.ms,
     everyLabel: KEEP_RUNNING_EVERY.label,
   });
+  // Listening for Ctrl-C before saying we keep running: whoever reads the lines may stop us at once.
+  const stopped = untilStopSignal(() => loop.stopNow());
   const c = `-c ${parts.configFile}`;
   print(
     `Keeping running: frontback start on ${url} (every mapping synced every ${KEEP_RUNNING_EVERY.label}, and on webhooks)`,
@@ -93,7 +95,7 @@ export async function keepRunning(
   print(`     npx frontback plan ${DEMO_MAPPINGS.people} ${c}      (what a pass would do; writes nothing)`);
   print(`     npx frontback runs ${c}`);
   print('Ctrl-C stops everything.');
-  await untilStopSignal(() => loop.stopNow());
+  await stopped;
   await Promise.all([demo.listening.close(), loop.stop()]);
   print('frontback demo stopped');
 }

@@ -74,14 +74,18 @@ describe('serve logs', () => {
     return proc.output();
   }
 
-  it('piped, by default: every line of stdout is a JSON record, the announcements included', async () => {
+  it('piped, by default: every line of stdout is a JSON record, the announcements included; stopped as soon as it says it listens', async () => {
     const port = await freePort();
     const config = join(dir, `json-${port}.yaml`);
     writeFileSync(
       config,
       `store: { url: ${JSON.stringify(join(dir, `json-${port}.db`))} }\nserver: { port: ${port} }\n`,
     );
-    const child = spawn(process.execPath, [join(projectRoot, 'bin/frontback.js'), 'serve', '-c', config], {
+    // The process pauses 300 ms right after saying it listens (the preload), while this test sends
+    // SIGTERM as soon as it reads the line: the handler must be in place before the line is written.
+    const pause = join(projectRoot, 'test/fixtures/preload/pause-after-listening.cjs');
+    const args = ['--require', pause, join(projectRoot, 'bin/frontback.js'), 'serve', '-c', config];
+    const child = spawn(process.execPath, args, {
       cwd: projectRoot,
       env: { ...process.env, FRONTBACK_CONFIG: '', FRONTBACK_LOG_FORMAT: '' },
     });
