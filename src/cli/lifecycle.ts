@@ -1,4 +1,6 @@
 /** What the long-running commands (`serve`, `start`, `worker`) share: the configured server, and waiting for the signal to stop. */
+import { adminDirectory } from '../server/admins.ts';
+import { CONSOLE_PAGES } from '../server/console/pages/index.ts';
 import { existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { CONFIG_DEFAULTS } from '../config/defaults.ts';
@@ -46,6 +48,11 @@ export async function listenConfigured(
   },
 ): Promise<ListeningServer> {
   const operations = config.server.operations;
+  const admins = adminDirectory({
+    adminTokens: config.server.adminTokens,
+    admins: config.server.admins,
+    logger: parts.logger,
+  });
   const servers = await buildServers(
     {
       connectors: parts.connectors,
@@ -59,11 +66,17 @@ export async function listenConfigured(
       storeGaugeSeconds: config.server.storeGaugeSeconds,
       webhookRateLimits: webhookRateLimits(config),
       admin: {
-        token: config.server.adminTokens,
+        token: admins.tokens(),
         engine: syncEngine(parts.mappings, parts.connectors, parts.store),
         overlapMs: config.sync.overlapMinutes * 60_000,
         ...(config.queue.redis === undefined ? {} : { redisUrl: config.queue.redis }),
         ...adminCheckpoints(config),
+      },
+      console: {
+        directory: admins,
+        sessionSecret: config.server.sessionSecret,
+        queueKind: config.queue.kind,
+        pages: CONSOLE_PAGES,
       },
     },
     { separateOperations: operations !== undefined },

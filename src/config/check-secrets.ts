@@ -36,7 +36,8 @@ function chosenSecrets(
 ): { path: YamlPath; value: string }[] {
   const found: { path: YamlPath; value: string }[] = [];
   const server = isRecord(raw.server) ? raw.server : {};
-  for (const key of ['adminToken', 'metricsToken']) found.push(...valuesAt(server[key], ['server', key]));
+  for (const key of ['adminToken', 'metricsToken', 'sessionSecret'])
+    found.push(...valuesAt(server[key], ['server', key]));
   const connections = isRecord(raw.connections) ? raw.connections : {};
   for (const [name, connection] of Object.entries(connections)) {
     if (!isRecord(connection) || typeof connection.kind !== 'string') continue;

@@ -59,3 +59,6 @@ export const CONFIG_DEFAULTS = {
     retentionMs: 604_800_000,
   },
 } as const;
+
+/** The name of the admin whose token is `server.adminToken` (the others are named in `server.admins`). */
+export const ADMIN_TOKEN_NAME = 'admin';

@@ -6,7 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { CONFIG_DEFAULTS } from './defaults.ts';
+import { ADMIN_TOKEN_NAME, CONFIG_DEFAULTS } from './defaults.ts';
 import { checkHttpUrl } from './url-safety.ts';
 import { LOG_FORMATS, LOG_LEVELS, OAUTH2_GRANTS, SIGNATURE_VERSIONS, type Config } from './types.ts';
 
@@ -26,6 +26,7 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'adminTokens',
   'metricsTokens',
   'secrets',
+  'sessionSecret',
 ]);
 
 /**
@@ -290,6 +291,34 @@ export const configSchema = z.strictObject({
       publicBaseUrl: httpUrl(false).optional(),
       bodyLimitBytes: int(1, 1_073_741_824).default(CONFIG_DEFAULTS.server.bodyLimitBytes),
       adminToken: secretValues().optional(),
+      admins: z
+        .array(
+          z.strictObject({
+            name: z
+              .string()
+              .trim()
+              .min(1)
+              .max(100)
+              .regex(/^[^\p{Cc}]+$/u, 'expected a name without control characters'),
+            tokenFile: nonEmpty(),
+          }),
+        )
+        .default(() => [])
+        .check((ctx) => {
+          const seen = new Set<string>();
+          ctx.value.forEach((admin, i) => {
+            const key = admin.name.toLowerCase();
+            if (seen.has(key))
+              ctx.issues.push({
+                code: 'custom',
+                message: `"${admin.name}" is named twice: each admin has one name (the audit log says who decided)`,
+                path: [i, 'name'],
+                input: admin.name,
+              });
+            seen.add(key);
+          });
+        }),
+      sessionSecret: secret().optional(),
       metricsToken: secretValues().optional(),
       trustProxy: proxyList().optional(),
       storeGaugeSeconds: int(1, 3600).default(CONFIG_DEFAULTS.server.storeGaugeSeconds),
@@ -301,7 +330,15 @@ export const configSchema = z.strictObject({
         .optional(),
     })
     .check((ctx) => {
-      const { port, operations } = ctx.value;
+      const { port, operations, admins, adminToken } = ctx.value;
+      const named = admins.findIndex((a) => a.name.toLowerCase() === ADMIN_TOKEN_NAME);
+      if (adminToken !== undefined && named >= 0)
+        ctx.issues.push({
+          code: 'custom',
+          message: `"${ADMIN_TOKEN_NAME}" is the admin of server.adminToken: give this admin another name`,
+          path: ['admins', named, 'name'],
+          input: admins[named]?.name,
+        });
       if (operations !== undefined && port !== 0 && operations.port === port)
         ctx.issues.push({
           code: 'custom',

@@ -194,6 +194,17 @@ export interface ServerConfig {
   readonly adminToken?: string;
   /** Every accepted admin token, current first: one, or two during a rollover; empty when the API is off. Secret. */
   readonly adminTokens: readonly string[];
+  /**
+   * Admins by name, each with a token of their own read from `tokenFile` (re-read while the
+   * server runs: replacing the file rotates the token and ends that admin's console sessions).
+   * The admin of `adminToken` is named "admin". Decisions are audited with the name.
+   */
+  readonly admins: readonly AdminConfig[];
+  /**
+   * Key material for the console's session cookies (at least 128 bits). Absent: derived from
+   * the admin tokens at start, so copies of `serve` with one configuration share it. Secret.
+   */
+  readonly sessionSecret?: string;
   /** Bearer token for `GET /metrics`, the current one (as `adminToken`); absent leaves /metrics open. Secret. */
   readonly metricsToken?: string;
   /** Every accepted metrics token, current first: one, or two during a rollover; empty when /metrics is open. Secret. */
@@ -210,6 +221,14 @@ export interface ServerConfig {
    * there only (the main listener answers 404 for them), with `/healthz` and `/readyz` on both.
    */
   readonly operations?: OperationsListenerConfig;
+}
+
+/** An admin named in `server.admins`. */
+export interface AdminConfig {
+  /** Who this is, as the audit log and the console show it. */
+  readonly name: string;
+  /** A file holding the admin's token (one line; two during a rollover, the current one first). */
+  readonly tokenFile: string;
 }
 
 /** The listener of `/admin` and `/metrics` when they are kept off the webhook listener. */

@@ -12,6 +12,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { Registry } from '../observability/metrics.ts';
 import type { Store } from '../store/store.ts';
 import { adminRoutes, type AdminOptions } from './admin-routes.ts';
+import { consoleRoutes, type ConsoleOptions, type ConsolePage } from './console/index.ts';
 import { useErrorEnvelope } from './error-envelope.ts';
 import { healthRoutes, metricsRoute, operationsElsewhere } from './ops-routes.ts';
 import { storeAnswers, storeWritable, type ReadinessCheck } from './readiness.ts';
@@ -49,6 +50,14 @@ export interface ServerOptions {
   clock?: () => number;
   /** The admin API (off, answering 404, without a token or without this). */
   admin?: Omit<AdminOptions, 'store' | 'metrics'>;
+  /**
+   * The admin console under /console, beside the admin API (it needs `admin.engine`); off,
+   * answering 404, while its directory names no admin.
+   */
+  console?: Pick<ConsoleOptions, 'directory' | 'sessionSecret' | 'queueKind'> & {
+    /** Pages beyond the overview (the console's other pages; tests may add their own). */
+    readonly pages?: readonly ConsolePage[];
+  };
 }
 
 /** The listeners of {@link buildServers}. */
@@ -92,6 +101,21 @@ export async function buildServers(options: ServerOptions, layout: { separateOpe
   }
   metricsRoute(ops, { metrics: options.metrics, metricsToken: options.metricsToken });
   await adminRoutes(ops, { token: undefined, ...options.admin, store: options.store, metrics: options.metrics });
+  if (options.console && options.admin?.engine) {
+    const { pages, ...rest } = options.console;
+    await consoleRoutes(
+      ops,
+      {
+        ...rest,
+        store: options.store,
+        engine: options.admin.engine,
+        connectors: options.connectors,
+        checks,
+        ...(options.clock ? { clock: options.clock } : {}),
+      },
+      pages,
+    );
+  }
   return operations ? { main, operations } : { main };
 }
 

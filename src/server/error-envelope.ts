@@ -28,6 +28,11 @@ const STATUS: ReadonlyMap<string, number> = new Map([
   [ErrorCode.UnsupportedMediaType, 415],
   [ErrorCode.RateLimited, 429],
 ]);
+/** The HTTP status an error code is answered with (500 for codes that do not reach clients). */
+export function statusOfCode(code: string): number {
+  return STATUS.get(code) ?? 500;
+}
+
 /** The code of a status fastify answers by itself. */
 const CODE_OF_STATUS: ReadonlyMap<number, string> = new Map([...STATUS].map(([code, status]) => [status, code]));
 
