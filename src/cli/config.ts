@@ -52,3 +52,8 @@ export function connectorConfigFacts(): Pick<LoadConfigOptions, 'knownConnectorK
   );
   return { knownConnectorKinds: kinds, webhookSecretOrigins };
 }
+
+/** True when the configuration names an admin (`server.adminToken` or `server.admins`): the admin API and the console are on. */
+export function adminsConfigured(config: Config): boolean {
+  return config.server.adminTokens.length > 0 || config.server.admins.length > 0;
+}

@@ -9,7 +9,7 @@ import { MappingError } from '../../errors.ts';
 import { loadMappings } from '../../mapping/load.ts';
 import { createMetricsRegistry } from '../../observability/metrics.ts';
 import { createStore } from '../../store/sql/create-store.ts';
-import { loadCliConfig } from '../config.ts';
+import { adminsConfigured, loadCliConfig } from '../config.ts';
 import { openConnectors } from '../connections.ts';
 import { listenConfigured, exitAfterGrace, untilStopSignal } from '../lifecycle.ts';
 import { cliLog } from '../log-format.ts';
@@ -27,10 +27,9 @@ export function registerServeCommand(program: Command): void {
       const config = loadCliConfig(command);
       // The admin API resolves conflicts and replays dead letters with the mappings: they are loaded (and must
       // be valid) when it is on; webhook intake alone needs none.
-      const loaded =
-        config.server.adminToken === undefined
-          ? { mappings: [], issues: [] }
-          : loadMappings(config.mappings.dir, { catalog: mappingCatalog(config) });
+      const loaded = !adminsConfigured(config)
+        ? { mappings: [], issues: [] }
+        : loadMappings(config.mappings.dir, { catalog: mappingCatalog(config) });
       if (loaded.issues.length > 0) throw new MappingError(loaded.issues);
       const log = cliLog(config, command);
       const { logger } = log;
@@ -50,16 +49,19 @@ export function registerServeCommand(program: Command): void {
       const hooks = [...connectors.entries()]
         .filter(([, c]) => c.webhooks !== undefined)
         .map(([name]) => `${url}/webhooks/${name}`);
-      const admin = config.server.adminToken === undefined ? 'off (set server.adminToken)' : `${operationsUrl}/admin`;
+      const admin = adminsConfigured(config)
+        ? `${operationsUrl}/admin`
+        : 'off (set server.adminToken or server.admins)';
+      const consoleAt = adminsConfigured(config) ? `${operationsUrl}/console` : 'off (name an admin)';
       const metricsAt = `${operationsUrl}/metrics${operationsUrl === url ? '' : ' (operations listener)'}`;
       // Listening for SIGTERM before saying so: whoever reads the line may stop us at once.
       const stopped = untilStopSignal();
       log.announce(
         `frontback serve listening on ${url} (store: ${config.store.kind})\n` +
           `  webhooks: ${hooks.length > 0 ? hooks.join(', ') : 'no connection takes webhooks'}\n  admin API: ${admin}\n` +
-          `  metrics: ${metricsAt}`,
+          `  console: ${consoleAt}\n  metrics: ${metricsAt}`,
         `frontback serve listening on ${url}`,
-        { url, operationsUrl, store: config.store.kind, webhooks: hooks, admin },
+        { url, operationsUrl, store: config.store.kind, webhooks: hooks, admin, console: consoleAt },
       );
       await stopped;
       await listening.close();
