@@ -103,7 +103,7 @@ export function describeConfig(config: Config): string {
       : `queue: bullmq on ${safeUrl(queue.redis)}, prefix ${queue.prefix}, concurrency ${queue.concurrency}`,
     `server: ${server.host}:${server.port}${server.publicBaseUrl ? ` (public ${server.publicBaseUrl})` : ''}, ` +
       `body limit ${server.bodyLimitBytes} bytes, ` +
-      `admin API ${server.adminToken ? `enabled (token ${MASK}${rollover(server.adminTokens)})` : 'disabled (no admin token)'}, ` +
+      `admin API and console ${describeAdmins(server)}, ` +
       `/metrics ${server.metricsToken ? `behind a token (${MASK}${rollover(server.metricsTokens)})` : 'open (no metrics token)'}, ` +
       `trusted proxies ${server.trustProxy && server.trustProxy.length > 0 ? server.trustProxy.join(', ') : 'none'}` +
       (server.operations ? `, /admin and /metrics on ${server.operations.host}:${server.operations.port} only` : ''),
@@ -114,4 +114,15 @@ export function describeConfig(config: Config): string {
     describeAudit(config),
   ];
   return lines.join('\n');
+}
+
+/** Who the admins are (names, never tokens), or that the admin API and the console are off. */
+function describeAdmins(server: Config['server']): string {
+  const names = [
+    ...(server.adminToken ? [`admin (token ${MASK}${rollover(server.adminTokens)})`] : []),
+    ...server.admins.map((a) => `${a.name} (token file ${a.tokenFile})`),
+  ];
+  return names.length === 0
+    ? 'disabled (no admin: server.adminToken or server.admins)'
+    : `enabled for ${names.join(', ')}`;
 }

@@ -40,6 +40,7 @@ describe('loadConfig defaults and file selection', () => {
         bodyLimitBytes: 1_048_576,
         storeGaugeSeconds: 15,
         adminTokens: [],
+        admins: [],
         metricsTokens: [],
       },
       mappings: { dir: 'mappings' },
@@ -339,7 +340,7 @@ describe('describeConfig and maskConfig', () => {
     expect(text).toContain('store: postgres postgres://');
     expect(text).toContain('queue: bullmq on redis://');
     expect(text).toContain('server: 127.0.0.1:8080');
-    expect(text).toContain('admin API enabled (token ********)');
+    expect(text).toContain('admin API and console enabled for admin (token ********)');
     expect(text).toContain('migrations with postgres://');
     expect(text).toContain(
       '(overridden by FRONTBACK_STORE_URL, FRONTBACK_MIGRATION_URL, FRONTBACK_REDIS_URL, FRONTBACK_ADMIN_TOKEN)',

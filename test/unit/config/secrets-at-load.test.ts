@@ -162,7 +162,7 @@ describe('two values during a rollover', () => {
     expect(loaded.connections.hubspot?.webhook?.secret).toBe(STRONG_2);
     expect(load(config({})).server.adminTokens).toEqual([STRONG]);
     const text = `${describeConfig(loaded)}\n${JSON.stringify(maskConfig(loaded))}`;
-    expect(text).toContain('admin API enabled (token ******** and a previous one)');
+    expect(text).toContain('admin API and console enabled for admin (token ******** and a previous one)');
     expect(text).not.toContain(STRONG);
     expect(text).not.toContain(STRONG_2);
   });
