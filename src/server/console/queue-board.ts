@@ -18,7 +18,7 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import type { FastifyInstance, onRequestAsyncHookHandler, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 import { ErrorCode } from '../../errors.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { openBoardQueues } from '../../queue/bullmq/board-queue.ts';
@@ -37,11 +37,11 @@ export interface QueueBoardOptions {
   /** Where it is mounted, without a trailing slash: `/console/queues`. */
   basePath: string;
   /**
-   * Runs first on every request it answers (page, assets, API), as an `onRequest` hook: it
+   * Runs first on every request it answers (page, assets, API), as an async `onRequest` hook: it
    * replies (a redirect to the sign-in page, a 401) to refuse. Hooks of the parent contexts
    * (cookies, session) have run by then.
    */
-  guard: onRequestHookHandler | onRequestAsyncHookHandler;
+  guard: onRequestAsyncHookHandler;
   /** Redis URL: the configuration's `queue.redis` (there is no dashboard in embedded mode). */
   redisUrl: string;
   /** Key prefix: the configuration's `queue.prefix`; default `frontback`. */
