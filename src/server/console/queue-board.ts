@@ -34,7 +34,10 @@ const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
 /** What the dashboard shows and who may see it. */
 export interface QueueBoardOptions {
-  /** Where it is mounted, without a trailing slash: `/console/queues`. */
+  /**
+   * Where it is mounted, relative to the prefix of the `app` it is registered on, without a
+   * trailing slash: `/console/queues` on the root, `/queues` in the console's `/console` scope.
+   */
   basePath: string;
   /**
    * Runs first on every request it answers (page, assets, API), as an async `onRequest` hook: it
@@ -54,7 +57,11 @@ export interface QueueBoardOptions {
   logger?: Logger;
 }
 
-/** Mounts the dashboard on `app` at `options.basePath`, in a context of its own. */
+/**
+ * Mounts the dashboard on `app` at `options.basePath`, in a context of its own. Register it
+ * where the hooks it needs (cookies, session) are and the console's guard is not, since it
+ * runs `guard` itself.
+ */
 export async function registerQueueBoard(app: FastifyInstance, options: QueueBoardOptions): Promise<void> {
   await app.register(
     async (board) => {
@@ -82,8 +89,8 @@ export async function registerQueueBoard(app: FastifyInstance, options: QueueBoa
       board.addHook('onClose', () => opened.close());
 
       const serverAdapter = new FastifyAdapter();
-      // The page builds the URLs of its assets and API calls from this.
-      serverAdapter.setBasePath(options.basePath);
+      // The page builds the URLs of its assets and API calls from this: the full prefix, the parents' included.
+      serverAdapter.setBasePath(board.prefix);
       createBullBoard({
         queues: opened.queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
         // @bull-board/fastify 9.10.1 brings its own @bull-board/api 9.10.1, whose types (private fields) differ

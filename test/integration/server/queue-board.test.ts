@@ -2,18 +2,14 @@
  * The read-only queue dashboard (src/server/console/queue-board.ts) over a real BullMQ queue
  * holding one failed job: its page, assets and API answer only behind the caller's guard;
  * every write (retry, remove, clean, promote, pause, add) is refused and the job stays as it
- * was; opening and reading the queue writes nothing to Redis; it lives beside the console's
- * own `@fastify/view` (Eta) in the same app. (Needs Redis: mandatory under CI=true, skipped
+ * was; opening and reading the queue writes nothing to Redis; registered in the console's
+ * scope, it lives beside the console's own pages and their `reply.view`. (Needs Redis: mandatory under CI=true, skipped
  * with the reason elsewhere.)
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import view from '@fastify/view';
 import { Queue } from 'bullmq';
 import { Eta } from 'eta';
-import Fastify, { type FastifyInstance, type onRequestAsyncHookHandler } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type onRequestAsyncHookHandler } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../src/errors.ts';
@@ -35,12 +31,27 @@ const guard: onRequestAsyncHookHandler = async (request, reply) => {
   }
 };
 
-/** An app like the console's: @fastify/view with Eta for its own pages, the board at /console/queues. */
-async function consoleApp(names: readonly string[], views: string): Promise<FastifyInstance> {
+/** The test console's page renderer; Bull Board's own @fastify/view decorates the same name, in its context. */
+type Renders = FastifyReply & { view(template: string, data: object): FastifyReply };
+
+/**
+ * An app like the console's: its pages rendered with Eta by a `reply.view` of its own (the
+ * name Bull Board's @fastify/view decorates), the board registered in the console's
+ * `/console` scope at `/queues`.
+ */
+async function consoleApp(names: readonly string[]): Promise<FastifyInstance> {
   const app = Fastify();
-  await app.register(view, { engine: { eta: new Eta() }, root: views });
-  app.get('/console', async (_request, reply) => reply.view('home.eta', { who: 'Ada' }));
-  await registerQueueBoard(app, { basePath: BASE, guard, redisUrl: REDIS_URL, prefix, queues: names });
+  const eta = new Eta();
+  app.decorateReply('view', function (this: FastifyReply, template: string, data: object) {
+    return this.type('text/html; charset=utf-8').send(eta.renderString(template, data));
+  });
+  await app.register(
+    async (scope) => {
+      scope.get('/', async (_request, reply) => (reply as Renders).view('<p>Hello <%= it.who %></p>', { who: 'Ada' }));
+      await registerQueueBoard(scope, { basePath: '/queues', guard, redisUrl: REDIS_URL, prefix, queues: names });
+    },
+    { prefix: '/console' },
+  );
   await app.ready();
   return app;
 }
@@ -55,7 +66,6 @@ async function waitFor(check: () => Promise<boolean>, ms: number): Promise<void>
 
 describe.skipIf(!redis)('the queue dashboard (Bull Board, read-only)', () => {
   const name = `board-${randomUUID().slice(0, 8)}`;
-  let views: string;
   let jobs: JobQueue;
   let worker: QueueWorker;
   let inspect: Queue;
@@ -63,8 +73,6 @@ describe.skipIf(!redis)('the queue dashboard (Bull Board, read-only)', () => {
   let failedId: string;
 
   beforeAll(async () => {
-    views = mkdtempSync(join(tmpdir(), 'frontback-views-'));
-    writeFileSync(join(views, 'home.eta'), '<p>Hello <%= it.who %></p>');
     jobs = createBullMqQueue(name, { redisUrl: REDIS_URL, prefix });
     worker = jobs.work(async () => {
       throw Object.assign(new Error('HubSpot refused the contact'), { retryable: false });
@@ -73,7 +81,7 @@ describe.skipIf(!redis)('the queue dashboard (Bull Board, read-only)', () => {
     await waitFor(async () => (await jobs.counts()).failed === 1, 10_000);
     await worker.close();
     inspect = new Queue(name, { connection: { url: REDIS_URL }, prefix });
-    app = await consoleApp([name], views);
+    app = await consoleApp([name]);
   });
 
   afterAll(async () => {
@@ -81,7 +89,6 @@ describe.skipIf(!redis)('the queue dashboard (Bull Board, read-only)', () => {
     await inspect?.close();
     await jobs?.close();
     await obliterateBullMqQueue(name, { redisUrl: REDIS_URL, prefix });
-    rmSync(views, { recursive: true, force: true });
   });
 
   it.each([
@@ -152,7 +159,7 @@ describe.skipIf(!redis)('the queue dashboard (Bull Board, read-only)', () => {
     expect(await inspect.getJobCounts('failed', 'waiting', 'delayed')).toEqual({ failed: 1, waiting: 0, delayed: 0 });
   });
 
-  it("leaves the console's own @fastify/view (Eta) working beside the board's", async () => {
+  it("leaves the console's own reply.view (Eta) working beside Bull Board's (@fastify/view, EJS)", async () => {
     const home = await app.inject({ url: '/console' });
     expect(home.statusCode).toBe(200);
     expect(home.body).toBe('<p>Hello Ada</p>');
@@ -160,7 +167,7 @@ describe.skipIf(!redis)('the queue dashboard (Bull Board, read-only)', () => {
 
   it('writes nothing to Redis when it opens and reads a queue nobody used', async () => {
     const unused = `board-unused-${randomUUID().slice(0, 8)}`;
-    const other = await consoleApp([unused], views);
+    const other = await consoleApp([unused]);
     const client = new Redis(REDIS_URL);
     try {
       for (const url of [BASE, `${BASE}/api/queues?activeQueue=${unused}`, `${BASE}/api/queues/${unused}/workers`]) {
