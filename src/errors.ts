@@ -26,6 +26,8 @@ export const ErrorCode = {
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   Auth: 'UNAUTHORIZED',
+  /** Known caller, refused action (a write to the read-only queue dashboard). */
+  Forbidden: 'FORBIDDEN',
   AuditBroken: 'AUDIT_CHAIN_BROKEN',
   AuditImmutable: 'AUDIT_IMMUTABLE',
   Store: 'STORE_ERROR',
@@ -77,6 +79,8 @@ export const RETRYABLE_BY_DEFAULT: Readonly<Record<ErrorCode, boolean>> = Object
   // Credentials refused: a retry in seconds is refused too (a token that could not be
   // fetched for a network reason is a retryable ConnectorError with this code).
   [ErrorCode.Auth]: false,
+  // Refused for who is asking, not for when.
+  [ErrorCode.Forbidden]: false,
   [ErrorCode.AuditBroken]: false,
   [ErrorCode.AuditImmutable]: false,
   // Thrown as such for a store that cannot work at all (a bad URL, a missing file);

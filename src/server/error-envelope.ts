@@ -20,6 +20,7 @@ export function envelope(code: string, message: string, details: Record<string, 
 const STATUS: ReadonlyMap<string, number> = new Map([
   [ErrorCode.Validation, 400],
   [ErrorCode.Auth, 401],
+  [ErrorCode.Forbidden, 403],
   [ErrorCode.NotFound, 404],
   [ErrorCode.Conflict, 409],
   [ErrorCode.VersionConflict, 409],

@@ -33,11 +33,20 @@ function portOpen(url: string): Promise<boolean> {
   });
 }
 
-async function need(what: string, available: boolean, hint: string): Promise<boolean> {
+/**
+ * `available`, or (when not) false after one loud SKIPPED line saying `what` is missing and
+ * `hint`; under CI=true it throws instead. Synchronous, for checks a file can make while
+ * vitest collects it (test/support/browser.ts).
+ */
+export function required(what: string, available: boolean, hint: string): boolean {
   if (available) return true;
   if (isCI) throw new Error(`CI=true and ${what} is not available (${hint}); this suite is mandatory in CI`);
   process.stderr.write(`\n*** SKIPPED: ${what} is not available (${hint}); set CI=true to make this a failure ***\n`);
   return false;
+}
+
+async function need(what: string, available: boolean, hint: string): Promise<boolean> {
+  return required(what, available, hint);
 }
 
 /** True when PostgreSQL answers; under CI=true throws instead of returning false. */

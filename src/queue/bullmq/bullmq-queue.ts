@@ -100,7 +100,8 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
   }
 }
 
-function connectionOf(url: string, forWorker: boolean): ConnectionOptions {
+/** BullMQ's connection options for the Redis at `url`; a worker's never give up a blocking command. */
+export function connectionOf(url: string, forWorker: boolean): ConnectionOptions {
   const u = new URL(url);
   return {
     host: u.hostname,
