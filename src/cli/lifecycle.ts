@@ -1,4 +1,5 @@
 /** What the long-running commands (`serve`, `start`, `worker`) share: the configured server, and waiting for the signal to stop. */
+import { SYNC_QUEUE } from '../queue/create-queue.ts';
 import { adminDirectory } from '../server/admins.ts';
 import { CONSOLE_PAGES } from '../server/console/pages/index.ts';
 import { existsSync } from 'node:fs';
@@ -76,6 +77,9 @@ export async function listenConfigured(
         directory: admins,
         sessionSecret: config.server.sessionSecret,
         queueKind: config.queue.kind,
+        ...(config.queue.redis === undefined
+          ? {}
+          : { queueBoard: { redisUrl: config.queue.redis, prefix: config.queue.prefix, queues: [SYNC_QUEUE] } }),
         pages: CONSOLE_PAGES,
       },
     },

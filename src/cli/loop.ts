@@ -2,6 +2,7 @@
  * The engine's loop as `start` and `worker` run it: the custom fields each mapping needs
  * made first, then the runner (src/sync/runner/index.ts) on the queue the configuration names.
  */
+import { SYNC_QUEUE } from '../queue/create-queue.ts';
 import type { Config } from '../config/types.ts';
 import type { Connector } from '../connector/index.ts';
 import type { LoadedMapping } from '../mapping/load.ts';
@@ -68,7 +69,7 @@ export async function startLoop(
         );
     }
   }
-  const queue = createQueue(config.queue, 'sync', parts.logger);
+  const queue = createQueue(config.queue, SYNC_QUEUE, parts.logger);
   const checkpoints = checkpointsOf(config, parts.store);
   const runner = startRunner({
     mappings,

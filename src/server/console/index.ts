@@ -20,7 +20,9 @@ import type { SyncEngine } from '../../sync/engine.ts';
 import type { AdminDirectory } from '../admins.ts';
 import { statusOfCode } from '../error-envelope.ts';
 import type { ReadinessCheck } from '../readiness.ts';
+import type { Logger } from '../../observability/logger.ts';
 import { assetRoutes } from './assets.ts';
+import { registerQueueBoard, type QueueBoardOptions } from './queue-board.ts';
 import { overviewPage } from './pages/overview.ts';
 import { renderFragment, renderPage, sendHtml, type NavItem } from './render.ts';
 import { adminOf, registerSessions, requireAdmin, sessionRoutes } from './session.ts';
@@ -38,6 +40,8 @@ export interface ConsoleOptions {
   readonly checks: readonly ReadinessCheck[];
   /** The queue's kind (`memory`, `bullmq`), as the overview shows it. */
   readonly queueKind: string;
+  /** The queue dashboard at /console/queues (read-only), when the queue runs on Redis. */
+  readonly queueBoard?: Omit<QueueBoardOptions, 'basePath' | 'guard' | 'logger'>;
   /** Epoch ms; default Date.now. */
   readonly clock?: () => number;
 }
@@ -87,6 +91,13 @@ export async function consoleRoutes(
       scope.setErrorHandler(consoleErrorHandler);
       assetRoutes(scope);
       sessionRoutes(scope, directory);
+      if (options.queueBoard)
+        await registerQueueBoard(scope, {
+          ...options.queueBoard,
+          basePath: '/queues',
+          guard: requireAdmin(directory),
+          logger: scope.log as Logger,
+        });
 
       await scope.register(async (guarded) => {
         guarded.addHook('onRequest', requireAdmin(directory));

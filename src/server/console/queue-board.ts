@@ -24,8 +24,6 @@ import type { Logger } from '../../observability/logger.ts';
 import { openBoardQueues } from '../../queue/bullmq/board-queue.ts';
 import { envelope } from '../error-envelope.ts';
 
-type BoardServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
-
 /** Stylesheets the page would fetch from another site. */
 const EXTERNAL_STYLESHEETS = /<link\s[^>]*href="https?:\/\/[^"]*"[^>]*rel="stylesheet"[^>]*>\s*/g;
 
@@ -93,9 +91,7 @@ export async function registerQueueBoard(app: FastifyInstance, options: QueueBoa
       serverAdapter.setBasePath(board.prefix);
       createBullBoard({
         queues: opened.queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
-        // @bull-board/fastify 9.10.1 brings its own @bull-board/api 9.10.1, whose types (private fields) differ
-        // from the 9.10.2 here by name only; at run time the adapter takes what any createBullBoard gives it.
-        serverAdapter: serverAdapter as unknown as BoardServerAdapter,
+        serverAdapter,
         options: { uiConfig: { boardTitle: options.title ?? 'frontback queues' } },
       });
       await board.register(serverAdapter.registerPlugin());
