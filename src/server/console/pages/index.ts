@@ -4,6 +4,7 @@
  */
 import type { ConsolePage } from '../index.ts';
 import { deadLettersPage } from './dead-letters.ts';
+import { runsPage } from './runs.ts';
 
 /** Every page the console serves after the overview. */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [deadLettersPage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [deadLettersPage, runsPage];
