@@ -36,7 +36,7 @@ async function entries(c: ConsoleRig): Promise<AuditEntry[]> {
 }
 
 describe('console dead letters', () => {
-  it('lists them with the target message and the payload escaped; replays (refused again, then written) audited by name', async () => {
+  it('lists them, message and payload escaped; replays (refused, then written) audited by name', async () => {
     consoleRig = await startConsoleRig();
     const c = consoleRig;
     const { one, two } = await refusedTwice(c);

@@ -77,6 +77,33 @@ function liveOf(pages: ConsolePages, id: string, run: Run | undefined, queued: b
   };
 }
 
+/** A page of run `id`'s stored plans (after `q.after`, of `q.action`), with the counts by action and the page links. */
+async function plansOf(pages: ConsolePages, id: string, q: z.infer<typeof runQuery>): Promise<Record<string, unknown>> {
+  const counts = await pages.store.plans.counts(id);
+  const rows = await pages.store.plans.list(id, {
+    afterSeq: q.after,
+    limit: PLANS_PAGE,
+    ...(q.action ? { action: q.action } : {}),
+  });
+  const last = rows.at(-1);
+  const link = (more: Record<string, string>) => {
+    const params = new URLSearchParams({ ...(q.action ? { action: q.action } : {}), ...more });
+    return `/console/runs/${encodeURIComponent(id)}?${params}`;
+  };
+  return {
+    counts: Object.entries(counts).map(([action, n]) => ({ action, n })),
+    total: Object.values(counts).reduce((a, b) => a + b, 0),
+    action: q.action,
+    rows: rows.map((row) => {
+      const view = viewOfStored(row);
+      const detail = { patch: view.patch, decisions: view.decisions, problems: view.problems };
+      return { seq: row.seq, view, line: describePlan(view), detail: JSON.stringify(detail, null, 2) };
+    }),
+    first: q.after > 0 ? link({}) : undefined,
+    next: rows.length === PLANS_PAGE && last ? link({ after: String(last.seq) }) : undefined,
+  };
+}
+
 /** Registers the runs pages. */
 export function runsPage(app: FastifyInstance, pages: ConsolePages): void {
   pages.nav({ href: '/console/runs', label: 'Runs' });
@@ -118,40 +145,7 @@ export function runsPage(app: FastifyInstance, pages: ConsolePages): void {
     if (run === undefined && q.queued === undefined)
       throw new FrontbackError(ErrorCode.NotFound, `no run ${id}`, { details: { run: id } });
     const live = liveOf(pages, id, run, q.queued !== undefined);
-    const plans =
-      run === undefined
-        ? undefined
-        : await (async () => {
-            const counts = await pages.store.plans.counts(id);
-            const rows = await pages.store.plans.list(id, {
-              afterSeq: q.after,
-              limit: PLANS_PAGE,
-              ...(q.action ? { action: q.action } : {}),
-            });
-            const last = rows.at(-1);
-            const params = (more: Record<string, string>) =>
-              `/console/runs/${encodeURIComponent(id)}?${new URLSearchParams({ ...(q.action ? { action: q.action } : {}), ...more })}`;
-            return {
-              counts: Object.entries(counts).map(([action, n]) => ({ action, n })),
-              total: Object.values(counts).reduce((a, b) => a + b, 0),
-              action: q.action,
-              rows: rows.map((row) => {
-                const view = viewOfStored(row);
-                return {
-                  seq: row.seq,
-                  view,
-                  line: describePlan(view),
-                  detail: JSON.stringify(
-                    { patch: view.patch, decisions: view.decisions, problems: view.problems },
-                    null,
-                    2,
-                  ),
-                };
-              }),
-              first: q.after > 0 ? params({}) : undefined,
-              next: rows.length === PLANS_PAGE && last ? params({ after: String(last.seq) }) : undefined,
-            };
-          })();
+    const plans = run === undefined ? undefined : await plansOf(pages, id, q);
     const title = run ? `Run of ${run.mappingId}` : 'Run';
     return pages.page(request, reply, 'run', title, { ...live, plans }, '/console/runs');
   });
