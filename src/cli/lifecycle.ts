@@ -54,6 +54,8 @@ export async function listenConfigured(
     admins: config.server.admins,
     logger: parts.logger,
   });
+  // Read once: the admin API and the console's audit page verify against the same checkpoints.
+  const checkpoints = adminCheckpoints(config);
   const servers = await buildServers(
     {
       connectors: parts.connectors,
@@ -71,7 +73,7 @@ export async function listenConfigured(
         engine: syncEngine(parts.mappings, parts.connectors, parts.store),
         overlapMs: config.sync.overlapMinutes * 60_000,
         ...(config.queue.redis === undefined ? {} : { redisUrl: config.queue.redis }),
-        ...adminCheckpoints(config),
+        ...checkpoints,
       },
       console: {
         directory: admins,
@@ -81,6 +83,7 @@ export async function listenConfigured(
           ? {}
           : { queueBoard: { redisUrl: config.queue.redis, prefix: config.queue.prefix, queues: [SYNC_QUEUE] } }),
         pages: CONSOLE_PAGES,
+        ...checkpoints,
       },
     },
     { separateOperations: operations !== undefined },
@@ -157,7 +160,10 @@ function webhookRateLimits(config: Config): Map<string, number> {
   );
 }
 
-/** The checkpoints `GET /admin/audit/verify` checks against, when the configuration names a checkpoint directory. */
+/**
+ * The checkpoints `GET /admin/audit/verify` and the console's Verify check the log against, when the
+ * configuration names a checkpoint directory.
+ */
 function adminCheckpoints(config: Config): { checkpoints?: NonNullable<AdminOptions['checkpoints']> } {
   const dir = config.audit.checkpointDir;
   if (dir === undefined) return {};

@@ -64,8 +64,8 @@ export interface AdminOptions {
   };
 }
 
-/** What `GET /admin/audit/verify` says without checkpoints. */
-const NO_CHECKPOINTS =
+/** What `GET /admin/audit/verify` (and the console's Verify) says without checkpoints. */
+export const NO_CHECKPOINTS =
   'none configured: the chain is internally consistent, which does not show it was not cut, replaced or rewritten as a whole (docs/audit.md)';
 
 const limit = z.coerce.number().int().min(1).max(1000).default(100);

@@ -121,6 +121,10 @@ export interface AuditFilter {
   readonly mappingId?: string;
   /** Entries about this record: its id on one side, or (no side) on either. */
   readonly record?: { readonly side?: 'crm' | 'erp'; readonly id: string };
+  /** Entries appended at or after this time (ISO 8601, UTC, as `at` is stored). */
+  readonly from?: string;
+  /** Entries appended before this time (exclusive; ISO 8601, UTC). */
+  readonly to?: string;
 }
 
 /** The append-only, hash-chained audit log. */

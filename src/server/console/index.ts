@@ -17,6 +17,7 @@ import type { Connector } from '../../connector/index.ts';
 import { FrontbackError } from '../../errors.ts';
 import type { Store } from '../../store/store.ts';
 import type { SyncEngine } from '../../sync/engine.ts';
+import type { AdminOptions } from '../admin-routes.ts';
 import type { AdminDirectory } from '../admins.ts';
 import { statusOfCode } from '../error-envelope.ts';
 import type { ReadinessCheck } from '../readiness.ts';
@@ -44,6 +45,8 @@ export interface ConsoleOptions {
   readonly queueBoard?: Omit<QueueBoardOptions, 'basePath' | 'guard' | 'logger'>;
   /** Epoch ms; default Date.now. */
   readonly clock?: () => number;
+  /** Signed checkpoints the audit page's Verify checks the log against, as `GET /admin/audit/verify` does. */
+  readonly checkpoints?: AdminOptions['checkpoints'];
 }
 
 /** What a page module gets: the options, and how to answer with a page in the layout. */

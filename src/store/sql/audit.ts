@@ -64,6 +64,9 @@ function matching(filter: AuditFilter) {
       else if (record.side === 'erp') all.push(eb('erp_id', '=', record.id));
       else all.push(eb.or([eb('crm_id', '=', record.id), eb('erp_id', '=', record.id)]));
     }
+    // `at` is ISO 8601 text in UTC with milliseconds in both dialects: text order is time order.
+    if (filter.from !== undefined) all.push(eb('at', '>=', filter.from));
+    if (filter.to !== undefined) all.push(eb('at', '<', filter.to));
     return eb.and(all);
   };
 }

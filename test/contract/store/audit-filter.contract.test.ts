@@ -77,6 +77,31 @@ for (const backend of all) {
       });
     }
 
+    it('by time: from (inclusive) and to (exclusive) over `at`, with the other conditions', async () => {
+      let now = new Date('2099-01-01T00:00:00.000Z');
+      const later = await db.open({ clock: () => now });
+      for (const day of ['01', '02', '03']) {
+        now = new Date(`2099-01-${day}T10:00:00.000Z`);
+        await later.audit.append({
+          mappingId: 'contacts-partners',
+          crmId: `t${day}`,
+          action: 'applied',
+          actor: 'poll',
+        });
+      }
+      const from = { from: '2099-01-02T10:00:00.000Z' };
+      expect(seqs(await store.audit.tail(100, from))).toEqual([14, 15]);
+      expect(seqs(await store.audit.tail(100, { to: '2099-01-02T10:00:00.000Z' }))).toEqual([
+        ...expected(() => true),
+        13,
+      ]);
+      expect(seqs(await store.audit.tail(100, { ...from, to: '2099-01-03T00:00:00.000Z' }))).toEqual([14]);
+      expect(seqs(await store.audit.after(14, 100, from))).toEqual([15]);
+      expect(seqs(await store.audit.tail(100, { from: '2099-01-01T00:00:00.000Z', record: { id: 't03' } }))).toEqual([
+        15,
+      ]);
+    });
+
     it('no filter (or an empty one) lists everything', async () => {
       expect(seqs(await store.audit.tail(100, {}))).toEqual(expected(() => true));
       expect(seqs(await store.audit.tail(100))).toEqual(expected(() => true));
@@ -95,6 +120,19 @@ describe('parsing a typed filter', () => {
     expect(parseAuditFilter({ record: 'crm:a:b' }, NAMES)).toEqual({ record: { side: 'crm', id: 'a:b' } });
     expect(parseAuditFilter({ action: 'demo.read' }, NAMES)).toEqual({ actions: ['demo.read'] });
     expect(parseAuditFilter({}, NAMES)).toEqual({});
+  });
+
+  it('reads times as UTC in the stored form: a date alone is its midnight, a zone is honoured', () => {
+    expect(parseAuditFilter({ from: '2026-12-03', to: '2026-12-03T18:30' }, NAMES)).toEqual({
+      from: '2026-12-03T00:00:00.000Z',
+      to: '2026-12-03T18:30:00.000Z',
+    });
+    expect(parseAuditFilter({ from: '2026-12-03T20:30:00+02:00' }, NAMES)).toEqual({
+      from: '2026-12-03T18:30:00.000Z',
+    });
+    expect(() => parseAuditFilter({ to: 'yesterday' }, { ...NAMES, to: 'query.to' })).toThrow(
+      /^query\.to "yesterday": not a time/,
+    );
   });
 
   it.each([

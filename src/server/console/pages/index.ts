@@ -3,6 +3,9 @@
  * this folder registers its routes and its navigation entry (index.ts of the console).
  */
 import type { ConsolePage } from '../index.ts';
+import { auditPage } from './audit.ts';
+import { deadLettersPage } from './dead-letters.ts';
+import { runsPage } from './runs.ts';
 
 /** Every page the console serves after the overview. */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [deadLettersPage, runsPage, auditPage];
