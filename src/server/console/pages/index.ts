@@ -3,6 +3,7 @@
  * this folder registers its routes and its navigation entry (index.ts of the console).
  */
 import type { ConsolePage } from '../index.ts';
+import { conflictsPage } from './conflicts.ts';
 
 /** Every page the console serves after the overview. */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [conflictsPage];
