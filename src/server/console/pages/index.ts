@@ -4,6 +4,7 @@
  */
 import type { ConsolePage } from '../index.ts';
 import { conflictsPage } from './conflicts.ts';
+import { matchesPage } from './matches.ts';
 
 /** Every page the console serves after the overview. */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [conflictsPage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [matchesPage, conflictsPage];
