@@ -79,6 +79,17 @@ describe('console: conflicts', () => {
     expect(row).toContain(`pair last synced <time datetime="${snapshot!.updatedAt}">`);
     expect(row).toContain('data-take="crm"');
 
+    // Paged by id: one row a page, the next page after it.
+    const first = await client.get(`/console/conflicts?field=jobtitle&limit=1`);
+    expect(first.body.match(/<tr id="conflict-/g)).toHaveLength(1);
+    const next = /<a href="([^"]+)" data-next>/.exec(first.body)?.[1]?.replaceAll('&amp;', '&');
+    expect(next).toMatch(/^\/console\/conflicts\?field=jobtitle&after=[^&]+&limit=1$/);
+    const second = await client.get(next!);
+    expect(second.body.match(/<tr id="conflict-/g)).toHaveLength(1);
+    expect(second.body).not.toContain(/<tr id="conflict-[^"]+"/.exec(first.body)![0]);
+    expect(second.body).not.toContain('data-next');
+    expect(second.body).toContain('data-first');
+
     const onlyCity = await client.get(`/console/conflicts?field=city`);
     expect(onlyCity.body.match(/<tr id="conflict-/g)).toHaveLength(1);
     expect(onlyCity.body).toContain('data-field="city"');

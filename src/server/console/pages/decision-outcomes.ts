@@ -75,8 +75,7 @@ export function backTo(
   outcomes: readonly RowOutcome[],
   summary: (done: readonly RowOutcome[]) => string,
 ): string {
-  const query = new URLSearchParams();
-  for (const [k, v] of Object.entries(filters)) if (v !== undefined && v !== '') query.set(k, v);
+  const query = new URLSearchParams(filterQuery(filters));
   const done = outcomes.filter((o) => o.ok);
   const failed = outcomes.filter((o) => !o.ok);
   if (done.length > 0) query.set('done', summary(done).slice(0, 2000));
@@ -86,7 +85,7 @@ export function backTo(
   return text === '' ? path : `${path}?${text}`;
 }
 
-/** The filters of a list as a query string (for forms that post and come back to the same view). */
+/** The filters of a list as a query string, empty ones left out (for links and forms that come back to the same view). */
 export function filterQuery(filters: Readonly<Record<string, string | undefined>>): string {
   const query = new URLSearchParams();
   for (const [k, v] of Object.entries(filters)) if (v !== undefined && v !== '') query.set(k, v);
