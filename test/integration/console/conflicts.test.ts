@@ -74,8 +74,8 @@ describe('console: conflicts', () => {
     expect(row).toContain(
       agreed === null || agreed === undefined ? 'data-value="empty"' : `<span data-value>${String(agreed)}</span>`,
     );
-    expect(row).toMatch(/CRM changed <time datetime="[^"]+" data-changed="crm">/);
-    expect(row).toMatch(/ERP changed <time datetime="[^"]+" data-changed="erp">/);
+    expect(row).toMatch(/CRM record changed <time datetime="[^"]+" data-changed="crm">/);
+    expect(row).toMatch(/ERP record changed <time datetime="[^"]+" data-changed="erp">/);
     expect(row).toContain(`pair last synced <time datetime="${snapshot!.updatedAt}">`);
     expect(row).toContain('data-take="crm"');
 

@@ -3,9 +3,10 @@
  * both sides last agreed on (the pair's snapshot keeps a parked field's old value until
  * someone decides), and when each side changed. The store does not keep per-side change
  * times, so both records of the page's conflicts are read through their connectors (one
- * batched read per side and mapping; page-records.ts): the field's own time where the
- * system keeps one (HubSpot property history), else the record's modification time; and
- * each record's value now, when it moved on since the conflict was parked.
+ * batched read per side and mapping; page-records.ts): each record's last modification
+ * time (the field changed at or before it: per-field times, where a system keeps them,
+ * cost a heavier read and are keyed by the vendor's field names, so they are not asked
+ * for), and each record's value now, when it moved on since the conflict was parked.
  */
 import type { SourceRecord } from '../../../connector/index.ts';
 import type { Side } from '../../../mapping/spec.ts';
@@ -26,10 +27,8 @@ export interface ConflictSideView {
   readonly value: ShownValue;
   /** The value now, when it differs from the one parked. */
   readonly now?: ShownValue;
-  /** When it changed: the field's own time where the system keeps it, else the record's. */
+  /** When the record last changed (ISO 8601; the field changed at or before it); absent when it was not read. */
   readonly changedAt?: string;
-  /** `field` or `record`: which time {@link ConflictSideView.changedAt} is. */
-  readonly timeOf?: 'field' | 'record';
   /** Whether a person may take this side's value (the field flows from it). */
   readonly takeable: boolean;
 }
@@ -102,12 +101,11 @@ export async function conflictViews(
           now = undefined;
         }
       }
-      const fieldTime = record?.fieldModifiedAt?.[c.field];
       return {
         ...(recordId === undefined ? {} : { recordId }),
         value: shown(parked),
         ...(record && mapping && !same(now, parked) ? { now: shown(now) } : {}),
-        ...(record ? { changedAt: fieldTime ?? record.modifiedAt, timeOf: fieldTime ? 'field' : 'record' } : {}),
+        ...(record ? { changedAt: record.modifiedAt } : {}),
         takeable: c.status === 'open' && (flow === 'both' || flow === `${s}->${s === 'crm' ? 'erp' : 'crm'}`),
       };
     };
