@@ -19,6 +19,7 @@ afterEach(async () => {
 
 const MAPPING = 'contacts-partners';
 const SCRIPT = '<script>alert(1)</script>';
+const LONG = `Head of purchasing & logistics, ${'very '.repeat(20)}long title`;
 
 /** Links the rig's contacts, then makes both sides change `jobtitle` (and `city` on the first pair) differently. */
 async function withConflicts(
@@ -55,7 +56,7 @@ describe('console: conflicts', () => {
     consoleRig = await startConsoleRig();
     const { conflicts, pairs } = await withConflicts(consoleRig, [
       ['CRM title', SCRIPT],
-      ['Buyer (CRM)', 'Buyer (ERP)'],
+      ['Buyer (CRM)', LONG],
     ]);
     const client = await signIn(consoleRig.app);
     const page = await client.get(`/console/conflicts?mapping=${MAPPING}`);
@@ -78,6 +79,12 @@ describe('console: conflicts', () => {
     expect(row).toMatch(/ERP record changed <time datetime="[^"]+" data-changed="erp">/);
     expect(row).toContain(`pair last synced <time datetime="${snapshot!.updatedAt}">`);
     expect(row).toContain('data-take="crm"');
+    // A long value: cut in the row, whole (escaped) in <details>.
+    const long = rowOf(page.body, conflicts.find((c) => c.erpValue === LONG)!.id);
+    expect(long).toContain(
+      `<td data-side="erp"><details data-value="long"><summary>${LONG.slice(0, 60).replace('&', '&amp;')}…</summary>` +
+        `<pre>${LONG.replace('&', '&amp;')}</pre></details>`,
+    );
 
     // Paged by id: one row a page, the next page after it.
     const first = await client.get(`/console/conflicts?field=jobtitle&limit=1`);
