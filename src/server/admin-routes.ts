@@ -119,7 +119,7 @@ const auditQuery = z.strictObject({
 });
 
 /** Parses `value` with `schema`, or throws a 400 that names each bad field of `where`. */
-function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+export function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   const result = schema.safeParse(value ?? undefined);
   if (result.success) return result.data;
   const problems = result.error.issues.map(

@@ -59,6 +59,13 @@ export interface ConflictListOptions {
   mappingId?: string;
   /** Only this link. */
   linkId?: string;
+  /** Only this canonical field (the console's bulk decisions for one field). */
+  field?: string;
+  /**
+   * Only rows after this one in (createdAt, id) order: the last id of the previous page
+   * (keyset paging). An id that is no conflict is VALIDATION_FAILED.
+   */
+  afterId?: string;
   /** Maximum rows; default 1000. */
   limit?: number;
 }
@@ -69,7 +76,7 @@ export interface ConflictRepository {
   open(input: ConflictInput): Promise<Conflict>;
   /** The conflict, or undefined. */
   get(id: string): Promise<Conflict | undefined>;
-  /** Conflicts, oldest first. */
+  /** Conflicts, oldest first by (createdAt, id), filtered and paged. */
   list(options?: ConflictListOptions): Promise<Conflict[]>;
   /**
    * Records the decision. Throws StoreError (with `details.code` NOT_FOUND) for an unknown id and

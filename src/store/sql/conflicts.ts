@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, StoreError, VersionConflictError } from '../../errors.ts';
+import { ErrorCode, FrontbackError, StoreError, VersionConflictError } from '../../errors.ts';
 import type {
   Conflict,
   ConflictInput,
@@ -61,11 +61,30 @@ export class SqlConflictRepository implements ConflictRepository {
   }
 
   async list(options: ConflictListOptions = {}): Promise<Conflict[]> {
-    const rows = await this.#ctx.run((db) => {
+    const rows = await this.#ctx.run(async (db) => {
+      let after: { created_at: string; id: string } | undefined;
+      if (options.afterId !== undefined) {
+        after = await db
+          .selectFrom('conflicts')
+          .select(['created_at', 'id'])
+          .where('id', '=', options.afterId)
+          .executeTakeFirst();
+        if (!after)
+          throw new FrontbackError(ErrorCode.Validation, `afterId ${options.afterId} is not a conflict`, {
+            details: { afterId: options.afterId },
+          });
+      }
       let query = db.selectFrom('conflicts').selectAll();
       if (options.status !== undefined) query = query.where('status', '=', options.status);
       if (options.mappingId !== undefined) query = query.where('mapping_id', '=', options.mappingId);
       if (options.linkId !== undefined) query = query.where('link_id', '=', options.linkId);
+      if (options.field !== undefined) query = query.where('field', '=', options.field);
+      if (after !== undefined) {
+        const { created_at: at, id } = after;
+        query = query.where((eb) =>
+          eb.or([eb('created_at', '>', at), eb.and([eb('created_at', '=', at), eb('id', '>', id)])]),
+        );
+      }
       return query
         .orderBy('created_at')
         .orderBy('id')

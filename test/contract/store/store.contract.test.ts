@@ -215,6 +215,22 @@ for (const backend of all) {
       expect(await store.conflicts.countOpen()).toEqual({});
     });
 
+    it('lists conflicts of one field, paged after an id', async () => {
+      const link = await store.links.create({ mappingId: 'm1', crmId: 'c1', erpId: 'e1' });
+      const open = async (field: string) =>
+        store.conflicts.open({ mappingId: 'm1', linkId: link.id, field, crmValue: 'a', erpValue: 'b' });
+      const phones = [await open('phone'), await open('phone'), await open('phone')];
+      await open('city');
+      expect((await store.conflicts.list({ field: 'phone' })).map((c) => c.id)).toEqual(phones.map((c) => c.id));
+      const first = await store.conflicts.list({ field: 'phone', limit: 2 });
+      expect(first.map((c) => c.id)).toEqual(phones.slice(0, 2).map((c) => c.id));
+      const rest = await store.conflicts.list({ field: 'phone', afterId: first[1]!.id });
+      expect(rest.map((c) => c.id)).toEqual([phones[2]!.id]);
+      await expect(store.conflicts.list({ afterId: 'missing' })).rejects.toMatchObject({
+        code: ErrorCode.Validation,
+      });
+    });
+
     it('keeps dead letters with the target message and attempts', async () => {
       const d = await store.deadLetters.add({
         mappingId: 'm1',
