@@ -19,6 +19,7 @@ import type { Store } from '../store/store.ts';
 import { syncEngine } from '../sync/engine.ts';
 import { intOption } from './int-option.ts';
 import { onStopSignals } from './stop-signals.ts';
+import { mappingCatalog } from './mapping-catalog.ts';
 
 /** The listening server of `serve` and `start`. */
 export interface ListeningServer {
@@ -76,6 +77,7 @@ export async function listenConfigured(
         directory: admins,
         sessionSecret: config.server.sessionSecret,
         queueKind: config.queue.kind,
+        mappingFiles: { dir: config.mappings.dir, catalog: mappingCatalog(config) },
         pages: CONSOLE_PAGES,
       },
     },

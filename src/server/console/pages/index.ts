@@ -3,6 +3,7 @@
  * this folder registers its routes and its navigation entry (index.ts of the console).
  */
 import type { ConsolePage } from '../index.ts';
+import { mappingsPage } from './mappings.ts';
 
 /** Every page the console serves after the overview. */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [mappingsPage];
