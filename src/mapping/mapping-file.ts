@@ -53,8 +53,10 @@ const ID_LINE = /^id:\s*["']?([^\s"'#]+)/m;
 function placedWarning(file: string, warning: string): FileFinding | undefined {
   if (!warning.startsWith(`${file}:`)) return undefined;
   const rest = warning.slice(file.length + 1);
-  const at = /^(\d+):(\d+) (.*)$/s.exec(rest);
-  if (at) return { level: 'warning', line: Number(at[1]), column: Number(at[2]), path: '', message: at[3] ?? '' };
+  // `line:col path: message`, or `line:col: message` without a path (formatSourceIssue).
+  const at = /^(\d+):(\d+)(?: ([^\s:]+))?: (.*)$/s.exec(rest);
+  if (at)
+    return { level: 'warning', line: Number(at[1]), column: Number(at[2]), path: at[3] ?? '', message: at[4] ?? '' };
   return { level: 'warning', path: '', message: rest.trim() };
 }
 
