@@ -108,6 +108,12 @@ describe('console mappings', () => {
     // Mended: the file runs again as loaded.
     writeFileSync(file, readFileSync(file, 'utf8').replace('schedule: [every 5m', 'schedule: every 5m'));
     expect((await client.get(PAGE)).body).toContain('data-file-state="running"');
+    // A sound edit: the file is another version, not running until a restart.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('schedule: every 5m', 'schedule: every 10m'));
+    const changed = await client.get(PAGE);
+    expect(changed.body).toContain('data-file-state="changed"');
+    expect(changed.body).toContain(`runs until the server restarts`);
+    expect(changed.body).toContain('As the file says now (not running yet).');
   });
 
   it('previews a real record by id on either side: identity and verdicts, and nothing written', async () => {
