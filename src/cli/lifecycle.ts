@@ -20,6 +20,7 @@ import type { Store } from '../store/store.ts';
 import { syncEngine } from '../sync/engine.ts';
 import { intOption } from './int-option.ts';
 import { onStopSignals } from './stop-signals.ts';
+import { mappingCatalog } from './mapping-catalog.ts';
 
 /** The listening server of `serve` and `start`. */
 export interface ListeningServer {
@@ -82,6 +83,7 @@ export async function listenConfigured(
         ...(config.queue.redis === undefined
           ? {}
           : { queueBoard: { redisUrl: config.queue.redis, prefix: config.queue.prefix, queues: [SYNC_QUEUE] } }),
+        mappingFiles: { dir: config.mappings.dir, catalog: mappingCatalog(config) },
         pages: CONSOLE_PAGES,
         ...checkpoints,
       },

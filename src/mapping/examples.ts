@@ -27,7 +27,12 @@ function aggregateKey(lookup: Extract<LookupRequest, { kind: 'aggregate' }>, val
   return `${lookup.from}.${lookup.op}${lookup.field === undefined ? '' : `.${lookup.field}`}:${typeof value === 'string' ? value : (stringify(value) ?? '')}`;
 }
 
-function exampleResolver(table: Readonly<Record<string, MappingValue>> | undefined): Resolver {
+/**
+ * Answers lookups from a table keyed `<mapping or model>:<value>` (the `resolve:` of
+ * examples, `frontback preview --resolve`, the console's preview); an aggregate may be
+ * keyed finer (`account.move.count:S00012`). A value the table does not hold is not found.
+ */
+export function exampleResolver(table: Readonly<Record<string, MappingValue>> | undefined): Resolver {
   return (lookup, value) => {
     if (!table) return undefined;
     const fine = lookup.kind === 'aggregate' ? aggregateKey(lookup, value) : undefined;

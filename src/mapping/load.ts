@@ -61,7 +61,8 @@ export function mappingVersion(spec: MappingSpec): string {
     .slice(0, 12);
 }
 
-function listFiles(path: string): string[] {
+/** The mapping files under `path` (a file, or every `*.yaml` / `*.yml` under a folder), sorted. */
+export function listFiles(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
   const out: string[] = [];
   for (const entry of readdirSync(path, { withFileTypes: true })) {

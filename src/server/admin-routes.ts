@@ -25,6 +25,7 @@ import type { Store } from '../store/store.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 import { runPass } from '../sync/pass.ts';
 import { viewOfStored } from '../sync/plan-view.ts';
+import { acceptHold } from '../sync/guard.ts';
 import { discardDeadLetter, replayDeadLetter } from '../sync/replay.ts';
 import { resolveConflict } from '../sync/resolve.ts';
 import { resolveMatch } from '../sync/matches.ts';
@@ -354,18 +355,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
         const { id } = parse(idParams, request.params, 'path');
         const { by: who } = parse(replayBody, request.body, 'body');
         engine.context(id);
-        const hold = await store.transaction(async (tx) => {
-          const accepted = await tx.holds.accept(id, who);
-          await tx.audit.append({
-            mappingId: id,
-            action: 'accepted',
-            rule: `held: ${accepted.reason}`,
-            actor: 'admin',
-            details: { run: accepted.runId, counts: accepted.counts, by: who },
-          });
-          return accepted;
-        });
-        return { hold };
+        return { hold: await acceptHold(store, id, who) };
       });
 
       admin.get('/dead-letters', async (request) => {

@@ -54,7 +54,10 @@ export interface ServerOptions {
    * The admin console under /console, beside the admin API (it needs `admin.engine`); off,
    * answering 404, while its directory names no admin.
    */
-  console?: Pick<ConsoleOptions, 'directory' | 'sessionSecret' | 'queueKind' | 'queueBoard' | 'checkpoints'> & {
+  console?: Pick<
+    ConsoleOptions,
+    'directory' | 'sessionSecret' | 'queueKind' | 'queueBoard' | 'checkpoints' | 'mappingFiles' | 'jobs'
+  > & {
     /** Pages beyond the overview (the console's other pages; tests may add their own). */
     readonly pages?: readonly ConsolePage[];
   };

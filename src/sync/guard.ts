@@ -6,14 +6,14 @@
  * handled; the run ends `guarded` with its counts; the mapping is held (the store's
  * `holds`): passes of it do not run (scheduled ones are skipped with a log line and the
  * metric `frontback_mappings_held`) until a person accepts (`frontback accept <mapping>`,
- * `POST /admin/mappings/:id/accept`) or changes the mapping (a new version voids the
+ * `POST /admin/mappings/:id/accept`, the console's mapping page: {@link acceptHold}) or changes the mapping (a new version voids the
  * hold). Accepting lifts the guard for the next pass of the side that was stopped.
  */
 import { ErrorCode, FrontbackError } from '../errors.ts';
 import type { Side } from '../mapping/spec.ts';
 import type { CompiledMapping } from '../mapping/types.ts';
 import type { Hold } from '../store/hold-repository.ts';
-import type { StoreRepositories } from '../store/store.ts';
+import type { Store, StoreRepositories } from '../store/store.ts';
 
 /** The default share of records read that a pass may create. */
 export const DEFAULT_GUARD_SHARE = 0.5;
@@ -62,4 +62,23 @@ export function heldError(hold: Hold): FrontbackError {
       `plan ${hold.mappingId}), then accept it (frontback accept ${hold.mappingId}) or change the mapping`,
     { details: { mapping: hold.mappingId, run: hold.runId, counts: hold.counts } },
   );
+}
+
+/**
+ * A person accepts the mapping's hold: its next pass from the side that was stopped goes on
+ * without the guard. Audited (`accepted`, with the hold's run and counts) in the same
+ * transaction, naming `by`. NOT_FOUND without a hold, CONFLICT when already accepted.
+ */
+export async function acceptHold(store: Store, mappingId: string, by: string): Promise<Hold> {
+  return store.transaction(async (tx) => {
+    const accepted = await tx.holds.accept(mappingId, by);
+    await tx.audit.append({
+      mappingId,
+      action: 'accepted',
+      rule: `held: ${accepted.reason}`,
+      actor: 'admin',
+      details: { run: accepted.runId, counts: accepted.counts, by },
+    });
+    return accepted;
+  });
 }

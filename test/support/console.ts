@@ -10,11 +10,14 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { connectorRegistry } from '../../connectors/index.ts';
+import type { ConnectorCatalog } from '../../src/mapping/check-connectors.ts';
 import { loadMappings } from '../../src/mapping/load.ts';
 import { createLogger, type Logger } from '../../src/observability/logger.ts';
 import { createMetricsRegistry } from '../../src/observability/metrics.ts';
 import { adminDirectory, type AdminDirectory } from '../../src/server/admins.ts';
 import { buildServer, type ServerOptions } from '../../src/server/app.ts';
+import type { ConsoleJobs } from '../../src/server/console/index.ts';
 import { CONSOLE_PAGES } from '../../src/server/console/pages/index.ts';
 import { syncEngine, type SyncEngine } from '../../src/sync/engine.ts';
 import { startSyncRig, type SyncRig } from '../integration/sync/support.ts';
@@ -24,6 +27,15 @@ import { projectRoot } from './env.ts';
 export const ADMIN_TOKEN = 'Zq8vN3pL6rT1xW4yB7cE0fH2jK5mP9sU';
 /** The token of "Ada Lovelace" (in her token file). */
 export const ADA_TOKEN = 'Vb4nM8qR2tY6uI0oP3aS7dF1gH5jK9lZ';
+
+/** What `frontback validate` checks the rig's mappings against: its two connections. */
+const SANDBOX_CATALOG: ConnectorCatalog = {
+  connections: new Map([
+    ['hubspot', 'hubspot'],
+    ['odoo', 'odoo'],
+  ]),
+  objectsOf: (kind) => connectorRegistry.get(kind)?.objects,
+};
 
 /** A console ready for tests. */
 export interface ConsoleRig {
@@ -47,6 +59,10 @@ export async function startConsoleRig(
     rereadMs?: number;
     logger?: Logger;
     server?: Partial<ServerOptions>;
+    /** Edits the copied mappings (in `mappingsDir`) before the server loads them, e.g. to add a create guard. */
+    editMappings?: (dir: string) => void;
+    /** Plans and runs queued by the mapping page's forms (absent: they answer 503). */
+    jobs?: ConsoleJobs;
   } = {},
 ): Promise<ConsoleRig> {
   const rig = await startSyncRig({ seed: options.seed ?? 11, records: options.records ?? 10 });
@@ -55,6 +71,7 @@ export async function startConsoleRig(
   cpSync(join(projectRoot, 'mappings/hubspot-odoo'), mappingsDir, { recursive: true });
   const file = join(mappingsDir, 'contacts-partners.yaml');
   writeFileSync(file, readFileSync(file, 'utf8').replace(/^conflicts: newest$/m, 'conflicts: manual'));
+  options.editMappings?.(mappingsDir);
   const adaTokenFile = join(dir, 'ada.token');
   writeFileSync(adaTokenFile, `${ADA_TOKEN}\n`);
   const logger = options.logger ?? createLogger({ level: 'silent' });
@@ -73,7 +90,13 @@ export async function startConsoleRig(
     metrics: createMetricsRegistry({ defaultMetrics: false }),
     bodyLimitBytes: 1_048_576,
     admin: { token: directory.tokens(), engine },
-    console: { directory, queueKind: 'memory', pages: CONSOLE_PAGES },
+    console: {
+      directory,
+      queueKind: 'memory',
+      mappingFiles: { dir: mappingsDir, catalog: SANDBOX_CATALOG },
+      ...(options.jobs ? { jobs: options.jobs } : {}),
+      pages: CONSOLE_PAGES,
+    },
     ...options.server,
   });
   return {

@@ -10,8 +10,8 @@ import { Argument, type Command } from 'commander';
 import { ErrorCode, FrontbackError } from '../../errors.ts';
 import type { Side } from '../../mapping/spec.ts';
 import { createStore } from '../../store/sql/create-store.ts';
-import { explainPlan, formatExplanation } from '../../sync/explain.ts';
-import { planPage } from '../../sync/plan.ts';
+import { formatExplanation } from '../../sync/explain.ts';
+import { explainRecord } from '../../sync/explain-record.ts';
 import { loadCliConfig, requireConfiguration } from '../config.ts';
 import { openConnectors } from '../connections.ts';
 import { cliLog } from '../log-format.ts';
@@ -38,21 +38,7 @@ export function registerExplainCommand(program: Command): void {
       const store = await createStore({ url: config.store.url });
       try {
         if (!crm || !erp) throw new FrontbackError(ErrorCode.Config, `a connection of ${mapping.id} has no connector`);
-        const connectors = { crm, erp };
-        const object = mapping.sides[side].object;
-        const [record] = await connectors[side].read(object, [id], undefined, {
-          fieldTimes: mapping.conflicts === 'newest',
-        });
-        if (record === undefined)
-          throw new FrontbackError(
-            ErrorCode.NotFound,
-            `no ${side} record ${id} in ${mapping.sides[side].connection} ${object} (deleted, archived, or another id)`,
-          );
-        const { plans } = await planPage({ mapping, connectors, store }, side, [record]);
-        const plan = plans[0];
-        if (plan === undefined)
-          throw new FrontbackError(ErrorCode.Internal, `planning ${side} record ${id} gave no plan`);
-        const explanation = explainPlan(mapping, plan);
+        const explanation = await explainRecord({ mapping, connectors: { crm, erp }, store }, side, id);
         process.stdout.write(
           options.json === true
             ? `${JSON.stringify({ mapping: mapping.id, ...explanation }, null, 2)}\n`

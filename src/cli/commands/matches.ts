@@ -13,6 +13,7 @@
 import { Option, type Command } from 'commander';
 import { ErrorCode, FrontbackError } from '../../errors.ts';
 import type { Match, MatchDecision, MatchKind } from '../../store/match-repository.ts';
+import { acceptHold } from '../../sync/guard.ts';
 import { resolveMatch } from '../../sync/matches.ts';
 import { other } from '../../sync/sides.ts';
 import { actorName } from '../actor.ts';
@@ -117,17 +118,7 @@ export function registerMatchesCommand(program: Command): void {
       try {
         open.engine.context(mapping);
         const by = actorName(options.by);
-        const hold = await open.store.transaction(async (tx) => {
-          const accepted = await tx.holds.accept(mapping, by);
-          await tx.audit.append({
-            mappingId: mapping,
-            action: 'accepted',
-            rule: `held: ${accepted.reason}`,
-            actor: 'admin',
-            details: { run: accepted.runId, counts: accepted.counts, by },
-          });
-          return accepted;
-        });
+        const hold = await acceptHold(open.store, mapping, by);
         process.stdout.write(
           `accepted ${mapping} (held since ${hold.heldAt}, run ${hold.runId}): its next pass from ` +
             `${String((hold.counts as { side?: unknown }).side ?? '?')} goes on without the guard\n`,

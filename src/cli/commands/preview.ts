@@ -7,13 +7,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import sjson from 'secure-json-parse';
 import { ConfigError, MappingError } from '../../errors.ts';
-import { exampleLookupKey } from '../../mapping/examples.ts';
 import { loadMappings, type LoadedMapping } from '../../mapping/load.ts';
+import { isJsonObject, parseJsonSafely, previewRecord, resolverOfTable } from '../../mapping/preview.ts';
 import type { Side } from '../../mapping/spec.ts';
 import type { MappingValue } from '../../mapping/transforms/index.ts';
-import type { PatchResult, Resolver } from '../../mapping/types.ts';
+import type { PatchResult } from '../../mapping/types.ts';
 import { loadCliConfig } from '../config.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
 
@@ -32,14 +31,10 @@ function readJson(file: string, what: string): unknown {
     throw new ConfigError([{ file, path: '', message: `cannot read the ${what}: ${(err as Error).message}` }]);
   }
   try {
-    return sjson.parse(text, null, { protoAction: 'error', constructorAction: 'error' }) as unknown;
+    return parseJsonSafely(text);
   } catch (err) {
     throw new ConfigError([{ file, path: '', message: `the ${what} is not valid JSON: ${(err as Error).message}` }]);
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function pick(loaded: readonly LoadedMapping[], wanted: string): LoadedMapping {
@@ -95,17 +90,11 @@ export function registerPreviewCommand(program: Command): void {
       if (result.issues.length > 0) throw new MappingError(result.issues);
       const loaded = pick(result.mappings, wanted);
       const record = readJson(options.record, 'record file');
-      if (!isObject(record)) throw new InvalidArgumentError('--record must hold one JSON object');
+      if (!isJsonObject(record)) throw new InvalidArgumentError('--record must hold one JSON object');
       const table = options.resolve === undefined ? {} : readJson(options.resolve, 'resolve file');
-      if (!isObject(table)) throw new InvalidArgumentError('--resolve must hold one JSON object');
-      const resolver: Resolver = (lookup, value) => {
-        const key = exampleLookupKey(lookup, value);
-        return Object.hasOwn(table, key) ? (table[key] as MappingValue) : undefined;
-      };
+      if (!isJsonObject(table)) throw new InvalidArgumentError('--resolve must hold one JSON object');
       const { mapping } = loaded;
-      const target: Side = options.from === 'crm' ? 'erp' : 'crm';
-      const patch = mapping.toPatch(mapping.toCanonical(record, options.from), target, resolver, { trace: true });
-      const accepted = mapping.accepts(record, options.from);
+      const { accepted, result: patch } = previewRecord(mapping, options.from, record, resolverOfTable(table));
       if (options.json === true)
         process.stdout.write(
           `${JSON.stringify({ mapping: mapping.id, version: mapping.version, accepted, ...patch }, null, 2)}\n`,

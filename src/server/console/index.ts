@@ -15,6 +15,8 @@ import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Connector } from '../../connector/index.ts';
 import { FrontbackError } from '../../errors.ts';
+import type { ConnectorCatalog } from '../../mapping/check-connectors.ts';
+import type { Side } from '../../mapping/spec.ts';
 import type { Store } from '../../store/store.ts';
 import type { SyncEngine } from '../../sync/engine.ts';
 import type { AdminOptions } from '../admin-routes.ts';
@@ -47,6 +49,22 @@ export interface ConsoleOptions {
   readonly clock?: () => number;
   /** Signed checkpoints the audit page's Verify checks the log against, as `GET /admin/audit/verify` does. */
   readonly checkpoints?: AdminOptions['checkpoints'];
+  /**
+   * The mappings folder (`mappings.dir`) and what `frontback validate` checks it against:
+   * the mapping pages show each file as written with its findings, read at each request.
+   * Absent: the pages show what runs only.
+   */
+  readonly mappingFiles?: { readonly dir: string; readonly catalog?: ConnectorCatalog | undefined };
+  /** Plans (dry runs) and passes queued for a worker; absent: the mapping page's plan and run answer 503. */
+  readonly jobs?: ConsoleJobs;
+}
+
+/** Runs queued on an admin's behalf: one per side asked for, each with the id of its run (the runs page shows it). */
+export interface ConsoleJobs {
+  /** Queues a dry run of `mappingId` from `from` (or both sides), attributed to `by`. */
+  plan(mappingId: string, from: Side | 'both', by: string): Promise<Array<{ side: string; runId: string }>>;
+  /** Queues a real pass of `mappingId` from `side` (or both sides) now, attributed to `by`. */
+  runNow(mappingId: string, side: Side | 'both', by: string): Promise<Array<{ side: string; runId: string }>>;
 }
 
 /** What a page module gets: the options, and how to answer with a page in the layout. */

@@ -6,8 +6,16 @@ import type { ConsolePage } from '../index.ts';
 import { auditPage } from './audit.ts';
 import { conflictsPage } from './conflicts.ts';
 import { deadLettersPage } from './dead-letters.ts';
+import { mappingsPage } from './mappings.ts';
 import { matchesPage } from './matches.ts';
 import { runsPage } from './runs.ts';
 
 /** Every page the console serves after the overview. */
-export const CONSOLE_PAGES: readonly ConsolePage[] = [matchesPage, conflictsPage, deadLettersPage, runsPage, auditPage];
+export const CONSOLE_PAGES: readonly ConsolePage[] = [
+  mappingsPage,
+  matchesPage,
+  conflictsPage,
+  deadLettersPage,
+  runsPage,
+  auditPage,
+];
