@@ -7,7 +7,7 @@
  * token by default ({@link bearerGuard}); a console that signs people in passes a guard
  * that also accepts its session. `GET /openapi.json` and `GET /docs` redirect to them.
  */
-import swagger from '@fastify/swagger';
+import swagger, { type SwaggerTransformObject } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
@@ -20,6 +20,9 @@ import { hasBearerToken } from './client-auth.ts';
 export const OPENAPI_PATH = '/openapi.json';
 /** The reference page, under the admin prefix. */
 export const DOCS_PATH = '/docs';
+
+/** The document as @fastify/swagger's transforms pass it on. */
+type OpenApiObject = ReturnType<SwaggerTransformObject>;
 
 /** The name of the bearer scheme in the document's `components.securitySchemes`. */
 const BEARER = 'adminToken';
@@ -54,8 +57,33 @@ export async function adminOpenApi(scope: FastifyInstance): Promise<void> {
       tags: Object.entries(ADMIN_TAG_DESCRIPTIONS).map(([name, description]) => ({ name, description })),
     },
     transform: createJsonSchemaTransform(transformOptions),
-    transformObject: createJsonSchemaTransformObject(transformOptions),
+    transformObject: (document) => withoutUnused(createJsonSchemaTransformObject(transformOptions)(document)),
   });
+}
+
+/**
+ * The document without component schemas nothing refers to: the provider writes an input
+ * and an output version of each registered schema (`RunInput`, `Run`), and the records
+ * are only ever answered.
+ */
+function withoutUnused(document: OpenApiObject): OpenApiObject {
+  const { components, ...rest } = document as { components?: { schemas?: Record<string, unknown> } };
+  const schemas = components?.schemas;
+  if (schemas === undefined) return document;
+  const used = new Set<string>();
+  // Follow references from the paths, then from each schema used, until no new one turns up.
+  let pending = [JSON.stringify(rest)];
+  while (pending.length > 0) {
+    const found = [...pending.join('').matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1] as string);
+    pending = [];
+    for (const id of found)
+      if (!used.has(id) && id in schemas) {
+        used.add(id);
+        pending.push(JSON.stringify(schemas[id]));
+      }
+  }
+  const kept = Object.fromEntries(Object.entries(schemas).filter(([id]) => used.has(id)));
+  return { ...document, components: { ...components, schemas: kept } } as OpenApiObject;
 }
 
 /** Decides whether a request may read the document and the reference page; throws (a 401) when not. */
@@ -93,6 +121,8 @@ export async function referenceRoutes(scope: FastifyInstance, guard: ReferenceGu
     reference.get(OPENAPI_PATH, { schema: { hide: true } }, async () => reference.swagger());
     await reference.register(swaggerUi, {
       routePrefix: DOCS_PATH,
+      // The page links its assets from its own prefix only (`/docs/static/...`): the scope's prefix goes in front.
+      indexPrefix: reference.prefix,
       uiConfig: { deepLinking: true, persistAuthorization: false },
       staticCSP: true,
     });

@@ -153,7 +153,7 @@ export interface AdminRouteSchema {
   readonly params?: z.ZodType;
   readonly querystring?: z.ZodType;
   readonly body?: z.ZodType;
-  readonly response: Readonly<Record<number, z.ZodType | ErrorResponse>>;
+  readonly response: Readonly<Record<number, z.ZodType | ErrorResponse | DescribedResponse>>;
   readonly hide?: boolean;
 }
 
@@ -161,9 +161,22 @@ export interface AdminRouteSchema {
  * An admin route's schema, its request parts typed exactly (the handler gets their parsed
  * types) and its answers typed loosely: the store's records are interfaces the response
  * schemas describe in part (loose objects), which TypeScript cannot match field for field.
+ * A zod schema given for 200 is documented with the route's summary as its description.
  */
 export function adminRoute<const T extends AdminRouteSchema>(
   schema: T,
 ): Omit<T, 'response'> & Pick<AdminRouteSchema, 'response'> {
-  return schema;
+  const ok = schema.response[200];
+  if (ok === undefined || !(ok instanceof z.ZodType)) return schema;
+  const described: ErrorResponse | DescribedResponse = {
+    description: ok.description ?? schema.summary,
+    content: { 'application/json': { schema: ok } },
+  };
+  return { ...schema, response: { ...schema.response, 200: described } };
+}
+
+/** A documented answer other than an error. */
+export interface DescribedResponse {
+  readonly description: string;
+  readonly content: { readonly 'application/json': { readonly schema: z.ZodType } };
 }
