@@ -24,11 +24,11 @@ import { syncEngine } from '../../../src/sync/engine.ts';
 const registered = vi.hoisted(() => [] as { method: string; url: string }[]);
 vi.mock('fastify', async (importOriginal) => {
   const actual = await importOriginal<typeof FastifyModule>();
-  const create = (...args: Parameters<typeof actual.default>) => {
-    const app = actual.default(...args);
+  const create = (options?: FastifyModule.FastifyServerOptions): FastifyInstance => {
+    const app = actual.default(options) as unknown as FastifyInstance;
     app.addHook('onRoute', (route) => {
-      for (const method of Array.isArray(route.method) ? route.method : [route.method])
-        registered.push({ method, url: route.url });
+      const methods: readonly string[] = Array.isArray(route.method) ? route.method : [route.method as string];
+      for (const method of methods) registered.push({ method, url: route.url });
     });
     return app;
   };
