@@ -7,8 +7,7 @@
  * token by default ({@link bearerGuard}); a console that signs people in passes a guard
  * that also accepts its session. `GET /openapi.json` and `GET /docs` redirect to them.
  */
-import swagger, { type SwaggerTransformObject } from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
+import type { SwaggerTransformObject } from '@fastify/swagger';
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import pkg from '../../package.json' with { type: 'json' };
@@ -34,6 +33,8 @@ const BEARER = 'adminToken';
  */
 export async function adminOpenApi(scope: FastifyInstance): Promise<void> {
   const transformOptions = { schemaRegistry: adminSchemaRegistry, skipList: [] };
+  // Loaded only with the admin API on: a `serve` without it does not pay for them at start.
+  const { default: swagger } = await import('@fastify/swagger');
   await scope.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -119,6 +120,7 @@ export async function referenceRoutes(scope: FastifyInstance, guard: ReferenceGu
   await scope.register(async (reference) => {
     reference.addHook('onRequest', guard);
     reference.get(OPENAPI_PATH, { schema: { hide: true } }, async () => reference.swagger());
+    const { default: swaggerUi } = await import('@fastify/swagger-ui');
     await reference.register(swaggerUi, {
       routePrefix: DOCS_PATH,
       // The page links its assets from its own prefix only (`/docs/static/...`): the scope's prefix goes in front.

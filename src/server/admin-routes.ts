@@ -5,9 +5,12 @@
  * address and counted in `frontback_admin_auth_failures_total`) and is rate limited per
  * client address (`request.ip`, from `server.trustProxy`) (@fastify/rate-limit; shared
  * through Redis when the queue runs on Redis, so N copies of `serve` share one budget, and
- * kept in this process while Redis does not answer: admin-rate-limit-store.ts). Inputs are checked by zod, strictly: an unknown field is a
- * 400 naming it. Without an admin token configured, every /admin route answers 404 with
- * how to turn the API on. docs/server.md lists the routes.
+ * kept in this process while Redis does not answer: admin-rate-limit-store.ts). Inputs are
+ * checked by fastify with each route's zod schemas (admin-route-schemas.ts), strictly: an
+ * unknown field is a 400 naming it (admin-validation.ts). The same schemas make the
+ * OpenAPI 3.1 document at `/admin/openapi.json`, read on the page `/admin/docs`
+ * (admin-openapi.ts). Without an admin token configured, every /admin route answers 404
+ * with how to turn the API on. docs/server.md lists the routes.
  */
 import type { KeyObject } from 'node:crypto';
 import type { CheckpointLine } from '../store/audit/checkpoint-file.ts';
@@ -35,6 +38,7 @@ import { RedisOutageLog } from '../observability/redis-outage-log.ts';
 import { adminOpenApi, bearerGuard, referenceRedirects, referenceRoutes } from './admin-openapi.ts';
 import { fallbackRateLimitStore } from './admin-rate-limit-store.ts';
 import * as S from './admin-route-schemas.ts';
+import type { AdminScope } from './admin-schemas.ts';
 import { useZodValidation } from './admin-validation.ts';
 import { logAuthFailure, tokenList } from './client-auth.ts';
 import { envelope } from './error-envelope.ts';
@@ -174,7 +178,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
                 : 'the admin token is not valid',
             )) as unknown as (err: Error) => { error: string },
         });
-        const api = scope.withTypeProvider<ZodTypeProvider>();
+        const api: AdminScope = scope.withTypeProvider<ZodTypeProvider>();
 
         api.get('/mappings', { schema: S.listMappings }, async () => {
           const mappings = [];

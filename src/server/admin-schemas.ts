@@ -28,11 +28,28 @@
  *   document; they are not used to serialize (answers are JSON.stringify'd as before), so
  *   a field missing from a response schema is never dropped: use `z.looseObject` and
  *   describe the fields a client relies on.
- * - Every route appears in the document; a test fails when one does not
- *   (test/unit/server/admin-openapi.test.ts).
+ * - Every route appears in the document; a test fails when one does not, or when one does
+ *   not document 200, 401, 429 and 500 (a route without this schema), and
+ *   test/integration/server/admin-openapi-answers.test.ts parses real answers with the
+ *   200 schemas (add the new route there).
+ * - A routes file of its own exports `function fooRoutes(api: AdminScope, deps)`, called
+ *   in admin-routes.ts where the other routes are registered on `api` (behind the token,
+ *   rate limited, validated as above).
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorCode } from '../errors.ts';
+
+/** The scope admin routes are registered on: fastify with the zod type provider (requests typed from the schemas). */
+export type AdminScope = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 
 /** The tags grouping the reference's routes, in the order the reference shows them. */
 export const AdminTag = {
