@@ -127,6 +127,8 @@ export async function referenceRoutes(scope: FastifyInstance, guard: ReferenceGu
       indexPrefix: reference.prefix,
       uiConfig: { deepLinking: true, persistAuthorization: false },
       staticCSP: true,
+      // The server speaks plain HTTP (TLS in front, or 127.0.0.1): upgrading the page's requests to https would break it.
+      transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, ''),
     });
   });
 }

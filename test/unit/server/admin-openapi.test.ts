@@ -163,6 +163,9 @@ describe('where the document and the reference page are', () => {
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.body).not.toMatch(/https?:\/\/[^"']*(unpkg|jsdelivr|cdnjs)/);
+    // Over plain HTTP too (127.0.0.1, or TLS ended in front): the page's own requests are not upgraded to https.
+    expect(page.headers['content-security-policy']).toMatch(/script-src 'self'/);
+    expect(page.headers['content-security-policy']).not.toMatch(/upgrade-insecure-requests/);
     // Its scripts and styles, as the browser resolves them from the page's address.
     const assets = [...page.body.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map(
       (m) => new URL(m[1]!, 'http://frontback.test/admin/docs').pathname,
