@@ -42,7 +42,10 @@ export async function adminOpenApi(scope: FastifyInstance): Promise<void> {
         title: 'frontback admin API',
         version: pkg.version,
         description:
-          'What an IT admin (or their tooling) needs to see and decide: mappings, dry runs, runs, matches, conflicts, dead letters, the webhook inbox, problems, the audit log. Every route needs `Authorization: Bearer <server.adminToken>` and is rate limited per client address. Errors use one envelope (`ErrorEnvelope`). docs/server.md.',
+          'What an IT admin (or their tooling) needs to see and decide: mappings, dry runs, runs, matches, ' +
+          'conflicts, dead letters, the webhook inbox, problems, the audit log. Every route needs ' +
+          '`Authorization: Bearer <server.adminToken>` and is rate limited per client address. Errors use one ' +
+          'envelope (`ErrorEnvelope`). docs/server.md.',
         license: { name: pkg.license, identifier: pkg.license },
       },
       components: {
@@ -127,7 +130,7 @@ export async function referenceRoutes(scope: FastifyInstance, guard: ReferenceGu
       indexPrefix: reference.prefix,
       uiConfig: { deepLinking: true, persistAuthorization: false },
       staticCSP: true,
-      // The server speaks plain HTTP (TLS in front, or 127.0.0.1): upgrading the page's requests to https would break it.
+      // The server speaks plain HTTP (TLS in front, or 127.0.0.1): requests upgraded to https would break the page.
       transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, ''),
     });
   });

@@ -207,7 +207,8 @@ export const listMappings = adminRoute({
 export const dryRun = adminRoute({
   summary: 'A dry run of a mapping',
   description:
-    'One pass per side with nothing written anywhere and cursors left as they are; answers each run, the records read, counts by action, and where to page through its stored plans.',
+    'One pass per side with nothing written anywhere and cursors left as they are; answers each run, the ' +
+    'records read, counts by action, and where to page through its stored plans.',
   tags: [AdminTag.Mappings],
   params: idParams,
   body: z
@@ -243,7 +244,8 @@ export const dryRun = adminRoute({
 export const acceptHold = adminRoute({
   summary: 'Let a mapping held by its create guard go on',
   description:
-    'Its next pass from the held side creates without the guard. Audited. 404 without a hold, 409 when already accepted.',
+    'Its next pass from the held side creates without the guard. Audited. 404 without a hold, 409 when already ' +
+    'accepted.',
   tags: [AdminTag.Mappings],
   params: idParams,
   body: z.strictObject({ by }).default({ by: 'admin-api' }),
@@ -275,7 +277,8 @@ export const getRun = adminRoute({
 export const listPlans = adminRoute({
   summary: "A dry run's plans, in order",
   description:
-    'Side, record, partner, action, reason, the patch per side, the merge decisions, fields left out. `next` names the following page.',
+    'Side, record, partner, action, reason, the patch per side, the merge decisions, fields left out. `next` ' +
+    'names the following page.',
   tags: [AdminTag.Runs],
   params: idParams,
   querystring: z.strictObject({
@@ -312,7 +315,8 @@ export const listMatches = adminRoute({
 export const resolveMatch = adminRoute({
   summary: "A person's decision on a match",
   description:
-    'Link to a candidate, create the partner, or never sync the record; carried out at once and audited. 409 when already decided.',
+    'Link to a candidate, create the partner, or never sync the record; carried out at once and audited. 409 ' +
+    'when already decided.',
   tags: [AdminTag.Matches],
   params: idParams,
   body: z
@@ -357,7 +361,8 @@ export const getConflict = adminRoute({
 export const resolveConflict = adminRoute({
   summary: 'Resolve a conflict',
   description:
-    "The chosen side's value is written to the other side now, the conflict closed, the decision audited. 409 when already resolved.",
+    "The chosen side's value is written to the other side now, the conflict closed, the decision audited. 409 " +
+    'when already resolved.',
   tags: [AdminTag.Conflicts],
   params: idParams,
   body: z.strictObject({ take: side.describe('The side whose value wins.'), by }),
@@ -397,7 +402,8 @@ export const getDeadLetter = adminRoute({
 export const replayDeadLetter = adminRoute({
   summary: 'Replay a dead letter',
   description:
-    "Syncs the source record again as it is now; answers `applied`, or `failed` with the target's new message and the dead letter still open.",
+    "Syncs the source record again as it is now; answers `applied`, or `failed` with the target's new message " +
+    'and the dead letter still open.',
   tags: [AdminTag.DeadLetters],
   params: idParams,
   body: z.strictObject({ by }).default({ by: 'admin-api' }),
@@ -470,7 +476,8 @@ export const listProblems = adminRoute({
 export const listAudit = adminRoute({
   summary: 'Audit entries',
   description:
-    'After a seq (default: the last `limit`), only those of `action` (comma-separated), `mapping` and `record` when given (docs/audit.md).',
+    'After a seq (default: the last `limit`), only those of `action` (comma-separated), `mapping` and `record` ' +
+    'when given (docs/audit.md).',
   tags: [AdminTag.Audit],
   querystring: z.strictObject({
     after: z.coerce.number().int().min(0).optional().describe('Entries after this seq.'),
@@ -486,7 +493,9 @@ export const listAudit = adminRoute({
 export const verifyAudit = adminRoute({
   summary: 'Check the audit chain',
   description:
-    'Against the signed checkpoints when configured (docs/audit.md): `{ok: true, count, head, checkpoints, anchored, unanchored}` or `{ok: false, problems}`; without checkpoints, `checkpoints` says what the chain alone cannot prove, or the first broken entry.',
+    'Against the signed checkpoints when configured (docs/audit.md): `{ok: true, count, head, checkpoints, ' +
+    'anchored, unanchored}` or `{ok: false, problems}`; without checkpoints, `checkpoints` says what the chain ' +
+    'alone cannot prove, or the first broken entry.',
   tags: [AdminTag.Audit],
   response: {
     200: z.looseObject({

@@ -100,14 +100,26 @@ adminSchemaRegistry.add(errorEnvelope, { id: 'ErrorEnvelope' });
 
 /** The statuses an admin route can answer with an error, and what each means there. */
 const ERROR_STATUS = {
-  400: `${ErrorCode.Validation}: a path, query or body field is unknown or bad; \`details.problems\` names each (\`query.limit: ...\`). Also a malformed JSON body or a \`__proto__\` key.`,
-  401: `${ErrorCode.Auth}: \`Authorization: Bearer <server.adminToken>\` missing or wrong (with \`WWW-Authenticate: Bearer\`).`,
-  404: `${ErrorCode.NotFound}: no such mapping, run, conflict, match, dead letter or delivery (or the admin API is off).`,
-  409: `${ErrorCode.Conflict}: already decided or closed; ${ErrorCode.VersionConflict}: another writer won, try again; ${ErrorCode.MappingHeld}: the mapping waits for a person.`,
+  400:
+    `${ErrorCode.Validation}: a path, query or body field is unknown or bad; \`details.problems\` names each ` +
+    '(`query.limit: ...`). Also a malformed JSON body or a `__proto__` key.',
+  401:
+    `${ErrorCode.Auth}: \`Authorization: Bearer <server.adminToken>\` missing or wrong ` +
+    '(answered with `WWW-Authenticate: Bearer`).',
+  404:
+    `${ErrorCode.NotFound}: no such mapping, run, conflict, match, dead letter or delivery ` +
+    '(or the admin API is off).',
+  409:
+    `${ErrorCode.Conflict}: already decided or closed; ${ErrorCode.VersionConflict}: another writer won, try again; ` +
+    `${ErrorCode.MappingHeld}: the mapping waits for a person.`,
   413: `${ErrorCode.PayloadTooLarge}: the body is over server.bodyLimitBytes.`,
   415: `${ErrorCode.UnsupportedMediaType}: a body that is not application/json.`,
-  429: `${ErrorCode.RateLimited}: over the per-client budget (300 requests a minute); \`Retry-After\` says when to try again.`,
-  500: `${ErrorCode.Internal} (a bug, logged; message hidden), or the code of what failed: ${ErrorCode.Connector} (a vendor), ${ErrorCode.Store}, ${ErrorCode.Transform}, ...`,
+  429:
+    `${ErrorCode.RateLimited}: over the per-client budget (300 requests a minute); ` +
+    '`Retry-After` says when to try again.',
+  500:
+    `${ErrorCode.Internal} (a bug, logged; message hidden), or the code of what failed: ` +
+    `${ErrorCode.Connector} (a vendor), ${ErrorCode.Store}, ${ErrorCode.Transform}, ...`,
 } as const;
 
 /** A status {@link errorResponses} documents. */

@@ -120,7 +120,7 @@ describe('the OpenAPI document of the admin API', () => {
     expect(routes.filter((r) => !documented.includes(r))).toEqual([]);
   });
 
-  it('is what the routes check: a bad field is a 400 in the envelope naming it, a missing body takes the defaults', async () => {
+  it('is what the routes check: a 400 in the envelope naming each bad field; no body takes the defaults', async () => {
     const limit = await app.inject({ method: 'GET', url: '/admin/runs?limit=0', headers: auth });
     expect(limit.statusCode).toBe(400);
     expect(limit.json()).toEqual({
