@@ -61,8 +61,26 @@ export async function adminOpenApi(scope: FastifyInstance): Promise<void> {
       tags: Object.entries(ADMIN_TAG_DESCRIPTIONS).map(([name, description]) => ({ name, description })),
     },
     transform: createJsonSchemaTransform(transformOptions),
-    transformObject: (document) => withoutUnused(createJsonSchemaTransformObject(transformOptions)(document)),
+    transformObject: (document) =>
+      withoutUnused(withOptionalBodies(createJsonSchemaTransformObject(transformOptions)(document))),
   });
+}
+
+/**
+ * A body with a default may be left out (admin-validation.ts reads no body as none, and
+ * the default applies): @fastify/swagger marks every body required, so this says otherwise.
+ */
+function withOptionalBodies(document: OpenApiObject): OpenApiObject {
+  type Operation = {
+    requestBody?: { required?: boolean; content?: Record<string, { schema?: { default?: unknown } }> };
+  };
+  const paths = (document as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
+  for (const operations of Object.values(paths))
+    for (const operation of Object.values(operations)) {
+      const body = operation.requestBody;
+      if (body?.content?.['application/json']?.schema?.default !== undefined) body.required = false;
+    }
+  return document;
 }
 
 /**

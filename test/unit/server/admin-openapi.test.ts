@@ -41,7 +41,7 @@ const auth = { authorization: `Bearer ${TOKEN}` };
 interface Document {
   openapi: string;
   info: { version: string };
-  paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown }>>;
+  paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>;
   components: { securitySchemes: Record<string, { type: string; scheme: string }>; schemas: Record<string, unknown> };
   security: Record<string, unknown>[];
 }
@@ -96,6 +96,9 @@ describe('the OpenAPI document of the admin API', () => {
           `${method} ${path}`,
           expect.arrayContaining(['200', '401', '429', '500']),
         ]);
+    // A body with defaults may be left out; one without may not.
+    expect(doc.paths['/admin/mappings/{id}/dry-run']!.post!.requestBody).toMatchObject({ required: false });
+    expect(doc.paths['/admin/conflicts/{id}/resolve']!.post!.requestBody).toMatchObject({ required: true });
     expect(Object.keys(doc.paths['/admin/conflicts/{id}/resolve']!.post!.responses)).toEqual([
       '200',
       '400',
