@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ErrorCode, FrontbackError } from '../../../errors.ts';
 import { resolveConflict } from '../../../sync/resolve.ts';
-import { parse } from '../../admin-routes.ts';
+import { parseInput as parse } from '../input.ts';
 import type { ConsolePages } from '../index.ts';
 import { conflictViews } from './conflict-view.ts';
 import { backTo, decideEach, filterQuery, flashQuery, selectedIds } from './decision-outcomes.ts';

@@ -15,7 +15,7 @@ import { ErrorCode, FrontbackError } from '../../../errors.ts';
 import type { MatchDecision } from '../../../store/match-repository.ts';
 import { resolveMatch } from '../../../sync/matches.ts';
 import { other } from '../../../sync/sides.ts';
-import { parse } from '../../admin-routes.ts';
+import { parseInput as parse } from '../input.ts';
 import type { ConsolePages } from '../index.ts';
 import { backTo, decideEach, filterQuery, flashQuery, selectedIds } from './decision-outcomes.ts';
 import { matchViews } from './match-view.ts';
