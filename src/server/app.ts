@@ -12,7 +12,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { Registry } from '../observability/metrics.ts';
 import type { Store } from '../store/store.ts';
 import { adminRoutes, type AdminOptions } from './admin-routes.ts';
-import { consoleRoutes, type ConsoleOptions, type ConsolePage } from './console/index.ts';
+import { consoleRoutes, type ConsoleOptions, type ConsolePage, type ConsoleSessions } from './console/index.ts';
 import { useErrorEnvelope } from './error-envelope.ts';
 import { healthRoutes, metricsRoute, operationsElsewhere } from './ops-routes.ts';
 import { storeAnswers, storeWritable, type ReadinessCheck } from './readiness.ts';
@@ -103,10 +103,18 @@ export async function buildServers(options: ServerOptions, layout: { separateOpe
     operationsElsewhere(main);
   }
   metricsRoute(ops, { metrics: options.metrics, metricsToken: options.metricsToken });
-  await adminRoutes(ops, { token: undefined, ...options.admin, store: options.store, metrics: options.metrics });
+  // The reference page of the admin API opens for a signed-in console admin too (late-bound: the console comes after).
+  let sessions: ConsoleSessions | undefined;
+  await adminRoutes(ops, {
+    token: undefined,
+    ...options.admin,
+    store: options.store,
+    metrics: options.metrics,
+    signedIn: (request) => sessions?.signedIn(request) ?? false,
+  });
   if (options.console && options.admin?.engine) {
     const { pages, ...rest } = options.console;
-    await consoleRoutes(
+    sessions = await consoleRoutes(
       ops,
       {
         ...rest,

@@ -28,7 +28,7 @@ import { assetRoutes } from './assets.ts';
 import { registerQueueBoard, type QueueBoardOptions } from './queue-board.ts';
 import { overviewPage } from './pages/overview.ts';
 import { renderFragment, renderPage, sendHtml, type NavItem } from './render.ts';
-import { adminOf, registerSessions, requireAdmin, sessionRoutes } from './session.ts';
+import { adminOf, registerSessions, requireAdmin, SESSION_COOKIE, sessionRoutes } from './session.ts';
 
 /** What the console is built from. */
 export interface ConsoleOptions {
@@ -94,14 +94,16 @@ export async function consoleRoutes(
   app: FastifyInstance,
   options: ConsoleOptions,
   more: readonly ConsolePage[] = [],
-): Promise<void> {
+): Promise<ConsoleSessions> {
   const { directory } = options;
+  // Bound once the session plugin is registered below; until then (and with the console off) nobody is signed in.
+  let signedIn: ConsoleSessions['signedIn'] = () => false;
   if (!directory.any) {
     const off =
       'the console is off: name an admin (server.admins, or server.adminToken) to turn it on (docs/console.md)';
     app.get('/console', async (_request, reply) => reply.code(404).type('text/plain; charset=utf-8').send(off));
     app.get('/console/*', async (_request, reply) => reply.code(404).type('text/plain; charset=utf-8').send(off));
-    return;
+    return { signedIn: (request) => signedIn(request) };
   }
   app.get('/', async (_request, reply) => reply.redirect('/console', 302));
 
@@ -109,6 +111,11 @@ export async function consoleRoutes(
     async (scope) => {
       await scope.register(formbody);
       await registerSessions(scope, { directory, sessionSecret: options.sessionSecret });
+      signedIn = (request) => {
+        const cookie = scope.parseCookie(request.headers.cookie ?? '')[SESSION_COOKIE];
+        const admin = cookie === undefined ? undefined : scope.decodeSecureSession(cookie)?.get('admin');
+        return admin !== undefined && directory.current(admin);
+      };
       scope.setErrorHandler(consoleErrorHandler);
       assetRoutes(scope);
       sessionRoutes(scope, directory);
@@ -145,10 +152,19 @@ export async function consoleRoutes(
         };
         await overviewPage(guarded, pages);
         for (const register of more) await register(guarded, pages);
+        if (options.queueBoard) navigation.push({ href: '/console/queues', label: 'Queues' });
+        navigation.push({ href: '/admin/docs', label: 'API' });
       });
     },
     { prefix: '/console' },
   );
+  return { signedIn: (request) => signedIn(request) };
+}
+
+/** What the console tells the rest of the server: whether a request comes from a signed-in admin. */
+export interface ConsoleSessions {
+  /** True when the request carries a live console session (the admin API's reference page accepts it). */
+  signedIn(request: FastifyRequest): boolean;
 }
 
 /** Errors inside the console answer as a page (or a line, to htmx), with the message escaped. */

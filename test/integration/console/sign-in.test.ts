@@ -92,6 +92,20 @@ describe('console sign-in', () => {
     expect(overview.headers['cache-control']).toBe('no-store');
   });
 
+  it("opens the admin API's reference and document to a signed-in admin, and to nobody else without a token", async () => {
+    consoleRig = await startConsoleRig();
+    const { app } = consoleRig;
+    expect((await app.inject({ method: 'GET', url: '/admin/openapi.json' })).statusCode).toBe(401);
+    const client = await signIn(app, ADA_TOKEN);
+    const doc = await client.get('/admin/openapi.json');
+    expect(doc.statusCode).toBe(200);
+    expect(doc.json()).toMatchObject({ openapi: expect.stringMatching(/^3\.1/) });
+    expect((await client.get('/admin/docs/')).statusCode).toBe(200);
+    expect((await client.get('/console')).body).toContain('href="/admin/docs"');
+    // The session opens the reference only: the API itself still needs a token.
+    expect((await client.get('/admin/runs')).statusCode).toBe(401);
+  });
+
   it('sends a next that leaves the console back to the overview', async () => {
     consoleRig = await startConsoleRig();
     const { app } = consoleRig;
