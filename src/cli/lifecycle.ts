@@ -71,6 +71,7 @@ export async function listenConfigured(
       webhookRateLimits: webhookRateLimits(config),
       admin: {
         token: admins.tokens(),
+        directory: admins,
         engine: syncEngine(parts.mappings, parts.connectors, parts.store),
         overlapMs: config.sync.overlapMinutes * 60_000,
         ...(config.queue.redis === undefined ? {} : { redisUrl: config.queue.redis }),

@@ -248,7 +248,7 @@ export const acceptHold = adminRoute({
     'accepted.',
   tags: [AdminTag.Mappings],
   params: idParams,
-  body: z.strictObject({ by }).default({ by: 'admin-api' }),
+  body: z.strictObject({ by }).default({}),
   response: { 200: z.strictObject({ hold }), ...errorResponses(400, 404, 409) },
 });
 
@@ -406,7 +406,7 @@ export const replayDeadLetter = adminRoute({
     'and the dead letter still open.',
   tags: [AdminTag.DeadLetters],
   params: idParams,
-  body: z.strictObject({ by }).default({ by: 'admin-api' }),
+  body: z.strictObject({ by }).default({}),
   response: {
     200: z.strictObject({
       deadLetter,

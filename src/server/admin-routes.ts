@@ -41,7 +41,9 @@ import { fallbackRateLimitStore } from './admin-rate-limit-store.ts';
 import * as S from './admin-route-schemas.ts';
 import type { AdminScope } from './admin-schemas.ts';
 import { useZodValidation } from './admin-validation.ts';
-import { logAuthFailure, tokenList } from './client-auth.ts';
+import { ADMIN_TOKEN_NAME } from '../config/defaults.ts';
+import type { AdminDirectory } from './admins.ts';
+import { bearerToken, logAuthFailure, tokenList } from './client-auth.ts';
 import { envelope } from './error-envelope.ts';
 
 /** What the admin API is built from. */
@@ -51,6 +53,12 @@ export interface AdminOptions {
    * (`server.adminTokens`, the current one first); undefined or empty: the API is off.
    */
   readonly token: string | readonly string[] | undefined;
+  /**
+   * The admins by token (`server.admins` and `server.adminToken`): when given, the tokens
+   * are checked against it at each request (a rotated token file takes effect while the
+   * server runs) and decisions are attributed to the token's admin by name.
+   */
+  readonly directory?: AdminDirectory;
   readonly store: Store;
   /** Where `frontback_admin_auth_failures_total` is registered. */
   readonly metrics: Registry;
@@ -86,7 +94,15 @@ export const NO_CHECKPOINTS =
 /** Registers the admin routes on `app` (in their own scope). */
 export async function adminRoutes(app: FastifyInstance, options: AdminOptions): Promise<void> {
   const { store } = options;
-  const tokens = tokenList(options.token);
+  const directory = options.directory;
+  const tokens = directory ? directory.tokens() : tokenList(options.token);
+  /** Who a decision is attributed to: the token's own admin by name (and what the caller said), else what it said. */
+  const who = (request: FastifyRequest, said: string | undefined): string => {
+    const token = bearerToken(request);
+    const admin = directory && token !== undefined ? directory.byToken(token) : undefined;
+    if (admin === undefined || admin.name === ADMIN_TOKEN_NAME) return said ?? 'admin-api';
+    return said === undefined || said === admin.name ? admin.name : `${admin.name} (${said})`;
+  };
   referenceRedirects(app, '/admin');
   if (tokens.length === 0) {
     app.all('/admin', (_request, reply) =>
@@ -169,6 +185,8 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
         await scope.register(bearerAuth, {
           // Any configured token: the current one and, during a rollover, the previous one.
           keys: new Set(tokens),
+          // With the directory: its tokens as they are now (a token file replaced while the server runs).
+          ...(directory ? { auth: (key: string) => directory.byToken(key) !== undefined } : {}),
           verifyErrorLogLevel: 'warn',
           // Its types say `{ error: string }`; it sends whatever is returned: our envelope.
           errorResponse: ((err: Error) =>
@@ -283,7 +301,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
           const body = request.body;
           const conflict = await store.conflicts.get(id);
           if (!conflict) throw new FrontbackError(ErrorCode.NotFound, `no conflict ${id}`);
-          const outcome = await resolveConflict(engine.context(conflict.mappingId), id, body.take, body.by);
+          const outcome = await resolveConflict(engine.context(conflict.mappingId), id, body.take, who(request, body.by));
           return { conflict: outcome.conflict, runId: outcome.runId, written: outcome.applied.plan.patch };
         });
 
@@ -306,7 +324,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
           if (!match) throw new FrontbackError(ErrorCode.NotFound, `no match ${id}`);
           const decision: MatchDecision =
             body.choice === 'link' ? { choice: 'link', partnerId: body.partnerId ?? '' } : { choice: body.choice };
-          const outcome = await resolveMatch(engine.context(match.mappingId), id, decision, body.by);
+          const outcome = await resolveMatch(engine.context(match.mappingId), id, decision, who(request, body.by));
           return {
             match: outcome.match,
             ...(outcome.runId ? { runId: outcome.runId } : {}),
@@ -318,9 +336,9 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
 
         api.post('/mappings/:id/accept', { schema: S.acceptHold }, async (request) => {
           const { id } = request.params;
-          const { by: who } = request.body;
+          const by = who(request, request.body.by);
           engine.context(id);
-          return { hold: await acceptHold(store, id, who) };
+          return { hold: await acceptHold(store, id, by) };
         });
 
         api.get('/dead-letters', { schema: S.listDeadLetters }, async (request) => {
@@ -341,7 +359,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
           const body = request.body;
           const deadLetter = await store.deadLetters.get(id);
           if (!deadLetter) throw new FrontbackError(ErrorCode.NotFound, `no dead letter ${id}`);
-          const outcome = await replayDeadLetter(engine.context(deadLetter.mappingId), id, body.by);
+          const outcome = await replayDeadLetter(engine.context(deadLetter.mappingId), id, who(request, body.by));
           return {
             deadLetter: outcome.deadLetter,
             runId: outcome.runId,
@@ -353,7 +371,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
         api.post('/dead-letters/:id/discard', { schema: S.discardDeadLetter }, async (request) => {
           const { id } = request.params;
           const body = request.body;
-          return { deadLetter: await discardDeadLetter(store, id, body.by, body.reason) };
+          return { deadLetter: await discardDeadLetter(store, id, who(request, body.by), body.reason) };
         });
 
         api.get('/inbox', { schema: S.listInbox }, async (request) => {

@@ -152,14 +152,21 @@ export const idParams = z.strictObject({ id: z.string().min(1).max(200).describe
 /** A page size: 1 to 1,000, default 100. */
 export const limit = z.coerce.number().int().min(1).max(1000).default(100).describe('At most this many; default 100.');
 
-/** Who acts, for the audit log (one token is shared, so the caller says who it is). */
+/**
+ * Who acts, for the audit log. With an admin's own token (`server.admins`) the audit log
+ * records that admin's name (and this, in brackets, when given); with the shared
+ * `server.adminToken` it records this, default `admin-api`.
+ */
 export const by = z
   .string()
   .trim()
   .min(1)
   .max(200)
-  .default('admin-api')
-  .describe('Who decides, as the audit log records it; default `admin-api`.');
+  .optional()
+  .describe(
+    "Who decides, as the audit log records it. With an admin's own token (server.admins) the log names that admin " +
+      '(and this, in brackets); with server.adminToken it records this, default `admin-api`.',
+  );
 
 /** A side of a mapping. */
 export const side = z.enum(['crm', 'erp']);

@@ -110,7 +110,8 @@ export async function buildServers(options: ServerOptions, layout: { separateOpe
     ...options.admin,
     store: options.store,
     metrics: options.metrics,
-    signedIn: (request) => sessions?.signedIn(request) ?? false,
+    signedIn: async (request) =>
+      (await options.admin?.signedIn?.(request)) === true || (sessions?.signedIn(request) ?? false),
   });
   if (options.console && options.admin?.engine) {
     const { pages, ...rest } = options.console;

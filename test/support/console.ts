@@ -89,7 +89,7 @@ export async function startConsoleRig(
     logger,
     metrics: createMetricsRegistry({ defaultMetrics: false }),
     bodyLimitBytes: 1_048_576,
-    admin: { token: directory.tokens(), engine },
+    admin: { token: directory.tokens(), directory, engine },
     console: {
       directory,
       queueKind: 'memory',
