@@ -32,6 +32,8 @@ import type { MatchDecision } from '../store/match-repository.ts';
 import type { Registry } from '../observability/metrics.ts';
 import type { Logger } from '../observability/logger.ts';
 import { RedisOutageLog } from '../observability/redis-outage-log.ts';
+import type { AdminJobs } from '../sync/runner/admin-jobs.ts';
+import { adminJobRoutes } from './admin-job-routes.ts';
 import { fallbackRateLimitStore } from './admin-rate-limit-store.ts';
 import { logAuthFailure, tokenList } from './client-auth.ts';
 import { envelope } from './error-envelope.ts';
@@ -48,6 +50,11 @@ export interface AdminOptions {
   readonly metrics: Registry;
   /** Mappings with their connectors, for resolutions, replays and dry runs (needed with a token). */
   readonly engine?: SyncEngine;
+  /**
+   * Who runs the passes asked for by `POST /admin/mappings/:id/plan` and `/run`
+   * (admin-job-routes.ts); absent: those routes answer 404.
+   */
+  readonly jobs?: AdminJobs;
   /** Requests per client per minute; default 300. */
   readonly requestsPerMinute?: number;
   /** Redis for a rate-limit budget shared between server copies. */
@@ -263,6 +270,8 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
         }
         return { mapping: id, dryRun: true, passes };
       });
+
+      adminJobRoutes(admin, { engine, ...(options.jobs === undefined ? {} : { jobs: options.jobs }) });
 
       admin.get('/runs', async (request) => {
         const q = parse(mappingQuery, request.query, 'query');
