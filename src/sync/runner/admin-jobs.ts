@@ -36,7 +36,7 @@ export interface AdminJobs {
 export const sidesOf = (from: SidesAsked): Side[] => (from === 'both' ? [...SIDES] : [from]);
 
 /**
- * Records one side's pass asked for: its run `queued` and an audit entry (`pass-requested`,
+ * Records one side's pass asked for: its run `queued` and an audit entry (`requested`,
  * actor `admin`, details `by`, `side`, `dryRun`), in one transaction.
  */
 export async function recordRequest(
@@ -48,7 +48,7 @@ export async function recordRequest(
     await tx.audit.append({
       runId: run.id,
       mappingId: request.mappingId,
-      action: 'pass-requested',
+      action: 'requested',
       rule: request.dryRun ? 'plan' : 'run-now',
       actor: 'admin',
       details: { by: request.by, side: request.side, dryRun: request.dryRun },
