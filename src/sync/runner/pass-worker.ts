@@ -220,10 +220,14 @@ export function startPassWorker(options: PassWorkerOptions): PassWorker {
   const handle = async (job: Job): Promise<void> => {
     const data = job.data as PassJob;
     const mapping = byId.get(data.mapping);
-    if (!mapping) return;
-    const crm = options.connectors.get(mapping.sides.crm.connection);
-    const erp = options.connectors.get(mapping.sides.erp.connection);
-    if (!crm || !erp) return;
+    const crm = mapping && options.connectors.get(mapping.sides.crm.connection);
+    const erp = mapping && options.connectors.get(mapping.sides.erp.connection);
+    if (!mapping || !crm || !erp) {
+      // A pass asked for that this worker cannot run (another mapping set: a rolling deploy) ends so, not queued.
+      if (data.admin)
+        await endQueuedRun(store.runs, data.admin.run, 'failed', `this worker cannot run mapping ${data.mapping}`);
+      return;
+    }
     await serially(data.mapping, async () => {
       // Waiting behind another pass of the mapping when the process began to stop: this one does not start.
       if (signal.aborted) return notStarted(data);

@@ -5,7 +5,8 @@
  * attributed to the admin; the run is recorded `queued` with who asked before any job
  * runs; a job delivered twice runs the pass once; a run left `running` by a process that is
  * gone is recorded failed by the next delivery, not run again; a job that cannot be queued,
- * a held mapping and a process stopping leave no run `queued`; a run now waits behind a
+ * a held mapping and a process stopping leave no run `queued`; a job the queue lost is added again by the
+ * scheduler's process (queued-run-reconciler.ts); a run now waits behind a
  * scheduled pass of the mapping instead of being dropped. And the in-process variant of
  * embedded `serve` (in-process-admin-jobs.ts), answering before the pass is done.
  */
@@ -15,6 +16,7 @@ import { createMetricsRegistry } from '../../../../src/observability/metrics.ts'
 import { createMemoryQueue } from '../../../../src/queue/memory/memory-queue.ts';
 import { syncEngine } from '../../../../src/sync/engine.ts';
 import { queuedAdminJobs } from '../../../../src/sync/runner/admin-jobs.ts';
+import { startRunner } from '../../../../src/sync/runner/index.ts';
 import { inProcessAdminJobs } from '../../../../src/sync/runner/in-process-admin-jobs.ts';
 import { mappingLeases } from '../../../../src/sync/runner/mapping-lease.ts';
 import { adminJobId, PASS_JOB, type PassJob } from '../../../../src/sync/runner/pass-job.ts';
@@ -219,6 +221,43 @@ describe('admin passes as jobs', () => {
     await until('the run now done', ended(asked!.runId));
     expect(await run(asked!.runId)).toMatchObject({ status: 'succeeded' });
     expect(await partnersMade()).toBe(EMAILS.length);
+  });
+
+  it("a job the queue lost: the scheduler's process adds it again and the run ends done, not queued", async () => {
+    const queue = createMemoryQueue('sync');
+    // The run is recorded, the job never reaches the queue (Redis emptied, a process gone with its memory queue).
+    const losing = { add: () => Promise.resolve({ id: 'lost' }) };
+    const [asked] = await queuedAdminJobs({ store: rig.store, queue: losing }).plan(MAPPING, 'crm', 'dana');
+    const runner = startRunner({
+      mappings: loadMappings('mappings/hubspot-odoo', { cwd: projectRoot }).mappings.filter(
+        (m) => m.mapping.id === MAPPING,
+      ),
+      connectors: rig.byName,
+      store: rig.store,
+      queue,
+      logger: recordingLogger().logger,
+      overlapMs: 0,
+      concurrency: 2,
+      everyMsOverride: 3_600_000,
+      holder: 'start-2',
+      queuedRuns: { everyMs: 200 },
+    });
+    try {
+      await until('the plan done', ended(asked!.runId));
+      expect(await run(asked!.runId)).toMatchObject({ status: 'succeeded', trigger: 'plan:crm' });
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it('a worker that does not know the mapping ends the run failed, saying so, not queued', async () => {
+    const { queue } = startWorker();
+    const [asked] = await queuedAdminJobs({ store: rig.store, queue }).runNow('not-here', 'crm', 'lee');
+    await until('the run ended', ended(asked!.runId));
+    expect(await run(asked!.runId)).toMatchObject({
+      status: 'failed',
+      error: 'this worker cannot run mapping not-here',
+    });
   });
 
   it("makes an admin job's pass options: a plan writes nothing, both are the admin's, under the queued run", () => {
