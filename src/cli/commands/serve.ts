@@ -6,22 +6,18 @@
  *
  * Plans and runs asked for through the admin API: with `queue.redis`, serve only adds their
  * jobs to the shared queue (`frontback worker`s run them); in embedded mode (no queue.redis,
- * nobody else would take a job) serve runs them itself in the background
- * (src/sync/runner/in-process-admin-jobs.ts), answering at once either way.
+ * nobody else would take a job) serve runs them itself in the background, answering at
+ * once either way (src/cli/admin-jobs.ts).
  */
 import type { Command } from 'commander';
 import { MappingError } from '../../errors.ts';
 import { loadMappings } from '../../mapping/load.ts';
 import { createMetricsRegistry } from '../../observability/metrics.ts';
 import { createStore } from '../../store/sql/create-store.ts';
-import { hostname } from 'node:os';
-import { queuedAdminJobs, type AdminJobs } from '../../sync/runner/admin-jobs.ts';
-import { inProcessAdminJobs } from '../../sync/runner/in-process-admin-jobs.ts';
-import { syncEngine } from '../../sync/engine.ts';
+import { serveAdminJobs } from '../admin-jobs.ts';
 import { loadCliConfig } from '../config.ts';
 import { openConnectors } from '../connections.ts';
 import { listenConfigured, exitAfterGrace, untilStopSignal } from '../lifecycle.ts';
-import { createLoopQueue } from '../loop.ts';
 import { cliLog } from '../log-format.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
 
@@ -49,27 +45,9 @@ export function registerServeCommand(program: Command): void {
       const open = openConnectors(config, { logger, metrics });
       const { connectors } = open;
       const mappings = loaded.mappings.map((m) => m.mapping);
-      // Only with the admin API on: a producer of the shared queue (no worker here), else passes run in this process.
-      const producer =
-        config.server.adminToken !== undefined && config.queue.redis !== undefined
-          ? createLoopQueue(config, logger)
-          : undefined;
-      const inProcess =
-        config.server.adminToken !== undefined && producer === undefined
-          ? inProcessAdminJobs({
-              engine: syncEngine(mappings, connectors, store),
-              holder: `${hostname()}-${process.pid}-serve`,
-              leaseMs: config.sync.leaseSeconds * 1_000,
-              logger,
-              overlapMs: config.sync.overlapMinutes * 60_000,
-              ...(config.sync.pageSize === undefined ? {} : { pageSize: config.sync.pageSize }),
-            })
-          : undefined;
-      const jobs: AdminJobs | undefined = producer ? queuedAdminJobs({ store, queue: producer }) : inProcess;
-      const closeJobs = async (): Promise<void> => {
-        await inProcess?.close();
-        await producer?.close().catch(() => undefined);
-      };
+      // With the admin API on: a producer of the shared queue (no worker here), else passes run in this process.
+      const adminJobs = serveAdminJobs(config, { mappings, connectors, store, logger });
+      const { jobs } = adminJobs;
       const listening = await listenConfigured(config, {
         connectors,
         store,
@@ -79,7 +57,7 @@ export function registerServeCommand(program: Command): void {
         ...(jobs === undefined ? {} : { jobs }),
         ...(options.port === undefined ? {} : { port: options.port }),
       }).catch(async (err: unknown) => {
-        await closeJobs();
+        await adminJobs.close();
         throw err;
       });
       const { url, operationsUrl } = listening;
@@ -99,7 +77,7 @@ export function registerServeCommand(program: Command): void {
       );
       await stopped;
       // Passes asked for and running here end after the page in hand (recorded stopped) while the server closes.
-      await Promise.all([listening.close(), closeJobs()]);
+      await Promise.all([listening.close(), adminJobs.close()]);
       await open.close();
       await store.close();
       log.announce('frontback serve stopped', 'frontback serve stopped');
