@@ -2,7 +2,9 @@
  * Admin passes run by the asking process itself, in the background: for `serve` in embedded
  * mode (no `queue.redis`), where no other process would take a job. The request is recorded
  * as for a queued job (a run `queued`, audited: admin-jobs.ts) and answered at once; the
- * pass then waits for its mapping's lease like any other pass, takes its run and runs it.
+ * pass then waits for the passes of its mapping asked for earlier here (one at a time per
+ * mapping, as in a worker: one holder name cannot keep two of them apart through the lease),
+ * then for its mapping's lease like any other pass, takes its run and runs it.
  * A pass that fails, or finds the mapping held, ends its run so (never left `queued`).
  * {@link InProcessAdminJobs.close} stops them: a running pass ends after the page in hand
  * (recorded `stopped`), a waiting one ends `stopped` without starting.
@@ -52,6 +54,17 @@ export function inProcessAdminJobs(options: InProcessAdminJobsOptions): InProces
       signal: stopping.signal,
     }));
   const inFlight = new Set<Promise<void>>();
+  // One pass of a mapping at a time in this process: the lease keeps other processes out, not this one.
+  const chains = new Map<string, Promise<void>>();
+  const serially = (mappingId: string, work: () => Promise<void>): Promise<void> => {
+    const next = (chains.get(mappingId) ?? Promise.resolve()).then(work, work);
+    chains.set(mappingId, next);
+    const forget = (): void => {
+      if (chains.get(mappingId) === next) chains.delete(mappingId);
+    };
+    next.then(forget, forget);
+    return next;
+  };
 
   const runOne = async (mappingId: string, side: Side, runId: string, dryRun: boolean): Promise<void> => {
     const said = { mapping: mappingId, side, run: runId };
@@ -87,11 +100,12 @@ export function inProcessAdminJobs(options: InProcessAdminJobsOptions): InProces
     for (const side of sidesOf(from))
       runs.push({ side, runId: await recordRequest(store, { mappingId, side, dryRun, by }) });
     // The sides one after the other, in the background: the caller polls the runs.
-    const work = (async () => {
+    const work = serially(mappingId, async () => {
       for (const { side, runId } of runs) await runOne(mappingId, side, runId, dryRun);
-    })();
+    });
     inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
+    const done = (): void => void inFlight.delete(work);
+    work.then(done, done);
     return runs;
   };
 

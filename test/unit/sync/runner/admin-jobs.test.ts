@@ -276,6 +276,28 @@ describe('admin passes as jobs', () => {
 });
 
 describe('admin passes in the asking process (embedded serve)', () => {
+  it('two passes of one mapping side asked at once run one after the other, not side by side', async () => {
+    rig.hubspot.kit.faults.latencyMs = 50;
+    rig.odoo.kit.faults.latencyMs = 50;
+    const jobs = inProcessAdminJobs({
+      engine: syncEngine(mappings, rig.byName, rig.store),
+      holder: 'serve-1',
+      logger: recordingLogger().logger,
+      overlapMs: 0,
+      pageSize: 5,
+    });
+    const [[first], [second]] = await Promise.all([
+      jobs.plan(MAPPING, 'crm', 'dana'),
+      jobs.runNow(MAPPING, 'crm', 'lee'),
+    ]);
+    await until('both done', async () => (await ended(first!.runId)()) && (await ended(second!.runId)()));
+    await jobs.close();
+    const [a, b] = [await run(first!.runId), await run(second!.runId)];
+    expect([a?.status, b?.status]).toEqual(['succeeded', 'succeeded']);
+    expect(b!.startedAt >= a!.finishedAt!).toBe(true);
+    expect(await partnersMade()).toBe(EMAILS.length);
+  });
+
   it('answers at once with the queued run, runs the plan in the background, and stops cleanly', async () => {
     rig.hubspot.kit.faults.latencyMs = 50;
     rig.odoo.kit.faults.latencyMs = 50;
