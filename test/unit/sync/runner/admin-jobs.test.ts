@@ -48,10 +48,16 @@ afterEach(async () => {
   await rig.close();
 });
 
-function startWorker(queue = createMemoryQueue('sync')) {
+function startWorker(queue = createMemoryQueue('sync'), waitMs?: number) {
   const stop = new AbortController();
   const log = recordingLogger();
-  const leases = mappingLeases({ leases: rig.store.leases, holder: 'w1', leaseMs: 30_000, logger: log.logger });
+  const leases = mappingLeases({
+    leases: rig.store.leases,
+    holder: 'w1',
+    leaseMs: 30_000,
+    logger: log.logger,
+    ...(waitMs === undefined ? {} : { waitMs }),
+  });
   worker = startPassWorker({
     mappings,
     connectors: rig.byName,
@@ -258,6 +264,23 @@ describe('admin passes as jobs', () => {
       status: 'failed',
       error: 'this worker cannot run mapping not-here',
     });
+  });
+
+  it('a job whose attempts ran out waiting for its mapping ends its run failed with the reason, not queued', async () => {
+    expect(await rig.store.leases.acquire(`pass:${MAPPING}`, 'other-process/erp', 30_000)).toBe(true);
+    const queue = createMemoryQueue('sync');
+    const losing = { add: () => Promise.resolve({ id: 'x' }) };
+    const [asked] = await queuedAdminJobs({ store: rig.store, queue: losing }).runNow(MAPPING, 'crm', 'lee');
+    // Its one attempt waits 300 ms for the mapping, which another process keeps busy.
+    const job: PassJob = { mapping: MAPPING, side: 'crm', admin: { run: asked!.runId, dryRun: false, by: 'lee' } };
+    await queue.add(PASS_JOB, job, { jobId: adminJobId(asked!.runId), attempts: 1 });
+    startWorker(queue, 300);
+    await until('the run ended', ended(asked!.runId));
+    expect(await run(asked!.runId)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/kept this mapping's passes busy/),
+    });
+    expect(await partnersMade()).toBe(0);
   });
 
   it("makes an admin job's pass options: a plan writes nothing, both are the admin's, under the queued run", () => {
