@@ -18,6 +18,7 @@ import { checkpointPath, readCheckpointFile } from '../store/audit/checkpoint-fi
 import { loadTrustedKeys } from '../store/audit/checkpoint-keys.ts';
 import type { Store } from '../store/store.ts';
 import { syncEngine } from '../sync/engine.ts';
+import type { AdminJobs } from '../sync/runner/admin-jobs.ts';
 import { intOption } from './int-option.ts';
 import { onStopSignals } from './stop-signals.ts';
 import { mappingCatalog } from './mapping-catalog.ts';
@@ -47,6 +48,8 @@ export async function listenConfigured(
     metrics: Registry;
     port?: string;
     mappings: readonly CompiledMapping[];
+    /** Who runs the passes the admin API asks for (plan, run now): the queue's workers, or this process. */
+    jobs?: AdminJobs;
   },
 ): Promise<ListeningServer> {
   const operations = config.server.operations;
@@ -74,6 +77,7 @@ export async function listenConfigured(
         directory: admins,
         engine: syncEngine(parts.mappings, parts.connectors, parts.store),
         overlapMs: config.sync.overlapMinutes * 60_000,
+        ...(parts.jobs === undefined ? {} : { jobs: parts.jobs }),
         ...(config.queue.redis === undefined ? {} : { redisUrl: config.queue.redis }),
         ...checkpoints,
       },
@@ -85,6 +89,7 @@ export async function listenConfigured(
           ? {}
           : { queueBoard: { redisUrl: config.queue.redis, prefix: config.queue.prefix, queues: [SYNC_QUEUE] } }),
         mappingFiles: { dir: config.mappings.dir, catalog: mappingCatalog(config) },
+        ...(parts.jobs === undefined ? {} : { jobs: parts.jobs }),
         pages: CONSOLE_PAGES,
         ...checkpoints,
       },

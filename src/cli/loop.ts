@@ -9,6 +9,7 @@ import type { LoadedMapping } from '../mapping/load.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Registry } from '../observability/metrics.ts';
 import { createQueue } from '../queue/create-queue.ts';
+import type { JobQueue } from '../queue/job-queue.ts';
 import type { Store } from '../store/store.ts';
 import { prepareMapping } from '../sync/prepare.ts';
 import { loadSigner } from '../store/audit/checkpoint-keys.ts';
@@ -25,6 +26,11 @@ export interface Loop {
   stopNow(): Promise<void>;
   /** Resolves when the loop's queue answers (JobQueue.ping): a worker's readiness. */
   pingQueue(): Promise<void>;
+}
+
+/** The loop's queue as the configuration names it (`sync`: BullMQ on `queue.redis`, else in-process). */
+export function createLoopQueue(config: Config, logger: Logger): JobQueue {
+  return createQueue(config.queue, SYNC_QUEUE, logger);
 }
 
 /** Periodic audit checkpoints when both the signing key and the directory are configured (the key is read now). */
@@ -55,6 +61,11 @@ export async function startLoop(
     everyMs?: number;
     everyLabel?: string;
     concurrency?: number;
+    /**
+     * The queue to run, made by the caller (`start` hands it to the admin API first, so that
+     * plans and runs asked for wait in it); default the one the configuration names. The loop closes it.
+     */
+    queue?: JobQueue;
   },
 ): Promise<Loop> {
   for (const m of mappings) {
@@ -69,7 +80,7 @@ export async function startLoop(
         );
     }
   }
-  const queue = createQueue(config.queue, SYNC_QUEUE, parts.logger);
+  const queue = parts.queue ?? createLoopQueue(config, parts.logger);
   const checkpoints = checkpointsOf(config, parts.store);
   const runner = startRunner({
     mappings,

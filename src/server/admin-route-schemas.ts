@@ -25,7 +25,9 @@ const run = z
     id: z.string(),
     mappingId: z.string(),
     trigger: z.string().describe('What started it: `pass:crm`, `webhook`, `resolve:<conflict>`, ...'),
-    status: z.enum(['running', 'succeeded', 'failed', 'guarded', 'stopped']),
+    status: z
+      .enum(['queued', 'running', 'succeeded', 'failed', 'guarded', 'stopped'])
+      .describe('`queued` until a worker takes a plan or run asked for (POST .../plan, .../run).'),
     startedAt: isoTime,
     finishedAt: isoTime.nullable(),
     counts: z.record(z.string(), z.unknown()).describe('Counts by outcome so far: read, applied, skipped, ...'),
@@ -505,5 +507,57 @@ export const verifyAudit = adminRoute({
       problems: z.array(z.string()).optional(),
     }),
     ...errorResponses(),
+  },
+});
+
+/** The answer of `POST /admin/mappings/:id/plan` and `/run`: a queued run per side, to poll. */
+const queuedRuns = z.strictObject({
+  mapping: z.string(),
+  runs: z.array(
+    z.strictObject({
+      side,
+      runId: z.string(),
+      href: z.string().describe('Where to poll the run (`GET /admin/runs/:id`): `queued`, then `running`, then ended.'),
+      plans: z.string().describe("Where to page through the run's stored plans (`GET /admin/runs/:id/plans`)."),
+    }),
+  ),
+});
+
+/** The body of `POST /admin/mappings/:id/plan` and `/run`. */
+const passRequest = z
+  .strictObject({
+    from: z.enum(['crm', 'erp', 'both']).default('both').describe('The side to read, or both (one run each).'),
+    by,
+  })
+  .default({ from: 'both' });
+
+/** `POST /admin/mappings/:id/plan`. */
+export const planMapping = adminRoute({
+  summary: 'Queue a dry run (plan) of a mapping',
+  description:
+    'Records a run `queued` per side (audited `requested`) and answers 202 at once; a worker (or, in an embedded ' +
+    '`serve`, this process in the background) runs it without writing anything and stores its plans. 404 for an ' +
+    'unknown mapping, or when this process cannot run passes.',
+  tags: [AdminTag.Mappings],
+  params: idParams,
+  body: passRequest,
+  response: {
+    202: { description: 'The runs, queued', content: { 'application/json': { schema: queuedRuns } } },
+    ...errorResponses(400, 404),
+  },
+});
+
+/** `POST /admin/mappings/:id/run`. */
+export const runMapping = adminRoute({
+  summary: 'Queue a pass of a mapping now',
+  description:
+    'As a plan, but the pass writes (attributed to the admin: actor `admin`, `by` in the audit log). It waits for a ' +
+    'pass of the same mapping running elsewhere; a mapping held by its create guard ends the run `guarded`.',
+  tags: [AdminTag.Mappings],
+  params: idParams,
+  body: passRequest,
+  response: {
+    202: { description: 'The runs, queued', content: { 'application/json': { schema: queuedRuns } } },
+    ...errorResponses(400, 404),
   },
 });

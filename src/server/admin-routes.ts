@@ -37,6 +37,8 @@ import type { Registry } from '../observability/metrics.ts';
 import type { Logger } from '../observability/logger.ts';
 import { RedisOutageLog } from '../observability/redis-outage-log.ts';
 import { adminOpenApi, bearerGuard, referenceRedirects, referenceRoutes } from './admin-openapi.ts';
+import type { AdminJobs } from '../sync/runner/admin-jobs.ts';
+import { adminJobRoutes } from './admin-job-routes.ts';
 import { fallbackRateLimitStore } from './admin-rate-limit-store.ts';
 import * as S from './admin-route-schemas.ts';
 import type { AdminScope } from './admin-schemas.ts';
@@ -64,6 +66,11 @@ export interface AdminOptions {
   readonly metrics: Registry;
   /** Mappings with their connectors, for resolutions, replays and dry runs (needed with a token). */
   readonly engine?: SyncEngine;
+  /**
+   * Who runs the passes asked for by `POST /admin/mappings/:id/plan` and `/run`
+   * (admin-job-routes.ts); absent: those routes answer 404.
+   */
+  readonly jobs?: AdminJobs;
   /** Requests per client per minute; default 300. */
   readonly requestsPerMinute?: number;
   /** Redis for a rate-limit budget shared between server copies. */
@@ -198,6 +205,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
             )) as unknown as (err: Error) => { error: string },
         });
         const api: AdminScope = scope.withTypeProvider<ZodTypeProvider>();
+        adminJobRoutes(api, { engine, jobs: options.jobs, who });
 
         api.get('/mappings', { schema: S.listMappings }, async () => {
           const mappings = [];
@@ -301,7 +309,12 @@ export async function adminRoutes(app: FastifyInstance, options: AdminOptions): 
           const body = request.body;
           const conflict = await store.conflicts.get(id);
           if (!conflict) throw new FrontbackError(ErrorCode.NotFound, `no conflict ${id}`);
-          const outcome = await resolveConflict(engine.context(conflict.mappingId), id, body.take, who(request, body.by));
+          const outcome = await resolveConflict(
+            engine.context(conflict.mappingId),
+            id,
+            body.take,
+            who(request, body.by),
+          );
           return { conflict: outcome.conflict, runId: outcome.runId, written: outcome.applied.plan.patch };
         });
 

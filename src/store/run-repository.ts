@@ -1,12 +1,14 @@
 import type { JsonObject } from './json.ts';
 
-/** Where a sync run is. */
 /**
+ * Where a sync run is. `queued`: a pass a person asked for (admin API), recorded before its
+ * job runs so its id can be polled at once; the pass that takes it makes it `running`
+ * ({@link RunRepository.claim}).
  * `guarded`: a pass the create guard stopped (its mapping is held until a person accepts);
  * `stopped`: a pass asked to stop (Ctrl-C, SIGTERM): what it handled stays handled, the
  * next pass goes on from the cursor.
  */
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'guarded' | 'stopped';
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'guarded' | 'stopped';
 
 /** One sync run of one mapping: what started it, how long it took, what it did. */
 export interface Run {
@@ -18,7 +20,7 @@ export interface Run {
   trigger: string;
   /** See {@link RunStatus}. */
   status: RunStatus;
-  /** Start time (ISO 8601). */
+  /** Start time (ISO 8601); for a `queued` run, when it was queued. */
   startedAt: string;
   /** End time (ISO 8601), null while running. */
   finishedAt: string | null;
@@ -39,7 +41,7 @@ export interface Run {
 /** What finishing a run records. */
 export interface RunFinish {
   /** `succeeded`, `failed`, `guarded` or `stopped`. */
-  status: Exclude<RunStatus, 'running'>;
+  status: Exclude<RunStatus, 'running' | 'queued'>;
   /** See {@link Run.counts}. */
   counts: JsonObject;
   /** See {@link Run.timings}. */
@@ -53,6 +55,16 @@ export interface RunRepository {
   /** Records the start of a run and returns it (status `running`). */
   start(mappingId: string, trigger: string): Promise<Run>;
   /**
+   * Records a run asked for and not started yet (status `queued`), so its id is known, and
+   * can be polled, before the job that runs it is taken.
+   */
+  queue(mappingId: string, trigger: string): Promise<Run>;
+  /**
+   * Takes a `queued` run for the pass that runs it: `running` from now (compare-and-set).
+   * False when it was not queued any more (taken by another delivery of its job, or finished).
+   */
+  claim(id: string): Promise<boolean>;
+  /**
    * Records a running run's counts so far and its progress (one small update per page), so
    * another process (the admin API in `serve`) sees a pass running in a worker. A run
    * already finished is left as it is (a late page does not reopen it).
@@ -62,6 +74,6 @@ export interface RunRepository {
   finish(id: string, result: RunFinish): Promise<Run>;
   /** The run, or undefined. */
   get(id: string): Promise<Run | undefined>;
-  /** The newest runs first, optionally of one mapping; default limit 100. */
-  list(options?: { mappingId?: string; limit?: number }): Promise<Run[]>;
+  /** The newest runs first, optionally of one mapping or in one status; default limit 100. */
+  list(options?: { mappingId?: string; status?: RunStatus; limit?: number }): Promise<Run[]>;
 }

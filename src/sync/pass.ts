@@ -50,6 +50,12 @@ export interface PassOptions {
   readonly onPage?: (page: PassPage) => void | Promise<void>;
   /** Called with the run's id as soon as the run is recorded (a caller stopping at once can close it). */
   readonly onRun?: (runId: string) => void;
+  /**
+   * The id of a run recorded beforehand and already taken (`runs.queue`, then `runs.claim`: a
+   * pass a person asked for through the admin API, polled by its id): the pass records under
+   * it instead of starting a run. Held by the create guard, that run ends `guarded`, saying so.
+   */
+  readonly runId?: string;
   /** `webhook` for a pass webhook deliveries started: it may spend the budget reserve (`sync.budgetReserve`). Default `scheduled`. */
   readonly priority?: PassPriority;
 }
@@ -206,8 +212,17 @@ async function passWithin(
   const { mapping, store } = ctx;
   const dryRun = !options.apply;
   const hold = dryRun ? { state: 'free' as const } : await holdState(store, mapping, from);
-  if (hold.state === 'held') throw heldError(hold.hold);
-  const run = await store.runs.start(mapping.id, dryRun ? `dry-run:${from}` : `pass:${from}`);
+  if (hold.state === 'held') {
+    const held = heldError(hold.hold);
+    // A run asked for and polled by its id ends here, skipped as a scheduled pass is (never left running).
+    if (options.runId !== undefined)
+      await store.runs.finish(options.runId, { status: 'guarded', counts: {}, timings: {}, error: held.message });
+    throw held;
+  }
+  const run =
+    options.runId !== undefined
+      ? { id: options.runId }
+      : await store.runs.start(mapping.id, dryRun ? `dry-run:${from}` : `pass:${from}`);
   options.onRun?.(run.id);
   const started = Date.now();
   const counts = emptyCounts();

@@ -20,7 +20,9 @@ import { intOption } from '../int-option.ts';
 function line(run: Run): string {
   const took = run.finishedAt
     ? `${((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s`
-    : 'running';
+    : run.status === 'queued'
+      ? 'queued'
+      : 'running';
   const counts = Object.entries(run.counts)
     .map(
       ([k, v]) =>

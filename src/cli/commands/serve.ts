@@ -3,12 +3,18 @@
  * the configured store and connections; stops cleanly on SIGTERM/SIGINT (no new
  * requests, the ones in flight finish, then the store closes). Stateless: run as many
  * copies as needed against the same store.
+ *
+ * Plans and runs asked for through the admin API: with `queue.redis`, serve only adds their
+ * jobs to the shared queue (`frontback worker`s run them); in embedded mode (no queue.redis,
+ * nobody else would take a job) serve runs them itself in the background, answering at
+ * once either way (src/cli/admin-jobs.ts).
  */
 import type { Command } from 'commander';
 import { MappingError } from '../../errors.ts';
 import { loadMappings } from '../../mapping/load.ts';
 import { createMetricsRegistry } from '../../observability/metrics.ts';
 import { createStore } from '../../store/sql/create-store.ts';
+import { serveAdminJobs } from '../admin-jobs.ts';
 import { adminsConfigured, loadCliConfig } from '../config.ts';
 import { openConnectors } from '../connections.ts';
 import { listenConfigured, exitAfterGrace, untilStopSignal } from '../lifecycle.ts';
@@ -37,13 +43,21 @@ export function registerServeCommand(program: Command): void {
       const metrics = createMetricsRegistry({ defaultLabels: { role: 'serve' } });
       const open = openConnectors(config, { logger, metrics });
       const { connectors } = open;
+      const mappings = loaded.mappings.map((m) => m.mapping);
+      // With the admin API on: a producer of the shared queue (no worker here), else passes run in this process.
+      const adminJobs = serveAdminJobs(config, { mappings, connectors, store, logger });
+      const { jobs } = adminJobs;
       const listening = await listenConfigured(config, {
         connectors,
         store,
         logger,
         metrics,
-        mappings: loaded.mappings.map((m) => m.mapping),
+        mappings,
+        ...(jobs === undefined ? {} : { jobs }),
         ...(options.port === undefined ? {} : { port: options.port }),
+      }).catch(async (err: unknown) => {
+        await adminJobs.close();
+        throw err;
       });
       const { url, operationsUrl } = listening;
       const hooks = [...connectors.entries()]
@@ -64,7 +78,8 @@ export function registerServeCommand(program: Command): void {
         { url, operationsUrl, store: config.store.kind, webhooks: hooks, admin, console: consoleAt },
       );
       await stopped;
-      await listening.close();
+      // Passes asked for and running here end after the page in hand (recorded stopped) while the server closes.
+      await Promise.all([listening.close(), adminJobs.close()]);
       await open.close();
       await store.close();
       log.announce('frontback serve stopped', 'frontback serve stopped');

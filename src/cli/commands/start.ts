@@ -17,7 +17,8 @@ import { openConnectors } from '../connections.ts';
 import { durationOption } from '../duration-option.ts';
 import { listenConfigured, exitAfterGrace, untilStopSignal } from '../lifecycle.ts';
 import { cliLog } from '../log-format.ts';
-import { startLoop } from '../loop.ts';
+import { queuedAdminJobs } from '../../sync/runner/admin-jobs.ts';
+import { createLoopQueue, startLoop } from '../loop.ts';
 import { mappingCatalog } from '../mapping-catalog.ts';
 
 /** Registers `start`. */
@@ -41,6 +42,8 @@ export function registerStartCommand(program: Command): void {
       const metrics = createMetricsRegistry({ defaultLabels: { role: 'start' } });
       const open = openConnectors(config, { logger, metrics });
       const { connectors } = open;
+      // The loop's queue exists before the server: plans and runs asked for through the admin API wait in it.
+      const queue = createLoopQueue(config, logger);
       // Listening first: a port already taken stops here, before any pass is scheduled.
       const listening = await listenConfigured(config, {
         connectors,
@@ -48,13 +51,18 @@ export function registerStartCommand(program: Command): void {
         logger,
         metrics,
         mappings: loaded.mappings.map((m) => m.mapping),
+        jobs: queuedAdminJobs({ store, queue }),
         ...(options.port === undefined ? {} : { port: options.port }),
+      }).catch(async (err: unknown) => {
+        await queue.close().catch(() => undefined);
+        throw err;
       });
       const loop = await startLoop(config, loaded.mappings, {
         connectors,
         store,
         logger,
         metrics,
+        queue,
         ...(every === undefined ? {} : { everyMs: every, everyLabel: options.every ?? '' }),
       });
       const { url, operationsUrl } = listening;

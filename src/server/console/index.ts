@@ -16,10 +16,10 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Connector } from '../../connector/index.ts';
 import { FrontbackError } from '../../errors.ts';
 import type { ConnectorCatalog } from '../../mapping/check-connectors.ts';
-import type { Side } from '../../mapping/spec.ts';
 import type { Store } from '../../store/store.ts';
 import type { SyncEngine } from '../../sync/engine.ts';
 import type { AdminOptions } from '../admin-routes.ts';
+import type { AdminJobs } from '../../sync/runner/admin-jobs.ts';
 import type { AdminDirectory } from '../admins.ts';
 import { statusOfCode } from '../error-envelope.ts';
 import type { ReadinessCheck } from '../readiness.ts';
@@ -59,13 +59,8 @@ export interface ConsoleOptions {
   readonly jobs?: ConsoleJobs;
 }
 
-/** Runs queued on an admin's behalf: one per side asked for, each with the id of its run (the runs page shows it). */
-export interface ConsoleJobs {
-  /** Queues a dry run of `mappingId` from `from` (or both sides), attributed to `by`. */
-  plan(mappingId: string, from: Side | 'both', by: string): Promise<Array<{ side: string; runId: string }>>;
-  /** Queues a real pass of `mappingId` from `side` (or both sides) now, attributed to `by`. */
-  runNow(mappingId: string, side: Side | 'both', by: string): Promise<Array<{ side: string; runId: string }>>;
-}
+/** Runs queued on an admin's behalf (the admin API's port): one per side asked for, each with its run id. */
+export type ConsoleJobs = AdminJobs;
 
 /** What a page module gets: the options, and how to answer with a page in the layout. */
 export interface ConsolePages extends ConsoleOptions {

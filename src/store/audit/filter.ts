@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
   'accepted',
   'waiting',
   'admin',
+  'requested',
 ] as const;
 
 /** What a person typed: `action` a comma-separated list, `record` `crm:<id>`, `erp:<id>` or an id on either side. */

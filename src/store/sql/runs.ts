@@ -27,12 +27,32 @@ export class SqlRunRepository implements RunRepository {
     this.#ctx = ctx;
   }
 
-  async start(mappingId: string, trigger: string): Promise<Run> {
+  start(mappingId: string, trigger: string): Promise<Run> {
+    return this.#insert(mappingId, trigger, 'running');
+  }
+
+  queue(mappingId: string, trigger: string): Promise<Run> {
+    return this.#insert(mappingId, trigger, 'queued');
+  }
+
+  async claim(id: string): Promise<boolean> {
+    const result = await this.#ctx.write((db) =>
+      db
+        .updateTable('runs')
+        .set({ status: 'running', started_at: this.#ctx.now() })
+        .where('id', '=', id)
+        .where('status', '=', 'queued')
+        .executeTakeFirst(),
+    );
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async #insert(mappingId: string, trigger: string, status: 'running' | 'queued'): Promise<Run> {
     const row: RunsTable = {
       id: randomUUID(),
       mapping_id: mappingId,
       trigger,
-      status: 'running',
+      status,
       started_at: this.#ctx.now(),
       finished_at: null,
       counts: '{}',
@@ -79,10 +99,11 @@ export class SqlRunRepository implements RunRepository {
     return row && toRun(row);
   }
 
-  async list(options: { mappingId?: string; limit?: number } = {}): Promise<Run[]> {
+  async list(options: { mappingId?: string; status?: RunStatus; limit?: number } = {}): Promise<Run[]> {
     const rows = await this.#ctx.run((db) => {
       let query = db.selectFrom('runs').selectAll();
       if (options.mappingId !== undefined) query = query.where('mapping_id', '=', options.mappingId);
+      if (options.status !== undefined) query = query.where('status', '=', options.status);
       return query
         .orderBy('started_at', 'desc')
         .orderBy('id', 'desc')

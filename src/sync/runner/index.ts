@@ -8,7 +8,9 @@
  * - pass-worker.ts runs the jobs, one pass of a mapping at a time;
  * - mapping-lease.ts keeps passes of one mapping apart across processes (`sync` uses it too);
  * - checkpointer.ts signs audit checkpoints (the scheduler's process does it), when configured;
- * - inbox-retention.ts removes done webhook deliveries past `inbox.retention` (the scheduler's process does it).
+ * - inbox-retention.ts removes done webhook deliveries past `inbox.retention` (the scheduler's process does it);
+ * - queued-run-reconciler.ts adds again the job of a plan or run asked for (admin-jobs.ts) that the queue lost
+ *   (the scheduler's process does it).
  * The queue only delivers: every pass reads from its cursor in the store, so a job run
  * twice, lost or run late changes nothing but timing (RELIABILITY.md).
  *
@@ -30,6 +32,7 @@ import { startInboxReconciler } from './inbox-reconciler.ts';
 import { startInboxRetention } from './inbox-retention.ts';
 import { mappingLeases } from './mapping-lease.ts';
 import { startPassWorker } from './pass-worker.ts';
+import { startQueuedRunReconciler } from './queued-run-reconciler.ts';
 import { startScheduler } from './scheduler.ts';
 
 export { passLease, mappingLeases, type MappingLeases, type WhenBusy } from './mapping-lease.ts';
@@ -69,6 +72,11 @@ export interface RunnerOptions {
    * process, every `everyMs` (default 15 s); absent: they are kept (the CLI passes `inbox.retention`).
    */
   readonly inboxRetention?: { readonly retentionMs: number; readonly everyMs?: number };
+  /**
+   * Runs queued by the admin API whose job the queue lost: looked at every `everyMs` (default
+   * 30 s) by the scheduler's process, their job added again; failed after `maxQueuedMs` (default an hour).
+   */
+  readonly queuedRuns?: { readonly everyMs?: number; readonly maxQueuedMs?: number };
 }
 
 /** A running loop. */
@@ -132,6 +140,14 @@ export function startRunner(options: RunnerOptions): Runner {
     ...(options.everyMsOverride === undefined ? {} : { everyMsOverride: options.everyMsOverride }),
   });
 
+  const queuedRuns = startQueuedRunReconciler({
+    runs: store.runs,
+    queue,
+    logger,
+    active: () => scheduler.isLeader(),
+    ...options.queuedRuns,
+    ...clock,
+  });
   const checkpointer =
     options.checkpoints === undefined
       ? undefined
@@ -151,6 +167,7 @@ export function startRunner(options: RunnerOptions): Runner {
     async stop() {
       stopping.abort();
       reconciler.stop();
+      queuedRuns.stop();
       await checkpointer?.stop();
       await retention?.stop();
       // Given up first: another process schedules at once while the passes here end.
@@ -160,6 +177,7 @@ export function startRunner(options: RunnerOptions): Runner {
     async stopNow() {
       stopping.abort();
       reconciler.stop();
+      queuedRuns.stop();
       await Promise.all([
         checkpointer?.stop(),
         retention?.stop(),

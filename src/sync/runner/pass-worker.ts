@@ -2,7 +2,9 @@
  * The pass worker: runs the pass jobs of the queue (`concurrency` at once), one pass of a
  * mapping at a time: in this process by chaining them, across processes by the mapping's
  * lease (mapping-lease.ts). A scheduled pass that finds the same side running elsewhere is
- * dropped; a webhook's pass waits for the mapping. It counts passes, their durations and
+ * dropped; a webhook's pass waits for the mapping, and so does a pass asked for through the
+ * admin API (a plan, or a run now: job data `admin`), which runs under the run recorded
+ * `queued` when it was asked for, taken once whatever the deliveries (queued-run.ts). It counts passes, their durations and
  * record outcomes (`frontback_passes_total`, ...), and settles the inbox rows a webhook's
  * pass took care of (inbox-reconciler.ts).
  *
@@ -17,12 +19,13 @@ import type { CompiledMapping } from '../../mapping/types.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { Counter, Histogram, type Registry } from '../../observability/metrics.ts';
 import type { Job, JobQueue } from '../../queue/job-queue.ts';
-import { describeRetry } from '../../queue/retry-policy.ts';
+import { decideRetry, describeRetry } from '../../queue/retry-policy.ts';
 import type { Store } from '../../store/store.ts';
 import { runPass, type PassOptions } from '../pass.ts';
 import { deliveries } from './inbox-reconciler.ts';
 import type { MappingLeases } from './mapping-lease.ts';
 import type { PassJob } from './pass-job.ts';
+import { endQueuedRun, NOT_STARTED, takeQueuedRun } from './queued-run.ts';
 import { runsInHand } from './runs-in-hand.ts';
 
 /** What every pass of the worker shares. */
@@ -72,14 +75,16 @@ export function passOptions(
   signal: AbortSignal,
   onRun: (runId: string) => void,
 ): PassOptions {
+  const admin = data.admin;
   return {
-    apply: true,
-    actor: data.inbox ? 'webhook' : 'poll',
+    apply: admin === undefined || !admin.dryRun,
+    actor: admin ? 'admin' : data.inbox ? 'webhook' : 'poll',
     // A webhook-driven pass may spend the budget reserve (sync.budgetReserve); a scheduled one waits within it.
     priority: data.inbox ? 'webhook' : 'scheduled',
     overlapMs: settings.overlapMs,
     signal,
     onRun,
+    ...(admin === undefined ? {} : { runId: admin.run }),
     ...(settings.pageSize === undefined ? {} : { pageSize: settings.pageSize }),
   };
 }
@@ -130,6 +135,8 @@ export function startPassWorker(options: PassWorkerOptions): PassWorker {
   /** A job not run because the process stops: its inbox rows wait for the next reconciler. */
   const notStarted = async (data: PassJob): Promise<void> => {
     await inbox.givenBack(data.inbox ?? []);
+    // The run asked for ends `stopped` rather than waiting for a job that is gone with this process.
+    if (data.admin) await endQueuedRun(store.runs, data.admin.run, 'stopped', NOT_STARTED);
     logger.debug({ mapping: data.mapping, side: data.side }, 'pass not started: the process is stopping');
   };
 
@@ -144,6 +151,16 @@ export function startPassWorker(options: PassWorkerOptions): PassWorker {
     for (const id of ids) rowsInHand.add(id);
     let runId: string | undefined;
     const labels = { mapping: data.mapping, side: data.side };
+    if (data.admin) {
+      const taken = await takeQueuedRun(store.runs, data.admin.run);
+      if (taken !== 'taken') {
+        const said = { mapping: data.mapping, side: data.side, run: data.admin.run, found: taken };
+        if (taken === 'lost')
+          logger.warn(said, 'a pass asked for was running in a process that is gone: recorded failed');
+        else logger.info(said, 'pass asked for not run: another delivery of its job took it');
+        return;
+      }
+    }
     const timer = passSeconds.startTimer(labels);
     try {
       await inbox.taken(ids);
@@ -203,19 +220,30 @@ export function startPassWorker(options: PassWorkerOptions): PassWorker {
   const handle = async (job: Job): Promise<void> => {
     const data = job.data as PassJob;
     const mapping = byId.get(data.mapping);
-    if (!mapping) return;
-    const crm = options.connectors.get(mapping.sides.crm.connection);
-    const erp = options.connectors.get(mapping.sides.erp.connection);
-    if (!crm || !erp) return;
+    const crm = mapping && options.connectors.get(mapping.sides.crm.connection);
+    const erp = mapping && options.connectors.get(mapping.sides.erp.connection);
+    if (!mapping || !crm || !erp) {
+      // A pass asked for that this worker cannot run (another mapping set: a rolling deploy) ends so, not queued.
+      if (data.admin)
+        await endQueuedRun(store.runs, data.admin.run, 'failed', `this worker cannot run mapping ${data.mapping}`);
+      return;
+    }
     await serially(data.mapping, async () => {
       // Waiting behind another pass of the mapping when the process began to stop: this one does not start.
       if (signal.aborted) return notStarted(data);
-      const outcome = await options.leases.run(
-        data.mapping,
-        data.side,
-        data.inbox === undefined ? 'drop-same-side' : 'wait',
-        () => pass(job, data, mapping, { crm, erp }),
-      );
+      const outcome = await options.leases
+        .run(
+          data.mapping,
+          data.side,
+          data.inbox === undefined && data.admin === undefined ? 'drop-same-side' : 'wait',
+          () => pass(job, data, mapping, { crm, erp }),
+        )
+        .catch(async (err: unknown) => {
+          // A pass asked for whose job has no attempt left (it waited too long for the mapping): its run ends failed.
+          if (data.admin && !decideRetry(err, job).retry)
+            await endQueuedRun(store.runs, data.admin.run, 'failed', (err as Error).message);
+          throw err;
+        });
       if (outcome.ran) return;
       if (outcome.reason === 'stopping') return notStarted(data);
       logger.debug(

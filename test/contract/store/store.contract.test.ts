@@ -345,6 +345,20 @@ for (const backend of all) {
       });
     });
 
+    it('records a queued run, which exactly one claim makes running', async () => {
+      const queued = await store.runs.queue('m1', 'run-now:crm');
+      expect(await store.runs.get(queued.id)).toMatchObject({ status: 'queued', trigger: 'run-now:crm' });
+      expect((await store.runs.list({ status: 'queued' })).map((r) => r.id)).toEqual([queued.id]);
+      // Two deliveries of its job at once: one takes it.
+      const claims = await Promise.all([store.runs.claim(queued.id), store.runs.claim(queued.id)]);
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await store.runs.get(queued.id)).toMatchObject({ status: 'running' });
+      expect(await store.runs.list({ status: 'queued' })).toEqual([]);
+      await store.runs.finish(queued.id, { status: 'succeeded', counts: {}, timings: {} });
+      expect(await store.runs.claim(queued.id)).toBe(false);
+      expect(await store.runs.claim('no-such-run')).toBe(false);
+    });
+
     describe('transactions', () => {
       it('commits links, snapshots, audit entries, dead letters and the cursor together', async () => {
         await store.transaction(async (tx) => {
