@@ -86,6 +86,7 @@ export async function keepRunning(
   print(
     `   admin API      curl -H "Authorization: Bearer <server.adminToken of ${parts.configFile}>" ${operationsUrl}/admin/runs`,
   );
+  print(`   console        ${operationsUrl}/console      (sign in with server.adminToken of ${parts.configFile})`);
   print(`   metrics        ${operationsUrl}/metrics      health: ${url}/healthz`);
   print('   try, in another terminal:');
   print(
