@@ -219,7 +219,10 @@ for (const backend of all) {
       const link = await store.links.create({ mappingId: 'm1', crmId: 'c1', erpId: 'e1' });
       const open = async (field: string) =>
         store.conflicts.open({ mappingId: 'm1', linkId: link.id, field, crmValue: 'a', erpValue: 'b' });
-      const phones = [await open('phone'), await open('phone'), await open('phone')];
+      // Listed by time opened, then id (conflicts opened in the same millisecond come by id).
+      const phones = [await open('phone'), await open('phone'), await open('phone')].sort(
+        (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+      );
       await open('city');
       expect((await store.conflicts.list({ field: 'phone' })).map((c) => c.id)).toEqual(phones.map((c) => c.id));
       const first = await store.conflicts.list({ field: 'phone', limit: 2 });
