@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, runFrontback, startFrontback, type CliRun } from '../../support/cli.ts';
 import { projectRoot } from '../../support/env.ts';
@@ -83,8 +84,8 @@ describe('serve logs', () => {
     );
     // The process pauses 300 ms right after saying it listens (the preload), while this test sends
     // SIGTERM as soon as it reads the line: the handler must be in place before the line is written.
-    const pause = join(projectRoot, 'test/fixtures/preload/pause-after-listening.cjs');
-    const args = ['--require', pause, join(projectRoot, 'bin/frontback.js'), 'serve', '-c', config];
+    const pause = pathToFileURL(join(projectRoot, 'test/fixtures/preload/pause-after-listening.mjs')).href;
+    const args = ['--import', pause, join(projectRoot, 'bin/frontback.js'), 'serve', '-c', config];
     const child = spawn(process.execPath, args, {
       cwd: projectRoot,
       env: { ...process.env, FRONTBACK_CONFIG: '', FRONTBACK_LOG_FORMAT: '' },
