@@ -1,7 +1,6 @@
 /** What the long-running commands (`serve`, `start`, `worker`) share: the configured server, and waiting for the signal to stop. */
 import { SYNC_QUEUE } from '../queue/create-queue.ts';
 import { adminDirectory } from '../server/admins.ts';
-import { CONSOLE_PAGES } from '../server/console/pages/index.ts';
 import { existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { CONFIG_DEFAULTS } from '../config/defaults.ts';
@@ -13,7 +12,6 @@ import type { Logger } from '../observability/logger.ts';
 import type { Registry } from '../observability/metrics.ts';
 import type { AdminOptions } from '../server/admin-routes.ts';
 import { ErrorCode, FrontbackError } from '../errors.ts';
-import { buildServers } from '../server/app.ts';
 import { checkpointPath, readCheckpointFile } from '../store/audit/checkpoint-file.ts';
 import { loadTrustedKeys } from '../store/audit/checkpoint-keys.ts';
 import type { Store } from '../store/store.ts';
@@ -53,6 +51,12 @@ export async function listenConfigured(
   },
 ): Promise<ListeningServer> {
   const operations = config.server.operations;
+  // Loaded here, not at the top: every command imports this file, few of them serve (the server's
+  // plugins, the console and its templates would slow every `frontback` command's start).
+  const [{ buildServers }, { CONSOLE_PAGES }] = await Promise.all([
+    import('../server/app.ts'),
+    import('../server/console/pages/index.ts'),
+  ]);
   const admins = adminDirectory({
     adminTokens: config.server.adminTokens,
     admins: config.server.admins,

@@ -12,7 +12,6 @@ import type { Command } from 'commander';
 import { MappingError } from '../../errors.ts';
 import { loadMappings } from '../../mapping/load.ts';
 import { createMetricsRegistry } from '../../observability/metrics.ts';
-import { buildOpsServer } from '../../server/app.ts';
 import { queueAnswers } from '../../server/readiness.ts';
 import { createStore } from '../../store/sql/create-store.ts';
 import { loadCliConfig, requireConfiguration } from '../config.ts';
@@ -55,8 +54,10 @@ export function registerWorkerCommand(program: Command): void {
       // The loop (and its queue) starts after the listener: until then the queue check says so.
       let pingQueue = (): Promise<void> => Promise.reject(new Error('not started yet'));
       // Listening first, when asked: a port already taken stops here, before any job is taken.
+      // The server's module only when asked to listen (it is large: every route, the console).
+      const buildOpsServer = port === undefined ? undefined : (await import('../../server/app.ts')).buildOpsServer;
       const ops =
-        port === undefined
+        buildOpsServer === undefined
           ? undefined
           : buildOpsServer({
               store,
