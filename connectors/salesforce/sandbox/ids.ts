@@ -32,14 +32,26 @@ export function to18(id: string): string {
 }
 
 /**
- * The canonical 18-character id when `value` is a well-formed Salesforce id (15 base-62
- * characters, or 18 whose last 3 are the checksum of the first 15, compared without case
- * as Salesforce does); otherwise undefined.
+ * The canonical 18-character id when `value` is a well-formed Salesforce id, otherwise
+ * undefined. A 15-character id is taken as is (it is case-sensitive). An 18-character id
+ * is case-insensitive: its suffix says which of the first 15 characters are upper-case,
+ * so the case is restored from it, as the API does; a suffix marking a digit as
+ * upper-case is malformed.
  */
 export function normalizeId(value: string): string | undefined {
   if (!/^[0-9A-Za-z]{15}(?:[0-9A-Za-z]{3})?$/.test(value)) return undefined;
-  const id15 = value.slice(0, 15);
-  if (value.length === 18 && value.slice(15).toUpperCase() !== idChecksum(id15)) return undefined;
+  if (value.length === 15) return value + idChecksum(value);
+  let id15 = '';
+  for (let chunk = 0; chunk < 3; chunk++) {
+    const bits = CHECKSUM_ALPHABET.indexOf(value.charAt(15 + chunk).toUpperCase());
+    if (bits < 0) return undefined;
+    for (let i = 0; i < 5; i++) {
+      const c = value.charAt(chunk * 5 + i);
+      const upper = (bits & (1 << i)) !== 0;
+      if (upper && !/[A-Za-z]/.test(c)) return undefined;
+      id15 += upper ? c.toUpperCase() : c.toLowerCase();
+    }
+  }
   return id15 + idChecksum(id15);
 }
 

@@ -97,7 +97,12 @@ export function field(name: string, spec: FieldSpec): SObjectField {
   const calculated = spec.calculated ?? false;
   return {
     name,
-    label: spec.label ?? name.replace(/__c$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' '),
+    label:
+      spec.label ??
+      name
+        .replace(/__c$/, '')
+        .replace(/([a-z])([A-Z])/g, '$1 $2')
+        .replace(/_/g, ' '),
     type: spec.type,
     length: spec.length ?? TEXT_LENGTH[spec.type] ?? 0,
     nillable: spec.nillable ?? spec.type !== 'boolean',
@@ -142,7 +147,10 @@ const owner = (): SObjectField =>
 
 function address(prefix: string): SObjectField[] {
   return ['Street', 'City', 'State', 'PostalCode', 'Country'].map((part) =>
-    field(`${prefix}${part}`, { type: part === 'Street' ? 'textarea' : 'string', length: part === 'Street' ? 255 : 80 }),
+    field(`${prefix}${part}`, {
+      type: part === 'Street' ? 'textarea' : 'string',
+      length: part === 'Street' ? 255 : 80,
+    }),
   );
 }
 
