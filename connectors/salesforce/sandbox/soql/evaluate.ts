@@ -154,7 +154,14 @@ export function evaluate(query: string, ast: SoqlQuery, source: SoqlSource, opti
     fields.push(resolved);
   }
   const predicate = ast.where ? compileCondition(ast.where, ctx) : undefined;
-  const keys = ast.orderBy.map((item) => ({ item, field: resolveField(item.path, ctx) }));
+  const keys = ast.orderBy.map((item) => {
+    const field = resolveField(item.path, ctx);
+    if (field.field.type === 'textarea' && field.field.length > 255) {
+      const text = `field '${field.field.name}' can not be sorted in a query call`;
+      throw locatedError('INVALID_FIELD', query, item.path.pos, text);
+    }
+    return { item, field };
+  });
   if (ast.offset && ast.offset.value > MAX_OFFSET) {
     throw new SoqlError('NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
   }

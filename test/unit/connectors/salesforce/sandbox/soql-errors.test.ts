@@ -150,6 +150,12 @@ describe('SOQL errors worded as Salesforce', () => {
       '1:30',
     ],
     [
+      'SELECT Id FROM Account ORDER BY Description',
+      'INVALID_FIELD',
+      "field 'Description' can not be sorted in a query call",
+      '1:33',
+    ],
+    [
       'SELECT Acount.Name FROM Contact',
       'INVALID_FIELD',
       "Didn't understand relationship 'Acount' in field path.",

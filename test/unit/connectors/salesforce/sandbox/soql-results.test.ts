@@ -73,6 +73,11 @@ describe('SOQL dates, date-times and date literals (now: 2024-06-15T12:00Z)', ()
     ['SELECT Id FROM Opportunity WHERE CloseDate = 2024-06-15', ['O2']],
     ['SELECT Id FROM Opportunity WHERE CloseDate > TODAY', ['O1', 'O3']],
     ['SELECT Id FROM Opportunity WHERE CloseDate = TOMORROW', []],
+    // A date at a range's very edge: TODAY is 2024-06-15, YESTERDAY ends where it starts.
+    ['SELECT Id FROM Opportunity WHERE CloseDate <= YESTERDAY', ['O4']],
+    ['SELECT Id FROM Opportunity WHERE CloseDate > YESTERDAY', ['O1', 'O2', 'O3']],
+    ['SELECT Id FROM Opportunity WHERE CloseDate < TODAY', ['O4']],
+    ['SELECT Id FROM Opportunity WHERE CloseDate >= TOMORROW', ['O1', 'O3']],
     ['SELECT Id FROM Opportunity WHERE CloseDate = NEXT_N_DAYS:5', ['O1']],
     ['SELECT Id FROM Opportunity WHERE CloseDate = NEXT_N_DAYS:4', []],
     ['SELECT Id FROM Opportunity WHERE CloseDate = THIS_MONTH', ['O1', 'O2']],
