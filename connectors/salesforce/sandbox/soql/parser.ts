@@ -11,28 +11,11 @@
  * "Client applications must specify parentheses when nesting operators"): Salesforce
  * answers `unexpected token: 'OR'` at the second operator.
  */
-import type { CompareOp, Condition, FieldPath, Literal, OrderItem, SelectItem, SoqlQuery } from './ast.ts';
+import type { Condition, FieldPath, Literal, OrderItem, SelectItem, SoqlQuery } from './ast.ts';
 import { locatedError, unsupported } from './errors.ts';
+import { AGGREGATES, COMPARE_PUNCT, RESERVED } from './keywords.ts';
 import { type Token, tokenize } from './lexer.ts';
 import { dateLiteralTakesN, isDateLiteral } from './literals.ts';
-
-/** Words that end a FROM clause (so they are not taken for an alias) or cannot name a field. */
-const RESERVED = new Set(
-  'ALL AND ASC BY DESC EXCLUDES FIRST FOR FROM GROUP HAVING IN INCLUDES LAST LIKE LIMIT NOT NULL NULLS OFFSET OR ORDER SELECT TYPEOF USING WHERE WITH'.split(
-    ' ',
-  ),
-);
-
-const AGGREGATES = new Set(['AVG', 'COUNT_DISTINCT', 'MAX', 'MIN', 'SUM']);
-const COMPARE_PUNCT: Record<string, CompareOp> = {
-  '=': '=',
-  '!=': '!=',
-  '<>': '!=',
-  '<': '<',
-  '<=': '<=',
-  '>': '>',
-  '>=': '>=',
-};
 
 class Parser {
   private i = 0;
