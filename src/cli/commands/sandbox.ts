@@ -155,10 +155,8 @@ export function registerSandboxCommand(program: Command): void {
         ...(raw.token ? { token: raw.token } : {}),
       };
       const sandbox = await start(opts);
-      process.stdout.write(
-        `${kind} sandbox listening on ${sandbox.url}\n${sandbox.summary.map((l) => `  ${l}\n`).join('')}`,
-      );
-      await new Promise<void>((resolve) => {
+      // Listen for signals before announcing: a reader of the announcement may stop it at once.
+      const stopped = new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
@@ -167,6 +165,10 @@ export function registerSandboxCommand(program: Command): void {
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
       });
+      process.stdout.write(
+        `${kind} sandbox listening on ${sandbox.url}\n${sandbox.summary.map((l) => `  ${l}\n`).join('')}`,
+      );
+      await stopped;
       process.stdout.write(`${kind} sandbox stopped\n`);
     });
 }
