@@ -1,6 +1,7 @@
 /**
  * Delivers a sandbox's webhook events to a receiver the way vendors do: in batches,
- * signed, retried with backoff until acknowledged (a 2xx by default) or the attempt budget runs out. Due times
+ * signed, retried with backoff until acknowledged (a 2xx unless the sandbox says
+ * otherwise) or the attempt budget runs out, in the order the sandbox chooses. Due times
  * come from the sandbox clock, so a test with a ManualClock advances the clock and
  * calls {@link WebhookDispatcher.flush} instead of sleeping.
  */
