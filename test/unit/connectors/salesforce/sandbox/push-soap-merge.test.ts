@@ -158,6 +158,23 @@ describe('Salesforce sandbox SOAP merge()', () => {
     expect(calls).toHaveLength(0);
   });
 
+  it('answers an unexpected failure of the merge function with an sf:UNKNOWN_EXCEPTION fault', async () => {
+    deps.merge = () => {
+      throw new Error('store exploded');
+    };
+    const res = await app.inject({
+      method: 'POST',
+      url: '/services/Soap/u/60.0',
+      headers: { 'content-type': 'text/xml' },
+      payload: envelope(
+        `<urn:merge><urn:request><urn:masterRecord><urn1:type>Account</urn1:type><urn1:Id>${MASTER}</urn1:Id></urn:masterRecord><urn:recordToMergeIds>${LOSER1}</urn:recordToMergeIds></urn:request></urn:merge>`,
+      ),
+    });
+    expect(res.statusCode).toBe(500);
+    expect(res.headers['content-type']).toContain('text/xml');
+    expect(res.body).toContain('<faultcode>sf:UNKNOWN_EXCEPTION</faultcode>');
+  });
+
   it("reports a request without ids as that request's error", async () => {
     const res = await app.inject({
       method: 'POST',
