@@ -1,6 +1,7 @@
 /**
  * Delivers a sandbox's webhook events to a receiver the way vendors do: in batches,
- * signed, retried with backoff until a 2xx or the attempt budget runs out. Due times
+ * signed, retried with backoff until acknowledged (a 2xx unless the sandbox says
+ * otherwise) or the attempt budget runs out, in the order the sandbox chooses. Due times
  * come from the sandbox clock, so a test with a ManualClock advances the clock and
  * calls {@link WebhookDispatcher.flush} instead of sleeping.
  */
@@ -29,11 +30,17 @@ export interface WebhookDispatcherOptions<E> {
   headers: (body: string, url: string, timestampMs: number) => Record<string, string>;
   /** Where delivery failures are logged; silent when absent. */
   logger?: Logger;
+  /** Content-Type of the deliveries; default `application/json`. */
+  contentType?: string;
+  /** Whether an answer acknowledges the delivery; default: any 2xx (Outbound Messages also need `<Ack>true</Ack>`). */
+  accepted?: (status: number, body: string) => boolean;
+  /** Orders the batches due in one flush (a permutation of them); default: retries first, then new, oldest first. */
+  order?: <T>(batches: T[]) => T[];
 }
 
 /** Delivery counters. */
 export interface WebhookDispatcherStats {
-  /** Events delivered with a 2xx. */
+  /** Events delivered and acknowledged (a 2xx unless `accepted` says otherwise). */
   delivered: number;
   /** Events dropped after their batch used every attempt. */
   failed: number;
@@ -111,7 +118,8 @@ export class WebhookDispatcher<E> {
     for (let i = 0; i < fresh.length; i += size) {
       due.push({ events: fresh.slice(i, i + size), attempts: 0, dueAt: now });
     }
-    for (const batch of due) {
+    const ordered = this.options.order ? this.options.order(due) : due;
+    for (const batch of ordered) {
       if (this.stopped) return;
       await this.attempt(batch);
     }
@@ -120,7 +128,8 @@ export class WebhookDispatcher<E> {
   private async attempt(batch: Batch<E>): Promise<void> {
     const { url, clock } = this.options;
     const body = this.options.serialize(batch.events, batch.attempts);
-    const headers = { 'content-type': 'application/json', ...this.options.headers(body, url, clock.now()) };
+    const contentType = this.options.contentType ?? 'application/json';
+    const headers = { 'content-type': contentType, ...this.options.headers(body, url, clock.now()) };
     batch.attempts += 1;
     this.counters.attempts += 1;
     let ok = false;
@@ -131,9 +140,11 @@ export class WebhookDispatcher<E> {
         body,
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
-      // Drain the body so the connection can be reused.
-      await res.arrayBuffer().catch(() => undefined);
-      ok = res.ok;
+      // Read (or at least drain) the body so the connection can be reused.
+      const accepted = this.options.accepted;
+      const text = accepted ? await res.text().catch(() => '') : '';
+      if (!accepted) await res.arrayBuffer().catch(() => undefined);
+      ok = accepted ? accepted(res.status, text) : res.ok;
       if (!ok)
         this.options.logger?.warn(
           { status: res.status, attempt: batch.attempts },
