@@ -22,6 +22,12 @@ import { registerQueryRoutes } from './routes/query.ts';
 import { registerReplicationRoutes } from './routes/replication.ts';
 import { registerSObjectRoutes } from './routes/sobjects.ts';
 import { registerToolingRoutes } from './routes/tooling.ts';
+import { registerSoapRoutes } from './routes/soap.ts';
+import { IdFactory } from './ids.ts';
+import { mergeRecords } from './merge.ts';
+import { createCallouts } from './push/callout.ts';
+import { createOutboundMessages } from './push/outbound-messages.ts';
+import type { WebhookDispatcherStats } from '../../../src/connector/sandbox/webhook-dispatcher.ts';
 
 /** Options of {@link createSalesforceSandbox}; every field has a default. */
 export interface SalesforceSandboxOptions {
@@ -39,6 +45,44 @@ export interface SalesforceSandboxOptions {
   publicUrl?: string;
   /** Access tokens accepted as they are, never expiring (like a session id pasted from a real org). */
   accessTokens?: string[];
+  /** Outbound Messages (SOAP `notifications`, workflow-rule style) to this endpoint; off when absent. */
+  outboundMessages?: SalesforceOutboundOptions;
+  /** JSON callouts signed with HMAC-SHA256, as an Apex trigger sends them; off when absent. */
+  callout?: SalesforceCalloutOptions;
+}
+
+/** Where and what the sandbox's Outbound Messages send (docs/sandboxes.md, "Push"). */
+export interface SalesforceOutboundOptions {
+  /** The endpoint URL. */
+  url: string;
+  /** Objects with an outbound message; default Account and Contact. */
+  objects?: string[];
+  /** Fields sent per object; default every field that has a value. */
+  fields?: Record<string, string[]>;
+  /** "Send Session ID": put a live session id in each message. Default false. */
+  sendSessionId?: boolean;
+  /** Real-time delivery interval, ms; default 1000; 0 = only on flushPush() (tests). */
+  flushIntervalMs?: number;
+  /** Seed of the (deliberately shuffled) delivery order; default 1. */
+  seed?: number;
+}
+
+/** Where the sandbox's signed JSON callouts go (docs/sandboxes.md, "Push"). */
+export interface SalesforceCalloutOptions {
+  /** Receiver URL. */
+  url: string;
+  /** Shared HMAC secret. */
+  secret: string;
+  /** Objects whose changes are sent; default every object. */
+  objects?: string[];
+  /** Real-time delivery interval, ms; default 1000; 0 = only on flushPush() (tests). */
+  flushIntervalMs?: number;
+}
+
+/** Delivery counters of the push channels that are on. */
+export interface SalesforcePushStats {
+  outboundMessages?: WebhookDispatcherStats;
+  callout?: WebhookDispatcherStats;
 }
 
 /** A running (or ready to listen) Salesforce sandbox. */
@@ -53,12 +97,16 @@ export interface SalesforceSandbox {
   readonly seeded: SalesforceSeedCounts;
   /** The integration user's id. */
   readonly userId: string;
+  /** The org's id (`00D...`), as Outbound Messages and the identity URL carry it. */
+  readonly orgId: string;
   /** The base URL once listening (else the configured publicUrl or ''). */
   readonly url: string;
   /** Starts listening on `host`:`port` (0 = any free port); resolves to the URL. */
   listen(port?: number, host?: string): Promise<string>;
   /** Delivers due push messages now. */
   flushPush(): Promise<void>;
+  /** Push delivery counters (also in `GET /_sandbox/stats` as `push`). */
+  pushStats(): SalesforcePushStats;
   /** Stops push and the server. */
   close(): Promise<void>;
 }
@@ -76,6 +124,11 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
   const store = new SalesforceStore(clock, standardSObjects(), clock.now() - 90 * 24 * 3600_000);
   let seeded = seedSalesforce(store, seedOptions);
   let listeningUrl = '';
+  const orgId = IdFactory.format('00D', '5g', 1);
+  // Until sessions are wired: the static tokens are the only sessions.
+  const staticTokens = new Set(options.accessTokens ?? []);
+  const sessionValid = (token: string): boolean => staticTokens.has(token);
+  const pushSession = (): string => [...staticTokens][0] ?? '';
   const userOf = (username: string): string =>
     String([...store.rows('User', false)].find((u) => u['Username'] === username)?.['Id'] ?? '');
 
@@ -90,7 +143,7 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
       store.duplicateRuleOnContactEmail = true;
       seeded = seedSalesforce(store, seedOptions);
     },
-    state: () => ({ seeded }),
+    state: () => ({ seeded, orgId, push: pushStats() }),
   });
 
   const ctx: SalesforceRouteContext = {
@@ -116,7 +169,55 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
   registerCollectionRoutes(app, ctx);
   registerQueryRoutes(app, ctx);
   registerToolingRoutes(app, ctx);
-  const flushPush = async (): Promise<void> => {};
+  // The REST API has no merge: clients call the SOAP API's merge() (routes/soap.ts).
+  registerSoapRoutes(app, {
+    checkSession: (token) => sessionValid(token),
+    merge: (type, masterId, loserIds, fields) =>
+      mergeRecords(store, type, masterId, loserIds, fields, { origin: 'api', userId: ctx.userId() }),
+  });
+
+  const baseUrl = (): string => options.publicUrl ?? listeningUrl;
+  const outbound = options.outboundMessages
+    ? createOutboundMessages({
+        url: options.outboundMessages.url,
+        orgId,
+        baseUrl,
+        clock,
+        describe: (name) => store.type(name),
+        ...(options.outboundMessages.objects ? { objects: options.outboundMessages.objects } : {}),
+        ...(options.outboundMessages.fields ? { fields: options.outboundMessages.fields } : {}),
+        ...(options.outboundMessages.sendSessionId ? { sessionId: () => pushSession() } : {}),
+        ...(options.outboundMessages.flushIntervalMs === undefined
+          ? {}
+          : { flushIntervalMs: options.outboundMessages.flushIntervalMs }),
+        ...(options.outboundMessages.seed === undefined ? {} : { seed: options.outboundMessages.seed }),
+        ...(options.logger ? { logger: options.logger } : {}),
+      })
+    : undefined;
+  const callouts = options.callout
+    ? createCallouts({
+        url: options.callout.url,
+        secret: options.callout.secret,
+        orgId,
+        clock,
+        userId: ctx.userId(),
+        ...(options.callout.objects ? { objects: options.callout.objects } : {}),
+        ...(options.callout.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.callout.flushIntervalMs }),
+        ...(options.logger ? { logger: options.logger } : {}),
+      })
+    : undefined;
+  if (outbound) store.onChange(outbound.listener);
+  if (callouts) store.onChange(callouts.listener);
+  function pushStats(): SalesforcePushStats {
+    return {
+      ...(outbound ? { outboundMessages: outbound.stats() } : {}),
+      ...(callouts ? { callout: callouts.stats() } : {}),
+    };
+  }
+  const flushPush = async (): Promise<void> => {
+    await outbound?.flush();
+    await callouts?.flush();
+  };
   registerSalesforceControlRoutes(app, ctx, {
     adminUserId: () => userOf('admin@frontback-sandbox.example'),
     flushPush: async () => {
@@ -136,6 +237,7 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
     get userId() {
       return ctx.userId();
     },
+    orgId,
     get url() {
       return options.publicUrl ?? listeningUrl;
     },
@@ -147,7 +249,10 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
       return listeningUrl;
     },
     flushPush,
+    pushStats,
     async close() {
+      await outbound?.stop();
+      await callouts?.stop();
       await app.close();
     },
   };
