@@ -12,6 +12,7 @@ import type { FaultSettings } from '../../../src/connector/sandbox/faults.ts';
 import { registerSandboxKit, type SandboxKit } from '../../../src/connector/sandbox/kit.ts';
 import type { Logger } from '../../../src/observability/logger.ts';
 import { faultBody, notFound, SalesforceApiError, sendSalesforceError } from './errors.ts';
+import { ApiLimits, registerApiLimits } from './limits.ts';
 import { standardSObjects } from './schema.ts';
 import { seedSalesforce, INTEGRATION_USERNAME, type SalesforceSeedCounts } from './seed.ts';
 import { SalesforceStore } from './store.ts';
@@ -45,6 +46,12 @@ export interface SalesforceSandboxOptions {
   publicUrl?: string;
   /** Access tokens accepted as they are, never expiring (like a session id pasted from a real org). */
   accessTokens?: string[];
+  /** API requests allowed per rolling 24 hours. Default 100,000. */
+  dailyApiLimit?: number;
+  /** A request in flight this long (ms, wall clock) counts as long-running. Default 20,000. */
+  longRequestMs?: number;
+  /** Long-running requests allowed at once. Default 25. */
+  maxLongRequests?: number;
   /** Outbound Messages (SOAP `notifications`, workflow-rule style) to this endpoint; off when absent. */
   outboundMessages?: SalesforceOutboundOptions;
   /** JSON callouts signed with HMAC-SHA256, as an Apex trigger sends them; off when absent. */
@@ -93,6 +100,8 @@ export interface SalesforceSandbox {
   store: SalesforceStore;
   /** Counters and faults. */
   kit: SandboxKit;
+  /** API limits (daily allowance, concurrent long requests). */
+  limits: ApiLimits;
   /** What was seeded. */
   readonly seeded: SalesforceSeedCounts;
   /** The integration user's id. */
@@ -132,18 +141,23 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
   const userOf = (username: string): string =>
     String([...store.rows('User', false)].find((u) => u['Username'] === username)?.['Id'] ?? '');
 
+  const { dailyApiLimit, longRequestMs, maxLongRequests } = options;
+  const limits = new ApiLimits(clock, { dailyApiLimit, longRequestMs, maxLongRequests });
+  // Before the kit: a request's in-flight time must start before the latency fault holds it.
+  registerApiLimits(app, limits);
   const kit = registerSandboxKit(app, {
     name: 'salesforce',
     clock,
     ...(options.faults ? { faults: options.faults } : {}),
     errorBody: faultBody,
     onReset: ({ data }) => {
+      limits.reset();
       if (!data) return;
       store.clear();
       store.duplicateRuleOnContactEmail = true;
       seeded = seedSalesforce(store, seedOptions);
     },
-    state: () => ({ seeded, orgId, push: pushStats() }),
+    state: () => ({ seeded, orgId, limits: limits.state(), push: pushStats() }),
   });
 
   const ctx: SalesforceRouteContext = {
@@ -231,6 +245,7 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
     app,
     store,
     kit,
+    limits,
     get seeded() {
       return seeded;
     },
