@@ -11,13 +11,25 @@ import { systemClock, type SandboxClock } from '../../../src/connector/sandbox/c
 import type { FaultSettings } from '../../../src/connector/sandbox/faults.ts';
 import { registerSandboxKit, type SandboxKit } from '../../../src/connector/sandbox/kit.ts';
 import type { Logger } from '../../../src/observability/logger.ts';
+import {
+  registerSessionCheck,
+  registerSessionControlRoutes,
+  SANDBOX_CLIENT_ID,
+  SANDBOX_CLIENT_SECRET,
+  SANDBOX_ORG_ID,
+  userDirectory,
+  type ConnectedApp,
+} from './auth.ts';
 import { faultBody, notFound, SalesforceApiError, sendSalesforceError } from './errors.ts';
 import { standardSObjects } from './schema.ts';
 import { seedSalesforce, INTEGRATION_USERNAME, type SalesforceSeedCounts } from './seed.ts';
+import { SessionRegistry } from './sessions.ts';
 import { SalesforceStore } from './store.ts';
 import { registerCollectionRoutes } from './routes/collections.ts';
 import type { SalesforceRouteContext } from './routes/context.ts';
 import { registerSalesforceControlRoutes } from './routes/control.ts';
+import { registerIdentityRoutes } from './routes/identity.ts';
+import { registerOAuthRoutes } from './routes/oauth.ts';
 import { registerQueryRoutes } from './routes/query.ts';
 import { registerReplicationRoutes } from './routes/replication.ts';
 import { registerSObjectRoutes } from './routes/sobjects.ts';
@@ -39,6 +51,12 @@ export interface SalesforceSandboxOptions {
   publicUrl?: string;
   /** Access tokens accepted as they are, never expiring (like a session id pasted from a real org). */
   accessTokens?: string[];
+  /** Session inactivity timeout, ms (Salesforce's default 2 h). Each use extends a session. */
+  sessionTimeoutMs?: number;
+  /** The connected app's certificate public key (SPKI PEM) that verifies JWT bearer assertions. */
+  jwtPublicKeyPem?: string;
+  /** The connected app's credentials; default SANDBOX_CLIENT_ID / SANDBOX_CLIENT_SECRET (see auth.ts). */
+  connectedApp?: ConnectedApp;
 }
 
 /** A running (or ready to listen) Salesforce sandbox. */
@@ -49,6 +67,8 @@ export interface SalesforceSandbox {
   store: SalesforceStore;
   /** Counters and faults. */
   kit: SandboxKit;
+  /** Sessions (access tokens): issued, static, expiry. */
+  sessions: SessionRegistry;
   /** What was seeded. */
   readonly seeded: SalesforceSeedCounts;
   /** The integration user's id. */
@@ -78,6 +98,12 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
   let listeningUrl = '';
   const userOf = (username: string): string =>
     String([...store.rows('User', false)].find((u) => u['Username'] === username)?.['Id'] ?? '');
+  const sessions = new SessionRegistry({
+    clock,
+    orgId: SANDBOX_ORG_ID,
+    staticTokens: options.accessTokens ?? [],
+    ...(options.sessionTimeoutMs !== undefined ? { timeoutMs: options.sessionTimeoutMs } : {}),
+  });
 
   const kit = registerSandboxKit(app, {
     name: 'salesforce',
@@ -85,13 +111,16 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
     ...(options.faults ? { faults: options.faults } : {}),
     errorBody: faultBody,
     onReset: ({ data }) => {
+      sessions.reset();
       if (!data) return;
       store.clear();
       store.duplicateRuleOnContactEmail = true;
       seeded = seedSalesforce(store, seedOptions);
     },
-    state: () => ({ seeded }),
+    state: () => ({ seeded, sessions: sessions.stats() }),
   });
+
+  registerSessionCheck(app, sessions);
 
   const ctx: SalesforceRouteContext = {
     store,
@@ -111,6 +140,17 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
   });
   app.setNotFoundHandler((_request, reply) => sendSalesforceError(reply, notFound()));
 
+  const authDeps = {
+    sessions,
+    clock,
+    app: options.connectedApp ?? { clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_CLIENT_SECRET },
+    baseUrl: ctx.baseUrl,
+    ...userDirectory(store, INTEGRATION_USERNAME),
+    jwtPublicKeyPem: options.jwtPublicKeyPem,
+  };
+  registerOAuthRoutes(app, authDeps);
+  registerIdentityRoutes(app, authDeps);
+  registerSessionControlRoutes(app, sessions);
   registerSObjectRoutes(app, ctx);
   registerReplicationRoutes(app, ctx);
   registerCollectionRoutes(app, ctx);
@@ -130,6 +170,7 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
     app,
     store,
     kit,
+    sessions,
     get seeded() {
       return seeded;
     },
