@@ -11,20 +11,32 @@ import { systemClock, type SandboxClock } from '../../../src/connector/sandbox/c
 import type { FaultSettings } from '../../../src/connector/sandbox/faults.ts';
 import { registerSandboxKit, type SandboxKit } from '../../../src/connector/sandbox/kit.ts';
 import type { Logger } from '../../../src/observability/logger.ts';
+import {
+  registerSessionCheck,
+  registerSessionControlRoutes,
+  SANDBOX_CLIENT_ID,
+  SANDBOX_CLIENT_SECRET,
+  SANDBOX_ORG_ID,
+  userDirectory,
+  type ConnectedApp,
+} from './auth.ts';
 import { faultBody, notFound, SalesforceApiError, sendSalesforceError } from './errors.ts';
 import { ApiLimits, registerApiLimits } from './limits.ts';
 import { standardSObjects } from './schema.ts';
 import { seedSalesforce, INTEGRATION_USERNAME, type SalesforceSeedCounts } from './seed.ts';
+import { SessionRegistry } from './sessions.ts';
 import { SalesforceStore } from './store.ts';
 import { registerCollectionRoutes } from './routes/collections.ts';
 import type { SalesforceRouteContext } from './routes/context.ts';
 import { registerSalesforceControlRoutes } from './routes/control.ts';
+import { registerIdentityRoutes } from './routes/identity.ts';
+import { registerOAuthRoutes } from './routes/oauth.ts';
 import { registerQueryRoutes } from './routes/query.ts';
 import { registerReplicationRoutes } from './routes/replication.ts';
 import { registerSObjectRoutes } from './routes/sobjects.ts';
 import { registerToolingRoutes } from './routes/tooling.ts';
 import { registerSoapRoutes } from './routes/soap.ts';
-import { IdFactory } from './ids.ts';
+import { soapLogin } from './soap-login.ts';
 import { mergeRecords } from './merge.ts';
 import { createCallouts } from './push/callout.ts';
 import { createOutboundMessages } from './push/outbound-messages.ts';
@@ -52,6 +64,12 @@ export interface SalesforceSandboxOptions {
   longRequestMs?: number;
   /** Long-running requests allowed at once. Default 25. */
   maxLongRequests?: number;
+  /** Session inactivity timeout, ms (Salesforce's default 2 h). Each use extends a session. */
+  sessionTimeoutMs?: number;
+  /** The connected app's certificate public key (SPKI PEM) that verifies JWT bearer assertions. */
+  jwtPublicKeyPem?: string;
+  /** The connected app's credentials; default SANDBOX_CLIENT_ID / SANDBOX_CLIENT_SECRET (see auth.ts). */
+  connectedApp?: ConnectedApp;
   /** Outbound Messages (SOAP `notifications`, workflow-rule style) to this endpoint; off when absent. */
   outboundMessages?: SalesforceOutboundOptions;
   /** JSON callouts signed with HMAC-SHA256, as an Apex trigger sends them; off when absent. */
@@ -102,6 +120,8 @@ export interface SalesforceSandbox {
   kit: SandboxKit;
   /** API limits (daily allowance, concurrent long requests). */
   limits: ApiLimits;
+  /** Sessions (access tokens): issued, static, expiry. */
+  sessions: SessionRegistry;
   /** What was seeded. */
   readonly seeded: SalesforceSeedCounts;
   /** The integration user's id. */
@@ -133,13 +153,15 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
   const store = new SalesforceStore(clock, standardSObjects(), clock.now() - 90 * 24 * 3600_000);
   let seeded = seedSalesforce(store, seedOptions);
   let listeningUrl = '';
-  const orgId = IdFactory.format('00D', '5g', 1);
-  // Until sessions are wired: the static tokens are the only sessions.
-  const staticTokens = new Set(options.accessTokens ?? []);
-  const sessionValid = (token: string): boolean => staticTokens.has(token);
-  const pushSession = (): string => [...staticTokens][0] ?? '';
+  const orgId = SANDBOX_ORG_ID;
   const userOf = (username: string): string =>
     String([...store.rows('User', false)].find((u) => u['Username'] === username)?.['Id'] ?? '');
+  const sessions = new SessionRegistry({
+    clock,
+    orgId: SANDBOX_ORG_ID,
+    staticTokens: options.accessTokens ?? [],
+    ...(options.sessionTimeoutMs !== undefined ? { timeoutMs: options.sessionTimeoutMs } : {}),
+  });
 
   const { dailyApiLimit, longRequestMs, maxLongRequests } = options;
   const limits = new ApiLimits(clock, { dailyApiLimit, longRequestMs, maxLongRequests });
@@ -152,13 +174,16 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
     errorBody: faultBody,
     onReset: ({ data }) => {
       limits.reset();
+      sessions.reset();
       if (!data) return;
       store.clear();
       store.duplicateRuleOnContactEmail = true;
       seeded = seedSalesforce(store, seedOptions);
     },
-    state: () => ({ seeded, orgId, limits: limits.state(), push: pushStats() }),
+    state: () => ({ seeded, orgId, sessions: sessions.stats(), limits: limits.state(), push: pushStats() }),
   });
+
+  registerSessionCheck(app, sessions);
 
   const ctx: SalesforceRouteContext = {
     store,
@@ -178,6 +203,17 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
   });
   app.setNotFoundHandler((_request, reply) => sendSalesforceError(reply, notFound()));
 
+  const authDeps = {
+    sessions,
+    clock,
+    app: options.connectedApp ?? { clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_CLIENT_SECRET },
+    baseUrl: ctx.baseUrl,
+    ...userDirectory(store, INTEGRATION_USERNAME),
+    jwtPublicKeyPem: options.jwtPublicKeyPem,
+  };
+  registerOAuthRoutes(app, authDeps);
+  registerIdentityRoutes(app, authDeps);
+  registerSessionControlRoutes(app, sessions);
   registerSObjectRoutes(app, ctx);
   registerReplicationRoutes(app, ctx);
   registerCollectionRoutes(app, ctx);
@@ -185,10 +221,18 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
   registerToolingRoutes(app, ctx);
   // The REST API has no merge: clients call the SOAP API's merge() (routes/soap.ts).
   registerSoapRoutes(app, {
-    checkSession: (token) => sessionValid(token),
+    checkSession: (token) => sessions.use(token),
     merge: (type, masterId, loserIds, fields) =>
       mergeRecords(store, type, masterId, loserIds, fields, { origin: 'api', userId: ctx.userId() }),
+    login: soapLogin({ sessions, baseUrl: ctx.baseUrl, ...userDirectory(store, INTEGRATION_USERNAME) }),
   });
+  // "Send Session ID": one session of the integration user, renewed when it has ended.
+  let pushToken: string | undefined;
+  const pushSession = (): string => {
+    if (pushToken === undefined || !sessions.use(pushToken))
+      pushToken = sessions.issue(ctx.userId(), 'outbound_message').token;
+    return pushToken;
+  };
 
   const baseUrl = (): string => options.publicUrl ?? listeningUrl;
   const outbound = options.outboundMessages
@@ -246,6 +290,7 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
     store,
     kit,
     limits,
+    sessions,
     get seeded() {
       return seeded;
     },

@@ -29,8 +29,21 @@ export interface MergeOutcome {
   updatedRelatedIds: string[];
 }
 
+/** What a successful `login()` answers (SOAP API Developer Guide, "login()", "LoginResult"). */
+export interface SoapLoginOutcome {
+  serverUrl: string;
+  sessionId: string;
+  userId: string;
+  organizationId: string;
+  userName: string;
+  userEmail: string;
+  userFullName: string;
+}
+
 /** What the SOAP routes need from the sandbox. */
 export interface SoapRouteDeps {
+  /** `login(username, password)`: the new session, or undefined for INVALID_LOGIN. Absent: login is not served. */
+  login?(username: string, password: string, version: string): SoapLoginOutcome | undefined;
   /** Whether a session id (an access token) is valid. */
   checkSession(token: string): boolean;
   /**
@@ -125,13 +138,16 @@ function sendXml(reply: FastifyReply, status: number, body: string): FastifyRepl
 }
 
 /** Answers one SOAP call. */
-export function handleSoapCall(raw: string, deps: SoapRouteDeps): { status: number; body: string } {
+export function handleSoapCall(raw: string, deps: SoapRouteDeps, version = '60.0'): { status: number; body: string } {
   const doc = parseXml(raw);
   const body = child(child(doc, 'Envelope'), 'Body');
   const one = Array.isArray(body) ? body[0] : body;
   const operation = typeof one === 'object' && one !== null ? Object.keys(one).find((k) => !k.startsWith('@_')) : '';
   if (!doc || !operation) {
     return { status: 500, body: soapFault('soapenv:Client', 'Unable to parse the request: no SOAP Envelope and Body') };
+  }
+  if (operation === 'login' && deps.login) {
+    return handleLogin((one as Record<string, XmlNode>)['login'], deps.login, version);
   }
   const session = text(child(child(child(child(doc, 'Envelope'), 'Header'), 'SessionHeader'), 'sessionId'));
   if (!session || !deps.checkSession(session)) {
@@ -171,6 +187,27 @@ export function handleSoapCall(raw: string, deps: SoapRouteDeps): { status: numb
   };
 }
 
+/** Answers `login()`: a `loginResponse` with the session, or the INVALID_LOGIN fault. */
+function handleLogin(
+  node: XmlNode | undefined,
+  login: NonNullable<SoapRouteDeps['login']>,
+  version: string,
+): { status: number; body: string } {
+  const outcome = login(text(child(node, 'username')) ?? '', text(child(node, 'password')) ?? '', version);
+  if (!outcome) {
+    const message = 'Invalid username, password, security token; or user locked out.';
+    return { status: 500, body: soapFault('INVALID_LOGIN', message) };
+  }
+  const e = (v: string) => escapeXml(v);
+  const result =
+    `<result><passwordExpired>false</passwordExpired><sandbox>false</sandbox>` +
+    `<serverUrl>${e(outcome.serverUrl)}</serverUrl><sessionId>${e(outcome.sessionId)}</sessionId>` +
+    `<userId>${e(outcome.userId)}</userId><userInfo><organizationId>${e(outcome.organizationId)}</organizationId>` +
+    `<userEmail>${e(outcome.userEmail)}</userEmail><userFullName>${e(outcome.userFullName)}</userFullName>` +
+    `<userId>${e(outcome.userId)}</userId><userName>${e(outcome.userName)}</userName></userInfo></result>`;
+  return { status: 200, body: soapEnvelope(`<loginResponse>${result}</loginResponse>`, '', { '': PARTNER_NS }) };
+}
+
 /** Serves `POST /services/Soap/u/:version` (merge only) in its own scope with its own `text/xml` parser. */
 export function registerSoapRoutes(app: FastifyInstance, deps: SoapRouteDeps): void {
   void app.register(async (scope) => {
@@ -181,9 +218,9 @@ export function registerSoapRoutes(app: FastifyInstance, deps: SoapRouteDeps): v
       const message = err instanceof Error ? err.message : String(err);
       return sendXml(reply, 500, soapFault('UNKNOWN_EXCEPTION', message));
     });
-    scope.post('/services/Soap/u/:version', async (req, reply) => {
+    scope.post<{ Params: { version: string } }>('/services/Soap/u/:version', async (req, reply) => {
       const raw = typeof req.body === 'string' ? req.body : '';
-      const { status, body } = handleSoapCall(raw, deps);
+      const { status, body } = handleSoapCall(raw, deps, req.params.version);
       return sendXml(reply, status, body);
     });
   });

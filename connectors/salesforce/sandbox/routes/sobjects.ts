@@ -5,6 +5,7 @@
  * by an External ID field.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SANDBOX_ORG_ID } from '../auth.ts';
 import { notFound, SalesforceApiError } from '../errors.ts';
 import { normalizeId } from '../ids.ts';
 import { findField, type SObjectType } from '../schema.ts';
@@ -56,6 +57,8 @@ export function registerSObjectRoutes(app: FastifyInstance, ctx: SalesforceRoute
       limits: `${base}/limits`,
       composite: `${base}/composite`,
       tooling: `${base}/tooling`,
+      // The caller's identity URL (jsforce's identity() reads it when it has no userInfo).
+      identity: `${ctx.baseUrl()}/id/${SANDBOX_ORG_ID}/${ctx.userId()}`,
     };
   });
 
