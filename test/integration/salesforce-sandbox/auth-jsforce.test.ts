@@ -106,4 +106,14 @@ describe('jsforce against the Salesforce sandbox', () => {
     const bad = new jsforce.Connection({ oauth2: oauth2(), version: '60.0' });
     await expect(bad.login(INTEGRATION_USERNAME, SANDBOX_PASSWORD)).rejects.toThrow('authentication failure');
   });
+
+  it('logs in through the SOAP API when no OAuth client is configured (jsforce login())', async () => {
+    const conn = new jsforce.Connection({ loginUrl: url, version: '60.0' });
+    const info = await conn.login(INTEGRATION_USERNAME, SANDBOX_PASSWORD + SANDBOX_SECURITY_TOKEN);
+    expect(info).toMatchObject({ id: sb.userId, organizationId: SANDBOX_ORG_ID });
+    expect(conn.instanceUrl).toBe(url);
+    expect((await conn.query(SOQL)).totalSize).toBe(1);
+    const bad = new jsforce.Connection({ loginUrl: url, version: '60.0' });
+    await expect(bad.login(INTEGRATION_USERNAME, 'wrong')).rejects.toThrow(/INVALID_LOGIN/);
+  });
 });

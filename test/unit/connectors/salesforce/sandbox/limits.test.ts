@@ -91,6 +91,17 @@ describe('daily API allowance', () => {
     expect(await used()).toBe(0);
   });
 
+  it('does not charge a call refused for its session (401 INVALID_SESSION_ID)', async () => {
+    const refused = await sb.app.inject({
+      method: 'GET',
+      url: `${V}/sobjects`,
+      headers: { authorization: 'Bearer nope' },
+    });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json()).toMatchObject([{ errorCode: 'INVALID_SESSION_ID' }]);
+    expect(await used()).toBe(0);
+  });
+
   it('refuses with 403 REQUEST_LIMIT_EXCEEDED once spent', async () => {
     expect((await call('PUT', '/_sandbox/api-usage', { used: 99_999 })).status).toBe(200);
     const last = await call('GET', `${V}/sobjects`);
