@@ -20,7 +20,7 @@
  * for a missing or too distant `exp`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { compactVerify, decodeJwt, importSPKI, type JWTPayload } from 'jose';
+import { compactVerify, decodeJwt, importSPKI, importX509, type CryptoKey, type JWTPayload } from 'jose';
 import type { ConnectedApp, OrgIdentity } from './auth.ts';
 import { SANDBOX_PASSWORD, SANDBOX_REFRESH_TOKEN, SANDBOX_SECURITY_TOKEN } from './auth.ts';
 import type { SandboxSession, SessionRegistry } from './sessions.ts';
@@ -139,6 +139,15 @@ function checkClient(deps: GrantDeps, client: { id?: string; secret?: string }, 
   }
 }
 
+/**
+ * The key that verifies JWT bearer assertions: the X.509 certificate uploaded to the
+ * connected app ("Use digital signatures"), or its bare SPKI public key. Throws when the
+ * PEM is neither.
+ */
+export async function importJwtKey(pem: string): Promise<CryptoKey> {
+  return pem.includes('BEGIN CERTIFICATE') ? importX509(pem, 'RS256') : importSPKI(pem, 'RS256');
+}
+
 /** Verifies a JWT bearer assertion and returns the user it names. */
 async function verifyAssertion(deps: GrantDeps, assertion: string | undefined, now: number): Promise<OrgIdentity> {
   if (!assertion || !deps.jwtPublicKeyPem) throw INVALID_ASSERTION();
@@ -151,7 +160,7 @@ async function verifyAssertion(deps: GrantDeps, assertion: string | undefined, n
   if (!same(typeof claims.iss === 'string' ? claims.iss : undefined, deps.app.clientId)) throw INVALID_CLIENT_ID();
   try {
     // Only the RS256 signature here; the claims follow Salesforce's own rules below.
-    await compactVerify(assertion, await importSPKI(deps.jwtPublicKeyPem, 'RS256'), { algorithms: ['RS256'] });
+    await compactVerify(assertion, await importJwtKey(deps.jwtPublicKeyPem), { algorithms: ['RS256'] });
   } catch {
     throw INVALID_ASSERTION();
   }

@@ -37,6 +37,7 @@ import { registerSObjectRoutes } from './routes/sobjects.ts';
 import { registerToolingRoutes } from './routes/tooling.ts';
 import { registerSoapRoutes } from './routes/soap.ts';
 import { soapLogin } from './soap-login.ts';
+import { importJwtKey } from './oauth-grants.ts';
 import { mergeRecords } from './merge.ts';
 import { createCallouts } from './push/callout.ts';
 import { createOutboundMessages } from './push/outbound-messages.ts';
@@ -142,6 +143,18 @@ export interface SalesforceSandbox {
 
 /** Builds a Salesforce sandbox (not yet listening). */
 export async function createSalesforceSandbox(options: SalesforceSandboxOptions = {}): Promise<SalesforceSandbox> {
+  if (options.jwtPublicKeyPem !== undefined) {
+    try {
+      await importJwtKey(options.jwtPublicKeyPem);
+    } catch (err) {
+      throw new Error(
+        `jwtPublicKeyPem is neither an RSA public key ("BEGIN PUBLIC KEY") nor an X.509 certificate: ${
+          err instanceof Error ? err.message : String(err)
+        }`,
+        { cause: err },
+      );
+    }
+  }
   const clock = options.clock ?? systemClock;
   const seedOptions = { seed: options.seed ?? 42, records: options.records ?? 30 };
   const app: FastifyInstance = options.logger

@@ -56,6 +56,9 @@ export interface CalloutBody {
   events: CalloutEvent[];
 }
 
+/** The callouts' documented default secret (`frontback sandbox salesforce --webhook-url` without `--webhook-secret`). */
+export const SANDBOX_CALLOUT_SECRET = 'sandbox-callout-secret';
+
 /** Options of {@link createCallouts}. */
 export interface CalloutOptions {
   /** Receiver URL (a Named Credential's endpoint in a real org). */
