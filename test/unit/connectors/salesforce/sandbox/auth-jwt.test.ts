@@ -3,7 +3,11 @@
  * made at test time, verified against the public key given as `jwtPublicKeyPem`, and each
  * way an assertion is refused.
  */
-import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportSPKI, generateKeyPair, importPKCS8, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../../../../src/connector/sandbox/clock.ts';
 import { SANDBOX_CLIENT_ID, SANDBOX_ORG_ID } from '../../../../../connectors/salesforce/sandbox/auth.ts';
@@ -104,4 +108,62 @@ describe('JWT bearer grant', () => {
       await bare.sb.close();
     }
   });
+
+  /** openssl, which makes the self-signed certificate a connected app is given; absent on some machines. */
+  const openssl = (() => {
+    try {
+      execFileSync('openssl', ['version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  it.skipIf(!openssl)(
+    'verifies with the X.509 certificate uploaded to the connected app, as well as with its public key (needs openssl)',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sf-cert-'));
+      const [key, cert] = [join(dir, 'server.key'), join(dir, 'server.crt')];
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          key,
+          '-out',
+          cert,
+          '-days',
+          '1',
+          '-subj',
+          '/CN=frontback-jwt-test',
+        ],
+        { stdio: 'ignore' },
+      );
+      const withCert = await authSandbox({ jwtPublicKeyPem: readFileSync(cert, 'utf8') });
+      try {
+        const certKey = await importPKCS8(readFileSync(key, 'utf8'), 'RS256');
+        const jwt = await new SignJWT({ iss: SANDBOX_CLIENT_ID, sub: INTEGRATION_USERNAME, aud: BASE })
+          .setProtectedHeader({ alg: 'RS256' })
+          .setExpirationTime(Math.floor(withCert.clock.now() / 1000) + 120)
+          .sign(certKey);
+        const ok = await postForm(withCert.sb, '/services/oauth2/token', {
+          grant_type: JWT_BEARER_GRANT,
+          assertion: jwt,
+        });
+        expect(ok.status).toBe(200);
+        const other = await assertion();
+        const refused = await postForm(withCert.sb, '/services/oauth2/token', {
+          grant_type: JWT_BEARER_GRANT,
+          assertion: other,
+        });
+        expect(refused.body).toEqual({ error: 'invalid_grant', error_description: 'invalid assertion' });
+      } finally {
+        await withCert.sb.close();
+      }
+    },
+  );
 });
