@@ -1,7 +1,7 @@
 /**
  * Upsert by an External ID field (REST API Developer Guide, "Insert or Update (Upsert) a
  * Record Using an External ID"): no record with the value creates one (201), one record
- * updates it (200; 204 in older versions is not served), several answer 300 with their
+ * updates it (200; 204 with no body before API 46.0), several answer 300 with their
  * URLs. `Id` works as the field too. The value is matched case-insensitively unless the
  * field is case-sensitive.
  */

@@ -90,6 +90,8 @@ describe('sObject rows', () => {
     const second = await call('PATCH', `${V}/sobjects/Account/frontback_key__c/K-1`, { Name: 'Acme Inc.' });
     expect(second.status).toBe(200);
     expect(second.body).toMatchObject({ created: false, id: (first.body as Json)['id'] });
+    const older = await call('PATCH', `/services/data/v45.0/sobjects/Account/frontback_key__c/K-1`, { Name: 'Acme' });
+    expect({ status: older.status, body: older.body }).toEqual({ status: 204, body: undefined });
     await call('POST', `${V}/sobjects/Account`, { Name: 'Acme copy', frontback_key__c: 'K-1' });
     const several = await call('PATCH', `${V}/sobjects/Account/frontback_key__c/K-1`, { Name: 'x' });
     expect(several.status).toBe(300);

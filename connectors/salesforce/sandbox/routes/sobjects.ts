@@ -155,7 +155,9 @@ export function registerSObjectRoutes(app: FastifyInstance, ctx: SalesforceRoute
       );
       kit.recordWrite(request);
       if (kit.afterCommit(request, reply)) return reply;
-      // 201 on create; 200 with the same body on update (API 46.0 and later).
+      // 201 on create; an update answers 200 with the same body from API 46.0 on, 204 with no body before
+      // (REST API Developer Guide, "Upsert Records Using sObject Rows by External ID").
+      if (!created && Number(v.split('.')[0]) < 46) return reply.code(204).send();
       return reply.code(created ? 201 : 200).send({ id: row['Id'], success: true, errors: [], created });
     } catch (err) {
       if (err instanceof MultipleMatchesError) return multipleChoices(reply, v, type.name, err);
