@@ -2,8 +2,9 @@
  * The Salesforce sandbox through jsforce 3.10.16, the client Salesforce developers use,
  * on a real port: query with autoFetch over several batches, create/update/upsert/delete
  * one at a time and in sObject Collections, describe, getUpdated/getDeleted, and the SOAP
- * merge() call, with the losers seen as deletions carrying MasterRecordId. Sign-in (token,
- * client credentials, refresh, JWT) is in auth-jsforce.test.ts.
+ * merge() call, with the losers seen as deletions carrying MasterRecordId, and an answer
+ * lost after its commit at 50 ms a call. Sign-in (token, client credentials, refresh, JWT)
+ * is in auth-jsforce.test.ts.
  */
 import jsforce, { type Connection } from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +119,24 @@ describe('jsforce against the Salesforce sandbox', () => {
       unique: true,
       type: 'string',
     });
+  });
+
+  it('at 50 ms a call, an answer lost after its commit: jsforce sees the error, and the upsert sent again updates the record it made', async () => {
+    await conn.tooling.sobject('CustomField').create({
+      FullName: 'Contact.erp_key__c',
+      Metadata: { label: 'ERP key', type: 'Text', length: 40, externalId: true, unique: true },
+    });
+    Object.assign(sb.kit.faults, { latencyMs: 50, dropAfterCommit: 1 });
+    try {
+      const contact = { LastName: 'Lost Answer', Email: 'lost.answer@example.com', erp_key__c: 'RES-7' };
+      await expect(conn.sobject('Contact').upsert(contact, 'erp_key__c')).rejects.toThrow();
+      const again = await conn.sobject('Contact').upsert(contact, 'erp_key__c');
+      expect(again).toMatchObject({ success: true, created: false });
+      const rows = await conn.query("SELECT Id FROM Contact WHERE erp_key__c = 'RES-7'");
+      expect(rows.totalSize).toBe(1);
+    } finally {
+      Object.assign(sb.kit.faults, { latencyMs: 0, dropAfterCommit: 0 });
+    }
   });
 
   it('describes the org and an object as jsforce reads them', async () => {
