@@ -63,8 +63,16 @@ describe('jsforce against the Salesforce sandbox', () => {
     const updated = await conn.sobject('Account').update({ Id: id, Phone: '+49 30 1234' });
     expect(updated).toMatchObject({ success: true, id });
     expect(await conn.sobject('Account').retrieve(id)).toMatchObject({ Phone: '+49 30 1234' });
+    // Several ids: jsforce posts them to sObject Collections with the fields in the body.
+    const other = (await conn.query<{ Id: string }>('SELECT Id FROM Account ORDER BY Name LIMIT 1')).records[0]!.Id;
+    const both = await conn.sobject('Account').retrieve([id, other], { fields: ['Name', 'Phone'] });
+    expect(both.map((r) => r && [r.Id, r['Name']])).toEqual([
+      [id, 'Jsforce Single GmbH'],
+      [other, expect.any(String)],
+    ]);
     expect(await conn.sobject('Account').destroy(id)).toMatchObject({ success: true, id });
     await expect(conn.sobject('Account').retrieve(id)).rejects.toMatchObject({ errorCode: 'NOT_FOUND' });
+    expect((await conn.sobject('Account').retrieve([id, other], { fields: ['Name'] }))[0]).toBeNull();
   });
 
   it('writes many records through sObject Collections, failures reported per record', async () => {

@@ -47,7 +47,7 @@ export function registerSObjectRoutes(app: FastifyInstance, ctx: SalesforceRoute
   app.get('/services/data', async () => versionList());
   app.get('/services/data/', async () => versionList());
 
-  app.get<{ Params: Params }>(P, async (request) => {
+  const versionResources = async (request: FastifyRequest<{ Params: Params }>) => {
     const v = apiVersion(request.params.v);
     const base = `/services/data/v${v}`;
     return {
@@ -60,7 +60,9 @@ export function registerSObjectRoutes(app: FastifyInstance, ctx: SalesforceRoute
       // The caller's identity URL (jsforce's identity() reads it when it has no userInfo).
       identity: `${ctx.baseUrl()}/id/${SANDBOX_ORG_ID}/${ctx.userId()}`,
     };
-  });
+  };
+  app.get<{ Params: Params }>(P, versionResources);
+  app.get<{ Params: Params }>(`${P}/`, versionResources);
 
   app.get<{ Params: Params }>(`${P}/sobjects`, async (request) => {
     const v = apiVersion(request.params.v);
