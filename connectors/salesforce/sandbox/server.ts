@@ -235,6 +235,7 @@ export async function createSalesforceSandbox(options: SalesforceSandboxOptions 
   // The REST API has no merge: clients call the SOAP API's merge() (routes/soap.ts).
   registerSoapRoutes(app, {
     checkSession: (token) => sessions.use(token),
+    logout: (token) => void sessions.revoke(token),
     merge: (type, masterId, loserIds, fields) =>
       mergeRecords(store, type, masterId, loserIds, fields, { origin: 'api', userId: ctx.userId() }),
     login: soapLogin({ sessions, baseUrl: ctx.baseUrl, ...userDirectory(store, INTEGRATION_USERNAME) }),

@@ -107,7 +107,7 @@ describe('jsforce against the Salesforce sandbox', () => {
     await expect(bad.login(INTEGRATION_USERNAME, SANDBOX_PASSWORD)).rejects.toThrow('authentication failure');
   });
 
-  it('logs in through the SOAP API when no OAuth client is configured (jsforce login())', async () => {
+  it('logs in and out through the SOAP API when no OAuth client is configured (jsforce login(), logout())', async () => {
     const conn = new jsforce.Connection({ loginUrl: url, version: '60.0' });
     const info = await conn.login(INTEGRATION_USERNAME, SANDBOX_PASSWORD + SANDBOX_SECURITY_TOKEN);
     expect(info).toMatchObject({ id: sb.userId, organizationId: SANDBOX_ORG_ID });
@@ -115,5 +115,10 @@ describe('jsforce against the Salesforce sandbox', () => {
     expect((await conn.query(SOQL)).totalSize).toBe(1);
     const bad = new jsforce.Connection({ loginUrl: url, version: '60.0' });
     await expect(bad.login(INTEGRATION_USERNAME, 'wrong')).rejects.toThrow(/INVALID_LOGIN/);
+    // logout() ends the session: the same session id is refused afterwards.
+    const session = conn.accessToken!;
+    await conn.logout();
+    const after = new jsforce.Connection({ instanceUrl: url, accessToken: session, version: '60.0' });
+    await expect(after.query(SOQL)).rejects.toMatchObject({ errorCode: 'INVALID_SESSION_ID' });
   });
 });

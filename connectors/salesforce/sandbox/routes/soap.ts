@@ -7,7 +7,7 @@
  * transaction and answers one `MergeResult {errors, id, mergedRecordIds, success,
  * updatedRelatedIds}` inside `mergeResponse`.
  *
- * Only `merge` is served; any other operation gets a SOAP fault saying so. The session
+ * Besides `merge`, `login` and `logout` are served; any other operation gets a SOAP fault saying so. The session
  * comes from `<SessionHeader><sessionId>`; a bad one is the `sf:INVALID_SESSION_ID` fault
  * (HTTP 500) that jsforce recognises to refresh its token. A record-level failure (the
  * merge function throwing a {@link SalesforceApiError}) is a MergeResult with `success`
@@ -46,6 +46,8 @@ export interface SoapRouteDeps {
   login?(username: string, password: string, version: string): SoapLoginOutcome | undefined;
   /** Whether a session id (an access token) is valid. */
   checkSession(token: string): boolean;
+  /** `logout()`: ends the session. Absent: logout is not served. */
+  logout?(token: string): void;
   /**
    * Merges `loserIds` into `masterId` of type `typeName`, first writing `masterFields` (text
    * as SOAP carries it; null = `fieldsToNull`) on the master. Throws {@link SalesforceApiError}.
@@ -156,12 +158,17 @@ export function handleSoapCall(raw: string, deps: SoapRouteDeps, version = '60.0
       body: soapFault('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session'),
     };
   }
+  // SOAP API Developer Guide, "logout()": ends the session of the SessionHeader; answers an empty logoutResponse.
+  if (operation === 'logout' && deps.logout) {
+    deps.logout(session);
+    return { status: 200, body: soapEnvelope('<logoutResponse/>', '', { '': PARTNER_NS }) };
+  }
   if (operation !== 'merge') {
     return {
       status: 500,
       body: soapFault(
         'soapenv:Client',
-        `No operation available for request {${PARTNER_NS}}${operation}: the Salesforce sandbox implements only merge() on the SOAP API`,
+        `No operation available for request {${PARTNER_NS}}${operation}: the Salesforce sandbox implements only login(), logout() and merge() on the SOAP API`,
       ),
     };
   }

@@ -137,7 +137,7 @@ describe('Salesforce sandbox SOAP merge()', () => {
     ).rejects.toMatchObject({ errorCode: 'sf:INVALID_SESSION_ID' });
   });
 
-  it('faults on operations other than merge and on a body that is not SOAP', async () => {
+  it('faults on operations other than login, logout and merge, and on a body that is not SOAP', async () => {
     const other = await app.inject({
       method: 'POST',
       url: '/services/Soap/u/60.0',
@@ -146,7 +146,7 @@ describe('Salesforce sandbox SOAP merge()', () => {
     });
     expect(other.statusCode).toBe(500);
     expect(other.body).toContain('<faultcode>soapenv:Client</faultcode>');
-    expect(other.body).toContain('implements only merge()');
+    expect(other.body).toContain('implements only login(), logout() and merge()');
     const junk = await app.inject({
       method: 'POST',
       url: '/services/Soap/u/60.0',
