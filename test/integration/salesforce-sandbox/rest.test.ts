@@ -149,7 +149,10 @@ describe('sObject Collections', () => {
     const records = Array.from({ length: 201 }, (_, i) => ({ attributes: { type: 'Account' }, Name: `A${i}` }));
     const res = await call('POST', `${V}/composite/sobjects`, { allOrNone: false, records });
     expect(res.status).toBe(400);
-    expect((res.body as Json[])[0]).toMatchObject({ errorCode: 'EXCEEDED_ID_LIMIT' });
+    expect((res.body as Json[])[0]).toEqual({
+      errorCode: 'EXCEEDED_ID_LIMIT',
+      message: 'record limit reached. cannot submit more than 200 records into this call',
+    });
     expect(((await soql('SELECT COUNT() FROM Account')).body as Json)['totalSize']).toBe(0);
     const ok = await call('POST', `${V}/composite/sobjects`, { allOrNone: false, records: records.slice(0, 200) });
     expect((ok.body as Json[]).every((r) => r['success'] === true)).toBe(true);

@@ -49,11 +49,12 @@ function toErrors(err: unknown): CollectionError[] {
   throw err;
 }
 
-function tooMany(count: number): SalesforceApiError {
+/** Salesforce's refusal of a collection over its limit (its words, without the count sent). */
+function tooMany(limit: number = MAX_COLLECTION_SIZE): SalesforceApiError {
   return new SalesforceApiError(
     400,
     'EXCEEDED_ID_LIMIT',
-    `record limit reached. cannot submit more than ${MAX_COLLECTION_SIZE} records into this call (got ${count})`,
+    `record limit reached. cannot submit more than ${limit} records into this call`,
   );
 }
 
@@ -66,7 +67,7 @@ function parseBody(request: FastifyRequest): { allOrNone: boolean; records: Reco
       'The request body must be {"allOrNone": boolean, "records": [...]}',
     );
   }
-  if (b.records.length > MAX_COLLECTION_SIZE) throw tooMany(b.records.length);
+  if (b.records.length > MAX_COLLECTION_SIZE) throw tooMany();
   const records = b.records.map((r: unknown, i: number) => {
     if (!r || typeof r !== 'object' || Array.isArray(r)) {
       throw new SalesforceApiError(400, 'JSON_PARSER_ERROR', `records[${i}] is not an object`);
@@ -198,7 +199,7 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: SalesforceRo
       apiVersion(request.params.v);
       const ids = (request.query.ids ?? '').split(',').filter((s) => s !== '');
       if (ids.length === 0) throw new SalesforceApiError(400, 'MISSING_ARGUMENT', 'ids not specified');
-      if (ids.length > MAX_COLLECTION_SIZE) throw tooMany(ids.length);
+      if (ids.length > MAX_COLLECTION_SIZE) throw tooMany();
       const write = apiWrite(ctx, request);
       const results = runAll(ctx, request.query.allOrNone === 'true', ids.length, (i) => {
         const raw = ids[i] ?? '';
@@ -217,7 +218,7 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: SalesforceRo
   const retrieve = (request: FastifyRequest, typeName: string, ids: string[], fieldList: string | undefined) => {
     const v = apiVersion((request.params as { v: string }).v);
     const type = store.requireType(typeName);
-    if (ids.length > 2000) throw tooMany(ids.length);
+    if (ids.length > 2000) throw tooMany(2000);
     const fields = selectedFields(type, fieldList);
     if (!fields) throw new SalesforceApiError(400, 'MISSING_ARGUMENT', 'fields not specified');
     return ids.map((raw) => {
