@@ -43,7 +43,8 @@ export function writableField(type: SObjectType, key: string, mode: 'create' | '
     throw new SalesforceApiError(
       400,
       'INVALID_FIELD_FOR_INSERT_UPDATE',
-      `Unable to create/update fields: ${f.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+      `Unable to create/update fields: ${f.name}. Please check the security settings of this field ` +
+        'and verify that it is read/write for your profile or permission set.',
       [f.name],
     );
   }
