@@ -145,8 +145,17 @@ function checkClient(deps: GrantDeps, client: { id?: string; secret?: string }, 
  * PEM is neither.
  */
 export async function importJwtKey(pem: string): Promise<CryptoKey> {
-  return pem.includes('BEGIN CERTIFICATE') ? importX509(pem, 'RS256') : importSPKI(pem, 'RS256');
+  let key = importedKeys.get(pem);
+  if (!key) {
+    key = pem.includes('BEGIN CERTIFICATE') ? importX509(pem, 'RS256') : importSPKI(pem, 'RS256');
+    importedKeys.set(pem, key);
+    key.catch(() => importedKeys.delete(pem));
+  }
+  return key;
 }
+
+/** Keys already parsed, by PEM: each token request verifies with the key, it is not parsed again. */
+const importedKeys = new Map<string, Promise<CryptoKey>>();
 
 /** Verifies a JWT bearer assertion and returns the user it names. */
 async function verifyAssertion(deps: GrantDeps, assertion: string | undefined, now: number): Promise<OrgIdentity> {
